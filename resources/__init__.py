@@ -1,0 +1,1 @@
+"""What the app ships: the sample case, icons and themes."""

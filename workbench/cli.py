@@ -1,0 +1,145 @@
+"""The `workbench` command: open the app, or new / info / check / bench on a case file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from workbench import __version__
+from workbench.core.casefile import (
+    COUNTED_TABLES,
+    CaseError,
+    check_case,
+    create_case,
+    open_case,
+    schema_version,
+)
+from workbench.core.times import case_zone, utc_to_local
+
+EXIT_OK = 0
+EXIT_USAGE = 1
+EXIT_REFUSED = 2
+SUBCOMMANDS = ("new", "info", "check", "bench")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in SUBCOMMANDS:
+        return run_subcommand(args)
+    return run_app(args)
+
+
+def app_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbench",
+        description="Case Workbench: timeline, actor graph and sources of one investigation, offline. "
+        f"Subcommands: {', '.join(SUBCOMMANDS)} (workbench SUBCOMMAND --help).",
+    )
+    parser.add_argument("case", nargs="?", type=Path, help="case file to open (default: the sample case)")
+    parser.add_argument("--screenshot", type=Path, metavar="PNG", help="render the main window to PNG and exit")
+    parser.add_argument("--read-only", action="store_true", help="open the case without allowing changes")
+    parser.add_argument(
+        "--exit-after-paint", action="store_true", help="quit as soon as the window has painted (start-up timing)"
+    )
+    parser.add_argument("--version", action="version", version=f"Case Workbench {__version__}")
+    return parser
+
+
+def run_app(args: list[str]) -> int:
+    options = app_parser().parse_args(args)
+    # Qt is imported only here so that the subcommands start fast and run without a display.
+    from workbench.ui.app import run
+
+    return run(
+        case_path=options.case,
+        screenshot=options.screenshot,
+        read_only=options.read_only,
+        exit_after_paint=options.exit_after_paint,
+    )
+
+
+def subcommand_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    new = commands.add_parser("new", help="create an empty case file")
+    new.add_argument("case", type=Path)
+    new.add_argument("--title", required=True)
+    new.add_argument("--classification", default="UNCLASSIFIED")
+    new.add_argument("--timezone", default="UTC", help="IANA time zone of the case, e.g. Europe/Minsk")
+
+    info = commands.add_parser("info", help="counts per table and the date range of a case")
+    info.add_argument("case", type=Path)
+
+    check = commands.add_parser("check", help="integrity and schema report; exit 0 healthy, 2 refused")
+    check.add_argument("case", type=Path)
+    check.add_argument("--repair", action="store_true", help="rebuild the search index if it is out of step")
+
+    bench = commands.add_parser("bench", help="build a synthetic case for benchmarks")
+    bench.add_argument("--generate", type=int, required=True, metavar="N", help="number of events")
+    bench.add_argument("--out", type=Path, required=True, help="case file to create")
+    bench.add_argument("--seed", type=int, default=20200815)
+    return parser
+
+
+def run_subcommand(args: list[str]) -> int:
+    options = subcommand_parser().parse_args(args)
+    try:
+        if options.command == "new":
+            create_case(options.case, options.title, options.classification, options.timezone).close()
+            print(f"Created {options.case} ({options.title}).")
+            return EXIT_OK
+        if options.command == "info":
+            return print_info(options.case)
+        if options.command == "check":
+            return print_check(options.case, repair=options.repair)
+        if options.command == "bench":
+            from workbench.core.synthetic import generate_case
+
+            generate_case(options.out, options.generate, seed=options.seed).close()
+            print(f"Generated {options.out} with {options.generate} events.")
+            return EXIT_OK
+    except CaseError as error:
+        print(error, file=sys.stderr)
+        return EXIT_REFUSED
+    return EXIT_USAGE
+
+
+def print_info(path: Path) -> int:
+    with open_case(path, read_only=True) as case:
+        counts = case.counts()
+        zone = case_zone(case.meta("timezone"))
+        print(f"{case.title}")
+        print(f"  file            {path}")
+        print(f"  classification  {case.classification}")
+        print(f"  time zone       {zone.key}")
+        span = case.date_range()
+        if span:
+            first, last = (utc_to_local(t, zone) for t in span)
+            print(f"  date range      {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}")
+        else:
+            print("  date range      (no events)")
+        for table in COUNTED_TABLES:
+            print(f"  {table:<15} {counts[table]}")
+    return EXIT_OK
+
+
+def print_check(path: Path, repair: bool = False) -> int:
+    version = check_case(path)  # raises CaseRefused with the reason
+    with open_case(path, read_only=not repair) as case:
+        search_ok = case.search_index_ok()
+        if not search_ok and repair:
+            case.rebuild_search_index()
+            search_ok = case.search_index_ok()
+            print("Search index rebuilt.")
+    print(f"{path.name}: healthy (schema {version} of {schema_version()}, integrity ok, foreign keys ok).")
+    if not search_ok:
+        print(f"{path.name}: the search index is out of step with the data; run with --repair.", file=sys.stderr)
+        return EXIT_REFUSED
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

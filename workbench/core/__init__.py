@@ -1,0 +1,1 @@
+"""The case file and everything computed from it; no Qt here (tests/test_architecture.py enforces it)."""

@@ -1,0 +1,778 @@
+"""Create, check, open and migrate case files, and write to them: one transaction and one audit row per change.
+
+A case file from someone else is untrusted input. `open_case` reads the header with plain
+file I/O, then checks the database on a read-only, immutable connection (schema compared
+with the exact DDL our migrations create, quick_check, foreign_key_check) before anything
+opens it for writing; a refused file is never written to.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+import sqlite3
+import struct
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from workbench.core.model import RECORD_TYPES, Record
+from workbench.core.times import now_stamp
+
+APPLICATION_ID = 0x43415345  # "CASE": marks a SQLite file as ours
+SQLITE_MAGIC = b"SQLite format 3\x00"
+CASE_SUFFIX = ".case"
+
+# Tables a user can write records to through Case.insert/update/delete.
+RECORD_TABLES = tuple(RECORD_TYPES)
+# Join tables: keyed by their columns, not by an id.
+LINK_TABLES = {
+    "event_actors": ("event_id", "actor_id"),
+    "event_places": ("event_id", "place_id"),
+    "footnotes": ("document_id", "label", "source_id"),
+}
+COUNTED_TABLES = (
+    "events", "actors", "relations", "sources", "citations", "places",
+    "documents", "footnotes", "notes", "views", "audit",
+)
+# Searched text per table; the FTS5 index <table>_fts holds these columns keyed by the row's seq.
+FTS_COLUMNS = {
+    "events": ("title", "summary"),
+    "actors": ("name", "aliases", "description"),
+    "sources": ("title", "publisher", "url", "archived_text"),
+    "documents": ("title", "text"),
+    "notes": ("text",),
+}
+FTS_TABLES = tuple(f"{table}_fts" for table in FTS_COLUMNS)
+FTS_SHADOW_SUFFIXES = ("_data", "_idx", "_docsize", "_config", "_content")
+# Untrusted files cannot hold cells larger than this (SQLITE_LIMIT_LENGTH); 256 MB.
+MAX_VALUE_BYTES = 256 * 1024 * 1024
+# A check that runs longer than this on an open is abandoned and the file refused.
+CHECK_SECONDS = 60.0
+
+
+class CaseError(Exception):
+    """A problem with a case file, stated in one sentence fit for the user."""
+
+
+class CaseRefused(CaseError):
+    """The file was not opened; nothing was written to it."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"Cannot open {self.path.name}: {reason}.")
+
+
+class CaseReadOnly(CaseError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path.name} is open read-only; changes are not allowed.")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one committed write changed, for views to refresh; `origin` names the initiator."""
+
+    table: str
+    action: str  # insert, update, delete, bulk insert, meta
+    ids: tuple[str, ...] = ()
+    origin: object = None
+
+
+@dataclass
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+# --- migrations -------------------------------------------------------------------------
+
+
+@cache
+def migrations() -> tuple[Migration, ...]:
+    """The numbered migrations shipped in workbench/core/schema, in order, numbers contiguous from 1."""
+    found = []
+    for entry in resources.files("workbench.core.schema").iterdir():
+        match = re.fullmatch(r"(\d{4})_(\w+)\.sql", entry.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    if [m.version for m in found] != list(range(1, len(found) + 1)):
+        raise RuntimeError("schema migrations are not numbered 0001, 0002, ... without gaps")
+    return tuple(found)
+
+
+def schema_version() -> int:
+    """The newest schema this build reads and writes."""
+    return migrations()[-1].version
+
+
+def split_statements(sql: str) -> Iterator[str]:
+    """SQL script -> statements; trigger bodies with inner semicolons stay whole."""
+    pending = ""
+    for line in sql.splitlines(keepends=True):
+        if not pending and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            yield pending.strip()
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {pending[:60]!r}")
+
+
+def apply_migrations(conn: sqlite3.Connection, upto: int | None = None) -> None:
+    """Bring a database from its user_version to `upto` (default: newest), each step one transaction."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    target = schema_version() if upto is None else upto
+    for migration in migrations():
+        if current < migration.version <= target:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in split_statements(migration.sql):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {migration.version}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+
+@cache
+def expected_schema(version: int) -> frozenset[tuple[str, str, str, str | None]]:
+    """The sqlite_schema rows our migrations 1..version create, built in memory."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        apply_migrations(conn, upto=version)
+        return frozenset(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_schema"))
+    finally:
+        conn.close()
+
+
+# --- checking an untrusted file ---------------------------------------------------------
+
+
+@dataclass
+class HeaderInfo:
+    page_size: int
+    page_count: int
+    user_version: int
+    application_id: int
+    wal: bool
+
+
+def read_header(path: Path) -> HeaderInfo:
+    """Check a file's SQLite header with plain reads; raise CaseRefused naming what is wrong."""
+    if not path.exists():
+        raise CaseRefused(path, "the file does not exist")
+    if path.is_dir():
+        raise CaseRefused(path, "it is a folder, not a case file")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as error:
+        raise CaseRefused(path, f"it cannot be read ({error.strerror or error})") from None
+    if size == 0:
+        raise CaseRefused(path, "the file is empty (0 bytes)")
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise CaseRefused(path, "it is not a case file (not an SQLite database)")
+    (page_size,) = struct.unpack(">H", header[16:18])
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise CaseRefused(path, "its header is damaged (invalid page size)")
+    change_counter, page_count = struct.unpack(">II", header[24:32])
+    (valid_for,) = struct.unpack(">I", header[92:96])
+    (user_version,) = struct.unpack(">I", header[60:64])
+    (application_id,) = struct.unpack(">I", header[68:72])
+    wal = header[18] == 2 or header[19] == 2
+    if size % page_size:
+        raise CaseRefused(path, f"it is truncated or damaged ({size} bytes is not a whole number of pages)")
+    # The in-header page count is only meaningful when written by SQLite 3.7.0+ (valid_for matches).
+    if change_counter == valid_for and page_count and size < page_count * page_size:
+        raise CaseRefused(
+            path, f"it is truncated ({size} of {page_count * page_size} bytes present)"
+        )
+    return HeaderInfo(page_size, page_count, user_version, application_id, wal)
+
+
+def check_header(path: Path, header: HeaderInfo) -> None:
+    if header.application_id != APPLICATION_ID:
+        raise CaseRefused(path, "it is an SQLite database but not a Case Workbench case file")
+    if header.user_version > schema_version():
+        raise CaseRefused(
+            path,
+            f"it was saved by a newer Case Workbench (schema {header.user_version}; this version "
+            f"reads up to {schema_version()}), so open it with a newer version",
+        )
+    if header.user_version < 1:
+        raise CaseRefused(path, "it is marked as a case file but holds no case schema")
+
+
+def is_fts_shadow(name: str) -> bool:
+    return any(name == fts + suffix for fts in FTS_TABLES for suffix in FTS_SHADOW_SUFFIXES)
+
+
+def schema_difference(
+    actual: Iterable[tuple[str, str, str, str | None]], version: int
+) -> str | None:
+    """None when the schema is exactly ours; otherwise one phrase naming the first difference."""
+    expected = {row[1]: row for row in expected_schema(version)}
+    found = {row[1]: row for row in actual}
+    # sqlite_stat tables appear after ANALYZE / PRAGMA optimize; they hold numbers, not code.
+    for name in sorted(set(found) - set(expected)):
+        if name.startswith("sqlite_stat"):
+            continue
+        kind = found[name][0]
+        return f"it holds a {kind} '{name}' that Case Workbench does not create"
+    for name in sorted(set(expected) - set(found)):
+        return f"its {expected[name][0]} '{name}' is missing"
+    for name in sorted(expected):
+        if found[name] == expected[name]:
+            continue
+        # FTS5 writes its shadow tables' DDL itself, which may vary between SQLite releases.
+        if is_fts_shadow(name) and found[name][0] == "table" and found[name][2] == name:
+            continue
+        return f"its {found[name][0]} '{name}' differs from what Case Workbench creates"
+    return None
+
+
+def harden(conn: sqlite3.Connection, deadline: float | None = None) -> None:
+    """Connection settings for a file we did not write: no schema-defined code, bounded sizes."""
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA cell_size_check = ON")
+    conn.execute("PRAGMA mmap_size = 0")
+    if hasattr(conn, "setconfig"):  # Python 3.12+
+        conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
+    if hasattr(conn, "setlimit"):
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, 1_000_000)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    if deadline is not None:
+        conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10_000)
+
+
+def check_database(path: Path, header: HeaderInfo) -> None:
+    """Read-only checks of a file whose header passed; raise CaseRefused with the first problem."""
+    # immutable=1 reads without creating -wal/-shm files; a leftover -wal (an unclean close)
+    # must be read too, so then the plain read-only mode is used.
+    wal_file = path.with_name(path.name + "-wal")
+    mode = "ro" if wal_file.exists() and wal_file.stat().st_size else "ro&immutable=1"
+    uri = f"{path.resolve().as_uri()}?mode={mode}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    except sqlite3.Error as error:
+        raise CaseRefused(path, f"SQLite cannot open it ({error})") from None
+    try:
+        harden(conn, deadline=time.monotonic() + CHECK_SECONDS)
+        try:
+            schema = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_schema").fetchall()
+        except sqlite3.DatabaseError as error:
+            raise CaseRefused(path, f"its schema cannot be read ({error})") from None
+        problem = schema_difference(schema, header.user_version)
+        if problem:
+            raise CaseRefused(path, problem)
+        try:
+            verdict = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+            if verdict != ["ok"]:
+                raise CaseRefused(path, f"it is damaged (integrity check: {verdict[0]})")
+            orphan = conn.execute("PRAGMA foreign_key_check").fetchone()
+            if orphan:
+                raise CaseRefused(
+                    path, f"it is inconsistent (a row of '{orphan[0]}' points at a missing '{orphan[2]}')"
+                )
+        except sqlite3.OperationalError as error:
+            if "interrupted" in str(error):
+                raise CaseRefused(path, f"checking it took longer than {CHECK_SECONDS:.0f} s") from None
+            raise CaseRefused(path, f"it is damaged ({error})") from None
+        except sqlite3.DatabaseError as error:
+            raise CaseRefused(path, f"it is damaged ({error})") from None
+    finally:
+        conn.close()
+
+
+def check_case(path: Path | str) -> int:
+    """Every check `open_case` makes, writing nothing; returns the file's schema version."""
+    path = Path(path)
+    header = read_header(path)
+    check_header(path, header)
+    check_database(path, header)
+    return header.user_version
+
+
+# --- the open case ----------------------------------------------------------------------
+
+
+def default_analyst() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "analyst"
+
+
+@dataclass
+class Case:
+    """An open case file: the one gateway through which everything reads and writes it."""
+
+    path: Path
+    conn: sqlite3.Connection
+    read_only: bool = False
+    analyst: str = field(default_factory=default_analyst)
+    listeners: list[Callable[[Change], None]] = field(default_factory=list)
+    _depth: int = 0
+    _pending: list[Change] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.db = sqlite_utils.Database(self.conn, recursive_triggers=False)
+
+    # context manager / lifetime
+    def __enter__(self) -> "Case":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Checkpoint and leave a single self-contained file (no -wal beside it) to carry away."""
+        if self.conn is None:
+            return
+        try:
+            if not self.read_only:
+                self.conn.execute("PRAGMA optimize")
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self.conn.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.Error:
+            pass  # the WAL is still valid and is replayed on the next open
+        finally:
+            self.conn.close()
+            self.conn = None  # type: ignore[assignment]
+
+    @property
+    def closed(self) -> bool:
+        return self.conn is None
+
+    # notifications
+    def subscribe(self, listener: Callable[[Change], None]) -> None:
+        self.listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[Change], None]) -> None:
+        if listener in self.listeners:
+            self.listeners.remove(listener)
+
+    def _notify(self, change: Change) -> None:
+        if self._depth:
+            self._pending.append(change)
+        else:
+            for listener in list(self.listeners):
+                listener(change)
+
+    # transactions
+    @contextmanager
+    def transaction(self) -> Iterator["Case"]:
+        """One transaction; nested calls join the outer one. Listeners hear of changes after COMMIT."""
+        self._require_writable()
+        if self._depth == 0:
+            self.conn.execute("BEGIN IMMEDIATE")
+        self._depth += 1
+        try:
+            yield self
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self.conn.execute("ROLLBACK")
+                self._pending.clear()
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self.conn.execute("COMMIT")
+            pending, self._pending = self._pending, []
+            for change in pending:
+                self._notify(change)
+
+    def _require_writable(self) -> None:
+        if self.read_only:
+            raise CaseReadOnly(self.path)
+
+    def _audit(self, action: str, table: str, record_id: str, old: Any, new: Any, summary: str = "") -> None:
+        self.conn.execute(
+            "INSERT INTO audit (at, who, action, table_name, record_id, old, new, summary) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                now_stamp(), self.analyst, action, table, record_id,
+                None if old is None else json.dumps(old, ensure_ascii=False, default=_blob_text),
+                None if new is None else json.dumps(new, ensure_ascii=False, default=_blob_text),
+                summary,
+            ),
+        )
+
+    # meta
+    def meta(self, key: str, default: str = "") -> str:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def all_meta(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT key, value FROM meta ORDER BY key"))
+
+    def set_meta(self, key: str, value: str, origin: object = None) -> None:
+        with self.transaction():
+            old = self.meta(key, default=None)  # type: ignore[arg-type]
+            self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+            self._audit("update" if old is not None else "insert", "meta", key, old, value)
+            self._notify(Change("meta", "update", (key,), origin))
+
+    @property
+    def title(self) -> str:
+        return self.meta("title") or self.path.stem
+
+    @property
+    def classification(self) -> str:
+        return self.meta("classification")
+
+    # records
+    def get(self, table: str, record_id: str) -> dict[str, Any] | None:
+        _check_table(table)
+        cursor = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (record_id,))
+        row = cursor.fetchone()
+        return None if row is None else _row_dict(cursor, row, drop_seq=True)
+
+    def record(self, table: str, record_id: str) -> Record | None:
+        row = self.get(table, record_id)
+        return None if row is None else RECORD_TYPES[table].from_row(row)
+
+    def records(self, table: str, order_by: str = "rowid") -> list[Record]:
+        _check_table(table)
+        record_type = RECORD_TYPES[table]
+        return [record_type.from_row(row) for row in self.rows(table, order_by=order_by)]
+
+    def rows(self, table: str, order_by: str = "rowid", where: str = "", params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        _check_table(table, allow_links=True)
+        if not re.fullmatch(r"[\w\", ]+( (ASC|DESC))?", order_by):
+            raise ValueError(f"bad order_by {order_by!r}")
+        sql = f"SELECT * FROM {table}" + (f" WHERE {where}" if where else "") + f" ORDER BY {order_by}"
+        cursor = self.conn.execute(sql, params)
+        return [_row_dict(cursor, row, drop_seq=True) for row in cursor.fetchall()]
+
+    def insert(self, table: str, values: dict[str, Any] | Record, origin: object = None) -> str:
+        """Insert one record (id and stamps filled in when absent); returns its id."""
+        _check_table(table)
+        row = _prepare(table, values)
+        with self.transaction():
+            columns = list(row)
+            self.conn.execute(
+                f"INSERT INTO {table} ({_column_list(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [row[c] for c in columns],
+            )
+            self._index(table, row["id"])
+            self._audit("insert", table, row["id"], None, row)
+            self._notify(Change(table, "insert", (row["id"],), origin))
+        return row["id"]
+
+    def update(self, table: str, record_id: str, changes: dict[str, Any], origin: object = None) -> dict[str, Any]:
+        """Change some columns of one record; returns the old values of those columns."""
+        _check_table(table)
+        changes = {k: v for k, v in changes.items() if k not in ("id", "created_at", "seq")}
+        if isinstance(changes.get("aliases"), list):
+            changes["aliases"] = json.dumps(changes["aliases"], ensure_ascii=False)
+        with self.transaction():
+            current = self.get(table, record_id)
+            if current is None:
+                raise CaseError(f"There is no {table[:-1]} with id {record_id} in this case.")
+            unknown = set(changes) - set(current)
+            if unknown:
+                raise ValueError(f"{table} has no column {sorted(unknown)[0]!r}")
+            old = {k: current[k] for k in changes}
+            changes["updated_at"] = now_stamp()
+            reindex = bool(set(changes) & set(FTS_COLUMNS.get(table, ())))
+            if reindex:
+                self._unindex(table, record_id)
+            self.conn.execute(
+                f"UPDATE {table} SET {', '.join(f'{_quote(c)} = ?' for c in changes)} WHERE id = ?",
+                [*changes.values(), record_id],
+            )
+            if reindex:
+                self._index(table, record_id)
+            self._audit("update", table, record_id, old, {k: changes[k] for k in old})
+            self._notify(Change(table, "update", (record_id,), origin))
+        return old
+
+    def delete(self, table: str, record_id: str, origin: object = None) -> dict[str, Any]:
+        """Delete one record (its citations, links and notes go with it, by foreign key); returns it."""
+        _check_table(table)
+        with self.transaction():
+            current = self.get(table, record_id)
+            if current is None:
+                raise CaseError(f"There is no {table[:-1]} with id {record_id} in this case.")
+            self._unindex(table, record_id)
+            self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
+            self._audit("delete", table, record_id, current, None)
+            self._notify(Change(table, "delete", (record_id,), origin))
+        return current
+
+    def link(self, table: str, values: dict[str, Any], origin: object = None) -> None:
+        """Add a row to a join table (event_actors, event_places, footnotes)."""
+        keys = LINK_TABLES[table]
+        with self.transaction():
+            columns = list(values)
+            self.conn.execute(
+                f"INSERT OR REPLACE INTO {table} ({_column_list(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                list(values.values()),
+            )
+            self._audit("insert", table, "/".join(str(values[k]) for k in keys), None, values)
+            self._notify(Change(table, "insert", (str(values[keys[0]]),), origin))
+
+    def unlink(self, table: str, values: dict[str, Any], origin: object = None) -> None:
+        keys = LINK_TABLES[table]
+        with self.transaction():
+            self.conn.execute(
+                f"DELETE FROM {table} WHERE {' AND '.join(f'{k} = ?' for k in keys)}",
+                [values[k] for k in keys],
+            )
+            self._audit("delete", table, "/".join(str(values[k]) for k in keys), values, None)
+            self._notify(Change(table, "delete", (str(values[keys[0]]),), origin))
+
+    def bulk_insert(self, table: str, rows: Iterable[dict[str, Any]], origin: object = None) -> int:
+        """Insert many rows of one table fast: one statement, one transaction, one audit row.
+
+        Every row must have the same keys as the first; ids and stamps are filled in when absent.
+        """
+        iterator = iter(rows)
+        first = next(iterator, None)
+        if first is None:
+            return 0
+        if table in LINK_TABLES:
+            columns = list(first)
+            prepare: Callable[[dict[str, Any]], tuple] = lambda row: tuple(row[c] for c in columns)  # noqa: E731
+        else:
+            _check_table(table)
+            stamp = now_stamp()
+            columns = list(_prepare(table, first, stamp))
+            prepare = lambda row: tuple(_prepare(table, row, stamp)[c] for c in columns)  # noqa: E731
+        sql = f"INSERT INTO {table} ({_column_list(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        with self.transaction():
+            last_seq = self._last_seq(table)
+            cursor = self.conn.executemany(sql, map(prepare, _chain(first, iterator)))
+            count = cursor.rowcount
+            if table in FTS_COLUMNS:
+                names = ", ".join(FTS_COLUMNS[table])
+                self.conn.execute(
+                    f"INSERT INTO {table}_fts (rowid, {names}) SELECT seq, {names} FROM {table} WHERE seq > ?",
+                    (last_seq,),
+                )
+            self._audit("bulk insert", table, "", None, None, summary=f"{count} rows")
+            self._notify(Change(table, "bulk insert", (), origin))
+        return count
+
+    # the search index (see the FTS note in schema/0001_initial.sql)
+    def _last_seq(self, table: str) -> int:
+        if table not in FTS_COLUMNS:
+            return 0
+        return self.conn.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0]
+
+    def _index(self, table: str, record_id: str) -> None:
+        if table in FTS_COLUMNS:
+            names = ", ".join(FTS_COLUMNS[table])
+            self.conn.execute(
+                f"INSERT INTO {table}_fts (rowid, {names}) SELECT seq, {names} FROM {table} WHERE id = ?",
+                (record_id,),
+            )
+
+    def _unindex(self, table: str, record_id: str) -> None:
+        if table in FTS_COLUMNS:
+            names = ", ".join(FTS_COLUMNS[table])
+            self.conn.execute(
+                f"INSERT INTO {table}_fts ({table}_fts, rowid, {names}) "
+                f"SELECT 'delete', seq, {names} FROM {table} WHERE id = ?",
+                (record_id,),
+            )
+
+    def rebuild_search_index(self) -> None:
+        """Rebuild every FTS index from its table (repair after an outside tool wrote the file)."""
+        with self.transaction():
+            for table in FTS_COLUMNS:
+                self.conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('rebuild')")
+
+    def search_index_ok(self) -> bool:
+        try:
+            for table in FTS_COLUMNS:
+                self.conn.execute(f"INSERT INTO {table}_fts ({table}_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError:
+            return False
+        return True
+
+    # questions about the whole case
+    def counts(self) -> dict[str, int]:
+        return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED_TABLES}
+
+    def date_range(self) -> tuple[str, str] | None:
+        """First start and last end (or start) of the case's events, UTC text; None when empty."""
+        low, high = self.conn.execute(
+            'SELECT min(start), max(coalesce("end", start)) FROM events'
+        ).fetchone()
+        return None if low is None else (low, high)
+
+    def search(self, text: str, limit: int = 200) -> list[tuple[str, str, str]]:
+        """Full-text search over events, actors, sources, documents and notes -> (table, id, snippet)."""
+        query = fts_query(text)
+        if not query:
+            return []
+        hits: list[tuple[str, str, str]] = []
+        for table in FTS_COLUMNS:
+            fts = f"{table}_fts"
+            hits.extend(
+                (table, record_id, snippet)
+                for record_id, snippet in self.conn.execute(
+                    f"SELECT t.id, snippet({fts}, -1, '[', ']', '…', 12) FROM {fts} "
+                    f"JOIN {table} t ON t.seq = {fts}.rowid WHERE {fts} MATCH ? ORDER BY rank LIMIT ?",
+                    (query, limit),
+                )
+            )
+        return hits[:limit]
+
+
+def fts_query(text: str) -> str:
+    """User words -> an FTS5 query matching all of them as prefixes; no FTS syntax gets through."""
+    words = re.findall(r"\w+", text)
+    return " ".join(f'"{word}"*' for word in words)
+
+
+def _chain(first: dict[str, Any], rest: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    yield first
+    yield from rest
+
+
+def _blob_text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    raise TypeError(type(value).__name__)
+
+
+def _check_table(table: str, allow_links: bool = False) -> None:
+    if table not in RECORD_TABLES and not (allow_links and table in LINK_TABLES):
+        raise ValueError(f"unknown table {table!r}")
+
+
+def _quote(column: str) -> str:
+    return f'"{column}"'
+
+
+def _column_list(columns: Iterable[str]) -> str:
+    return ", ".join(_quote(c) for c in columns)
+
+
+def _prepare(table: str, values: dict[str, Any] | Record, stamp: str | None = None) -> dict[str, Any]:
+    row = values.to_row() if isinstance(values, Record) else dict(values)
+    if not row.get("id"):
+        row["id"] = new_id()
+    stamp = stamp or now_stamp()
+    if not row.get("created_at"):
+        row["created_at"] = stamp
+    if not row.get("updated_at"):
+        row["updated_at"] = row["created_at"]
+    if isinstance(row.get("aliases"), list):
+        row["aliases"] = json.dumps(row["aliases"], ensure_ascii=False)
+    row.pop("seq", None)
+    return row
+
+
+def _row_dict(cursor: sqlite3.Cursor, row: tuple, drop_seq: bool = False) -> dict[str, Any]:
+    result = {column[0]: value for column, value in zip(cursor.description, row)}
+    if drop_seq:
+        result.pop("seq", None)
+    return result
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+# --- opening and creating ---------------------------------------------------------------
+
+
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    harden(conn)
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not read_only:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+def is_writable(path: Path) -> bool:
+    # The folder must be writable too: SQLite keeps its journal beside the file.
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def open_case(path: Path | str, read_only: bool = False, analyst: str | None = None) -> Case:
+    """Check a case file and open it; a file that may not be written opens read-only.
+
+    Raises CaseRefused (with a one-sentence reason) and leaves the file untouched when it
+    is not a sound case file of a schema this build knows.
+    """
+    path = Path(path)
+    version = check_case(path)
+    read_only = read_only or not is_writable(path)
+    if read_only and version < schema_version():
+        raise CaseRefused(
+            path, f"it uses the older schema {version} and is read-only, so it cannot be upgraded"
+        )
+    try:
+        conn = _connect(path, read_only)
+    except sqlite3.Error as error:
+        raise CaseRefused(path, f"SQLite cannot open it ({error})") from None
+    case = Case(path=path, conn=conn, read_only=read_only, analyst=analyst or default_analyst())
+    if version < schema_version():
+        apply_migrations(conn)
+        with case.transaction():
+            case._audit("migrate", "meta", "", version, schema_version(), summary="schema upgraded")
+    return case
+
+
+def create_case(
+    path: Path | str,
+    title: str,
+    classification: str = "UNCLASSIFIED",
+    timezone: str = "UTC",
+    analyst: str | None = None,
+) -> Case:
+    """Create a new, empty case file at `path` (which must not exist)."""
+    path = Path(path)
+    if path.exists():
+        raise CaseError(f"{path.name} already exists; choose another name.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = _connect(path, read_only=False)
+    except (OSError, sqlite3.Error) as error:
+        raise CaseError(f"Cannot create {path.name}: {error}.") from None
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    apply_migrations(conn)
+    case = Case(path=path, conn=conn, analyst=analyst or default_analyst())
+    with case.transaction():
+        for key, value in (
+            ("title", title), ("classification", classification), ("timezone", timezone),
+            ("case_id", new_id()), ("created_at", now_stamp()),
+            ("created_with", f"Case Workbench (Python {sys.version.split()[0]})"),
+        ):
+            case.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+        case._audit("create", "meta", "", None, {"title": title}, summary="case created")
+    return case

@@ -1,0 +1,146 @@
+"""Records of a case as plain dataclasses, one per table; field names are the column names."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
+
+
+@dataclass
+class Record:
+    table: ClassVar[str] = ""
+    id: str = ""
+    created_at: str = ""
+    updated_at: str = ""
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Record":
+        names = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in row.items() if key in names})
+
+    def to_row(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass
+class Place(Record):
+    table: ClassVar[str] = "places"
+    name: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    country: str = ""
+
+
+@dataclass
+class Actor(Record):
+    table: ClassVar[str] = "actors"
+    name: str = ""
+    kind: str = "other"
+    aliases: list[str] = field(default_factory=list)
+    description: str = ""
+    color: str | None = None
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> "Actor":
+        actor = super().from_row(row)
+        if isinstance(actor.aliases, str):
+            actor.aliases = json.loads(actor.aliases)
+        return actor
+
+    def to_row(self) -> dict[str, Any]:
+        row = super().to_row()
+        row["aliases"] = json.dumps(self.aliases, ensure_ascii=False)
+        return row
+
+
+@dataclass
+class Event(Record):
+    table: ClassVar[str] = "events"
+    title: str = ""
+    summary: str = ""
+    kind: str = ""
+    start: str = ""
+    end: str | None = None
+    time_precision: str = "day"
+    time_note: str = ""
+    earliest: str | None = None
+    latest: str | None = None
+    confidence: str = "reported"
+
+
+@dataclass
+class Relation(Record):
+    table: ClassVar[str] = "relations"
+    from_actor_id: str = ""
+    to_actor_id: str = ""
+    kind: str = ""
+    label: str = ""
+    directed: int = 1
+    start: str | None = None
+    end: str | None = None
+    confidence: str = "reported"
+
+
+@dataclass
+class Document(Record):
+    table: ClassVar[str] = "documents"
+    title: str = ""
+    author: str = ""
+    publisher: str = ""
+    published: str | None = None
+    url: str = ""
+    format: str = "text"
+    text: str = ""
+
+
+@dataclass
+class Source(Record):
+    table: ClassVar[str] = "sources"
+    url: str = ""
+    title: str = ""
+    publisher: str = ""
+    language: str = ""
+    published: str | None = None
+    accessed: str | None = None
+    reliability: str = "F"
+    archived_text: str = ""
+
+
+@dataclass
+class Citation(Record):
+    table: ClassVar[str] = "citations"
+    source_id: str = ""
+    event_id: str | None = None
+    relation_id: str | None = None
+    actor_id: str | None = None
+    document_id: str | None = None
+    footnote: str = ""
+    quote: str = ""
+    credibility: int = 6
+
+
+@dataclass
+class Note(Record):
+    table: ClassVar[str] = "notes"
+    text: str = ""
+    author: str = ""
+    event_id: str | None = None
+    relation_id: str | None = None
+    actor_id: str | None = None
+    source_id: str | None = None
+
+
+@dataclass
+class View(Record):
+    table: ClassVar[str] = "views"
+    title: str = ""
+    caption: str = ""
+    position: int = 0
+    state: str = "{}"
+    thumbnail: bytes | None = None
+
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    cls.table: cls for cls in (Place, Actor, Event, Relation, Document, Source, Citation, Note, View)
+}

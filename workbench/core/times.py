@@ -1,0 +1,90 @@
+"""Times in a case: stored as UTC ISO 8601 to the second, shown in the case's time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def now_stamp() -> str:
+    """The created_at / updated_at stamp: UTC with microseconds, so stamps order edits."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def case_zone(name: str | None) -> ZoneInfo:
+    """The case's time zone; an unknown name falls back to UTC rather than failing to open a case."""
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def local_to_utc(text: str, zone: ZoneInfo) -> str:
+    """'2020-08-15' or '2020-08-15T18:00' (local to `zone`, or with its own offset) -> stored UTC text."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(timezone.utc).strftime(UTC_FORMAT)
+
+
+def parse_utc(text: str) -> datetime:
+    return datetime.strptime(text, UTC_FORMAT).replace(tzinfo=timezone.utc)
+
+
+def utc_to_local(text: str, zone: ZoneInfo) -> datetime:
+    return parse_utc(text).astimezone(zone)
+
+
+def describe_when(
+    start: str,
+    zone: ZoneInfo,
+    *,
+    precision: str = "day",
+    end: str | None = None,
+    earliest: str | None = None,
+    latest: str | None = None,
+    note: str = "",
+) -> str:
+    """A human reading of an event's time that never claims more precision than it has.
+
+    '15 Aug 2020, 18:00', '15 Aug 2020, evening', '12 Aug 2020 (no later than 12 Aug)',
+    '27 Jul 2020 - 15 Aug 2020'.
+    """
+    local = utc_to_local(start, zone)
+    day = f"{local.day} {local:%b %Y}"
+    if precision == "minute":
+        text = f"{day}, {local:%H:%M}"
+    elif precision == "hour":
+        text = f"{day}, about {local:%H}:00"
+    else:
+        text = day
+    if end:
+        local_end = utc_to_local(end, zone)
+        end_day = f"{local_end.day} {local_end:%b %Y}"
+        if precision == "minute" and local_end.date() == local.date():
+            text += f"-{local_end:%H:%M}"
+        elif local_end.date() != local.date():
+            text += f" - {end_day}"
+    if precision == "approximate":
+        bounds = []
+        if earliest:
+            low = utc_to_local(earliest, zone)
+            bounds.append(f"not before {low.day} {low:%b}")
+        if latest:
+            high = utc_to_local(latest, zone)
+            bounds.append(f"no later than {high.day} {high:%b}")
+        if note:
+            text += f", {note}"
+        elif bounds:
+            text += " (" + ", ".join(bounds) + ")"
+        else:
+            text += " (approximate)"
+    elif note:
+        text += f" ({note})"
+    return text
+
+
+def day_after(text: str) -> str:
+    return (parse_utc(text) + timedelta(days=1)).strftime(UTC_FORMAT)
