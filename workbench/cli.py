@@ -134,10 +134,10 @@ def print_check(path: Path, repair: bool = False) -> int:
             case.rebuild_search_index()
             search_ok = case.search_index_ok()
             print("Search index rebuilt.")
-    print(f"{path.name}: healthy (schema {version} of {schema_version()}, integrity ok, foreign keys ok).")
     if not search_ok:
         print(f"{path.name}: the search index is out of step with the data; run with --repair.", file=sys.stderr)
         return EXIT_REFUSED
+    print(f"{path.name}: healthy (schema {version} of {schema_version()}, integrity ok, foreign keys ok).")
     return EXIT_OK
 
 

@@ -608,11 +608,20 @@ class Case:
                 self.conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('rebuild')")
 
     def search_index_ok(self) -> bool:
+        """Whether every FTS index matches its table (FTS5's own integrity-check, rank 1)."""
+        conn = self.conn
+        if self.read_only:
+            # The check is spelled as an INSERT, which a read-only connection refuses to prepare.
+            conn = sqlite3.connect(":memory:", isolation_level=None)
+            self.conn.backup(conn)
         try:
             for table in FTS_COLUMNS:
-                self.conn.execute(f"INSERT INTO {table}_fts ({table}_fts, rank) VALUES ('integrity-check', 1)")
+                conn.execute(f"INSERT INTO {table}_fts ({table}_fts, rank) VALUES ('integrity-check', 1)")
         except sqlite3.DatabaseError:
             return False
+        finally:
+            if conn is not self.conn:
+                conn.close()
         return True
 
     # questions about the whole case
