@@ -455,13 +455,17 @@ class Case:
         row = self.get(table, record_id)
         return None if row is None else RECORD_TYPES[table].from_row(row)
 
-    def records(self, table: str, order_by: str = "rowid") -> list[Record]:
+    def records(self, table: str, order_by: str | None = None) -> list[Record]:
         _check_table(table)
         record_type = RECORD_TYPES[table]
         return [record_type.from_row(row) for row in self.rows(table, order_by=order_by)]
 
-    def rows(self, table: str, order_by: str = "rowid", where: str = "", params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    def rows(
+        self, table: str, order_by: str | None = None, where: str = "", params: Sequence[Any] = ()
+    ) -> list[dict[str, Any]]:
+        """Rows of a table as dicts, in insertion order (join tables: by their key) unless told."""
         _check_table(table, allow_links=True)
+        order_by = order_by or (", ".join(LINK_TABLES[table]) if table in LINK_TABLES else "rowid")
         if not re.fullmatch(r"[\w\", ]+( (ASC|DESC))?", order_by):
             raise ValueError(f"bad order_by {order_by!r}")
         sql = f"SELECT * FROM {table}" + (f" WHERE {where}" if where else "") + f" ORDER BY {order_by}"
@@ -753,8 +757,10 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
 
 
 def is_writable(path: Path) -> bool:
-    # The folder must be writable too: SQLite keeps its journal beside the file.
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    """Whether we may write the case: a file marked read-only (no write bit for anyone) stays
+    read-only even for root, and the folder must be writable, as SQLite keeps its journal there."""
+    marked_writable = bool(path.stat().st_mode & 0o222)
+    return marked_writable and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 def open_case(path: Path | str, read_only: bool = False, analyst: str | None = None) -> Case:
