@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -48,7 +48,7 @@ def test_round_trip_through_utc_keeps_the_local_minute(moment: datetime) -> None
     stored = local_to_utc(moment.isoformat(), MINSK)
     back = utc_to_local(stored, MINSK)
     # Local times that fall in a DST gap or fold do not exist exactly once; compare instants.
-    assert back.astimezone(timezone.utc) == moment.replace(tzinfo=MINSK).astimezone(timezone.utc)
+    assert back.astimezone(UTC) == moment.replace(tzinfo=MINSK).astimezone(UTC)
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)

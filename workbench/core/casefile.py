@@ -338,7 +338,7 @@ class Case:
         self.db = sqlite_utils.Database(self.conn, recursive_triggers=False)
 
     # context manager / lifetime
-    def __enter__(self) -> "Case":
+    def __enter__(self) -> Case:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -380,7 +380,7 @@ class Case:
 
     # transactions
     @contextmanager
-    def transaction(self) -> Iterator["Case"]:
+    def transaction(self) -> Iterator[Case]:
         """One transaction; nested calls join the outer one. Listeners hear of changes after COMMIT."""
         self._require_writable()
         if self._depth == 0:
@@ -729,7 +729,7 @@ def _prepare(table: str, values: dict[str, Any] | Record, stamp: str | None = No
 
 
 def _row_dict(cursor: sqlite3.Cursor, row: tuple, drop_seq: bool = False) -> dict[str, Any]:
-    result = {column[0]: value for column, value in zip(cursor.description, row)}
+    result = {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
     if drop_seq:
         result.pop("seq", None)
     return result

@@ -15,7 +15,7 @@ class Record:
     updated_at: str = ""
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> "Record":
+    def from_row(cls, row: dict[str, Any]) -> Record:
         names = {f.name for f in fields(cls)}
         return cls(**{key: value for key, value in row.items() if key in names})
 
@@ -42,7 +42,7 @@ class Actor(Record):
     color: str | None = None
 
     @classmethod
-    def from_row(cls, row: dict[str, Any]) -> "Actor":
+    def from_row(cls, row: dict[str, Any]) -> Actor:
         actor = super().from_row(row)
         if isinstance(actor.aliases, str):
             actor.aliases = json.loads(actor.aliases)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -10,7 +10,7 @@ UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 def now_stamp() -> str:
     """The created_at / updated_at stamp: UTC with microseconds, so stamps order edits."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def case_zone(name: str | None) -> ZoneInfo:
@@ -26,11 +26,11 @@ def local_to_utc(text: str, zone: ZoneInfo) -> str:
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(timezone.utc).strftime(UTC_FORMAT)
+    return moment.astimezone(UTC).strftime(UTC_FORMAT)
 
 
 def parse_utc(text: str) -> datetime:
-    return datetime.strptime(text, UTC_FORMAT).replace(tzinfo=timezone.utc)
+    return datetime.strptime(text, UTC_FORMAT).replace(tzinfo=UTC)
 
 
 def utc_to_local(text: str, zone: ZoneInfo) -> datetime:
