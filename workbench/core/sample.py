@@ -108,12 +108,14 @@ def build_sample_case(path: Path | str) -> Case:
             })
 
         def cite(target: dict[str, str], citations: list[dict[str, Any]]) -> None:
-            for citation in citations:
+            (target_id,) = target.values()
+            for index, citation in enumerate(citations):
                 label = str(citation["footnote"])
                 if label not in footnote_sources:
                     raise ValueError(f"sample cites footnote {label}, which lists no source")
                 for source_id in footnote_sources[label]:
                     case.insert("citations", {
+                        "id": stable_id("citation", f"{target_id}|{index}|{source_id}"),
                         **target, "source_id": source_id, "document_id": document_id, "footnote": label,
                         "quote": citation.get("quote", ""), "credibility": citation.get("credibility", 6),
                     })
