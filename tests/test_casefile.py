@@ -200,6 +200,16 @@ def test_create_sets_identity_and_meta(tmp_path: Path) -> None:
     assert not path.with_name("new.case-wal").exists(), "closed case is one self-contained file"
 
 
+def test_looking_at_a_case_leaves_the_file_byte_for_byte(case_path: Path) -> None:
+    before = case_path.read_bytes()
+    with open_case(case_path) as case:
+        case.records("events")
+        case.search("General Staff")
+        case.counts()
+    assert case_path.read_bytes() == before
+    assert sorted(p.name for p in case_path.parent.iterdir()) == [case_path.name]
+
+
 def test_create_refuses_existing_file(case_path: Path) -> None:
     with pytest.raises(CaseError, match="already exists"):
         create_case(case_path, "again")
@@ -209,8 +219,10 @@ def test_reopen_keeps_data_and_settings(case_path: Path) -> None:
     with open_case(case_path) as case:
         assert case.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert case.conn.execute("PRAGMA trusted_schema").fetchone()[0] == 0
-        assert case.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert case.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # untouched until a write
         event = case.records("events")[0]
+        case.set_meta("reviewed", "yes")
+        assert case.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert event.title == "Meeting with the General Staff"
         assert case.rows("event_actors")[0]["role"] == "speaker"
 

@@ -333,9 +333,14 @@ class Case:
     listeners: list[Callable[[Change], None]] = field(default_factory=list)
     _depth: int = 0
     _pending: list[Change] = field(default_factory=list)
+    # WAL is switched on at the first write, so that opening and closing a case without
+    # changing it (a look, a screenshot, a briefing) leaves the file byte-for-byte as it was.
+    _wal: bool = False
 
     def __post_init__(self) -> None:
         self.db = sqlite_utils.Database(self.conn, recursive_triggers=False)
+        if not self.read_only:  # a file left in WAL by an unclean exit goes back to one file on close
+            self._wal = self.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
     # context manager / lifetime
     def __enter__(self) -> Case:
@@ -349,7 +354,7 @@ class Case:
         if self.conn is None:
             return
         try:
-            if not self.read_only:
+            if self._wal:
                 self.conn.execute("PRAGMA optimize")
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 self.conn.execute("PRAGMA journal_mode = DELETE")
@@ -384,6 +389,9 @@ class Case:
         """One transaction; nested calls join the outer one. Listeners hear of changes after COMMIT."""
         self._require_writable()
         if self._depth == 0:
+            if not self._wal:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self._wal = True
             self.conn.execute("BEGIN IMMEDIATE")
         self._depth += 1
         try:
@@ -751,8 +759,7 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     harden(conn)
     conn.execute("PRAGMA foreign_keys = ON")
     if not read_only:
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL comes with the first write: Case.transaction
     return conn
 
 

@@ -1,0 +1,58 @@
+"""Shared fixtures: every test keeps the app's settings and data folders inside its own tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.core.casefile import Case, create_case
+
+
+@pytest.fixture(autouse=True)
+def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """QSettings and platformdirs (the sample copy) point into tmp_path, never at the user's own."""
+    home = tmp_path / "user"
+    monkeypatch.setenv("WORKBENCH_SETTINGS_DIR", str(home / "settings"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    return home
+
+
+@pytest.fixture
+def small_case(tmp_path: Path) -> Path:
+    """A small case with Cyrillic and long names, a weak claim and a cited relation; closed, on disk."""
+    path = tmp_path / "small.case"
+    case: Case = create_case(path, "Minsk — Минск, small case", "SECRET//NOFORN", "Europe/Minsk")
+    with case.transaction():
+        luka = case.insert("actors", {"id": "actor-luka", "name": "Александр Лукашенко", "kind": "person",
+                                      "aliases": ["Alexander Lukashenko", "Батька"]})
+        kremlin = case.insert("actors", {"id": "actor-kremlin", "name": "Kremlin", "kind": "state"})
+        omon = case.insert("actors", {"id": "actor-omon", "name": "OMON (Special Purpose Police Unit)",
+                                      "kind": "security"})
+        belta = case.insert("sources", {"id": "source-belta", "url": "https://www.belta.by/president/view/1",
+                                        "title": "Лукашенко провел переговоры с Путиным", "reliability": "C",
+                                        "language": "ru"})
+        tass = case.insert("sources", {"id": "source-tass", "url": "https://tass.com/politics/2",
+                                       "title": "", "reliability": "B"})
+        document = case.insert("documents", {"id": "doc", "title": "Report", "format": "text", "text": "…"})
+        case.link("footnotes", {"document_id": document, "label": "2", "source_id": belta})
+        case.link("footnotes", {"document_id": document, "label": "10", "source_id": tass})
+        call = case.insert("events", {"id": "event-call", "title": "Lukashenko calls Putin",
+                                      "start": "2020-08-15T09:00:00Z", "time_precision": "day",
+                                      "confidence": "reported"})
+        rumour = case.insert("events", {"id": "event-rumour", "title": "Unmarked vehicles seen near Minsk",
+                                        "start": "2020-08-14T15:00:00Z", "time_precision": "approximate",
+                                        "latest": "2020-08-14T20:59:00Z", "confidence": "unverified"})
+        case.link("event_actors", {"event_id": call, "actor_id": luka, "role": "caller"})
+        case.link("event_actors", {"event_id": call, "actor_id": kremlin})
+        case.link("event_actors", {"event_id": rumour, "actor_id": omon})
+        relation = case.insert("relations", {"id": "relation-support", "from_actor_id": luka,
+                                             "to_actor_id": kremlin, "kind": "requests support from"})
+        case.insert("citations", {"source_id": belta, "event_id": call, "footnote": "2",
+                                  "quote": "Лукашенко и Путин провели переговоры", "credibility": 2})
+        case.insert("citations", {"source_id": tass, "relation_id": relation, "footnote": "10",
+                                  "quote": "asked for help"})
+        case.insert("notes", {"text": "Check the BelTA timing.", "event_id": call})
+    case.close()
+    return path

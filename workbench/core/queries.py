@@ -1,0 +1,336 @@
+"""Read-only questions the views ask of a case: list rows for each pane and the details of one record.
+
+Every row carries the record's id first, so a view can map a selection back to the case without
+holding records. Text is returned as plain strings; views must show it as plain text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from workbench.core.casefile import Case
+from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
+from workbench.core.times import case_zone, describe_when, utc_to_local
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    tooltip: str = ""
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Rows of one pane: `ids[i]` is the record shown by `rows[i]`; `sort_keys[i]` orders it."""
+
+    table: str
+    columns: tuple[Column, ...]
+    ids: list[str]
+    rows: list[tuple[str, ...]]
+    sort_keys: list[tuple[Any, ...]]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+EVENT_COLUMNS = (
+    Column("When", "local time in the case's time zone, no more precise than the source"),
+    Column("Event"),
+    Column("Actors"),
+    Column("Place"),
+    Column("Confidence", "as the report words it"),
+    Column("Fn", "footnotes of the report that support the event"),
+)
+ACTOR_COLUMNS = (
+    Column("Actor"),
+    Column("Kind"),
+    Column("Also known as"),
+    Column("Events", "events the actor takes part in"),
+    Column("Relations", "relations to or from the actor"),
+)
+RELATION_COLUMNS = (
+    Column("From"),
+    Column("Relation"),
+    Column("To"),
+    Column("Confidence"),
+    Column("When"),
+    Column("Fn", "footnotes that support the relation"),
+)
+SOURCE_COLUMNS = (
+    Column("Fn", "footnote labels in the case's documents"),
+    Column("Title or URL"),
+    Column("Domain"),
+    Column("Lang"),
+    Column("Published"),
+    Column("Reliability", "Admiralty grade A-F; F: reliability cannot be judged"),
+    Column("Claims", "events, relations and actors this source supports"),
+)
+
+
+def _labels(text: str | None) -> str:
+    """'3,1,3' -> '1, 3' sorted numerically where labels are numbers."""
+    if not text:
+        return ""
+    labels = set(text.split(","))
+    return ", ".join(sorted(labels, key=_label_key))
+
+
+def _label_key(label: str) -> tuple[bool, int, str]:
+    return (not label.isdigit(), int(label) if label.isdigit() else 0, label)
+
+
+def domain_of(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
+
+
+def event_listing(case: Case) -> Listing:
+    zone = case_zone(case.meta("timezone"))
+    cursor = case.conn.execute(
+        """
+        SELECT e.id, e.title, e.start, e."end", e.time_precision, e.earliest, e.latest, e.time_note, e.confidence,
+               (SELECT group_concat(a.name, ', ') FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
+                 WHERE ea.event_id = e.id),
+               (SELECT group_concat(p.name, ', ') FROM event_places ep JOIN places p ON p.id = ep.place_id
+                 WHERE ep.event_id = e.id),
+               (SELECT group_concat(c.footnote) FROM citations c WHERE c.event_id = e.id AND c.footnote <> '')
+        FROM events e ORDER BY e.start, e.seq
+        """
+    )
+    ids, rows, keys = [], [], []
+    confidence_rank = {level: rank for rank, level in enumerate(CONFIDENCE_LEVELS)}
+    for (event_id, title, start, end, precision, earliest, latest, note, confidence,
+         actors, places, footnotes) in cursor:
+        when = describe_when(start, zone, precision=precision, end=end, earliest=earliest, latest=latest, note=note)
+        fn = _labels(footnotes)
+        ids.append(event_id)
+        rows.append((when, title, actors or "", places or "", confidence, fn))
+        keys.append((start, title.casefold(), (actors or "").casefold(), (places or "").casefold(),
+                     confidence_rank.get(confidence, 99), fn))
+    return Listing("events", EVENT_COLUMNS, ids, rows, keys)
+
+
+def actor_listing(case: Case) -> Listing:
+    cursor = case.conn.execute(
+        """
+        SELECT a.id, a.name, a.kind, a.aliases,
+               (SELECT count(*) FROM event_actors ea WHERE ea.actor_id = a.id),
+               (SELECT count(*) FROM relations r WHERE r.from_actor_id = a.id OR r.to_actor_id = a.id)
+        FROM actors a ORDER BY a.name COLLATE NOCASE, a.seq
+        """
+    )
+    ids, rows, keys = [], [], []
+    for actor_id, name, kind, aliases, n_events, n_relations in cursor:
+        alias_text = ", ".join(_aliases(aliases))
+        ids.append(actor_id)
+        rows.append((name, kind, alias_text, str(n_events), str(n_relations)))
+        keys.append((name.casefold(), kind, alias_text.casefold(), n_events, n_relations))
+    return Listing("actors", ACTOR_COLUMNS, ids, rows, keys)
+
+
+def _aliases(text: str | None) -> list[str]:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return [str(alias) for alias in value] if isinstance(value, list) else []
+
+
+def relation_listing(case: Case) -> Listing:
+    zone = case_zone(case.meta("timezone"))
+    cursor = case.conn.execute(
+        """
+        SELECT r.id, f.name, r.kind, r.label, r.directed, t.name, r.confidence, r.start, r."end",
+               (SELECT group_concat(c.footnote) FROM citations c WHERE c.relation_id = r.id AND c.footnote <> '')
+        FROM relations r JOIN actors f ON f.id = r.from_actor_id JOIN actors t ON t.id = r.to_actor_id
+        ORDER BY f.name COLLATE NOCASE, r.kind, t.name COLLATE NOCASE
+        """
+    )
+    ids, rows, keys = [], [], []
+    for relation_id, source_name, kind, _label, directed, target_name, confidence, start, end, footnotes in cursor:
+        when = _span(start, end, zone)
+        shown_kind = kind + ("" if directed else " (both ways)")
+        fn = _labels(footnotes)
+        ids.append(relation_id)
+        rows.append((source_name, shown_kind, target_name, confidence, when, fn))
+        keys.append((source_name.casefold(), shown_kind.casefold(), target_name.casefold(), confidence,
+                     start or "", fn))
+    return Listing("relations", RELATION_COLUMNS, ids, rows, keys)
+
+
+def _span(start: str | None, end: str | None, zone: Any) -> str:
+    def day(text: str) -> str:
+        local = utc_to_local(text, zone)
+        return f"{local.day} {local:%b %Y}"
+
+    if start and end:
+        return f"{day(start)} - {day(end)}" if day(start) != day(end) else day(start)
+    if start:
+        return f"from {day(start)}"
+    if end:
+        return f"until {day(end)}"
+    return ""
+
+
+def source_listing(case: Case) -> Listing:
+    cursor = case.conn.execute(
+        """
+        SELECT s.id, s.url, s.title, s.language, s.published, s.reliability,
+               (SELECT group_concat(f.label) FROM footnotes f WHERE f.source_id = s.id),
+               (SELECT count(*) FROM citations c WHERE c.source_id = s.id)
+        FROM sources s ORDER BY s.seq
+        """
+    )
+    ids, rows, keys = [], [], []
+    for source_id, url, title, language, published, reliability, footnotes, n_claims in cursor:
+        fn = _labels(footnotes)
+        first = fn.split(", ")[0] if fn else ""
+        shown = title or url
+        date = (published or "")[:10]
+        ids.append(source_id)
+        rows.append((fn, shown, domain_of(url), language, date, reliability, str(n_claims)))
+        keys.append(((int(first) if first.isdigit() else 10**9, first), shown.casefold(), domain_of(url),
+                     language, date, reliability, n_claims))
+    listing = Listing("sources", SOURCE_COLUMNS, ids, rows, keys)
+    order = sorted(range(len(listing)), key=lambda i: listing.sort_keys[i][0])
+    return Listing("sources", SOURCE_COLUMNS, [ids[i] for i in order], [rows[i] for i in order],
+                   [keys[i] for i in order])
+
+
+LISTINGS = {
+    "events": event_listing,
+    "actors": actor_listing,
+    "relations": relation_listing,
+    "sources": source_listing,
+}
+
+
+def details(case: Case, table: str, record_id: str) -> list[tuple[str, str]]:
+    """(label, value) pairs describing one record for the inspector, citations included; [] if gone."""
+    row = case.get(table, record_id)
+    if row is None:
+        return []
+    zone = case_zone(case.meta("timezone"))
+    names = {a_id: name for a_id, name in case.conn.execute("SELECT id, name FROM actors")}
+    pairs: list[tuple[str, str]] = []
+    if table == "events":
+        pairs += [
+            ("Event", row["title"]),
+            ("When", describe_when(row["start"], zone, precision=row["time_precision"], end=row["end"],
+                                   earliest=row["earliest"], latest=row["latest"], note=row["time_note"])),
+            ("Precision", TIME_PRECISIONS.get(row["time_precision"], row["time_precision"])),
+            ("Confidence", f"{row['confidence']}: {CONFIDENCE_LEVELS.get(row['confidence'], '')}"),
+            ("Kind", row["kind"]),
+            ("Summary", row["summary"]),
+        ]
+        for name, role in case.conn.execute(
+            "SELECT a.name, ea.role FROM event_actors ea JOIN actors a ON a.id = ea.actor_id "
+            "WHERE ea.event_id = ? ORDER BY a.name", (record_id,)
+        ):
+            pairs.append(("Actor", name + (f" ({role})" if role else "")))
+        for (place,) in case.conn.execute(
+            "SELECT p.name FROM event_places ep JOIN places p ON p.id = ep.place_id WHERE ep.event_id = ?",
+            (record_id,),
+        ):
+            pairs.append(("Place", place))
+    elif table == "actors":
+        pairs += [
+            ("Actor", row["name"]),
+            ("Kind", row["kind"]),
+            ("Also known as", ", ".join(_aliases(row["aliases"]))),
+            ("Description", row["description"]),
+        ]
+    elif table == "relations":
+        pairs += [
+            ("From", names.get(row["from_actor_id"], "?")),
+            ("Relation", row["label"] or row["kind"]),
+            ("Kind", row["kind"]),
+            ("To", names.get(row["to_actor_id"], "?")),
+            ("Directed", "yes" if row["directed"] else "no, both ways"),
+            ("When", _span(row["start"], row["end"], zone) or "not stated"),
+            ("Confidence", f"{row['confidence']}: {CONFIDENCE_LEVELS.get(row['confidence'], '')}"),
+        ]
+    elif table == "sources":
+        labels = _labels(",".join(label for (label,) in case.conn.execute(
+            "SELECT label FROM footnotes WHERE source_id = ?", (record_id,))))
+        pairs += [
+            ("Title", row["title"]),
+            ("URL", row["url"]),
+            ("Domain", domain_of(row["url"])),
+            ("Footnotes", labels),
+            ("Publisher", row["publisher"]),
+            ("Language", row["language"]),
+            ("Published", row["published"] or ""),
+            ("Reliability", RELIABILITY.get(row["reliability"], row["reliability"])),
+            ("Archived text", f"{len(row['archived_text'])} characters" if row["archived_text"] else "none stored"),
+        ]
+        for table_name, title, quote, credibility in case.conn.execute(
+            """
+            SELECT CASE WHEN c.event_id IS NOT NULL THEN 'event'
+                        WHEN c.relation_id IS NOT NULL THEN 'relation' ELSE 'actor' END,
+                   coalesce(e.title, fa.name || ' ' || r.kind || ' ' || ta.name, a.name), c.quote, c.credibility
+            FROM citations c
+            LEFT JOIN events e ON e.id = c.event_id
+            LEFT JOIN relations r ON r.id = c.relation_id
+            LEFT JOIN actors fa ON fa.id = r.from_actor_id LEFT JOIN actors ta ON ta.id = r.to_actor_id
+            LEFT JOIN actors a ON a.id = c.actor_id
+            WHERE c.source_id = ? ORDER BY c.rowid
+            """,
+            (record_id,),
+        ):
+            pairs.append((f"Supports {table_name}", f"{title} [{CREDIBILITY.get(credibility, credibility)}]"
+                          + (f"\n\u201c{quote}\u201d" if quote else "")))
+        return pairs
+    column = {"events": "event_id", "relations": "relation_id", "actors": "actor_id"}[table]
+    for footnote, url, reliability, quote, credibility in case.conn.execute(
+        f"""
+        SELECT c.footnote, s.url, s.reliability, c.quote, c.credibility
+        FROM citations c JOIN sources s ON s.id = c.source_id WHERE c.{column} = ? ORDER BY c.rowid
+        """,
+        (record_id,),
+    ):
+        grade = f"{reliability}{credibility}"
+        label = f"Source [{footnote}]" if footnote else "Source"
+        pairs.append((label, f"{url} ({grade})" + (f"\n\u201c{quote}\u201d" if quote else "")))
+    if not any(label.startswith("Source") for label, _ in pairs):
+        pairs.append(("Source", "none: this claim is not cited"))
+    for (text,) in case.conn.execute(f"SELECT text FROM notes WHERE {column} = ? ORDER BY seq", (record_id,)):
+        pairs.append(("Note", text))
+    return pairs
+
+
+def related(case: Case, table: str, ids: list[str] | tuple[str, ...]) -> dict[str, set[str]]:
+    """Records tied to the selected ones, by table, for views to highlight (the selection itself excluded)."""
+    found: dict[str, set[str]] = {name: set() for name in LISTINGS}
+    if not ids or table not in LISTINGS:
+        return found
+    # One JSON parameter instead of one per id: a selection of 100k events is still one query.
+    marks = "SELECT value FROM json_each(?)"
+    chosen = json.dumps(list(ids))
+
+    def add(target: str, sql: str) -> None:
+        found[target].update(value for (value,) in case.conn.execute(sql, (chosen,)) if value)
+
+    if table == "events":
+        add("actors", f"SELECT actor_id FROM event_actors WHERE event_id IN ({marks})")
+        add("sources", f"SELECT source_id FROM citations WHERE event_id IN ({marks})")
+    elif table == "actors":
+        add("events", f"SELECT event_id FROM event_actors WHERE actor_id IN ({marks})")
+        add("relations", f"SELECT id FROM relations WHERE from_actor_id IN ({marks})")
+        add("relations", f"SELECT id FROM relations WHERE to_actor_id IN ({marks})")
+        add("actors", f"SELECT to_actor_id FROM relations WHERE from_actor_id IN ({marks})")
+        add("actors", f"SELECT from_actor_id FROM relations WHERE to_actor_id IN ({marks})")
+        add("sources", f"SELECT source_id FROM citations WHERE actor_id IN ({marks})")
+    elif table == "relations":
+        add("actors", f"SELECT from_actor_id FROM relations WHERE id IN ({marks})")
+        add("actors", f"SELECT to_actor_id FROM relations WHERE id IN ({marks})")
+        add("sources", f"SELECT source_id FROM citations WHERE relation_id IN ({marks})")
+    elif table == "sources":
+        add("events", f"SELECT event_id FROM citations WHERE source_id IN ({marks})")
+        add("relations", f"SELECT relation_id FROM citations WHERE source_id IN ({marks})")
+        add("actors", f"SELECT actor_id FROM citations WHERE source_id IN ({marks})")
+    found[table] -= set(ids)
+    return found

@@ -1,0 +1,85 @@
+"""Start the app: one QApplication, one main window on a case (the sample case by default)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from workbench.core.casefile import CaseError
+from workbench.core.sample import ensure_sample_case
+from workbench.ui.main_window import APP_NAME, MainWindow
+
+SCREENSHOT_SIZE = (1600, 1000)
+EXIT_OK, EXIT_REFUSED = 0, 2
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    return app
+
+
+class FirstPaint(QObject):
+    """Quits the app once the window has painted (for start-up timing)."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self.painted = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if not self.painted and event.type() == QEvent.Type.Paint and watched is self.window:
+            self.painted = True
+            QTimer.singleShot(0, QApplication.quit)
+        return False
+
+
+def run(
+    case_path: Path | None = None,
+    screenshot: Path | None = None,
+    read_only: bool = False,
+    exit_after_paint: bool = False,
+) -> int:
+    app = application()
+    unattended = screenshot is not None or exit_after_paint
+    try:
+        path = Path(case_path) if case_path is not None else ensure_sample_case()
+    except (CaseError, OSError) as error:
+        print(f"Cannot prepare the sample case: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    window = MainWindow(read_only=read_only)
+    if unattended:
+        window.keep_layout = False
+        window.refuse = lambda message: print(message, file=sys.stderr)  # no dialog nobody can answer
+    opened = window.open_path(path)
+    if unattended and not opened:
+        window.close()
+        return EXIT_REFUSED
+    if screenshot is not None:
+        return save_screenshot(window, Path(screenshot))
+    if exit_after_paint:
+        window.installEventFilter(FirstPaint(window))
+    window.show()
+    code = app.exec()
+    return code if opened or code else EXIT_OK
+
+
+def save_screenshot(window: MainWindow, path: Path) -> int:
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    for _ in range(5):
+        QApplication.processEvents()
+    image = window.grab()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ok = image.save(str(path), "PNG")
+    window.close()
+    if not ok:
+        print(f"Cannot write the screenshot to {path}.", file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"Wrote {path} ({image.width()}x{image.height()}).")
+    return EXIT_OK

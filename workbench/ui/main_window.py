@@ -1,0 +1,397 @@
+"""The main window: one case, its panes in docks, the classification banners, the File menu."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QToolBar,
+    QWidget,
+)
+
+from workbench import __version__
+from workbench.core.casefile import CASE_SUFFIX, Case, CaseError, Change, create_case, open_case, schema_version
+from workbench.core.marking import banner_colours, banner_text
+from workbench.core.queries import LISTINGS, related
+from workbench.core.sample import ensure_sample_case
+from workbench.core.times import case_zone, utc_to_local
+from workbench.ui.inspector import Inspector
+from workbench.ui.listing import ListPane
+from workbench.ui.selection import Selection, SelectionModel
+from workbench.ui.settings import app_settings, forget_recent, recent_files, remember_recent
+
+APP_NAME = "Case Workbench"
+CASE_FILTER = f"Case files (*{CASE_SUFFIX});;All files (*)"
+COLUMN_WIDTHS = {
+    "events": (190, 330, 200, 110, 90, 40),
+    "actors": (230, 90, 220, 60, 70),
+    "relations": (170, 150, 170, 90, 150, 40),
+    "sources": (40, 330, 150, 50, 90, 80, 60),
+}
+
+
+class CaseSignals(QObject):
+    """Turns the core's change notifications into a Qt signal the views connect to."""
+
+    changed = Signal(object)
+
+
+class Banner(QToolBar):
+    """A classification banner: a fixed, full-width strip at the top or bottom of the window."""
+
+    def __init__(self, name: str, parent: QWidget) -> None:
+        super().__init__(name, parent)
+        self.setObjectName(name)
+        self.setMovable(False)
+        self.setFloatable(False)
+        self.toggleViewAction().setVisible(False)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.PreventContextMenu)
+        self.label = QLabel(self)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setObjectName(f"{name}_label")
+        self.addWidget(self.label)
+        self.setStyleSheet("QToolBar { border: 0px; padding: 0px; spacing: 0px; }")
+
+    def set_marking(self, classification: str | None) -> None:
+        if classification is None:
+            self.setVisible(False)
+            return
+        background, foreground = banner_colours(classification)
+        self.label.setText(banner_text(classification))
+        self.label.setStyleSheet(
+            f"QLabel {{ background: {background}; color: {foreground}; font-weight: bold; padding: 2px; }}"
+        )
+        self.label.setMinimumWidth(1)
+        self.setVisible(True)
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.label.setFixedWidth(max(1, self.width() - 4))
+
+
+class MainWindow(QMainWindow):
+    case_opened = Signal(object)
+
+    def __init__(self, read_only: bool = False) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.case: Case | None = None
+        self.open_read_only = read_only
+        self.keep_layout = True  # False for unattended runs (screenshots): they must not change preferences
+        self.signals = CaseSignals(self)
+        self.selection = SelectionModel(self)
+        self.setDockNestingEnabled(True)
+        self.resize(1440, 900)
+
+        self.top_banner = Banner("top_banner", self)
+        self.bottom_banner = Banner("bottom_banner", self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.top_banner)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.bottom_banner)
+
+        self.panes = {table: ListPane(table, self.selection, self) for table in LISTINGS}
+        graph_split = QSplitter(Qt.Orientation.Vertical, self)
+        graph_split.setObjectName("graph_split")
+        graph_split.addWidget(self.panes["actors"])
+        graph_split.addWidget(self.panes["relations"])
+        self.inspector = Inspector(self.selection, self)
+        self.docks = {
+            "timeline": self._dock("Timeline", self.panes["events"]),
+            "graph": self._dock("Actor graph", graph_split),
+            "sources": self._dock("Sources", self.panes["sources"]),
+            "inspector": self._dock("Inspector", self.inspector),
+        }
+        self._default_layout()
+        self.default_state = self.saveState()
+
+        self.status_counts = QLabel(self)
+        self.status_counts.setObjectName("status_counts")
+        self.status_read_only = QLabel("Read-only: editing is disabled", self)
+        self.status_read_only.setObjectName("status_read_only")
+        self.status_read_only.setStyleSheet("QLabel { background: #ffd54f; color: black; padding: 1px 6px; }")
+        self.statusBar().addWidget(self.status_counts, 1)
+        self.statusBar().addPermanentWidget(self.status_read_only)
+
+        self._build_menus()
+        self.selection.selection_changed.connect(self._highlight_related)
+        self.signals.changed.connect(self._case_changed)
+        self._restore_layout()
+        self.show_case()
+
+    # layout
+    def _dock(self, title: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title.lower().replace(" ", "_") + "_dock")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        return dock
+
+    def _default_layout(self) -> None:
+        docks = self.docks
+        for dock in docks.values():
+            dock.setFloating(False)
+            dock.show()
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, docks["timeline"])
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, docks["inspector"])
+        self.splitDockWidget(docks["timeline"], docks["graph"], Qt.Orientation.Vertical)
+        self.splitDockWidget(docks["graph"], docks["sources"], Qt.Orientation.Horizontal)
+        self.resizeDocks([docks["timeline"], docks["inspector"]], [1000, 420], Qt.Orientation.Horizontal)
+        self.resizeDocks([docks["timeline"], docks["graph"]], [480, 400], Qt.Orientation.Vertical)
+
+    def reset_layout(self) -> None:
+        self.restoreState(self.default_state)
+        for dock in self.docks.values():
+            dock.show()
+
+    def _restore_layout(self) -> None:
+        settings = app_settings()
+        geometry, state = settings.value("window/geometry"), settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def save_layout(self) -> None:
+        settings = app_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.sync()
+
+    # menus
+    def _action(self, text: str, slot: object, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        self.new_action = self._action("&New Case\u2026", self.new_case, QKeySequence.StandardKey.New,
+                                       "Create an empty case file")
+        self.open_action = self._action("&Open\u2026", self.choose_case, QKeySequence.StandardKey.Open,
+                                        "Open a case file")
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self.save_copy_action = self._action("Save a &Copy\u2026", self.save_copy, "Ctrl+Shift+S",
+                                             "Write a checked copy of this case to another file")
+        self.close_action = self._action("&Close Case", self.close_case, QKeySequence.StandardKey.Close)
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        file_menu.insertAction(self.recent_menu.menuAction(), self.new_action)
+        file_menu.insertAction(self.recent_menu.menuAction(), self.open_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.save_copy_action)
+        file_menu.addAction(self.close_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        view_menu = menu.addMenu("&View")
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        self.find_action = self._action("&Filter Events", self._focus_filter, QKeySequence.StandardKey.Find)
+        view_menu.addAction(self.find_action)
+        view_menu.addAction(self._action("&Reset Layout", self.reset_layout))
+
+        help_menu = menu.addMenu("&Help")
+        self.sample_action = self._action("Open &Sample Case", self.open_sample,
+                                          tip="The ISW Belarus report of 15 Aug 2020 as a case (a fresh copy)")
+        help_menu.addAction(self.sample_action)
+        help_menu.addAction(self._action("&About Case Workbench", self.about))
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = recent_files()
+        for path in files:
+            action = self.recent_menu.addAction(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
+        if not files:
+            self.recent_menu.addAction("No recent cases").setEnabled(False)
+
+    def _focus_filter(self) -> None:
+        self.docks["timeline"].show()
+        self.panes["events"].filter.setFocus()
+        self.panes["events"].filter.selectAll()
+
+    # the case
+    def set_case(self, case: Case | None) -> None:
+        if self.case is not None:
+            self.case.unsubscribe(self.signals.changed.emit)
+            self.case.close()
+        self.case = case
+        self.selection.clear()
+        if case is not None:
+            case.subscribe(self.signals.changed.emit)
+            span = case.date_range()
+            self.selection.set_time_window(*(span or (None, None)))
+            if self.keep_layout:
+                remember_recent(case.path)
+        self.show_case()
+        self.case_opened.emit(case)
+
+    def show_case(self) -> None:
+        case = self.case
+        for table, pane in self.panes.items():
+            pane.set_listing(LISTINGS[table](case) if case else None, COLUMN_WIDTHS[table])
+        self.inspector.set_case(case)
+        marking = case.classification if case else None
+        self.top_banner.set_marking(marking)
+        self.bottom_banner.set_marking(marking)
+        read_only = bool(case and case.read_only)
+        self.status_read_only.setVisible(read_only)
+        for action in (self.save_copy_action, self.close_action):
+            action.setEnabled(case is not None)
+        if case is None:
+            self.setWindowTitle(APP_NAME)
+            self.status_counts.setText("No case open. File > Open, or Help > Open Sample Case.")
+            return
+        self.setWindowTitle(f"{case.title} - {APP_NAME}" + (" [read-only]" if read_only else ""))
+        self.setWindowFilePath(str(case.path))
+        self.status_counts.setText(self._status_text(case))
+
+    def _status_text(self, case: Case) -> str:
+        counts = case.counts()
+        parts = [f"{counts[t]} {t}" for t in ("events", "actors", "relations", "sources")]
+        span = case.date_range()
+        if span:
+            zone = case_zone(case.meta("timezone"))
+            first, last = (utc_to_local(t, zone) for t in span)
+            when = f"{first.day} {first:%b %Y} - {last.day} {last:%b %Y} ({zone.key})"
+        else:
+            when = "no events yet"
+        return f"{case.path.name}:  " + ", ".join(parts) + f"  |  {when}"
+
+    def _case_changed(self, change: Change) -> None:
+        gone = set(change.ids) if change.action == "delete" else set()
+        if gone:
+            self.selection.forget(change.table, gone)
+        self.show_case()
+        self._highlight_related(self.selection.selection)
+
+    def _highlight_related(self, selection: Selection, _origin: object = None) -> None:
+        if self.case is None:
+            return
+        ties = related(self.case, selection.table, selection.ids)
+        for table, pane in self.panes.items():
+            pane.set_related(ties.get(table, set()))
+
+    def open_path(self, path: Path, read_only: bool | None = None) -> bool:
+        """Open a case file, or say in one sentence why not; True when it is open."""
+        try:
+            case = open_case(path, read_only=self.open_read_only if read_only is None else read_only)
+        except CaseError as error:
+            if isinstance(error, CaseError) and not Path(path).exists():
+                forget_recent(Path(path))
+            self.refuse(str(error))
+            return False
+        self.set_case(case)
+        return True
+
+    def refuse(self, message: str) -> None:
+        self.statusBar().showMessage(message, 10_000)
+        QMessageBox.warning(self, "Cannot open case", message)
+
+    def choose_case(self) -> None:
+        start = str(self.case.path.parent) if self.case else str(Path.home())
+        name, _ = QFileDialog.getOpenFileName(self, "Open case", start, CASE_FILTER)
+        if name:
+            self.open_path(Path(name))
+
+    def new_case(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "New case", str(Path.home() / f"untitled{CASE_SUFFIX}"),
+                                              CASE_FILTER)
+        if not name:
+            return
+        path = Path(name)
+        if path.suffix != CASE_SUFFIX:
+            path = path.with_suffix(CASE_SUFFIX)
+        title, ok = QInputDialog.getText(self, "New case", "Case title:", text=path.stem)
+        if not ok:
+            return
+        try:
+            if path.exists():
+                raise CaseError(f"{path.name} already exists; choose another name.")
+            case = create_case(path, title.strip() or path.stem)
+        except CaseError as error:
+            QMessageBox.warning(self, "Cannot create case", str(error))
+            return
+        self.set_case(case)
+
+    def save_copy(self) -> None:
+        if self.case is None:
+            return
+        suggestion = self.case.path.with_name(f"{self.case.path.stem} copy{CASE_SUFFIX}")
+        name, _ = QFileDialog.getSaveFileName(self, "Save a copy", str(suggestion), CASE_FILTER)
+        if name:
+            self.save_copy_to(Path(name))
+
+    def save_copy_to(self, path: Path) -> bool:
+        if self.case is None:
+            return False
+        if path.suffix != CASE_SUFFIX:
+            path = path.with_suffix(CASE_SUFFIX)
+        if path.resolve() == self.case.path.resolve():
+            QMessageBox.warning(self, "Cannot save a copy", "A copy cannot replace the case it is a copy of.")
+            return False
+        try:
+            written = self.case.save_copy(path)
+        except (CaseError, OSError) as error:
+            QMessageBox.warning(self, "Cannot save a copy", f"Cannot write {path.name}: {error}")
+            return False
+        self.statusBar().showMessage(f"Saved a checked copy to {written}.", 10_000)
+        return True
+
+    def close_case(self) -> None:
+        self.set_case(None)
+
+    def open_sample(self) -> None:
+        try:
+            path = ensure_sample_case()
+        except (CaseError, OSError) as error:
+            QMessageBox.warning(self, "Cannot open the sample case", str(error))
+            return
+        self.open_path(path)
+
+    def about(self) -> None:
+        import sys
+
+        from PySide6 import __version__ as pyside_version
+
+        box = QMessageBox(self)
+        box.setWindowTitle("About Case Workbench")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            f"Case Workbench {__version__}\n"
+            f"Case file schema {schema_version()}\n"
+            f"Python {sys.version.split()[0]}, PySide6 {pyside_version}\n\n"
+            "An offline workbench for timelines, actor graphs and sources. It never uses the network."
+        )
+        box.exec()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.keep_layout:
+            self.save_layout()
+        if self.case is not None:
+            self.case.unsubscribe(self.signals.changed.emit)
+            self.case.close()
+            self.case = None
+        super().closeEvent(event)
+
+
+def quit_later() -> None:
+    QTimer.singleShot(0, QApplication.quit)
