@@ -30,7 +30,12 @@ def local_to_utc(text: str, zone: ZoneInfo) -> str:
 
 
 def parse_utc(text: str) -> datetime:
-    return datetime.strptime(text, UTC_FORMAT).replace(tzinfo=UTC)
+    """Stored UTC text -> aware datetime. Only the exact stored form is accepted."""
+    # fromisoformat is ~20x faster than strptime, which matters for 100k events; it accepts
+    # more forms than we store, so the form is checked first.
+    if len(text) != 20 or text[10] != "T" or text[19] != "Z":
+        raise ValueError(f"not a stored UTC time: {text!r}")
+    return datetime.fromisoformat(text[:19]).replace(tzinfo=UTC)
 
 
 def utc_to_local(text: str, zone: ZoneInfo) -> datetime:
