@@ -84,3 +84,17 @@ def test_domain_and_banner_markings() -> None:
     assert banner_colours("Handle with care")[0] == "#5a5a5a"
     assert banner_text("  unclassified //  sample ") == "UNCLASSIFIED // SAMPLE"
     assert banner_text("") == "NO CLASSIFICATION MARKING SET"
+
+
+def test_case_filter_floors() -> None:
+    from workbench.core.filters import CaseFilter
+
+    everything = CaseFilter()
+    assert everything.is_empty
+    assert all(everything.passes_confidence(c) for c in ("confirmed", "unverified", "planned"))
+    strict = CaseFilter(confidence_floor="likely", reliability_floor="C")
+    assert strict.passes_confidence("reported") and strict.passes_confidence("likely")
+    assert not strict.passes_confidence("unverified") and not strict.passes_confidence("possible")
+    assert strict.passes_reliability("B") and strict.passes_reliability("C")
+    assert not strict.passes_reliability("F")
+    assert not strict.is_empty

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from workbench.core.casefile import Case
+from workbench.core.casefile import Case, Change
 from workbench.core.queries import details
 from workbench.ui.selection import Selection, SelectionModel
 
@@ -39,6 +39,9 @@ class Inspector(QWidget):
 
     def set_case(self, case: Case | None) -> None:
         self.case = case
+        self.show_selection(self.selection.selection)
+
+    def case_changed(self, change: Change) -> None:
         self.show_selection(self.selection.selection)
 
     def show_selection(self, selection: Selection, _origin: object = None) -> None:

@@ -20,8 +20,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
+from workbench.core.casefile import Case
 from workbench.core.confidence import is_weak
-from workbench.core.queries import Listing
+from workbench.core.queries import LISTINGS, Listing, related
 from workbench.ui.selection import Selection, SelectionModel
 
 RELATED_BRUSH = QBrush(QColor(255, 236, 179))
@@ -128,8 +129,11 @@ class ListingModel(QAbstractTableModel):
 class ListPane(QWidget):
     """A filter field over a table of one kind of record, tied to the shared selection."""
 
-    def __init__(self, table: str, selection: SelectionModel, parent: QWidget | None = None) -> None:
+    def __init__(self, table: str, selection: SelectionModel, parent: QWidget | None = None,
+                 widths: tuple[int, ...] = ()) -> None:
         super().__init__(parent)
+        self.case: Case | None = None
+        self.widths = widths
         self.table = table
         self.selection = selection
         self._applying = False
@@ -158,6 +162,16 @@ class ListPane(QWidget):
         self.model: ListingModel | None = None
         self.filter.textChanged.connect(self._filter_changed)
         selection.selection_changed.connect(self._selection_changed)
+
+    def set_case(self, case: Case | None) -> None:
+        """Show the records of `case` (or nothing); also called to reload after a change."""
+        self.case = case
+        self.set_listing(LISTINGS[self.table](case) if case is not None else None, self.widths)
+        self._highlight_related(self.selection.selection)
+
+    def _highlight_related(self, selection: Selection) -> None:
+        if self.case is not None and self.model is not None:
+            self.model.set_related(related(self.case, selection.table, selection.ids).get(self.table, set()))
 
     def set_listing(self, listing: Listing | None, widths: tuple[int, ...] = ()) -> None:
         old = self.view.selectionModel()
@@ -200,6 +214,7 @@ class ListPane(QWidget):
     def _selection_changed(self, selection: Selection, origin: object) -> None:
         if origin is not self:
             self._show_selection(selection)
+        self._highlight_related(selection)
 
     def _show_selection(self, selection: Selection) -> None:
         if self.model is None:

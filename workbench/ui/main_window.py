@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QSplitter,
     QToolBar,
     QWidget,
 )
@@ -22,22 +21,18 @@ from PySide6.QtWidgets import (
 from workbench import __version__
 from workbench.core.casefile import CASE_SUFFIX, Case, CaseError, Change, create_case, open_case, schema_version
 from workbench.core.marking import banner_colours, banner_text
-from workbench.core.queries import LISTINGS, related
 from workbench.core.sample import ensure_sample_case
 from workbench.core.times import case_zone, utc_to_local
+from workbench.ui.graph_view import GraphPane
 from workbench.ui.inspector import Inspector
 from workbench.ui.listing import ListPane
-from workbench.ui.selection import Selection, SelectionModel
+from workbench.ui.selection import SelectionModel
 from workbench.ui.settings import app_settings, forget_recent, recent_files, remember_recent
+from workbench.ui.sources import SourcesPane
+from workbench.ui.timeline import TimelinePane
 
 APP_NAME = "Case Workbench"
 CASE_FILTER = f"Case files (*{CASE_SUFFIX});;All files (*)"
-COLUMN_WIDTHS = {
-    "events": (190, 330, 200, 110, 90, 40),
-    "actors": (230, 90, 220, 60, 70),
-    "relations": (170, 150, 170, 90, 150, 40),
-    "sources": (40, 330, 150, 50, 90, 80, 60),
-}
 
 
 class CaseSignals(QObject):
@@ -99,16 +94,20 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.top_banner)
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.bottom_banner)
 
-        self.panes = {table: ListPane(table, self.selection, self) for table in LISTINGS}
-        graph_split = QSplitter(Qt.Orientation.Vertical, self)
-        graph_split.setObjectName("graph_split")
-        graph_split.addWidget(self.panes["actors"])
-        graph_split.addWidget(self.panes["relations"])
+        # Each dock's view knows its case and hears its changes; the lists inside them are `panes`.
+        self.timeline = TimelinePane(self.selection, self)
+        self.graph = GraphPane(self.selection, self)
+        self.sources = SourcesPane(self.selection, self)
         self.inspector = Inspector(self.selection, self)
+        self.views = {"timeline": self.timeline, "graph": self.graph, "sources": self.sources,
+                      "inspector": self.inspector}
+        self.panes: dict[str, ListPane] = {
+            **self.timeline.list_panes, **self.graph.list_panes, **self.sources.list_panes
+        }
         self.docks = {
-            "timeline": self._dock("Timeline", self.panes["events"]),
-            "graph": self._dock("Actor graph", graph_split),
-            "sources": self._dock("Sources", self.panes["sources"]),
+            "timeline": self._dock("Timeline", self.timeline),
+            "graph": self._dock("Actor graph", self.graph),
+            "sources": self._dock("Sources", self.sources),
             "inspector": self._dock("Inspector", self.inspector),
         }
         self._default_layout()
@@ -123,7 +122,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.status_read_only)
 
         self._build_menus()
-        self.selection.selection_changed.connect(self._highlight_related)
         self.signals.changed.connect(self._case_changed)
         self._restore_layout()
         self.show_case()
@@ -225,8 +223,7 @@ class MainWindow(QMainWindow):
 
     def _focus_filter(self) -> None:
         self.docks["timeline"].show()
-        self.panes["events"].filter.setFocus()
-        self.panes["events"].filter.selectAll()
+        self.timeline.focus_filter()
 
     # the case
     def set_case(self, case: Case | None) -> None:
@@ -246,9 +243,13 @@ class MainWindow(QMainWindow):
 
     def show_case(self) -> None:
         case = self.case
-        for table, pane in self.panes.items():
-            pane.set_listing(LISTINGS[table](case) if case else None, COLUMN_WIDTHS[table])
-        self.inspector.set_case(case)
+        for view in self.views.values():
+            view.set_case(case)
+        self._show_case_frame()
+
+    def _show_case_frame(self) -> None:
+        """Title, banners, status bar and enabled actions: what depends on the case but no view."""
+        case = self.case
         marking = case.classification if case else None
         self.top_banner.set_marking(marking)
         self.bottom_banner.set_marking(marking)
@@ -280,15 +281,9 @@ class MainWindow(QMainWindow):
         gone = set(change.ids) if change.action == "delete" else set()
         if gone:
             self.selection.forget(change.table, gone)
-        self.show_case()
-        self._highlight_related(self.selection.selection)
-
-    def _highlight_related(self, selection: Selection, _origin: object = None) -> None:
-        if self.case is None:
-            return
-        ties = related(self.case, selection.table, selection.ids)
-        for table, pane in self.panes.items():
-            pane.set_related(ties.get(table, set()))
+        for view in self.views.values():
+            view.case_changed(change)
+        self._show_case_frame()
 
     def open_path(self, path: Path, read_only: bool | None = None) -> bool:
         """Open a case file, or say in one sentence why not; True when it is open."""

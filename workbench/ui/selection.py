@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
+from workbench.core.filters import CaseFilter
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -37,11 +39,23 @@ class SelectionModel(QObject):
     # (selection, origin) / (window, origin); origin is whatever object made the change, or None
     selection_changed = Signal(object, object)
     time_window_changed = Signal(object, object)
+    filter_changed = Signal(object, object)  # (CaseFilter, origin)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._selection = Selection()
         self._time_window = TimeWindow()
+        self._filter = CaseFilter()
+
+    @property
+    def filter(self) -> CaseFilter:
+        return self._filter
+
+    def set_filter(self, case_filter: CaseFilter, origin: object = None) -> None:
+        if case_filter == self._filter:
+            return
+        self._filter = case_filter
+        self.filter_changed.emit(case_filter, origin)
 
     @property
     def selection(self) -> Selection:
