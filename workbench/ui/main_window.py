@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -86,6 +86,8 @@ class MainWindow(QMainWindow):
         self.keep_layout = True  # False for unattended runs (screenshots): they must not change preferences
         self.signals = CaseSignals(self)
         self.selection = SelectionModel(self)
+        self.undo_stack = QUndoStack(self)
+        self.selection.undo_stack = self.undo_stack
         self.setDockNestingEnabled(True)
         self.resize(1440, 900)
 
@@ -198,6 +200,14 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
+        edit_menu = menu.addMenu("&Edit")
+        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+
         view_menu = menu.addMenu("&View")
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
@@ -227,6 +237,7 @@ class MainWindow(QMainWindow):
 
     # the case
     def set_case(self, case: Case | None) -> None:
+        self.undo_stack.clear()  # commands hold the case they act on
         if self.case is not None:
             self.case.unsubscribe(self.signals.changed.emit)
             self.case.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
 
 from workbench.core.filters import CaseFilter
 
@@ -46,6 +47,8 @@ class SelectionModel(QObject):
         self._selection = Selection()
         self._time_window = TimeWindow()
         self._filter = CaseFilter()
+        # The window's QUndoStack: views push their commands on it (workbench.ui.commands.push).
+        self.undo_stack: QUndoStack | None = None
 
     @property
     def filter(self) -> CaseFilter:
