@@ -1,0 +1,289 @@
+"""`make bench`: measure the figures of DESIGN.md's benchmark contract, print them, write bench-results.json.
+
+Ratios are ours divided by a baseline measured in the same run, alternating the two so that
+machine noise falls on both alike. Nothing here fails on speed; a figure that cannot be
+measured (say, the app does not start) is reported as missing and the rest still run.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import traceback
+from collections.abc import Callable
+from contextlib import redirect_stdout
+from io import StringIO
+from pathlib import Path
+
+from workbench import cli
+from workbench.core.casefile import apply_migrations, check_case, create_case, open_case
+from workbench.core.synthetic import generate_case
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS_FILE = ROOT / "bench-results.json"
+N = 100_000
+INSERT_ROUNDS = 3
+STARTUP_ROUNDS = 7
+SEARCH_WORDS = ("protest", "Minsk", "OMON", "detained", "sanctions", "Гомель", "strike committee", "telegra")
+STARTUP_TIMEOUT = 120
+
+# The smallest honest Qt start-up: what every Qt app pays before our code runs. It quits on
+# its first paint, the same way `workbench --exit-after-paint` does (workbench/ui/app.py).
+BARE_QT = textwrap.dedent("""
+    import sys
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint and watched is window:
+                QTimer.singleShot(0, QApplication.quit)
+            return False
+
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.resize(1440, 900)
+    first_paint = FirstPaint(window)
+    window.installEventFilter(first_paint)
+    window.show()
+    sys.exit(app.exec())
+""")
+
+# "baseline" only imports what "work" imports; "work" opens the case as the app does and runs
+# the queries its panes run (the listings of core.queries; plain rows where those are missing),
+# keeping the results alive to the end, as the views would, then searches.
+PEAK_MEMORY_WORK = textwrap.dedent("""
+    import sys
+    from workbench.core.casefile import open_case
+    try:
+        from workbench.core.queries import LISTINGS
+    except ImportError:
+        LISTINGS = {}
+    if sys.argv[1] == "work":
+        with open_case(sys.argv[2]) as case:
+            kept = [case.counts(), case.date_range()]
+            for table in ("events", "actors", "relations", "sources"):
+                kept.append(LISTINGS[table](case) if table in LISTINGS else case.rows(table))
+            for word in sys.argv[3:]:
+                kept.append(case.search(word))
+""")
+# Linux keeps a process's peak RSS across fork and exec, so a child of this (large) bench
+# process would report at least our own size; a small launcher starts it instead and reads
+# its peak as RUSAGE_CHILDREN.
+PEAK_MEMORY_LAUNCHER = textwrap.dedent("""
+    import resource, subprocess, sys
+    subprocess.run([sys.executable, "-c", sys.argv[1], *sys.argv[2:]], check=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024)
+""")
+
+
+class Bench:
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.results: dict[str, float] = {}
+        self.missing: dict[str, str] = {}
+        self.case_path = workdir / "synthetic-100k.case"
+
+    def run(self, name: str, step: Callable[[], None], figures: tuple[str, ...]) -> None:
+        """Run one measuring step; if it fails, its figures are reported missing and the bench goes on."""
+        print(f"... {name}", file=sys.stderr, flush=True)
+        try:
+            step()
+        except Exception as error:  # noqa: BLE001 - one broken measurement must not lose the others
+            traceback.print_exc(file=sys.stderr)
+            reason = f"{type(error).__name__}: {error}".splitlines()[0][:160]
+            for figure in figures:
+                if figure not in self.results:
+                    self.missing[figure] = reason
+
+    # --- the measurements ---------------------------------------------------------------
+
+    def generate(self) -> None:
+        started = time.perf_counter()
+        generate_case(self.case_path, N).close()
+        self.results["generate_s_100k"] = time.perf_counter() - started
+        self.results["case_mb_100k"] = self.case_path.stat().st_size / 1e6
+
+    def insert(self) -> None:
+        """Case.bulk_insert of 100k event rows vs raw executemany of the same dicts into the same table."""
+        with open_case(self.case_path, read_only=True) as case:
+            rows = case.rows("events")[:N]
+        columns = list(rows[0])
+        quoted = [f'"{c}"' for c in columns]
+        ours, raw = [], []
+        for round_ in range(INSERT_ROUNDS):
+            ours_path = self.workdir / f"insert-ours-{round_}.case"
+            raw_path = self.workdir / f"insert-raw-{round_}.db"
+            case = create_case(ours_path, "bulk insert")
+            conn = sqlite3.connect(raw_path, isolation_level=None)
+            apply_migrations(conn)
+            # Fixed order per round would favour whoever goes second (warm caches); alternate.
+            for which in ("ours", "raw") if round_ % 2 == 0 else ("raw", "ours"):
+                gc.collect()
+                started = time.perf_counter()
+                if which == "ours":
+                    case.bulk_insert("events", rows)
+                    ours.append(time.perf_counter() - started)
+                else:
+                    sql = (f"INSERT INTO events ({', '.join(quoted)}) "
+                           f"VALUES ({', '.join(f':{c}' for c in columns)})")
+                    conn.execute("BEGIN")
+                    conn.executemany(sql, rows)
+                    conn.execute("COMMIT")
+                    raw.append(time.perf_counter() - started)
+            case.close()
+            conn.close()
+            ours_path.unlink()
+            raw_path.unlink()
+        self.results["insert_s_100k"] = statistics.median(ours)
+        self.results["executemany_s_100k"] = statistics.median(raw)
+        self.results["insert_ratio_vs_executemany_100k"] = statistics.median(ours) / statistics.median(raw)
+
+    def open_and_check(self) -> None:
+        opens, checks, cli_checks = [], [], []
+        for _ in range(3):
+            started = time.perf_counter()
+            case = open_case(self.case_path)
+            opens.append(time.perf_counter() - started)
+            case.close()
+            started = time.perf_counter()
+            check_case(self.case_path)
+            checks.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            with redirect_stdout(StringIO()):
+                code = cli.main(["check", str(self.case_path)])
+            cli_checks.append(time.perf_counter() - started)
+            if code != 0:
+                raise RuntimeError(f"workbench check exited {code} on the synthetic case")
+        self.results["open_s_100k"] = statistics.median(opens)
+        self.results["check_case_s_100k"] = statistics.median(checks)
+        self.results["open_check_s_100k"] = statistics.median(cli_checks)
+
+    def search(self) -> None:
+        with open_case(self.case_path, read_only=True) as case:
+            timings, hits = [], 0
+            for _ in range(5):
+                for word in SEARCH_WORDS:
+                    started = time.perf_counter()
+                    hits += len(case.search(word))
+                    timings.append(time.perf_counter() - started)
+        if not hits:
+            raise RuntimeError("search found nothing in the synthetic case")
+        self.results["fts_search_ms_100k"] = statistics.median(timings) * 1000
+
+    def peak_memory(self) -> None:
+        def peak(*args: str) -> float:
+            result = subprocess.run(
+                [sys.executable, "-c", PEAK_MEMORY_LAUNCHER, PEAK_MEMORY_WORK, *args],
+                capture_output=True, text=True, timeout=300, cwd=ROOT,
+            )
+            if result.returncode:
+                raise RuntimeError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "failed")
+            return float(result.stdout.strip().splitlines()[-1])
+
+        self.results["peak_mb_baseline"] = peak("baseline")
+        self.results["peak_mb_100k"] = peak("work", str(self.case_path), *SEARCH_WORDS)
+
+    def startup(self) -> None:
+        """Whole-process wall time to the first paint: the app on its sample case vs a bare Qt window."""
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        # Our own data and settings folders: the sample is built there once (the warm-up, not
+        # timed), and the user's real settings and recent files are neither read nor changed.
+        env["XDG_DATA_HOME"] = str(self.workdir / "data")
+        env["XDG_CONFIG_HOME"] = str(self.workdir / "config")
+        env["XDG_CACHE_HOME"] = str(self.workdir / "cache")
+        app = [sys.executable, "-m", "workbench.cli", "--exit-after-paint"]
+        bare = [sys.executable, "-c", BARE_QT]
+
+        def wall(command: list[str]) -> float:
+            started = time.perf_counter()
+            result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=STARTUP_TIMEOUT, cwd=ROOT)
+            elapsed = time.perf_counter() - started
+            if result.returncode:
+                lines = (result.stderr or result.stdout).strip().splitlines()
+                raise RuntimeError(f"{' '.join(command[1:3])} exited {result.returncode}: "
+                                   f"{lines[-1] if lines else 'no output'}")
+            return elapsed
+
+        wall(app)
+        wall(bare)
+        apps, bares = [], []
+        for round_ in range(STARTUP_ROUNDS):
+            if round_ % 2:
+                bares.append(wall(bare))
+                apps.append(wall(app))
+            else:
+                apps.append(wall(app))
+                bares.append(wall(bare))
+        self.results["startup_s_sample"] = statistics.median(apps)
+        self.results["startup_s_bare_qt"] = statistics.median(bares)
+        self.results["startup_ratio_vs_bare_qt"] = self.results["startup_s_sample"] / self.results["startup_s_bare_qt"]
+
+
+FIGURES: dict[str, tuple[str, str]] = {
+    # name: (what it is, unit)
+    "generate_s_100k": ("build the 100k-event synthetic case (workbench bench --generate)", "s"),
+    "case_mb_100k": ("size of that case file", "MB"),
+    "insert_s_100k": ("Case.bulk_insert of 100k event rows (with FTS and audit)", "s"),
+    "executemany_s_100k": ("raw sqlite3 executemany of the same rows, same table", "s"),
+    "insert_ratio_vs_executemany_100k": ("bulk insert / executemany (goal <= 1.5)", "x"),
+    "open_s_100k": ("open_case on the 100k case, safety checks included", "s"),
+    "check_case_s_100k": ("check_case alone (header, schema, quick_check, foreign keys)", "s"),
+    "open_check_s_100k": ("workbench check CASE (checks + search index integrity)", "s"),
+    "fts_search_ms_100k": ("Case.search, median over a few words", "ms"),
+    "peak_mb_baseline": ("peak RSS of a process that only imports the core", "MB"),
+    "peak_mb_100k": ("peak RSS of a process that opens the 100k case, lists and searches it", "MB"),
+    "startup_s_sample": ("workbench --exit-after-paint on the sample case, whole process", "s"),
+    "startup_s_bare_qt": ("bare PySide6 QMainWindow to first paint, whole process", "s"),
+    "startup_ratio_vs_bare_qt": ("app start-up / bare Qt start-up", "x"),
+}
+
+
+def print_table(results: dict[str, float], missing: dict[str, str]) -> None:
+    names = list(FIGURES) + [n for n in results if n not in FIGURES]
+    width = max(len(n) for n in names)
+    print(f"{'figure':<{width}}  {'value':>10}  unit  what")
+    for name in names:
+        what, unit = FIGURES.get(name, ("", ""))
+        if name in results:
+            value = results[name]
+            shown = f"{value:.3f}" if value < 100 else f"{value:.1f}"
+            print(f"{name:<{width}}  {shown:>10}  {unit:<4}  {what}")
+        else:
+            print(f"{name:<{width}}  {'missing':>10}  {unit:<4}  {missing.get(name, 'not measured')}")
+
+
+def main() -> int:
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="workbench-bench-") as workdir:
+        bench = Bench(Path(workdir))
+        bench.run("generating the 100k case", bench.generate, ("generate_s_100k", "case_mb_100k"))
+        have_case = bench.case_path.exists() and "generate_s_100k" in bench.results
+        if have_case:
+            bench.run("bulk insert vs executemany", bench.insert,
+                      ("insert_s_100k", "executemany_s_100k", "insert_ratio_vs_executemany_100k"))
+            bench.run("open and check", bench.open_and_check, ("open_s_100k", "check_case_s_100k", "open_check_s_100k"))
+            bench.run("search", bench.search, ("fts_search_ms_100k",))
+            bench.run("peak memory", bench.peak_memory, ("peak_mb_baseline", "peak_mb_100k"))
+        bench.run("start-up", bench.startup, ("startup_s_sample", "startup_s_bare_qt", "startup_ratio_vs_bare_qt"))
+        for name in FIGURES:
+            if name not in bench.results:
+                bench.missing.setdefault(name, "not measured (the synthetic case could not be built)")
+    results = {name: round(value, 4) for name, value in bench.results.items()}
+    RESULTS_FILE.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    print_table(bench.results, bench.missing)
+    print(f"\nwrote {RESULTS_FILE.name} ({len(results)} figures) in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
