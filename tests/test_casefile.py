@@ -382,3 +382,13 @@ def test_an_older_schema_is_upgraded_on_open(tmp_path: Path, monkeypatch: pytest
         assert check_case(path) == extra.version
     finally:
         casefile.expected_schema.cache_clear()
+
+
+def test_column_names_cannot_carry_sql(case_path: Path) -> None:
+    with open_case(case_path) as case:
+        with pytest.raises(ValueError, match="not a column name"):
+            case.insert("actors", {"name": "x", 'kind") VALUES (1); DROP TABLE actors; --': "y"})
+        with pytest.raises(ValueError):
+            case.update("actors", case.records("actors")[0].id, {'name" = name; --': "y"})
+        assert case.counts()["actors"] >= 1
+        assert "actors" in case.db.table_names()  # sqlite-utils view of the same connection, loaded on demand
