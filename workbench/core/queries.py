@@ -7,11 +7,13 @@ holding records. Text is returned as plain strings; views must show it as plain 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from workbench.core.casefile import Case
+from workbench.core.casefile import Case, fts_query
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
 from workbench.core.times import case_zone, describe_when, utc_to_local
 
@@ -344,3 +346,159 @@ def related(case: Case, table: str, ids: list[str] | tuple[str, ...]) -> dict[st
         add("actors", f"SELECT actor_id FROM citations WHERE source_id IN ({marks})")
     found[table] -= set(ids)
     return found
+
+
+# --- search across the case (the source pane's search box) --------------------------------
+
+SEARCH_TABLES = ("events", "actors", "relations", "sources", "documents", "notes")
+SEARCH_FIELDS = {
+    "events": (("title", "title"), ("summary", "summary")),
+    "actors": (("name", "name"), ("aliases", "also known as"), ("description", "description")),
+    "sources": (("title", "title"), ("publisher", "publisher"), ("url", "URL"), ("archived_text", "archived text")),
+    "documents": (("title", "title"), ("text", "text")),
+    "notes": (("text", "note"),),
+}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One found record: its title and a stretch of the text that matched, as (text, matched) pieces."""
+
+    table: str
+    record_id: str
+    title: tuple[tuple[str, bool], ...]
+    context: tuple[tuple[str, bool], ...] = ()
+    field: str = ""  # where the context comes from ("archived text", "summary", ...)
+    target: tuple[str, str] | None = None  # what selecting the hit selects (a note's record), if not itself
+
+    @property
+    def title_text(self) -> str:
+        return "".join(text for text, _ in self.title)
+
+
+def search_words(text: str) -> list[str]:
+    """The words a search looks for (each also as the start of a longer word)."""
+    return re.findall(r"\w+", text)
+
+
+def _fold(text: str) -> str:
+    """Lower case without diacritics, one char per char, so positions in the fold are positions in `text`."""
+    out = []
+    for char in text:
+        base = unicodedata.normalize("NFD", char)[:1] or char
+        out.append((base.lower() or char)[:1])
+    return "".join(out)
+
+
+def highlight(text: str, words: list[str], width: int = 0) -> tuple[tuple[str, bool], ...]:
+    """`text` cut into (piece, matched) around the words searched for (word starts, any case or accent);
+    with `width`, only a window of about that many characters around the first match."""
+    if not text:
+        return ()
+    folded = _fold(text)
+    found: list[tuple[int, int]] = []
+    for word in words:
+        pattern = re.compile(r"(?<!\w)" + re.escape(_fold(word)) + r"\w*")
+        found += [(m.start(), m.end()) for m in pattern.finditer(folded)]
+    found.sort()
+    start, end = 0, len(text)
+    if width and len(text) > width:
+        first = found[0][0] if found else 0
+        start = max(0, first - width // 3)
+        end = min(len(text), start + width)
+    pieces: list[tuple[str, bool]] = []
+    cursor = start
+    for low, high in found:
+        low, high = max(low, cursor), min(high, end)
+        if high <= low:
+            continue
+        if low > cursor:
+            pieces.append((text[cursor:low], False))
+        pieces.append((text[low:high], True))
+        cursor = high
+    if cursor < end:
+        pieces.append((text[cursor:end], False))
+    pieces = [(re.sub(r"\s+", " ", piece), hit) for piece, hit in pieces]
+    if start > 0:
+        pieces.insert(0, ("\u2026", False))
+    if end < len(text):
+        pieces.append(("\u2026", False))
+    return tuple(pieces)
+
+
+def _matches(text: str, words: list[str]) -> bool:
+    folded = _fold(text)
+    return any(re.search(r"(?<!\w)" + re.escape(_fold(word)), folded) for word in words)
+
+
+def search_case(case: Case, text: str, limit: int = 50) -> dict[str, list[SearchHit]]:
+    """Full-text search over events, actors (with aliases), relations, sources, documents and notes.
+
+    The FTS5 indexes find the records (every word, each as a prefix; Latin and Cyrillic alike);
+    relations, which have no index of their own, are found through their actors and their wording.
+    Results come grouped by table, best first, at most `limit` per table.
+    """
+    words = search_words(text)
+    query = fts_query(text)
+    found: dict[str, list[SearchHit]] = {table: [] for table in SEARCH_TABLES}
+    if not query:
+        return found
+    for table, fields in SEARCH_FIELDS.items():
+        columns = ", ".join(f"t.{column}" for column, _ in fields)
+        extra = ", t.event_id, t.relation_id, t.actor_id, t.source_id" if table == "notes" else ""
+        cursor = case.conn.execute(
+            f"SELECT t.id, {columns}{extra} FROM {table}_fts JOIN {table} t ON t.seq = {table}_fts.rowid "
+            f"WHERE {table}_fts MATCH ? ORDER BY rank LIMIT ?",
+            (query, limit),
+        )
+        for row in cursor:
+            record_id, values = row[0], row[1:1 + len(fields)]
+            values = [", ".join(_aliases(v)) if column == "aliases" else (v or "")
+                      for (column, _), v in zip(fields, values, strict=True)]
+            title_text = values[0] or (values[2] if table == "sources" else "") or "untitled"
+            context, where = (), ""
+            for (column, label), value in zip(fields, values, strict=True):
+                if value and (column != fields[0][0] or not _matches(title_text, words)) and _matches(value, words):
+                    context, where = highlight(value, words, width=110), label
+                    break
+            target = None
+            if table == "notes":
+                attached = dict(zip(("events", "relations", "actors", "sources"), row[1 + len(fields):], strict=True))
+                target = next(((t, i) for t, i in attached.items() if i), None)
+                context, where = (), ""
+            found[table].append(SearchHit(table, record_id, highlight(title_text, words, width=110), context,
+                                          where, target))
+    found["relations"] = _search_relations(case, words, limit)
+    return found
+
+
+def _search_relations(case: Case, words: list[str], limit: int) -> list[SearchHit]:
+    """Relations whose actors (by name or alias) or whose wording match every word."""
+    actor_hits = json.dumps([actor_id for (actor_id,) in case.conn.execute(
+        "SELECT t.id FROM actors_fts JOIN actors t ON t.seq = actors_fts.rowid WHERE actors_fts MATCH ?",
+        (" OR ".join(f'"{w}"*' for w in words),))])
+    params: dict[str, str] = {"actors": actor_hits}
+    conditions = ["r.from_actor_id IN (SELECT value FROM json_each(:actors))",
+                  "r.to_actor_id IN (SELECT value FROM json_each(:actors))"]
+    if words:
+        like = " AND ".join(f"(r.kind LIKE :w{n} OR r.label LIKE :w{n})" for n in range(len(words)))
+        conditions.append(f"({like})")
+        params.update({f"w{n}": f"%{word}%" for n, word in enumerate(words)})
+    hits = []
+    for relation_id, source_name, kind, label, target_name, from_aliases, to_aliases in case.conn.execute(
+        f"""
+        SELECT r.id, f.name, r.kind, r.label, t.name, f.aliases, t.aliases FROM relations r
+        JOIN actors f ON f.id = r.from_actor_id JOIN actors t ON t.id = r.to_actor_id
+        WHERE {' OR '.join(conditions)}
+        ORDER BY f.name COLLATE NOCASE, r.kind, t.name COLLATE NOCASE
+        """,
+        params,
+    ):
+        title = f"{source_name} {label or kind} {target_name}"
+        everything = " ".join((title, kind, ", ".join(_aliases(from_aliases)), ", ".join(_aliases(to_aliases))))
+        if not all(_matches(everything, [word]) for word in words):
+            continue
+        hits.append(SearchHit("relations", relation_id, highlight(title, words)))
+        if len(hits) >= limit:
+            break
+    return hits
