@@ -337,6 +337,8 @@ class Case:
     # WAL is switched on at the first write, so that opening and closing a case without
     # changing it (a look, a screenshot, a briefing) leaves the file byte-for-byte as it was.
     _wal: bool = False
+    # While an undoable action runs, every primitive write is noted here (see `recording`).
+    _journal: list[tuple[Any, ...]] | None = None
 
     def __post_init__(self) -> None:
         if not self.read_only:  # a file left in WAL by an unclean exit goes back to one file on close
@@ -503,11 +505,18 @@ class Case:
             )
             self._index(table, row["id"])
             self._audit("insert", table, row["id"], None, row)
+            if self._journal is not None:
+                self._journal.append(("insert", table, self.get(table, row["id"])))
             self._notify(Change(table, "insert", (row["id"],), origin))
         return row["id"]
 
-    def update(self, table: str, record_id: str, changes: dict[str, Any], origin: object = None) -> dict[str, Any]:
-        """Change some columns of one record; returns the old values of those columns."""
+    def update(
+        self, table: str, record_id: str, changes: dict[str, Any], origin: object = None, stamp: str | None = None
+    ) -> dict[str, Any]:
+        """Change some columns of one record; returns the old values of those columns.
+
+        `updated_at` becomes now, or `stamp` (undo puts the old stamp back with it).
+        """
         _check_table(table)
         changes = {k: v for k, v in changes.items() if k not in ("id", "created_at", "seq")}
         if isinstance(changes.get("aliases"), list):
@@ -519,8 +528,10 @@ class Case:
             unknown = set(changes) - set(current)
             if unknown:
                 raise ValueError(f"{table} has no column {sorted(unknown)[0]!r}")
-            old = {k: current[k] for k in changes}
-            changes["updated_at"] = now_stamp()
+            old = {k: current[k] for k in changes if k != "updated_at"}
+            previous_stamp = current["updated_at"]
+            changes.pop("updated_at", None)
+            changes["updated_at"] = stamp or now_stamp()
             reindex = bool(set(changes) & set(FTS_COLUMNS.get(table, ())))
             if reindex:
                 self._unindex(table, record_id)
@@ -531,16 +542,41 @@ class Case:
             if reindex:
                 self._index(table, record_id)
             self._audit("update", table, record_id, old, {k: changes[k] for k in old})
+            if self._journal is not None:
+                self._journal.append(("update", table, record_id, {**old, "updated_at": previous_stamp},
+                                      dict(changes)))
             self._notify(Change(table, "update", (record_id,), origin))
         return old
 
     def delete(self, table: str, record_id: str, origin: object = None) -> dict[str, Any]:
-        """Delete one record (its citations, links and notes go with it, by foreign key); returns it."""
+        """Delete one record and what hangs on it (citations, links, notes...); returns the record.
+
+        Dependents are removed through this same gateway, not left to SQLite's ON DELETE
+        CASCADE, so each is audited, leaves the search index, and can be restored by undo.
+        """
         _check_table(table)
         with self.transaction():
             current = self.get(table, record_id)
             if current is None:
                 raise CaseError(f"There is no {table[:-1]} with id {record_id} in this case.")
+            for child, column, action in self._referencing(table):
+                if child not in RECORD_TABLES:  # a join table, or any table keyed by its columns
+                    keys = self._keys(child)
+                    rows = self.conn.execute(
+                        f"SELECT {_column_list(keys)} FROM {child} WHERE {_quote(column)} = ?", (record_id,)
+                    ).fetchall()
+                    for row in rows:
+                        self.unlink(child, dict(zip(keys, row, strict=True)), origin=origin)
+                    continue
+                for (child_id,) in self.conn.execute(
+                    f"SELECT id FROM {child} WHERE {_quote(column)} = ?", (record_id,)
+                ).fetchall():
+                    if action == "CASCADE":
+                        self.delete(child, child_id, origin=origin)
+                    elif action == "SET NULL":
+                        self.update(child, child_id, {column: None}, origin=origin)
+            if self._journal is not None:
+                self._journal.append(("delete", table, current))
             self._unindex(table, record_id)
             self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
             self._audit("delete", table, record_id, current, None)
@@ -549,25 +585,150 @@ class Case:
 
     def link(self, table: str, values: dict[str, Any], origin: object = None) -> None:
         """Add a row to a join table (event_actors, event_places, footnotes)."""
-        keys = LINK_TABLES[table]
+        keys = self._keys(table)
         with self.transaction():
+            if self._journal is not None:  # INSERT OR REPLACE: a row it replaces must come back on undo
+                where = " AND ".join(f"{_quote(k)} = ?" for k in keys)
+                cursor = self.conn.execute(f"SELECT * FROM {table} WHERE {where}", [values[k] for k in keys])
+                for row in cursor.fetchall():
+                    self._journal.append(("unlink", table, _row_dict(cursor, row)))
             columns = list(values)
             self.conn.execute(
                 f"INSERT OR REPLACE INTO {table} ({_column_list(columns)}) VALUES ({', '.join('?' * len(columns))})",
                 list(values.values()),
             )
             self._audit("insert", table, "/".join(str(values[k]) for k in keys), None, values)
+            if self._journal is not None:
+                self._journal.append(("link", table, dict(values)))
             self._notify(Change(table, "insert", (str(values[keys[0]]),), origin))
 
     def unlink(self, table: str, values: dict[str, Any], origin: object = None) -> None:
-        keys = LINK_TABLES[table]
+        keys = self._keys(table)
         with self.transaction():
+            if self._journal is not None:
+                where = " AND ".join(f"{_quote(k)} = ?" for k in keys)
+                cursor = self.conn.execute(f"SELECT * FROM {table} WHERE {where}", [values[k] for k in keys])
+                for row in cursor.fetchall():
+                    self._journal.append(("unlink", table, _row_dict(cursor, row)))
             self.conn.execute(
                 f"DELETE FROM {table} WHERE {' AND '.join(f'{k} = ?' for k in keys)}",
                 [values[k] for k in keys],
             )
             self._audit("delete", table, "/".join(str(values[k]) for k in keys), values, None)
             self._notify(Change(table, "delete", (str(values[keys[0]]),), origin))
+
+    # undo support: a journal of primitive writes that can be replayed or reverted exactly
+    @contextmanager
+    def recording(self) -> Iterator[list[tuple[Any, ...]]]:
+        """Note every primitive write made inside, in order, in one transaction.
+
+        The journal holds whole rows (old and new), so `revert` puts the case back exactly as
+        it was (ids and stamps included) and `replay` redoes the same writes.
+        """
+        if self._journal is not None:  # nested: the outer recording already notes everything
+            yield self._journal
+            return
+        journal: list[tuple[Any, ...]] = []
+        with self.transaction():
+            self._journal = journal
+            try:
+                yield journal
+            finally:
+                self._journal = None
+
+    def replay(self, journal: list[tuple[Any, ...]], origin: object = None) -> None:
+        with self.transaction():
+            for entry in journal:
+                self._apply(entry, forward=True, origin=origin)
+
+    def revert(self, journal: list[tuple[Any, ...]], origin: object = None) -> None:
+        with self.transaction():
+            for entry in reversed(journal):
+                self._apply(entry, forward=False, origin=origin)
+
+    def _apply(self, entry: tuple[Any, ...], forward: bool, origin: object) -> None:
+        kind, table = entry[0], entry[1]
+        if kind in ("insert", "delete"):
+            row = entry[2]
+            if (kind == "insert") == forward:
+                self.insert(table, row, origin=origin)
+            else:
+                self._delete_one(table, row["id"], origin)
+        elif kind == "update":
+            record_id, old, new = entry[2], entry[3], entry[4]
+            values = dict(new if forward else old)
+            stamp = values.pop("updated_at", None)
+            self.update(table, record_id, values, origin=origin, stamp=stamp)
+        elif kind in ("link", "unlink"):
+            if (kind == "link") == forward:
+                self.link(table, entry[2], origin=origin)
+            else:
+                self.unlink(table, entry[2], origin=origin)
+
+    def _delete_one(self, table: str, record_id: str, origin: object) -> None:
+        """Delete a record whose dependents are already gone (undoing its insert)."""
+        with self.transaction():
+            current = self.get(table, record_id)
+            if current is None:
+                return
+            self._unindex(table, record_id)
+            self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
+            self._audit("delete", table, record_id, current, None, summary="undo")
+            self._notify(Change(table, "delete", (record_id,), origin))
+
+    def _keys(self, table: str) -> tuple[str, ...]:
+        """The columns that name one row of a join table (its primary key)."""
+        if table in LINK_TABLES:
+            return LINK_TABLES[table]
+        if table in RECORD_TABLES or not re.fullmatch(r"[a-z_]+", table):
+            raise ValueError(f"{table} is not a join table")
+        info = self.conn.execute(f"PRAGMA table_info({table})").fetchall()
+        keys = tuple(row[1] for row in sorted(info, key=lambda row: row[5]) if row[5])
+        if not keys:
+            raise ValueError(f"{table} is not a join table")
+        return keys
+
+    def _referencing(self, table: str) -> list[tuple[str, str, str]]:
+        """(child table, column, ON DELETE action) for every foreign key pointing at `table`.id."""
+        cache = self.__dict__.setdefault("_fk_cache", {})
+        if not cache:
+            names = [name for (name,) in self.conn.execute(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "AND name NOT LIKE '%_fts%'")]
+            for child in names:
+                for fk in self.conn.execute(f"PRAGMA foreign_key_list({_quote(child)})").fetchall():
+                    # id, seq, table, from, to, on_update, on_delete, match
+                    cache.setdefault(fk[2], []).append((child, fk[3], fk[6].upper()))
+        return cache.get(table, [])
+
+    def dependents(self, table: str, record_ids: Iterable[str]) -> dict[str, int]:
+        """What deleting these records would take with them: table -> number of rows (the records excluded)."""
+        record_ids = list(record_ids)
+        counts: dict[str, int] = {}
+        seen: set[tuple[str, str]] = set()
+
+        def walk(parent: str, parent_id: str) -> None:
+            for child, column, action in self._referencing(parent):
+                if action != "CASCADE":
+                    continue
+                if child in LINK_TABLES:
+                    (n,) = self.conn.execute(
+                        f"SELECT count(*) FROM {child} WHERE {_quote(column)} = ?", (parent_id,)).fetchone()
+                    counts[child] = counts.get(child, 0) + n
+                    continue
+                for (child_id,) in self.conn.execute(
+                    f"SELECT id FROM {child} WHERE {_quote(column)} = ?", (parent_id,)
+                ).fetchall():
+                    if (child, child_id) not in seen:
+                        seen.add((child, child_id))
+                        counts[child] = counts.get(child, 0) + 1
+                        walk(child, child_id)
+
+        for record_id in record_ids:
+            seen.add((table, record_id))
+        for record_id in record_ids:
+            walk(table, record_id)
+        return {name: n for name, n in counts.items() if n}
 
     def bulk_insert(self, table: str, rows: Iterable[dict[str, Any]], origin: object = None) -> int:
         """Insert many rows of one table fast: one statement, one transaction, one audit row.
