@@ -1,33 +1,1212 @@
-"""The Timeline dock: the case's events in time order (the drawn timeline is issue 3's)."""
+"""The Timeline dock: the drawn timeline (swimlanes, honest time, brushing, filters) and the event list.
+
+Thin drawing over `workbench.core.timeline`, which computes every lane, window, frame and
+label; this module turns its device-pixel geometry into a handful of painter paths per frame
+(one per style, never one graphics item per event) and wires mouse, keys and the shared
+selection. Case text is untrusted: labels are drawn as plain text and tooltips escape it.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+import html
+from pathlib import Path
+from typing import Any
 
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QKeyEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QTransform,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    QTabWidget,
+    QToolButton,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core import timeline as core
 from workbench.core.casefile import Case, Change
+from workbench.core.confidence import CONFIDENCE_LEVELS
+from workbench.core.filters import CaseFilter
+from workbench.core.queries import related
 from workbench.ui.listing import ListPane
-from workbench.ui.selection import SelectionModel
+from workbench.ui.selection import Selection, SelectionModel, TimeWindow
 
 EVENT_WIDTHS = (190, 330, 200, 110, 90, 40)
+ROW_PX = 20.0  # one sub-row of a lane
+LANE_AXIS_PX = 200
+OVERVIEW_PX = 58
+ZOOM_STEP = 1.25
+LABEL_ROOM_PX = 170  # free space right of the last event at "fit", for its label
+PAN_STEP = 0.15
+
+# Colours by style (asserted, weak, planned) and the faded context colour.
+STYLE_COLOURS = (QColor(31, 78, 156), QColor(196, 86, 0), QColor(118, 72, 160))
+FADED_COLOUR = QColor(182, 186, 192)
+SELECTED_COLOUR = QColor(255, 140, 0)
+CONNECTOR_COLOUR = QColor(120, 136, 156)
+BAND_COLOURS = (QColor(255, 255, 255), QColor(245, 247, 250))
+RELATED_BAND = QColor(255, 236, 179)
+SEPARATOR_COLOUR = QColor(224, 228, 234)
+WINDOW_COLOUR = QColor(255, 152, 0)
+LABEL_COLOURS = (QColor(25, 30, 40), QColor(140, 58, 0), QColor(88, 52, 122))
+
+CONFIDENCE_CHOICES = (
+    ("Any confidence", "planned"),
+    ("Hide planned", "unverified"),
+    ("Hide unverified", "possible"),
+    ("Likely or firmer", "likely"),
+    ("Reported or firmer", "reported"),
+    ("Confirmed only", "confirmed"),
+)
+RELIABILITY_CHOICES = (
+    ("Any sources", "F"),
+    ("Sources A-E", "E"),
+    ("Sources A-D", "D"),
+    ("Sources A-C", "C"),
+    ("Sources A-B", "B"),
+    ("Sources A only", "A"),
+)
+LANE_CHOICES = (("Lanes: actors", "actors"), ("Lanes: event kind", "kinds"), ("One lane", "single"))
+ORDER_CHOICES = (("Order: first seen", "first"), ("Order: name", "name"), ("Order: most events", "count"))
+
+
+def _colour(colour: QColor, alpha: int) -> QColor:
+    result = QColor(colour)
+    result.setAlpha(alpha)
+    return result
+
+
+def _pen(colour: QColor, width: float = 1.0, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
+    pen = QPen(colour, width)
+    pen.setStyle(style)
+    pen.setCosmetic(False)
+    return pen
+
+
+DASHES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine)
+
+
+def style_paint(style: int, faded: bool) -> dict[str, Any]:
+    """Pens and brushes of one drawing style: asserted solid, weak hollow/dashed, planned hollow/dotted."""
+    colour = FADED_COLOUR if faded else STYLE_COLOURS[style]
+    hollow = style != core.SOLID
+    return {
+        "marker_pen": _pen(colour.darker(130), 1.6 if hollow else 1.0),
+        "marker_brush": QBrush(QColor(255, 255, 255) if hollow else colour),
+        "bar_pen": _pen(colour, 1.4, DASHES[style]),
+        "bar_brush": QBrush(_colour(colour, 60 if hollow else 210)),
+        "window_pen": _pen(_colour(colour, 150), 1.0, DASHES[style] if hollow else Qt.PenStyle.SolidLine),
+        "window_brush": QBrush(_colour(colour, 22 if hollow else 48)),
+        "label": FADED_COLOUR.darker(120) if faded else LABEL_COLOURS[style],
+    }
+
+
+def _rect_path(shapes: core.Shapes) -> QPainterPath:
+    """All rectangles of a group as one path (pyqtgraph builds it from arrays without a Python loop)."""
+    n = len(shapes)
+    x = np.column_stack([shapes.x0, shapes.x1, shapes.x1, shapes.x0, shapes.x0]).ravel()
+    y = np.column_stack([shapes.y0, shapes.y0, shapes.y1, shapes.y1, shapes.y0]).ravel()
+    connect = np.tile(np.array([1, 1, 1, 1, 0], dtype=np.int32), n)
+    path = pg.arrayToQPath(x, y, connect=connect, finiteCheck=False)
+    path.setFillRule(Qt.FillRule.WindingFill)
+    return path
+
+
+def _diamond_path(shapes: core.Shapes, radius: float) -> QPainterPath:
+    x, y = shapes.x0, shapes.y0
+    xs = np.column_stack([x, x + radius, x, x - radius, x]).ravel()
+    ys = np.column_stack([y - radius, y, y + radius, y, y - radius]).ravel()
+    connect = np.tile(np.array([1, 1, 1, 1, 0], dtype=np.int32), len(x))
+    path = pg.arrayToQPath(xs, ys, connect=connect, finiteCheck=False)
+    path.setFillRule(Qt.FillRule.WindingFill)
+    return path
+
+
+def _segment_path(shapes: core.Shapes) -> QPainterPath:
+    xs = np.column_stack([shapes.x0, shapes.x1]).ravel()
+    ys = np.column_stack([shapes.y0, shapes.y1]).ravel()
+    connect = np.tile(np.array([1, 0], dtype=np.int32), len(shapes))
+    return pg.arrayToQPath(xs, ys, connect=connect, finiteCheck=False)
+
+
+class _DevicePainting:
+    """Paints in the view's logical pixels whatever the painter's target (screen, 2x PNG, SVG)."""
+
+    def logical_viewport(self: Any, painter: QPainter) -> tuple[core.Viewport, QTransform] | None:
+        view = self.getViewBox()
+        widget = self.getViewWidget()
+        if view is None or widget is None:
+            return None
+        logical = self.deviceTransform(widget.viewportTransform())
+        inverse, invertible = logical.inverted()
+        if not invertible or logical.m11() == 0 or logical.m22() == 0:
+            return None
+        (x_min, x_max), (y_min, y_max) = view.viewRange()
+        viewport = core.Viewport(x_min, x_max, y_min, y_max, logical.m11(), logical.dx(), logical.m22(), logical.dy())
+        # Relative to the painter's own world transform, not its device transform: a widget grab
+        # adds its offset outside the world transform, and applying it twice shifts the drawing.
+        return viewport, inverse * painter.worldTransform()
+
+
+class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
+    """Alternating lane bands, separators, highlighted lanes and the shared time window."""
+
+    def __init__(self, chart: TimelineChart) -> None:
+        super().__init__()
+        self.chart = chart
+        self.setZValue(-10)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        return self.chart.scene_bounds()
+
+    def paint(self, painter: QPainter, *_: Any) -> None:
+        found = self.logical_viewport(painter)
+        layout = self.chart.layout
+        if found is None or layout is None:
+            return
+        viewport, transform = found
+        painter.save()
+        painter.setTransform(transform)
+        left, right = viewport.x_px(viewport.x_min), viewport.x_px(viewport.x_max)
+        first = max(0, int(np.searchsorted(layout.top + layout.rows, viewport.y_min, side="right")))
+        last = min(len(layout.top), int(np.searchsorted(layout.top, viewport.y_max, side="right")))
+        painter.setPen(Qt.PenStyle.NoPen)
+        highlighted = self.chart.highlighted_lanes
+        for lane in range(first, last):
+            top = viewport.y_px(float(layout.top[lane]))
+            bottom = viewport.y_px(float(layout.top[lane] + layout.rows[lane]))
+            colour = RELATED_BAND if layout.keys[lane] in highlighted else BAND_COLOURS[lane % 2]
+            painter.fillRect(QRectF(left, top, right - left, bottom - top), colour)
+            painter.fillRect(QRectF(left, bottom - 0.5, right - left, 1.0), SEPARATOR_COLOUR)
+        window = self.chart.window_span()
+        if window is not None:
+            low, high = (viewport.x_px(v) for v in window)
+            low, high = max(low, left - 5), min(high, right + 5)
+            if high > low:
+                painter.fillRect(QRectF(low, viewport.y_px(viewport.y_min), high - low,
+                                        viewport.y_px(viewport.y_max) - viewport.y_px(viewport.y_min)),
+                                 _colour(WINDOW_COLOUR, 28))
+        painter.restore()
+
+
+class EventLayer(pg.GraphicsObject, _DevicePainting):
+    """Every event of the timeline, drawn from the core's frame geometry: a few paths per style."""
+
+    def __init__(self, chart: TimelineChart) -> None:
+        super().__init__()
+        self.chart = chart
+        self.last_frame: core.Frame | None = None
+        self.font = QFont()
+        self.font.setPointSizeF(max(7.5, self.font.pointSizeF() - 1))
+        self.italic = QFont(self.font)
+        self.italic.setItalic(True)
+        self.metrics = QFontMetricsF(self.font)
+        self.italic_metrics = QFontMetricsF(self.italic)
+        self._label_widths: dict[int, float] = {}
+        self._paints = {(s, f): style_paint(s, f) for s in range(core.N_STYLES) for f in (False, True)}
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        return self.chart.scene_bounds()
+
+    def reset_labels(self) -> None:
+        self._label_widths.clear()
+
+    def _measure(self, event: int) -> float:
+        width = self._label_widths.get(event)
+        if width is None:
+            data = self.chart.data
+            metrics = self.italic_metrics if data.style[event] != core.SOLID else self.metrics
+            width = metrics.horizontalAdvance(core.label_text(data.titles[event]))
+            self._label_widths[event] = width
+        return width
+
+    def paint(self, painter: QPainter, *_: Any) -> None:
+        chart = self.chart
+        found = self.logical_viewport(painter)
+        if found is None or chart.layout is None:
+            return
+        viewport, transform = found
+        frame = core.frame_geometry(
+            chart.layout, chart.data, viewport, faded=chart.faded, selected=chart.selected,
+            measure=self._measure if chart.show_labels else None,
+        )
+        self.last_frame = frame
+        painter.save()
+        painter.setTransform(transform)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if len(frame.connectors):
+            painter.setPen(_pen(CONNECTOR_COLOUR, 1.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(_segment_path(frame.connectors))
+        # Faded context first, then the emphasised events over it.
+        for faded in (True, False):
+            for style in range(core.N_STYLES):
+                paint = self._paints[(style, faded)]
+                key = (style, faded)
+                if key in frame.windows:
+                    painter.setPen(paint["window_pen"])
+                    painter.setBrush(paint["window_brush"])
+                    painter.drawPath(_rect_path(frame.windows[key]))
+                if key in frame.bars:
+                    painter.setPen(paint["bar_pen"])
+                    painter.setBrush(paint["bar_brush"])
+                    painter.drawPath(_rect_path(frame.bars[key]))
+                if key in frame.markers:
+                    painter.setPen(paint["marker_pen"])
+                    painter.setBrush(paint["marker_brush"])
+                    painter.drawPath(_diamond_path(frame.markers[key], 5.0))
+        if len(frame.selected):
+            painter.setPen(_pen(SELECTED_COLOUR, 2.4))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(_rect_path(frame.selected))
+        if frame.labels:
+            data = chart.data
+            titles = data.titles
+            faded_mask = chart.faded
+            for x, y, event, width in frame.labels:
+                style = int(data.style[event])
+                faded = bool(faded_mask is not None and faded_mask[event])
+                italic = style != core.SOLID
+                painter.setFont(self.italic if italic else self.font)
+                painter.setPen(self._paints[(style, faded)]["label"])
+                text = core.label_text(titles[event])
+                if width < self._measure(event) - 0.5:
+                    metrics = self.italic_metrics if italic else self.metrics
+                    text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+                # drawText with a str is plain text: no markup in a title is ever interpreted.
+                painter.drawText(QPointF(x, y), text)
+        painter.restore()
+
+
+class TimeAxis(pg.AxisItem):
+    """A date axis in the case's local time; the ticks come from the core (DST-correct)."""
+
+    def __init__(self, chart: TimelineChart, orientation: str = "bottom") -> None:
+        super().__init__(orientation)
+        self.chart = chart
+        self.setTextPen(pg.mkPen(60, 64, 72))
+        self._labels: dict[float, str] = {}
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # noqa: N802,N803 - pyqtgraph API
+        major, minor = core.time_ticks(minVal, maxVal, self.chart.data.zone, size)
+        self._labels = {value: label for value, label in major + minor}
+        levels = []
+        if major:
+            levels.append((core.DAY, [v for v, _ in major]))
+        levels.append((core.HOUR, [v for v, _ in minor]))
+        return levels
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        return [self._labels.get(v, "") for v in values]
+
+
+class LaneAxis(pg.AxisItem):
+    """Lane names at the left, outside the plot, so they stay in sight while the timeline pans."""
+
+    def __init__(self, chart: TimelineChart) -> None:
+        super().__init__("left")
+        self.chart = chart
+        self.setWidth(LANE_AXIS_PX)
+        self.setStyle(tickLength=0, autoExpandTextSpace=False, hideOverlappingLabels=False)
+        self.setTextPen(pg.mkPen(40, 44, 52))
+        self._elided: dict[int, str] = {}
+        self._metrics = QFontMetricsF(QFont())
+
+    def reset(self) -> None:
+        self._elided.clear()
+        self.picture = None  # pyqtgraph caches the drawn axis; the lanes changed under it
+        self.update()
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # noqa: N802,N803 - pyqtgraph API
+        layout = self.chart.layout
+        if layout is None or not len(layout.top):
+            return []
+        low, high = min(minVal, maxVal), max(minVal, maxVal)
+        centres = layout.top + layout.rows / 2
+        first = int(np.searchsorted(centres, low))
+        last = int(np.searchsorted(centres, high, side="right"))
+        return [(1.0, centres[first:last].tolist())]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
+        layout = self.chart.layout
+        if layout is None:
+            return ["" for _ in values]
+        strings = []
+        for value in values:
+            lane = layout.lane_of_row(value)
+            if lane < 0:
+                strings.append("")
+                continue
+            text = self._elided.get(lane)
+            if text is None:
+                label = f"{layout.labels[lane]} ({layout.counts[lane]})"
+                text = self._metrics.elidedText(label, Qt.TextElideMode.ElideMiddle, LANE_AXIS_PX - 14)
+                self._elided[lane] = text
+            marked = layout.keys[lane] in self.chart.highlighted_lanes
+            strings.append(("\u25B6 " + text) if marked else text)
+        return strings
+
+
+class EventViewBox(pg.ViewBox):
+    """Wheel zooms time, drag pans, Shift+drag sets the shared time window, click selects."""
+
+    def __init__(self, chart: TimelineChart) -> None:
+        super().__init__(invertY=True, enableMenu=False)
+        self.chart = chart
+        self.brush_start: float | None = None
+        self.brush = pg.LinearRegionItem(orientation="vertical", movable=False,
+                                         brush=pg.mkBrush(255, 152, 0, 50), pen=pg.mkPen(255, 140, 0))
+        self.brush.setZValue(20)
+        self.brush.hide()
+        self.addItem(self.brush, ignoreBounds=True)
+
+    def wheelEvent(self, event: Any, axis: Any = None) -> None:  # noqa: N802 - Qt override
+        delta = event.delta() if hasattr(event, "delta") else event.angleDelta().y()
+        factor = 1.0015 ** (-delta)
+        centre = self.mapToView(event.pos())
+        self.chart.zoom(factor, centre.x())
+        event.accept()
+
+    def mouseDragEvent(self, event: Any, axis: Any = None) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton and (
+                self.brush_start is not None or event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
+            event.accept()
+            x = self.mapToView(event.pos()).x()
+            if event.isStart() or self.brush_start is None:
+                self.brush_start = self.mapToView(event.buttonDownPos()).x()
+                self.brush.show()
+            self.brush.setRegion((min(self.brush_start, x), max(self.brush_start, x)))
+            if event.isFinish():
+                low, high = sorted((self.brush_start, x))
+                self.brush_start = None
+                self.brush.hide()
+                self.chart.set_time_window(low, high)
+            return
+        if event.button() == Qt.MouseButton.LeftButton:
+            # Pan in both directions, in screen pixels, within the lanes.
+            event.accept()
+            last, now = event.lastPos(), event.pos()
+            delta = self.mapToView(last) - self.mapToView(now)
+            self.chart.pan_by(delta.x(), delta.y())
+            return
+        event.ignore()
+
+    def mouseClickEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        point = self.mapToView(event.pos())
+        if event.button() == Qt.MouseButton.LeftButton:
+            event.accept()
+            self.chart.click_at(point.x(), point.y(), bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier))
+        elif event.button() == Qt.MouseButton.RightButton:
+            event.accept()
+            self.chart.context_menu(event.screenPos().toPoint())
+
+
+class EventPlot(pg.PlotWidget):
+    """The main plot; keys: +/- zoom, arrows pan and scroll lanes, Home fits the case."""
+
+    def __init__(self, chart: TimelineChart) -> None:
+        self.chart = chart
+        self.view_box = EventViewBox(chart)
+        super().__init__(viewBox=self.view_box, axisItems={"bottom": TimeAxis(chart), "left": LaneAxis(chart)})
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setBackground("w")
+        self.setMouseTracking(True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        key = event.key()
+        chart = self.chart
+        if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            chart.zoom(1 / ZOOM_STEP)
+        elif key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+            chart.zoom(ZOOM_STEP)
+        elif key == Qt.Key.Key_Left:
+            chart.pan_fraction(-PAN_STEP)
+        elif key == Qt.Key.Key_Right:
+            chart.pan_fraction(PAN_STEP)
+        elif key == Qt.Key.Key_Up:
+            chart.pan_by(0, -1)
+        elif key == Qt.Key.Key_Down:
+            chart.pan_by(0, 1)
+        elif key == Qt.Key.Key_PageUp:
+            chart.pan_by(0, -chart.visible_rows() + 1)
+        elif key == Qt.Key.Key_PageDown:
+            chart.pan_by(0, chart.visible_rows() - 1)
+        elif key == Qt.Key.Key_Home:
+            chart.fit()
+        elif key == Qt.Key.Key_Escape:
+            chart.selection.clear(origin=chart)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+
+class OverviewViewBox(pg.ViewBox):
+    """Drag on the overview to set the shared time window; click to centre the timeline there."""
+
+    def __init__(self, chart: TimelineChart) -> None:
+        super().__init__(enableMenu=False)
+        self.chart = chart
+        self.setMouseEnabled(x=False, y=False)
+        self.brush_start: float | None = None
+
+    def wheelEvent(self, event: Any, axis: Any = None) -> None:  # noqa: N802 - Qt override
+        event.ignore()
+
+    def mouseDragEvent(self, event: Any, axis: Any = None) -> None:  # noqa: N802 - Qt override
+        if event.button() != Qt.MouseButton.LeftButton:
+            event.ignore()
+            return
+        event.accept()
+        x = self.mapToView(event.pos()).x()
+        if event.isStart() or self.brush_start is None:
+            self.brush_start = self.mapToView(event.buttonDownPos()).x()
+        low, high = sorted((self.brush_start, x))
+        self.chart.window_region.setRegion((low, high))
+        self.chart.window_region.show()
+        if event.isFinish():
+            self.brush_start = None
+            self.chart.set_time_window(low, high)
+
+    def mouseClickEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.MouseButton.LeftButton:
+            event.accept()
+            self.chart.centre_on(self.mapToView(event.pos()).x())
+
+
+def legend_icon(kind: str, style: int = core.SOLID) -> QPixmap:
+    """A small picture of one drawing convention, painted with the same pens as the timeline."""
+    size = QSize(30, 16)
+    pixmap = QPixmap(size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    paint = style_paint(style, False)
+    middle = size.height() / 2
+    if kind == "marker":
+        painter.setPen(paint["marker_pen"])
+        painter.setBrush(paint["marker_brush"])
+        painter.drawPath(_diamond_path(core.Shapes(np.array([size.width() / 2]), np.array([size.width() / 2]),
+                                                   np.array([middle]), np.array([middle])), 5.0))
+    elif kind == "bar":
+        painter.setPen(paint["bar_pen"])
+        painter.setBrush(paint["bar_brush"])
+        painter.drawRect(QRectF(3, middle - 4, size.width() - 6, 8))
+    elif kind == "window":
+        painter.setPen(paint["window_pen"])
+        painter.setBrush(paint["window_brush"])
+        painter.drawRect(QRectF(1, middle - 7, size.width() - 2, 14))
+    elif kind == "selected":
+        painter.setPen(_pen(SELECTED_COLOUR, 2.0))
+        painter.drawRect(QRectF(4, 2, size.width() - 8, size.height() - 4))
+    elif kind == "time window":
+        painter.fillRect(QRectF(0, 0, size.width(), size.height()), _colour(WINDOW_COLOUR, 60))
+    painter.end()
+    return pixmap
+
+
+class Legend(QWidget):
+    ENTRIES = (
+        ("marker", core.SOLID, "instant", "an event known to the minute"),
+        ("bar", core.SOLID, "range", "an event with a stated start and end"),
+        ("window", core.SOLID, "uncertain time", "faded: when it happened is known only within this window "
+                                                 "(to the hour, the day, or between earliest and latest)"),
+        ("marker", core.WEAK, "possible / unverified", "hollow and dashed: the source hedges the claim"),
+        ("marker", core.PLANNED, "planned", "hollow and dotted: announced, not (yet) happened"),
+        ("time window", core.SOLID, "time window", "the shared time window the other views show"),
+    )
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("timeline_legend")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(4, 0, 4, 0)
+        row.setSpacing(4)
+        self.texts: list[str] = []
+        for kind, style, text, tip in self.ENTRIES:
+            icon = QLabel(self)
+            icon.setPixmap(legend_icon(kind, style))
+            icon.setToolTip(tip)
+            label = QLabel(text, self)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setToolTip(tip)
+            row.addWidget(icon)
+            row.addWidget(label)
+            row.addSpacing(8)
+            self.texts.append(text)
+        row.addStretch(1)
+
+
+class KindMenuButton(QToolButton):
+    """A drop-down of checkable kinds; all checked means no restriction (None)."""
+
+    changed = Signal()
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.menu_ = QMenu(self)
+        self.setMenu(self.menu_)
+        self.actions_: dict[str, QAction] = {}
+        self.set_kinds([], None)
+
+    def set_kinds(self, kinds: list[str], chosen: frozenset[str] | None) -> None:
+        self.menu_.clear()
+        self.actions_ = {}
+        everything = self.menu_.addAction("Show all")
+        everything.triggered.connect(lambda: self._set_all(True))
+        self.menu_.addSeparator()
+        for kind in sorted(set(kinds), key=str.casefold):
+            action = self.menu_.addAction(kind or "(none)")
+            action.setCheckable(True)
+            action.setChecked(chosen is None or kind in chosen)
+            action.toggled.connect(lambda _checked: self._changed())
+            self.actions_[kind] = action
+        self._caption(chosen)
+
+    def _set_all(self, checked: bool) -> None:
+        for action in self.actions_.values():
+            action.blockSignals(True)
+            action.setChecked(checked)
+            action.blockSignals(False)
+        self._changed()
+
+    def _changed(self) -> None:
+        self._caption(self.chosen())
+        self.changed.emit()
+
+    def _caption(self, chosen: frozenset[str] | None) -> None:
+        shown = "all" if chosen is None else f"{len(chosen)} of {len(self.actions_)}"
+        self.setText(f"{self.title}: {shown}")
+
+    def chosen(self) -> frozenset[str] | None:
+        checked = frozenset(kind for kind, action in self.actions_.items() if action.isChecked())
+        return None if len(checked) == len(self.actions_) else checked
+
+    def set_chosen(self, chosen: frozenset[str] | None) -> None:
+        for kind, action in self.actions_.items():
+            action.blockSignals(True)
+            action.setChecked(chosen is None or kind in chosen)
+            action.blockSignals(False)
+        self._caption(chosen)
+
+
+class TimelineChart(QWidget):
+    """The drawn timeline: toolbar, swimlane plot, overview strip with the time window, legend."""
+
+    def __init__(self, selection: SelectionModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("timeline_chart")
+        self.selection = selection
+        self.case: Case | None = None
+        self.data = core.load_timeline(None)
+        self.mask = np.zeros(0, dtype=bool)
+        self.layout: core.LaneLayout | None = None
+        self.faded: np.ndarray | None = None
+        self.selected: np.ndarray | None = None
+        self.highlighted_lanes: set[str] = set()
+        self.show_labels = True
+        self.lane_mode = "actors"
+        self.lane_order = "first"
+        self._hovered = -1
+        self._whole_case: tuple[str, str] | None = None
+        self._fitted = False
+
+        self._build_controls()
+        self.plot = EventPlot(self)
+        self.plot.setObjectName("timeline_plot")
+        self.view = self.plot.view_box
+        self.backdrop = LaneBackdrop(self)
+        self.events = EventLayer(self)
+        self.view.addItem(self.backdrop, ignoreBounds=True)
+        self.view.addItem(self.events, ignoreBounds=True)
+        self.view.disableAutoRange()
+        self.plot.getPlotItem().hideButtons()
+        self.plot.getPlotItem().layout.setContentsMargins(0, 4, 8, 0)
+        self.plot.getAxis("bottom").setLabel(text="")
+        self.view.sigRangeChanged.connect(self._range_changed)
+        self.view.sigResized.connect(self._resized)
+        self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
+
+        self.overview = pg.PlotWidget(viewBox=OverviewViewBox(self), axisItems={"bottom": TimeAxis(self)})
+        self.overview.setObjectName("timeline_overview")
+        self.overview.setBackground("w")
+        self.overview.setFixedHeight(OVERVIEW_PX)
+        self.overview.hideAxis("left")
+        self.overview.getPlotItem().hideButtons()
+        self.overview.getPlotItem().layout.setContentsMargins(LANE_AXIS_PX, 0, 8, 0)
+        self.overview_view = self.overview.getPlotItem().getViewBox()
+        self.overview_view.disableAutoRange()
+        self.density = pg.PlotCurveItem([0.0, 1.0], [0.0], stepMode="center", fillLevel=0,
+                                        brush=pg.mkBrush(31, 78, 156, 110), pen=pg.mkPen(31, 78, 156, 180))
+        self.overview.addItem(self.density)
+        self.window_region = pg.LinearRegionItem(orientation="vertical", brush=pg.mkBrush(255, 152, 0, 60),
+                                                 pen=pg.mkPen(230, 120, 0, width=2), movable=True)
+        self.window_region.setZValue(5)
+        self.window_region.sigRegionChangeFinished.connect(self._window_region_moved)
+        self.overview.addItem(self.window_region, ignoreBounds=True)
+        self.visible_box = pg.LinearRegionItem(orientation="vertical", brush=pg.mkBrush(31, 78, 156, 25),
+                                               pen=pg.mkPen(31, 78, 156, 200), movable=True)
+        self.visible_box.setZValue(10)
+        self.visible_box.sigRegionChanged.connect(self._visible_box_moved)
+        self.overview.addItem(self.visible_box, ignoreBounds=True)
+        self.overview.setToolTip("The whole case. Drag to set the shared time window (orange); "
+                                 "drag the blue box to move the timeline; click to centre it there.")
+        self._moving_box = False
+
+        self.legend = Legend(self)
+        self.status = QLabel(self)
+        self.status.setObjectName("timeline_status")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+        column = QVBoxLayout(self)
+        column.setContentsMargins(2, 2, 2, 2)
+        column.setSpacing(2)
+        column.addLayout(self.controls)
+        column.addWidget(self.plot, 1)
+        column.addWidget(self.overview)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.legend)
+        bottom.addWidget(self.status, 1)
+        column.addLayout(bottom)
+
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(250)
+        self._text_timer.timeout.connect(self._controls_changed)
+
+        selection.selection_changed.connect(self._selection_changed)
+        selection.time_window_changed.connect(self._time_window_changed)
+        selection.filter_changed.connect(self._filter_changed)
+        self._show_filter(selection.filter)
+        self.set_case(None)
+
+    # --- controls -------------------------------------------------------------------------
+
+    def _combo(self, name: str, choices: tuple[tuple[str, str], ...], tip: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setObjectName(name)
+        for text, value in choices:
+            combo.addItem(text, value)
+        combo.setToolTip(tip)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        return combo
+
+    def _build_controls(self) -> None:
+        self.controls = QHBoxLayout()
+        self.controls.setSpacing(4)
+        self.lane_combo = self._combo("timeline_lanes", LANE_CHOICES,
+                                      "One lane per actor (an event shows in each of its actors' lanes, joined by a "
+                                      "thin line), per event kind, or a single lane")
+        self.order_combo = self._combo("timeline_order", ORDER_CHOICES, "How the lanes are sorted")
+        self.confidence_combo = self._combo(
+            "timeline_confidence", CONFIDENCE_CHOICES,
+            "The weakest confidence still shown (" + ", ".join(CONFIDENCE_LEVELS) + ", strongest first)")
+        self.reliability_combo = self._combo(
+            "timeline_reliability", RELIABILITY_CHOICES,
+            "Show only events supported by at least one source of this Admiralty grade or better "
+            "(uncited events are hidden unless any source is allowed)")
+        self.actor_kinds = KindMenuButton("Actors", self)
+        self.actor_kinds.setObjectName("timeline_actor_kinds")
+        self.actor_kinds.setToolTip("Which kinds of actor to show")
+        self.event_kinds = KindMenuButton("Events", self)
+        self.event_kinds.setObjectName("timeline_event_kinds")
+        self.event_kinds.setToolTip("Which kinds of event to show")
+        self.text_filter = QLineEdit(self)
+        self.text_filter.setObjectName("timeline_text_filter")
+        self.text_filter.setPlaceholderText("Filter timeline\u2026")
+        self.text_filter.setClearButtonEnabled(True)
+        self.text_filter.setToolTip("Words that must all appear in the event's title, kind or actors")
+        self.fit_button = QPushButton("Fit", self)
+        self.fit_button.setToolTip("Show the whole case (Home)")
+        self.fit_button.clicked.connect(self.fit)
+        self.clear_window_button = QPushButton("Whole case", self)
+        self.clear_window_button.setObjectName("timeline_clear_window")
+        self.clear_window_button.setToolTip("Set the shared time window back to the whole case")
+        self.clear_window_button.clicked.connect(self.clear_time_window)
+        for widget in (self.lane_combo, self.order_combo, self.confidence_combo, self.reliability_combo,
+                       self.actor_kinds, self.event_kinds):
+            self.controls.addWidget(widget)
+        self.controls.addWidget(self.text_filter, 1)
+        self.controls.addWidget(self.fit_button)
+        self.controls.addWidget(self.clear_window_button)
+        self.lane_combo.currentIndexChanged.connect(self._lanes_changed)
+        self.order_combo.currentIndexChanged.connect(self._lanes_changed)
+        for combo in (self.confidence_combo, self.reliability_combo):
+            combo.currentIndexChanged.connect(self._controls_changed)
+        self.actor_kinds.changed.connect(self._controls_changed)
+        self.event_kinds.changed.connect(self._controls_changed)
+        self.text_filter.textChanged.connect(lambda _text: self._text_timer.start())
+
+    def current_filter(self) -> CaseFilter:
+        return CaseFilter(
+            actor_kinds=self.actor_kinds.chosen(),
+            event_kinds=self.event_kinds.chosen(),
+            confidence_floor=self.confidence_combo.currentData(),
+            reliability_floor=self.reliability_combo.currentData(),
+            text=self.text_filter.text().strip(),
+        )
+
+    def _controls_changed(self, *_: Any) -> None:
+        self._text_timer.stop()
+        case_filter = self.current_filter()
+        self.selection.set_filter(case_filter, origin=self)
+        self._apply_filter(case_filter)
+
+    def _filter_changed(self, case_filter: CaseFilter, origin: object) -> None:
+        if origin is self:
+            return
+        self._show_filter(case_filter)
+        self._apply_filter(case_filter)
+
+    def _show_filter(self, case_filter: CaseFilter) -> None:
+        """Set the controls to a filter made elsewhere, without each control announcing a change."""
+        for combo, value in ((self.confidence_combo, case_filter.confidence_floor),
+                             (self.reliability_combo, case_filter.reliability_floor)):
+            combo.blockSignals(True)
+            index = combo.findData(value)
+            combo.setCurrentIndex(index if index >= 0 else 0)
+            combo.blockSignals(False)
+        self.actor_kinds.set_chosen(case_filter.actor_kinds)
+        self.event_kinds.set_chosen(case_filter.event_kinds)
+        if self.text_filter.text().strip() != case_filter.text:
+            self.text_filter.blockSignals(True)
+            self.text_filter.setText(case_filter.text)
+            self.text_filter.blockSignals(False)
+
+    def _lanes_changed(self, *_: Any) -> None:
+        self.lane_mode = self.lane_combo.currentData()
+        self.lane_order = self.order_combo.currentData()
+        self.order_combo.setEnabled(self.lane_mode != "single")
+        self._relayout(keep_top=False)
+
+    # --- the case -------------------------------------------------------------------------
+
+    def set_case(self, case: Case | None, keep_view: bool = False) -> None:
+        previous = self.view.viewRange() if keep_view and self.layout is not None else None
+        self.case = case
+        self.data = core.load_timeline(case)
+        self.events.reset_labels()
+        span = case.date_range() if case is not None else None
+        self._whole_case = span
+        self.actor_kinds.set_kinds(self.data.actor_kinds, self.selection.filter.actor_kinds)
+        self.event_kinds.set_kinds(self.data.kinds, self.selection.filter.event_kinds)
+        self._apply_filter(self.selection.filter, relayout=False)
+        self._relayout(keep_top=keep_view)
+        self._show_selection(self.selection.selection)
+        if previous is not None:
+            self.view.setXRange(*previous[0], padding=0)
+        else:
+            self.fit()
+        self._update_overview()
+        self._show_time_window(self.selection.time_window)
+
+    def _apply_filter(self, case_filter: CaseFilter, relayout: bool = True) -> None:
+        self.mask = core.event_mask(self.data, case_filter)
+        self.actor_mask = core.allowed_actors(self.data, case_filter)
+        if relayout:
+            self._relayout(keep_top=True)
+            self._update_overview()
+
+    def _relayout(self, keep_top: bool = True) -> None:
+        top = self.view.viewRange()[1][0] if keep_top and self.layout is not None else 0.0
+        self.layout = core.layout_lanes(self.data, self.mask, self.lane_mode, self.lane_order,
+                                        getattr(self, "actor_mask", None))
+        self.plot.getAxis("left").reset()
+        self._set_rows(top)
+        self._show_status()
+        self.events.prepareGeometryChange()
+        self.backdrop.prepareGeometryChange()
+        self.events.update()
+        self.backdrop.update()
+
+    def scene_bounds(self) -> QRectF:
+        span = self.data.span() or (0.0, 1.0)
+        width = max(span[1] - span[0], core.DAY)
+        rows = max(self.layout.total_rows if self.layout is not None else 1, 1)
+        return QRectF(span[0] - 50 * width, -1, 101 * width, rows + 2)
+
+    # --- view range -----------------------------------------------------------------------
+
+    def visible_rows(self) -> float:
+        return max(self.view.height() / ROW_PX, 1.0)
+
+    def _set_rows(self, top: float) -> None:
+        rows = self.visible_rows()
+        total = float(self.layout.total_rows if self.layout is not None else 0)
+        top = min(max(top, 0.0), max(total - rows, 0.0))
+        self.view.setLimits(yMin=None, yMax=None, minYRange=None, maxYRange=None)
+        self.view.setYRange(top, top + rows, padding=0)
+
+    def _resized(self, *_: Any) -> None:
+        self._set_rows(self.view.viewRange()[1][0])
+        if self._fitted:
+            self.fit()  # still showing the whole case: keep showing it (label room is in pixels)
+
+    def fit(self) -> None:
+        low, high = core.fit_range(self.data, self.mask if len(self.mask) else None,
+                                   width_px=self.view.width(), label_room_px=LABEL_ROOM_PX)
+        self.view.setXRange(low, high, padding=0)
+        self._fitted = True
+
+    def zoom(self, factor: float, centre: float | None = None) -> None:
+        (low, high), _ = self.view.viewRange()
+        centre = (low + high) / 2 if centre is None else centre
+        width = (high - low) * factor
+        if width < 60 or width > 200 * 365.25 * core.DAY:
+            return
+        self._fitted = False
+        self.view.setXRange(centre - (centre - low) * factor, centre + (high - centre) * factor, padding=0)
+
+    def pan_fraction(self, fraction: float) -> None:
+        (low, high), _ = self.view.viewRange()
+        self.pan_by((high - low) * fraction, 0)
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        (low, high), (top, _bottom) = self.view.viewRange()
+        if dx:
+            self._fitted = False
+            self.view.setXRange(low + dx, high + dx, padding=0)
+        if dy:
+            self._set_rows(top + dy)
+
+    def centre_on(self, x: float) -> None:
+        (low, high), _ = self.view.viewRange()
+        half = (high - low) / 2
+        self._fitted = False
+        self.view.setXRange(x - half, x + half, padding=0)
+
+    def _range_changed(self, *_: Any) -> None:
+        if not self._moving_box:
+            (low, high), _ = self.view.viewRange()
+            self.visible_box.blockSignals(True)
+            self.visible_box.setRegion((low, high))
+            self.visible_box.blockSignals(False)
+
+    def _visible_box_moved(self) -> None:
+        low, high = self.visible_box.getRegion()
+        if high - low < 60:
+            return
+        self._moving_box = True
+        self._fitted = False
+        try:
+            self.view.setXRange(low, high, padding=0)
+        finally:
+            self._moving_box = False
+
+    def _update_overview(self) -> None:
+        span = self.data.span()
+        if span is None:
+            low, high = core.fit_range(self.data)
+            self.density.setData([low, high], [0], stepMode="center")
+        else:
+            low, high = core.fit_range(self.data, margin=0.02)
+            edges, counts = core.density(self.data, self.mask, low, high, 240)
+            self.density.setData(edges, counts, stepMode="center")
+            top = float(counts.max()) if len(counts) and counts.max() > 0 else 1.0
+            self.overview_view.setYRange(0, top * 1.1, padding=0)
+        self.overview_view.setXRange(low, high, padding=0)
+
+    # --- time window ----------------------------------------------------------------------
+
+    def window_span(self) -> tuple[float, float] | None:
+        """The shared time window in epoch seconds, or None when it is the whole case (or unset)."""
+        window = self.selection.time_window
+        if window.start is None and window.end is None:
+            return None
+        if self._whole_case is not None and (window.start, window.end) == self._whole_case:
+            return None
+        low = core.utc_seconds(window.start) if window.start else -1e12
+        high = core.utc_seconds(window.end) if window.end else 1e12
+        return low, high
+
+    def set_time_window(self, low: float, high: float) -> None:
+        if high - low < 60:
+            return
+        start, end = core.utc_text(low), core.utc_text(high)
+        self.selection.set_time_window(start, end, origin=self)
+        self._show_time_window(self.selection.time_window)
+
+    def clear_time_window(self) -> None:
+        start, end = self._whole_case or (None, None)
+        self.selection.set_time_window(start, end, origin=self)
+        self._show_time_window(self.selection.time_window)
+
+    def _window_region_moved(self) -> None:
+        low, high = self.window_region.getRegion()
+        current = self.window_span()
+        if current is not None and abs(current[0] - low) < 1 and abs(current[1] - high) < 1:
+            return
+        self.set_time_window(low, high)
+
+    def _time_window_changed(self, window: TimeWindow, origin: object) -> None:
+        if origin is not self:
+            self._show_time_window(window)
+
+    def _show_time_window(self, window: TimeWindow) -> None:
+        span = self.window_span()
+        self.window_region.blockSignals(True)
+        if span is None:
+            # The whole case is no window at all: nothing to shade, the overview stays readable.
+            self.window_region.hide()
+        else:
+            (low, high), _ = self.overview_view.viewRange()
+            self.window_region.setRegion((max(span[0], low), min(span[1], high)))
+            self.window_region.show()
+        self.window_region.blockSignals(False)
+        self.clear_window_button.setEnabled(span is not None)
+        self.backdrop.update()
+        self._show_status()
+
+    # --- selection ------------------------------------------------------------------------
+
+    def click_at(self, x: float, y: float, add: bool = False) -> None:
+        self.plot.setFocus()
+        index = self.event_at(x, y)
+        if index < 0:
+            if not add:
+                self.selection.clear(origin=self)
+                self._show_selection(self.selection.selection)
+            return
+        event_id = self.data.id_of(index)
+        if event_id is None:
+            return
+        ids = [event_id]
+        current = self.selection.selection
+        if add and current.table == "events":
+            ids = [i for i in current.ids if i != event_id] if event_id in current.ids else [*current.ids, event_id]
+        self.selection.select("events", ids, origin=self)
+        self._show_selection(self.selection.selection)
+
+    def event_at(self, x: float, y: float) -> int:
+        if self.layout is None:
+            return -1
+        (low, high), _ = self.view.viewRange()
+        scale = self.view.width() / max(high - low, 1e-9)
+        return core.hit_test(self.layout, self.data, x, y, scale)
+
+    def _selection_changed(self, selection: Selection, origin: object) -> None:
+        if origin is self:
+            return
+        self._show_selection(selection)
+        self._reveal(selection)
+
+    def _show_selection(self, selection: Selection) -> None:
+        n = len(self.data)
+        self.selected = None
+        self.faded = None
+        self.highlighted_lanes = set()
+        if self.case is not None and selection and n:
+            ties = related(self.case, selection.table, selection.ids)
+            if selection.table == "events":
+                self.selected = np.zeros(n, dtype=bool)
+                self.selected[self.data.indices_of(selection.ids)] = True
+                self.highlighted_lanes = ties["actors"]
+            else:
+                emphasised = set(ties["events"])
+                lanes = set(ties["actors"])
+                if selection.table == "actors":
+                    lanes |= set(selection.ids)
+                    emphasised |= {event for event in ties["events"]}
+                self.highlighted_lanes = lanes
+                self.faded = np.ones(n, dtype=bool)
+                self.faded[self.data.indices_of(sorted(emphasised))] = False
+        self.plot.getAxis("left").reset()
+        self.events.update()
+        self.backdrop.update()
+
+    def _reveal(self, selection: Selection) -> None:
+        """Bring what another view selected into sight: its first event, or its first lane."""
+        if self.layout is None or not selection:
+            return
+        (low, high), (top, bottom) = self.view.viewRange()
+        if selection.table == "events" and self.selected is not None:
+            chosen = np.flatnonzero(self.selected & self.mask) if len(self.mask) else np.zeros(0, int)
+            if not len(chosen):
+                return
+            first = int(chosen[0])
+            if not (low <= self.data.anchor[first] <= high):
+                self.centre_on(float(self.data.anchor[first]))
+            rows = self.layout.item_row[self.layout.item_event == first]
+            if len(rows) and not any(top <= r + 0.5 <= bottom for r in rows):
+                self._set_rows(float(rows.min()) - 1)
+        elif self.highlighted_lanes:
+            spans = [self.layout.rows_of_lane(key) for key in self.highlighted_lanes]
+            spans = [s for s in spans if s is not None]
+            if spans and not any(top <= a + 0.5 <= bottom for a, _b in spans):
+                self._set_rows(float(min(a for a, _b in spans)) - 1)
+
+    # --- hover ----------------------------------------------------------------------------
+
+    def _mouse_moved(self, position: QPointF) -> None:
+        if not self.view.sceneBoundingRect().contains(position):
+            return
+        point = self.view.mapSceneToView(position)
+        index = self.event_at(point.x(), point.y())
+        if index == self._hovered:
+            return
+        self._hovered = index
+        if index < 0:
+            QToolTip.hideText()
+            return
+        text = self.tooltip_html(index)
+        global_pos = self.plot.mapToGlobal(self.plot.mapFromScene(position))
+        QToolTip.showText(global_pos, text, self.plot)
+
+    def tooltip_html(self, index: int) -> str:
+        """Rich text on purpose, so every piece of case text in it is escaped and shown literally."""
+        summary = core.event_summary(self.data, index)
+        if summary is None:
+            return ""
+        escape = html.escape
+        lines = [f"<b>{escape(summary.title)}</b>",
+                 f"{escape(summary.when)} <i>({escape(summary.precision)})</i>"]
+        if summary.actors:
+            lines.append("Actors: " + escape(", ".join(summary.actors)))
+        lines.append(f"Confidence: {escape(summary.confidence)} \u2013 {escape(summary.confidence_meaning)}")
+        if summary.kind:
+            lines.append("Kind: " + escape(summary.kind))
+        if summary.footnotes:
+            lines.append("Footnotes: " + escape(", ".join(summary.footnotes)))
+        elif not summary.sources:
+            lines.append("<i>No source cited</i>")
+        return "<qt>" + "<br>".join(lines) + "</qt>"
+
+    # --- status, export, menu -------------------------------------------------------------
+
+    def _show_status(self) -> None:
+        total = len(self.data)
+        shown = int(self.mask.sum()) if len(self.mask) else 0
+        if self.case is None:
+            self.status.setText("No case open.")
+            return
+        if not total:
+            self.status.setText("No events yet.")
+            return
+        parts = [f"{shown} of {total} events" if shown != total else f"{total} events"]
+        if self.layout is not None:
+            parts.append(f"{len(self.layout.keys)} lanes")
+        span = self.window_span()
+        if span is not None:
+            parts.append("window " + core.describe_span(*span, self.data.zone))
+        parts.append(self.data.zone.key)
+        self.status.setText(" \u00b7 ".join(parts))
+        self.status.setToolTip("Shift+drag on the timeline, or drag on the overview, to set the time window. "
+                               "Wheel zooms, drag pans, +/- and arrows, Home fits the case.")
+
+    def context_menu(self, position: Any) -> None:
+        menu = QMenu(self)
+        menu.addAction("Fit whole case", self.fit)
+        menu.addAction("Clear time window", self.clear_time_window)
+        menu.addSeparator()
+        menu.addAction("Export visible timeline as PNG (2x)\u2026", self._export_png_dialog)
+        menu.addAction("Export visible timeline as SVG\u2026", self._export_svg_dialog)
+        menu.popup(position)
+
+    def _export_name(self, suffix: str, kind: str) -> Path | None:
+        stem = self.case.path.stem if self.case is not None else "timeline"
+        start = (self.case.path.parent if self.case is not None else Path.home()) / f"{stem} timeline.{suffix}"
+        name, _ = QFileDialog.getSaveFileName(self, f"Export timeline as {kind}", str(start), f"{kind} (*.{suffix})")
+        if not name:
+            return None
+        path = Path(name)
+        return path if path.suffix.lower() == f".{suffix}" else path.with_suffix(f".{suffix}")
+
+    def _export_png_dialog(self) -> None:
+        path = self._export_name("png", "PNG")
+        if path is not None:
+            self.export_png(path)
+
+    def _export_svg_dialog(self) -> None:
+        path = self._export_name("svg", "SVG")
+        if path is not None:
+            self.export_svg(path)
+
+    def export_png(self, path: Path, scale: float = 2.0) -> bool:
+        """The visible timeline (plot with lane names and axis) as a PNG at `scale` x resolution."""
+        size = self.plot.size()
+        image = QImage(int(size.width() * scale), int(size.height() * scale), QImage.Format.Format_ARGB32)
+        image.fill(QColor(255, 255, 255))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        painter.scale(scale, scale)
+        self.plot.render(painter)
+        painter.end()
+        return image.save(str(path), "PNG")
+
+    def export_svg(self, path: Path) -> bool:
+        from PySide6.QtSvg import QSvgGenerator
+
+        size = self.plot.size()
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(size)
+        generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
+        generator.setTitle(f"Timeline: {self.case.title}" if self.case is not None else "Timeline")
+        painter = QPainter(generator)
+        self.plot.render(painter)
+        ok = painter.end()
+        return ok and path.exists()
 
 
 class TimelinePane(QWidget):
+    """The Timeline dock: the drawn timeline, and the events as a sortable list in a second tab."""
+
     def __init__(self, selection: SelectionModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.selection = selection
+        self.chart = TimelineChart(selection, self)
         self.events = ListPane("events", selection, self, EVENT_WIDTHS)
         self.list_panes = {"events": self.events}
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("timeline_tabs")
+        self.tabs.setTabPosition(QTabWidget.TabPosition.South)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.chart, "Timeline")
+        self.tabs.addTab(self.events, "Event list")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.events)
+        layout.addWidget(self.tabs)
 
     def set_case(self, case: Case | None) -> None:
+        self.chart.set_case(case)
         self.events.set_case(case)
 
     def case_changed(self, change: Change) -> None:
-        if change.table in ("events", "event_actors", "event_places", "actors", "places", "citations", "meta"):
+        if change.table in ("events", "event_actors", "event_places", "actors", "places", "citations", "meta",
+                            "sources"):
+            self.chart.set_case(self.events.case, keep_view=True)
             self.events.set_case(self.events.case)
 
     def focus_filter(self) -> None:
-        self.events.filter.setFocus()
-        self.events.filter.selectAll()
+        if self.tabs.currentWidget() is self.chart:
+            self.chart.text_filter.setFocus()
+            self.chart.text_filter.selectAll()
+        else:
+            self.events.filter.setFocus()
+            self.events.filter.selectAll()
