@@ -1,0 +1,254 @@
+"""The Actor graph dock on real case files: drawing, clicks into the shared selection, drags as undo steps,
+time window, paths, export, an empty case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage
+
+from workbench.core import graph as core
+from workbench.core.casefile import create_case, open_case
+from workbench.core.sample import build_sample_case
+from workbench.ui.graph_view import GraphPane
+from workbench.ui.main_window import MainWindow
+
+
+@pytest.fixture(scope="module")
+def sample_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sample") / "belarus.case"
+    build_sample_case(path).close()
+    return path
+
+
+@pytest.fixture
+def window(qtbot, sample_path: Path, tmp_path: Path) -> MainWindow:
+    copy = tmp_path / "belarus.case"
+    copy.write_bytes(sample_path.read_bytes())
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    window.show()
+    assert window.open_path(copy)
+    window.graph.flush()
+    return window
+
+
+def node_point(pane: GraphPane, name: str) -> QPoint:
+    v = pane.graph.names.index(name)
+    x, y = pane.chart.xy[v]
+    return pane.canvas.mapFromScene(float(x), float(y))
+
+
+def actor(pane: GraphPane, name: str) -> str:
+    return pane.graph.ids[pane.graph.names.index(name)]
+
+
+def test_the_chart_shows_every_actor_and_relation_with_the_lists_beside_it(window: MainWindow) -> None:
+    pane = window.graph
+    assert pane.graph.n == 23 and pane.graph.m == 28
+    assert pane.chart.xy.shape == (23, 2)
+    assert window.panes["actors"] is pane.actors and window.panes["relations"] is pane.relations
+    assert pane.actors.model.rowCount() == 23
+    viewport = pane.canvas.viewport().rect()
+    for name in ("Aleksander Lukashenko", "Kremlin", "CSTO", "Serbian 72nd Special Operations Brigade", "OMON",
+                 "Natalya Kochanova"):
+        assert viewport.contains(node_point(pane, name)), name
+    image = pane.canvas.viewport().grab().toImage()
+    colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 3) for y in range(0, image.height(), 3)}
+    assert "#0072b2" in colours  # person markers are drawn
+
+
+def test_clicking_a_node_selects_the_actor_everywhere(qtbot, window: MainWindow) -> None:
+    pane = window.graph
+    heard = []
+    window.selection.selection_changed.connect(lambda selection, origin: heard.append((selection, origin)))
+    qtbot.mouseClick(pane.canvas.viewport(), Qt.MouseButton.LeftButton, pos=node_point(pane, "Kremlin"))
+    assert window.selection.selection.ids == (actor(pane, "Kremlin"),)
+    assert heard[-1][1] is pane
+    assert window.panes["actors"].selected_ids() == [actor(pane, "Kremlin")]
+    assert pane.chart.selected_nodes == {pane.graph.index[actor(pane, "Kremlin")]}
+    assert pane.graph.index[actor(pane, "Aleksander Lukashenko")] in pane.chart.related_nodes
+    qtbot.mouseClick(pane.canvas.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(3, 3))  # empty corner
+    assert not window.selection.selection
+
+
+def test_clicking_an_edge_selects_the_relation(qtbot, window: MainWindow) -> None:
+    pane = window.graph
+    e = pane.graph.edge_kinds.index("shot")
+    x, y = pane.chart._geometry["mid"][e]
+    qtbot.mouseClick(pane.canvas.viewport(), Qt.MouseButton.LeftButton, pos=pane.canvas.mapFromScene(x, y))
+    assert window.selection.selection.table == "relations"
+    assert window.selection.selection.ids == (pane.graph.edge_ids[e],)
+    assert pane.chart.selected_edges == {e}
+
+
+def test_selection_from_elsewhere_is_highlighted_on_the_chart(window: MainWindow) -> None:
+    pane = window.graph
+    window.selection.select("actors", [actor(pane, "OMON")], origin="timeline")
+    assert pane.chart.selected_nodes == {pane.graph.index[actor(pane, "OMON")]}
+    tv = pane.graph.index[actor(pane, "Belarusian National TV and Radio Company")]
+    assert tv in pane.chart.related_nodes
+    events = [e for (e,) in window.case.conn.execute(
+        "SELECT event_id FROM event_actors WHERE actor_id = ?", (actor(pane, "Natalya Kochanova"),))]
+    window.selection.select("events", events[:1], origin="timeline")
+    assert pane.graph.index[actor(pane, "Natalya Kochanova")] in pane.chart.related_nodes
+    assert not pane.chart.selected_nodes
+
+
+def test_dragging_a_node_moves_pins_and_stores_it_as_one_undo_step(qtbot, window: MainWindow) -> None:
+    pane = window.graph
+    canvas = pane.canvas.viewport()
+    luka = actor(pane, "Aleksander Lukashenko")
+    start = node_point(pane, "Aleksander Lukashenko")
+    before = pane.chart.xy[pane.graph.index[luka]].copy()
+    for step in (QPoint(40, 25), QPoint(15, 10)):  # two drags of the same actor
+        qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=start)
+        qtbot.mouseMove(canvas, start + QPoint(5, 5))
+        qtbot.mouseMove(canvas, start + step)
+        qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start + step)
+        start = start + step
+    stored = core.read_positions(window.case)
+    assert stored[luka][2] is True  # pinned
+    assert stored[luka][0] > before[0] + 30
+    assert len(stored) == 23  # the whole chart as the analyst sees it, so it reopens the same
+    assert window.undo_stack.count() == 1  # the two drags merged
+    assert window.selection.selection.ids != (luka,)  # a drag is not a click
+    window.undo_stack.undo()
+    pane.finish_animation()
+    assert core.read_positions(window.case) == {}
+    assert pane.chart.xy[pane.graph.index[luka]] == pytest.approx(before, abs=0.5)
+    window.undo_stack.redo()
+    pane.finish_animation()
+    assert core.read_positions(window.case)[luka] == stored[luka]
+
+
+def test_positions_survive_closing_and_reopening(qtbot, window: MainWindow) -> None:
+    pane = window.graph
+    pane.layout_choice.setCurrentIndex(list(core.LAYOUTS).index("circular"))
+    pane.apply_layout()
+    pane.finish_animation()
+    shown = {a: pane.chart.xy[i].copy() for i, a in enumerate(pane.graph.ids)}
+    assert window.undo_action.text().startswith("&Undo Lay out chart (circular")
+    path = window.case.path
+    window.close_case()
+    assert window.open_path(path)
+    window.graph.flush()
+    again = window.graph
+    for i, a in enumerate(again.graph.ids):
+        assert again.chart.xy[i] == pytest.approx(shown[a])
+
+
+def test_the_time_window_hides_and_fades_relations(window: MainWindow) -> None:
+    pane = window.graph
+    counter = pane.graph.edge_kinds.index("counter-demonstration")
+    founded = pane.graph.edge_kinds.index("founded")
+    window.selection.set_time_window("2020-08-08T21:00:00Z", "2020-08-14T20:59:59Z", origin="timeline")
+    assert pane.chart.graph_slice.edge_state[counter] == core.OUT
+    assert pane.chart.graph_slice.edge_state[founded] == core.UNCERTAIN
+    assert not pane.chart._geometry["shown"][counter]
+    window.selection.set_time_window(*window.case.date_range(), origin="timeline")
+    assert pane.chart.graph_slice.edge_state[counter] == core.IN
+
+
+def test_play_steps_the_window_day_by_day(qtbot, window: MainWindow) -> None:
+    pane = window.graph
+    seen = []
+    window.selection.time_window_changed.connect(lambda w, origin: seen.append((w.end, origin)))
+    pane.play_action.setChecked(True)
+    for _ in range(len(pane.play_windows) - 1):
+        pane._play_next()
+    assert not pane.play_action.isChecked() or pane.play_step == len(pane.play_windows) - 1
+    assert [end for end, _o in seen] == [end for _s, end in pane.play_windows]
+    assert all(origin is pane for _e, origin in seen)
+    assert "17 Aug 2020" in pane.day_label.text()
+    pane.play_action.setChecked(False)
+
+
+def test_shortest_path_between_kochanova_and_the_kremlin_is_highlighted(window: MainWindow) -> None:
+    pane = window.graph
+    window.selection.select("actors", [actor(pane, "Natalya Kochanova"), actor(pane, "Kremlin")], origin="test")
+    assert pane.show_shortest_path()
+    index = pane.graph.index
+    assert pane.chart.path_nodes == {index[actor(pane, n)] for n in
+                                     ("Natalya Kochanova", "Aleksander Lukashenko", "Kremlin")}
+    assert {pane.graph.edge_kinds[e] for e in pane.chart.path_edges} == {"loyalist of", "agreement"}
+    assert "Natalya Kochanova → Aleksander Lukashenko → Kremlin" in pane.analysis.status.text()
+    window.selection.select("actors", [actor(pane, "Stepan Putilo")], origin="test")
+    members = pane.show_ego_network()
+    assert actor(pane, "NEXTA") in members and actor(pane, "Protesters") in members  # 2 hops
+
+
+def test_analysis_table_sorts_and_copies(qtbot, window: MainWindow) -> None:
+    pane = window.graph
+    pane.compute_metrics(force=True)
+    text = pane.analysis.table_text().splitlines()
+    assert text[0].split("\t")[:3] == ["Actor", "Kind", "Degree"]
+    assert text[1].startswith("Aleksander Lukashenko\tperson\t13")  # highest betweenness first
+    pane.analysis.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    assert pane.analysis.table_text().splitlines()[1].startswith("Aleksander Lukashenko")
+    pane.analysis.copy()
+    from PySide6.QtGui import QGuiApplication
+
+    assert QGuiApplication.clipboard().text().startswith("Actor\tKind")
+    pane.size_choice.setCurrentIndex(2)  # betweenness
+    luka = pane.graph.index[actor(pane, "Aleksander Lukashenko")]
+    assert pane.chart.radius[luka] == pane.chart.radius.max()
+
+
+def test_export_png_at_twice_the_size_and_svg(window: MainWindow, tmp_path: Path) -> None:
+    canvas = window.graph.canvas
+    png, svg = tmp_path / "chart.png", tmp_path / "chart.svg"
+    assert canvas.export_png(png)
+    image = QImage(str(png))
+    bounds = canvas.chart.boundingRect()
+    assert image.width() >= 2 * bounds.width()
+    assert canvas.export_svg(svg, "Belarus")
+    text = svg.read_text(encoding="utf-8")
+    assert "<svg" in text and "Kremlin" in text
+
+
+def test_an_empty_case_and_no_case(qtbot, tmp_path: Path) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    create_case(tmp_path / "empty.case", "Empty").close()
+    assert window.open_path(tmp_path / "empty.case")
+    window.graph.flush()
+    assert window.graph.graph.n == 0
+    window.graph.apply_layout()
+    window.graph.compute_metrics()
+    window.close_case()
+    window.graph.flush()
+    assert window.graph.chart.graph.n == 0
+
+
+def test_read_only_case_does_not_store_positions(qtbot, sample_path: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "ro.case"
+    copy.write_bytes(sample_path.read_bytes())
+    with open_case(copy):
+        pass  # migrate to the current schema first
+    window = MainWindow(read_only=True)
+    qtbot.addWidget(window)
+    assert window.open_path(copy)
+    window.graph.flush()
+    window.graph.apply_layout("circular")
+    assert window.undo_stack.count() == 0
+    assert core.read_positions(window.case) == {}
+
+
+def test_names_with_markup_are_plain_text(qtbot, tmp_path: Path) -> None:
+    case = create_case(tmp_path / "hostile.case", "Hostile")
+    a = case.insert("actors", {"name": "<b>bold</b> & <img src=x>", "kind": "person"})
+    b = case.insert("actors", {"name": "Минск", "kind": "state"})
+    case.insert("relations", {"from_actor_id": a, "to_actor_id": b, "kind": "<i>x</i>"})
+    case.close()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_path(tmp_path / "hostile.case")
+    window.graph.flush()
+    assert window.graph.graph.names[0] == "<b>bold</b> & <img src=x>"
+    svg = tmp_path / "h.svg"
+    window.graph.canvas.export_svg(svg)
+    assert "&lt;b&gt;bold" in svg.read_text(encoding="utf-8")
