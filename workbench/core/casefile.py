@@ -711,7 +711,7 @@ class Case:
             for child, column, action in self._referencing(parent):
                 if action != "CASCADE":
                     continue
-                if child in LINK_TABLES:
+                if child not in RECORD_TABLES:
                     (n,) = self.conn.execute(
                         f"SELECT count(*) FROM {child} WHERE {_quote(column)} = ?", (parent_id,)).fetchone()
                     counts[child] = counts.get(child, 0) + n
