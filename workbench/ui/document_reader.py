@@ -309,7 +309,15 @@ class DocumentReader(QWidget):
         if spans:
             cursor = self._cursor(spans[0][0], spans[0][0])
             self.browser.setTextCursor(cursor)
-            self.browser.ensureCursorVisible()
+            # a few lines of context above the passage, not the passage glued to the top edge
+            bar = self.browser.verticalScrollBar()
+            top = self.browser.cursorRect(cursor).top()
+            bar.setValue(bar.value() + top - 3 * self.browser.fontMetrics().height())
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self.view is not None and (self.chosen_claims or self.chosen_sources):
+            self._scroll_to_first()
 
     def _anchor_clicked(self, url: QUrl) -> None:
         if self.view is None:

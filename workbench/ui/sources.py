@@ -991,6 +991,8 @@ class SourcesPane(QWidget):
         split.setChildrenCollapsible(False)
         split.addWidget(self.sources)
         split.addWidget(self.detail)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         self.detail.hide()
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("sources_tabs")
@@ -1043,7 +1045,7 @@ class SourcesPane(QWidget):
         if showing and self.detail.isHidden():
             self.detail.show()
             total = max(2, self.split.height())
-            self.split.setSizes([total * 2 // 5, total - total * 2 // 5])
+            self.split.setSizes([total // 2, total - total // 2])
         elif not showing:
             self.detail.hide()
 
