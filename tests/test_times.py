@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -62,3 +63,14 @@ def test_any_text_survives_storage_and_any_query_is_safe(tmp_path: Path, name: s
         assert case.record("actors", actor_id).aliases == [name[::-1]]
         case.search(query)
         case.search(name)
+
+
+def test_parse_utc_reads_record_stamps_and_refuses_other_forms() -> None:
+    from workbench.core.times import now_stamp, parse_utc
+
+    assert parse_utc("2020-08-15T15:00:00Z").hour == 15
+    assert parse_utc("2020-08-15T15:00:00.123456Z").microsecond == 123456
+    assert parse_utc(now_stamp()).tzinfo is not None
+    for bad in ("2020-08-15 15:00:00Z", "2020-08-15T15:00:00", "2020-08-15T15:00:00+03:00", "2020-08-15"):
+        with pytest.raises(ValueError):
+            parse_utc(bad)

@@ -502,3 +502,71 @@ def _search_relations(case: Case, words: list[str], limit: int) -> list[SearchHi
         if len(hits) >= limit:
             break
     return hits
+
+
+AUDIT_COLUMNS = (
+    Column("When", "local time of the change"),
+    Column("Who", "the analyst's name as set in Preferences (the OS user by default)"),
+    Column("Action"),
+    Column("Record"),
+    Column("Change"),
+)
+
+
+def _short(value: Any, width: int = 60) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
+
+
+def describe_change(action: str, old: str | None, new: str | None) -> str:
+    """One line saying what an audit row changed: "title: 'A' -> 'B'", "added 'Rally'"."""
+    try:
+        before = json.loads(old) if old else None
+        after = json.loads(new) if new else None
+    except ValueError:
+        return action
+    def name(row: Any) -> str:
+        if isinstance(row, dict):
+            for key in ("title", "name", "url", "text", "quote", "kind"):
+                if row.get(key):
+                    return f"'{_short(row[key])}'"
+            return ""
+        return f"'{_short(row)}'"
+
+    if action == "update" and isinstance(before, dict) and isinstance(after, dict):
+        return "; ".join(f"{key}: {_short(before.get(key))!s} -> {_short(after.get(key))!s}" for key in after)
+    if action == "update":
+        return f"{_short(before)} -> {_short(after)}"
+    if action == "insert":
+        return f"added {name(after)}".strip()
+    if action == "delete":
+        return f"deleted {name(before)}".strip()
+    return _short(after if after is not None else before)
+
+
+def audit_listing(case: Case, record_id: str | None = None, text: str = "", limit: int = 20_000) -> Listing:
+    """The audit trail, newest first: the whole case, or one record (its id, or links naming it)."""
+    zone = case_zone(case.meta("timezone"))
+    where, params = [], []
+    if record_id:
+        where.append("(record_id = ? OR record_id LIKE ? OR record_id LIKE ?)")
+        params += [record_id, f"{record_id}/%", f"%/{record_id}%"]
+    for word in text.split():
+        where.append("(who || ' ' || action || ' ' || table_name || ' ' || coalesce(old, '') || ' ' "
+                     "|| coalesce(new, '') || ' ' || summary) LIKE ?")
+        params.append(f"%{word}%")
+    sql = ("SELECT id, at, who, action, table_name, record_id, old, new, summary FROM audit"
+           + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY id DESC LIMIT ?")
+    ids, rows, keys = [], [], []
+    for audit_id, at, who, action, table, rec, old, new, summary in case.conn.execute(sql, (*params, limit)):
+        local = utc_to_local(at, zone)
+        when = f"{local:%Y-%m-%d %H:%M:%S}"
+        change = describe_change(action, old, new)
+        if summary:
+            change = f"{summary}: {change}" if change else summary
+        noun = table[:-1] if table.endswith("s") else table
+        ids.append(str(audit_id))
+        rows.append((when, who, action, f"{noun} {rec[:8]}" if rec else noun, change))
+        keys.append((audit_id, who.casefold(), action, table, change.casefold()))
+    return Listing("audit", AUDIT_COLUMNS, ids, rows, keys)

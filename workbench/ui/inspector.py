@@ -1,15 +1,531 @@
-"""The inspector: every field of the selected record, with the sources it rests on, as plain text."""
+"""The inspector: a form for the selected record, and below it everything the record rests on.
+
+Each field is written when the analyst finishes with it (Enter, leaving the field, choosing
+from a list), as one undo step through `commands`. Before anything is written the whole
+record is checked with `core.editing.problems`: a field that would make it unsound is marked
+and the reason stated beside it, and nothing is written. All text is plain text.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
-from workbench.core.casefile import Case, Change
+from PySide6.QtCore import QDate, QDateTime, QStringListModel, Qt, QTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateTimeEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.casefile import Case, CaseError, Change
+from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
+from workbench.core.editing import clean_text, merge_actors, problems, same_name_actors
 from workbench.core.queries import details
+from workbench.core.times import case_zone, local_to_utc, utc_to_local
+from workbench.ui.commands import CaseEdit, UpdateRecord, push
 from workbench.ui.selection import Selection, SelectionModel
 
-NOUNS = {"events": "event", "actors": "actor", "relations": "relation", "sources": "source"}
+NOUNS = {"events": "event", "actors": "actor", "relations": "relation", "sources": "source",
+         "citations": "citation", "places": "place", "notes": "note"}
+ACTOR_KINDS = ("person", "state", "government", "organization", "military", "security", "media", "group", "other")
+ERROR_STYLE = "QLabel { color: #b00020; }"
+BAD_FIELD = "border: 1px solid #b00020;"
+
+
+class TimeField(QWidget):
+    """A case-local date and time, optionally unset, stored as UTC text."""
+
+    def __init__(self, optional: bool, parent: QWidget | None = None, date_only: bool = False) -> None:
+        super().__init__(parent)
+        self.zone = case_zone(None)
+        self.date_only = date_only  # stored as 'YYYY-MM-DD' (a source's publication date)
+        self.enabled = QCheckBox(self) if optional else None
+        self.edit = QDateTimeEdit(self)
+        self.edit.setDisplayFormat("d MMM yyyy" if date_only else "d MMM yyyy HH:mm")
+        self.edit.setCalendarPopup(True)
+        self.edit.setMinimumDate(QDate(1900, 1, 1))
+        self.edit.setMaximumDate(QDate(2100, 12, 31))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if self.enabled is not None:
+            layout.addWidget(self.enabled)
+            self.enabled.toggled.connect(self.edit.setEnabled)
+        layout.addWidget(self.edit, 1)
+
+    def set_value(self, stamp: str | None) -> None:
+        if self.enabled is not None:
+            self.enabled.setChecked(stamp is not None)
+            self.edit.setEnabled(stamp is not None)
+        if stamp:
+            try:
+                local = utc_to_local(stamp, self.zone)
+            except ValueError:
+                try:  # a plain date, or another ISO form someone stored
+                    local = datetime.fromisoformat(stamp[:10])
+                except ValueError:
+                    return
+            self.edit.setDateTime(QDateTime(QDate(local.year, local.month, local.day),
+                                            QTime(local.hour, local.minute)))
+
+    def value(self) -> str | None:
+        if self.enabled is not None and not self.enabled.isChecked():
+            return None
+        moment = self.edit.dateTime()
+        date, time = moment.date(), moment.time()
+        if self.date_only:
+            return f"{date.year():04d}-{date.month():02d}-{date.day():02d}"
+        local = datetime(date.year(), date.month(), date.day(), time.hour(), time.minute())
+        return local_to_utc(local.strftime("%Y-%m-%dT%H:%M"), self.zone)
+
+
+class RecordForm(QWidget):
+    """Fields of one record; `commit(field)` validates and writes the change of one field."""
+
+    def __init__(self, inspector: Inspector, table: str) -> None:
+        super().__init__(inspector)
+        self.inspector = inspector
+        self.table = table
+        self.record_id: str | None = None
+        self.fields: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.readers: dict[str, Callable[[], Any]] = {}
+        self.writers: dict[str, Callable[[Any], None]] = {}
+        self.layout_ = QFormLayout(self)
+        self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.layout_.setContentsMargins(2, 2, 2, 2)
+        self._loading = False
+
+    @property
+    def case(self) -> Case:
+        assert self.inspector.case is not None
+        return self.inspector.case
+
+    # building
+    def _row(self, field: str, label: str, widget: QWidget, read: Callable[[], Any],
+             write: Callable[[Any], None]) -> None:
+        widget.setObjectName(f"{self.table}_{field}")
+        error = QLabel(self)
+        error.setTextFormat(Qt.TextFormat.PlainText)
+        error.setWordWrap(True)
+        error.setStyleSheet(ERROR_STYLE)
+        error.setObjectName(f"{self.table}_{field}_error")
+        error.hide()
+        box = QWidget(self)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        column.addWidget(widget)
+        column.addWidget(error)
+        self.layout_.addRow(label, box)
+        self.fields[field], self.errors[field] = widget, error
+        self.readers[field], self.writers[field] = read, write
+
+    def line(self, field: str, label: str, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setPlaceholderText(placeholder)
+        self._row(field, label, edit, lambda: clean_text(edit.text()), lambda v: edit.setText(v or ""))
+        edit.editingFinished.connect(lambda: self.commit(field))
+        return edit
+
+    def text(self, field: str, label: str, height: int = 70) -> QPlainTextEdit:
+        edit = CommitOnLeave(self, lambda: self.commit(field))
+        edit.setFixedHeight(height)
+        self._row(field, label, edit, lambda: clean_text(edit.toPlainText(), multiline=True),
+                  lambda v: edit.setPlainText(v or ""))
+        return edit
+
+    def choice(self, field: str, label: str, choices: dict[Any, str], editable: bool = False) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setEditable(editable)
+        for value, text in choices.items():
+            combo.addItem(text, value)
+
+        def read() -> Any:
+            if editable:
+                return clean_text(combo.currentText())
+            return combo.currentData()
+
+        def write(value: Any) -> None:
+            index = combo.findData(value)
+            if index < 0 and editable:
+                combo.setEditText(value or "")
+            else:
+                combo.setCurrentIndex(max(index, 0))
+
+        self._row(field, label, combo, read, write)
+        if editable:
+            combo.lineEdit().editingFinished.connect(lambda: self.commit(field))
+        combo.activated.connect(lambda _index: self.commit(field))
+        return combo
+
+    def time(self, field: str, label: str, optional: bool, date_only: bool = False) -> TimeField:
+        widget = TimeField(optional, self, date_only)
+        self._row(field, label, widget, widget.value, widget.set_value)
+        widget.edit.editingFinished.connect(lambda: self.commit(field))
+        if widget.enabled is not None:
+            widget.enabled.toggled.connect(lambda _on: self.commit(field))
+        return widget
+
+    def check(self, field: str, label: str) -> QCheckBox:
+        box = QCheckBox(self)
+        self._row(field, label, box, lambda: int(box.isChecked()), lambda v: box.setChecked(bool(v)))
+        box.toggled.connect(lambda _on: self.commit(field))
+        return box
+
+    def number(self, field: str, label: str, low: float, high: float) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox(self)
+        spin.setRange(low - 1, high + 1)
+        spin.setDecimals(5)
+        spin.setSpecialValueText("not set")
+        spin.setMinimum(low - 1)
+        self._row(field, label, spin, lambda: None if spin.value() < low else spin.value(),
+                  lambda v: spin.setValue(low - 1 if v is None else v))
+        spin.editingFinished.connect(lambda: self.commit(field))
+        return spin
+
+    def actor_choice(self, field: str, label: str) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = QCompleter(self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        combo.setCompleter(completer)
+
+        def read() -> Any:
+            index = combo.findText(combo.currentText())
+            return combo.itemData(index) if index >= 0 else None
+
+        def write(value: Any) -> None:
+            index = combo.findData(value)
+            combo.setCurrentIndex(index)
+
+        self._row(field, label, combo, read, write)
+        combo.activated.connect(lambda _index: self.commit(field))
+        combo.lineEdit().editingFinished.connect(lambda: self.commit(field))
+        return combo
+
+    # loading and writing
+    def load(self, record_id: str) -> None:
+        self.record_id = record_id
+        row = self.case.get(self.table, record_id)
+        if row is None:
+            return
+        self._loading = True
+        try:
+            for name, write in self.writers.items():
+                write(self.value_for_widget(name, row))
+            for name in self.errors:
+                self.mark(name, "")
+            self.after_load(row)
+        finally:
+            self._loading = False
+        editable = not self.case.read_only
+        for widget in self.fields.values():
+            widget.setEnabled(editable)
+
+    def value_for_widget(self, field: str, row: dict[str, Any]) -> Any:
+        value = row.get(field)
+        if field == "aliases":
+            return "\n".join(json.loads(value or "[]"))
+        return value
+
+    def after_load(self, row: dict[str, Any]) -> None:
+        """Extra widgets of a form that are not one column (an event's actors, duplicate warnings)."""
+
+    def value_for_case(self, field: str) -> Any:
+        value = self.readers[field]()
+        if field == "aliases":
+            return [alias for alias in (clean_text(a) for a in str(value).split("\n")) if alias]
+        return value
+
+    def mark(self, field: str, reason: str) -> None:
+        error = self.errors[field]
+        error.setText(reason)
+        error.setVisible(bool(reason))
+        self.fields[field].setStyleSheet(BAD_FIELD if reason else "")
+
+    def commit(self, field: str) -> bool:
+        """Write one field if the record stays sound; otherwise mark it and write nothing."""
+        case = self.inspector.case
+        if self._loading or self.record_id is None or case is None or case.closed or case.read_only:
+            return False
+        row = self.case.get(self.table, self.record_id)
+        if row is None:
+            return False
+        value = self.value_for_case(field)
+        stored = row.get(field)
+        if field == "aliases":
+            stored = json.loads(stored or "[]")
+        if value == stored:
+            self.mark(field, "")
+            return False
+        candidate = {**row, field: value}
+        found = problems(self.table, candidate)
+        if field in found:
+            self.mark(field, found[field])
+            return False
+        # a change may also cure or cause a problem in a neighbouring field (end vs start)
+        for other in self.errors:
+            if other != field:
+                self.mark(other, found.get(other, ""))
+        if found:
+            other, reason = next(iter(found.items()))
+            self.mark(field, f"not saved: {reason}")
+            return False
+        self.mark(field, "")
+        label = self.layout_.labelForField(self.fields[field].parentWidget())
+        name = label.text().rstrip(":").lower() if isinstance(label, QLabel) else field
+        try:
+            return push(self.inspector.selection.undo_stack,
+                        UpdateRecord(self.case, self.table, self.record_id, {field: value},
+                                     text=f"Edit {NOUNS.get(self.table, 'record')} {name}"))
+        except (CaseError, ValueError) as error:
+            self.mark(field, str(error))
+            return False
+
+
+class CommitOnLeave(QPlainTextEdit):
+    """A multi-line field that is written when the analyst leaves it."""
+
+    def __init__(self, parent: QWidget, on_leave: Callable[[], Any]) -> None:
+        super().__init__(parent)
+        self.on_leave = on_leave
+        self.setTabChangesFocus(True)
+
+    def focusOutEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().focusOutEvent(event)
+        self.on_leave()
+
+
+class EventForm(RecordForm):
+    def __init__(self, inspector: Inspector) -> None:
+        super().__init__(inspector, "events")
+        self.line("title", "Title", "what happened, in one line")
+        self.time("start", "When", optional=False)
+        self.choice("time_precision", "Precision", {k: f"{k}: {v}" for k, v in TIME_PRECISIONS.items()})
+        self.time("end", "Until", optional=True)
+        self.time("earliest", "Not before", optional=True)
+        self.time("latest", "No later than", optional=True)
+        self.line("time_note", "Time note", "e.g. evening, shortly after 18:00")
+        self.choice("confidence", "Confidence", {k: f"{k}: {v}" for k, v in CONFIDENCE_LEVELS.items()})
+        self.line("kind", "Kind", "e.g. protest, statement, deployment")
+        self.text("summary", "Summary", 80)
+        self.actors = QListWidget(self)
+        self.actors.setObjectName("events_actors")
+        self.actors.setMaximumHeight(90)
+        self.add_actor = QLineEdit(self)
+        self.add_actor.setObjectName("events_add_actor")
+        self.add_actor.setPlaceholderText("add an actor: type a name or alias")
+        self.completion = QStringListModel(self)
+        completer = QCompleter(self.completion, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.add_actor.setCompleter(completer)
+        self.add_actor.returnPressed.connect(self._add_actor)
+        completer.activated.connect(lambda _text: self._add_actor())
+        self.remove_actor = QPushButton("Remove actor", self)
+        self.remove_actor.setObjectName("events_remove_actor")
+        self.remove_actor.clicked.connect(self._remove_actor)
+        self.actor_error = QLabel(self)
+        self.actor_error.setStyleSheet(ERROR_STYLE)
+        self.actor_error.setTextFormat(Qt.TextFormat.PlainText)
+        self.actor_error.hide()
+        box = QWidget(self)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.actors)
+        row = QHBoxLayout()
+        row.addWidget(self.add_actor, 1)
+        row.addWidget(self.remove_actor)
+        column.addLayout(row)
+        column.addWidget(self.actor_error)
+        self.layout_.addRow("Actors", box)
+        self.choices: dict[str, str] = {}
+
+    def after_load(self, row: dict[str, Any]) -> None:
+        for field in ("start", "end", "earliest", "latest"):
+            self.fields[field].zone = case_zone(self.case.meta("timezone"))  # type: ignore[attr-defined]
+            self.writers[field](row.get(field))
+        self.actors.clear()
+        for actor_id, name, role in self.case.conn.execute(
+            "SELECT a.id, a.name, ea.role FROM event_actors ea JOIN actors a ON a.id = ea.actor_id "
+            "WHERE ea.event_id = ? ORDER BY a.name", (row["id"],)
+        ):
+            item = QListWidgetItem(name + (f" ({role})" if role else ""))
+            item.setData(Qt.ItemDataRole.UserRole, actor_id)
+            self.actors.addItem(item)
+        self.choices = {}
+        for actor_id, name, aliases in self.case.conn.execute("SELECT id, name, aliases FROM actors ORDER BY name"):
+            alias_list = json.loads(aliases or "[]")
+            self.choices[name + (f" ({', '.join(alias_list)})" if alias_list else "")] = actor_id
+        self.completion.setStringList(list(self.choices))
+        editable = not self.case.read_only
+        for widget in (self.add_actor, self.remove_actor):
+            widget.setEnabled(editable)
+
+    def _add_actor(self) -> None:
+        text = self.add_actor.text().strip()
+        if not text or self.record_id is None:
+            return
+        actor_id = self.choices.get(text)
+        if actor_id is None:
+            matches = same_name_actors(self.case, text)
+            actor_id = matches[0]["id"] if len(matches) == 1 else None
+        if actor_id is None:
+            self.actor_error.setText(f"No actor is called {text!r}; add it in the actor list first.")
+            self.actor_error.show()
+            return
+        self.actor_error.hide()
+        self.add_actor.clear()
+        event_id = self.record_id
+        push(self.inspector.selection.undo_stack, CaseEdit(
+            self.case, "Add actor to event",
+            lambda case: case.link("event_actors", {"event_id": event_id, "actor_id": actor_id, "role": ""})))
+
+    def _remove_actor(self) -> None:
+        item = self.actors.currentItem()
+        if item is None or self.record_id is None:
+            return
+        actor_id, event_id = item.data(Qt.ItemDataRole.UserRole), self.record_id
+        push(self.inspector.selection.undo_stack, CaseEdit(
+            self.case, "Remove actor from event",
+            lambda case: case.unlink("event_actors", {"event_id": event_id, "actor_id": actor_id})))
+
+
+class ActorForm(RecordForm):
+    def __init__(self, inspector: Inspector) -> None:
+        super().__init__(inspector, "actors")
+        self.line("name", "Name")
+        self.choice("kind", "Kind", {kind: kind for kind in ACTOR_KINDS}, editable=True)
+        self.text("aliases", "Also known as\n(one per line)", 60)
+        self.text("description", "Description", 80)
+        self.duplicate = QLabel(self)
+        self.duplicate.setTextFormat(Qt.TextFormat.PlainText)
+        self.duplicate.setWordWrap(True)
+        self.duplicate.setObjectName("actors_duplicate")
+        self.merge = QPushButton("Merge that actor into this one", self)
+        self.merge.setObjectName("actors_merge")
+        self.merge.clicked.connect(self._merge)
+        self.layout_.addRow("", self.duplicate)
+        self.layout_.addRow("", self.merge)
+        self.twins: list[dict[str, Any]] = []
+
+    def after_load(self, row: dict[str, Any]) -> None:
+        twins: dict[str, dict[str, Any]] = {}
+        for name in [row["name"], *json.loads(row["aliases"] or "[]")]:
+            for twin in same_name_actors(self.case, name, exclude_id=row["id"]):
+                twins[twin["id"]] = twin
+        self.twins = list(twins.values())
+        if self.twins:
+            names = ", ".join(twin["name"] for twin in self.twins)
+            self.duplicate.setText(f"Another actor has this name or alias: {names}. Same actor? Merge them.")
+        self.duplicate.setVisible(bool(self.twins))
+        self.merge.setVisible(bool(self.twins))
+        self.merge.setEnabled(not self.case.read_only)
+
+    def _merge(self) -> None:
+        if not self.twins or self.record_id is None:
+            return
+        keep, other = self.record_id, self.twins[0]["id"]
+        push(self.inspector.selection.undo_stack,
+             CaseEdit(self.case, f"Merge actor {self.twins[0]['name']}",
+                      lambda case: merge_actors(case, keep, other)))
+
+
+class RelationForm(RecordForm):
+    def __init__(self, inspector: Inspector) -> None:
+        super().__init__(inspector, "relations")
+        self.from_actor = self.actor_choice("from_actor_id", "From")
+        self.line("kind", "Relation", "e.g. commands, member of, supports")
+        self.to_actor = self.actor_choice("to_actor_id", "To")
+        self.line("label", "Label", "wording shown on the chart (optional)")
+        self.check("directed", "Directed")
+        self.time("start", "From date", optional=True)
+        self.time("end", "Until", optional=True)
+        self.choice("confidence", "Confidence", {k: f"{k}: {v}" for k, v in CONFIDENCE_LEVELS.items()})
+
+    def after_load(self, row: dict[str, Any]) -> None:
+        zone = case_zone(self.case.meta("timezone"))
+        for field in ("start", "end"):
+            self.fields[field].zone = zone  # type: ignore[attr-defined]
+            self.writers[field](row.get(field))
+        actors = self.case.conn.execute("SELECT id, name FROM actors ORDER BY name").fetchall()
+        for combo, field in ((self.from_actor, "from_actor_id"), (self.to_actor, "to_actor_id")):
+            combo.blockSignals(True)
+            combo.clear()
+            for actor_id, name in actors:
+                combo.addItem(name, actor_id)
+            combo.completer().setModel(combo.model())
+            combo.setCurrentIndex(combo.findData(row[field]))
+            combo.blockSignals(False)
+
+
+class SourceForm(RecordForm):
+    def __init__(self, inspector: Inspector) -> None:
+        super().__init__(inspector, "sources")
+        self.line("url", "URL", "https://...")
+        self.line("title", "Title")
+        self.line("publisher", "Publisher")
+        self.line("language", "Language", "e.g. ru, be, en")
+        self.time("published", "Published", optional=True, date_only=True)
+        self.time("accessed", "Accessed", optional=True, date_only=True)
+        self.choice("reliability", "Reliability", dict(RELIABILITY))
+
+    def after_load(self, row: dict[str, Any]) -> None:
+        for field in ("published", "accessed"):
+            self.fields[field].zone = case_zone(self.case.meta("timezone"))  # type: ignore[attr-defined]
+            self.writers[field](row.get(field))
+
+
+class CitationForm(RecordForm):
+    def __init__(self, inspector: Inspector) -> None:
+        super().__init__(inspector, "citations")
+        self.line("footnote", "Footnote")
+        self.text("quote", "Quoted passage", 90)
+        self.choice("credibility", "Credibility", dict(CREDIBILITY))
+
+
+class PlaceForm(RecordForm):
+    def __init__(self, inspector: Inspector) -> None:
+        super().__init__(inspector, "places")
+        self.line("name", "Name")
+        self.number("lat", "Latitude", -90, 90)
+        self.number("lon", "Longitude", -180, 180)
+        self.line("country", "Country")
+
+
+class NoteForm(RecordForm):
+    def __init__(self, inspector: Inspector) -> None:
+        super().__init__(inspector, "notes")
+        self.text("text", "Note", 140)
+
+
+FORMS: dict[str, type[RecordForm]] = {
+    "events": EventForm, "actors": ActorForm, "relations": RelationForm, "sources": SourceForm,
+    "citations": CitationForm, "places": PlaceForm, "notes": NoteForm,
+}
 
 
 class Inspector(QWidget):
@@ -21,21 +537,41 @@ class Inspector(QWidget):
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setWordWrap(True)
         self.heading.setObjectName("inspector_heading")
+        self.forms = {table: form_type(self) for table, form_type in FORMS.items()}
+        form_holder = QWidget(self)
+        holder_layout = QVBoxLayout(form_holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        for form in self.forms.values():
+            form.hide()
+            holder_layout.addWidget(form)
+        holder_layout.addStretch(1)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(form_holder)
         self.fields = QTreeWidget(self)
         self.fields.setObjectName("inspector_fields")
         self.fields.setColumnCount(2)
-        self.fields.setHeaderHidden(True)
+        self.fields.setHeaderLabels(["What it rests on", ""])
         self.fields.setRootIsDecorated(False)
         self.fields.setWordWrap(True)
         self.fields.setAlternatingRowColors(True)
         self.fields.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.fields.header().setStretchLastSection(True)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.scroll)
+        split.addWidget(self.fields)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.heading)
-        layout.addWidget(self.fields)
+        layout.addWidget(split, 1)
         selection.selection_changed.connect(self.show_selection)
         self.show_selection(selection.selection)
+
+    @property
+    def form(self) -> RecordForm | None:
+        return next((form for form in self.forms.values() if not form.isHidden()), None)
 
     def set_case(self, case: Case | None) -> None:
         self.case = case
@@ -46,27 +582,42 @@ class Inspector(QWidget):
 
     def show_selection(self, selection: Selection, _origin: object = None) -> None:
         self.fields.clear()
+        table = selection.table if selection else ""
+        for name, form in self.forms.items():
+            form.setVisible(name == table and self.case is not None)
         if self.case is None:
             self.heading.setText("No case is open.")
             return
         if not selection:
-            self.heading.setText("Select an event, actor, relation or source to see what it rests on.")
+            self.heading.setText("Select an event, actor, relation or source to see and edit it.")
             return
         noun = NOUNS.get(selection.table, "record")
         if len(selection.ids) > 1:
             self.heading.setText(f"{len(selection.ids)} {noun}s selected; showing the first.")
         else:
-            self.heading.setText(f"Selected {noun}")
-        pairs = details(self.case, selection.table, selection.ids[0])
-        if not pairs:
+            self.heading.setText(f"Selected {noun}" + (" (read-only case)" if self.case.read_only else ""))
+        if self.case.get(selection.table, selection.ids[0]) is None:
             self.heading.setText(f"The selected {noun} is no longer in the case.")
-        for label, value in pairs:
-            item = QTreeWidgetItem([label, value])
-            item.setTextAlignment(0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-            item.setToolTip(1, value)
-            self.fields.addTopLevelItem(item)
+            for form in self.forms.values():
+                form.hide()
+            return
+        if selection.table in self.forms:
+            self.forms[selection.table].load(selection.ids[0])
+        if selection.table in ("events", "actors", "relations", "sources"):
+            for label, value in details(self.case, selection.table, selection.ids[0]):
+                item = QTreeWidgetItem([label, value])
+                item.setToolTip(1, value)
+                self.fields.addTopLevelItem(item)
 
     def rows(self) -> list[tuple[str, str]]:
-        """What the inspector shows, for tests and copying."""
+        """What the evidence list shows, for tests and copying."""
         return [(self.fields.topLevelItem(i).text(0), self.fields.topLevelItem(i).text(1))
                 for i in range(self.fields.topLevelItemCount())]
+
+
+def confirm(parent: QWidget, title: str, text: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box.exec() == QMessageBox.StandardButton.Yes

@@ -12,22 +12,36 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
     QToolBar,
+    QUndoView,
     QWidget,
 )
 
 from workbench import __version__
-from workbench.core.casefile import CASE_SUFFIX, Case, CaseError, Change, create_case, open_case, schema_version
+from workbench.core.casefile import (
+    CASE_SUFFIX,
+    Case,
+    CaseError,
+    Change,
+    create_case,
+    default_analyst,
+    open_case,
+    schema_version,
+)
+from workbench.core.editing import clean_text, describe_dependents, merge_actors
 from workbench.core.marking import banner_colours, banner_text
 from workbench.core.sample import ensure_sample_case
-from workbench.core.times import case_zone, utc_to_local
+from workbench.core.times import case_zone, now_stamp, utc_to_local
+from workbench.ui.commands import CaseEdit, DeleteRecords, InsertRecord, push
 from workbench.ui.graph_view import GraphPane
-from workbench.ui.inspector import Inspector
+from workbench.ui.history import HistoryPane
+from workbench.ui.inspector import NOUNS, Inspector, confirm
 from workbench.ui.listing import ListPane
 from workbench.ui.selection import SelectionModel
-from workbench.ui.settings import app_settings, forget_recent, recent_files, remember_recent
+from workbench.ui.settings import analyst_name, app_settings, forget_recent, recent_files, remember_recent, set_analyst
 from workbench.ui.sources import SourcesPane
 from workbench.ui.timeline import TimelinePane
 
@@ -101,8 +115,9 @@ class MainWindow(QMainWindow):
         self.graph = GraphPane(self.selection, self)
         self.sources = SourcesPane(self.selection, self)
         self.inspector = Inspector(self.selection, self)
+        self.history = HistoryPane(self.selection, self)
         self.views = {"timeline": self.timeline, "graph": self.graph, "sources": self.sources,
-                      "inspector": self.inspector}
+                      "inspector": self.inspector, "history": self.history}
         self.panes: dict[str, ListPane] = {
             **self.timeline.list_panes, **self.graph.list_panes, **self.sources.list_panes
         }
@@ -111,6 +126,8 @@ class MainWindow(QMainWindow):
             "graph": self._dock("Actor graph", self.graph),
             "sources": self._dock("Sources", self.sources),
             "inspector": self._dock("Inspector", self.inspector),
+            "history": self._dock("History", self.history),
+            "undo": self._dock("Undo steps", QUndoView(self.undo_stack, self)),
         }
         self._default_layout()
         self.default_state = self.saveState()
@@ -147,6 +164,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, docks["inspector"])
         self.splitDockWidget(docks["timeline"], docks["graph"], Qt.Orientation.Vertical)
         self.splitDockWidget(docks["graph"], docks["sources"], Qt.Orientation.Horizontal)
+        self.tabifyDockWidget(docks["inspector"], docks["history"])
+        self.tabifyDockWidget(docks["history"], docks["undo"])
+        docks["inspector"].raise_()
         self.resizeDocks([docks["timeline"], docks["inspector"]], [1000, 420], Qt.Orientation.Horizontal)
         self.resizeDocks([docks["timeline"], docks["graph"]], [480, 400], Qt.Orientation.Vertical)
 
@@ -207,6 +227,28 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self.new_event_action = self._action("New &Event", lambda: self.new_record("events"), "Ctrl+E")
+        self.new_actor_action = self._action("New &Actor", lambda: self.new_record("actors"), "Ctrl+Shift+A")
+        self.new_relation_action = self._action("New &Relation Between Selected Actors",
+                                                lambda: self.new_record("relations"), "Ctrl+Shift+R")
+        self.new_source_action = self._action("New &Source", lambda: self.new_record("sources"))
+        self.new_note_action = self._action("New &Note on Selection", lambda: self.new_record("notes"),
+                                            "Ctrl+Shift+N")
+        self.delete_action = self._action("&Delete Selection…", self.delete_selection,
+                                          QKeySequence.StandardKey.Delete)
+        self.merge_action = self._action("&Merge Selected Actors", self.merge_selected_actors)
+        self.preferences_action = self._action("&Preferences…", self.preferences,
+                                               QKeySequence.StandardKey.Preferences)
+        self.edit_actions = [self.new_event_action, self.new_actor_action, self.new_relation_action,
+                             self.new_source_action, self.new_note_action, self.delete_action, self.merge_action]
+        for action in self.edit_actions[:5]:
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.delete_action)
+        edit_menu.addAction(self.merge_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.preferences_action)
 
         view_menu = menu.addMenu("&View")
         for dock in self.docks.values():
@@ -268,6 +310,8 @@ class MainWindow(QMainWindow):
         self.status_read_only.setVisible(read_only)
         for action in (self.save_copy_action, self.close_action):
             action.setEnabled(case is not None)
+        for action in self.edit_actions:
+            action.setEnabled(case is not None and not read_only)
         if case is None:
             self.setWindowTitle(APP_NAME)
             self.status_counts.setText("No case open. File > Open, or Help > Open Sample Case.")
@@ -296,10 +340,97 @@ class MainWindow(QMainWindow):
             view.case_changed(change)
         self._show_case_frame()
 
+    # editing
+    def new_record(self, table: str) -> str | None:
+        """Add a record with sensible defaults, select it and put the cursor in its form."""
+        case = self.case
+        if case is None or case.read_only:
+            return None
+        chosen = self.selection.selection
+        if table == "events":
+            start = self.selection.time_window.start or (case.date_range() or (now_stamp()[:19] + "Z",))[0]
+            command = InsertRecord(case, "events", {"title": "New event", "start": start, "time_precision": "day"})
+        elif table == "actors":
+            command = InsertRecord(case, "actors", {"name": "New actor", "kind": "person"})
+        elif table == "relations":
+            if chosen.table != "actors" or len(chosen.ids) != 2:
+                self.statusBar().showMessage("Select exactly two actors (Ctrl+click) to relate them.", 8000)
+                return None
+            command = InsertRecord(case, "relations", {"from_actor_id": chosen.ids[0], "to_actor_id": chosen.ids[1],
+                                                       "kind": "related to", "confidence": "reported"})
+        elif table == "sources":
+            command = InsertRecord(case, "sources", {"title": "New source", "reliability": "F"})
+        else:
+            target = {"events": "event_id", "actors": "actor_id", "relations": "relation_id",
+                      "sources": "source_id"}.get(chosen.table)
+            values = {"text": "New note", "author": case.analyst}
+            if target and chosen.first:
+                values[target] = chosen.first
+            command = InsertRecord(case, "notes", values, text="Add note")
+        push(self.undo_stack, command)
+        self.selection.select(table, [command.record_id])
+        self.docks["inspector"].show()
+        self.docks["inspector"].raise_()
+        form = self.inspector.form
+        first = next(iter(form.fields.values()), None) if form else None
+        if first is not None:
+            first.setFocus()
+            if isinstance(first, QLineEdit):
+                first.selectAll()
+        return command.record_id
+
+    def delete_selection(self) -> bool:
+        case, chosen = self.case, self.selection.selection
+        if case is None or case.read_only or not chosen:
+            return False
+        noun = NOUNS.get(chosen.table, "record")
+        if len(chosen.ids) == 1:
+            row = case.get(chosen.table, chosen.ids[0]) or {}
+            name = next((row[k] for k in ("title", "name", "url", "text", "quote", "kind") if row.get(k)), "")
+            question = f"Delete the {noun} “{name[:80]}”?" if name else f"Delete this {noun}?"
+        else:
+            question = f"Delete these {len(chosen.ids)} {noun}s?"
+        going = describe_dependents(case, chosen.table, list(chosen.ids))
+        if going:
+            question += f" {'Its' if len(chosen.ids) == 1 else 'Their'} {going} go with it."
+        question += " You can undo this with Ctrl+Z."
+        if not self.ask("Delete", question):
+            return False
+        return push(self.undo_stack, DeleteRecords(case, chosen.table, chosen.ids))
+
+    def ask(self, title: str, question: str) -> bool:
+        return confirm(self, title, question)
+
+    def merge_selected_actors(self) -> bool:
+        case, chosen = self.case, self.selection.selection
+        if case is None or chosen.table != "actors" or len(chosen.ids) != 2:
+            self.statusBar().showMessage("Select the two actors to merge; the first keeps its name.", 8000)
+            return False
+        keep, other = chosen.ids
+        names = [case.get("actors", i)["name"] for i in chosen.ids]
+        going = f"“{names[1]}” becomes an alias of “{names[0]}”"
+        if not self.ask("Merge actors", f"Merge {names[1]} into {names[0]}? Its events, relations, citations "
+                        f"and notes move over and {going}. You can undo this with Ctrl+Z."):
+            return False
+        pushed = push(self.undo_stack, CaseEdit(case, f"Merge actor {names[1]}",
+                                                lambda c: merge_actors(c, keep, other)))
+        self.selection.select("actors", [keep])
+        return pushed
+
+    def preferences(self) -> None:
+        current = app_settings().value("analyst", "") or (self.case.analyst if self.case else default_analyst())
+        name, ok = QInputDialog.getText(self, "Preferences", "Your name in the audit trail of every case:",
+                                        text=str(current))
+        if ok:
+            set_analyst(clean_text(name))
+            if self.case is not None:
+                self.case.analyst = analyst_name()
+
     def open_path(self, path: Path, read_only: bool | None = None) -> bool:
         """Open a case file, or say in one sentence why not; True when it is open."""
         try:
-            case = open_case(path, read_only=self.open_read_only if read_only is None else read_only)
+            case = open_case(path, read_only=self.open_read_only if read_only is None else read_only,
+                             analyst=analyst_name())
         except CaseError as error:
             if isinstance(error, CaseError) and not Path(path).exists():
                 forget_recent(Path(path))
@@ -332,7 +463,7 @@ class MainWindow(QMainWindow):
         try:
             if path.exists():
                 raise CaseError(f"{path.name} already exists; choose another name.")
-            case = create_case(path, title.strip() or path.stem)
+            case = create_case(path, clean_text(title) or path.stem, analyst=analyst_name())
         except CaseError as error:
             QMessageBox.warning(self, "Cannot create case", str(error))
             return

@@ -45,3 +45,15 @@ def forget_recent(path: Path) -> None:
     settings = app_settings()
     settings.setValue("recent_files", [str(item) for item in files])
     settings.sync()
+
+
+def analyst_name() -> str | None:
+    """The name written into audit trails, when the analyst set one in Preferences (else the OS user)."""
+    value = app_settings().value("analyst", "")
+    return str(value) if value else None
+
+
+def set_analyst(name: str) -> None:
+    settings = app_settings()
+    settings.setValue("analyst", name)
+    settings.sync()
