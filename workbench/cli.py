@@ -21,7 +21,8 @@ from workbench.core.times import case_zone, utc_to_local
 EXIT_OK = 0
 EXIT_USAGE = 1
 EXIT_REFUSED = 2
-SUBCOMMANDS = ("new", "info", "check", "bench")
+SUBCOMMANDS = ("new", "info", "check", "bench", "import", "export", "merge")
+EXPORT_FORMATS = ("case", "json", "csv", "graphml", "gexf", "stix", "timelinejs", "pdf", "pptx", "html")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -77,6 +78,20 @@ def subcommand_parser() -> argparse.ArgumentParser:
     check.add_argument("case", type=Path)
     check.add_argument("--repair", action="store_true", help="rebuild the search index if it is out of step")
 
+    imports = commands.add_parser("import", help="bring a report (.md/.html/.txt), .csv, .json or STIX bundle in")
+    imports.add_argument("file", type=Path)
+    imports.add_argument("--into", type=Path, required=True, metavar="CASE", help="case file to add to")
+    imports.add_argument("--accept-all", action="store_true", help="accept every proposal without review")
+
+    export = commands.add_parser("export", help="write the case in another format")
+    export.add_argument("case", type=Path)
+    export.add_argument("--format", required=True, choices=EXPORT_FORMATS)
+    export.add_argument("--out", type=Path, required=True)
+
+    merge = commands.add_parser("merge", help="bring a colleague's case into this one by stable ids")
+    merge.add_argument("case", type=Path)
+    merge.add_argument("other", type=Path)
+
     bench = commands.add_parser("bench", help="build a synthetic case for benchmarks")
     bench.add_argument("--generate", type=int, required=True, metavar="N", help="number of events")
     bench.add_argument("--out", type=Path, required=True, help="case file to create")
@@ -95,6 +110,24 @@ def run_subcommand(args: list[str]) -> int:
             return print_info(options.case)
         if options.command == "check":
             return print_check(options.case, repair=options.repair)
+        if options.command == "import":
+            # workbench/core/importers/__init__.py: run_import(file, into, accept_all) -> one-line summary
+            from workbench.core.importers import run_import
+
+            print(run_import(options.file, options.into, accept_all=options.accept_all))
+            return EXIT_OK
+        if options.command == "export":
+            # workbench/core/exporters/__init__.py: run_export(case, fmt, out) -> one-line summary
+            from workbench.core.exporters import run_export
+
+            print(run_export(options.case, options.format, options.out))
+            return EXIT_OK
+        if options.command == "merge":
+            # workbench/core/merge.py: run_merge(case, other) -> one-line summary (conflicts listed)
+            from workbench.core.merge import run_merge
+
+            print(run_merge(options.case, options.other))
+            return EXIT_OK
         if options.command == "bench":
             from workbench.core.synthetic import generate_case
 
