@@ -252,3 +252,17 @@ def test_names_with_markup_are_plain_text(qtbot, tmp_path: Path) -> None:
     svg = tmp_path / "h.svg"
     window.graph.canvas.export_svg(svg)
     assert "&lt;b&gt;bold" in svg.read_text(encoding="utf-8")
+
+
+def test_a_new_actor_and_relation_reach_the_chart(qtbot, window: MainWindow) -> None:
+    """Regression: the chart redrew the new graph with the old positions (IndexError in paint)."""
+    pane = window.graph
+    luka = actor(pane, "Aleksander Lukashenko")
+    new = window.case.insert("actors", {"name": "Sviatlana Tsikhanouskaya", "kind": "person"})
+    window.case.insert("relations", {"from_actor_id": new, "to_actor_id": luka, "kind": "opposes"})
+    pane.flush()
+    assert pane.chart.graph.n == 24 and pane.chart.xy.shape == (24, 2)
+    assert pane.chart._geometry["p0"].shape == (29, 2)
+    window.selection.select("actors", [new], origin="inspector")
+    pane.canvas.viewport().grab()  # paints without error
+    assert pane.chart.selected_nodes == {pane.graph.index[new]}

@@ -322,10 +322,8 @@ def analyse(graph: CaseGraph, graph_slice: GraphSlice | None = None, progress: P
     if ig is not None:
         position = {v: i for i, v in enumerate(ids)}
         h = ig.Graph(n=n, edges=[(position[a], position[b]) for a, b in g.edges])
-        raw = h.betweenness(directed=False)
-        scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
-        metrics.betweenness = [value * scale for value in raw]
-        metrics.methods["betweenness"] = "exact (igraph, scaled as networkx)"
+        values, metrics.methods["betweenness"] = betweenness(g, ids, h)
+        metrics.betweenness = values
         report(0.5)
         _check(cancelled)
         metrics.eigenvector = _eigenvector(g, ids, ig, h)
@@ -335,10 +333,8 @@ def analyse(graph: CaseGraph, graph_slice: GraphSlice | None = None, progress: P
         groups = [[ids[i] for i in part] for part in parts]
         metrics.methods["communities"] = "Louvain (igraph multilevel)"
     else:
-        k = None if n <= EXACT_BETWEENNESS_NODES else min(n, BETWEENNESS_SAMPLES)
-        values = nx.betweenness_centrality(g, k=k, seed=1 if k else None)
-        metrics.betweenness = [values[v] for v in ids]
-        metrics.methods["betweenness"] = "exact (networkx)" if k is None else f"estimate from {k} sampled sources"
+        values, metrics.methods["betweenness"] = betweenness(g, ids, None)
+        metrics.betweenness = values
         report(0.5)
         _check(cancelled)
         metrics.eigenvector = _eigenvector(g, ids, None, None)
@@ -353,6 +349,25 @@ def analyse(graph: CaseGraph, graph_slice: GraphSlice | None = None, progress: P
     metrics.community = [community[v] for v in ids]
     report(1.0)
     return metrics
+
+
+def betweenness(g: networkx.Graph, ids: list[str], h: Any = None) -> tuple[list[float], str]:
+    """Betweenness of each actor in `ids`, normalized as networkx does, and how it was computed.
+
+    With an igraph copy `h` of g (same node order as ids): exact, in C. Without: networkx,
+    exact up to EXACT_BETWEENNESS_NODES actors, else estimated from BETWEENNESS_SAMPLES sources.
+    """
+    import networkx as nx
+
+    n = len(ids)
+    if h is not None:
+        raw = h.betweenness(directed=False)
+        # igraph counts each pair once; networkx normalizes by (n-1)(n-2)/2 pairs for undirected graphs.
+        scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
+        return [value * scale for value in raw], "exact (igraph, scaled as networkx)"
+    k = None if n <= EXACT_BETWEENNESS_NODES else min(n, BETWEENNESS_SAMPLES)
+    values = nx.betweenness_centrality(g, k=k, seed=1 if k else None)
+    return [values[v] for v in ids], "exact (networkx)" if k is None else f"estimate from {k} sampled sources"
 
 
 def _eigenvector(g: networkx.Graph, ids: list[str], ig: Any, h: Any) -> list[float]:

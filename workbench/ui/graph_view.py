@@ -108,6 +108,8 @@ ANIMATION_MS = 380
 ANIMATE_UP_TO = 1500  # actors; bigger charts jump to the new layout
 BACKGROUND_WORK_FROM = 600  # actors; layouts and analysis of bigger graphs run off the UI thread
 LABEL_SEPARATION_UP_TO = 400  # actors; bigger charts are read by zooming in, not by spacing labels
+OVERVIEW_FROM_EDGES = 2000  # relations; bigger charts draw hairlines when zoomed out
+OVERVIEW_LOD = 0.45  # zoom below which they do
 EDGE_LABELS_UP_TO = 120  # relations in view; more are labelled when zoomed in or selected
 MAX_LABELS = 600  # drawn per frame; beyond, only the best-connected actors are labelled
 MOVE_MERGE_KEY = 0x4752  # "GR": consecutive drags of the same actors are one undo step
@@ -239,6 +241,7 @@ class ChartItem(QGraphicsItem):
         self.label_widths: list[float] = []
         self._bounds = QRectF(-100, -100, 200, 200)
         self._edge_paths: dict[tuple, QPainterPath] = {}
+        self._overview_paths: dict[bool, QPainterPath] = {}
         self._arrow_paths: dict[bool, QPainterPath] = {}
         self._node_paths: dict[tuple[str, str], QPainterPath] = {}
         self._geometry: dict[str, Any] = {}
@@ -251,6 +254,7 @@ class ChartItem(QGraphicsItem):
         self.offsets = core.parallel_offsets(graph.src, graph.dst)
         self.label_widths = [self.label_metrics.horizontalAdvance(name) for name in graph.names]
         self.pinned = pinned
+        self.xy = None  # the old positions belong to the old graph
         self.set_sizes(None)
         self.set_positions(xy)
 
@@ -319,7 +323,8 @@ class ChartItem(QGraphicsItem):
         self.prepareGeometryChange()
         g = self.graph
         self._edge_paths, self._arrow_paths, self._node_paths = {}, {}, {}
-        if self.xy is None or not g.n:
+        self._overview_paths = {}
+        if self.xy is None or not g.n or len(self.xy) != g.n:
             self._bounds = QRectF(-100, -100, 200, 200)
             self._geometry = {}
             self.update()
@@ -337,6 +342,12 @@ class ChartItem(QGraphicsItem):
             if path is None:
                 path = self._edge_paths[key] = QPainterPath()
             self._add_edge(path, geometry, e)
+            if g.m > OVERVIEW_FROM_EDGES:
+                overview = self._overview_paths.get(state == core.UNCERTAIN)
+                if overview is None:
+                    overview = self._overview_paths[state == core.UNCERTAIN] = QPainterPath()
+                overview.moveTo(float(geometry["p0"][e][0]), float(geometry["p0"][e][1]))
+                overview.lineTo(float(geometry["p1"][e][0]), float(geometry["p1"][e][1]))
             if g.directed[e]:
                 arrows = self._arrow_paths.get(state == core.UNCERTAIN)
                 if arrows is None:
@@ -398,7 +409,7 @@ class ChartItem(QGraphicsItem):
         import numpy as np
 
         g = self.graph
-        if self.xy is None or not g.n:
+        if self.xy is None or not g.n or len(self.xy) != g.n or not self._geometry:
             return
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         exposed = option.exposedRect
@@ -406,14 +417,26 @@ class ChartItem(QGraphicsItem):
         focus = bool(self.selected_nodes or self.selected_edges or self.path_nodes)
         base_opacity = 0.22 if focus else 1.0
         # relations
-        for (style, width, faded), path in self._edge_paths.items():
+        if self._overview_paths and lod < OVERVIEW_LOD:
+            # Zoomed out on a big chart, dashes and arrowheads are a few pixels wide and cannot be
+            # told apart; thin solid lines show the structure and draw an order of magnitude faster.
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for faded, path in self._overview_paths.items():
+                painter.setPen(QPen(EDGE_COLOUR, 0))  # cosmetic hairline: the rasterizer's fast path
+                painter.setOpacity(base_opacity * (FADED_ALPHA if faded else 0.55))
+                painter.drawPath(path)
+        for (style, width, faded), path in ([] if self._overview_paths and lod < OVERVIEW_LOD
+                                            else self._edge_paths.items()):
             pen = QPen(EDGE_COLOUR, width)
             pen.setStyle(LINE_STYLES[style])
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
             painter.setOpacity(base_opacity * (FADED_ALPHA if faded else 1.0))
-            painter.strokePath(path, pen)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(path)
         painter.setPen(Qt.PenStyle.NoPen)
-        for faded, path in self._arrow_paths.items():
+        for faded, path in ([] if self._overview_paths and lod < OVERVIEW_LOD else self._arrow_paths.items()):
             painter.setOpacity(base_opacity * (FADED_ALPHA if faded else 1.0))
             painter.fillPath(path, QBrush(EDGE_COLOUR))
         painter.setOpacity(1.0)
@@ -422,12 +445,16 @@ class ChartItem(QGraphicsItem):
         # actors
         outline = QPen(QColor(30, 30, 30), 1.0)
         outline.setCosmetic(True)
+        overview = g.n > OVERVIEW_FROM_EDGES // 4 and lod < OVERVIEW_LOD
+        if overview:  # thousands of markers a few pixels wide: no outlines, no smoothing
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         for (colour, _shape), path in self._node_paths.items():
             painter.setOpacity(0.3 if focus else 1.0)
-            painter.setPen(outline)
+            painter.setPen(Qt.PenStyle.NoPen if overview else outline)
             painter.setBrush(QBrush(QColor(colour)))
             painter.drawPath(path)
         painter.setOpacity(1.0)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         shown = np.asarray(self.graph_slice.node_shown)
         if focus:
             self._paint_focus_nodes(painter, shown)
@@ -454,7 +481,9 @@ class ChartItem(QGraphicsItem):
                 pen = QPen(colour, core.edge_width(g.citations[e]) + extra)
                 pen.setStyle(LINE_STYLES[core.line_style(g.confidences[e], g.sources[e])])
                 painter.setOpacity(FADED_ALPHA + 0.3 if self.graph_slice.edge_state[e] == core.UNCERTAIN else 1.0)
-                painter.strokePath(path, pen)
+                painter.setPen(pen)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawPath(path)
                 if g.directed[e]:
                     arrow = QPainterPath()
                     self._add_arrow(arrow, geometry, e)
@@ -612,14 +641,62 @@ def paint_legend(painter: QPainter, kinds: list[str], origin: QPointF, colour_by
     return rect
 
 
+def paint_legend_strip(painter: QPainter | None, kinds: list[str], width: float, colour_by: str = "kind") -> float:
+    """The legend as a strip of entries that wraps at `width`; returns its height (None: measure only)."""
+    font = QFont()
+    font.setPointSizeF(7.5)
+    metrics = QFontMetricsF(font)
+    line = metrics.height() + 3
+    entries: list[tuple[str, str, str]] = []  # (what, style, text)
+    if colour_by == "kind":
+        entries += [("kind", kind, kind) for kind in kinds]
+    else:
+        entries.append(("text", "", "colour: community"))
+    entries += [("line", "solid", "reported, 2+ sources"), ("line", "dashed", "1 source, possible, likely"),
+                ("line", "dotted", "unverified or uncited"), ("line", "dashdot", "planned"),
+                ("wide", "solid", "thicker: more citations"), ("faded", "solid", "faded: undated, may fall in window")]
+    x, y = 6.0, 3.0
+    if painter is not None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setFont(font)
+    for what, style, text in entries:
+        mark = 14.0 if what == "kind" else (0.0 if what == "text" else 24.0)
+        span = mark + 4 + metrics.horizontalAdvance(text) + 12
+        if x > 6 and x + span > width:
+            x, y = 6.0, y + line
+        if painter is not None:
+            middle = y + line / 2
+            if what == "kind":
+                colour, shape = KIND_STYLE.get(style, KIND_STYLE["other"])
+                path = QPainterPath()
+                add_shape(path, shape, x + 6, middle, 5.0)
+                painter.setPen(QPen(QColor(30, 30, 30), 0.8))
+                painter.setBrush(QBrush(QColor(colour)))
+                painter.drawPath(path)
+            elif what != "text":
+                pen = QPen(EDGE_COLOUR, 4.0 if what == "wide" else 1.6)
+                pen.setStyle(LINE_STYLES[style])
+                painter.setPen(pen)
+                painter.setOpacity(FADED_ALPHA if what == "faded" else 1.0)
+                painter.drawLine(QPointF(x, middle), QPointF(x + 20, middle))
+                painter.setOpacity(1.0)
+            painter.setPen(QColor(20, 20, 20))
+            painter.drawText(QPointF(x + mark + 4, y + (line - metrics.height()) / 2 + metrics.ascent()), text)
+        x += span
+    if painter is not None:
+        painter.restore()
+    return y + line + 3
+
+
 class LegendOverlay(QWidget):
-    """The legend, pinned to the bottom-left corner of the chart view."""
+    """The legend as a strip under the chart, in a margin of the view, not over its viewport: a
+    widget over the viewport would make every step of a pan repaint the whole chart."""
 
     def __init__(self, canvas: GraphCanvas) -> None:
         super().__init__(canvas)
         self.canvas = canvas
         self.setObjectName("graph_legend")
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self.kinds: list[str] = []
         self.hide()
 
@@ -627,21 +704,26 @@ class LegendOverlay(QWidget):
         chart = self.canvas.chart
         self.kinds = sorted({k for k, s in zip(chart.graph.kinds, chart.graph_slice.node_shown, strict=True) if s},
                             key=lambda k: core.KINDS.index(k) if k in core.KINDS else 99)
-        image = QImage(1, 1, QImage.Format.Format_ARGB32)
-        painter = QPainter(image)
-        rect = paint_legend(painter, self.kinds, QPointF(0, 0), chart.colour_by)
-        painter.end()
-        self.resize(int(rect.width()) + 2, int(rect.height()) + 2)
         self.place()
         self.update()
 
     def place(self) -> None:
-        viewport = self.canvas.viewport().geometry()
-        self.move(viewport.left() + 6, viewport.bottom() - self.height() - 6)
+        canvas = self.canvas
+        if not self.isVisibleTo(canvas):
+            canvas.setViewportMargins(0, 0, 0, 0)
+            return
+        frame = canvas.frameWidth()
+        width = canvas.width() - 2 * frame
+        height = int(math.ceil(paint_legend_strip(None, self.kinds, width, canvas.chart.colour_by)))
+        canvas.setViewportMargins(0, 0, 0, height)
+        self.setGeometry(frame, canvas.height() - frame - height, width, height)
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
-        paint_legend(painter, self.kinds, QPointF(0, self.height()), self.canvas.chart.colour_by)
+        painter.fillRect(self.rect(), QColor(244, 244, 240))
+        painter.setPen(QColor(210, 210, 205))
+        painter.drawLine(0, 0, self.width(), 0)
+        paint_legend_strip(painter, self.kinds, self.width(), self.canvas.chart.colour_by)
         painter.end()
 
 
@@ -689,17 +771,16 @@ class GraphCanvas(QGraphicsView):
         self.setSceneRect(bounds.adjusted(-pad, -pad, pad, pad))
 
     def fit(self) -> None:
-        """Show the whole chart, above the legend, no larger than 100 % for a small chart."""
+        """Show the whole chart, no larger than 100 % for a small chart."""
         self.update_scene_rect()
         bounds = self.chart.boundingRect()
         if not bounds.isValid() or bounds.width() <= 0 or bounds.height() <= 0:
             return
         view = self.viewport().size()
-        legend = self.legend.height() + 10 if self.legend.isVisible() else 0
-        scale = min(view.width() / bounds.width(), max(view.height() - legend, 40) / bounds.height(), 1.0)
+        scale = min(view.width() / bounds.width(), view.height() / bounds.height(), 1.0)
         self.resetTransform()
         self.scale(scale, scale)
-        self.centerOn(bounds.center().x(), bounds.center().y() + legend / 2 / scale)
+        self.centerOn(bounds.center())
 
     def zoom(self, factor: float) -> None:
         scale = self.transform().m11() * factor

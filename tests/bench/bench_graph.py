@@ -1,0 +1,189 @@
+"""Actor graph benchmark (issue 4): layout and betweenness against networkx and igraph, chart pan frame time.
+
+`measure(case_100k)` returns a flat dict of figures; `python -m tests.bench.bench_graph` builds
+its own 100k-event synthetic case (5k actors, 20k relations) in a temporary folder and prints
+them. Ratios are ours divided by the baseline, measured in the same run. Layout quality is
+reported beside speed (normalized stress against hop distances, and edge crossings), so that
+speed is not bought with a hairball. Nothing here fails on speed.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from workbench.core import graph as core
+from workbench.core.casefile import open_case
+
+ROUNDS = 3
+PAN_FRAMES = 40
+PAN_STEP_PX = 12
+
+
+def best_of(rounds: int, run: Callable[[], object]) -> tuple[float, object]:
+    """Fastest of `rounds` runs (seconds) and the last result."""
+    times, result = [], None
+    for _ in range(rounds):
+        start = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def layout_figures(n: int, src: np.ndarray, dst: np.ndarray, suffix: str,
+                   networkx_too: bool = True) -> dict[str, float]:
+    """Our default layout against networkx spring_layout (defaults) and igraph Fruchterman-Reingold."""
+    import igraph
+    import networkx as nx
+
+    figures: dict[str, float] = {}
+    ours_s, ours = best_of(ROUNDS, lambda: core.force_positions(n, src, dst))
+    h = igraph.Graph(n=n, edges=list(zip(src.tolist(), dst.tolist(), strict=True)))
+    igraph_s, fr = best_of(ROUNDS, lambda: np.asarray(h.layout_fruchterman_reingold().coords))
+    figures[f"layout_s_{suffix}"] = ours_s
+    figures[f"layout_igraph_s_{suffix}"] = igraph_s
+    figures[f"layout_ratio_vs_igraph_{suffix}"] = ours_s / igraph_s
+    figures[f"layout_stress_{suffix}"] = core.layout_stress(ours, n, src, dst)
+    figures[f"layout_stress_igraph_{suffix}"] = core.layout_stress(fr, n, src, dst)
+    figures[f"layout_crossings_{suffix}"] = core.edge_crossings(ours, src, dst)
+    figures[f"layout_crossings_igraph_{suffix}"] = core.edge_crossings(fr, src, dst)
+    if networkx_too:
+        g = nx.Graph()
+        g.add_nodes_from(range(n))
+        g.add_edges_from(zip(src.tolist(), dst.tolist(), strict=True))
+        start = time.perf_counter()
+        spring = nx.spring_layout(g, seed=1)  # once: about half a minute on 5k actors
+        networkx_s = time.perf_counter() - start
+        xy = np.array([spring[v] for v in range(n)])
+        figures[f"layout_networkx_s_{suffix}"] = networkx_s
+        figures[f"layout_ratio_vs_networkx_{suffix}"] = ours_s / networkx_s
+        figures[f"layout_stress_networkx_{suffix}"] = core.layout_stress(xy, n, src, dst)
+        figures[f"layout_crossings_networkx_{suffix}"] = core.edge_crossings(xy, src, dst)
+    return figures
+
+
+def betweenness_figures(graph: core.CaseGraph, suffix: str) -> dict[str, float]:
+    """What the app runs for betweenness on a large graph against igraph itself, and how far the
+    networkx sample estimate (the fallback without igraph) is from the exact figures."""
+    import igraph
+
+    g = core.to_networkx(graph)
+    ids = list(g.nodes)
+    position = {v: i for i, v in enumerate(ids)}
+    edges = [(position[a], position[b]) for a, b in g.edges]
+
+    def ours() -> list[float]:
+        h = igraph.Graph(n=len(ids), edges=edges)  # building the copy is part of our cost
+        return core.betweenness(g, ids, h)[0]
+
+    ours_s, exact = best_of(ROUNDS, ours)
+    h = igraph.Graph(n=len(ids), edges=edges)
+    igraph_s, _raw = best_of(ROUNDS, lambda: h.betweenness(directed=False))
+    start = time.perf_counter()
+    estimate, _method = core.betweenness(g, ids, None)
+    sampled_s = time.perf_counter() - start
+    exact_a, estimate_a = np.asarray(exact), np.asarray(estimate)
+    top = max(exact_a.max(), 1e-12)
+    ranks = lambda v: np.argsort(np.argsort(-v))  # noqa: E731
+    spearman = float(np.corrcoef(ranks(exact_a), ranks(estimate_a))[0, 1])
+    top50 = len(set(np.argsort(-exact_a)[:50]) & set(np.argsort(-estimate_a)[:50])) / 50
+    return {
+        f"betweenness_s_{suffix}": ours_s,
+        f"betweenness_igraph_s_{suffix}": igraph_s,
+        f"betweenness_ratio_vs_igraph_{suffix}": ours_s / igraph_s,
+        f"betweenness_sampled_s_{suffix}": sampled_s,
+        f"betweenness_sampled_max_error_{suffix}": float(np.abs(exact_a - estimate_a).max() / top),
+        f"betweenness_sampled_spearman_{suffix}": spearman,
+        f"betweenness_sampled_top50_overlap_{suffix}": top50,
+    }
+
+
+def pan_frame_ms(case_path: Path) -> dict[str, float]:
+    """Median time of one pan step of the whole 5k-actor chart (fitted, every actor and relation in
+    view): scroll by a few pixels and let Qt paint what it must; and of a full repaint of the view."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QUndoStack
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.ui.graph_view import GraphPane
+    from workbench.ui.selection import SelectionModel
+
+    app = QApplication.instance() or QApplication([])
+    case = open_case(case_path, read_only=True)
+    try:
+        selection = SelectionModel()
+        selection.undo_stack = QUndoStack()
+        span = case.date_range()
+        if span:
+            selection.set_time_window(*span)
+        pane = GraphPane(selection)
+        pane.resize(1400, 900)
+        pane.show()
+        pane.set_case(case)
+        pane.flush()
+        pane.wait_for_work()
+        for _ in range(10):
+            app.processEvents()
+        pane.canvas.fit()
+        app.processEvents()
+        canvas = pane.canvas
+        bar = canvas.horizontalScrollBar()
+        pan, full = [], []
+        for frame in range(PAN_FRAMES):
+            step = PAN_STEP_PX if frame % 20 < 10 else -PAN_STEP_PX
+            start = time.perf_counter()
+            bar.setValue(bar.value() + step)  # QGraphicsView scrolls the pixels, paints the strip
+            app.processEvents()
+            pan.append((time.perf_counter() - start) * 1000)
+            start = time.perf_counter()
+            canvas.viewport().repaint()
+            full.append((time.perf_counter() - start) * 1000)
+        pane.close()
+        return {"graph_pan_frame_ms_5k": statistics.median(pan),
+                "graph_full_repaint_ms_5k": statistics.median(full)}
+    finally:
+        case.close()
+
+
+def measure(case_100k: Path) -> dict[str, float]:
+    """Every figure of issue 4 on the 100k-event case (5k actors), plus scale-free graphs of 500,
+    2k and 5k actors with about 2 links per actor."""
+    import networkx as nx
+
+    figures: dict[str, float] = {}
+    with open_case(case_100k, read_only=True) as case:
+        graph = core.load_graph(case)
+    src, dst = np.asarray(graph.src, dtype=np.int64), np.asarray(graph.dst, dtype=np.int64)
+    figures.update(layout_figures(graph.n, src, dst, "5k"))
+    figures.update(betweenness_figures(graph, "5k"))
+    for n, suffix in ((500, "ba500"), (2000, "ba2k"), (5000, "ba5k")):
+        edges = np.asarray(nx.barabasi_albert_graph(n, 2, seed=7).edges, dtype=np.int64)
+        figures.update(layout_figures(n, edges[:, 0], edges[:, 1], suffix, networkx_too=n <= 2000))
+    figures.update(pan_frame_ms(case_100k))
+    return figures
+
+
+def main() -> int:
+    from workbench.core.synthetic import generate_case
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench-100k.case"
+        start = time.perf_counter()
+        generate_case(path, 100_000).close()
+        print(f"generated {path.name} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+        figures = measure(path)
+    width = max(map(len, figures))
+    for name, value in figures.items():
+        print(f"{name:<{width}}  {value:.4g}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
