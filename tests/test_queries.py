@@ -98,3 +98,20 @@ def test_case_filter_floors() -> None:
     assert strict.passes_reliability("B") and strict.passes_reliability("C")
     assert not strict.passes_reliability("F")
     assert not strict.is_empty
+
+
+def test_cyrillic_words_find_latin_spellings_on_the_sample(tmp_path: Path) -> None:
+    from workbench.core.casefile import fts_query, transliterations
+    from workbench.core.queries import search_case
+    from workbench.core.sample import build_sample_case
+
+    assert transliterations("Лукашенко") == ["lukashenko"]
+    assert transliterations("договорился") == ["dogovorilsya", "dogovorilsja"]
+    assert transliterations("OMON") == []
+    assert '"x"*' in fts_query('x" OR NEAR(') and "NEAR(" not in fts_query('x" OR NEAR(')
+    with build_sample_case(tmp_path / "sample.case") as case:
+        slug = search_case(case, "договорил")  # the BelTA URL slug 'lukashenko-dogovorilsja-s-putinym'
+        assert any("belta.by" in (case.get("sources", hit.record_id) or {}).get("url", "") for hit in slug["sources"])
+        omon = search_case(case, "омон")
+        assert any(case.get("actors", hit.record_id)["name"].startswith("OMON") for hit in omon["actors"])
+        assert search_case(case, "Kochanova")["actors"]

@@ -179,6 +179,45 @@ class Bench:
         if not hits:
             raise RuntimeError("search found nothing in the synthetic case")
         self.results["fts_search_ms_100k"] = statistics.median(timings) * 1000
+        # Baseline: the same words found by a LIKE '%word%' scan of the same text columns.
+        from workbench.core.casefile import FTS_COLUMNS
+
+        with open_case(self.case_path, read_only=True) as case:
+            scans = []
+            for word in SEARCH_WORDS:
+                started = time.perf_counter()
+                for table, columns in FTS_COLUMNS.items():
+                    where = " OR ".join(f"{column} LIKE ?" for column in columns)
+                    case.conn.execute(f"SELECT id FROM {table} WHERE {where}",
+                                      [f"%{word}%"] * len(columns)).fetchall()
+                scans.append(time.perf_counter() - started)
+        self.results["like_search_ms_100k"] = statistics.median(scans) * 1000
+        self.results["fts_ratio_vs_like_100k"] = (self.results["fts_search_ms_100k"]
+                                                  / self.results["like_search_ms_100k"])
+
+    def views(self) -> None:
+        """The view and exchange benchmarks each issue added: tests/bench/bench_*.py, measure(...)."""
+        import importlib
+        import inspect
+
+        small = self.workdir / "synthetic-10k.case"
+        if not small.exists():
+            generate_case(small, 10_000).close()
+        arguments = {"case_100k": self.case_path, "case_10k": small}
+        for name in VIEW_BENCHES:
+            try:
+                module = importlib.import_module(f"tests.bench.{name}")
+            except ImportError as error:
+                self.missing[name] = f"not available ({error})"
+                continue
+            wanted = inspect.signature(module.measure).parameters
+            print(f"... {name}", flush=True)
+            try:
+                figures = module.measure(**{key: value for key, value in arguments.items() if key in wanted})
+            except Exception as error:  # noqa: BLE001 - a failed bench is reported, the rest still run
+                self.missing[name] = f"failed: {error}"
+                continue
+            self.results.update({key: float(value) for key, value in figures.items()})
 
     def peak_memory(self) -> None:
         def peak(*args: str) -> float:
@@ -229,6 +268,8 @@ class Bench:
         self.results["startup_ratio_vs_bare_qt"] = self.results["startup_s_sample"] / self.results["startup_s_bare_qt"]
 
 
+VIEW_BENCHES = ("bench_timeline", "bench_graph", "bench_import", "bench_export")
+
 FIGURES: dict[str, tuple[str, str]] = {
     # name: (what it is, unit)
     "generate_s_100k": ("build the 100k-event synthetic case (workbench bench --generate)", "s"),
@@ -240,6 +281,8 @@ FIGURES: dict[str, tuple[str, str]] = {
     "check_case_s_100k": ("check_case alone (header, schema, quick_check, foreign keys)", "s"),
     "open_check_s_100k": ("workbench check CASE (checks + search index integrity)", "s"),
     "fts_search_ms_100k": ("Case.search, median over a few words", "ms"),
+    "like_search_ms_100k": ("LIKE '%word%' scan of the same text columns, same words", "ms"),
+    "fts_ratio_vs_like_100k": ("FTS search / LIKE scan", "x"),
     "peak_mb_baseline": ("peak RSS of a process that only imports the core", "MB"),
     "peak_mb_100k": ("peak RSS of a process that opens the 100k case, lists and searches it", "MB"),
     "startup_s_sample": ("workbench --exit-after-paint on the sample case, whole process", "s"),
@@ -272,9 +315,11 @@ def main() -> int:
             bench.run("bulk insert vs executemany", bench.insert,
                       ("insert_s_100k", "executemany_s_100k", "insert_ratio_vs_executemany_100k"))
             bench.run("open and check", bench.open_and_check, ("open_s_100k", "check_case_s_100k", "open_check_s_100k"))
-            bench.run("search", bench.search, ("fts_search_ms_100k",))
+            bench.run("search", bench.search, ("fts_search_ms_100k", "like_search_ms_100k", "fts_ratio_vs_like_100k"))
             bench.run("peak memory", bench.peak_memory, ("peak_mb_baseline", "peak_mb_100k"))
         bench.run("start-up", bench.startup, ("startup_s_sample", "startup_s_bare_qt", "startup_ratio_vs_bare_qt"))
+        if have_case:
+            bench.run("views and exchange", bench.views, ())
         for name in FIGURES:
             if name not in bench.results:
                 bench.missing.setdefault(name, "not measured (the synthetic case could not be built)")

@@ -254,8 +254,11 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
-        self.find_action = self._action("&Filter Events", self._focus_filter, QKeySequence.StandardKey.Find)
+        self.find_action = self._action("&Search the Case", self.sources.focus_search, QKeySequence.StandardKey.Find,
+                                        "Full-text search over events, actors, relations, sources, documents, notes")
+        self.filter_action = self._action("&Filter Events", self._focus_filter, "Ctrl+Shift+F")
         view_menu.addAction(self.find_action)
+        view_menu.addAction(self.filter_action)
         view_menu.addAction(self._action("&Reset Layout", self.reset_layout))
 
         help_menu = menu.addMenu("&Help")
