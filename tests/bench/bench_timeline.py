@@ -1,0 +1,248 @@
+"""Timeline frame times: first paint, pan and zoom at 100k events, and the naive one-item-per-event baseline.
+
+Every frame is rendered offscreen in this process into an image the size of the plot (the
+time axis and lane names included), so a figure is the whole cost of one redraw: the core's
+culling and thinning plus Qt's painting. Medians of FRAMES frames after a warm-up. The
+baseline draws the same lanes of the 10k case with one QGraphicsRectItem per drawn event
+(Qt's own scene index culls them), which is how a timeline is usually first written; our
+drawing of the same 10k case in the same view gives the ratio. Nothing here fails on speed.
+
+    QT_QPA_PLATFORM=offscreen python -m tests.bench.bench_timeline
+"""
+
+from __future__ import annotations
+
+import gc
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+PLOT_SIZE = (1400, 640)
+FRAMES = 30
+WARM_UP = 3
+FIRST_PAINT_ROUNDS = 3
+
+
+def _app():  # noqa: ANN202 - QApplication, imported late so the module imports without a display
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication(sys.argv[:1])
+
+
+def _median_ms(timings: list[float]) -> float:
+    return statistics.median(timings) * 1000
+
+
+class Frames:
+    """Renders a plot widget into one reusable image, timing range change + repaint together."""
+
+    def __init__(self, widget, view_box) -> None:  # noqa: ANN001 - Qt objects
+        from PySide6.QtGui import QImage
+
+        self.widget = widget
+        self.view = view_box
+        self.image = QImage(widget.width(), widget.height(), QImage.Format.Format_ARGB32_Premultiplied)
+
+    def render(self) -> None:
+        from PySide6.QtWidgets import QWidget
+
+        self.image.fill(0xFFFFFFFF)
+        # QWidget.render: the widget as the screen shows it (pyqtgraph's own render() takes a painter).
+        QWidget.render(self.widget, self.image)
+
+    def time(self, step: Callable[[int], None]) -> float:
+        for i in range(WARM_UP):
+            step(i)
+            self.render()
+        gc.collect()
+        gc.disable()
+        try:
+            timings = []
+            for i in range(FRAMES):
+                started = time.perf_counter()
+                step(i)
+                self.render()
+                timings.append(time.perf_counter() - started)
+        finally:
+            gc.enable()
+        return _median_ms(timings)
+
+    def pan(self) -> float:
+        (low, high), _ = self.view.viewRange()
+        shift = (high - low) * 0.04
+
+        def step(i: int) -> None:
+            (a, b), _ = self.view.viewRange()
+            direction = 1 if (i // 10) % 2 == 0 else -1  # back and forth, staying over the data
+            self.view.setXRange(a + direction * shift, b + direction * shift, padding=0)
+
+        return self.time(step)
+
+    def zoom(self) -> float:
+        def step(i: int) -> None:
+            (a, b), _ = self.view.viewRange()
+            factor = 1 / 1.25 if (i // 5) % 2 == 0 else 1.25  # in five steps, out five steps
+            middle = (a + b) / 2
+            half = (b - a) * factor / 2
+            self.view.setXRange(middle - half, middle + half, padding=0)
+
+        return self.time(step)
+
+
+def _chart(case_path: Path, mode: str = "actors"):  # noqa: ANN202
+    from workbench.core.casefile import open_case
+    from workbench.ui.selection import SelectionModel
+    from workbench.ui.timeline import TimelineChart
+
+    case = open_case(case_path, read_only=True)
+    selection = SelectionModel()
+    chart = TimelineChart(selection)
+    chart.plot.resize(*PLOT_SIZE)
+    chart.resize(PLOT_SIZE[0], PLOT_SIZE[1] + 120)
+    chart.show()
+    _app().processEvents()
+    return case, selection, chart
+
+
+def first_paint_ms(case_path: Path) -> float:
+    """From handing the open case to the timeline until its plot has been painted once."""
+    timings = []
+    for _ in range(FIRST_PAINT_ROUNDS):
+        case, _selection, chart = _chart(case_path)
+        frames = Frames(chart.plot, chart.view)
+        gc.collect()
+        started = time.perf_counter()
+        chart.set_case(case)
+        frames.render()
+        timings.append(time.perf_counter() - started)
+        chart.close()
+        chart.deleteLater()
+        case.close()
+        _app().processEvents()
+    return _median_ms(timings)
+
+
+def ours(case_path: Path, mode: str = "actors") -> tuple[float, float]:
+    """(pan, zoom) frame medians of our timeline opened on the case (fit to it, lanes from the top)."""
+    case, _selection, chart = _chart(case_path)
+    chart.set_case(case)
+    if mode != "actors":
+        chart.lane_combo.setCurrentIndex(chart.lane_combo.findData(mode))
+        chart.fit()
+    frames = Frames(chart.plot, chart.view)
+    pan = frames.pan()
+    chart.fit()
+    zoom = frames.zoom()
+    chart.close()
+    chart.deleteLater()
+    case.close()
+    return pan, zoom
+
+
+def naive(case_path: Path, mode: str = "actors") -> tuple[float, float]:
+    """The baseline: the same lanes, one QGraphicsRectItem per drawn event, in a pyqtgraph plot."""
+    import pyqtgraph as pg
+    from PySide6.QtGui import QBrush, QColor, QPen
+    from PySide6.QtWidgets import QGraphicsRectItem
+
+    from workbench.core import timeline as core
+    from workbench.core.casefile import open_case
+
+    with open_case(case_path, read_only=True) as case:
+        data = core.load_timeline(case)
+    layout = core.layout_lanes(data, mode=mode)
+    plot = pg.PlotWidget()
+    plot.resize(*PLOT_SIZE)
+    plot.setBackground("w")
+    view = plot.getPlotItem().getViewBox()
+    view.invertY(True)
+    view.disableAutoRange()
+    low, high = core.fit_range(data)
+    instant_width = (high - low) / 2000
+    pen = QPen(QColor(31, 78, 156))
+    pen.setCosmetic(True)
+    brush = QBrush(QColor(31, 78, 156, 120))
+    for event, row in zip(layout.item_event.tolist(), layout.item_row.tolist(), strict=True):
+        start, end = float(data.low[event]), float(data.high[event])
+        item = QGraphicsRectItem(start, row + 0.2, max(end - start, instant_width), 0.6)
+        item.setPen(pen)
+        item.setBrush(brush)
+        view.addItem(item)
+    plot.show()
+    _app().processEvents()
+    view.setXRange(low, high, padding=0)
+    rows = view.height() / 20
+    view.setYRange(0, rows, padding=0)
+    frames = Frames(plot, view)
+    pan = frames.pan()
+    view.setXRange(low, high, padding=0)
+    zoom = frames.zoom()
+    plot.close()
+    plot.deleteLater()
+    return pan, zoom
+
+
+def measure(case_100k: Path, case_10k: Path) -> dict[str, float]:
+    _app()
+    results: dict[str, float] = {}
+    results["timeline_first_paint_ms_100k"] = first_paint_ms(case_100k)
+    results["timeline_pan_frame_ms_100k"], results["timeline_zoom_frame_ms_100k"] = ours(case_100k)
+    # The worst case for culling: every event of the case in view in one lane.
+    (results["timeline_pan_frame_ms_100k_one_lane"],
+     results["timeline_zoom_frame_ms_100k_one_lane"]) = ours(case_100k, "single")
+    results["timeline_first_paint_ms_10k"] = first_paint_ms(case_10k)
+    results["timeline_pan_frame_ms_10k"], results["timeline_zoom_frame_ms_10k"] = ours(case_10k)
+    results["timeline_naive_frame_ms_10k"], results["timeline_naive_zoom_frame_ms_10k"] = naive(case_10k)
+    results["timeline_ratio_vs_naive_10k"] = (
+        results["timeline_pan_frame_ms_10k"] / results["timeline_naive_frame_ms_10k"])
+    results["timeline_pan_frame_ms_10k_one_lane"], _ = ours(case_10k, "single")
+    results["timeline_naive_frame_ms_10k_one_lane"], _ = naive(case_10k, "single")
+    results["timeline_ratio_vs_naive_10k_one_lane"] = (
+        results["timeline_pan_frame_ms_10k_one_lane"] / results["timeline_naive_frame_ms_10k_one_lane"])
+    return results
+
+
+FIGURES: dict[str, tuple[str, str]] = {
+    "timeline_first_paint_ms_100k": ("timeline: load the 100k case, lay out lanes, first frame (goal <= 500)", "ms"),
+    "timeline_pan_frame_ms_100k": ("timeline: one pan frame, 100k events, actor lanes (goal <= 16)", "ms"),
+    "timeline_zoom_frame_ms_100k": ("timeline: one zoom step frame, 100k events, actor lanes (goal <= 16)", "ms"),
+    "timeline_pan_frame_ms_100k_one_lane": ("timeline: pan frame, all 100k events in view in one lane", "ms"),
+    "timeline_zoom_frame_ms_100k_one_lane": ("timeline: zoom frame, all 100k events in view in one lane", "ms"),
+    "timeline_first_paint_ms_10k": ("timeline: first frame on the 10k case", "ms"),
+    "timeline_pan_frame_ms_10k": ("timeline: pan frame, 10k events, actor lanes (ours)", "ms"),
+    "timeline_zoom_frame_ms_10k": ("timeline: zoom frame, 10k events, actor lanes (ours)", "ms"),
+    "timeline_naive_frame_ms_10k": ("baseline: pan frame, one QGraphicsItem per event, 10k, actor lanes", "ms"),
+    "timeline_naive_zoom_frame_ms_10k": ("baseline: zoom frame, one QGraphicsItem per event, 10k", "ms"),
+    "timeline_ratio_vs_naive_10k": ("ours / naive, pan frame at 10k, actor lanes", "x"),
+    "timeline_pan_frame_ms_10k_one_lane": ("timeline: pan frame, 10k events in one lane (ours)", "ms"),
+    "timeline_naive_frame_ms_10k_one_lane": ("baseline: pan frame, 10k events in one lane", "ms"),
+    "timeline_ratio_vs_naive_10k_one_lane": ("ours / naive, pan frame at 10k, one lane", "x"),
+}
+
+
+def main() -> int:
+    from workbench.core.synthetic import generate_case
+
+    with tempfile.TemporaryDirectory(prefix="workbench-bench-timeline-") as workdir:
+        paths = {}
+        for n in (100_000, 10_000):
+            paths[n] = Path(workdir) / f"synthetic-{n}.case"
+            print(f"... generating {n} events", file=sys.stderr, flush=True)
+            generate_case(paths[n], n).close()
+        print("... measuring", file=sys.stderr, flush=True)
+        results = measure(paths[100_000], paths[10_000])
+    width = max(len(name) for name in results)
+    for name, value in results.items():
+        what, unit = FIGURES.get(name, ("", ""))
+        print(f"{name:<{width}}  {value:>9.2f}  {unit:<3} {what}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
