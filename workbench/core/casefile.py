@@ -355,6 +355,17 @@ class Case:
 
         return sqlite_utils.Database(self.conn, recursive_triggers=False)
 
+    def open_reader(self) -> Case:
+        """A second, read-only connection to this case for work on another thread.
+
+        The file was checked when it was opened, so this skips the checks; it sees every
+        change committed so far (a snapshot per query, as SQLite gives readers).
+        """
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        harden(conn)
+        return Case(path=self.path, conn=conn, read_only=True, analyst=self.analyst)
+
     # context manager / lifetime
     def __enter__(self) -> Case:
         return self

@@ -21,7 +21,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QDockWidget,
@@ -68,6 +67,7 @@ from workbench.ui import commands
 from workbench.ui.document_reader import DocumentReader, ask_to_open, copy_text, plain_label
 from workbench.ui.listing import ListPane
 from workbench.ui.selection import Selection, SelectionModel
+from workbench.ui.worker import Background
 
 SOURCE_WIDTHS = (40, 300, 120, 40, 120, 80, 45, 50)
 GROUPINGS = (("No grouping", ""), ("Group by domain", "domain"), ("Group by footnote", "footnote"))
@@ -680,12 +680,15 @@ class HealthPanel(QWidget):
     falls with the selected source. Each row selects its record everywhere."""
 
     IMPACT = "impact"
+    # Cases with more claims than this are examined off the UI thread.
+    BACKGROUND_ABOVE = 5_000
 
     def __init__(self, selection: SelectionModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.selection = selection
         self.case: Case | None = None
         self.health: EvidenceHealth | None = None
+        self.background = Background(self)
         self.dirty = True
         self.active = False  # the current tab of the dock (visible or not: a hidden window still counts)
         self._applying = False
@@ -743,12 +746,30 @@ class HealthPanel(QWidget):
     def refresh(self) -> None:
         self.dirty = False
         floor = self.selection.filter.reliability_floor
-        # ~1.5 s on 100k events and 175k citations: say so with the cursor (see the report's figures)
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.health = evidence_health(self.case, floor) if self.case is not None else None
-        finally:
-            QApplication.restoreOverrideCursor()
+        case = self.case
+        if case is None:
+            self.background.cancel()
+            self._health_ready(None)
+            return
+        # ~1.5 s on 100k events and 175k citations: a large case is examined on a reader thread
+        # while the panel says so; a small one at once.
+        counts = case.counts()
+        if counts["events"] + counts["relations"] + counts["actors"] <= self.BACKGROUND_ABOVE:
+            self.background.cancel()
+            self._health_ready(evidence_health(case, floor))
+            return
+        self.description.setText("Examining the evidence of the whole case…")
+        self.category.setEnabled(False)
+        self.background.run(case, lambda reader: evidence_health(reader, floor), self._health_ready,
+                            self._health_failed)
+
+    def _health_failed(self, message: str) -> None:
+        self.category.setEnabled(True)
+        self.description.setText(f"The evidence health could not be worked out: {message}")
+
+    def _health_ready(self, health: EvidenceHealth | None) -> None:
+        self.category.setEnabled(True)
+        self.health = health
         current = self.category.currentData() or "uncited"
         self.category.blockSignals(True)
         self.category.clear()

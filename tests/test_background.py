@@ -1,0 +1,59 @@
+"""Long reads run on a reader thread with their own connection; the window stays responsive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from workbench.core.evidence import evidence_health
+from workbench.core.sample import build_sample_case
+from workbench.ui.main_window import MainWindow
+from workbench.ui.sources import HealthPanel
+from workbench.ui.worker import Background
+
+
+def test_reader_sees_committed_changes_and_cannot_write(tmp_path: Path) -> None:
+    with build_sample_case(tmp_path / "s.case") as case:
+        case.insert("events", {"title": "Late event", "start": "2020-08-20T10:00:00Z"})
+        reader = case.open_reader()
+        try:
+            assert reader.counts()["events"] == case.counts()["events"]
+            assert reader.read_only
+            with pytest.raises(Exception, match="read-only"):
+                reader.insert("events", {"title": "x", "start": "2020-08-20T10:00:00Z"})
+        finally:
+            reader.close()
+
+
+def test_evidence_health_of_a_large_case_arrives_from_the_background(qtbot, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(HealthPanel, "BACKGROUND_ABOVE", 0)  # treat the sample as large
+    path = tmp_path / "s.case"
+    build_sample_case(path).close()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.open_path(path)
+    panel = window.sources.health
+    window.sources.tabs.setCurrentWidget(panel)
+    qtbot.waitUntil(lambda: panel.health is not None and not panel.background.busy, timeout=10_000)
+    expected = evidence_health(window.case).counts()
+    assert panel.health.counts() == expected
+    assert panel.category.isEnabled()
+    assert "(" in panel.category.itemText(0)
+
+
+def test_a_newer_run_drops_the_older_result(qtbot, tmp_path: Path) -> None:
+    path = tmp_path / "s.case"
+    build_sample_case(path).close()
+    results: list[object] = []
+    background = Background()
+    from workbench.core.casefile import open_case
+
+    with open_case(path, read_only=True) as case:
+        background.run(case, lambda reader: "first", results.append)
+        background.run(case, lambda reader: reader.counts()["events"], results.append)
+        qtbot.waitUntil(lambda: not background.busy, timeout=10_000)
+        qtbot.wait(50)
+    assert results == [20]
