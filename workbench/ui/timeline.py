@@ -1047,7 +1047,6 @@ class TimelineChart(QWidget):
                 lanes = set(ties["actors"])
                 if selection.table == "actors":
                     lanes |= set(selection.ids)
-                    emphasised |= {event for event in ties["events"]}
                 self.highlighted_lanes = lanes
                 self.faded = np.ones(n, dtype=bool)
                 self.faded[self.data.indices_of(sorted(emphasised))] = False
