@@ -160,15 +160,18 @@ class MainWindow(QMainWindow):
         for dock in docks.values():
             dock.setFloating(False)
             dock.show()
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, docks["timeline"])
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, docks["inspector"])
-        self.splitDockWidget(docks["timeline"], docks["graph"], Qt.Orientation.Vertical)
+        # The timeline across the top; below it the graph (widest: it needs room for names),
+        # the sources, and the inspector with the history and undo steps as tabs behind it.
+        self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, docks["timeline"])
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, docks["graph"])
         self.splitDockWidget(docks["graph"], docks["sources"], Qt.Orientation.Horizontal)
+        self.splitDockWidget(docks["sources"], docks["inspector"], Qt.Orientation.Horizontal)
         self.tabifyDockWidget(docks["inspector"], docks["history"])
         self.tabifyDockWidget(docks["history"], docks["undo"])
         docks["inspector"].raise_()
-        self.resizeDocks([docks["timeline"], docks["inspector"]], [1000, 420], Qt.Orientation.Horizontal)
-        self.resizeDocks([docks["timeline"], docks["graph"]], [480, 400], Qt.Orientation.Vertical)
+        self.resizeDocks([docks["graph"], docks["sources"], docks["inspector"]], [860, 420, 340],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([docks["timeline"], docks["graph"]], [400, 560], Qt.Orientation.Vertical)
 
     def reset_layout(self) -> None:
         self.restoreState(self.default_state)
