@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
         docks["inspector"].raise_()
         self.resizeDocks([docks["graph"], docks["sources"], docks["inspector"]], [860, 420, 340],
                          Qt.Orientation.Horizontal)
-        self.resizeDocks([docks["timeline"], docks["graph"]], [400, 560], Qt.Orientation.Vertical)
+        self.resizeDocks([docks["timeline"], docks["graph"]], [470, 490], Qt.Orientation.Vertical)
 
     def reset_layout(self) -> None:
         self.restoreState(self.default_state)
