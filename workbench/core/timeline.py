@@ -970,3 +970,22 @@ def event_summary(data: TimelineData, index: int) -> EventSummary | None:
     return EventSummary(row["title"], when, TIME_PRECISIONS.get(row["time_precision"], row["time_precision"]),
                         actors, row["confidence"], CONFIDENCE_LEVELS.get(row["confidence"], ""), row["kind"],
                         labels, sources)
+
+
+def proposed_event(layout: LaneLayout | None, x: float, y: float) -> tuple[dict[str, object], list[str]]:
+    """A new event for a double-click on empty timeline space: (event values, actor ids to link).
+
+    The time is the clicked moment rounded to the hour (precision 'hour': the analyst refines
+    it in the inspector); in an actor lane the event gets that actor, in a kind lane that kind.
+    """
+    start = utc_text(round(x / 3600) * 3600)
+    values: dict[str, object] = {"title": "New event", "start": start, "time_precision": "hour",
+                                 "confidence": "reported"}
+    actors: list[str] = []
+    lane = layout.lane_of_row(y) if layout is not None else -1
+    if layout is not None and lane >= 0 and layout.keys[lane]:
+        if layout.mode == "actors":
+            actors.append(layout.keys[lane])
+        elif layout.mode == "kinds":
+            values["kind"] = layout.keys[lane]
+    return values, actors

@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QGraphicsItem,
+    QGraphicsLineItem,
     QGraphicsScene,
     QGraphicsView,
     QHBoxLayout,
@@ -71,7 +72,7 @@ from PySide6.QtWidgets import (
 from workbench.core import graph as core
 from workbench.core.casefile import Case, Change
 from workbench.core.queries import related
-from workbench.ui.commands import CaseCommand, push
+from workbench.ui.commands import CaseCommand, InsertRecord, push
 from workbench.ui.listing import ListPane
 from workbench.ui.selection import Selection, SelectionModel, TimeWindow
 
@@ -735,6 +736,7 @@ class GraphCanvas(QGraphicsView):
     background_clicked = Signal()
     nodes_moved = Signal(object)  # {node: (x, y)} after a drag
     context_requested = Signal(int, object)  # node, global position
+    link_requested = Signal(int, int)  # Shift+drag from one actor to another: relate them
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -761,6 +763,12 @@ class GraphCanvas(QGraphicsView):
         self._drag_node = -1
         self._dragged = False
         self._pan_from: QPointF | None = None
+        self._link_from = -1  # Shift+drag from an actor draws a line to the actor to relate it to
+        self.link_line = QGraphicsLineItem()
+        self.link_line.setPen(QPen(QColor(0, 90, 200), 0, Qt.PenStyle.DashLine))
+        self.link_line.setZValue(50)
+        self.link_line.hide()
+        self.scene().addItem(self.link_line)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(600, 400)
@@ -830,6 +838,9 @@ class GraphCanvas(QGraphicsView):
         self._press = event.position()
         self._dragged = False
         self._drag_node = self.node_at(point)
+        self._link_from = -1
+        if self._drag_node >= 0 and event.modifiers() & Qt.KeyboardModifier.ShiftModifier and self.movable:
+            self._link_from = self._drag_node
         if self._drag_node < 0:
             self._pan_from = event.position()
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
@@ -841,6 +852,12 @@ class GraphCanvas(QGraphicsView):
             self._show_tooltip(event, node)
             return
         moved = (event.position() - self._press).manhattanLength() > 3
+        if self._link_from >= 0 and (moved or self._dragged):
+            self._dragged = True
+            start, end = self.chart.xy[self._link_from], self._scene_point(event)
+            self.link_line.setLine(float(start[0]), float(start[1]), end.x(), end.y())
+            self.link_line.show()
+            return
         if self._drag_node >= 0 and self.movable and (moved or self._dragged):
             self._dragged = True
             point = self._scene_point(event)
@@ -858,9 +875,16 @@ class GraphCanvas(QGraphicsView):
         if event.button() != Qt.MouseButton.LeftButton or self._press is None:
             return
         add = bool(event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
-        node, dragged = self._drag_node, self._dragged
+        node, dragged, link_from = self._drag_node, self._dragged, self._link_from
         self._press, self._pan_from, self._drag_node, self._dragged = None, None, -1, False
+        self._link_from = -1
+        self.link_line.hide()
         self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
+        if link_from >= 0 and dragged:
+            target = self.node_at(self._scene_point(event))
+            if target >= 0 and target != link_from:
+                self.link_requested.emit(link_from, target)
+            return
         if dragged and node >= 0:
             self.update_scene_rect()
             self.nodes_moved.emit({node: (float(self.chart.xy[node, 0]), float(self.chart.xy[node, 1]))})
@@ -1174,6 +1198,7 @@ class GraphPane(QWidget):
         self.canvas.edge_clicked.connect(self._edge_clicked)
         self.canvas.background_clicked.connect(self._background_clicked)
         self.canvas.nodes_moved.connect(self._nodes_moved)
+        self.canvas.link_requested.connect(self.relate)
         self.canvas.context_requested.connect(self._context_menu)
         self.analysis.compute_button.clicked.connect(lambda: self.compute_metrics(force=True))
         self.analysis.path_button.clicked.connect(self.show_shortest_path)
@@ -1424,6 +1449,19 @@ class GraphPane(QWidget):
         if self.animation.state() == QVariantAnimation.State.Running:
             self.animation.stop()
             self._animation_done()
+
+    def relate(self, from_node: int, to_node: int) -> str | None:
+        """Shift+drag from one actor to another: a new relation between them, selected for editing."""
+        if self.case is None or self.case.read_only:
+            return None
+        g = self.graph
+        command = InsertRecord(self.case, "relations", {
+            "from_actor_id": g.ids[from_node], "to_actor_id": g.ids[to_node], "kind": "related to",
+            "directed": 1, "confidence": "reported"}, text=f"Relate {g.names[from_node]} to {g.names[to_node]}")
+        if not push(self.selection.undo_stack, command):
+            return None
+        self.selection.select("relations", [command.record_id])
+        return command.record_id
 
     def _nodes_moved(self, moved: dict[int, tuple[float, float]]) -> None:
         """A drag ended: store the actor's new place and pin it there (merged with the next drag)."""

@@ -50,6 +50,7 @@ from workbench.core.casefile import Case, Change
 from workbench.core.confidence import CONFIDENCE_LEVELS
 from workbench.core.filters import CaseFilter
 from workbench.core.queries import related
+from workbench.ui.commands import InsertRecord, push
 from workbench.ui.listing import ListPane
 from workbench.ui.selection import Selection, SelectionModel, TimeWindow
 
@@ -433,6 +434,10 @@ class EventViewBox(pg.ViewBox):
 
     def mouseClickEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         point = self.mapToView(event.pos())
+        if event.button() == Qt.MouseButton.LeftButton and event.double():
+            event.accept()
+            self.chart.double_click_at(point.x(), point.y())
+            return
         if event.button() == Qt.MouseButton.LeftButton:
             event.accept()
             self.chart.click_at(point.x(), point.y(), bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier))
@@ -1017,6 +1022,20 @@ class TimelineChart(QWidget):
             ids = [i for i in current.ids if i != event_id] if event_id in current.ids else [*current.ids, event_id]
         self.selection.select("events", ids, origin=self)
         self._show_selection(self.selection.selection)
+
+    def double_click_at(self, x: float, y: float) -> str | None:
+        """Double-click on empty space adds an event at that time in that lane (one undo step)."""
+        case = self.case
+        if case is None or case.read_only or self.event_at(x, y) >= 0:
+            return None
+        values, actors = core.proposed_event(self.layout, x, y)
+        links = [("event_actors", {"event_id": "", "actor_id": actor, "role": ""}) for actor in actors]
+        command = InsertRecord(case, "events", values, text="Add event on the timeline")
+        command.links = [(table, {**link, "event_id": command.record_id}) for table, link in links]
+        if not push(self.selection.undo_stack, command):
+            return None
+        self.selection.select("events", [command.record_id])
+        return command.record_id
 
     def event_at(self, x: float, y: float) -> int:
         if self.layout is None:
