@@ -43,7 +43,7 @@ LINK_TABLES = {
 }
 COUNTED_TABLES = (
     "events", "actors", "relations", "sources", "citations", "places",
-    "documents", "footnotes", "notes", "views", "audit",
+    "documents", "footnotes", "notes", "views", "tags", "audit",
 )
 # Searched text per table; the FTS5 index <table>_fts holds these columns keyed by the row's seq.
 FTS_COLUMNS = {

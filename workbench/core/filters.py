@@ -18,6 +18,7 @@ class CaseFilter:
     confidence_floor: str = "planned"  # the weakest confidence still shown (CONFIDENCE_LEVELS order)
     reliability_floor: str = "F"  # the worst source grade still counted as support (A best .. F)
     text: str = ""
+    tags: frozenset[str] | None = None  # None: tagged or not; else only items carrying one of these
 
     @property
     def is_empty(self) -> bool:

@@ -198,11 +198,22 @@ class GraphSlice:
 
 
 def slice_graph(graph: CaseGraph, window_start: str | None = None, window_end: str | None = None,
-                span: tuple[str, str] | None = None, case_filter: CaseFilter | None = None) -> GraphSlice:
-    """Apply the shared time window and filter (actor kinds, confidence floor) to the graph."""
+                span: tuple[str, str] | None = None, case_filter: CaseFilter | None = None,
+                tagged_actors: set[str] | None = None) -> GraphSlice:
+    """Apply the shared time window and filter (actor kinds, confidence floor, tags) to the graph.
+
+    With a tag filter, `tagged_actors` are the actors carrying one of the tags; they are shown
+    with their direct ties, so a tagged actor is seen among those it deals with.
+    """
     case_filter = case_filter or CaseFilter()
     kinds = case_filter.actor_kinds
     node_shown = [kinds is None or kind in kinds for kind in graph.kinds]
+    if case_filter.tags is not None:
+        marked = tagged_actors or set()
+        near = {graph.ids[graph.dst[i]] for i in range(graph.m) if graph.ids[graph.src[i]] in marked}
+        near |= {graph.ids[graph.src[i]] for i in range(graph.m) if graph.ids[graph.dst[i]] in marked}
+        node_shown = [shown and (actor in marked or actor in near)
+                      for shown, actor in zip(node_shown, graph.ids, strict=True)]
     whole = window_is_whole(window_start, window_end, span)
     states = []
     for i in range(graph.m):

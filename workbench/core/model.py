@@ -141,6 +141,16 @@ class View(Record):
     thumbnail: bytes | None = None
 
 
+@dataclass
+class Tag(Record):
+    table: ClassVar[str] = "tags"
+    tag: str = ""
+    event_id: str | None = None
+    actor_id: str | None = None
+    relation_id: str | None = None
+    source_id: str | None = None
+
+
 RECORD_TYPES: dict[str, type[Record]] = {
-    cls.table: cls for cls in (Place, Actor, Event, Relation, Document, Source, Citation, Note, View)
+    cls.table: cls for cls in (Place, Actor, Event, Relation, Document, Source, Citation, Note, View, Tag)
 }

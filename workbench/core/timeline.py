@@ -333,12 +333,21 @@ def event_geometry(data: TimelineData) -> tuple[np.ndarray, ...]:
 
 # --- filtering ----------------------------------------------------------------------------
 
-def event_mask(data: TimelineData, case_filter: CaseFilter) -> np.ndarray:
-    """Which events pass the shared filter (True = shown)."""
+def event_mask(data: TimelineData, case_filter: CaseFilter, tagged_events: set[str] | None = None) -> np.ndarray:
+    """Which events pass the shared filter (True = shown).
+
+    With a tag filter, `tagged_events` are the events that pass it (core.tags.events_passing).
+    """
     n = len(data)
     mask = np.ones(n, dtype=bool)
     if not n or case_filter.is_empty:
         return mask
+    if case_filter.tags is not None:
+        keep = np.zeros(n, dtype=bool)
+        if tagged_events:
+            indices = np.asarray(data.indices_of(sorted(tagged_events)))
+            keep[indices[indices >= 0]] = True
+        mask &= keep
     if case_filter.confidence_floor in CONFIDENCES:
         mask &= data.confidence <= CONFIDENCES.index(case_filter.confidence_floor)
     if case_filter.event_kinds is not None:

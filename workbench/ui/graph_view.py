@@ -72,6 +72,7 @@ from PySide6.QtWidgets import (
 from workbench.core import graph as core
 from workbench.core.casefile import Case, Change
 from workbench.core.queries import related
+from workbench.core.tags import tagged
 from workbench.ui.commands import CaseCommand, InsertRecord, push
 from workbench.ui.listing import ListPane
 from workbench.ui.selection import Selection, SelectionModel, TimeWindow
@@ -1250,6 +1251,8 @@ class GraphPane(QWidget):
             self.rebuild_timer.start(0)
         elif change.table == "actor_layout":
             self._positions_changed()
+        elif change.table == "tags" and self.selection.filter.tags:
+            self._reslice()
 
     def flush(self) -> None:
         """Build the chart now if a rebuild is pending (tests, screenshots)."""
@@ -1327,7 +1330,9 @@ class GraphPane(QWidget):
     def _slice(self) -> core.GraphSlice:
         window: TimeWindow = self.selection.time_window
         span = self.case.date_range() if self.case is not None and not self.case.closed else None
-        return core.slice_graph(self.graph, window.start, window.end, span, self.selection.filter)
+        case_filter = self.selection.filter
+        marked = tagged(self.case, case_filter.tags)["actors"] if case_filter.tags and self.case else None
+        return core.slice_graph(self.graph, window.start, window.end, span, case_filter, marked)
 
     def _reslice(self) -> None:
         if self.case is None or not self.graph.n:
@@ -1711,6 +1716,85 @@ class GraphPane(QWidget):
         self.selection.set_time_window(start, end, origin=self)
         zone = self.case.meta("timezone") if self.case is not None else "UTC"
         self.day_label.setText(f" up to {core.day_label(end, zone)} ")
+
+    # saved views (workbench.ui.briefing)
+    def view_state(self) -> dict[str, Any]:
+        """What a saved view needs to put the chart back: every actor's place, zoom, centre, colouring,
+        sizing, legend and the highlighted path or ego network."""
+        self.flush()
+        self.finish_animation()
+        g, chart = self.graph, self.chart
+        xy = chart.xy
+        positions = ({a: [float(xy[i, 0]), float(xy[i, 1])] for i, a in enumerate(g.ids)}
+                     if xy is not None and len(xy) == g.n else {})
+        viewport = self.canvas.viewport().rect()
+        centre = self.canvas.mapToScene(viewport.center())
+        return {
+            "positions": positions,
+            "zoom": float(self.canvas.transform().m11()),
+            "centre": [float(centre.x()), float(centre.y())],
+            "viewport": [viewport.width(), viewport.height()],
+            "colour_by": str(self.colour_choice.currentData()),
+            "size_by": str(self.size_choice.currentData()),
+            "legend": self.legend_action.isChecked(),
+            "highlight": {"actors": [g.ids[v] for v in sorted(chart.path_nodes) if v < g.n],
+                          "relations": [g.edge_ids[e] for e in sorted(chart.path_edges) if e < g.m]},
+        }
+
+    def restore_view_state(self, state: dict[str, Any], animate: bool = False) -> None:
+        """Put the chart back as `view_state` saw it (shown only: the case's stored layout is not
+        changed). In a viewport of another size the saved visible area is fitted into it."""
+        import numpy as np
+
+        self.flush()
+        g, chart = self.graph, self.chart
+        for combo, value in ((self.colour_choice, state.get("colour_by")), (self.size_choice, state.get("size_by"))):
+            index = combo.findData(value) if isinstance(value, str) else -1
+            if index >= 0 and index != combo.currentIndex():
+                combo.setCurrentIndex(index)
+        if isinstance(state.get("legend"), bool):
+            self.legend_action.setChecked(state["legend"])
+        positions = state.get("positions")
+        target = chart.xy
+        if isinstance(positions, dict) and g.n and chart.xy is not None and len(chart.xy) == g.n:
+            target = chart.xy.copy()
+            for actor_id, place in positions.items():
+                v = g.index.get(actor_id) if isinstance(actor_id, str) else None
+                if (v is not None and isinstance(place, list) and len(place) == 2
+                        and all(isinstance(c, int | float) and math.isfinite(c) and abs(c) <= 1e9 for c in place)):
+                    target[v] = place
+            if animate:
+                self._move_to(target)
+            else:
+                self.finish_animation()
+                chart.set_positions(target)
+        highlight = state.get("highlight")
+        if isinstance(highlight, dict):
+            actors, relations = highlight.get("actors"), highlight.get("relations")
+            chart.path_nodes = {g.index[a] for a in actors if a in g.index} if isinstance(actors, list) else set()
+            chart.path_edges = ({g.edge_index[r] for r in relations if r in g.edge_index}
+                                if isinstance(relations, list) else set())
+            chart.update()
+        self.canvas.update_scene_rect()
+        if target is not None and len(target):
+            # While an animation runs the chart still has the old bounds: make room for the new ones.
+            low, high = np.min(target, axis=0), np.max(target, axis=0)
+            pad = max(float(high[0] - low[0]), float(high[1] - low[1]), 400.0) * 0.6
+            self.canvas.setSceneRect(self.canvas.sceneRect().united(QRectF(
+                float(low[0]) - pad, float(low[1]) - pad, float(high[0] - low[0]) + 2 * pad,
+                float(high[1] - low[1]) + 2 * pad)))
+        zoom, centre, saved = state.get("zoom"), state.get("centre"), state.get("viewport")
+        if (isinstance(zoom, int | float) and math.isfinite(zoom) and 0.001 <= zoom <= 100
+                and isinstance(centre, list) and len(centre) == 2
+                and all(isinstance(c, int | float) and math.isfinite(c) for c in centre)):
+            factor = 1.0
+            now = self.canvas.viewport().rect()
+            if (isinstance(saved, list) and len(saved) == 2 and all(isinstance(c, int) and c > 0 for c in saved)
+                    and (saved[0], saved[1]) != (now.width(), now.height())):
+                factor = min(now.width() / saved[0], now.height() / saved[1])
+            self.canvas.resetTransform()
+            self.canvas.scale(zoom * factor, zoom * factor)
+            self.canvas.centerOn(QPointF(float(centre[0]), float(centre[1])))
 
     # export
     def _ask_export_png(self) -> None:

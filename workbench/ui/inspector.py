@@ -42,6 +42,7 @@ from workbench.core.casefile import Case, CaseError, Change
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
 from workbench.core.editing import clean_text, merge_actors, problems, same_name_actors
 from workbench.core.queries import details
+from workbench.core.tags import parse_tags, set_tags, tags_of
 from workbench.core.times import case_zone, local_to_utc, utc_to_local
 from workbench.ui.commands import CaseEdit, UpdateRecord, push
 from workbench.ui.selection import Selection, SelectionModel
@@ -115,6 +116,7 @@ class RecordForm(QWidget):
         self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.layout_.setContentsMargins(2, 2, 2, 2)
         self._loading = False
+        self.tags_edit: QLineEdit | None = None
 
     @property
     def case(self) -> Case:
@@ -226,6 +228,28 @@ class RecordForm(QWidget):
         combo.lineEdit().editingFinished.connect(lambda: self.commit(field))
         return combo
 
+    def tag_line(self) -> QLineEdit:
+        """Free tags of the item, comma-separated; written as one undo step when the field is left."""
+        edit = QLineEdit(self)
+        edit.setObjectName(f"{self.table}_tags")
+        edit.setPlaceholderText("tags, comma-separated (e.g. priority, Brest)")
+        self.layout_.addRow("Tags", edit)
+        edit.editingFinished.connect(self.commit_tags)
+        self.tags_edit = edit
+        return edit
+
+    def commit_tags(self) -> bool:
+        case = self.inspector.case
+        if self._loading or self.tags_edit is None or self.record_id is None or case is None or case.closed \
+                or case.read_only:
+            return False
+        wanted = parse_tags(self.tags_edit.text())
+        if wanted == tags_of(case, self.table, self.record_id):
+            return False
+        table, record_id = self.table, self.record_id
+        return push(self.inspector.selection.undo_stack, CaseEdit(
+            case, f"Tag {NOUNS.get(table, 'record')}", lambda c: set_tags(c, table, record_id, wanted)))
+
     # loading and writing
     def load(self, record_id: str) -> None:
         self.record_id = record_id
@@ -239,6 +263,9 @@ class RecordForm(QWidget):
             for name in self.errors:
                 self.mark(name, "")
             self.after_load(row)
+            if self.tags_edit is not None:
+                self.tags_edit.setText(", ".join(tags_of(self.case, self.table, record_id)))
+                self.tags_edit.setEnabled(not self.case.read_only)
         finally:
             self._loading = False
         editable = not self.case.read_only
@@ -332,6 +359,7 @@ class EventForm(RecordForm):
         self.choice("confidence", "Confidence", {k: f"{k}: {v}" for k, v in CONFIDENCE_LEVELS.items()})
         self.line("kind", "Kind", "e.g. protest, statement, deployment")
         self.text("summary", "Summary", 80)
+        self.tag_line()
         self.actors = QListWidget(self)
         self.actors.setObjectName("events_actors")
         self.actors.setMaximumHeight(90)
@@ -421,6 +449,7 @@ class ActorForm(RecordForm):
         self.choice("kind", "Kind", {kind: kind for kind in ACTOR_KINDS}, editable=True)
         self.text("aliases", "Also known as\n(one per line)", 60)
         self.text("description", "Description", 80)
+        self.tag_line()
         self.duplicate = QLabel(self)
         self.duplicate.setTextFormat(Qt.TextFormat.PlainText)
         self.duplicate.setWordWrap(True)
@@ -465,6 +494,7 @@ class RelationForm(RecordForm):
         self.time("start", "From date", optional=True)
         self.time("end", "Until", optional=True)
         self.choice("confidence", "Confidence", {k: f"{k}: {v}" for k, v in CONFIDENCE_LEVELS.items()})
+        self.tag_line()
 
     def after_load(self, row: dict[str, Any]) -> None:
         zone = case_zone(self.case.meta("timezone"))
@@ -492,6 +522,7 @@ class SourceForm(RecordForm):
         self.time("published", "Published", optional=True, date_only=True)
         self.time("accessed", "Accessed", optional=True, date_only=True)
         self.choice("reliability", "Reliability", dict(RELIABILITY))
+        self.tag_line()
 
     def after_load(self, row: dict[str, Any]) -> None:
         for field in ("published", "accessed"):

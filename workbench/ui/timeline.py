@@ -9,6 +9,7 @@ selection. Case text is untrusted: labels are drawn as plain text and tooltips e
 from __future__ import annotations
 
 import html
+import math
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ from workbench.core.casefile import Case, Change
 from workbench.core.confidence import CONFIDENCE_LEVELS
 from workbench.core.filters import CaseFilter
 from workbench.core.queries import related
+from workbench.core.tags import all_tags, events_passing
 from workbench.ui.commands import InsertRecord, push
 from workbench.ui.listing import ListPane
 from workbench.ui.selection import Selection, SelectionModel, TimeWindow
@@ -635,6 +637,32 @@ class KindMenuButton(QToolButton):
         self._caption(chosen)
 
 
+class TagMenuButton(KindMenuButton):
+    """Tags to filter by: none ticked means no tag filter; ticked tags show only items carrying one."""
+
+    def set_kinds(self, kinds: list[str], chosen: frozenset[str] | None) -> None:
+        super().set_kinds(kinds, chosen)
+        self.set_chosen(chosen)
+        self.setEnabled(bool(kinds))
+
+    def _set_all(self, checked: bool) -> None:
+        super()._set_all(False)  # "Show all" clears the tag filter
+
+    def _caption(self, chosen: frozenset[str] | None) -> None:
+        self.setText(f"{self.title}: any" if chosen is None else f"{self.title}: {', '.join(sorted(chosen))[:24]}")
+
+    def chosen(self) -> frozenset[str] | None:
+        checked = frozenset(kind for kind, action in self.actions_.items() if action.isChecked())
+        return checked or None
+
+    def set_chosen(self, chosen: frozenset[str] | None) -> None:
+        for kind, action in self.actions_.items():
+            action.blockSignals(True)
+            action.setChecked(chosen is not None and kind in chosen)
+            action.blockSignals(False)
+        self._caption(chosen)
+
+
 class TimelineChart(QWidget):
     """The drawn timeline: toolbar, swimlane plot, overview strip with the time window, legend."""
 
@@ -757,6 +785,9 @@ class TimelineChart(QWidget):
         self.event_kinds = KindMenuButton("Events", self)
         self.event_kinds.setObjectName("timeline_event_kinds")
         self.event_kinds.setToolTip("Which kinds of event to show")
+        self.tag_filter = TagMenuButton("Tags", self)
+        self.tag_filter.setObjectName("timeline_tags")
+        self.tag_filter.setToolTip("Show only events carrying one of the ticked tags, or done by an actor carrying one")
         self.text_filter = QLineEdit(self)
         self.text_filter.setObjectName("timeline_text_filter")
         self.text_filter.setPlaceholderText("Filter timeline\u2026")
@@ -770,7 +801,7 @@ class TimelineChart(QWidget):
         self.clear_window_button.setToolTip("Set the shared time window back to the whole case")
         self.clear_window_button.clicked.connect(self.clear_time_window)
         for widget in (self.lane_combo, self.order_combo, self.confidence_combo, self.reliability_combo,
-                       self.actor_kinds, self.event_kinds):
+                       self.actor_kinds, self.event_kinds, self.tag_filter):
             self.controls.addWidget(widget)
         self.controls.addWidget(self.text_filter, 1)
         self.controls.addWidget(self.fit_button)
@@ -781,6 +812,7 @@ class TimelineChart(QWidget):
             combo.currentIndexChanged.connect(self._controls_changed)
         self.actor_kinds.changed.connect(self._controls_changed)
         self.event_kinds.changed.connect(self._controls_changed)
+        self.tag_filter.changed.connect(self._controls_changed)
         self.text_filter.textChanged.connect(lambda _text: self._text_timer.start())
 
     def current_filter(self) -> CaseFilter:
@@ -790,6 +822,7 @@ class TimelineChart(QWidget):
             confidence_floor=self.confidence_combo.currentData(),
             reliability_floor=self.reliability_combo.currentData(),
             text=self.text_filter.text().strip(),
+            tags=self.tag_filter.chosen(),
         )
 
     def _controls_changed(self, *_: Any) -> None:
@@ -814,6 +847,7 @@ class TimelineChart(QWidget):
             combo.blockSignals(False)
         self.actor_kinds.set_chosen(case_filter.actor_kinds)
         self.event_kinds.set_chosen(case_filter.event_kinds)
+        self.tag_filter.set_chosen(case_filter.tags)
         if self.text_filter.text().strip() != case_filter.text:
             self.text_filter.blockSignals(True)
             self.text_filter.setText(case_filter.text)
@@ -836,6 +870,8 @@ class TimelineChart(QWidget):
         self._whole_case = span
         self.actor_kinds.set_kinds(self.data.actor_kinds, self.selection.filter.actor_kinds)
         self.event_kinds.set_kinds(self.data.kinds, self.selection.filter.event_kinds)
+        self.tag_filter.set_kinds(list(all_tags(self.case)) if self.case is not None else [],
+                                  self.selection.filter.tags)
         self._apply_filter(self.selection.filter, relayout=False)
         self._relayout(keep_top=keep_view)
         self._show_selection(self.selection.selection)
@@ -847,7 +883,8 @@ class TimelineChart(QWidget):
         self._show_time_window(self.selection.time_window)
 
     def _apply_filter(self, case_filter: CaseFilter, relayout: bool = True) -> None:
-        self.mask = core.event_mask(self.data, case_filter)
+        tagged = events_passing(self.case, case_filter.tags) if case_filter.tags and self.case else None
+        self.mask = core.event_mask(self.data, case_filter, tagged)
         self.actor_mask = core.allowed_actors(self.data, case_filter)
         if relayout:
             self._relayout(keep_top=True)
@@ -1208,6 +1245,32 @@ class TimelineChart(QWidget):
         return ok and path.exists()
 
 
+    # --- saved views (workbench.ui.briefing) ------------------------------------------------
+
+    def view_state(self) -> dict[str, Any]:
+        """What a saved view needs to put this chart back: lanes, the visible time span and rows."""
+        (low, high), (top, _bottom) = self.view.viewRange()
+        return {"lane_mode": self.lane_mode, "lane_order": self.lane_order, "x_range": [float(low), float(high)],
+                "top_row": float(top), "fitted": self._fitted}
+
+    def restore_view_state(self, state: dict[str, Any]) -> None:
+        """Put the chart back as `view_state` saw it; missing or malformed entries leave it as it is."""
+        for combo, value in ((self.lane_combo, state.get("lane_mode")), (self.order_combo, state.get("lane_order"))):
+            index = combo.findData(value) if isinstance(value, str) else -1
+            if index >= 0 and index != combo.currentIndex():
+                combo.setCurrentIndex(index)  # relayouts through _lanes_changed
+        x_range = state.get("x_range")
+        if state.get("fitted") is True:
+            self.fit()
+        elif (isinstance(x_range, list) and len(x_range) == 2 and all(isinstance(v, int | float) for v in x_range)
+              and all(math.isfinite(v) for v in x_range) and 60 <= x_range[1] - x_range[0] <= 200 * 365.25 * core.DAY):
+            self._fitted = False
+            self.view.setXRange(float(x_range[0]), float(x_range[1]), padding=0)
+        top = state.get("top_row")
+        if isinstance(top, int | float) and math.isfinite(top):
+            self._set_rows(float(top))
+
+
 class TimelinePane(QWidget):
     """The Timeline dock: the drawn timeline, and the events as a sortable list in a second tab."""
 
@@ -1233,7 +1296,7 @@ class TimelinePane(QWidget):
 
     def case_changed(self, change: Change) -> None:
         if change.table in ("events", "event_actors", "event_places", "actors", "places", "citations", "meta",
-                            "sources"):
+                            "sources", "tags"):
             self.chart.set_case(self.events.case, keep_view=True)
             self.events.set_case(self.events.case)
 
@@ -1244,3 +1307,12 @@ class TimelinePane(QWidget):
         else:
             self.events.filter.setFocus()
             self.events.filter.selectAll()
+
+    def view_state(self) -> dict[str, Any]:
+        return {**self.chart.view_state(), "tab": self.tabs.currentIndex()}
+
+    def restore_view_state(self, state: dict[str, Any]) -> None:
+        tab = state.get("tab")
+        if isinstance(tab, int) and 0 <= tab < self.tabs.count():
+            self.tabs.setCurrentIndex(tab)
+        self.chart.restore_view_state(state)
