@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench import __version__
 from workbench.core.casefile import (
     CASE_SUFFIX,
     Case,
@@ -29,23 +30,31 @@ from workbench.core.casefile import (
     create_case,
     default_analyst,
     open_case,
-    schema_version,
 )
 from workbench.core.editing import clean_text, describe_dependents, merge_actors
 from workbench.core.marking import banner_colours, banner_text
 from workbench.core.sample import ensure_sample_case
 from workbench.core.times import case_zone, now_stamp, utc_to_local
+from workbench.ui.briefing import StoryboardPane
 from workbench.ui.commands import CaseEdit, DeleteRecords, InsertRecord, push
-from workbench.ui.graph_view import GraphPane
 from workbench.ui.history import HistoryPane
 from workbench.ui.inspector import NOUNS, Inspector, confirm
 from workbench.ui.listing import ListPane
 from workbench.ui.selection import SelectionModel
 from workbench.ui.settings import analyst_name, app_settings, forget_recent, recent_files, remember_recent, set_analyst
-from workbench.ui.sources import SourcesPane
-from workbench.ui.timeline import TimelinePane
+
+if TYPE_CHECKING:
+    from workbench.ui.graph_view import GraphPane
+    from workbench.ui.sources import SourcesPane
+    from workbench.ui.timeline import TimelinePane
 
 APP_NAME = "Case Workbench"
+# Docks whose views import heavy modules: (module, class), built after the first paint.
+LAZY_VIEWS = {
+    "timeline": ("workbench.ui.timeline", "TimelinePane"),
+    "graph": ("workbench.ui.graph_view", "GraphPane"),
+    "sources": ("workbench.ui.sources", "SourcesPane"),
+}
 CASE_FILTER = f"Case files (*{CASE_SUFFIX});;All files (*)"
 
 
@@ -98,6 +107,7 @@ class MainWindow(QMainWindow):
         self.case: Case | None = None
         self.open_read_only = read_only
         self.keep_layout = True  # False for unattended runs (screenshots): they must not change preferences
+        self._views_scheduled = False
         self.signals = CaseSignals(self)
         self.selection = SelectionModel(self)
         self.undo_stack = QUndoStack(self)
@@ -111,24 +121,22 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.bottom_banner)
 
         # Each dock's view knows its case and hears its changes; the lists inside them are `panes`.
-        self.timeline = TimelinePane(self.selection, self)
-        self.graph = GraphPane(self.selection, self)
-        self.sources = SourcesPane(self.selection, self)
+        # The drawn views (pyqtgraph, numpy, networkx) are built just after the window first
+        # paints, or the moment anything asks for them: the window shows at once.
         self.inspector = Inspector(self.selection, self)
         self.history = HistoryPane(self.selection, self)
-        self.views = {"timeline": self.timeline, "graph": self.graph, "sources": self.sources,
-                      "inspector": self.inspector, "history": self.history}
-        self.panes: dict[str, ListPane] = {
-            **self.timeline.list_panes, **self.graph.list_panes, **self.sources.list_panes
-        }
+        self.storyboard = StoryboardPane(self)
+        self.views: dict[str, QWidget] = {"inspector": self.inspector, "history": self.history}
         self.docks = {
-            "timeline": self._dock("Timeline", self.timeline),
-            "graph": self._dock("Actor graph", self.graph),
-            "sources": self._dock("Sources", self.sources),
+            "timeline": self._dock("Timeline", self._placeholder("timeline")),
+            "graph": self._dock("Actor graph", self._placeholder("actor graph")),
+            "sources": self._dock("Sources", self._placeholder("sources")),
             "inspector": self._dock("Inspector", self.inspector),
             "history": self._dock("History", self.history),
             "undo": self._dock("Undo steps", QUndoView(self.undo_stack, self)),
+            "storyboard": self._dock("Storyboard", self.storyboard),
         }
+        self.views["storyboard"] = self.storyboard
         self._default_layout()
         self.default_state = self.saveState()
 
@@ -144,6 +152,55 @@ class MainWindow(QMainWindow):
         self.signals.changed.connect(self._case_changed)
         self._restore_layout()
         self.show_case()
+
+    # the drawn views, built on first use
+    def _placeholder(self, name: str) -> QWidget:
+        label = QLabel(f"Loading the {name}\u2026", self)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setStyleSheet("QLabel { color: #777; }")
+        return label
+
+    def view(self, name: str) -> QWidget:
+        """The view in dock `name`, built (module imported, case loaded) on first use."""
+        built = self.views.get(name)
+        if built is not None:
+            return built
+        module, class_name = LAZY_VIEWS[name]
+        widget = getattr(importlib.import_module(module), class_name)(self.selection, self)
+        self.views[name] = widget
+        placeholder = self.docks[name].widget()
+        self.docks[name].setWidget(widget)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        widget.set_case(self.case)
+        return widget
+
+    def build_views(self) -> None:
+        for name in LAZY_VIEWS:
+            self.view(name)
+
+    @property
+    def timeline(self) -> TimelinePane:
+        return self.view("timeline")  # type: ignore[return-value]
+
+    @property
+    def graph(self) -> GraphPane:
+        return self.view("graph")  # type: ignore[return-value]
+
+    @property
+    def sources(self) -> SourcesPane:
+        return self.view("sources")  # type: ignore[return-value]
+
+    @property
+    def panes(self) -> dict[str, ListPane]:
+        """The record lists inside the views, by table."""
+        return {**self.timeline.list_panes, **self.graph.list_panes, **self.sources.list_panes}
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._views_scheduled:
+            self._views_scheduled = True
+            QTimer.singleShot(0, self.build_views)
+        return super().event(event)
 
     # layout
     def _dock(self, title: str, widget: QWidget) -> QDockWidget:
@@ -168,6 +225,7 @@ class MainWindow(QMainWindow):
         self.splitDockWidget(docks["sources"], docks["inspector"], Qt.Orientation.Horizontal)
         self.tabifyDockWidget(docks["inspector"], docks["history"])
         self.tabifyDockWidget(docks["history"], docks["undo"])
+        self.tabifyDockWidget(docks["undo"], docks["storyboard"])
         docks["inspector"].raise_()
         self.resizeDocks([docks["graph"], docks["sources"], docks["inspector"]], [860, 420, 340],
                          Qt.Orientation.Horizontal)
@@ -257,12 +315,14 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addSeparator()
-        self.find_action = self._action("&Search the Case", self.sources.focus_search, QKeySequence.StandardKey.Find,
+        self.find_action = self._action("&Search the Case", lambda: self.sources.focus_search(),
+                                        QKeySequence.StandardKey.Find,
                                         "Full-text search over events, actors, relations, sources, documents, notes")
         self.filter_action = self._action("&Filter Events", self._focus_filter, "Ctrl+Shift+F")
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.filter_action)
         view_menu.addAction(self._action("&Reset Layout", self.reset_layout))
+        self.storyboard.install_actions(file_menu, view_menu, before=self.close_action)
 
         help_menu = menu.addMenu("&Help")
         self.sample_action = self._action("Open &Sample Case", self.open_sample,
@@ -511,20 +571,9 @@ class MainWindow(QMainWindow):
         self.open_path(path)
 
     def about(self) -> None:
-        import sys
+        from workbench.ui.about import AboutDialog  # reads licence metadata: only when asked
 
-        from PySide6 import __version__ as pyside_version
-
-        box = QMessageBox(self)
-        box.setWindowTitle("About Case Workbench")
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(
-            f"Case Workbench {__version__}\n"
-            f"Case file schema {schema_version()}\n"
-            f"Python {sys.version.split()[0]}, PySide6 {pyside_version}\n\n"
-            "An offline workbench for timelines, actor graphs and sources. It never uses the network."
-        )
-        box.exec()
+        AboutDialog(self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.keep_layout:
