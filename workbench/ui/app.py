@@ -73,8 +73,9 @@ def run(
 
 def save_screenshot(window: MainWindow, path: Path) -> int:
     window.resize(*SCREENSHOT_SIZE)
-    window.build_views()  # a screenshot shows every view, not the placeholders of the first paint
     window.show()
+    QApplication.processEvents()
+    window.build_views()  # a screenshot shows every view, not the placeholders of the first paint
     for _ in range(5):
         QApplication.processEvents()
     image = window.grab()
