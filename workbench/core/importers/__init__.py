@@ -1,0 +1,128 @@
+"""Bring files into a case: reports (.md/.html/.txt) as reviewed proposals, CSV tables, our canonical
+JSON export and STIX 2.1 bundles. `run_import` is the command line's entry point."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from workbench.core.casefile import Case, CaseError, open_case
+from workbench.core.importers.proposals import (
+    ImportCancelled,
+    ImportRefused,
+    Plan,
+    apply_plan,
+    describe_counts,
+)
+
+__all__ = ["ImportCancelled", "ImportRefused", "Plan", "apply_plan", "file_kind", "propose_file", "run_import"]
+MAX_REPORT_BYTES = 50 * 1024 * 1024
+
+
+def file_kind(path: Path, text: str | None = None) -> str:
+    """report, csv, stix or canonical (our JSON export), from the name and, for .json, the content."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".json", ".stix"):
+        from workbench.core.importers.stix_import import is_stix, load_json
+
+        data = load_json(path.name, text if text is not None else read_text(path))
+        return "stix" if is_stix(data) else "canonical"
+    if suffix in (".md", ".markdown", ".html", ".htm", ".txt", ".text"):
+        return "report"
+    raise ImportRefused(f"{path.name}: Case Workbench imports reports (.md, .html, .txt), .csv, .json and "
+                        f"STIX bundles, not '{suffix or 'files without an extension'}'.")
+
+
+def read_text(path: Path) -> str:
+    try:
+        if path.stat().st_size > MAX_REPORT_BYTES:
+            raise ImportRefused(f"{path.name} is larger than {MAX_REPORT_BYTES // 2**20} MB; split it first.")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportRefused(f"{path.name} does not exist.") from None
+    except OSError as error:
+        raise ImportRefused(f"Cannot read {path.name}: {error.strerror or error}.") from None
+    for encoding in ("utf-8-sig", "cp1251", "latin-1"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")
+
+
+def propose_file(case: Case, path: Path, progress: Callable[[int, int], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> Plan:
+    """A report or STIX bundle -> the proposals for review; writes nothing."""
+    text = read_text(path)
+    kind = file_kind(path, text)
+    if kind == "report":
+        from workbench.core.importers.report import propose_report
+
+        return propose_report(case, text, path.name, progress=progress, cancelled=cancelled)
+    if kind == "stix":
+        from workbench.core.importers.stix_import import load_json, propose_stix
+
+        return propose_stix(case, load_json(path.name, text), path.name)
+    raise ImportRefused(f"{path.name} is a {kind} file; it is imported without a review of proposals.")
+
+
+def run_import(file: Path, into: Path, accept_all: bool = False) -> str:
+    """`workbench import FILE --into CASE [--accept-all]`: one line saying what was written.
+
+    Reports need a review: without --accept-all nothing is written and the refusal says how many
+    proposals wait (review them in the app with File > Import...). CSV and STIX files are written
+    directly when every row is valid; with rejected rows nothing is written unless --accept-all,
+    which writes the valid rows and lists the rejected ones.
+    """
+    file, into = Path(file), Path(into)
+    text = read_text(file)
+    kind = file_kind(file, text)
+    with open_case(into) as case:
+        if case.read_only:
+            raise CaseError(f"{into.name} is read-only; nothing was imported.")
+        if kind == "canonical":
+            try:
+                from workbench.core.exporters.canonical import import_canonical
+            except ImportError:
+                raise ImportRefused("Importing our canonical JSON needs the JSON exporter, which this build "
+                                    "does not have yet.") from None
+            counts = import_canonical(file, case)
+            return f"Imported {file.name} into {into.name}: {describe_counts(counts)}."
+        if kind == "csv":
+            from workbench.core.importers.csv_import import describe_rejected, read_csv, write_csv
+
+            plan = read_csv(case, file)
+            if plan.rejected and not accept_all:
+                raise ImportRefused(
+                    f"{file.name}: {len(plan.rejected)} rows rejected ({describe_rejected(plan.rejected)}); nothing "
+                    f"was imported; fix them, or pass --accept-all to import the {len(plan.rows)} valid rows.")
+            written = write_csv(case, plan)
+            return _summary(file, into, written, plan.rejected, plan.skipped)
+        plan = propose_file(case, file)
+        if kind == "report" and not accept_all:
+            counts = plan.counts()
+            raise ImportRefused(
+                f"{file.name} proposes {counts.get('event', 0)} events, {counts.get('actor', 0)} actors and "
+                f"{counts.get('source', 0)} sources for review; nothing was imported; review them in the app "
+                "(File > Import...) or pass --accept-all to accept every proposal.")
+        if plan.rejected and not accept_all:
+            from workbench.core.importers.csv_import import describe_rejected
+
+            raise ImportRefused(
+                f"{file.name}: {len(plan.rejected)} objects rejected ({describe_rejected(plan.rejected)}); nothing "
+                "was imported; pass --accept-all to import the valid ones.")
+        written = apply_plan(case, plan)
+        return _summary(file, into, written, plan.rejected, 0)
+
+
+def _summary(file: Path, into: Path, written: dict[str, int], rejected: list[tuple[int, str]], skipped: int) -> str:
+    text = f"Imported {file.name} into {into.name}: {describe_counts(written)}"
+    if skipped:
+        text += f"; {skipped} rows already in the case"
+    if rejected:
+        from workbench.core.importers.csv_import import describe_rejected
+
+        text += f"; rejected {len(rejected)} ({describe_rejected(rejected)})"
+    return text + "."

@@ -1,0 +1,345 @@
+"""CSV import: one table per file (events, actors, relations or sources), told apart by its header.
+
+Columns (a header row is required; unknown columns are refused, missing optional ones take defaults):
+
+  events     title*, start*, end, time_precision, time_note, earliest, latest, confidence, kind, summary,
+             actors (names separated by ';'), id
+  actors     name*, kind, aliases (separated by ';'), description, color, id
+  relations  from*, to* (actor names, aliases or ids), kind*, label, directed (1/0), start, end, confidence, id
+  sources    url or title*, title, publisher, language, published, accessed, reliability (A-F), id
+
+Times are 'YYYY-MM-DD', 'YYYY-MM-DDTHH:MM' (the case's time zone) or carry their own offset / 'Z'.
+Every row is checked first; rejected rows are listed with their line number and reason, and the
+caller chooses: write all valid rows, or nothing. Rows are written with Case.bulk_insert.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from workbench.core.casefile import Case
+from workbench.core.confidence import CONFIDENCE_LEVELS, RELIABILITY, TIME_PRECISIONS
+from workbench.core.importers.names import ActorIndex, fold
+from workbench.core.importers.proposals import ImportCancelled, ImportRefused, clean_url, stable_id
+from workbench.core.times import UTC_FORMAT, case_zone, now_stamp
+
+COLUMNS = {
+    "events": ("title", "start", "end", "time_precision", "time_note", "earliest", "latest", "confidence", "kind",
+               "summary", "actors", "id"),
+    "actors": ("name", "kind", "aliases", "description", "color", "id"),
+    "relations": ("from", "to", "kind", "label", "directed", "start", "end", "confidence", "id"),
+    "sources": ("url", "title", "publisher", "language", "published", "accessed", "reliability", "id"),
+}
+REQUIRED = {"events": ("title", "start"), "actors": ("name",), "relations": ("from", "to", "kind"),
+            "sources": ()}
+TEMPLATE_ROWS = {
+    "events": ["OMON enter the state TV building", "2020-08-15T18:30", "", "approximate", "shortly after 18:00",
+               "2020-08-15T18:30", "2020-08-15T20:00", "reported", "security operation", "", "OMON", ""],
+    "actors": ["OMON", "security", "Special Purpose Police Unit;ОМОН", "Belarusian riot police", "", ""],
+    "relations": ["OMON", "Belarusian National TV and Radio Company", "entered building of", "", "1",
+                  "2020-08-15", "", "reported", ""],
+    "sources": ["https://news.tut.by/society/696819.html", "", "TUT.BY", "ru", "2020-08-15", "", "C", ""],
+}
+MAX_REASONS = 20
+
+
+@dataclass
+class CsvPlan:
+    name: str
+    table: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    new_actors: list[dict[str, Any]] = field(default_factory=list)
+    links: list[dict[str, Any]] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    skipped: int = 0  # rows already in the case (same id)
+
+
+def template(table: str) -> str:
+    """A CSV template for one table: the header and one example row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS[table])
+    writer.writerow(TEMPLATE_ROWS[table])
+    return out.getvalue()
+
+
+def write_templates(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in COLUMNS:
+        path = folder / f"{table}-template.csv"
+        path.write_text(template(table), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def table_of(header: list[str]) -> str | None:
+    names = set(header)
+    if {"from", "to"} <= names:
+        return "relations"
+    if {"title", "start"} <= names:
+        return "events"
+    if "name" in names:
+        return "actors"
+    if "url" in names or ("title" in names and "start" not in names):
+        return "sources"
+    return None
+
+
+class TimeReader:
+    """'2020-08-15', '2020-08-15T18:00' (case zone) or with an offset -> stored UTC text, cached per value."""
+
+    def __init__(self, zone_name: str) -> None:
+        self.zone = case_zone(zone_name)
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, text: str) -> str:
+        found = self.cache.get(text)
+        if found is not None:
+            return found
+        value = text.strip()
+        if value.endswith("Z"):
+            value = value[:-1] + "+00:00"
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=self.zone)
+        if not 1900 <= moment.year <= 2100:
+            raise ValueError(f"{moment.year} is outside 1900-2100")
+        stamp = moment.astimezone(UTC).strftime(UTC_FORMAT)
+        if len(self.cache) < 200_000:
+            self.cache[text] = stamp
+        return stamp
+
+
+def read_csv(case: Case, path: Path, cancelled: Callable[[], bool] | None = None) -> CsvPlan:
+    """Check every row of a CSV file against `case`; nothing is written."""
+    try:
+        handle = path.open(encoding="utf-8-sig", newline="")
+    except OSError as error:
+        raise ImportRefused(f"Cannot read {path.name}: {error.strerror or error}.") from None
+    with handle:
+        reader = csv.reader(handle)
+        try:
+            header = [h.strip().lower() for h in next(reader)]
+        except StopIteration:
+            raise ImportRefused(f"{path.name} is empty; a CSV import needs a header row.") from None
+        except (csv.Error, UnicodeDecodeError) as error:
+            raise ImportRefused(f"{path.name} is not readable CSV text ({error}).") from None
+        table = table_of(header)
+        if table is None:
+            raise ImportRefused(f"{path.name}: the header names no known table (events need title and start, "
+                                "actors name, relations from/to/kind, sources url or title).")
+        unknown = [h for h in header if h not in COLUMNS[table]]
+        if unknown:
+            raise ImportRefused(f"{path.name}: column '{unknown[0]}' is not a column of {table} "
+                                f"({', '.join(COLUMNS[table])}).")
+        plan = CsvPlan(path.name, table)
+        reader_of = {"events": _event_row, "actors": _actor_row, "relations": _relation_row,
+                     "sources": _source_row}[table]
+        context = _Context(case)
+        existing = {row_id for (row_id,) in case.conn.execute(f"SELECT id FROM {table}")}
+        width = len(header)
+        try:
+            for number, values in enumerate(reader, start=2):
+                if cancelled is not None and number % 5000 == 0 and cancelled():
+                    raise ImportCancelled()
+                if not values or not any(v.strip() for v in values):
+                    continue
+                if len(values) != width:
+                    plan.rejected.append((reader.line_num, f"{len(values)} fields where the header has {width}"))
+                    continue
+                row = dict(zip(header, values, strict=True))
+                try:
+                    record = reader_of(row, context, plan)
+                except ValueError as error:
+                    plan.rejected.append((reader.line_num, str(error)))
+                    continue
+                if record["id"] in existing:
+                    plan.skipped += 1
+                    continue
+                existing.add(record["id"])
+                plan.rows.append(record)
+        except (csv.Error, UnicodeDecodeError) as error:
+            raise ImportRefused(f"{path.name}: line {reader.line_num} cannot be read ({error}).") from None
+    plan.new_actors = list(context.new_actors.values())
+    plan.links = context.links
+    return plan
+
+
+class _Context:
+    def __init__(self, case: Case) -> None:
+        self.case = case
+        self.times = TimeReader(case.meta("timezone"))
+        self.stamp = now_stamp()
+        self._index: ActorIndex | None = None
+        self.actor_ids = {row_id for (row_id,) in case.conn.execute("SELECT id FROM actors")}
+        self.new_actors: dict[str, dict[str, Any]] = {}
+        self.links: list[dict[str, Any]] = []
+        self.resolved: dict[str, str] = {}
+
+    @property
+    def index(self) -> ActorIndex:
+        if self._index is None:
+            self._index = ActorIndex(self.case.rows("actors"))
+        return self._index
+
+    def actor(self, name: str, create: bool) -> str | None:
+        name = name.strip()
+        if name in self.resolved:
+            return self.resolved[name]
+        if name in self.actor_ids:
+            found: str | None = name
+        else:
+            row = self.index.find(name)
+            found = str(row["id"]) if row else None
+            if found is None:
+                key = fold(name)
+                if key in self.new_actors:
+                    found = self.new_actors[key]["id"]
+                elif create and key:
+                    found = stable_id("actor", key)
+                    if found not in self.actor_ids:
+                        self.new_actors[key] = {"id": found, "name": name, "kind": "other", "aliases": "[]",
+                                                "description": "", "color": None, "created_at": self.stamp,
+                                                "updated_at": self.stamp}
+        if found is not None:
+            self.resolved[name] = found
+        return found
+
+
+def _time(context: _Context, row: dict[str, str], column: str, required: bool = False) -> str | None:
+    text = row.get(column, "").strip()
+    if not text:
+        if required:
+            raise ValueError(f"{column} is empty")
+        return None
+    try:
+        return context.times(text)
+    except ValueError:
+        raise ValueError(f"{column} '{text[:40]}' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
+
+
+def _choice(row: dict[str, str], column: str, allowed: object, default: str) -> str:
+    value = row.get(column, "").strip().lower() or default
+    if value not in allowed:  # type: ignore[operator]
+        raise ValueError(f"{column} '{value[:30]}' is not one of {', '.join(allowed)}")  # type: ignore[arg-type]
+    return value
+
+
+def _event_row(row: dict[str, str], context: _Context, plan: CsvPlan) -> dict[str, Any]:
+    title = " ".join(row.get("title", "").split())
+    if not title:
+        raise ValueError("title is empty")
+    if len(title) > 300:
+        raise ValueError(f"title is {len(title)} characters (at most 300)")
+    start = _time(context, row, "start", required=True)
+    end, earliest, latest = _time(context, row, "end"), _time(context, row, "earliest"), _time(context, row, "latest")
+    if end and end < start:
+        raise ValueError("end is before start")
+    if earliest and earliest > start:
+        raise ValueError("earliest is after start")
+    if latest and latest < start:
+        raise ValueError("latest is before start")
+    event_id = row.get("id", "").strip() or stable_id("csv-event", title, start)
+    record = {
+        "id": event_id, "title": title, "summary": row.get("summary", ""), "kind": row.get("kind", "").strip(),
+        "start": start, "end": end, "time_precision": _choice(row, "time_precision", TIME_PRECISIONS, "day"),
+        "time_note": row.get("time_note", "").strip(), "earliest": earliest, "latest": latest,
+        "confidence": _choice(row, "confidence", CONFIDENCE_LEVELS, "reported"),
+        "created_at": context.stamp, "updated_at": context.stamp,
+    }
+    for name in filter(None, (n.strip() for n in row.get("actors", "").split(";"))):
+        actor_id = context.actor(name, create=True)
+        if actor_id:
+            context.links.append({"event_id": event_id, "actor_id": actor_id, "role": ""})
+    return record
+
+
+def _actor_row(row: dict[str, str], context: _Context, plan: CsvPlan) -> dict[str, Any]:
+    name = " ".join(row.get("name", "").split())
+    if not name:
+        raise ValueError("name is empty")
+    if len(name) > 200:
+        raise ValueError(f"name is {len(name)} characters (at most 200)")
+    aliases = [a.strip() for a in row.get("aliases", "").split(";") if a.strip()]
+    return {"id": row.get("id", "").strip() or stable_id("actor", fold(name)), "name": name,
+            "kind": row.get("kind", "").strip().lower() or "other",
+            "aliases": json.dumps(aliases, ensure_ascii=False), "description": row.get("description", ""),
+            "color": row.get("color", "").strip() or None, "created_at": context.stamp, "updated_at": context.stamp}
+
+
+def _relation_row(row: dict[str, str], context: _Context, plan: CsvPlan) -> dict[str, Any]:
+    ends = []
+    for column in ("from", "to"):
+        name = row.get(column, "").strip()
+        if not name:
+            raise ValueError(f"{column} is empty")
+        actor_id = context.actor(name, create=True)
+        if actor_id is None:
+            raise ValueError(f"{column} '{name[:40]}' is not an actor")
+        ends.append(actor_id)
+    if ends[0] == ends[1]:
+        raise ValueError("from and to are the same actor")
+    kind = row.get("kind", "").strip()
+    if not kind:
+        raise ValueError("kind is empty")
+    start, end = _time(context, row, "start"), _time(context, row, "end")
+    if start and end and end < start:
+        raise ValueError("end is before start")
+    directed = row.get("directed", "1").strip().lower() or "1"
+    if directed not in ("1", "0", "true", "false", "yes", "no"):
+        raise ValueError(f"directed '{directed}' is not 1 or 0")
+    return {"id": row.get("id", "").strip() or stable_id("csv-relation", ends[0], kind, ends[1]),
+            "from_actor_id": ends[0], "to_actor_id": ends[1], "kind": kind, "label": row.get("label", ""),
+            "directed": int(directed in ("1", "true", "yes")), "start": start, "end": end,
+            "confidence": _choice(row, "confidence", CONFIDENCE_LEVELS, "reported"),
+            "created_at": context.stamp, "updated_at": context.stamp}
+
+
+def _source_row(row: dict[str, str], context: _Context, plan: CsvPlan) -> dict[str, Any]:
+    url = clean_url(row.get("url", "")) if row.get("url", "").strip() else ""
+    title = " ".join(row.get("title", "").split())
+    if not url and not title:
+        raise ValueError("a source needs a url or a title")
+    if url and "://" not in url:
+        raise ValueError(f"url '{url[:40]}' does not start with its scheme (https://...)")
+    reliability = row.get("reliability", "").strip().upper() or "F"
+    if reliability not in RELIABILITY:
+        raise ValueError(f"reliability '{reliability}' is not a grade from A to F")
+    from workbench.core.importers.proposals import url_key
+
+    return {"id": row.get("id", "").strip() or stable_id("source", url_key(url) if url else f"title:{fold(title)}"),
+            "url": url, "title": title, "publisher": row.get("publisher", ""), "language": row.get("language", ""),
+            "published": _time(context, row, "published"), "accessed": _time(context, row, "accessed"),
+            "reliability": reliability, "archived_text": "", "created_at": context.stamp,
+            "updated_at": context.stamp}
+
+
+def write_csv(case: Case, plan: CsvPlan) -> dict[str, int]:
+    """Write the valid rows of a checked CSV in one transaction (bulk inserts)."""
+    written: dict[str, int] = {}
+    with case.transaction():
+        if plan.new_actors:
+            written["actors"] = case.bulk_insert("actors", plan.new_actors)
+        if plan.rows:
+            written[plan.table] = written.get(plan.table, 0) + case.bulk_insert(plan.table, plan.rows)
+        if plan.links:
+            kept = {row["id"] for row in plan.rows}
+            links = list({(link["event_id"], link["actor_id"]): link for link in plan.links
+                          if link["event_id"] in kept}.values())
+            if links:
+                case.bulk_insert("event_actors", links)
+    return written
+
+
+def describe_rejected(rejected: list[tuple[int, str]]) -> str:
+    shown = "; ".join(f"line {line}: {reason}" for line, reason in rejected[:MAX_REASONS])
+    more = f"; and {len(rejected) - MAX_REASONS} more" if len(rejected) > MAX_REASONS else ""
+    return shown + more

@@ -1,0 +1,379 @@
+"""Finding actors in report prose: names by pattern (titles, capitalised phrases, acronyms, units,
+organisations, Cyrillic names), a small lexicon of generic kinds, and matching against the case's actors."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+# Words that say what kind of actor a phrase ending in them is (lower case).
+KIND_HEADS: dict[str, str] = {}
+for _kind, _words in {
+    "military": "army armies forces force brigade brigades battalion battalions regiment regiments division divisions "
+                "corps fleet navy military troops units unit operators staff guard guards airborne paratroopers "
+                "marines command district contingent",
+    "security": "police omon militia gendarmerie kgb fsb sbu service services security spetsnaz riot",
+    "government": "ministry ministries government cabinet parliament duma council committee commission "
+                  "administration office prosecutor court senate assembly presidency secretariat soviet "
+                  "agency department",
+    "media": "media tv television radio channel newspaper agency outlet broadcaster telegram",
+    "organization": "organization organisation union alliance party movement bloc coalition company corporation "
+                    "group association federation foundation institute treaty bank",
+}.items():
+    for _word in _words.split():
+        KIND_HEADS.setdefault(_word, _kind)
+# Generic collective actors named in lower case.
+GROUP_WORDS = {
+    "protesters": "Protesters", "protestors": "Protesters", "demonstrators": "Protesters",
+    "opposition": "Opposition", "strikers": "Strikers", "workers": "Workers", "separatists": "Separatists",
+    "militants": "Militants", "insurgents": "Insurgents", "refugees": "Refugees", "journalists": "Journalists",
+}
+# Seats of power named for their state.
+STATE_METONYMS = {"kremlin": "state", "white house": "state", "pentagon": "military", "élysée": "state",
+                  "downing street": "state", "bankova": "state", "zhongnanhai": "state"}
+COUNTRIES = set("""afghanistan albania algeria armenia australia austria azerbaijan bahrain belarus belgium bosnia
+brazil bulgaria canada china croatia cuba cyprus czechia denmark egypt estonia finland france georgia germany greece
+hungary india indonesia iran iraq ireland israel italy japan jordan kazakhstan kosovo kuwait kyrgyzstan latvia
+lebanon libya lithuania luxembourg moldova montenegro netherlands nigeria norway pakistan palestine poland portugal
+qatar romania russia serbia slovakia slovenia spain sudan sweden switzerland syria taiwan tajikistan turkey
+turkmenistan ukraine uzbekistan venezuela vietnam yemen nato""".split()) | {
+    "united states", "united kingdom", "russian federation", "saudi arabia", "north korea", "south korea",
+    "north macedonia", "european union", "united nations"}
+COUNTRY_ALIASES = {"russian federation": "Russia", "us": "United States", "usa": "United States",
+                   "u.s.": "United States", "uk": "United Kingdom", "eu": "European Union", "un": "United Nations"}
+# Places that are not actors: capitals and big cities of the regions such reports cover (a generic gazetteer).
+PLACES = set("""minsk moscow kyiv kiev kharkiv kharkov odesa odessa lviv donetsk luhansk mariupol crimea sevastopol
+st petersburg warsaw vilnius riga tallinn berlin paris london washington brussels beijing tehran damascus aleppo
+idlib baghdad mosul beirut ankara istanbul tbilisi yerevan baku chisinau tiraspol belgrade sarajevo budapest prague
+vienna rome madrid kabul kandahar tripoli benghazi cairo gaza jerusalem tel aviv brest grodno hrodna gomel homel
+vitebsk mogilev mahilyow pskov smolensk bryansk kursk belgorod rostov kaliningrad novosibirsk kazan""".split())
+PLACE_HEADS = {"square", "street", "avenue", "region", "oblast", "province", "district", "city", "hall", "airport",
+               "base", "bridge", "river", "sea", "border", "station", "plant", "prospekt", "raion", "krai"}
+NATIONALITIES = set("""afghan albanian american armenian australian austrian azerbaijani belarusian belarussian
+belorussian belgian british bulgarian canadian chechen chinese croatian czech danish dutch egyptian estonian european
+finnish french georgian german greek hungarian indian iranian iraqi irish israeli italian japanese jordanian kazakh
+kurdish latvian lebanese libyan lithuanian moldovan polish romanian russian saudi serbian slovak slovenian soviet
+spanish swedish swiss syrian taiwanese turkish ukrainian uzbek western""".split())
+# Leading words that are titles, not names.
+TITLES = set("""president presidential prime minister deputy secretary press chairperson chairman chairwoman chair
+speaker head chief commander general colonel lieutenant major captain admiral marshal director spokesperson
+spokesman spokeswoman ambassador governor mayor senator representative patriarch metropolitan opposition leader
+candidate foreign defense defence interior justice economy finance state former acting first vice mr mrs ms dr
+sergeant officer minister-""".split())
+# Capitalised words that are never actors on their own.
+STOP = set("""the a an and or but of in on at to for from by with as this that these those it its he she they we i
+his her their our your there here when while if after before since until during however meanwhile also thus today
+yesterday tomorrow monday tuesday wednesday thursday friday saturday sunday january february march april may june
+july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec edt est utc gmt msk
+tv mp pm am st mr no not all some any several many most other such both each every one two three four five six
+seven eight nine ten shortly between following according pro anti north south east west northern southern eastern
+western central new old update updates report reports key takeaways note notes image source sources click
+read""".split())
+EVENT_HEADS = {"games", "march", "election", "elections", "olympics", "summit", "forum", "day", "war", "conference",
+               "competition", "exercise", "exercises", "championship", "border", "operation"}
+# Self-references of the report's publisher, never proposed as actors.
+PUBLISHERS = {"ISW": "Institute for the Study of War (ISW)", "CTP": "Critical Threats Project (CTP)",
+              "ISW-CTP": "Institute for the Study of War and Critical Threats Project (ISW-CTP)",
+              "CSIS": "Center for Strategic and International Studies (CSIS)", "IISS": "IISS", "RUSI": "RUSI",
+              "RAND": "RAND Corporation", "DFRLab": "Atlantic Council's DFRLab"}
+
+_WORD = r"[A-ZА-ЯЁ][\w'’\-]*"
+_ORDINAL = r"\d+(?:st|nd|rd|th)"
+_CAP_RUN = re.compile(
+    rf"(?:{_WORD}|{_ORDINAL})(?:\s+(?:(?:of|and|the|for|de|von|al|bin|el)\s+)*(?:{_WORD}|{_ORDINAL}))*")
+_ACRONYM = re.compile(r"\b[A-ZА-Я][A-ZА-Я0-9\-]{1,7}\b")
+_MODIFIERS = ("state|forest|special|security|general|conventional|riot|national|federal|armed|border|interior|"
+              "defen[cs]e|foreign|emergency|regional|local|traffic|secret|health|justice|intelligence|naval|air|"
+              "ground|airborne|internal|presidential|elite|regular|paramilitary|militia")
+_LOWER_ORG = re.compile(
+    r"(?<![\w\-])((?:[A-Z][a-z]+(?:ian|ish|ese|an|ic|i)\s+)(?:(?:" + _MODIFIERS + r")\s+){0,2}"
+    r"(?:ministry|police|forces|military|media|general staff|government|parliament|army|troops|television|"
+    r"special forces|security services|security forces|riot police|border guards?)"
+    r"|(?:(?:" + _MODIFIERS + r")\s+){1,2}(?:ministry|media|television|police)(?=\W)"
+    r"|(?<=the )police)\b")
+_PRO_GROUP = re.compile(r"\b((?:[Pp]ro|[Aa]nti)-[A-Z][\w\-]+(?:\s+[a-z]+)?\s+(?:supporters|activists|workers|"
+                        r"forces|groups|militants|protesters|protestors|demonstrators|fighters|militias?|"
+                        r"volunteers|students|youth|officials|politicians|parties|media|bloggers))\b")
+_WORK_TITLE = re.compile(r"\b(?:report|article|study|paper|book|titled|entitled|assessment),?\s+"
+                         r"((?:[A-Z][\w’'\-]*[:,]?\s*(?:(?:of|the|and|in|for|on)\s+)*)+)")
+_QUOTED_SHORT = re.compile(r"[“\"«]([^”\"»]{1,40})[”\"»]")
+
+
+def fold(text: str) -> str:
+    """Case, accents, apostrophes and spacing aside; Belarusian/Belorussian spellings alike."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = re.sub(r"['’`]s\b", "", plain)
+    plain = re.sub(r"^the\s+", "", plain.strip())
+    return " ".join(re.findall(r"\w+", plain))
+
+
+def similar(a: str, b: str) -> bool:
+    """Fuzzy equality of two folded names: spelling variants of transliterated names."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 3 or a[0] != b[0]:
+        return False
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.88
+
+
+@dataclass
+class ActorCandidate:
+    name: str
+    kind: str
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[tuple[int, int]] = field(default_factory=list)  # spans in the reading text
+    existing_id: str | None = None
+    existing_name: str = ""
+    how: str = ""  # why it is proposed: 'matched case actor by alias', 'person (title)', ...
+
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+class ActorIndex:
+    """The case's actors by folded name and alias, for exact and fuzzy matching."""
+
+    def __init__(self, rows: list[dict[str, Any]]) -> None:
+        self.by_name: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            aliases = row["aliases"]
+            if isinstance(aliases, str):
+                aliases = json.loads(aliases or "[]")
+            for name in [row["name"], *aliases]:
+                key = fold(name)
+                if key:
+                    self.by_name.setdefault(key, row)
+
+    def find(self, name: str) -> dict[str, Any] | None:
+        key = fold(name)
+        if not key:
+            return None
+        if key in self.by_name:
+            return self.by_name[key]
+        for known, row in self.by_name.items():
+            if similar(key, known):
+                return row
+        # "Belorussian forest ministry" vs "Belarusian forest ministry": word by word
+        words = key.split()
+        for known, row in self.by_name.items():
+            other = known.split()
+            if len(other) == len(words) > 1 and all(similar(a, b) for a, b in zip(words, other, strict=True)):
+                return row
+        return None
+
+
+def kind_of(phrase: str) -> str:
+    words = [w.lower() for w in re.findall(r"[\w\-]+", phrase)]
+    if not words:
+        return "other"
+    key = " ".join(words)
+    if key in STATE_METONYMS:
+        return STATE_METONYMS[key]
+    if key in COUNTRIES or key in COUNTRY_ALIASES:
+        return "state"
+    if words[-1] in GROUP_WORDS or words[0] in ("pro", "anti") or "-" in words[0] and words[0][:4] in ("pro-", "anti"):
+        return "group"
+    for preferred in ("media", "security"):
+        if any(KIND_HEADS.get(word) == preferred and word not in ("service", "services", "agency", "security")
+               for word in words):
+            return preferred
+    for word in reversed(words):
+        if word in KIND_HEADS:
+            return KIND_HEADS[word]
+    return "other"
+
+
+def _masked(text: str) -> str:
+    """Short quoted names ('“Freedom March”', '"Sniper Border"') blanked: they name things, not actors."""
+    return _QUOTED_SHORT.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _is_sentence_start(text: str, position: int) -> bool:
+    before = text[:position].rstrip(" \"“(*")
+    before = re.sub(r"([.!?][\"”’)]*)\d{1,3}$", r"\1", before)
+    return not before or before[-1] in ".!?:\n\u2028\u2022" or before.endswith(("\u201d", "”"))
+
+
+def _locative(text: str, position: int) -> bool:
+    before = text[max(0, position - 14):position].lower()
+    return bool(re.search(
+        r"\b(?:in|into|near|to|towards|toward|at|across|outside|around|of|via|through)\s+(?:the\s+)?$", before))
+
+
+def find_actor_mentions(text: str, skip: list[tuple[int, int]] = ()) -> list[tuple[int, int, str, str, str]]:
+    """(start, end, name, kind, how) for every actor-like phrase in `text` (a sentence or block)."""
+    masked = _masked(text)
+    masked = _WORK_TITLE.sub(lambda m: m.group(0)[:m.start(1) - m.start()] + " " * len(m.group(1)), masked)
+    for a, b in skip:
+        masked = masked[:a] + " " * (b - a) + masked[b:]
+    found: list[tuple[int, int, str, str, str]] = []
+
+    def add(start: int, end: int, name: str, kind: str, how: str) -> None:
+        name = name.strip(" ,.;:’'\"")
+        if len(name) < 2 or fold(name) in STOP:
+            return
+        if any(a <= start and end <= b for a, b, *_ in found):
+            return
+        found[:] = [f for f in found if not (start <= f[0] and f[1] <= end)]
+        found.append((start, end, name, kind, how))
+
+    for match in _PRO_GROUP.finditer(masked):
+        words = match[1].split()
+        while len(words) > 1 and words[-1].lower() in STOP | {"are", "is", "will", "were", "was", "have", "has"}:
+            words.pop()
+        if len(words) >= 2:
+            name = " ".join(words)
+            add(match.start(1), match.start(1) + len(name), name, "group", "group (pro-/anti- phrase)")
+    for match in _LOWER_ORG.finditer(masked):
+        phrase = match[1]
+        words = phrase.split()
+        # keep a leading nationality adjective only; other capitalised leads belong to another name
+        if words[0][0].isupper() and words[0].lower() not in NATIONALITIES:
+            continue
+        if masked[max(0, match.start(1) - 4):match.start(1)].lower().endswith("non-"):
+            continue
+        add(match.start(1), match.end(1), phrase, kind_of(phrase), "organisation (generic head word)")
+    for match in _CAP_RUN.finditer(masked):
+        _cap_run(masked, match.start(), match.group(0), add)
+    for match in re.finditer(r"\b(" + "|".join(GROUP_WORDS) + r")\b", masked, re.IGNORECASE):
+        if not any(a <= match.start() < b for a, b, *_ in found):
+            add(match.start(), match.end(), GROUP_WORDS[match[1].lower()], "group", "group (lexicon)")
+    found.sort()
+    return found
+
+
+_FOLLOWERS = STOP | {"is", "are", "was", "were", "has", "have", "had", "will", "would", "may", "might", "could",
+                     "should", "said", "says", "stated", "which", "who", "that"}
+
+
+def _tail_head(text: str, after: int) -> str:
+    """A trailing lower-case head word ('... TV and Radio service', 'OMON special police forces') when
+    the phrase ends there (punctuation, a function word or a verb follows)."""
+    tail = re.match(r"((?:\s+[a-z]+){1,3})", text[after:])
+    if not tail:
+        return ""
+    words = tail[1].split()
+    for index in range(len(words), 0, -1):
+        head = words[index - 1]
+        if head in KIND_HEADS or head in ("company", "service", "channel"):
+            rest = text[after + len(" ".join(words[:index])) + 1:]
+            following = re.match(r"\s*([\w’']+)", rest)
+            if not following or following[1].lower() in _FOLLOWERS or following[1].endswith("ed") \
+                    or not rest[:1].isspace():
+                return " ".join(words[:index])
+    return ""
+
+
+def _looks_like_person(words: list[str]) -> bool:
+    lowered = [w.lower() for w in words]
+    return 1 <= len(words) <= 3 and not any(
+        w in STOP or w in TITLES or w in KIND_HEADS or w in NATIONALITIES or w in COUNTRIES or w in PLACES
+        or w in EVENT_HEADS or w in PLACE_HEADS for w in lowered)
+
+
+def _cap_run(text: str, start: int, run: str, add: Any) -> None:
+    """One run of capitalised words -> titles stripped, split into names, each with a guessed kind."""
+    tokens = [(m.start() + start, m.end() + start, m.group(0)) for m in re.finditer(r"\S+", run)]
+    tail = _tail_head(text, start + len(run))
+    sentence_start = _is_sentence_start(text, start)
+    if tail:
+        while tokens and tokens[0][2].lower() in STOP:
+            tokens.pop(0)
+        if tokens:
+            name = text[tokens[0][0]:tokens[-1][1]]
+            if not text[max(0, tokens[0][0] - 4):tokens[0][0]].lower().endswith("non-"):
+                _emit(text, tokens[0][0], tokens[-1][1], name, False, False, tail, add)
+        return
+    parts: list[list[tuple[int, int, str]]] = [[]]
+    for token in tokens:
+        if token[2] == "and":
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    locative = bool(parts[0]) and _locative(text, parts[0][0][0])
+    for index, part in enumerate(parts):
+        if index and locative and len(part) == 1:
+            continue  # "the cities of Nevel and Klincy"
+        _cap_part(text, part, sentence_start and index == 0, add)
+
+
+def _cap_part(text: str, tokens: list[tuple[int, int, str]], sentence_start: bool, add: Any) -> None:
+    tokens = list(tokens)
+    while tokens and tokens[0][2].lower().strip("’'") in STOP and tokens[0][2].lower() not in TITLES:
+        tokens.pop(0)
+    titled = False
+    if len(tokens) >= 2 and tokens[0][2].lower() in NATIONALITIES and tokens[1][2].lower() in TITLES:
+        tokens.pop(0)
+    while len(tokens) >= 2 and tokens[0][2].lower() in TITLES and tokens[1][2].lower() not in KIND_HEADS:
+        titled = True
+        tokens.pop(0)
+    while tokens and tokens[-1][2].lower() in ("of", "the", "for", "de"):
+        tokens.pop()
+    if not tokens:
+        return
+    words = [t[2].removesuffix("’s").removesuffix("'s").rstrip("’'") for t in tokens]
+    lowered = [w.lower() for w in words]
+    if lowered[0] in TITLES and len(words) == 1:
+        return
+    # "Belarussian Parliament Natalya Kochanova": an organisation followed by a person's name
+    for index, word in enumerate(lowered[:-1]):
+        if word in KIND_HEADS and _looks_like_person(words[index + 1:]) and len(words) - index - 1 >= 2:
+            _emit(text, tokens[0][0], tokens[index][1], " ".join(words[:index + 1]), sentence_start, False, "", add)
+            _emit(text, tokens[index + 1][0], tokens[-1][1], " ".join(words[index + 1:]), False, True, "", add)
+            return
+    _emit(text, tokens[0][0], tokens[-1][1], " ".join(words), sentence_start and not titled, titled, "", add)
+
+
+def _emit(text: str, start: int, end: int, name: str, sentence_start: bool, titled: bool, tail: str,
+          add: Any) -> None:
+    words = name.split()
+    lowered = [w.lower() for w in words]
+    key = " ".join(lowered)
+    if tail:
+        full = f"{name} {tail}"
+        add(start, end + 1 + len(tail), full, kind_of(full), "organisation (name and head word)")
+        return
+    if any(w in EVENT_HEADS for w in lowered[-1:]) and not titled:
+        return
+    if lowered[-1] in PLACE_HEADS or key in PLACES:
+        return
+    if key in STATE_METONYMS:
+        add(start, end, name, STATE_METONYMS[key], "state (seat of power)")
+        return
+    if key in COUNTRIES or key in COUNTRY_ALIASES:
+        if _locative(text, start):
+            return
+        add(start, end, COUNTRY_ALIASES.get(key, name) if key in COUNTRY_ALIASES and key not in COUNTRIES else name,
+            "state", "state (country acting)")
+        return
+    if name.upper() == name and len(name) >= 2 and re.fullmatch(r"[A-ZА-Я0-9\-]+", name):
+        if name in PUBLISHERS or key in STOP or re.fullmatch(r"[A-Z]{1,2}", name):
+            return
+        add(start, end, name, kind_of(name) if lowered[0] in KIND_HEADS else "organization", "acronym")
+        return
+    if len(words) == 1 and lowered[0] in NATIONALITIES:
+        return
+    if lowered[0] in NATIONALITIES and len(words) >= 2:
+        kind = kind_of(name)
+        if lowered[-1] in EVENT_HEADS or lowered[1] in EVENT_HEADS:
+            return
+        add(start, end, name, kind if kind != "other" else "organization", "organisation (national)")
+        return
+    if any(w in KIND_HEADS for w in lowered):
+        add(start, end, name, kind_of(name), "organisation (head word)")
+        return
+    if any(w in STOP or w in NATIONALITIES for w in lowered):
+        return
+    if _locative(text, start) and not titled and len(words) == 1:
+        return  # "in Nevel", "towards Vitebsk": a place
+    if 2 <= len(words) <= 4:
+        add(start, end, name, "person", "person (title)" if titled else "person (name pattern)")
+    elif len(words) == 1 and not sentence_start:
+        add(start, end, name, "person" if titled else "other", "person (title)" if titled else "capitalised name")
+    elif len(words) == 1 and titled:
+        add(start, end, name, "person", "person (title)")

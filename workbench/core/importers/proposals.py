@@ -1,0 +1,181 @@
+"""What an import proposes (records with stable ids, each with its evidence) and how accepted proposals
+are written: one transaction, nothing duplicated on a second import, cancellable with the case unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from workbench.core.casefile import LINK_TABLES, Case, CaseError
+
+# Fixed namespace: the same report, row or URL gets the same ids in every import, on every machine.
+NAMESPACE = uuid.UUID("0b7e3f52-6a1d-4c8e-9d1f-5e2a7c4b8f10")
+GROUPS = ("document", "source", "actor", "event", "relation", "citation")
+GROUP_TITLES = {"document": "Document", "source": "Sources", "actor": "Actors", "event": "Events",
+                "relation": "Relations", "citation": "Citations", "footnote": "Footnotes",
+                "event_actor": "Event actors"}
+TABLES = {"document": "documents", "source": "sources", "actor": "actors", "event": "events", "relation": "relations",
+          "citation": "citations", "footnote": "footnotes", "event_actor": "event_actors", "place": "places"}
+WRITE_ORDER = ("document", "source", "footnote", "actor", "place", "event", "event_actor", "relation", "citation")
+TRACKING_PARAMS = re.compile(r"^(?:utm_\w+|fbclid|gclid|igshid|mc_cid|mc_eid|ref_src|s|t)$")
+
+
+class ImportCancelled(CaseError):
+    def __init__(self) -> None:
+        super().__init__("The import was cancelled; the case is unchanged.")
+
+
+class ImportRefused(CaseError):
+    """An import that cannot go ahead, said in one sentence; nothing was written."""
+
+
+def stable_id(*parts: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, "|".join(parts)))
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:32]
+
+
+def clean_url(url: str) -> str:
+    """A URL as stored: trimmed, scheme and host in lower case, tracking parameters dropped."""
+    url = url.strip().strip("<>").rstrip(".,;:)")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.scheme or not parts.netloc:
+        return url
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not TRACKING_PARAMS.match(k)])
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, query, parts.fragment))
+
+
+def url_key(url: str) -> str:
+    """Two URLs of the same page have the same key: http/https, www., trailing slash and fragment aside."""
+    cleaned = clean_url(url)
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:
+        return cleaned.lower()
+    host = parts.netloc.removeprefix("www.").removeprefix("m.").removeprefix("mobile.")
+    host = {"x.com": "twitter.com"}.get(host, host)
+    path = parts.path.rstrip("/") or "/"
+    return f"{host}{path}" + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclass
+class Proposal:
+    """One record (or link) an import would write, with the text that justifies it."""
+
+    key: str  # unique in its plan, e.g. 'event:<id>'
+    kind: str  # document, source, actor, event, relation, citation, footnote, event_actor, place
+    values: dict[str, Any]
+    label: str = ""  # one line for the review list
+    evidence: str = ""  # the sentence (or row) it comes from, plain text
+    span: tuple[int, int] | None = None  # where the evidence stands in the plan's text
+    hedges: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, word) within `evidence`
+    needs: tuple[str, ...] = ()  # keys that must be accepted too
+    existing: bool = False  # already in the case: accepting it writes nothing
+    accepted: bool = True
+    note: str = ""  # how it was found ('matched case actor', 'person (title)', 'line 14')
+
+    @property
+    def table(self) -> str:
+        return TABLES[self.kind]
+
+
+@dataclass
+class Plan:
+    """Everything one file proposes for one case."""
+
+    name: str  # the file's name
+    text: str = ""  # the report as the reader shows it (spans point into it); '' for structured files
+    proposals: list[Proposal] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of rows that cannot be read
+    summary_kind: str = "report"
+
+    def add(self, proposal: Proposal) -> Proposal:
+        self.proposals.append(proposal)
+        return proposal
+
+    def by_key(self) -> dict[str, Proposal]:
+        return {p.key: p for p in self.proposals}
+
+    def group(self, kind: str) -> list[Proposal]:
+        return [p for p in self.proposals if p.kind == kind]
+
+    def accept_all(self, accepted: bool = True) -> None:
+        for proposal in self.proposals:
+            proposal.accepted = accepted
+
+    def effective(self) -> list[Proposal]:
+        """Accepted proposals whose needs are accepted too (a citation of a rejected event goes with it)."""
+        keys = self.by_key()
+        memo: dict[str, bool] = {}
+
+        def ok(key: str, depth: int = 0) -> bool:
+            if key in memo:
+                return memo[key]
+            proposal = keys.get(key)
+            result = bool(proposal and proposal.accepted and depth < 20
+                          and all(ok(need, depth + 1) for need in proposal.needs))
+            memo[key] = result
+            return result
+
+        return [p for p in self.proposals if ok(p.key)]
+
+    def counts(self, proposals: Iterable[Proposal] | None = None) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for proposal in self.proposals if proposals is None else proposals:
+            if not proposal.existing:
+                found[proposal.kind] = found.get(proposal.kind, 0) + 1
+        return found
+
+
+def apply_plan(case: Case, plan: Plan, progress: Callable[[int, int], None] | None = None,
+               cancelled: Callable[[], bool] | None = None) -> dict[str, int]:
+    """Write the accepted proposals in one transaction; returns table -> rows written.
+
+    A record whose id is already in the case is left as it is, so importing the same file twice
+    adds nothing the second time. Cancelling (or any error) rolls everything back.
+    """
+    chosen = plan.effective()
+    order = {kind: index for index, kind in enumerate(WRITE_ORDER)}
+    chosen.sort(key=lambda p: order.get(p.kind, 99))
+    written: dict[str, int] = {}
+    with case.transaction():
+        for index, proposal in enumerate(chosen):
+            if cancelled is not None and index % 50 == 0 and cancelled():
+                raise ImportCancelled()
+            if progress is not None and index % 50 == 0:
+                progress(index, len(chosen))
+            if proposal.existing:
+                continue
+            table = proposal.table
+            values = dict(proposal.values)
+            if table in LINK_TABLES:
+                keys = LINK_TABLES[table]
+                where = " AND ".join(f"{k} = ?" for k in keys)
+                if case.conn.execute(f"SELECT 1 FROM {table} WHERE {where}", [values[k] for k in keys]).fetchone():
+                    continue
+                case.link(table, values)
+            else:
+                if case.get(table, values["id"]) is not None:
+                    continue
+                case.insert(table, values)
+            written[table] = written.get(table, 0) + 1
+        if progress is not None:
+            progress(len(chosen), len(chosen))
+    return written
+
+
+def describe_counts(written: dict[str, int]) -> str:
+    order = ("documents", "events", "actors", "relations", "sources", "citations", "places", "notes")
+    parts = [f"{written[t]} {t if written[t] != 1 else t[:-1]}" for t in order if written.get(t)]
+    return ", ".join(parts) if parts else "nothing new"
