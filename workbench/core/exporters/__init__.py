@@ -1,0 +1,163 @@
+"""Exports of a case: every format an analyst passes a case on in, written atomically, cancellable.
+
+`export(case, fmt, out, ...)` writes one format from an open case; `run_export(path, fmt, out)` is
+the command line's entry. Every writer builds its file under a hidden temporary name beside the
+destination and renames it into place only when complete, so a failed or cancelled export never
+leaves a partial file. Heavy libraries (networkx, stix2) are imported by the writers that need them.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.core.casefile import Case, CaseError, harden, open_case
+
+Progress = Callable[[float], None]
+Cancelled = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    label: str
+    suffix: str
+    description: str
+
+
+FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
+    ExportFormat("case", "Case file copy", ".case",
+                 "a checked copy of the case file: whole, or a subset, optionally redacted"),
+    ExportFormat("json", "Canonical JSON", ".json",
+                 "the whole case as one deterministic JSON document that diffs well under git"),
+    ExportFormat("csv", "CSV tables (zip)", ".zip", "one CSV file per table in a zip, with a README of the columns"),
+    ExportFormat("graphml", "GraphML (actor graph)", ".graphml",
+                 "the actor graph with kinds, centralities, colours and positions (Gephi, yEd, networkx)"),
+    ExportFormat("gexf", "GEXF (actor graph, dynamic)", ".gexf",
+                 "the actor graph with relation time intervals for Gephi's timeline"),
+    ExportFormat("stix", "STIX 2.1 bundle", ".json", "actors, events, relations and sources for OpenCTI or MISP"),
+    ExportFormat("timelinejs", "TimelineJS JSON", ".json", "the events in Knight Lab's TimelineJS format"),
+)}
+# Storyboard formats: the briefing issue adds them; until then they are refused with a reason.
+BRIEFING_FORMATS = ("pdf", "pptx", "html")
+
+
+class ExportCancelled(CaseError):
+    """The analyst cancelled an export; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("The export was cancelled; no file was written.")
+
+
+def check_cancelled(cancelled: Cancelled | None) -> None:
+    if cancelled is not None and cancelled():
+        raise ExportCancelled
+
+
+def report(progress: Progress | None, fraction: float) -> None:
+    if progress is not None:
+        progress(min(1.0, max(0.0, fraction)))
+
+
+def partial_path(out: Path) -> Path:
+    return out.with_name(f".{out.name}.partial")
+
+
+@contextmanager
+def atomic_output(out: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `out`; on success it replaces `out`, on any failure it goes."""
+    out = Path(out)
+    if out.is_dir():
+        raise CaseError(f"{out.name} is a folder; name a file to export to.")
+    if not out.parent.is_dir():
+        raise CaseError(f"The folder {out.parent} does not exist.")
+    partial = partial_path(out)
+    partial.unlink(missing_ok=True)
+    try:
+        yield partial
+        os.replace(partial, out)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise CaseError(f"Cannot write {out.name}: {error.strerror or error}.") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def reader(case: Case) -> Case:
+    """A second, read-only connection to an open case's file, for an export running on another thread.
+
+    The file was checked when the case was opened, so the checks are not repeated; the reader sees
+    every committed change and never blocks the window's own connection.
+    """
+    uri = f"{case.path.resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        harden(conn)
+    except sqlite3.Error as error:
+        raise CaseError(f"Cannot read {case.path.name}: {error}.") from None
+    return Case(path=case.path, conn=conn, read_only=True, analyst=case.analyst)
+
+
+def check_format(fmt: str) -> None:
+    """Refuse, in one sentence, a format this version cannot write."""
+    if fmt in BRIEFING_FORMATS:
+        raise CaseError(f"Export to {fmt.upper()} comes with the briefing storyboard, which this version "
+                        "does not have yet; choose case, json, csv, graphml, gexf, stix or timelinejs.")
+    if fmt not in FORMATS:
+        raise CaseError(f"Unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}.")
+
+
+def export(
+    case: Case,
+    fmt: str,
+    out: Path,
+    *,
+    options: Any = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> str:
+    """Write `case` to `out` in format `fmt`; returns a one-line summary. `options`: CopyOptions for 'case'."""
+    out = Path(out)
+    check_format(fmt)
+    if out.exists() and out.resolve() == case.path.resolve():
+        raise CaseError("An export cannot overwrite the case it is exported from; choose another name.")
+    if fmt == "case":
+        from workbench.core.exporters.case_copy import CopyOptions, export_case_copy
+
+        return export_case_copy(case, out, options or CopyOptions(), progress=progress, cancelled=cancelled)
+    if fmt == "json":
+        from workbench.core.exporters.canonical import export_canonical
+
+        return export_canonical(case, out, progress=progress, cancelled=cancelled)
+    if fmt == "csv":
+        from workbench.core.exporters.csv_zip import export_csv
+
+        return export_csv(case, out, progress=progress, cancelled=cancelled)
+    if fmt == "graphml":
+        from workbench.core.exporters.graphml import export_graphml
+
+        return export_graphml(case, out, progress=progress, cancelled=cancelled)
+    if fmt == "gexf":
+        from workbench.core.exporters.gexf import export_gexf
+
+        return export_gexf(case, out, progress=progress, cancelled=cancelled)
+    if fmt == "stix":
+        from workbench.core.exporters.stix import export_stix
+
+        return export_stix(case, out, progress=progress, cancelled=cancelled)
+    from workbench.core.exporters.timelinejs import export_timelinejs
+
+    return export_timelinejs(case, out, progress=progress, cancelled=cancelled)
+
+
+def run_export(case: Path, fmt: str, out: Path) -> str:
+    """`workbench export CASE --format F --out PATH`: open the case read-only, export, summarise in one line."""
+    check_format(fmt)
+    with open_case(Path(case), read_only=True) as opened:
+        return export(opened, fmt, Path(out))

@@ -1,0 +1,146 @@
+"""CSV export: one CSV file per table of the case in a zip, with a README that explains every column."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from workbench.core.casefile import Case
+from workbench.core.exporters import Cancelled, Progress, atomic_output, check_cancelled, report
+from workbench.core.exporters.canonical import data_tables, iter_records, table_columns
+
+TABLE_NOTES = {
+    "meta": "the case's settings: title, classification marking, time zone, case id",
+    "places": "places events happen at",
+    "actors": "people, states, organisations, units and groups",
+    "events": "what happened, when, and how sure the case is of it",
+    "event_actors": "which actors take part in which event, in what role",
+    "event_places": "where each event happens",
+    "relations": "ties between two actors, with their time span and confidence",
+    "documents": "reports imported into the case, with their text",
+    "sources": "the pages and documents claims rest on, graded for reliability",
+    "footnotes": "which sources stand under which footnote label of a document",
+    "citations": "one source supporting one event, relation or actor, with the quoted passage",
+    "notes": "the analysts' notes, alone or on a record",
+    "views": "saved views and storyboard slides",
+    "actor_layout": "where the analyst placed each actor on the link chart",
+    "audit": "every change made to the case: who, when, old and new values (append-only)",
+}
+COLUMN_NOTES = {
+    "id": "stable id of the record (a UUID); other tables refer to records by it",
+    "created_at": "when the record was made, UTC (ISO 8601 with microseconds)",
+    "updated_at": "when the record last changed, UTC",
+    "start": "UTC, ISO 8601 to the second (e.g. 2020-08-15T15:00:00Z); see time_precision",
+    "end": "UTC, empty when the event is an instant or the relation has no known end",
+    "earliest": "for approximate times: not before this (UTC)",
+    "latest": "for approximate times: no later than this (UTC)",
+    "time_precision": "minute, hour, day or approximate: how exactly the source dates it",
+    "confidence": "confirmed, reported, likely, possible, unverified or planned",
+    "reliability": "Admiralty source reliability A (completely reliable) to F (cannot be judged)",
+    "credibility": "Admiralty information credibility 1 (confirmed) to 6 (cannot be judged)",
+    "aliases": "other names, as a JSON list of strings",
+    "directed": "1 when the relation runs from from_actor_id to to_actor_id, 0 when mutual",
+    "from_actor_id": "id of the actor the relation runs from (actors.id)",
+    "to_actor_id": "id of the actor the relation runs to (actors.id)",
+    "event_id": "id of an event (events.id)",
+    "actor_id": "id of an actor (actors.id)",
+    "relation_id": "id of a relation (relations.id)",
+    "source_id": "id of a source (sources.id)",
+    "document_id": "id of a document (documents.id)",
+    "place_id": "id of a place (places.id)",
+    "lat": "latitude, WGS 84 degrees",
+    "lon": "longitude, WGS 84 degrees",
+    "color": "display colour, #rrggbb",
+    "state": "the view's settings, JSON",
+    "thumbnail": "a PNG picture of the view, base64",
+    "archived_text": "the source's text as archived when it was cited",
+    "quote": "the passage of the source that supports the claim",
+    "footnote": "the footnote label of the document the citation comes from",
+    "x": "position on the link chart, chart units",
+    "y": "position on the link chart, chart units",
+    "pinned": "1 when automatic layouts leave the actor where it is",
+    "old": "the values before the change, JSON",
+    "new": "the values after the change, JSON",
+    "who": "the analyst who made the change",
+    "at": "when the change was made, UTC",
+}
+# A spreadsheet runs a cell that starts with one of these as a formula; a hostile source's title
+# could, so such text cells get a leading apostrophe (see the README in the zip).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dict) and "base64" in value:
+        return value["base64"]
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def readme(case: Case, tables: list[str], counts: dict[str, int]) -> str:
+    lines = [
+        f"{case.title}",
+        f"Classification: {case.classification}",
+        "",
+        "A Case Workbench case as CSV: one file per table, UTF-8 with a byte-order mark (so spreadsheets",
+        "read Cyrillic and accents right), comma-separated, double-quoted where needed, first row the column",
+        "names. Empty cells are empty values. Times are UTC. Records refer to each other by id.",
+        "Text that a spreadsheet would run as a formula (starting with =, +, -, @) begins with an apostrophe.",
+        "",
+    ]
+    for table in tables:
+        lines.append(f"{table}.csv ({counts[table]} rows): {TABLE_NOTES.get(table, '')}".rstrip(": "))
+        for name, kind, _pk in table_columns(case.conn, table):
+            note = COLUMN_NOTES.get(name, "")
+            lines.append(f"  {name} ({(kind or 'any').lower()}){': ' + note if note else ''}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def export_csv(case: Case, out: Path, progress: Progress | None = None, cancelled: Cancelled | None = None) -> str:
+    """Write every table of the case as CSV into a zip at `out`; returns a one-line summary."""
+    out = Path(out)
+    conn = case.conn
+    tables = data_tables(conn)
+    counts: dict[str, int] = {}
+    with atomic_output(out) as partial, zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        began = not conn.in_transaction
+        if began:
+            conn.execute("BEGIN")
+        try:
+            for number, table in enumerate(tables):
+                check_cancelled(cancelled)
+                names = [name for name, _kind, _pk in table_columns(conn, table)]
+                with archive.open(f"{table}.csv", "w", force_zip64=True) as raw:
+                    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+                    writer = csv.writer(text)
+                    writer.writerow(names)
+                    count = 0
+                    for record in iter_records(conn, table):
+                        writer.writerow([_cell(record[name]) for name in names])
+                        count += 1
+                        if count % 20000 == 0:
+                            check_cancelled(cancelled)
+                    text.flush()
+                    text.detach()
+                counts[table] = count
+                report(progress, (number + 1) / (len(tables) + 1))
+        finally:
+            if began:
+                conn.execute("COMMIT")
+        archive.writestr("README.txt", readme(case, tables, counts))
+    report(progress, 1.0)
+    return f"Exported {len(tables)} tables ({sum(counts.values())} rows) as CSV to {out}."

@@ -1,0 +1,90 @@
+"""TimelineJS (Knight Lab) JSON of the case's events, to publish a timeline on a web page.
+
+Dates are the case's local time, given only as precisely as the event is dated (a day-precision
+event has no hour), with the workbench's own wording as `display_date`. TimelineJS renders `text`
+as HTML, so every value from the case is escaped and only http(s) links are written.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from workbench.core.casefile import Case
+from workbench.core.confidence import CONFIDENCE_LEVELS
+from workbench.core.exporters import Cancelled, Progress, atomic_output, check_cancelled, report
+from workbench.core.times import case_zone, describe_when, utc_to_local
+
+
+def _date(stamp: str, precision: str, zone: Any) -> dict[str, Any]:
+    local = utc_to_local(stamp, zone)
+    date: dict[str, Any] = {"year": local.year, "month": local.month, "day": local.day}
+    if precision in ("hour", "minute"):
+        date["hour"] = local.hour
+    if precision == "minute":
+        date["minute"] = local.minute
+    return date
+
+
+def _link(url: str, text: str) -> str:
+    if url.lower().startswith(("https://", "http://")):
+        return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
+    return html.escape(text)
+
+
+def timeline_document(case: Case, cancelled: Cancelled | None = None) -> dict[str, Any]:
+    zone = case_zone(case.meta("timezone"))
+    conn = case.conn
+    actors: dict[str, list[str]] = defaultdict(list)
+    for event_id, name in conn.execute("SELECT ea.event_id, a.name FROM event_actors ea JOIN actors a "
+                                       "ON a.id = ea.actor_id ORDER BY a.name"):
+        actors[event_id].append(name)
+    cited: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for event_id, url, title in conn.execute(
+            "SELECT DISTINCT c.event_id, s.url, s.title FROM citations c JOIN sources s ON s.id = c.source_id "
+            "WHERE c.event_id IS NOT NULL ORDER BY s.title, s.url"):
+        cited[event_id].append((url, title or url))
+    events = []
+    for number, row in enumerate(case.rows("events", order_by="start, id")):
+        if number % 5000 == 0:
+            check_cancelled(cancelled)
+        parts = []
+        if row["summary"]:
+            parts.append(f"<p>{html.escape(row['summary'])}</p>")
+        if actors.get(row["id"]):
+            parts.append(f"<p>Actors: {html.escape(', '.join(actors[row['id']]))}</p>")
+        parts.append(f"<p>Confidence: {html.escape(CONFIDENCE_LEVELS.get(row['confidence'], row['confidence']))}</p>")
+        if cited.get(row["id"]):
+            parts.append("<p>Sources: " + "; ".join(_link(url, title) for url, title in cited[row["id"]]) + "</p>")
+        when = describe_when(row["start"], zone, precision=row["time_precision"], end=row["end"],
+                             earliest=row["earliest"], latest=row["latest"], note=row["time_note"])
+        event: dict[str, Any] = {
+            "unique_id": row["id"],
+            "start_date": dict(_date(row["start"], row["time_precision"], zone), display_date=when),
+            "text": {"headline": html.escape(row["title"]), "text": "".join(parts)},
+        }
+        if row["end"]:
+            event["end_date"] = _date(row["end"], row["time_precision"], zone)
+        if row["kind"]:
+            event["group"] = row["kind"]
+        events.append(event)
+    return {
+        "title": {"text": {"headline": html.escape(case.title),
+                           "text": f"<p>{html.escape(case.classification)}</p>"}},
+        "events": events,
+    }
+
+
+def export_timelinejs(case: Case, out: Path, progress: Progress | None = None,
+                      cancelled: Cancelled | None = None) -> str:
+    """Write the events as TimelineJS JSON to `out`; returns a one-line summary."""
+    out = Path(out)
+    document = timeline_document(case, cancelled)
+    report(progress, 0.8)
+    with atomic_output(out) as partial:
+        partial.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
+    report(progress, 1.0)
+    return f"Exported {len(document['events'])} events as TimelineJS JSON to {out}."
