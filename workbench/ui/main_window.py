@@ -35,7 +35,6 @@ from workbench.core.editing import clean_text, describe_dependents, merge_actors
 from workbench.core.marking import banner_colours, banner_text
 from workbench.core.sample import ensure_sample_case
 from workbench.core.times import case_zone, now_stamp, utc_to_local
-from workbench.ui import sharing
 from workbench.ui.briefing import StoryboardPane
 from workbench.ui.commands import CaseEdit, DeleteRecords, InsertRecord, push
 from workbench.ui.history import HistoryPane
@@ -272,18 +271,12 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.save_copy_action = self._action("Save a &Copy\u2026", self.save_copy, "Ctrl+Shift+S",
                                              "Write a checked copy of this case to another file")
-        self.export_action = self._action("&Export\u2026", lambda: sharing.export_case(self), "Ctrl+Shift+E",
-                                          "Case copy, JSON, CSV, GraphML, GEXF, STIX 2.1 or TimelineJS")
-        self.merge_case_action = self._action("&Merge Case\u2026", lambda: sharing.merge_case(self),
-                                              tip="Bring a colleague's case file into this one, conflicts listed")
         self.close_action = self._action("&Close Case", self.close_case, QKeySequence.StandardKey.Close)
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         file_menu.insertAction(self.recent_menu.menuAction(), self.new_action)
         file_menu.insertAction(self.recent_menu.menuAction(), self.open_action)
         file_menu.addSeparator()
         file_menu.addAction(self.save_copy_action)
-        file_menu.addAction(self.export_action)
-        file_menu.addAction(self.merge_case_action)
         file_menu.addAction(self.close_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -381,9 +374,8 @@ class MainWindow(QMainWindow):
         self.bottom_banner.set_marking(marking)
         read_only = bool(case and case.read_only)
         self.status_read_only.setVisible(read_only)
-        for action in (self.save_copy_action, self.close_action, self.export_action):
+        for action in (self.save_copy_action, self.close_action):
             action.setEnabled(case is not None)
-        self.merge_case_action.setEnabled(case is not None and not read_only)
         for action in self.edit_actions:
             action.setEnabled(case is not None and not read_only)
         if case is None:

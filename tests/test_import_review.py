@@ -1,0 +1,80 @@
+"""The import review dialog and File > Import: proposals grouped and highlighted, accept / reject / edit,
+the accepted ones written as one undo step; reading runs in a worker thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from workbench.core.casefile import create_case
+from workbench.core.importers import propose_file
+from workbench.ui.import_review import ImportReviewDialog, import_file, write_plan
+from workbench.ui.main_window import MainWindow
+
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "isw-belarus-2020-08-15.md"
+SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "sample" / "isw-belarus-2020-08-15.md"
+REPORT = SEED if SEED.exists() else SAMPLE
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path) -> MainWindow:
+    path = tmp_path / "review.case"
+    create_case(path, "Review", timezone="Europe/Minsk").close()
+    window = MainWindow()
+    window.keep_layout = False
+    qtbot.addWidget(window)
+    assert window.open_path(path)
+    return window
+
+
+def test_review_accepts_edits_and_rejects_as_one_undo_step(window: MainWindow, qtbot, tmp_path: Path) -> None:
+    case = window.case
+    plan = propose_file(case, REPORT)
+    dialog = ImportReviewDialog(case, plan, window)
+    qtbot.addWidget(dialog)
+    groups = [dialog.tree.topLevelItem(i).text(0).split(" (")[0] for i in range(dialog.tree.topLevelItemCount())]
+    assert groups == ["Document", "Sources", "Actors", "Events", "Relations", "Citations"]
+    strike = next(item for key, item in dialog.items.items() if "planned strike" in item.text(0))
+    dialog.tree.setCurrentItem(strike)
+    assert "planned strike" in dialog.evidence.toPlainText()
+    assert dialog.report.textCursor().position() == dialog.proposal_of(strike).span[0]
+    putilo = next(item for item in dialog.items.values() if item.text(0) == "Stepan Putilo")
+    putilo.setCheckState(0, Qt.CheckState.Unchecked)
+    shot = next(item for item in dialog.items.values() if "was shot" in item.text(0))
+    shot.setText(0, "Тарайковский застрелен милицией")  # an edit, Cyrillic set as text
+    assert "Will write:" in dialog.counts.text()
+    dialog.grab().save(str(tmp_path / "review.png"))
+    before = case.counts()
+    written = write_plan(window, case, plan)
+    assert written and written["events"] >= 20
+    assert case.rows("events", where="title = ?", params=("Тарайковский застрелен милицией",))
+    assert not case.rows("actors", where="name = 'Stepan Putilo'")
+    assert window.undo_stack.count() == 1 and window.undo_stack.undoText().startswith("Import")
+    window.undo_stack.undo()
+    assert {k: v for k, v in case.counts().items() if k != "audit"} == {
+        k: v for k, v in before.items() if k != "audit"}
+    window.undo_stack.redo()
+    assert case.counts()["events"] == written["events"]
+
+
+def test_reject_all_writes_nothing_new(window: MainWindow, qtbot) -> None:
+    plan = propose_file(window.case, REPORT)
+    dialog = ImportReviewDialog(window.case, plan, window)
+    qtbot.addWidget(dialog)
+    dialog.set_all(False)
+    assert dialog.preview.events == []
+    assert write_plan(window, window.case, plan) == {}
+
+
+def test_file_import_reads_in_a_worker_and_csv_is_undoable(window: MainWindow, tmp_path: Path) -> None:
+    path = tmp_path / "actors.csv"
+    path.write_text("name,kind,aliases\nOMON,security,ОМОН\nNatalya Kochanova,person,Kochanova\n", encoding="utf-8")
+    written = import_file(window, path)
+    assert written == {"actors": 2}
+    assert "Imported actors.csv" in window.statusBar().currentMessage()
+    window.undo_stack.undo()
+    assert window.case.counts()["actors"] == 0
+    assert import_file(window, REPORT, review=False)["documents"] == 1
+    assert window.import_action.isEnabled()

@@ -1,0 +1,479 @@
+"""Import in the app: read a file off the UI thread (progress, Cancel), review a report's proposals
+(the report beside them, each highlighted in place with its hedges; accept / edit / reject, bulk
+accept, a timeline preview), and write the accepted ones as one undo step.
+
+Every piece of the report and of the proposals is shown as plain text: the widgets here never
+interpret markup from the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRectF, Qt, QThread, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QTextEdit,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.casefile import Case, CaseError, _connect
+from workbench.core.importers import ImportCancelled, Plan, apply_plan, file_kind, propose_file, read_text
+from workbench.core.importers.proposals import GROUP_TITLES, GROUPS, Proposal, describe_counts
+from workbench.core.times import case_zone, describe_when, parse_utc
+from workbench.ui.commands import CaseEdit, push
+
+IMPORTABLE = (".md", ".markdown", ".html", ".htm", ".txt", ".text", ".csv", ".json", ".stix")
+FILE_FILTER = ("Reports, CSV, JSON and STIX (*.md *.markdown *.html *.htm *.txt *.csv *.json *.stix);;"
+               "All files (*)")
+HEDGE_COLOURS = {"unverified": "#f8bbd0", "possible": "#ffe0b2", "likely": "#fff59d", "planned": "#c5e1a5",
+                 "reported": "#e1f5fe"}
+SPAN_COLOUR = "#bbdefb"
+ROLE = Qt.ItemDataRole.UserRole
+
+
+def importable(path: Path) -> bool:
+    return path.suffix.lower() in IMPORTABLE
+
+
+class ReadWorker(QObject):
+    """Reads and proposes in a worker thread, on its own read-only connection to the case file."""
+
+    progress = Signal(int, int)
+    done = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, case_path: Path, path: Path) -> None:
+        super().__init__()
+        self.case_path, self.path = case_path, path
+        self.cancel_requested = False
+
+    def run(self) -> None:
+        try:
+            conn = _connect(self.case_path, read_only=True)
+            snapshot = Case(path=self.case_path, conn=conn, read_only=True)
+            try:
+                kind = file_kind(self.path, read_text(self.path) if self.path.suffix.lower() == ".json" else None)
+                if kind == "csv":
+                    from workbench.core.importers.csv_import import read_csv
+
+                    result: Any = read_csv(snapshot, self.path, cancelled=lambda: self.cancel_requested)
+                elif kind == "canonical":
+                    result = "canonical"
+                else:
+                    result = propose_file(snapshot, self.path, progress=self.progress.emit,
+                                          cancelled=lambda: self.cancel_requested)
+            finally:
+                snapshot.close()
+            self.done.emit(result)
+        except ImportCancelled:
+            self.failed.emit("")
+        except CaseError as error:
+            self.failed.emit(str(error))
+        except Exception as error:  # a file we cannot read must not take the app down
+            self.failed.emit(f"Cannot import {self.path.name}: {error}.")
+
+
+def read_in_background(parent: QWidget, case: Case, path: Path) -> Any:
+    """Run ReadWorker with a progress dialog (shown after 0.3 s) and a Cancel button; the result or None."""
+    thread = QThread(parent)
+    worker = ReadWorker(case.path, path)
+    worker.moveToThread(thread)
+    outcome: dict[str, Any] = {}
+    progress = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 0, parent)
+    progress.setWindowTitle("Import")
+    progress.setMinimumDuration(300)
+    progress.setWindowModality(Qt.WindowModality.WindowModal)
+
+    def finish(key: str, value: Any) -> None:
+        outcome[key] = value
+        thread.quit()
+
+    worker.done.connect(lambda value: finish("result", value))
+    worker.failed.connect(lambda message: finish("error", message))
+    worker.progress.connect(lambda done, total: (progress.setMaximum(total), progress.setValue(done)))
+    progress.canceled.connect(lambda: setattr(worker, "cancel_requested", True))
+    thread.started.connect(worker.run)
+    thread.start()
+    while thread.isRunning():
+        QApplication.processEvents()
+        thread.wait(20)
+    QApplication.processEvents()
+    progress.reset()
+    progress.deleteLater()
+    worker.deleteLater()
+    thread.deleteLater()
+    if outcome.get("error"):
+        QMessageBox.warning(parent, "Cannot import", outcome["error"])
+    return outcome.get("result")
+
+
+class TimelinePreview(QWidget):
+    """The accepted events on a time axis, as the timeline will show them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMinimumHeight(64)
+        self.events: list[tuple[float, float | None, str, str]] = []  # (start, end, confidence, title)
+        self.zone = case_zone("UTC")
+
+    def set_events(self, proposals: list[Proposal]) -> None:
+        self.events = []
+        for p in proposals:
+            start = parse_utc(p.values["start"]).timestamp()
+            end = parse_utc(p.values["end"]).timestamp() if p.values.get("end") else None
+            self.events.append((start, end, p.values.get("confidence", "reported"), p.values["title"]))
+        self.update()
+
+    def paintEvent(self, event: object) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        width, height = self.width(), self.height()
+        painter.fillRect(self.rect(), QColor("#fafafa"))
+        if not self.events:
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No events accepted")
+            return
+        low = min(e[0] for e in self.events)
+        high = max(max(e[0], e[1] or e[0]) for e in self.events)
+        span = max(high - low, 86400.0)
+        margin = 12
+
+        def x(t: float) -> float:
+            return margin + (t - low) / span * (width - 2 * margin)
+
+        painter.setPen(QPen(QColor("#9e9e9e")))
+        painter.drawLine(margin, height - 18, width - margin, height - 18)
+        for day in range(int(span // 86400) + 1):
+            tick = x(low + day * 86400)
+            painter.drawLine(int(tick), height - 21, int(tick), height - 15)
+        rows: list[float] = []
+        for start, end, confidence, _title in sorted(self.events):
+            row = next((i for i, right in enumerate(rows) if right < x(start) - 4), len(rows))
+            if row == len(rows):
+                rows.append(0.0)
+            rows[row] = x(end or start) + 6
+            y = 6 + (row % 4) * 10
+            colour = QColor(HEDGE_COLOURS.get(confidence, "#90caf9")).darker(140)
+            painter.setPen(QPen(colour, 2))
+            painter.setBrush(QBrush(colour))
+            if end:
+                painter.drawRect(QRectF(x(start), y, max(2.0, x(end) - x(start)), 6))
+            else:
+                painter.drawEllipse(QRectF(x(start) - 3, y, 6, 6))
+        painter.setPen(QColor("#424242"))
+        font = painter.font()
+        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
+        painter.setFont(font)
+        first = describe_when(parse_utc_text(low), self.zone)
+        last = describe_when(parse_utc_text(high), self.zone)
+        painter.drawText(margin, height - 2, first)
+        painter.drawText(QRectF(0, height - 14, width - margin, 14), Qt.AlignmentFlag.AlignRight, last)
+        painter.end()
+
+
+def parse_utc_text(timestamp: float) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class ImportReviewDialog(QDialog):
+    """The report on the left with every proposal highlighted, the proposals on the right."""
+
+    def __init__(self, case: Case, plan: Plan, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.case, self.plan = case, plan
+        self.zone = case_zone(case.meta("timezone"))
+        self.setWindowTitle(f"Review import: {plan.name}")
+        self.resize(1280, 800)
+        self.items: dict[str, QTreeWidgetItem] = {}
+
+        self.report = QPlainTextEdit(self)
+        self.report.setObjectName("import_report")
+        self.report.setReadOnly(True)
+        self.report.setPlainText(plan.text.replace("\u2028", "\n"))
+        self.tree = QTreeWidget(self)
+        self.tree.setObjectName("import_proposals")
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels(["Proposal", "When / kind", "How found"])
+        self.tree.setColumnWidth(0, 380)
+        self.tree.setColumnWidth(1, 170)
+        self.evidence = QTextEdit(self)
+        self.evidence.setObjectName("import_evidence")
+        self.evidence.setReadOnly(True)
+        self.evidence.setAcceptRichText(False)
+        self.evidence.setMaximumHeight(110)
+        self.preview = TimelinePreview(self)
+        self.preview.zone = self.zone
+        self.counts = QLabel(self)
+        self.counts.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.accept_all_button = QPushButton("Accept all", self)
+        self.reject_all_button = QPushButton("Reject all", self)
+        self.edit_button = QPushButton("Edit…", self)
+        self.accept_all_button.clicked.connect(lambda: self.set_all(True))
+        self.reject_all_button.clicked.connect(lambda: self.set_all(False))
+        self.edit_button.clicked.connect(self.edit_current)
+        self.buttons = QDialogButtonBox(self)
+        self.import_button = self.buttons.addButton("Import accepted", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.tree, 1)
+        right_layout.addWidget(QLabel("Evidence (hedges highlighted):", self))
+        right_layout.addWidget(self.evidence)
+        bulk = QHBoxLayout()
+        for button in (self.accept_all_button, self.reject_all_button, self.edit_button):
+            bulk.addWidget(button)
+        bulk.addStretch(1)
+        right_layout.addLayout(bulk)
+        splitter = QSplitter(self)
+        splitter.addWidget(self.report)
+        splitter.addWidget(right)
+        splitter.setSizes([520, 760])
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(QLabel("Timeline preview of the accepted events:", self))
+        layout.addWidget(self.preview)
+        footer = QHBoxLayout()
+        footer.addWidget(self.counts, 1)
+        footer.addWidget(self.buttons)
+        layout.addLayout(footer)
+
+        self._fill()
+        self.tree.itemChanged.connect(self._item_changed)
+        self.tree.currentItemChanged.connect(lambda item, _previous: self._show(item))
+        self._highlight_all()
+        self._refresh()
+
+    # the list
+    def _fill(self) -> None:
+        self.tree.clear()
+        for group in GROUPS:
+            proposals = self.plan.group(group)
+            if not proposals:
+                continue
+            new = sum(not p.existing for p in proposals)
+            parent = QTreeWidgetItem(self.tree, [f"{GROUP_TITLES[group]} ({new} new, {len(proposals) - new} in case)"])
+            parent.setFlags(parent.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+            font = parent.font(0)
+            font.setBold(True)
+            parent.setFont(0, font)
+            for proposal in proposals:
+                item = QTreeWidgetItem(parent, [proposal.label or proposal.values.get("title", ""),
+                                                self._detail(proposal), proposal.note])
+                item.setData(0, ROLE, proposal.key)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEditable)
+                item.setCheckState(0, Qt.CheckState.Checked if proposal.accepted else Qt.CheckState.Unchecked)
+                if proposal.existing:
+                    item.setForeground(0, QBrush(QColor("#757575")))
+                    item.setToolTip(0, "Already in the case: accepting it writes nothing new")
+                if proposal.kind in ("event", "relation"):
+                    item.setBackground(1, QBrush(QColor(HEDGE_COLOURS.get(proposal.values.get("confidence"),
+                                                                          "#ffffff"))))
+                self.items[proposal.key] = item
+            parent.setExpanded(group in ("event", "actor", "relation"))
+
+    def _detail(self, proposal: Proposal) -> str:
+        values = proposal.values
+        if proposal.kind == "event":
+            when = describe_when(values["start"], self.zone, precision=values["time_precision"], end=values.get("end"),
+                                 earliest=values.get("earliest"), latest=values.get("latest"))
+            return f"{when} · {values['confidence']}"
+        if proposal.kind == "actor":
+            return values["kind"]
+        if proposal.kind == "relation":
+            return values["confidence"]
+        if proposal.kind == "source":
+            return values.get("language") or ""
+        if proposal.kind == "citation":
+            return f"footnote {values.get('footnote', '')}"
+        return values.get("published") or ""
+
+    def proposal_of(self, item: QTreeWidgetItem | None) -> Proposal | None:
+        key = item.data(0, ROLE) if item is not None else None
+        return self.plan.by_key().get(key) if key else None
+
+    def _item_changed(self, item: QTreeWidgetItem, column: int) -> None:
+        proposal = self.proposal_of(item)
+        if proposal is None or column != 0:
+            return
+        proposal.accepted = item.checkState(0) == Qt.CheckState.Checked
+        text = " ".join(item.text(0).split())
+        field = {"event": "title", "actor": "name", "relation": "kind", "document": "title"}.get(proposal.kind)
+        if field and text and text != proposal.label:
+            proposal.values[field] = text[:300]
+            proposal.label = text[:300]
+        self._refresh()
+
+    def set_all(self, accepted: bool) -> None:
+        self.tree.blockSignals(True)
+        for key, item in self.items.items():
+            item.setCheckState(0, Qt.CheckState.Checked if accepted else Qt.CheckState.Unchecked)
+            self.plan.by_key()[key].accepted = accepted
+        self.tree.blockSignals(False)
+        self._refresh()
+
+    def edit_current(self) -> None:
+        item = self.tree.currentItem()
+        if self.proposal_of(item) is not None:
+            self.tree.editItem(item, 0)
+
+    def _refresh(self) -> None:
+        chosen = self.plan.effective()
+        counts = self.plan.counts(chosen)
+        self.counts.setText("Will write: " + describe_counts({f"{k}s": v for k, v in counts.items()
+                                                                 if k in ("document", "event", "actor", "relation",
+                                                                          "source", "citation")}))
+        self.preview.set_events([p for p in chosen if p.kind == "event"])
+
+    # the report and the evidence
+    def _highlight_all(self) -> None:
+        selections = []
+        for proposal in self.plan.group("event"):
+            if proposal.span:
+                selection = QTextEdit.ExtraSelection()
+                selection.format.setBackground(QColor(HEDGE_COLOURS.get(proposal.values["confidence"], SPAN_COLOUR)))
+                cursor = QTextCursor(self.report.document())
+                cursor.setPosition(proposal.span[0])
+                cursor.setPosition(min(proposal.span[1], len(self.plan.text)), QTextCursor.MoveMode.KeepAnchor)
+                selection.cursor = cursor
+                selections.append(selection)
+        self.base_selections = selections
+        self.report.setExtraSelections(selections)
+
+    def _show(self, item: QTreeWidgetItem | None) -> None:
+        proposal = self.proposal_of(item)
+        if proposal is None:
+            return
+        self.evidence.setPlainText(proposal.evidence or proposal.note)
+        cursor = QTextCursor(self.evidence.document())
+        for start, end, level in proposal.hedges:
+            fmt = QTextCharFormat()
+            fmt.setBackground(QColor(HEDGE_COLOURS.get(level, "#fff59d")).darker(110))
+            fmt.setFontWeight(QFont.Weight.Bold)
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(fmt)
+        if proposal.span:
+            selection = QTextEdit.ExtraSelection()
+            selection.format.setBackground(QColor("#64b5f6"))
+            cursor = QTextCursor(self.report.document())
+            cursor.setPosition(proposal.span[0])
+            cursor.setPosition(min(proposal.span[1], len(self.plan.text)), QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            self.report.setExtraSelections([*self.base_selections, selection])
+            view_cursor = QTextCursor(self.report.document())
+            view_cursor.setPosition(proposal.span[0])
+            self.report.setTextCursor(view_cursor)
+            self.report.centerCursor()
+
+
+def write_plan(window: Any, case: Case, plan: Plan) -> dict[str, int] | None:
+    """Accepted proposals -> one undo step on the window's stack."""
+    command = CaseEdit(case, f"Import {plan.name}", lambda c: apply_plan(c, plan))
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        pushed = push(window.undo_stack, command)
+    except CaseError as error:
+        QMessageBox.warning(window, "Cannot import", str(error))
+        return None
+    finally:
+        QApplication.restoreOverrideCursor()
+    return command.result if pushed else None
+
+
+def write_csv_undoable(case: Case, csv_plan: Any) -> dict[str, int]:
+    """CSV rows through the per-record gateway, so that the import is one exact undo step."""
+    written: dict[str, int] = {}
+    with case.transaction():
+        for actor in csv_plan.new_actors:
+            case.insert("actors", actor)
+        for row in csv_plan.rows:
+            case.insert(csv_plan.table, row)
+        kept = {row["id"] for row in csv_plan.rows}
+        for link in {(k["event_id"], k["actor_id"]): k for k in csv_plan.links if k["event_id"] in kept}.values():
+            case.link("event_actors", link)
+    if csv_plan.new_actors:
+        written["actors"] = len(csv_plan.new_actors)
+    written[csv_plan.table] = written.get(csv_plan.table, 0) + len(csv_plan.rows)
+    return written
+
+
+def import_file(window: Any, path: Path, review: bool = True) -> dict[str, int] | None:
+    """File > Import… and drops: read off the UI thread, review, write as one undo step."""
+    case: Case | None = window.case
+    if case is None or case.read_only:
+        QMessageBox.information(window, "Import", "Open a case you may change first, then import into it.")
+        return None
+    result = read_in_background(window, case, path)
+    if result is None:
+        return None
+    if result == "canonical":
+        return _import_canonical(window, case, path)
+    if isinstance(result, Plan):
+        if result.rejected and not _rejected_ok(window, path, result.rejected, sum(1 for _ in result.proposals)):
+            return None
+        if review:
+            dialog = ImportReviewDialog(case, result, window)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return None
+        written = write_plan(window, case, result)
+    else:  # a checked CSV
+        if result.rejected and not _rejected_ok(window, path, result.rejected, len(result.rows)):
+            return None
+        command = CaseEdit(case, f"Import {path.name}", lambda c: write_csv_undoable(c, result))
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            written = command.result if push(window.undo_stack, command) else None
+        finally:
+            QApplication.restoreOverrideCursor()
+    if written is not None:
+        window.statusBar().showMessage(f"Imported {path.name}: {describe_counts(written)}.", 10_000)
+    return written
+
+
+def _rejected_ok(window: QWidget, path: Path, rejected: list[tuple[int, str]], valid: int) -> bool:
+    from workbench.core.importers.csv_import import describe_rejected
+
+    box = QMessageBox(window)
+    box.setWindowTitle("Rows rejected")
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(f"{path.name}: {len(rejected)} rows cannot be imported. Import the {valid} valid rows, or nothing?")
+    box.setDetailedText(describe_rejected(rejected).replace("; ", "\n"))
+    valid_button = box.addButton(f"Import {valid} valid rows", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Import nothing", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return box.clickedButton() is valid_button
+
+
+def _import_canonical(window: Any, case: Case, path: Path) -> dict[str, int] | None:
+    try:
+        from workbench.core.exporters.canonical import import_canonical
+    except ImportError:
+        QMessageBox.warning(window, "Cannot import", "This build cannot import case JSON yet.")
+        return None
+    command = CaseEdit(case, f"Import {path.name}", lambda c: import_canonical(path, c))
+    try:
+        return command.result if push(window.undo_stack, command) else None
+    except CaseError as error:
+        QMessageBox.warning(window, "Cannot import", str(error))
+        return None
