@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -35,6 +35,7 @@ from workbench.core.editing import clean_text, describe_dependents, merge_actors
 from workbench.core.marking import banner_colours, banner_text
 from workbench.core.sample import ensure_sample_case
 from workbench.core.times import case_zone, now_stamp, utc_to_local
+from workbench.ui import sharing
 from workbench.ui.briefing import StoryboardPane
 from workbench.ui.commands import CaseEdit, DeleteRecords, InsertRecord, push
 from workbench.ui.history import HistoryPane
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self.selection.undo_stack = self.undo_stack
         self.setDockNestingEnabled(True)
+        self.setAcceptDrops(True)  # a report, CSV, JSON or STIX file dropped on the window is imported
         self.resize(1440, 900)
 
         self.top_banner = Banner("top_banner", self)
@@ -271,12 +273,21 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         self.save_copy_action = self._action("Save a &Copy\u2026", self.save_copy, "Ctrl+Shift+S",
                                              "Write a checked copy of this case to another file")
+        self.export_action = self._action("&Export\u2026", lambda: sharing.export_case(self), "Ctrl+Shift+E",
+                                          "Case copy, JSON, CSV, GraphML, GEXF, STIX 2.1 or TimelineJS")
+        self.merge_case_action = self._action("&Merge Case\u2026", lambda: sharing.merge_case(self),
+                                              tip="Bring a colleague's case file into this one, conflicts listed")
         self.close_action = self._action("&Close Case", self.close_case, QKeySequence.StandardKey.Close)
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         file_menu.insertAction(self.recent_menu.menuAction(), self.new_action)
         file_menu.insertAction(self.recent_menu.menuAction(), self.open_action)
+        self.import_action = self._action("&Import\u2026", self.choose_import, "Ctrl+I",
+                                          "Bring a report (.md, .html, .txt), CSV, JSON or STIX file into this case")
+        file_menu.insertAction(self.recent_menu.menuAction(), self.import_action)
         file_menu.addSeparator()
         file_menu.addAction(self.save_copy_action)
+        file_menu.addAction(self.export_action)
+        file_menu.addAction(self.merge_case_action)
         file_menu.addAction(self.close_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -303,6 +314,7 @@ class MainWindow(QMainWindow):
                                                QKeySequence.StandardKey.Preferences)
         self.edit_actions = [self.new_event_action, self.new_actor_action, self.new_relation_action,
                              self.new_source_action, self.new_note_action, self.delete_action, self.merge_action]
+        self.edit_actions.append(self.import_action)  # after the ones the Edit menu lists by position
         for action in self.edit_actions[:5]:
             edit_menu.addAction(action)
         edit_menu.addSeparator()
@@ -374,8 +386,9 @@ class MainWindow(QMainWindow):
         self.bottom_banner.set_marking(marking)
         read_only = bool(case and case.read_only)
         self.status_read_only.setVisible(read_only)
-        for action in (self.save_copy_action, self.close_action):
+        for action in (self.save_copy_action, self.close_action, self.export_action):
             action.setEnabled(case is not None)
+        self.merge_case_action.setEnabled(case is not None and not read_only)
         for action in self.edit_actions:
             action.setEnabled(case is not None and not read_only)
         if case is None:
@@ -574,6 +587,32 @@ class MainWindow(QMainWindow):
         from workbench.ui.about import AboutDialog  # reads licence metadata: only when asked
 
         AboutDialog(self).exec()
+
+    # import (workbench/ui/import_review.py)
+    def choose_import(self) -> None:
+        from workbench.ui.import_review import FILE_FILTER, import_file
+
+        start = str(self.case.path.parent) if self.case else str(Path.home())
+        name, _ = QFileDialog.getOpenFileName(self, "Import into this case", start, FILE_FILTER)
+        if name:
+            import_file(self, Path(name))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        from workbench.ui.import_review import importable
+
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        if len(urls) == 1 and urls[0].isLocalFile() and importable(Path(urls[0].toLocalFile())):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        from workbench.ui.import_review import import_file
+
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            event.acceptProposedAction()
+            # after the drop returns: the review dialog must not run inside the drag's event loop
+            path = Path(urls[0].toLocalFile())
+            QTimer.singleShot(0, lambda: import_file(self, path))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.keep_layout:
