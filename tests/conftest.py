@@ -1,12 +1,48 @@
-"""Shared fixtures: every test keeps the app's settings and data folders inside its own tmp_path."""
+"""Shared fixtures: every test keeps the app's settings and data folders inside its own tmp_path,
+and runs offline: a socket guard fails any test (or test subprocess) that reaches beyond loopback."""
 
 from __future__ import annotations
 
+import importlib.util
+import os
+import sys
 from pathlib import Path
 
 import pytest
 
 from workbench.core.casefile import Case, create_case
+
+OFFLINE_DIR = Path(__file__).parent / "offline"
+
+
+def _load_guard():  # tests/ is not a package: load the guard module by path, once
+    if "_workbench_socket_guard" in sys.modules:
+        return sys.modules["_workbench_socket_guard"]
+    spec = importlib.util.spec_from_file_location("_workbench_socket_guard", OFFLINE_DIR / "guard.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["_workbench_socket_guard"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+socket_guard = _load_guard()
+socket_guard.install()
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch: pytest.MonkeyPatch):
+    """Fails the test when anything tried the network, even if the code swallowed the exception.
+
+    Python subprocesses started by a test inherit the guard through PYTHONPATH (sitecustomize)
+    and exit with code socket_guard.EXIT_NETWORK when they try.
+    """
+    monkeypatch.setenv("WORKBENCH_SOCKET_GUARD", "1")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(OFFLINE_DIR), os.environ.get("PYTHONPATH")])))
+    start = len(socket_guard.violations)
+    yield socket_guard
+    tried = socket_guard.violations[start:]
+    if tried:
+        pytest.fail(f"the test reached for the network: {tried}", pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -358,11 +358,11 @@ class MainWindow(QMainWindow):
     # the case
     def set_case(self, case: Case | None) -> None:
         self.undo_stack.clear()  # commands hold the case they act on
+        self.selection.clear()  # while the views can still read the case they show
         if self.case is not None:
             self.case.unsubscribe(self.signals.changed.emit)
             self.case.close()
         self.case = case
-        self.selection.clear()
         if case is not None:
             case.subscribe(self.signals.changed.emit)
             span = case.date_range()
