@@ -291,3 +291,15 @@ def test_stix_bundle_maps_onto_the_model(minsk_case: Path, tmp_path: Path) -> No
         assert case.rows("event_actors")[0]["role"] == "attributed-to"
         assert case.counts()["places"] == 1 and case.counts()["citations"] == 1
     assert "nothing new" in run_import(path, minsk_case, accept_all=True)
+
+
+def test_json_goes_to_the_canonical_importer(small_case: Path, tmp_path: Path) -> None:
+    from workbench.core.exporters import run_export
+
+    exported = tmp_path / "small.json"
+    run_export(small_case, "json", exported)
+    target = tmp_path / "target.case"
+    create_case(target, "Target", timezone="Europe/Minsk").close()
+    assert run_import(exported, target).startswith("Imported small.json")
+    with open_case(target, read_only=True) as case, open_case(small_case, read_only=True) as original:
+        assert case.counts()["events"] == original.counts()["events"]
