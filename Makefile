@@ -12,7 +12,7 @@ PYTHON := python3
 endif
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint screenshot clean
+.PHONY: run test bench lint screenshot clean package package-test icons
 
 $(STAMP): pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,38 @@ lint: $(STAMP)
 
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/workbench --screenshot docs/screenshot.png
+
+# Packaging (packaging/README.md): `make package` builds dist/case-workbench/ (PyInstaller, one folder),
+# its tarball, and the wheel and sdist; `make package-test` runs the built artefacts.
+PACKAGE_STAMP := $(VENV)/.installed-package
+# Shared libraries Qt's xcb and wayland plugins load, bundled so the app runs on a desktop that
+# lacks them; desktop-file-utils validates the .desktop file, appstream the metainfo.
+PACKAGE_DEBS := libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
+	libxcb-shape0 libxcb-randr0 libxcb-xkb1 libxkbcommon-x11-0 libwayland-cursor0 libwayland-egl1 \
+	desktop-file-utils appstream shared-mime-info
+VERSION = $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' workbench/__init__.py)
+
+$(PACKAGE_STAMP): $(STAMP) pyproject.toml
+	$(VENV)/bin/python -m pip install --quiet -e '.[test,package]'
+	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		missing=""; for deb in $(PACKAGE_DEBS); do dpkg -s $$deb >/dev/null 2>&1 || missing="$$missing $$deb"; done; \
+		if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi; \
+	fi
+	@touch $(PACKAGE_STAMP)
+
+package: $(PACKAGE_STAMP)
+	rm -rf build/pyinstaller dist
+	$(VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller \
+		packaging/case-workbench.spec
+	$(VENV)/bin/python -m build --outdir dist . >build/python-build.log 2>&1 || { tail -40 build/python-build.log; exit 1; }
+	tar -czf dist/case-workbench-$(VERSION)-linux-$$(uname -m).tar.gz -C dist case-workbench
+	@du -sh dist/case-workbench dist/*.tar.gz dist/*.whl
+
+package-test: $(PACKAGE_STAMP)
+	$(VENV)/bin/python packaging/smoke_test.py
+
+icons: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python packaging/render_icons.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info bench-results.json
