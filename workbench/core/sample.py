@@ -156,4 +156,10 @@ def build_sample_case(path: Path | str) -> Case:
             about = note.get("about") or {}
             attached = {f"{kind}_id": targets[kind][name] for kind, name in about.items()}
             case.insert("notes", {"id": stable_id("note", str(index)), "text": note["text"], **attached})
+
+        # The default storyboard (resources/sample/storyboard.json); thumbnails are drawn on first show.
+        from workbench.core.storyboard import sample_storyboard_rows
+
+        for row in sample_storyboard_rows(case, event_ids, actor_ids, stable_id):
+            case.insert("views", row)
     return case

@@ -1794,7 +1794,15 @@ class GraphPane(QWidget):
                 factor = min(now.width() / saved[0], now.height() / saved[1])
             self.canvas.resetTransform()
             self.canvas.scale(zoom * factor, zoom * factor)
-            self.canvas.centerOn(QPointF(float(centre[0]), float(centre[1])))
+            target_centre = QPointF(float(centre[0]), float(centre[1]))
+            self.canvas.centerOn(target_centre)
+            # centerOn rounds to whole pixels its own way: nudge to the pixel the view was saved at.
+            shown = self.canvas.mapToScene(self.canvas.viewport().rect().center())
+            scale = zoom * factor
+            bars = ((self.canvas.horizontalScrollBar(), target_centre.x() - shown.x()),
+                    (self.canvas.verticalScrollBar(), target_centre.y() - shown.y()))
+            for bar, offset in bars:
+                bar.setValue(bar.value() + round(offset * scale))
 
     # export
     def _ask_export_png(self) -> None:

@@ -1,0 +1,310 @@
+"""Briefing mode on real case files: saved views restore every pane, the storyboard re-orders with undo,
+presentation keys, time-lapse slides, and PDF / PowerPoint / HTML decks."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from workbench.core import storyboard as core
+from workbench.core.casefile import open_case
+from workbench.core.filters import CaseFilter
+from workbench.core.marking import banner_text
+from workbench.core.sample import build_sample_case
+from workbench.ui.briefing import PresentationWindow, PresenterView, fit_text
+from workbench.ui.deck import export_deck
+from workbench.ui.main_window import MainWindow
+
+LONG_TITLE = ("Минск, 15 августа: Лукашенко и Кремль договорились о «всесторонней помощи» — "
+              "a very long slide title that cannot fit on two lines of a slide at any sensible type size at all, "
+              "so it must be cut with an ellipsis rather than run off the page")
+
+
+@pytest.fixture(scope="module")
+def sample_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sample") / "belarus.case"
+    build_sample_case(path).close()
+    return path
+
+
+@pytest.fixture
+def window(qtbot, sample_path: Path, tmp_path: Path) -> MainWindow:
+    copy = tmp_path / "belarus.case"
+    copy.write_bytes(sample_path.read_bytes())
+    window = MainWindow()
+    window.keep_layout = False
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    window.show()
+    assert window.open_path(copy)
+    window.graph.flush()
+    return window
+
+
+def actor_id(window: MainWindow, name: str) -> str:
+    return window.graph.graph.ids[window.graph.graph.names.index(name)]
+
+
+def test_the_sample_ships_a_storyboard_of_9_to_17_august(sample_path: Path) -> None:
+    with open_case(sample_path, read_only=True) as case:
+        slides = core.slides(case)
+    titles = " | ".join(s.title for s in slides)
+    assert len(slides) >= 5
+    for words in ("election", "shot dead", "warrants", "Kremlin", "state TV", "rallies", "Time-lapse"):
+        assert words in titles
+    assert [s.position for s in slides] == list(range(len(slides)))
+    lapse = core.timelapse_of(slides[-1].state)
+    assert lapse is not None
+    windows = core.timelapse_windows(lapse[0], lapse[1], "Europe/Minsk")
+    assert len(windows) == 9  # 9 to 17 August, day by day
+    assert windows[0] == ("2020-08-08T21:00:00Z", "2020-08-09T20:59:59Z")
+
+
+def test_restoring_a_saved_view_puts_every_pane_back_exactly(qtbot, window: MainWindow) -> None:
+    selection, timeline, graph = window.selection, window.timeline, window.graph
+    luka, kremlin = actor_id(window, "Aleksander Lukashenko"), actor_id(window, "Kremlin")
+    selection.set_filter(CaseFilter(actor_kinds=frozenset({"person", "state", "security"}),
+                                    confidence_floor="likely", reliability_floor="C", text="warrant"))
+    selection.set_time_window("2020-08-13T21:00:00Z", "2020-08-15T20:59:59Z")
+    selection.select("actors", [luka, kremlin])
+    timeline.chart.lane_combo.setCurrentIndex(timeline.chart.lane_combo.findData("kinds"))
+    timeline.chart.zoom(0.4)
+    timeline.chart.pan_fraction(0.2)
+    xy = graph.chart.xy.copy()
+    xy[graph.graph.index[luka]] = (123.25, -45.5)
+    graph.chart.set_positions(xy)
+    graph.canvas.scale(1.7, 1.7)
+    graph.chart.path_nodes = {graph.graph.index[luka], graph.graph.index[kremlin]}
+    window.docks["sources"].hide()
+    saved = {"timeline": timeline.view_state(), "graph": graph.view_state()}
+
+    view_id = window.storyboard.save_view("Warrants, persons and states", "caption")
+    assert view_id is not None
+    with open_case(window.case.path, read_only=True) as other:
+        stored = core.slides(other)[-1]
+    assert stored.title == "Warrants, persons and states" and stored.thumbnail.startswith(b"\x89PNG")
+
+    # Change everything, then go back to the view.
+    selection.set_filter(CaseFilter())
+    selection.set_time_window(None, None)
+    selection.select("events", [])
+    timeline.chart.lane_combo.setCurrentIndex(timeline.chart.lane_combo.findData("actors"))
+    timeline.chart.fit()
+    graph.canvas.fit()
+    graph.chart.set_positions(xy * 0.5)
+    graph.chart.path_nodes = set()
+    window.docks["sources"].show()
+    assert window.storyboard.restore(view_id, animate=False)
+
+    assert selection.filter == CaseFilter(actor_kinds=frozenset({"person", "state", "security"}),
+                                          confidence_floor="likely", reliability_floor="C", text="warrant")
+    assert timeline.chart.current_filter() == selection.filter  # the controls show it too
+    assert (selection.time_window.start, selection.time_window.end) == ("2020-08-13T21:00:00Z",
+                                                                        "2020-08-15T20:59:59Z")
+    assert selection.selection.table == "actors" and selection.selection.ids == (luka, kremlin)
+    assert timeline.view_state() == saved["timeline"]
+    assert timeline.chart.lane_mode == "kinds"
+    now = graph.view_state()
+    assert now["positions"] == saved["graph"]["positions"]
+    assert now["positions"][luka] == [123.25, -45.5]
+    assert now["zoom"] == pytest.approx(saved["graph"]["zoom"])
+    assert now["centre"] == pytest.approx(saved["graph"]["centre"], abs=1.0 / now["zoom"])
+    assert set(now["highlight"]["actors"]) == {luka, kremlin}
+    assert window.docks["sources"].isHidden() and not window.docks["timeline"].isHidden()
+    # Restoring shows the view; it does not rewrite the case's stored chart layout.
+    with open_case(window.case.path, read_only=True) as other:
+        assert other.conn.execute("SELECT count(*) FROM actor_layout").fetchone()[0] == 0
+
+
+def test_storyboard_reorder_edit_and_delete_are_undoable(qtbot, window: MainWindow) -> None:
+    board = window.storyboard
+    before = [s.id for s in board.slides]
+    assert board.list.count() == len(before)
+    assert board.move(0, 2)
+    moved = [before[1], before[2], before[0], *before[3:]]
+    assert [s.id for s in core.slides(window.case)] == moved
+    assert board.list.ids() == moved
+    assert board.list.item(2).text().startswith("3. Belarus, 9-17 August")
+    window.undo_stack.undo()
+    assert [s.id for s in core.slides(window.case)] == before == board.list.ids()
+    window.undo_stack.redo()
+    assert board.list.ids() == moved
+
+    # A drag in the list (the model moves a row) ends in the same undoable re-order.
+    window.undo_stack.undo()
+    board.list.model().moveRow(board.list.rootIndex(), 3, board.list.rootIndex(), 0)
+    assert [s.id for s in core.slides(window.case)][0] == before[3]
+    window.undo_stack.undo()
+    assert [s.id for s in core.slides(window.case)] == before
+
+    assert board.set_details(before[1], {"title": LONG_TITLE, "caption": "<b>not bold</b>"})
+    assert board.slide(before[1]).title == LONG_TITLE
+    assert board.delete_view(before[1])
+    assert before[1] not in [s.id for s in core.slides(window.case)]
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert board.slide(before[1]).title.startswith("9 August")
+
+
+def test_presentation_keys_next_previous_blank_and_escape(qtbot, window: MainWindow) -> None:
+    presentation = window.storyboard.present(0)
+    assert isinstance(presentation, PresentationWindow)
+    qtbot.addWidget(presentation)
+    qtbot.waitExposed(presentation)
+    assert presentation.index == 0
+    view = presentation.view
+    assert view.top_banner.text() == banner_text(window.case.classification) == view.bottom_banner.text()
+    assert view.title.textFormat() == Qt.TextFormat.PlainText
+    assert view.number.text() == f"1 / {len(presentation.slides)}"
+    for key, expected in ((Qt.Key.Key_Right, 1), (Qt.Key.Key_PageDown, 2), (Qt.Key.Key_Space, 3),
+                          (Qt.Key.Key_Left, 2), (Qt.Key.Key_PageUp, 1)):
+        qtbot.keyClick(presentation, key)
+        assert presentation.index == expected, key
+    presentation.view.stage.stop()
+    stage_window = presentation.view.stage.selection.time_window
+    slide = presentation.slides[1]
+    assert (stage_window.start, stage_window.end) == core.time_window_of(slide.state)
+    assert presentation.view.stage.selection.selection.ids == tuple(core.selection_of(slide.state)[1])
+    # The analyst's own window is not moved by the briefing.
+    assert window.selection.selection.ids == ()
+
+    qtbot.keyClick(presentation, Qt.Key.Key_B)
+    assert presentation.blanked and presentation.blank.geometry() == presentation.rect()
+    qtbot.keyClick(presentation, Qt.Key.Key_B)
+    assert not presentation.blanked
+    qtbot.keyClick(presentation, Qt.Key.Key_Period)  # a clicker's blank button
+    assert presentation.blanked
+    qtbot.keyClick(presentation, Qt.Key.Key_PageDown)  # unblanks first, stays on the slide
+    assert not presentation.blanked and presentation.index == 1
+    qtbot.keyClick(presentation, Qt.Key.Key_End)
+    assert presentation.index == len(presentation.slides) - 1
+    qtbot.keyClick(presentation, Qt.Key.Key_Right)  # past the end: stays
+    assert presentation.index == len(presentation.slides) - 1
+    qtbot.keyClick(presentation, Qt.Key.Key_Escape)
+    assert not presentation.isVisible()
+
+
+def test_time_lapse_slide_plays_day_by_day_and_presenter_view_shows_notes(qtbot, window: MainWindow) -> None:
+    presentation = window.storyboard.present(len(window.storyboard.slides) - 1)
+    qtbot.addWidget(presentation)
+    stage = presentation.view.stage
+    assert len(stage.lapse_windows) == 9
+    assert stage.selection.time_window.end == "2020-08-09T20:59:59Z"
+    assert presentation.view.day.text().startswith("up to 9 Aug 2020")
+    qtbot.waitUntil(lambda: stage.lapse_index >= 1, timeout=5000)
+    assert stage.selection.time_window.end == "2020-08-10T20:59:59Z"
+    stage.finish_timelapse()
+    assert stage.selection.time_window.end == "2020-08-17T20:59:00Z"
+    assert "9/9" in presentation.view.day.text()
+
+    presenter = PresenterView(presentation)
+    qtbot.addWidget(presenter)
+    presenter.show_slide(0)
+    assert presenter.notes.toPlainText() == presentation.slides[0].notes
+    assert presenter.next_title.text() == presentation.slides[1].title
+    assert re.fullmatch(r"\d+:\d\d:\d\d", presenter.clock.text())
+    presenter.show_slide(len(presentation.slides) - 1)
+    assert presenter.next_title.text() == "End of the storyboard"
+    qtbot.keyClick(presenter, Qt.Key.Key_Home)  # the presenter's keys drive the slides too
+    assert presentation.index == 0
+    presenter.close()
+    presentation.close()
+
+
+def test_long_titles_are_cut_to_two_lines(qtbot) -> None:
+    from PySide6.QtGui import QFont
+
+    font = QFont()
+    font.setPixelSize(40)
+    cut = fit_text(LONG_TITLE, font, 900, 2)
+    assert cut.endswith("\u2026") and cut.startswith("Минск, 15 августа") and len(cut) < len(LONG_TITLE)
+    assert fit_text("Short", font, 900, 2) == "Short"
+
+
+@pytest.fixture
+def deck_case(small_case: Path) -> Path:
+    """The small case (SECRET//NOFORN, Cyrillic) with two saved views, one with a long Cyrillic title."""
+    with open_case(small_case) as case:
+        case.insert("views", {"title": LONG_TITLE, "caption": "Звонок <script>alert(1)</script> & co",
+                              "position": 0, "state": core.dump_state({
+                                  "time_window": {"start": "2020-08-15T00:00:00Z", "end": "2020-08-15T23:00:00Z"},
+                                  "selection": {"table": "events", "ids": ["event-call"]},
+                                  "notes": "Say: BelTA timing."})})
+        case.insert("views", {"title": "The rumour", "caption": "", "position": 1, "state": core.dump_state({
+            "time_window": {"start": "2020-08-14T00:00:00Z", "end": "2020-08-14T23:00:00Z"},
+            "selection": {"table": "relations", "ids": ["relation-support"]},
+            "timelapse": {"start": "2020-08-14T00:00:00Z", "end": "2020-08-15T20:00:00Z", "step_ms": 500}})})
+    return small_case
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_pdf_deck_has_a_page_per_slide_and_a_sources_page(qtbot, deck_case: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    before = sha256(deck_case)
+    out = tmp_path / "deck.pdf"
+    summary = export_deck(deck_case, "pdf", out)
+    assert "2 pages of the storyboard and 1 of sources (2 sources cited)" in summary
+    reader = PdfReader(str(out))
+    assert len(reader.pages) == 3
+    texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+    for text in texts:
+        assert text.count("SECRET//NOFORN") == 2, text
+    assert "Минск" in texts[0] and "1 / 2" in texts[0] and "\u2026" in texts[0]
+    assert "Sources cited" in texts[2] and "belta.by" in texts[2] and "tass.com" in texts[2]
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert float(width) / float(height) == pytest.approx(16 / 9, rel=0.01)
+    assert sha256(deck_case) == before  # exporting reads the case only
+
+
+def test_pptx_deck_has_titles_banners_notes_and_sources(qtbot, deck_case: Path, tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    out = tmp_path / "deck.pptx"
+    export_deck(deck_case, "pptx", out)
+    deck = Presentation(str(out))
+    slides = list(deck.slides)
+    assert len(slides) == 3
+    assert deck.slide_width / deck.slide_height == pytest.approx(16 / 9, rel=0.01)
+    assert [s.shapes.title.text for s in slides] == [LONG_TITLE, "The rumour", "Sources cited on these slides"]
+    for slide in slides:
+        texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        assert texts.count("SECRET//NOFORN") == 2
+    assert slides[0].notes_slide.notes_text_frame.text == "Say: BelTA timing."
+    assert "time-lapse" in slides[1].notes_slide.notes_text_frame.text.lower()
+    assert any(shape.shape_type == 13 for shape in slides[0].shapes)  # the rendered charts, a picture
+    table = next(shape.table for shape in slides[2].shapes if shape.has_table)
+    cells = [[table.cell(r, c).text for c in range(4)] for r in range(len(table.rows))]
+    assert cells[0] == ["Footnote", "Source", "URL", "Grade"]
+    assert {row[2] for row in cells[1:]} == {"https://www.belta.by/president/view/1", "https://tass.com/politics/2"}
+
+
+def test_html_briefing_is_one_offline_file(qtbot, deck_case: Path, tmp_path: Path) -> None:
+    out = tmp_path / "deck.html"
+    export_deck(deck_case, "html", out)
+    text = out.read_text(encoding="utf-8")
+    assert "<script" not in text.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in text
+    assert text.count('class="slide"') == 3 and text.count("SECRET//NOFORN") == 6
+    assert "data:image/png;base64," in text
+    assert not re.search(r"""(src|href)\s*=\s*(?!["']?data:)""", text, re.I)
+    assert "url(" not in text and "@import" not in text
+    cited = {"https://www.belta.by/president/view/1", "https://tass.com/politics/2"}
+    for match in re.finditer(r"http", text):
+        around = text[match.start():match.start() + 60]
+        assert around.startswith("http-equiv") or any(around.startswith(url) for url in cited), around
+
+
+def test_a_case_without_saved_views_has_no_deck(qtbot, small_case: Path, tmp_path: Path) -> None:
+    from workbench.core.casefile import CaseError
+
+    with pytest.raises(CaseError, match="no saved views"):
+        export_deck(small_case, "pdf", tmp_path / "deck.pdf")
+    assert not (tmp_path / "deck.pdf").exists()

@@ -1,0 +1,424 @@
+"""Briefing decks: the storyboard of a case as PDF (Qt's PDF writer, vector), PowerPoint (python-pptx) or one
+offline HTML file, each slide with the classification banners, title, caption and slide number, and a last
+page listing every source cited on any slide with its footnote, URL and grade.
+
+Slides are drawn offscreen by workbench.ui.briefing.SlideRenderer, so this needs a QApplication; one is
+created (offscreen when there is no display) when the caller has none. Case text is untrusted: it is
+drawn as plain text, written into PowerPoint as text runs, and escaped in HTML.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from workbench.core import storyboard as core
+from workbench.core.casefile import Case, CaseError, open_case
+from workbench.core.marking import banner_colours, banner_text
+
+FORMATS = ("pdf", "pptx", "html")
+PAGE_MM = (338.667, 190.5)  # 13.333 x 7.5 in: PowerPoint's 16:9
+SOURCES_PER_PAGE = 12
+Progress = Callable[[int, int], None]
+
+
+def export_deck(case_path: Path, fmt: str, out: Path) -> str:
+    """Write the storyboard of the case at `case_path` to `out` as `fmt` (pdf, pptx, html); a one-line summary.
+
+    This is what `workbench export CASE --format pdf|pptx|html --out PATH` runs.
+    """
+    ensure_application()
+    with open_case(case_path, read_only=True) as case:
+        return export_deck_from_case(case, fmt, out)
+
+
+def ensure_application() -> object:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        app = QApplication(sys.argv[:1])
+    return app
+
+
+def export_deck_from_case(case: Case, fmt: str, out: Path, progress: Progress | None = None) -> str:
+    """Write the storyboard of an open case; raises CaseError when it has no saved views."""
+    from workbench.ui.briefing import SlideRenderer
+
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown deck format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    slides = core.slides(case)
+    if not slides:
+        raise CaseError(f"{case.path.name} has no saved views; save views into its storyboard to make a deck.")
+    sources = core.cited_sources(case, [s.state for s in slides])
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.partial")
+    renderer = SlideRenderer(case)
+    try:
+        writer = {"pdf": write_pdf, "pptx": write_pptx, "html": write_html}[fmt]
+        pages = writer(case, slides, sources, renderer, partial, progress)
+        os.replace(partial, out)
+    finally:
+        renderer.close()
+        partial.unlink(missing_ok=True)
+    noun = "page" if fmt == "pdf" else "slide" if fmt == "pptx" else "section"
+    return (f"Wrote {out}: {len(slides)} {noun}s of the storyboard and {pages - len(slides)} of sources "
+            f"({len(sources)} sources cited).")
+
+
+def _source_pages(sources: list[core.SlideSource]) -> list[list[core.SlideSource]]:
+    return [sources[i:i + SOURCES_PER_PAGE] for i in range(0, len(sources), SOURCES_PER_PAGE)] or [[]]
+
+
+def _notes(slide: core.Slide) -> str:
+    lines = [slide.notes] if slide.notes else []
+    lapse = core.timelapse_of(slide.state)
+    if lapse:
+        lines.append("Time-lapse slide: in presentation mode it plays day by day; the deck shows its last day.")
+    return "\n\n".join(lines)
+
+
+# --- PDF -------------------------------------------------------------------------------------------
+
+
+def write_pdf(case: Case, slides: list[core.Slide], sources: list[core.SlideSource], renderer: object,
+              out: Path, progress: Progress | None = None) -> int:
+    from PySide6.QtCore import QMarginsF, QPoint, QSizeF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
+
+    writer = QPdfWriter(str(out))
+    writer.setPageSize(QPageSize(QSizeF(*PAGE_MM), QPageSize.Unit.Millimeter, "16:9"))
+    writer.setPageOrientation(QPageLayout.Orientation.Landscape if PAGE_MM[0] < PAGE_MM[1]
+                              else QPageLayout.Orientation.Portrait)
+    writer.setPageMargins(QMarginsF(0, 0, 0, 0))
+    writer.setResolution(144)
+    writer.setTitle(f"{case.title} - briefing")
+    writer.setCreator("Case Workbench")
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise OSError(f"cannot write {out.name}")
+    pages = 0
+    try:
+        view = renderer.view  # type: ignore[attr-defined]
+        width, height = writer.width(), writer.height()
+        total = len(slides) + len(_source_pages(sources))
+        for number, slide in enumerate(slides, start=1):
+            if pages:
+                writer.newPage()
+            renderer.show(slide, number, len(slides))  # type: ignore[attr-defined]
+            painter.save()
+            painter.scale(width / view.width(), height / view.height())
+            view.render(painter, QPoint(0, 0))
+            painter.restore()
+            pages += 1
+            if progress:
+                progress(pages, total)
+        for page, chunk in enumerate(_source_pages(sources)):
+            writer.newPage()
+            paint_sources_page(painter, width, height, case, chunk, page, len(_source_pages(sources)))
+            pages += 1
+    finally:
+        painter.end()
+    return pages
+
+
+def paint_sources_page(painter: object, width: int, height: int, case: Case, sources: list[core.SlideSource],
+                       page: int, pages: int) -> None:
+    """The last page(s): every source cited on a slide, with footnote, title, publisher, URL and grade."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+
+    assert isinstance(painter, QPainter)
+    from workbench.ui.briefing import BRIEFING_BACKGROUND, BRIEFING_MUTED, BRIEFING_TEXT
+
+    painter.fillRect(QRectF(0, 0, width, height), QColor(BRIEFING_BACKGROUND))
+    marking = case.classification
+    background, foreground = banner_colours(marking)
+    band = height * 0.045
+
+    def font(fraction: float, bold: bool = False) -> QFont:
+        f = QFont()
+        f.setPixelSize(max(int(height * fraction), 6))
+        f.setBold(bold)
+        return f
+
+    for top in (0.0, height - band):
+        painter.fillRect(QRectF(0, top, width, band), QColor(background))
+        painter.setPen(QColor(foreground))
+        painter.setFont(font(0.026, True))
+        painter.drawText(QRectF(0, top, width, band), int(Qt.AlignmentFlag.AlignCenter), banner_text(marking))
+    margin = width * 0.0175
+    painter.setPen(QColor(BRIEFING_TEXT))
+    painter.setFont(font(0.048, True))
+    title = "Sources cited on these slides" + (f" ({page + 1}/{pages})" if pages > 1 else "")
+    painter.drawText(QRectF(margin, band + height * 0.02, width - 2 * margin, height * 0.08),
+                     int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), title)
+    top = band + height * 0.12
+    row_height = (height - band * 2 - height * 0.16) / (SOURCES_PER_PAGE + 1)
+    columns = ((0.0, 0.08, "Footnote"), (0.08, 0.52, "Source"), (0.52, 0.93, "URL"), (0.93, 1.0, "Grade"))
+    inner = width - 2 * margin
+    painter.setFont(font(0.022, True))
+    painter.setPen(QColor(BRIEFING_MUTED))
+    for left, right, heading in columns:
+        painter.drawText(QRectF(margin + left * inner, top, (right - left) * inner, row_height),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), heading)
+    body = font(0.019)
+    metrics = QFontMetricsF(body)
+    painter.setFont(body)
+    if not sources:
+        painter.setPen(QColor(BRIEFING_TEXT))
+        painter.drawText(QRectF(margin, top + row_height, inner, row_height),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         "No source is cited by what these slides show.")
+    for index, source in enumerate(sources):
+        y = top + row_height * (index + 1)
+        if index % 2 == 0:
+            painter.fillRect(QRectF(margin - 4, y, inner + 8, row_height), QColor(255, 255, 255, 18))
+        painter.setPen(QColor(BRIEFING_TEXT))
+        name = source.title or "(untitled)"
+        if source.publisher:
+            name += f" \u2014 {source.publisher}"
+        cells = (source.footnotes or "\u2013", name, source.url or "(no URL)", source.reliability)
+        for (left, right, heading), text in zip(columns, cells, strict=True):
+            cell = QRectF(margin + left * inner, y, (right - left) * inner - 8, row_height)
+            mode = Qt.TextElideMode.ElideMiddle if heading == "URL" else Qt.TextElideMode.ElideRight
+            shown = metrics.elidedText(text, mode, cell.width())
+            painter.drawText(cell, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown)
+    painter.setPen(QColor(BRIEFING_MUTED))
+    painter.setFont(font(0.018))
+    painter.drawText(QRectF(margin, height - band - height * 0.045, inner, height * 0.04),
+                     int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                     "Grades: Admiralty source reliability, A (reliable) to F (cannot be judged). " + case.title)
+
+
+# --- PowerPoint ----------------------------------------------------------------------------------------
+
+
+def write_pptx(case: Case, slides: list[core.Slide], sources: list[core.SlideSource], renderer: object,
+               out: Path, progress: Progress | None = None) -> int:
+    import io
+
+    from pptx import Presentation
+    from pptx.dml.color import RGBColor
+    from pptx.enum.shapes import MSO_SHAPE
+    from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+    from pptx.util import Emu, Inches, Pt
+
+    from workbench.ui.briefing import png_bytes
+
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
+    deck.core_properties.title = f"{case.title} - briefing"
+    deck.core_properties.author = "Case Workbench"
+    width, height = deck.slide_width, deck.slide_height
+    layout = deck.slide_layouts[5]  # "Title Only": a real title placeholder, so outlines and readers see titles
+    marking = case.classification
+    background, foreground = banner_colours(marking)
+    band = Inches(0.34)
+    margin = Inches(0.4)
+
+    def rgb(colour: str) -> RGBColor:
+        return RGBColor.from_string(colour.lstrip("#").upper())
+
+    def dark_background(slide: object) -> None:
+        fill = slide.background.fill  # type: ignore[attr-defined]
+        fill.solid()
+        fill.fore_color.rgb = rgb("#0d1117")
+
+    def text_box(slide: object, left: int, top: int, w: int, h: int, text: str, size: float, bold: bool = False,
+                 colour: str = "#ffffff", align: object = PP_ALIGN.LEFT, name: str = "") -> object:
+        shape = slide.shapes.add_textbox(left, top, w, h)  # type: ignore[attr-defined]
+        if name:
+            shape.name = name
+        frame = shape.text_frame
+        frame.word_wrap = True
+        frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+        paragraph = frame.paragraphs[0]
+        paragraph.alignment = align
+        run = paragraph.add_run()
+        run.text = text
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        run.font.color.rgb = rgb(colour)
+        return shape
+
+    def banners(slide: object) -> None:
+        for top in (0, height - band):
+            shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, top, width, band)  # type: ignore[attr-defined]
+            shape.name = "Classification banner"
+            shape.fill.solid()
+            shape.fill.fore_color.rgb = rgb(background)
+            shape.line.fill.background()
+            shape.shadow.inherit = False
+            frame = shape.text_frame
+            frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+            frame.margin_top = frame.margin_bottom = 0
+            paragraph = frame.paragraphs[0]
+            paragraph.alignment = PP_ALIGN.CENTER
+            run = paragraph.add_run()
+            run.text = banner_text(marking)
+            run.font.size = Pt(13)
+            run.font.bold = True
+            run.font.color.rgb = rgb(foreground)
+
+    def title(slide: object, text: str, size: float = 28) -> None:
+        shape = slide.shapes.title  # type: ignore[attr-defined]
+        shape.left, shape.top, shape.width, shape.height = margin, band + Inches(0.08), width - 2 * margin, Inches(0.9)
+        frame = shape.text_frame
+        frame.word_wrap = True
+        frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+        frame.vertical_anchor = MSO_ANCHOR.TOP
+        frame.text = text
+        paragraph = frame.paragraphs[0]
+        paragraph.alignment = PP_ALIGN.LEFT
+        for run in paragraph.runs:
+            run.font.size = Pt(size)
+            run.font.bold = True
+            run.font.color.rgb = rgb("#ffffff")
+
+    total = len(slides) + len(_source_pages(sources))
+    for number, saved in enumerate(slides, start=1):
+        slide = deck.slides.add_slide(layout)
+        dark_background(slide)
+        banners(slide)
+        title(slide, saved.title or "(untitled view)")
+        top = band + Inches(1.0)
+        if saved.caption:
+            text_box(slide, margin, top, width - 2 * margin, Inches(0.7), saved.caption, 15, colour="#c9d1d9",
+                     name="Caption")
+            top += Inches(0.75)
+        renderer.show(saved, number, len(slides))  # type: ignore[attr-defined]
+        image = renderer.stage_image(2.0)  # type: ignore[attr-defined]
+        room_w, room_h = width - 2 * margin, height - band - Inches(0.45) - top
+        ratio = image.width() / max(image.height(), 1)
+        w = min(room_w, int(room_h * ratio))
+        h = int(w / ratio)
+        slide.shapes.add_picture(io.BytesIO(png_bytes(image)), Emu(int((width - w) / 2)), Emu(int(top)), Emu(w),
+                                 Emu(h))
+        text_box(slide, margin, height - band - Inches(0.42), Inches(9), Inches(0.36), case.title, 11,
+                 colour="#c9d1d9", name="Case")
+        text_box(slide, width - margin - Inches(2), height - band - Inches(0.42), Inches(2), Inches(0.36),
+                 f"{number} / {len(slides)}", 13, bold=True, align=PP_ALIGN.RIGHT, name="Slide number")
+        notes = _notes(saved)
+        if notes:
+            slide.notes_slide.notes_text_frame.text = notes
+        if progress:
+            progress(number, total)
+
+    chunks = _source_pages(sources)
+    for page, chunk in enumerate(chunks):
+        slide = deck.slides.add_slide(layout)
+        dark_background(slide)
+        banners(slide)
+        title(slide, "Sources cited on these slides" + (f" ({page + 1}/{len(chunks)})" if len(chunks) > 1 else ""))
+        rows = len(chunk) + 1
+        top = band + Inches(1.05)
+        table = slide.shapes.add_table(rows, 4, margin, top, width - 2 * margin,
+                                       Inches(0.36) * rows).table
+        for column, (heading, share) in enumerate((("Footnote", 0.09), ("Source", 0.43), ("URL", 0.40),
+                                                   ("Grade", 0.08))):
+            table.columns[column].width = int((width - 2 * margin) * share)
+            table.cell(0, column).text = heading
+        for row, source in enumerate(chunk, start=1):
+            name = source.title or "(untitled)"
+            if source.publisher:
+                name += f" \u2014 {source.publisher}"
+            for column, text in enumerate((source.footnotes or "\u2013", name, source.url or "(no URL)",
+                                           source.reliability)):
+                table.cell(row, column).text = text
+        for row in range(rows):
+            for column in range(4):
+                for paragraph in table.cell(row, column).text_frame.paragraphs:
+                    for run in paragraph.runs:
+                        run.font.size = Pt(11 if row else 12)
+        if not chunk:
+            text_box(slide, margin, top + Inches(0.5), width - 2 * margin, Inches(0.5),
+                     "No source is cited by what these slides show.", 14)
+        text_box(slide, margin, height - band - Inches(0.42), Inches(12), Inches(0.36),
+                 "Grades: Admiralty source reliability, A (reliable) to F (cannot be judged).", 11, colour="#c9d1d9")
+    deck.save(str(out))
+    return len(slides) + len(chunks)
+
+
+# --- HTML ------------------------------------------------------------------------------------------------
+
+HTML_STYLE = """
+body { margin: 0; background: #30363d; font-family: "Segoe UI", "DejaVu Sans", Arial, sans-serif; }
+.slide { position: relative; width: 1280px; max-width: 100%; aspect-ratio: 16 / 9; margin: 24px auto;
+  background: #0d1117; color: #fff; display: flex; flex-direction: column; box-shadow: 0 2px 12px #000; }
+.banner { text-align: center; font-weight: bold; padding: 4px; font-size: 16px; }
+.body { flex: 1; display: flex; flex-direction: column; padding: 8px 24px; min-height: 0; }
+h2 { margin: 4px 0; font-size: 34px; line-height: 1.15; overflow-wrap: anywhere; }
+.caption { margin: 0 0 8px 0; font-size: 19px; color: #c9d1d9; overflow-wrap: anywhere; }
+.stage { flex: 1; min-height: 0; display: flex; align-items: center; justify-content: center; }
+.stage img { max-width: 100%; max-height: 100%; }
+.foot { display: flex; justify-content: space-between; color: #c9d1d9; font-size: 15px; padding-top: 4px; }
+.number { font-weight: bold; color: #fff; }
+details.notes { width: 1280px; max-width: 100%; margin: -16px auto 24px auto; color: #e6edf3; font-size: 15px; }
+table { border-collapse: collapse; width: 100%; font-size: 15px; }
+th, td { text-align: left; padding: 4px 8px; vertical-align: top; overflow-wrap: anywhere; }
+th { color: #c9d1d9; border-bottom: 1px solid #8b949e; }
+tr:nth-child(even) td { background: #161b22; }
+@media print { body { background: #fff; } .slide { break-after: page; box-shadow: none; margin: 0 auto; } }
+"""
+
+
+def write_html(case: Case, slides: list[core.Slide], sources: list[core.SlideSource], renderer: object,
+               out: Path, progress: Progress | None = None) -> int:
+    """One self-contained file: pictures as data: URIs, no scripts, nothing fetched (a CSP says so too)."""
+    from workbench.ui.briefing import png_bytes
+
+    esc = html.escape
+    marking = case.classification
+    background, foreground = banner_colours(marking)
+    banner = (f'<div class="banner" style="background:{background};color:{foreground}">'
+              f"{esc(banner_text(marking))}</div>")
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        # Only inline styles and embedded pictures may load: the file never reaches the network.
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; "
+        "style-src 'unsafe-inline'\">",
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(case.title)} - briefing</title>",
+        f"<style>{HTML_STYLE}</style></head><body>",
+    ]
+    total = len(slides) + 1
+    for number, slide in enumerate(slides, start=1):
+        renderer.show(slide, number, len(slides))  # type: ignore[attr-defined]
+        picture = base64.b64encode(png_bytes(renderer.stage_image(1.5))).decode("ascii")  # type: ignore[attr-defined]
+        caption = f'<p class="caption">{esc(slide.caption)}</p>' if slide.caption else ""
+        parts.append(
+            f'<section class="slide" id="slide-{number}">{banner}<div class="body">'
+            f"<h2>{esc(slide.title or '(untitled view)')}</h2>{caption}"
+            f'<div class="stage"><img alt="{esc(slide.title)}" src="data:image/png;base64,{picture}"></div>'
+            f'<div class="foot"><span>{esc(case.title)}</span><span class="number">{number} / {len(slides)}</span>'
+            f"</div></div>{banner}</section>"
+        )
+        notes = _notes(slide)
+        if notes:
+            parts.append(f'<details class="notes"><summary>Speaker notes</summary><p>{esc(notes)}</p></details>')
+        if progress:
+            progress(number, total)
+    rows = "".join(
+        f"<tr><td>{esc(s.footnotes or '–')}</td><td>{esc(s.title or '(untitled)')}"
+        f"{(' — ' + esc(s.publisher)) if s.publisher else ''}</td><td>{esc(s.url or '(no URL)')}</td>"
+        f"<td>{esc(s.reliability)}</td></tr>"
+        for s in sources
+    ) or '<tr><td colspan="4">No source is cited by what these slides show.</td></tr>'
+    parts.append(
+        f'<section class="slide" id="sources">{banner}<div class="body"><h2>Sources cited on these slides</h2>'
+        f'<div style="overflow:auto;flex:1"><table><tr><th>Footnote</th><th>Source</th><th>URL</th><th>Grade</th>'
+        f"</tr>{rows}</table></div><div class=\"foot\"><span>Grades: Admiralty source reliability, A (reliable) "
+        f"to F (cannot be judged).</span></div></div>{banner}</section>"
+    )
+    parts.append("</body></html>")
+    out.write_text("\n".join(parts), encoding="utf-8")
+    return len(slides) + 1
