@@ -199,6 +199,13 @@ def read_header(path: Path) -> HeaderInfo:
     (user_version,) = struct.unpack(">I", header[60:64])
     (application_id,) = struct.unpack(">I", header[68:72])
     wal = header[18] == 2 or header[19] == 2
+    # Fields SQLite would act on before any check runs: an unknown write version opens the file
+    # read-only behind our back, an odd schema format or encoding changes how it is read.
+    (schema_format,) = struct.unpack(">I", header[44:48])
+    (encoding,) = struct.unpack(">I", header[56:60])
+    if header[18] not in (1, 2) or header[19] not in (1, 2) or header[21:24] != b"\x40\x20\x20" \
+            or schema_format > 4 or encoding not in (0, 1):
+        raise CaseRefused(path, "its header is damaged (unknown file format fields)")
     if size % page_size:
         raise CaseRefused(path, f"it is truncated or damaged ({size} bytes is not a whole number of pages)")
     # The in-header page count is only meaningful when written by SQLite 3.7.0+ (valid_for matches).
@@ -234,7 +241,7 @@ def schema_difference(
     found = {row[1]: row for row in actual}
     # sqlite_stat tables appear after ANALYZE / PRAGMA optimize; they hold numbers, not code.
     for name in sorted(set(found) - set(expected)):
-        if name.startswith("sqlite_stat"):
+        if name.startswith("sqlite_stat") and found[name][0] == "table":
             continue
         kind = found[name][0]
         return f"it holds a {kind} '{name}' that Case Workbench does not create"
@@ -288,7 +295,7 @@ def check_database(path: Path, header: HeaderInfo) -> None:
         try:
             verdict = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
             if verdict != ["ok"]:
-                raise CaseRefused(path, f"it is damaged (integrity check: {verdict[0]})")
+                raise CaseRefused(path, f"it is damaged (integrity check: {first_problem(verdict)})")
             orphan = conn.execute("PRAGMA foreign_key_check").fetchone()
             if orphan:
                 raise CaseRefused(
@@ -302,6 +309,13 @@ def check_database(path: Path, header: HeaderInfo) -> None:
             raise CaseRefused(path, f"it is damaged ({error})") from None
     finally:
         conn.close()
+
+
+def first_problem(verdict: Sequence[str]) -> str:
+    """The first problem quick_check names, as one clause (its report runs over several lines)."""
+    lines = [line.strip() for text in verdict for line in str(text).splitlines()]
+    lines = [line for line in lines if line and not line.startswith("***")] or ["unknown damage"]
+    return re.sub(r"\.(\s|$)", r"\1", lines[0])[:200].rstrip()
 
 
 def check_case(path: Path | str) -> int:
