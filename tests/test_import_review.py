@@ -78,3 +78,31 @@ def test_file_import_reads_in_a_worker_and_csv_is_undoable(window: MainWindow, t
     assert window.case.counts()["actors"] == 0
     assert import_file(window, REPORT, review=False)["documents"] == 1
     assert window.import_action.isEnabled()
+
+
+def test_editing_a_proposed_event_changes_what_is_written(window: MainWindow, qtbot) -> None:
+    from workbench.ui.import_review import ProposalEditor
+
+    case = window.case
+    plan = propose_file(case, REPORT)
+    dialog = ImportReviewDialog(case, plan, window)
+    qtbot.addWidget(dialog)
+    strike = next(item for item in dialog.items.values() if "planned strike" in item.text(0))
+    proposal = dialog.proposal_of(strike)
+    editor = ProposalEditor(proposal, dialog.zone, dialog)
+    qtbot.addWidget(editor)
+    editor.widgets["title"].setText("Strike at Belarusian state TV")
+    editor.widgets["start"].setText("2020-08-17 11:00")
+    editor.widgets["time_precision"].setCurrentIndex(editor.widgets["time_precision"].findData("hour"))
+    editor.widgets["confidence"].setCurrentIndex(editor.widgets["confidence"].findData("likely"))
+    assert dialog.apply_edit(proposal, editor.values())
+    assert strike.text(0) == "Strike at Belarusian state TV" and "likely" in strike.text(1)
+    editor.widgets["start"].setText("2020-08-18 11:00")
+    assert not dialog.apply_edit(proposal, {**editor.values(), "title": ""})  # refused, reason shown
+    assert "needs a title" in dialog.counts.text()
+    write_plan(window, case, plan)
+    row = case.rows("events", where="title = ?", params=("Strike at Belarusian state TV",))[0]
+    assert (row["start"], row["time_precision"], row["confidence"]) == ("2020-08-17T08:00:00Z", "hour", "likely")
+    editor.widgets["start"].setText("not a date")
+    editor._ok()
+    assert "not a date" in editor.error.text()

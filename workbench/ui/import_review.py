@@ -15,10 +15,13 @@ from PySide6.QtCore import QObject, QRectF, Qt, QThread, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QProgressDialog,
@@ -32,9 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.casefile import Case, CaseError, _connect
+from workbench.core.confidence import CONFIDENCE_LEVELS, TIME_PRECISIONS
+from workbench.core.editing import clean_text, problems
 from workbench.core.importers import ImportCancelled, Plan, apply_plan, file_kind, propose_file, read_text
 from workbench.core.importers.proposals import GROUP_TITLES, GROUPS, Proposal, describe_counts
-from workbench.core.times import case_zone, describe_when, parse_utc
+from workbench.core.times import case_zone, describe_when, local_to_utc, parse_utc, utc_to_local
 from workbench.ui.commands import CaseEdit, push
 
 IMPORTABLE = (".md", ".markdown", ".html", ".htm", ".txt", ".text", ".csv", ".json", ".stix")
@@ -191,6 +196,90 @@ def parse_utc_text(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+TABLE_OF_KIND = {"event": "events", "actor": "actors", "relation": "relations"}
+
+
+class ProposalEditor(QDialog):
+    """Fields of one proposed event, actor or relation, before anything is written."""
+
+    FIELDS = {
+        "event": ("title", "start", "time_precision", "confidence", "kind"),
+        "actor": ("name", "kind"),
+        "relation": ("kind", "confidence"),
+    }
+
+    def __init__(self, proposal: Proposal, zone: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.proposal, self.zone = proposal, zone
+        self.setWindowTitle(f"Edit proposed {proposal.kind}")
+        form = QFormLayout(self)
+        self.widgets: dict[str, QWidget] = {}
+        values = proposal.values
+        for field in self.FIELDS[proposal.kind]:
+            if field == "confidence":
+                widget = QComboBox(self)
+                for level, meaning in CONFIDENCE_LEVELS.items():
+                    widget.addItem(f"{level}: {meaning}", level)
+                widget.setCurrentIndex(max(0, widget.findData(values.get(field, "reported"))))
+            elif field == "time_precision":
+                widget = QComboBox(self)
+                for level, meaning in TIME_PRECISIONS.items():
+                    widget.addItem(f"{level}: {meaning}", level)
+                widget.setCurrentIndex(max(0, widget.findData(values.get(field, "day"))))
+            elif field == "start":
+                widget = QLineEdit(self)
+                local = utc_to_local(values["start"], zone)
+                widget.setText(f"{local:%Y-%m-%d %H:%M}")
+                widget.setToolTip(f"Local time ({zone.key}): YYYY-MM-DD or YYYY-MM-DD HH:MM")
+            elif proposal.kind == "actor" and field == "kind":
+                widget = QComboBox(self)
+                widget.setEditable(True)
+                widget.addItems(["person", "state", "government", "organization", "military", "security", "media",
+                                 "group", "other"])
+                widget.setCurrentText(values.get("kind", "other"))
+            else:
+                widget = QLineEdit(str(values.get(field, "")), self)
+            widget.setObjectName(f"proposal_{field}")
+            self.widgets[field] = widget
+            form.addRow(field.replace("_", " ").capitalize(), widget)
+        self.error = QLabel(self)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setStyleSheet("QLabel { color: #b00020; }")
+        form.addRow(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self._ok)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for field, widget in self.widgets.items():
+            if isinstance(widget, QComboBox):
+                result[field] = widget.currentData() if widget.currentData() is not None else \
+                    clean_text(widget.currentText())
+            elif field == "start":
+                text = clean_text(widget.text()).replace(" ", "T")
+                try:
+                    result[field] = local_to_utc(text, self.zone)
+                except ValueError:
+                    result[field] = ""
+            else:
+                result[field] = clean_text(widget.text())
+        return result
+
+    def _ok(self) -> None:
+        values = self.values()
+        if "start" in values and not values["start"]:
+            self.error.setText("The date is not a date: write YYYY-MM-DD or YYYY-MM-DD HH:MM.")
+            return
+        found = problems(TABLE_OF_KIND[self.proposal.kind], {**self.proposal.values, **values})
+        if found:
+            field, reason = next(iter(found.items()))
+            self.error.setText(f"{field}: {reason}")
+            return
+        self.accept()
+
+
 class ImportReviewDialog(QDialog):
     """The report on the left with every proposal highlighted, the proposals on the right."""
 
@@ -332,10 +421,38 @@ class ImportReviewDialog(QDialog):
         self.tree.blockSignals(False)
         self._refresh()
 
-    def edit_current(self) -> None:
+    def edit_current(self) -> bool:
+        """Edit the current proposal's fields (events, actors, relations) in a form; others by name."""
         item = self.tree.currentItem()
-        if self.proposal_of(item) is not None:
+        proposal = self.proposal_of(item)
+        if proposal is None:
+            return False
+        if proposal.kind not in ProposalEditor.FIELDS:
             self.tree.editItem(item, 0)
+            return False
+        editor = ProposalEditor(proposal, self.zone, self)
+        if editor.exec() != QDialog.DialogCode.Accepted:
+            return False
+        return self.apply_edit(proposal, editor.values())
+
+    def apply_edit(self, proposal: Proposal, values: dict[str, Any]) -> bool:
+        """Take edited values for a proposal if they make a sound record; say why not otherwise."""
+        candidate = {**proposal.values, **values}
+        found = problems(TABLE_OF_KIND[proposal.kind], candidate)
+        if found:
+            field, reason = next(iter(found.items()))
+            self.counts.setText(f"Not changed: {field}: {reason}.")
+            return False
+        proposal.values.update(values)
+        label_field = {"event": "title", "actor": "name", "relation": "kind"}[proposal.kind]
+        proposal.label = str(proposal.values[label_field])
+        item = self.items[proposal.key]
+        self.tree.blockSignals(True)
+        item.setText(0, proposal.label)
+        item.setText(1, self._detail(proposal))
+        self.tree.blockSignals(False)
+        self._refresh()
+        return True
 
     def _refresh(self) -> None:
         chosen = self.plan.effective()
