@@ -11,6 +11,7 @@ from workbench import __version__
 from workbench.core.casefile import (
     COUNTED_TABLES,
     CaseError,
+    CaseNeedsRepair,
     check_case,
     create_case,
     open_case,
@@ -76,7 +77,8 @@ def subcommand_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="integrity and schema report; exit 0 healthy, 2 refused")
     check.add_argument("case", type=Path)
-    check.add_argument("--repair", action="store_true", help="rebuild the search index if it is out of step")
+    check.add_argument("--repair", action="store_true",
+                       help="fix dangling references and rebuild a stale search index, in one transaction")
 
     imports = commands.add_parser("import", help="bring a report (.md/.html/.txt), .csv, .json or STIX bundle in")
     imports.add_argument("file", type=Path)
@@ -160,19 +162,44 @@ def print_info(path: Path) -> int:
 
 
 def print_check(path: Path, repair: bool = False) -> int:
-    version = check_case(path)  # raises CaseRefused with the reason
-    with open_case(path, read_only=not repair) as case:
-        search_ok = case.search_index_ok()
-        if not search_ok and repair:
-            case.rebuild_search_index()
-            search_ok = case.search_index_ok()
-            print("Search index rebuilt.")
-    if not search_ok:
-        print(f"{path.name}: the search index is out of step with the data; run with --repair.", file=sys.stderr)
-        return EXIT_REFUSED
-    print(f"{path.name}: healthy (schema {version} of {schema_version()}, integrity ok, foreign keys ok).")
+    """Report a case's health; with `repair`, fix what Check Case can fix and list each fix.
+
+    Exit 0 healthy (or repaired), 2 refused, damaged, or in need of a repair not asked for.
+    """
+    from workbench.core.repair import inspect, repair_file
+
+    try:
+        version = check_case(path)  # raises CaseRefused with the reason
+    except CaseNeedsRepair as needs:
+        if not repair:
+            print(f"{path.name}: {len(needs.dangling)} dangling reference(s); nothing was changed:", file=sys.stderr)
+            for line in describe_all(needs.dangling):
+                print(f"  {line}", file=sys.stderr)
+            print(f"Run `workbench check --repair {path}` to fix them in one step.", file=sys.stderr)
+            return EXIT_REFUSED
+        version = None
+    if repair:
+        report = repair_file(path)
+        for fix in report.fixes:
+            print(f"Fixed: {fix}")
+        version = check_case(path)
+    else:
+        with open_case(path, read_only=True) as case:
+            report = inspect(case)
+        if not report.healthy:
+            for problem in report.problems():
+                print(f"{path.name}: {problem}", file=sys.stderr)
+            print(f"Run `workbench check --repair {path}` to fix it.", file=sys.stderr)
+            return EXIT_REFUSED
+    print(f"{path.name}: healthy (schema {version} of {schema_version()}, integrity ok, references ok, "
+          "search index ok).")
     return EXIT_OK
 
+
+def describe_all(dangling: Sequence[object]) -> list[str]:
+    from workbench.core.repair import describe
+
+    return [describe(item) for item in dangling]  # type: ignore[arg-type]
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -76,6 +76,32 @@ class CaseRefused(CaseError):
         super().__init__(f"Cannot open {self.path.name}: {reason}.")
 
 
+@dataclass(frozen=True)
+class Dangling:
+    """A row whose foreign key names a record that is not in the case (written by another tool)."""
+
+    table: str
+    key: tuple[tuple[str, Any], ...]  # (column, value) pairs naming the row: its id, or a join table's key
+    column: str
+    target: str  # the table the missing record would be in
+    value: Any  # the id that is not there
+    on_delete: str  # the foreign key's ON DELETE action: what deleting the target would have done
+
+
+class CaseNeedsRepair(CaseRefused):
+    """Sound except for dangling references, which Check Case can repair; nothing was written."""
+
+    def __init__(self, path: Path | str, dangling: Sequence[Dangling]) -> None:
+        self.dangling = list(dangling)
+        first = self.dangling[0]
+        rows = "1 row points" if len(self.dangling) == 1 else f"{len(self.dangling)} rows point"
+        super().__init__(
+            path,
+            f"it is inconsistent ({rows} at records that are not there, first a row of '{first.table}' at a "
+            f"missing '{first.target}'); Check Case (workbench check --repair) can repair it",
+        )
+
+
 class CaseReadOnly(CaseError):
     def __init__(self, path: Path) -> None:
         super().__init__(f"{path.name} is open read-only; changes are not allowed.")
@@ -272,8 +298,12 @@ def harden(conn: sqlite3.Connection, deadline: float | None = None) -> None:
         conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10_000)
 
 
-def check_database(path: Path, header: HeaderInfo) -> None:
-    """Read-only checks of a file whose header passed; raise CaseRefused with the first problem."""
+def check_database(path: Path, header: HeaderInfo, check_references: bool = True) -> None:
+    """Read-only checks of a file whose header passed; raise CaseRefused with the first problem.
+
+    Dangling references are checked last: a file that has only those raises CaseNeedsRepair
+    (unless `check_references` is False, for opening it to repair).
+    """
     # immutable=1 reads without creating -wal/-shm files; a leftover -wal (an unclean close)
     # must be read too, so then the plain read-only mode is used.
     wal_file = path.with_name(path.name + "-wal")
@@ -296,11 +326,8 @@ def check_database(path: Path, header: HeaderInfo) -> None:
             verdict = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
             if verdict != ["ok"]:
                 raise CaseRefused(path, f"it is damaged (integrity check: {first_problem(verdict)})")
-            orphan = conn.execute("PRAGMA foreign_key_check").fetchone()
-            if orphan:
-                raise CaseRefused(
-                    path, f"it is inconsistent (a row of '{orphan[0]}' points at a missing '{orphan[2]}')"
-                )
+            if check_references and conn.execute("PRAGMA foreign_key_check").fetchone():
+                raise CaseNeedsRepair(path, find_dangling(conn))
         except sqlite3.OperationalError as error:
             if "interrupted" in str(error):
                 raise CaseRefused(path, f"checking it took longer than {CHECK_SECONDS:.0f} s") from None
@@ -311,6 +338,32 @@ def check_database(path: Path, header: HeaderInfo) -> None:
         conn.close()
 
 
+def find_dangling(conn: sqlite3.Connection) -> list[Dangling]:
+    """Every row whose foreign key names a missing record, with the key that finds the row again.
+
+    PRAGMA foreign_key_check gives no rowid for WITHOUT ROWID join tables, so each foreign key of
+    each table it names is queried directly.
+    """
+    tables = sorted({row[0] for row in conn.execute("PRAGMA foreign_key_check")})
+    found: list[Dangling] = []
+    for table in tables:
+        info = conn.execute(f"PRAGMA table_info({_quote(table)})").fetchall()
+        columns = {row[1] for row in info}
+        keys = ["id"] if "id" in columns and table in RECORD_TABLES else [
+            row[1] for row in sorted(info, key=lambda row: row[5]) if row[5]]
+        for fk in conn.execute(f"PRAGMA foreign_key_list({_quote(table)})").fetchall():
+            # id, seq, table, from, to, on_update, on_delete, match
+            target, column, parent_key, on_delete = fk[2], fk[3], fk[4] or "id", fk[6].upper()
+            sql = (f"SELECT {_column_list(keys)}, {_quote(column)} FROM {_quote(table)} AS child "
+                   f"WHERE child.{_quote(column)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {_quote(target)} "
+                   f"AS parent WHERE parent.{_quote(parent_key)} = child.{_quote(column)}) "
+                   f"ORDER BY {_column_list(keys)}")
+            for row in conn.execute(sql):
+                found.append(Dangling(table, tuple(zip(keys, row[:-1], strict=True)), column, target, row[-1],
+                                      on_delete))
+    return found
+
+
 def first_problem(verdict: Sequence[str]) -> str:
     """The first problem quick_check names, as one clause (its report runs over several lines)."""
     lines = [line.strip() for text in verdict for line in str(text).splitlines()]
@@ -318,12 +371,12 @@ def first_problem(verdict: Sequence[str]) -> str:
     return re.sub(r"\.(\s|$)", r"\1", lines[0])[:200].rstrip()
 
 
-def check_case(path: Path | str) -> int:
+def check_case(path: Path | str, check_references: bool = True) -> int:
     """Every check `open_case` makes, writing nothing; returns the file's schema version."""
     path = Path(path)
     header = read_header(path)
     check_header(path, header)
-    check_database(path, header)
+    check_database(path, header, check_references)
     return header.user_version
 
 
@@ -1022,14 +1075,17 @@ def is_writable(path: Path) -> bool:
     return marked_writable and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-def open_case(path: Path | str, read_only: bool = False, analyst: str | None = None) -> Case:
+def open_case(
+    path: Path | str, read_only: bool = False, analyst: str | None = None, check_references: bool = True
+) -> Case:
     """Check a case file and open it; a file that may not be written opens read-only.
 
     Raises CaseRefused (with a one-sentence reason) and leaves the file untouched when it
-    is not a sound case file of a schema this build knows.
+    is not a sound case file of a schema this build knows. `check_references=False` opens a
+    file whose only fault is dangling references, for workbench.core.repair to mend.
     """
     path = Path(path)
-    version = check_case(path)
+    version = check_case(path, check_references)
     read_only = read_only or not is_writable(path)
     if read_only and version < schema_version():
         raise CaseRefused(

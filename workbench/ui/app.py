@@ -58,6 +58,7 @@ def run(
     if unattended:
         window.keep_layout = False
         window.refuse = lambda message: print(message, file=sys.stderr)  # no dialog nobody can answer
+        window.ask = lambda title, question: False  # e.g. no repair of a file without the analyst
     opened = window.open_path(path)
     if unattended and not opened:
         window.close()

@@ -26,6 +26,7 @@ from workbench.core.casefile import (
     CASE_SUFFIX,
     Case,
     CaseError,
+    CaseNeedsRepair,
     Change,
     create_case,
     default_analyst,
@@ -35,7 +36,7 @@ from workbench.core.editing import clean_text, describe_dependents, merge_actors
 from workbench.core.marking import banner_colours, banner_text
 from workbench.core.sample import ensure_sample_case
 from workbench.core.times import case_zone, now_stamp, utc_to_local
-from workbench.ui import sharing
+from workbench.ui import check_case, sharing
 from workbench.ui.briefing import StoryboardPane
 from workbench.ui.commands import CaseEdit, DeleteRecords, InsertRecord, push
 from workbench.ui.history import HistoryPane
@@ -278,6 +279,9 @@ class MainWindow(QMainWindow):
         self.merge_case_action = self._action("&Merge Case\u2026", lambda: sharing.merge_case(self),
                                               tip="Bring a colleague's case file into this one, conflicts listed")
         self.close_action = self._action("&Close Case", self.close_case, QKeySequence.StandardKey.Close)
+        self.check_case_action = self._action("C&heck Case\u2026", lambda: check_case.check_open_case(self),
+                                              tip="Integrity, dangling references and the search index; repairs "
+                                                  "on request")
         self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         file_menu.insertAction(self.recent_menu.menuAction(), self.new_action)
         file_menu.insertAction(self.recent_menu.menuAction(), self.open_action)
@@ -288,6 +292,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_copy_action)
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.merge_case_action)
+        file_menu.addAction(self.check_case_action)
         file_menu.addAction(self.close_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -386,7 +391,7 @@ class MainWindow(QMainWindow):
         self.bottom_banner.set_marking(marking)
         read_only = bool(case and case.read_only)
         self.status_read_only.setVisible(read_only)
-        for action in (self.save_copy_action, self.close_action, self.export_action):
+        for action in (self.save_copy_action, self.close_action, self.export_action, self.check_case_action):
             action.setEnabled(case is not None)
         self.merge_case_action.setEnabled(case is not None and not read_only)
         for action in self.edit_actions:
@@ -510,6 +515,8 @@ class MainWindow(QMainWindow):
         try:
             case = open_case(path, read_only=self.open_read_only if read_only is None else read_only,
                              analyst=analyst_name())
+        except CaseNeedsRepair as needs:  # sound but for dangling references: offer Check Case's repair
+            return check_case.offer_repair(self, Path(path), needs) and self.open_path(path, read_only)
         except CaseError as error:
             if isinstance(error, CaseError) and not Path(path).exists():
                 forget_recent(Path(path))

@@ -1,0 +1,150 @@
+"""Check Case: find dangling references and a stale search index, and repair them in one transaction.
+
+Another tool writing a case file with foreign keys off can leave rows pointing at records that
+are not there (a link of an event to a deleted actor, a citation of a missing source, a tag or a
+chart position of an actor that is gone). `open_case` refuses such a file with CaseNeedsRepair;
+`repair_file` mends it. Each fix does what deleting the missing record through the app would
+have done (the foreign key's ON DELETE action: the row goes, or its link is cleared), except
+that a note keeps its text and only loses its attachment. Every fix goes through the Case
+gateway, so each is audited with the whole old row, and all of them commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.core.casefile import (
+    LINK_TABLES,
+    RECORD_TABLES,
+    Case,
+    CaseError,
+    CaseNeedsRepair,
+    Dangling,
+    check_case,
+    find_dangling,
+    open_case,
+)
+
+# Columns that name a row for people, in the order they are tried.
+LABEL_COLUMNS = ("title", "name", "tag", "quote", "text", "label", "kind", "url")
+NOUNS = {
+    "events": "event", "actors": "actor", "relations": "relation", "sources": "source", "citations": "citation",
+    "places": "place", "documents": "document", "notes": "note", "views": "view", "tags": "tag",
+    "event_actors": "link of an event to an actor", "event_places": "link of an event to a place",
+    "footnotes": "footnote entry", "actor_layout": "chart position",
+}
+# Rows that keep their content when what they were attached to is gone: only the link is cleared.
+DETACH = {("notes", "event_id"), ("notes", "relation_id"), ("notes", "actor_id"), ("notes", "source_id")}
+MAX_PASSES = 5
+
+
+@dataclass
+class CheckReport:
+    """What Check Case found in an open case, and what it fixed."""
+
+    dangling: list[Dangling] = field(default_factory=list)
+    search_index_ok: bool = True
+    fixes: list[str] = field(default_factory=list)
+
+    @property
+    def healthy(self) -> bool:
+        return not self.dangling and self.search_index_ok
+
+    def problems(self) -> list[str]:
+        found = [describe(d) for d in self.dangling]
+        if not self.search_index_ok:
+            found.append("The search index is out of step with the data.")
+        return found
+
+
+def _label(case: Case, table: str, key: dict[str, object]) -> str:
+    if "id" in key and table in RECORD_TABLES:
+        row = case.get(table, str(key["id"])) or {}
+        for column in LABEL_COLUMNS:
+            text = str(row.get(column) or "").strip()
+            if text:
+                text = " ".join(text.split())
+                return f"“{text[:60]}{'…' if len(text) > 60 else ''}”"
+        return str(key["id"])
+    return "(" + ", ".join(f"{column} {value}" for column, value in key.items()) + ")"
+
+
+def describe(dangling: Dangling) -> str:
+    """One sentence naming the row and the record it points at that is not there."""
+    key = ", ".join(f"{column} {value}" for column, value in dangling.key)
+    noun = NOUNS.get(dangling.table, f"row of {dangling.table}")
+    missing = NOUNS.get(dangling.target, dangling.target)
+    return f"A {noun} ({dangling.table}: {key}) points at {missing} {dangling.value}, which is not in the case."
+
+
+def inspect(case: Case) -> CheckReport:
+    """Check an open case (reads only): dangling references and the search index."""
+    return CheckReport(dangling=find_dangling(case.conn), search_index_ok=case.search_index_ok())
+
+
+def repair(case: Case, origin: object = "check case") -> CheckReport:
+    """Fix what `inspect` finds, in one transaction through the gateway; the report lists each fix."""
+    report = inspect(case)
+    if report.healthy:
+        return report
+    with case.transaction():
+        if not report.search_index_ok:  # first, so the deletes below unindex against a sound index
+            case.rebuild_search_index()
+            report.fixes.append("Rebuilt the search index from the case's text.")
+        for _ in range(MAX_PASSES):
+            dangling = find_dangling(case.conn)
+            if not dangling:
+                break
+            for item in dangling:
+                fix = _fix(case, item, origin)
+                if fix:
+                    report.fixes.append(fix)
+        else:
+            raise CaseError("Check Case could not settle the dangling references; nothing was changed.")
+        if not case.search_index_ok():
+            case.rebuild_search_index()
+        case._audit("update", "meta", "", None, None,
+                    summary=f"Check Case repaired {len(report.fixes)} problem(s)")
+    return report
+
+
+def _fix(case: Case, item: Dangling, origin: object) -> str | None:
+    key = dict(item.key)
+    what = f"{NOUNS.get(item.table, item.table)} {_label(case, item.table, key)}"
+    missing = f"{NOUNS.get(item.target, item.target)} {item.value}"
+    if item.table in RECORD_TABLES:
+        if case.get(item.table, str(key["id"])) is None:
+            return None  # already removed with a row it depended on, and listed there
+        if (item.table, item.column) in DETACH or item.on_delete == "SET NULL":
+            case.update(item.table, str(key["id"]), {item.column: None}, origin=origin)
+            return f"Detached {what} from {missing}, which is not in the case ({item.table}.{item.column} cleared)."
+        going = case.dependents(item.table, [str(key["id"])])
+        case.delete(item.table, str(key["id"]), origin=origin)
+        also = ", ".join(f"{n} {NOUNS.get(t, t)}{'s' if n > 1 and t in RECORD_TABLES else ''}"
+                         for t, n in sorted(going.items()))
+        return (f"Removed {what}{f' (and with it {also})' if also else ''}: it pointed at {missing}, "
+                "which is not in the case.")
+    if item.table in LINK_TABLES or item.table == "actor_layout":
+        case.unlink(item.table, key, origin=origin)
+        return f"Removed the {what}: it pointed at {missing}, which is not in the case."
+    raise CaseError(f"Check Case does not know how to repair a row of {item.table}.")
+
+
+def repair_file(path: Path | str, analyst: str | None = None) -> CheckReport:
+    """Open a case that is sound but for dangling references and a stale index, repair it, check it again.
+
+    Files refused for any other reason (damage, a foreign schema) are refused here too: those are
+    not repaired, as anything planted in them must not run.
+    """
+    path = Path(path)
+    try:
+        check_case(path)
+    except CaseNeedsRepair:
+        pass
+    with open_case(path, analyst=analyst, check_references=False) as case:
+        if case.read_only:
+            raise CaseError(f"{path.name} is read-only, so Check Case cannot repair it.")
+        report = repair(case)
+    check_case(path)  # the repaired file must now open like any other
+    return report

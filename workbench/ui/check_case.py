@@ -1,0 +1,70 @@
+"""Check Case in the app: the File menu item, and the repair offered for a file with dangling references."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from workbench.core.casefile import CaseError, CaseNeedsRepair
+from workbench.core.repair import describe, inspect, repair, repair_file
+
+if TYPE_CHECKING:
+    from workbench.ui.main_window import MainWindow
+
+SHOWN = 8  # problems or fixes listed in the message itself; all of them are in its details
+
+
+def _listing(lines: list[str]) -> str:
+    shown = "\n".join(f"• {line}" for line in lines[:SHOWN])
+    return shown + (f"\n… and {len(lines) - SHOWN} more (see details)." if len(lines) > SHOWN else "")
+
+
+def tell(parent: QWidget, title: str, text: str, details: list[str]) -> None:
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # case text (titles, ids) stays inert
+    if details:
+        box.setDetailedText("\n".join(details))
+    box.exec()
+
+
+def offer_repair(window: MainWindow, path: Path, needs: CaseNeedsRepair) -> bool:
+    """Ask before repairing a file refused only for dangling references; True once repaired."""
+    problems = [describe(item) for item in needs.dangling]
+    question = (f"{needs} Repair it now? Each row pointing at a missing record is removed (a note only loses "
+                f"its attachment), in one step recorded in the case's history.\n\n{_listing(problems)}")
+    if not window.ask("Repair case?", question):
+        window.refuse(str(needs))  # not opened, and why, as for any refused file
+        return False
+    try:
+        report = repair_file(path, analyst=window.case.analyst if window.case else None)
+    except CaseError as error:
+        window.refuse(str(error))
+        return False
+    tell(window, "Case repaired", f"{path.name} was repaired: {len(report.fixes)} fix(es).", report.fixes)
+    return True
+
+
+def check_open_case(window: MainWindow) -> bool:
+    """File > Check Case…: report on the open case and, if the analyst agrees, repair it. True if healthy after."""
+    case = window.case
+    if case is None:
+        return False
+    report = inspect(case)
+    if report.healthy:
+        tell(window, "Check Case", f"{case.path.name} is healthy: integrity, references and search index ok.", [])
+        return True
+    problems = report.problems()
+    if case.read_only:
+        tell(window, "Check Case", f"{case.path.name} has {len(problems)} problem(s), and it is open read-only, "
+             "so it cannot be repaired here.", problems)
+        return False
+    if not window.ask("Check Case", f"{case.path.name} has {len(problems)} problem(s). Repair them now, in one "
+                      f"step recorded in the case's history?\n\n{_listing(problems)}"):
+        return False
+    window.undo_stack.clear()  # undo steps may hold rows the repair removes
+    report = repair(case)
+    tell(window, "Check Case", f"{case.path.name} was repaired: {len(report.fixes)} fix(es).", report.fixes)
+    return inspect(case).healthy
