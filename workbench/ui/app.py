@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from workbench.core.casefile import CaseError
@@ -21,6 +23,12 @@ def application() -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
+    # Lets Wayland and the desktop match the window to its menu entry and icon (packaging/).
+    app.setDesktopFileName("org.caseworkbench.CaseWorkbench")
+    icon = resources.files("workbench.resources").joinpath(
+        "icons", "hicolor", "256x256", "apps", "org.caseworkbench.CaseWorkbench.png")
+    if icon.is_file():
+        app.setWindowIcon(QIcon(str(icon)))
     return app
 
 
