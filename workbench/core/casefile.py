@@ -161,20 +161,30 @@ def split_statements(sql: str) -> Iterator[str]:
 
 
 def apply_migrations(conn: sqlite3.Connection, upto: int | None = None) -> None:
-    """Bring a database from its user_version to `upto` (default: newest), each step one transaction."""
+    """Bring a database from its user_version to `upto` (default: newest) in one transaction.
+
+    All steps commit together, so a crash leaves the file fully at the old schema or fully at the
+    new one, never between. Inside an open transaction the steps join it (the caller commits).
+    """
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     target = schema_version() if upto is None else upto
-    for migration in migrations():
-        if current < migration.version <= target:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in split_statements(migration.sql):
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {migration.version}")
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+    steps = [m for m in migrations() if current < m.version <= target]
+    if not steps:
+        return
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN IMMEDIATE")
+    try:
+        for migration in steps:
+            for statement in split_statements(migration.sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {migration.version}")
+        if own:
+            conn.execute("COMMIT")
+    except BaseException:
+        if own:
+            conn.execute("ROLLBACK")
+        raise
 
 
 @cache
@@ -298,15 +308,22 @@ def harden(conn: sqlite3.Connection, deadline: float | None = None) -> None:
         conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10_000)
 
 
-def check_database(path: Path, header: HeaderInfo, check_references: bool = True) -> None:
+def check_database(path: Path, header: HeaderInfo, check_references: bool = True) -> int:
     """Read-only checks of a file whose header passed; raise CaseRefused with the first problem.
 
     Dangling references are checked last: a file that has only those raises CaseNeedsRepair
-    (unless `check_references` is False, for opening it to repair).
+    (unless `check_references` is False, for opening it to repair). Returns the schema version,
+    read through the WAL when one is left beside the file.
     """
     # immutable=1 reads without creating -wal/-shm files; a leftover -wal (an unclean close)
     # must be read too, so then the plain read-only mode is used.
     wal_file = path.with_name(path.name + "-wal")
+    journal = path.with_name(path.name + "-journal")
+    if journal.exists() and journal.stat().st_size:
+        # An immutable read would check the file without the journal, and the first read-write
+        # open would then roll the journal's pages in: what was checked is not what is opened.
+        raise CaseRefused(path, f"another program left an unfinished change in {journal.name} beside it, so it "
+                          "cannot be checked as it would be opened")
     mode = "ro" if wal_file.exists() and wal_file.stat().st_size else "ro&immutable=1"
     uri = f"{path.resolve().as_uri()}?mode={mode}"
     try:
@@ -316,6 +333,11 @@ def check_database(path: Path, header: HeaderInfo, check_references: bool = True
     try:
         harden(conn, deadline=time.monotonic() + CHECK_SECONDS)
         try:
+            if mode == "ro":  # committed pages in the WAL (an unclean exit) supersede the file's own header
+                header = HeaderInfo(header.page_size, header.page_count,
+                                    conn.execute("PRAGMA user_version").fetchone()[0],
+                                    conn.execute("PRAGMA application_id").fetchone()[0] & 0xFFFFFFFF, header.wal)
+                check_header(path, header)
             schema = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_schema").fetchall()
         except sqlite3.DatabaseError as error:
             raise CaseRefused(path, f"its schema cannot be read ({error})") from None
@@ -336,6 +358,7 @@ def check_database(path: Path, header: HeaderInfo, check_references: bool = True
             raise CaseRefused(path, f"it is damaged ({error})") from None
     finally:
         conn.close()
+    return header.user_version
 
 
 def find_dangling(conn: sqlite3.Connection) -> list[Dangling]:
@@ -376,8 +399,7 @@ def check_case(path: Path | str, check_references: bool = True) -> int:
     path = Path(path)
     header = read_header(path)
     check_header(path, header)
-    check_database(path, header, check_references)
-    return header.user_version
+    return check_database(path, header, check_references)
 
 
 # --- the open case ----------------------------------------------------------------------
@@ -1097,9 +1119,13 @@ def open_case(
         raise CaseRefused(path, f"SQLite cannot open it ({error})") from None
     case = Case(path=path, conn=conn, read_only=read_only, analyst=analyst or default_analyst())
     if version < schema_version():
-        apply_migrations(conn)
-        with case.transaction():
-            case._audit("migrate", "meta", "", version, schema_version(), summary="schema upgraded")
+        try:
+            with case.transaction():  # the upgrade and its audit row commit together, or neither does
+                apply_migrations(conn)
+                case._audit("migrate", "meta", "", version, schema_version(), summary="schema upgraded")
+        except BaseException:
+            case.close()
+            raise
     return case
 
 
