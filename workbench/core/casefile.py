@@ -921,25 +921,23 @@ class Case:
     def save_copy(self, destination: Path | str) -> Path:
         """Write a consistent copy of the case (SQLite backup API) to a temporary file, check it,
         then rename it into place, so a failure never leaves a half-written file at `destination`."""
+        from workbench.core.atomic import atomic_path
+
         destination = Path(destination)
         if destination.resolve() == self.path.resolve():
             raise CaseError("A copy cannot overwrite the open case itself; choose another name.")
-        partial = destination.with_name(f".{destination.name}.partial")
-        partial.unlink(missing_ok=True)
         try:
-            target = sqlite3.connect(partial, isolation_level=None)
-            try:
-                self.conn.backup(target)
-                target.execute("PRAGMA journal_mode = DELETE")
-            finally:
-                target.close()
-            check_case(partial)
-            os.replace(partial, destination)
+            with atomic_path(destination) as partial:
+                target = sqlite3.connect(partial, isolation_level=None)
+                try:
+                    self.conn.backup(target)
+                    target.execute("PRAGMA journal_mode = DELETE")
+                finally:
+                    target.close()
+                check_case(partial)
         except (OSError, sqlite3.Error) as error:
-            partial.unlink(missing_ok=True)
             raise CaseError(f"Cannot save a copy to {destination.name}: {error}.") from None
         except CaseRefused as refused:
-            partial.unlink(missing_ok=True)
             raise CaseError(f"The copy written to {destination.name} failed its check: {refused.reason}.") from None
         return destination
 

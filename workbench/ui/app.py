@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
+from workbench.core.atomic import atomic_path
 from workbench.core.casefile import CaseError
 from workbench.core.sample import ensure_sample_case
 from workbench.ui.main_window import APP_NAME, MainWindow
@@ -88,11 +89,14 @@ def save_screenshot(window: MainWindow, path: Path) -> int:
     for _ in range(5):
         QApplication.processEvents()
     image = window.grab()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ok = image.save(str(path), "PNG")
     window.close()
-    if not ok:
-        print(f"Cannot write the screenshot to {path}.", file=sys.stderr)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(path) as partial:  # a failed write leaves an older screenshot as it was
+            if not image.save(str(partial), "PNG"):
+                raise OSError("the image could not be written")
+    except OSError as error:
+        print(f"Cannot write the screenshot to {path}: {error.strerror or error}.", file=sys.stderr)
         return EXIT_REFUSED
     print(f"Wrote {path} ({image.width()}x{image.height()}).")
     return EXIT_OK
