@@ -320,8 +320,8 @@ def test_cli_exports_every_format(rich_case: Path, tmp_path: Path, capsys: pytes
     assert rich_case.read_bytes() == before  # exporting is only looking
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == len(FORMATS) and all(line.startswith("Exported") for line in lines)
-    assert main(["export", str(rich_case), "--format", "pptx", "--out", str(tmp_path / "x.pptx")]) == 2
-    assert "briefing" in capsys.readouterr().err
+    assert main(["export", str(rich_case), "--format", "json", "--out", str(tmp_path / "nowhere" / "x.json")]) == 2
+    assert "does not exist" in capsys.readouterr().err
 
 
 def test_sample_case_round_trips(tmp_path: Path) -> None:
