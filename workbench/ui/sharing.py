@@ -42,6 +42,7 @@ from workbench.core.exporters.case_copy import CopyOptions
 from workbench.core.merge import MINE, THEIRS, MergeCancelled, MergePlan, apply_merge, plan_merge
 from workbench.core.times import case_zone, utc_to_local
 from workbench.ui.commands import CaseEdit, push
+from workbench.ui.plaintext import tip, warn
 from workbench.ui.selection import SelectionModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -250,7 +251,7 @@ def export_case(window: Any) -> str | None:
 
 def finish_export(window: Any, case: Case, fmt: str, out: Path, options: CopyOptions | None) -> str | None:
     if not out.name:
-        QMessageBox.warning(window, "Export", "Name a file to export to.")
+        warn(window, "Export", "Name a file to export to.")
         return None
     if out.exists() and not ask(window, "Export", f"{out.name} exists. Replace it?"):
         return None
@@ -259,7 +260,7 @@ def finish_export(window: Any, case: Case, fmt: str, out: Path, options: CopyOpt
         window.statusBar().showMessage("Export cancelled; no file was written.", 10_000)
         return None
     if job.error:
-        QMessageBox.warning(window, "Cannot export", job.error)
+        warn(window, "Cannot export", job.error)
         return None
     window.statusBar().showMessage(str(job.result), 15_000)
     return str(job.result)
@@ -311,7 +312,9 @@ class ConflictModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.CheckStateRole and column == 0:
             return Qt.CheckState.Checked if index.row() in self.theirs else Qt.CheckState.Unchecked
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.ToolTipRole:  # case text: shown literally, never as rich text
+            return tip(self.data(index, Qt.ItemDataRole.DisplayRole))
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         noun = conflict.table[:-1] if conflict.table.endswith("s") else conflict.table
         if column == 0:
@@ -326,7 +329,7 @@ class ConflictModel(QAbstractTableModel):
                 return "(deleted)"
             return "; ".join(_short(conflict.mine.get(f)) for f in fields)
         if column == 4:
-            return "; ".join(_short(conflict.theirs.get(f)) for f in fields) if conflict.fields else "(kept)"
+            return "; ".join(_short(conflict.theirs.get(f)) for f in fields) if conflict.fields else "(still there)"
         return {THEIRS: "theirs", MINE: "mine"}.get(conflict.newer, "")
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
@@ -434,7 +437,13 @@ class MergeDialog(QDialog):
         if plan.conflicts:
             layout.addWidget(QLabel("Conflicts: tick “Take theirs” for each record whose version from the other "
                                     "case should win; unticked ones stay as they are here.", self))
-            layout.addWidget(_table(self.conflicts, "conflict_table", self), 2)
+            table = _table(self.conflicts, "conflict_table", self)
+            header = table.horizontalHeader()
+            # Record, mine and theirs share the width; long values are elided and shown whole as tooltips.
+            for column in (1, 3, 4):
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            header.setStretchLastSection(False)
+            layout.addWidget(table, 2)
             row = QHBoxLayout()
             for text, rule in (("All mine", MINE), ("All theirs", THEIRS), ("Newer wins", "newer")):
                 button = QPushButton(text, self)
@@ -512,7 +521,7 @@ def merge_from(window: Any, other: Path, dialog: Callable[[MergePlan, QWidget], 
         window.statusBar().showMessage("Merge cancelled; this case is unchanged.", 10_000)
         return False
     if job.error:
-        QMessageBox.warning(window, "Cannot merge", job.error)
+        warn(window, "Cannot merge", job.error)
         return False
     plan: MergePlan = job.result
     if plan.is_empty:
@@ -531,7 +540,7 @@ def merge_from(window: Any, other: Path, dialog: Callable[[MergePlan, QWidget], 
     try:
         push(window.undo_stack, command)
     except CaseError as error:
-        QMessageBox.warning(window, "Cannot merge", str(error))
+        warn(window, "Cannot merge", str(error))
         return False
     finally:
         QApplication.restoreOverrideCursor()
