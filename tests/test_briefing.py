@@ -308,3 +308,27 @@ def test_a_case_without_saved_views_has_no_deck(qtbot, small_case: Path, tmp_pat
     with pytest.raises(CaseError, match="no saved views"):
         export_deck(small_case, "pdf", tmp_path / "deck.pdf")
     assert not (tmp_path / "deck.pdf").exists()
+
+
+def test_cli_exports_decks_of_the_sample(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from workbench.core.sample import build_sample_case
+
+    case = tmp_path / "sample.case"
+    build_sample_case(case).close()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    for fmt in ("pdf", "html"):
+        out = tmp_path / f"deck.{fmt}"
+        result = subprocess.run([sys.executable, "-m", "workbench.cli", "export", str(case), "--format", fmt,
+                                 "--out", str(out)], capture_output=True, text=True, env=env, timeout=180)
+        assert result.returncode == 0, result.stderr
+        assert out.stat().st_size > 1000
+    empty = tmp_path / "empty.case"
+    subprocess.run([sys.executable, "-m", "workbench.cli", "new", str(empty), "--title", "E"], check=True, env=env)
+    result = subprocess.run([sys.executable, "-m", "workbench.cli", "export", str(empty), "--format", "pdf",
+                             "--out", str(tmp_path / "none.pdf")], capture_output=True, text=True, env=env, timeout=180)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert not (tmp_path / "none.pdf").exists()

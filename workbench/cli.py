@@ -23,6 +23,7 @@ EXIT_OK = 0
 EXIT_USAGE = 1
 EXIT_REFUSED = 2
 SUBCOMMANDS = ("new", "info", "check", "bench", "import", "export", "merge")
+DECK_FORMATS = ("pdf", "pptx", "html")
 EXPORT_FORMATS = ("case", "json", "csv", "graphml", "gexf", "stix", "timelinejs", "pdf", "pptx", "html")
 
 
@@ -119,6 +120,12 @@ def run_subcommand(args: list[str]) -> int:
             print(run_import(options.file, options.into, accept_all=options.accept_all))
             return EXIT_OK
         if options.command == "export":
+            if options.format in DECK_FORMATS:
+                # Briefing decks draw the storyboard's views with Qt (offscreen): a ui module.
+                from workbench.ui.deck import export_deck
+
+                print(export_deck(options.case, options.format, options.out))
+                return EXIT_OK
             # workbench/core/exporters/__init__.py: run_export(case, fmt, out) -> one-line summary
             from workbench.core.exporters import run_export
 

@@ -65,6 +65,7 @@ from workbench.core.casefile import Case, Change
 from workbench.core.marking import banner_colours, banner_text
 from workbench.core.times import case_zone, utc_to_local
 from workbench.ui.commands import CaseEdit, DeleteRecords, InsertRecord, UpdateRecord, push
+from workbench.ui.plaintext import tip, warn
 from workbench.ui.selection import SelectionModel
 
 if TYPE_CHECKING:
@@ -730,7 +731,7 @@ class StoryboardPane(QWidget):
         for number, slide in enumerate(self.slides, start=1):
             item = QListWidgetItem(f"{number}. {slide.title or '(untitled view)'}")
             item.setData(Qt.ItemDataRole.UserRole, slide.id)
-            item.setToolTip(slide.caption)
+            item.setToolTip(tip(slide.caption))
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsDropEnabled)
             pixmap = self.pixmap(slide)
             if pixmap is not None:
@@ -917,7 +918,7 @@ class StoryboardPane(QWidget):
     def export_dialog(self) -> None:
         from pathlib import Path
 
-        from PySide6.QtWidgets import QFileDialog, QMessageBox
+        from PySide6.QtWidgets import QFileDialog
 
         from workbench.ui.deck import FORMATS, export_deck_from_case
 
@@ -940,7 +941,7 @@ class StoryboardPane(QWidget):
             summary = export_deck_from_case(self.case, fmt, out)
         except (OSError, ValueError) as error:
             QApplication.restoreOverrideCursor()
-            QMessageBox.warning(self, "Cannot export the briefing", str(error))
+            warn(self, "Cannot export the briefing", str(error))
             return
         QApplication.restoreOverrideCursor()
         self.window_.statusBar().showMessage(summary, 10_000)

@@ -42,6 +42,7 @@ from workbench.core.casefile import Case, Change
 from workbench.core.document import DocumentView, citation_values, document_view, documents, openable_url
 from workbench.core.evidence import CLAIM_TABLES, NOUN, claim_title
 from workbench.ui import commands
+from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 
 CITED = QColor(255, 238, 170)  # every cited passage
@@ -373,7 +374,8 @@ class DocumentReader(QWidget):
         if self.target and title:
             short = title if len(title) <= 40 else title[:39] + "\u2026"
             self.cite_button.setText(f"Cite for {NOUN[self.target[0]]}: {short}")
-            self.cite_button.setToolTip(f"Cite the selected passage for the {NOUN[self.target[0]]} \u201c{title}\u201d")
+            self.cite_button.setToolTip(
+                tip(f"Cite the selected passage for the {NOUN[self.target[0]]} \u201c{title}\u201d"))
         else:
             self.cite_button.setText("Cite selection\u2026")
             self.cite_button.setToolTip("Select an event, relation or actor, then a passage, to cite it")

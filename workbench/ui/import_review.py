@@ -41,6 +41,7 @@ from workbench.core.importers import ImportCancelled, Plan, apply_plan, file_kin
 from workbench.core.importers.proposals import GROUP_TITLES, GROUPS, Proposal, describe_counts
 from workbench.core.times import case_zone, describe_when, local_to_utc, parse_utc, utc_to_local
 from workbench.ui.commands import CaseEdit, push
+from workbench.ui.plaintext import inform, warn
 
 IMPORTABLE = (".md", ".markdown", ".html", ".htm", ".txt", ".text", ".csv", ".json", ".stix")
 FILE_FILTER = ("Reports, CSV, JSON and STIX (*.md *.markdown *.html *.htm *.txt *.csv *.json *.stix);;"
@@ -123,7 +124,7 @@ def read_in_background(parent: QWidget, case: Case, path: Path) -> Any:
     worker.deleteLater()
     thread.deleteLater()
     if outcome.get("error"):
-        QMessageBox.warning(parent, "Cannot import", outcome["error"])
+        warn(parent, "Cannot import", outcome["error"])
     return outcome.get("result")
 
 
@@ -511,7 +512,7 @@ def write_plan(window: Any, case: Case, plan: Plan) -> dict[str, int] | None:
     try:
         pushed = push(window.undo_stack, command)
     except CaseError as error:
-        QMessageBox.warning(window, "Cannot import", str(error))
+        warn(window, "Cannot import", str(error))
         return None
     finally:
         QApplication.restoreOverrideCursor()
@@ -539,7 +540,7 @@ def import_file(window: Any, path: Path, review: bool = True) -> dict[str, int] 
     """File > Import… and drops: read off the UI thread, review, write as one undo step."""
     case: Case | None = window.case
     if case is None or case.read_only:
-        QMessageBox.information(window, "Import", "Open a case you may change first, then import into it.")
+        inform(window, "Import", "Open a case you may change first, then import into it.")
         return None
     result = read_in_background(window, case, path)
     if result is None:
@@ -586,11 +587,11 @@ def _import_canonical(window: Any, case: Case, path: Path) -> dict[str, int] | N
     try:
         from workbench.core.exporters.canonical import import_canonical
     except ImportError:
-        QMessageBox.warning(window, "Cannot import", "This build cannot import case JSON yet.")
+        warn(window, "Cannot import", "This build cannot import case JSON yet.")
         return None
     command = CaseEdit(case, f"Import {path.name}", lambda c: import_canonical(path, c))
     try:
         return command.result if push(window.undo_stack, command) else None
     except CaseError as error:
-        QMessageBox.warning(window, "Cannot import", str(error))
+        warn(window, "Cannot import", str(error))
         return None

@@ -45,6 +45,7 @@ from workbench.core.queries import details
 from workbench.core.tags import parse_tags, set_tags, tags_of
 from workbench.core.times import case_zone, local_to_utc, utc_to_local
 from workbench.ui.commands import CaseEdit, UpdateRecord, push
+from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 
 NOUNS = {"events": "event", "actors": "actor", "relations": "relation", "sources": "source",
@@ -637,7 +638,7 @@ class Inspector(QWidget):
         if selection.table in ("events", "actors", "relations", "sources"):
             for label, value in details(self.case, selection.table, selection.ids[0]):
                 item = QTreeWidgetItem([label, value])
-                item.setToolTip(1, value)
+                item.setToolTip(1, tip(value))
                 self.fields.addTopLevelItem(item)
 
     def rows(self) -> list[tuple[str, str]]:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableV
 from workbench.core.casefile import Case
 from workbench.core.confidence import is_weak
 from workbench.core.queries import LISTINGS, Listing, related
+from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 
 RELATED_BRUSH = QBrush(QColor(255, 236, 179))
@@ -62,7 +63,7 @@ class ListingModel(QAbstractTableModel):
             return self.listing.rows[row][index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
             text = self.listing.rows[row][index.column()]
-            return text if len(text) > 30 else None
+            return tip(text) if len(text) > 30 else None
         if role == Qt.ItemDataRole.BackgroundRole and self.listing.ids[row] in self.related:
             return RELATED_BRUSH
         if role == Qt.ItemDataRole.FontRole and row in self._weak:

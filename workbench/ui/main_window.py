@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMessageBox,
     QToolBar,
     QUndoView,
     QWidget,
@@ -42,6 +41,7 @@ from workbench.ui.commands import CaseEdit, DeleteRecords, InsertRecord, push
 from workbench.ui.history import HistoryPane
 from workbench.ui.inspector import NOUNS, Inspector, confirm
 from workbench.ui.listing import ListPane
+from workbench.ui.plaintext import warn
 from workbench.ui.selection import SelectionModel
 from workbench.ui.settings import analyst_name, app_settings, forget_recent, recent_files, remember_recent, set_analyst
 
@@ -527,7 +527,7 @@ class MainWindow(QMainWindow):
 
     def refuse(self, message: str) -> None:
         self.statusBar().showMessage(message, 10_000)
-        QMessageBox.warning(self, "Cannot open case", message)
+        warn(self, "Cannot open case", message)
 
     def choose_case(self) -> None:
         start = str(self.case.path.parent) if self.case else str(Path.home())
@@ -551,7 +551,7 @@ class MainWindow(QMainWindow):
                 raise CaseError(f"{path.name} already exists; choose another name.")
             case = create_case(path, clean_text(title) or path.stem, analyst=analyst_name())
         except CaseError as error:
-            QMessageBox.warning(self, "Cannot create case", str(error))
+            warn(self, "Cannot create case", str(error))
             return
         self.set_case(case)
 
@@ -569,12 +569,12 @@ class MainWindow(QMainWindow):
         if path.suffix != CASE_SUFFIX:
             path = path.with_suffix(CASE_SUFFIX)
         if path.resolve() == self.case.path.resolve():
-            QMessageBox.warning(self, "Cannot save a copy", "A copy cannot replace the case it is a copy of.")
+            warn(self, "Cannot save a copy", "A copy cannot replace the case it is a copy of.")
             return False
         try:
             written = self.case.save_copy(path)
         except (CaseError, OSError) as error:
-            QMessageBox.warning(self, "Cannot save a copy", f"Cannot write {path.name}: {error}")
+            warn(self, "Cannot save a copy", f"Cannot write {path.name}: {error}")
             return False
         self.statusBar().showMessage(f"Saved a checked copy to {written}.", 10_000)
         return True
@@ -586,7 +586,7 @@ class MainWindow(QMainWindow):
         try:
             path = ensure_sample_case()
         except (CaseError, OSError) as error:
-            QMessageBox.warning(self, "Cannot open the sample case", str(error))
+            warn(self, "Cannot open the sample case", str(error))
             return
         self.open_path(path)
 

@@ -66,6 +66,7 @@ from workbench.core.queries import Listing, SearchHit, related, search_case
 from workbench.ui import commands
 from workbench.ui.document_reader import DocumentReader, ask_to_open, copy_text, plain_label
 from workbench.ui.listing import ListPane
+from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 from workbench.ui.worker import Background
 
@@ -119,6 +120,8 @@ class RowsModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
+        if role == Qt.ItemDataRole.ToolTipRole:  # case text: shown literally, never as rich text
+            return tip(self.data(index, Qt.ItemDataRole.DisplayRole))
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self.rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and index.row() in self.alarming \
@@ -313,7 +316,7 @@ class SourceList(ListPane):
                 for row in rows:
                     item = QTreeWidgetItem(group, list(shown.rows[row]))
                     item.setData(0, Qt.ItemDataRole.UserRole, shown.ids[row])
-                    item.setToolTip(1, shown.rows[row][1])
+                    item.setToolTip(1, tip(shown.rows[row][1]))
                 groups.append(group)
             self.tree.addTopLevelItems(groups)
             for group in groups:
@@ -464,7 +467,7 @@ class SourceDetail(QWidget):
             return
         several = f"{len(source_ids)} sources selected; showing the first. " if len(source_ids) > 1 else ""
         self.heading.setText(several + (row["title"] or row["url"] or "untitled source"))
-        self.heading.setToolTip(row["title"])
+        self.heading.setToolTip(tip(row["title"]))
         self.url.setText(row["url"])
         self.url.setCursorPosition(0)
         self.open_url.setEnabled(bool(row["url"]))
@@ -596,9 +599,9 @@ class ClaimView(QWidget):
                 item = QTreeWidgetItem([citation.footnote, citation.shown, citation.domain, citation.grade,
                                         citation.quote or "(no passage quoted)"])
                 item.setData(0, Qt.ItemDataRole.UserRole, citation.source_id)
-                item.setToolTip(1, f"{citation.shown}\n{citation.url}")
+                item.setToolTip(1, tip(f"{citation.shown}\n{citation.url}"))
                 item.setToolTip(3, describe_grade(citation.reliability, citation.credibility))
-                item.setToolTip(4, citation.quote)
+                item.setToolTip(4, tip(citation.quote))
                 if citation.reliability in ("E", "F"):
                     item.setForeground(3, QBrush(QColor(170, 0, 0)))
                 self.citations.addTopLevelItem(item)
@@ -656,6 +659,8 @@ class HealthModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
+        if role == Qt.ItemDataRole.ToolTipRole:  # case text: shown literally, never as rich text
+            return tip(self.data(index, Qt.ItemDataRole.DisplayRole))
         item = self.items[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             column = index.column()
@@ -951,7 +956,7 @@ class SearchPanel(QWidget):
                 item = QTreeWidgetItem(group, [hit.title_text])
                 item.setData(0, FRAGMENTS, lines)
                 item.setData(0, HIT, hit)
-                item.setToolTip(0, hit.title_text)
+                item.setToolTip(0, tip(hit.title_text))
             self.results.addTopLevelItem(group)
             group.setExpanded(True)
         first = self._first_hit()
