@@ -106,3 +106,17 @@ def test_editing_a_proposed_event_changes_what_is_written(window: MainWindow, qt
     editor.widgets["start"].setText("not a date")
     editor._ok()
     assert "not a date" in editor.error.text()
+
+
+def test_csv_templates_are_saved_and_import_cleanly(window: MainWindow, tmp_path: Path) -> None:
+    from workbench.core.importers import run_import
+
+    written = window.save_csv_templates(tmp_path / "templates")
+    assert sorted(p.name for p in written) == ["actors-template.csv", "events-template.csv",
+                                               "relations-template.csv", "sources-template.csv"]
+    header = (tmp_path / "templates" / "events-template.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("title,start")
+    target = tmp_path / "into.case"
+    create_case(target, "Templates", timezone="Europe/Minsk").close()
+    for name in ("actors", "sources", "events", "relations"):
+        run_import(tmp_path / "templates" / f"{name}-template.csv", target, accept_all=False)

@@ -288,6 +288,10 @@ class MainWindow(QMainWindow):
         self.import_action = self._action("&Import\u2026", self.choose_import, "Ctrl+I",
                                           "Bring a report (.md, .html, .txt), CSV, JSON or STIX file into this case")
         file_menu.insertAction(self.recent_menu.menuAction(), self.import_action)
+        self.templates_action = self._action("Save CSV &Templates\u2026", self.save_csv_templates,
+                                             tip="Write a CSV template per table (events, actors, relations, "
+                                                 "sources), with the columns the importer reads")
+        file_menu.insertAction(self.recent_menu.menuAction(), self.templates_action)
         file_menu.addSeparator()
         file_menu.addAction(self.save_copy_action)
         file_menu.addAction(self.export_action)
@@ -594,6 +598,23 @@ class MainWindow(QMainWindow):
         from workbench.ui.about import AboutDialog  # reads licence metadata: only when asked
 
         AboutDialog(self).exec()
+
+    def save_csv_templates(self, folder: Path | None = None) -> list[Path]:
+        from workbench.core.importers.csv_import import write_templates
+
+        if folder is None:
+            start = str(self.case.path.parent) if self.case else str(Path.home())
+            name = QFileDialog.getExistingDirectory(self, "Save CSV templates into", start)
+            if not name:
+                return []
+            folder = Path(name)
+        try:
+            written = write_templates(folder)
+        except OSError as error:
+            warn(self, "Cannot save the templates", f"Cannot write into {folder}: {error}")
+            return []
+        self.statusBar().showMessage(f"Saved {len(written)} CSV templates in {folder}.", 10_000)
+        return written
 
     # import (workbench/ui/import_review.py)
     def choose_import(self) -> None:
