@@ -172,6 +172,9 @@ def fit_text(text: str, font: QFont, width: int, lines: int) -> str:
     return text[:low].rstrip() + "\u2026"
 
 
+THUMBNAIL_DELAY_MS = 600
+
+
 def _no_focus(widget: QWidget) -> None:
     """Children of a slide never take the keyboard: the clicker's keys must reach the presentation."""
     for child in [widget, *widget.findChildren(QWidget)]:
@@ -684,7 +687,9 @@ class StoryboardPane(QWidget):
         layout.addWidget(self.hint)
         self.thumbnail_timer = QTimer(self)
         self.thumbnail_timer.setSingleShot(True)
-        self.thumbnail_timer.setInterval(0)
+        # Missing thumbnails are drawn a little after the window shows: drawing one builds a
+        # timeline and a graph, which must not hold up the window's first paint.
+        self.thumbnail_timer.setInterval(THUMBNAIL_DELAY_MS)
         self.thumbnail_timer.timeout.connect(self._draw_missing_thumbnail)
         self._enable()
 
