@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from workbench.core.casefile import Case, create_case
 
@@ -24,6 +25,12 @@ def _load_guard():  # tests/ is not a package: load the guard module by path, on
     spec.loader.exec_module(module)
     return module
 
+
+# The parsers' fuzz properties (tests/test_hardening_input.py) take `@settings(parent=settings.get_profile("fuzz"))`:
+# 2,000 examples each, the issue's figure, in every run (CI included); WORKBENCH_FUZZ_EXAMPLES changes it.
+settings.register_profile(
+    "fuzz", max_examples=int(os.environ.get("WORKBENCH_FUZZ_EXAMPLES", "2000")), deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 
 socket_guard = _load_guard()
 socket_guard.install()

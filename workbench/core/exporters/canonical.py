@@ -192,10 +192,9 @@ def read_document(path: Path) -> dict[str, Any]:
         raise CaseError(f"{path.name} is not UTF-8 text, so it is not a Case Workbench JSON export.") from None
     except OSError as error:
         raise CaseError(f"Cannot read {path.name}: {error.strerror or error}.") from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise CaseError(f"{path.name} is not valid JSON (line {error.lineno}: {error.msg}).") from None
+    from workbench.core.importers.proposals import strict_json
+
+    document = strict_json(path.name, text, CaseError)
     if not isinstance(document, dict) or not isinstance(document.get(HEADER_KEY), dict):
         raise CaseError(f"{path.name} is JSON but not a Case Workbench export (no '{HEADER_KEY}' header).")
     header = document[HEADER_KEY]

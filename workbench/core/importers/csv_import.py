@@ -48,6 +48,8 @@ TEMPLATE_ROWS = {
     "sources": ["https://news.tut.by/society/696819.html", "", "TUT.BY", "ru", "2020-08-15", "", "C", ""],
 }
 MAX_REASONS = 20
+MAX_FIELD_CHARS = 1_000_000  # a longer field rejects its row
+CSV_FIELD_LIMIT = 64 * 2**20  # csv's own limit (128 KiB by default) would refuse the whole file
 
 
 @dataclass
@@ -124,50 +126,79 @@ def read_csv(case: Case, path: Path, cancelled: Callable[[], bool] | None = None
         handle = path.open(encoding="utf-8-sig", newline="")
     except OSError as error:
         raise ImportRefused(f"Cannot read {path.name}: {error.strerror or error}.") from None
-    with handle:
-        reader = csv.reader(handle)
-        try:
-            header = [h.strip().lower() for h in next(reader)]
-        except StopIteration:
-            raise ImportRefused(f"{path.name} is empty; a CSV import needs a header row.") from None
-        except (csv.Error, UnicodeDecodeError) as error:
-            raise ImportRefused(f"{path.name} is not readable CSV text ({error}).") from None
-        table = table_of(header)
-        if table is None:
-            raise ImportRefused(f"{path.name}: the header names no known table (events need title and start, "
-                                "actors name, relations from/to/kind, sources url or title).")
-        unknown = [h for h in header if h not in COLUMNS[table]]
-        if unknown:
-            raise ImportRefused(f"{path.name}: column '{unknown[0]}' is not a column of {table} "
-                                f"({', '.join(COLUMNS[table])}).")
-        plan = CsvPlan(path.name, table)
-        reader_of = {"events": _event_row, "actors": _actor_row, "relations": _relation_row,
-                     "sources": _source_row}[table]
-        context = _Context(case)
-        existing = {row_id for (row_id,) in case.conn.execute(f"SELECT id FROM {table}")}
-        width = len(header)
-        try:
-            for number, values in enumerate(reader, start=2):
-                if cancelled is not None and number % 5000 == 0 and cancelled():
-                    raise ImportCancelled()
-                if not values or not any(v.strip() for v in values):
-                    continue
-                if len(values) != width:
-                    plan.rejected.append((reader.line_num, f"{len(values)} fields where the header has {width}"))
-                    continue
-                row = dict(zip(header, values, strict=True))
-                try:
-                    record = reader_of(row, context, plan)
-                except ValueError as error:
-                    plan.rejected.append((reader.line_num, str(error)))
-                    continue
-                if record["id"] in existing:
-                    plan.skipped += 1
-                    continue
-                existing.add(record["id"])
-                plan.rows.append(record)
-        except (csv.Error, UnicodeDecodeError) as error:
-            raise ImportRefused(f"{path.name}: line {reader.line_num} cannot be read ({error}).") from None
+    limit = csv.field_size_limit(CSV_FIELD_LIMIT)  # a field over MAX_FIELD_CHARS rejects its row, not the file
+    try:
+        with handle:
+            return _read_rows(case, path, handle, cancelled)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _read_rows(case: Case, path: Path, handle: Any, cancelled: Callable[[], bool] | None) -> CsvPlan:
+    # strict: a quote left open or a stray quote after a closing one is an error, never rows merged into one field
+    reader = csv.reader(handle, strict=True)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise ImportRefused(f"{path.name} is empty; a CSV import needs a header row.") from None
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise ImportRefused(f"{path.name} is not readable CSV text ({error}).") from None
+    doubled = sorted({h for h in header if header.count(h) > 1})
+    if doubled:
+        raise ImportRefused(f"{path.name}: the header names the column '{doubled[0][:40]}' twice.")
+    table = table_of(header)
+    if table is None:
+        raise ImportRefused(f"{path.name}: the header names no known table (events need title and start, "
+                            "actors name, relations from/to/kind, sources url or title).")
+    unknown = [h for h in header if h not in COLUMNS[table]]
+    if unknown:
+        raise ImportRefused(f"{path.name}: column '{unknown[0]}' is not a column of {table} "
+                            f"({', '.join(COLUMNS[table])}).")
+    plan = CsvPlan(path.name, table)
+    reader_of = {"events": _event_row, "actors": _actor_row, "relations": _relation_row,
+                 "sources": _source_row}[table]
+    context = _Context(case)
+    existing = {row_id for (row_id,) in case.conn.execute(f"SELECT id FROM {table}")}
+    seen: dict[str, int] = {}  # id -> line of the file's row
+    width = len(header)
+    start = reader.line_num + 1  # the line a row starts on (a quoted field may run over several)
+    try:
+        for number, values in enumerate(reader, start=2):
+            line, start = start, reader.line_num + 1
+            if cancelled is not None and number % 5000 == 0 and cancelled():
+                raise ImportCancelled()
+            if not values or not any(v.strip() for v in values):
+                continue
+            if len(values) != width:
+                plan.rejected.append((line, f"{len(values)} fields where the header has {width}"))
+                continue
+            row = dict(zip(header, values, strict=True))
+            try:
+                longest = max(row, key=lambda column: len(row[column]))
+                if len(row[longest]) > MAX_FIELD_CHARS:
+                    raise ValueError(f"{longest} is {len(row[longest]):,} characters (at most {MAX_FIELD_CHARS:,})")
+                if any("\0" in value for value in values):
+                    raise ValueError("a field holds a NUL character")
+                linked = len(context.links)
+                record = reader_of(row, context, plan)
+            except ValueError as error:
+                plan.rejected.append((line, str(error)))
+                continue
+            if record["id"] in seen:  # two rows of the file are one record: say so, never keep one silently
+                plan.rejected.append((line, f"the same record as line {seen[record['id']]} (id {record['id']})"))
+                del context.links[linked:]
+                continue
+            seen[record["id"]] = line
+            if record["id"] in existing:
+                plan.skipped += 1
+                continue
+            plan.rows.append(record)
+    except csv.Error as error:
+        raise ImportRefused(f"{path.name}: the row starting on line {start} cannot be read as CSV ({error}); "
+                            "nothing was imported.") from None
+    except UnicodeDecodeError:
+        raise ImportRefused(f"{path.name}: line {start} or the next is not UTF-8 text; nothing was "
+                            "imported.") from None
     plan.new_actors = list(context.new_actors.values())
     plan.links = context.links
     return plan

@@ -4,12 +4,11 @@ external references with URLs -> sources cited by the object. Parsed with the `s
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from workbench.core.casefile import Case
 from workbench.core.importers.names import ActorIndex, fold
-from workbench.core.importers.proposals import ImportRefused, Plan, Proposal, clean_url, stable_id, url_key
+from workbench.core.importers.proposals import Plan, Proposal, clean_url, stable_id, strict_json, url_key
 from workbench.core.importers.report import source_values
 from workbench.core.times import UTC_FORMAT
 
@@ -67,7 +66,8 @@ def propose_stix(case: Case, data: dict[str, Any], name: str) -> Plan:
                           else "group")
             aliases = list(obj.get("aliases", []) or [])
             plan.add(Proposal(f"actor:{actor_id}", "actor",
-                              {"id": actor_id, "name": obj.get("name", "unnamed"), "kind": actor_kind,
+                              {"id": actor_id, "name": " ".join(str(obj.get("name") or "").split()) or "unnamed",
+                               "kind": actor_kind,
                                "aliases": aliases, "description": obj.get("description", "") or ""},
                               label=obj.get("name", ""), existing=match is not None,
                               note=f"{kind} {obj['id']}" + (" · matched a case actor" if match else "")))
@@ -164,10 +164,7 @@ def propose_stix(case: Case, data: dict[str, Any], name: str) -> Plan:
 
 
 def load_json(path_name: str, text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ImportRefused(f"{path_name} is not valid JSON (line {error.lineno}: {error.msg}).") from None
+    return strict_json(path_name, text)
 
 
 def actor_key(name: str) -> str:
