@@ -58,3 +58,23 @@ def test_void_qt_calls_do_not_crash_the_interpreter() -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "survived"
+
+
+def test_first_paint_does_not_wait_for_heavy_modules(tmp_path: Path) -> None:
+    """The window paints before pyqtgraph, numpy, networkx or scipy are imported (they load just after)."""
+    import os
+
+    script = (
+        "import sys\n"
+        "from workbench.ui.app import run\n"
+        "code = run(exit_after_paint=True)\n"
+        "heavy = sorted(m for m in ('pyqtgraph', 'numpy', 'networkx', 'scipy', 'stix2', 'pptx') if m in sys.modules)\n"
+        "print('HEAVY', ','.join(heavy))\n"
+        "sys.exit(code)\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(tmp_path / "data"),
+               WORKBENCH_SETTINGS_DIR=str(tmp_path / "settings"))
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    line = next(line for line in result.stdout.splitlines() if line.startswith("HEAVY"))
+    assert line.strip() == "HEAVY", line
