@@ -1,7 +1,8 @@
 """Case file copies to hand on: the whole case, or a subset (time window, actors, saved view), optionally redacted.
 
 A whole, unredacted copy goes straight through SQLite's backup API to a temporary file beside the
-destination. A subset or a redacted copy is made in memory (the backup API again), pruned and
+destination, whose search indexes are then rebuilt and which is vacuumed (the backup copies freed
+cells and free pages as they are). A subset or a redacted copy is made in memory (the backup API again), pruned and
 scrubbed there, and written out with VACUUM INTO, which builds the file from the live rows only:
 no free page or freed cell of the copy can hold text that was removed, and the unredacted data
 never touches the destination's disk. Either way the temporary file is checked as any case file
@@ -111,8 +112,17 @@ def _backup(case: Case, target: sqlite3.Connection, progress: Progress | None, c
 def _write_whole(case: Case, partial: Path, progress: Progress | None, cancelled: Cancelled | None) -> None:
     target = sqlite3.connect(partial, isolation_level=None)
     try:
-        _backup(case, target, progress, cancelled, 0.9)
+        _backup(case, target, progress, cancelled, 0.8)
         target.execute("PRAGMA journal_mode = DELETE")
+        # The backup copies pages as they are: freed cells and free pages of the case (text deleted
+        # where SQLite is built without SECURE_DELETE) and search-index segments still holding deleted
+        # words. Rebuilding the indexes and VACUUM leave only the live rows in the copy.
+        for table in FTS_COLUMNS:
+            target.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('rebuild')")
+        check_cancelled(cancelled)
+        target.execute("VACUUM")
+    except sqlite3.Error as error:
+        raise CaseError(f"Cannot write the case copy: {error}.") from None
     finally:
         target.close()
 

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from workbench.core.casefile import LINK_TABLES, Case, CaseError
 
@@ -95,8 +95,12 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:32]
 
 
-def clean_url(url: str) -> str:
-    """A URL as stored: trimmed, scheme and host in lower case, tracking parameters dropped."""
+def clean_url(url: str, _normalize_query: bool = False) -> str:
+    """A URL as stored: trimmed, scheme and host in lower case, tracking parameters dropped.
+
+    The rest of the query stays as written (Cyrillic or emoji in it are not percent-encoded), so a URL
+    comes back from an export and import as it went in.
+    """
     url = url.strip().strip("<>").rstrip(".,;:)")
     try:
         parts = urlsplit(url)
@@ -104,14 +108,18 @@ def clean_url(url: str) -> str:
         return url
     if not parts.scheme or not parts.netloc:
         return url
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if not TRACKING_PARAMS.match(k)])
+    if _normalize_query:
+        query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                           if not TRACKING_PARAMS.match(k)])
+    else:
+        query = "&".join(piece for piece in parts.query.split("&")
+                         if piece and not TRACKING_PARAMS.match(unquote_plus(piece.split("=", 1)[0])))
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path, query, parts.fragment))
 
 
 def url_key(url: str) -> str:
     """Two URLs of the same page have the same key: http/https, www., trailing slash and fragment aside."""
-    cleaned = clean_url(url)
+    cleaned = clean_url(url, _normalize_query=True)  # the key (and the ids made from it) as it always was
     try:
         parts = urlsplit(cleaned)
     except ValueError:
