@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import zipfile
 from pathlib import Path
 
@@ -109,3 +111,84 @@ def test_the_csv_zip_names_its_entries_plainly(small_case: Path, tmp_path: Path)
         assert ":" not in name and "\\" not in name and not name.startswith(".")
         assert not entry.is_dir() and (entry.external_attr >> 16) & 0o170000 in (0, 0o100000)  # no symlinks
         assert entry.file_size < 2**31
+
+
+# --- PNG, SVG and deck files the views write: a failure leaves the previous file ---------------------------
+
+FAILURES = {
+    "disk full at the rename": ("replace", OSError(errno.ENOSPC, "No space left on device")),
+    "disk full while syncing": ("fsync", OSError(errno.ENOSPC, "No space left on device")),
+    "interrupted while syncing": ("fsync", KeyboardInterrupt()),
+}
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def _fail(monkeypatch: pytest.MonkeyPatch, failure: str) -> type[BaseException]:
+    name, error = FAILURES[failure]
+
+    def broken(*args: object) -> None:
+        raise error
+
+    monkeypatch.setattr(os, name, broken)
+    return type(error)
+
+
+@pytest.fixture
+def window(qtbot, small_case: Path):
+    from workbench.ui.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.show()
+    assert window.open_path(small_case)
+    window.graph.flush()
+    return window
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+def test_graph_and_timeline_pictures_leave_the_previous_file_on_a_failure(
+        window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str) -> None:
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    writers = {"graph.png": lambda p: window.graph.canvas.export_png(p),
+               "graph.svg": lambda p: window.graph.canvas.export_svg(p, "Belarus"),
+               "timeline.png": lambda p: window.timeline.chart.export_png(p),
+               "timeline.svg": lambda p: window.timeline.chart.export_svg(p)}
+    for name, write in writers.items():
+        assert write(folder / name), name  # a first, good file
+    before = {name: (folder / name).read_bytes() for name in writers}
+    listing = _listing(folder)
+    assert all(len(data) > 100 for data in before.values())
+    error = _fail(monkeypatch, failure)
+    for name, write in writers.items():
+        if error is KeyboardInterrupt:
+            with pytest.raises(KeyboardInterrupt):
+                write(folder / name)
+        else:
+            assert write(folder / name) is False, name
+        assert (folder / name).read_bytes() == before[name], name
+        assert _listing(folder) == listing, f"{name}: a partial file was left"
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "pptx", "html"])
+def test_a_deck_export_that_fails_leaves_the_previous_deck(qtbot, small_case: Path, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    from workbench.core import storyboard
+    from workbench.ui.deck import export_deck
+
+    with open_case(small_case) as case:
+        case.insert("views", {"title": "Звонок 🇧🇾", "caption": "", "position": 0, "state": storyboard.dump_state({
+            "selection": {"table": "events", "ids": ["event-call"]}})})
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    out = folder / f"briefing.{fmt}"
+    export_deck(small_case, fmt, out)
+    before, listing = out.read_bytes(), _listing(folder)
+    _fail(monkeypatch, "disk full at the rename")
+    with pytest.raises(OSError, match="No space left"):
+        export_deck(small_case, fmt, out)
+    assert out.read_bytes() == before and _listing(folder) == listing

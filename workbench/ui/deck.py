@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from workbench.core import storyboard as core
+from workbench.core.atomic import atomic_path
 from workbench.core.casefile import Case, CaseError, open_case
 from workbench.core.marking import banner_colours, banner_text
 
@@ -59,15 +60,13 @@ def export_deck_from_case(case: Case, fmt: str, out: Path, progress: Progress | 
     sources = core.cited_sources(case, [s.state for s in slides])
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.partial")
     renderer = SlideRenderer(case)
-    try:
+    try:  # through a temporary file beside `out`: a failure leaves the previous deck as it was
         writer = {"pdf": write_pdf, "pptx": write_pptx, "html": write_html}[fmt]
-        pages = writer(case, slides, sources, renderer, partial, progress)
-        os.replace(partial, out)
+        with atomic_path(out) as partial:
+            pages = writer(case, slides, sources, renderer, partial, progress)
     finally:
         renderer.close()
-        partial.unlink(missing_ok=True)
     noun = "page" if fmt == "pdf" else "slide" if fmt == "pptx" else "section"
     return (f"Wrote {out}: {len(slides)} {noun}s of the storyboard and {pages - len(slides)} of sources "
             f"({len(sources)} sources cited).")
