@@ -67,3 +67,26 @@ def test_tags_from_the_inspector_filter_timeline_and_graph(qtbot, window: MainWi
     assert chart.tag_filter.chosen() is None
     window.undo_stack.undo()
     assert tags_of(window.case, "events", "event-rumour") == []
+
+
+def test_lists_honour_the_shared_filter(qtbot, window: MainWindow) -> None:
+    from workbench.core.tags import set_tags as tag
+
+    events = window.panes["events"]
+    relations = window.panes["relations"]
+    sources = window.panes["sources"]
+
+    def ids(pane) -> set[str]:
+        return {pane.model.record_id(r) for r in range(pane.model.rowCount())}
+
+    assert ids(events) == {"event-call", "event-rumour"}
+    window.selection.set_filter(CaseFilter(confidence_floor="reported"))
+    assert ids(events) == {"event-call"}  # the unverified rumour is below the floor
+    tag(window.case, "events", "event-rumour", ["watch"])
+    window.selection.set_filter(CaseFilter(tags=frozenset({"watch"})))
+    assert ids(events) == {"event-rumour"}
+    assert ids(relations) == set()
+    window.selection.set_filter(CaseFilter(reliability_floor="B"))
+    assert ids(sources) == {"source-tass"}  # BelTA is graded C
+    window.selection.set_filter(CaseFilter())
+    assert ids(events) == {"event-call", "event-rumour"} and len(ids(sources)) == 2

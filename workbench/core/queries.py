@@ -570,3 +570,61 @@ def audit_listing(case: Case, record_id: str | None = None, text: str = "", limi
         rows.append((when, who, action, f"{noun} {rec[:8]}" if rec else noun, change))
         keys.append((audit_id, who.casefold(), action, table, change.casefold()))
     return Listing("audit", AUDIT_COLUMNS, ids, rows, keys)
+
+
+def passing_ids(case: Case, table: str, case_filter: Any) -> set[str] | None:
+    """Ids of the records of `table` that pass the shared filter, or None when it restricts nothing.
+
+    The lists honour what the drawn views honour: actor and event kinds, the confidence floor of
+    events and relations, the reliability floor of sources, and tags (an event passes by its own
+    tag or its actors'; an actor, relation or source by its own).
+    """
+    from workbench.core.filters import CaseFilter
+    from workbench.core.tags import events_passing, tagged
+
+    if not isinstance(case_filter, CaseFilter) or case_filter.is_empty:
+        return None
+    levels = list(CONFIDENCE_LEVELS)
+    floor = levels.index(case_filter.confidence_floor) if case_filter.confidence_floor in levels else len(levels)
+    weak_allowed = json.dumps(levels[: floor + 1])
+    keep: set[str] | None = None
+
+    def narrow(ids: set[str]) -> None:
+        nonlocal keep
+        keep = ids if keep is None else keep & ids
+
+    if table == "events":
+        if floor < len(levels) - 1:
+            narrow({i for (i,) in case.conn.execute(
+                "SELECT id FROM events WHERE confidence IN (SELECT value FROM json_each(?))", (weak_allowed,))})
+        if case_filter.event_kinds is not None:
+            narrow({i for (i,) in case.conn.execute(
+                "SELECT id FROM events WHERE kind IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(case_filter.event_kinds)),))})
+        if case_filter.actor_kinds is not None:
+            narrow({i for (i,) in case.conn.execute(
+                "SELECT DISTINCT ea.event_id FROM event_actors ea JOIN actors a ON a.id = ea.actor_id "
+                "WHERE a.kind IN (SELECT value FROM json_each(?))", (json.dumps(sorted(case_filter.actor_kinds)),))})
+        if case_filter.tags:
+            narrow(events_passing(case, case_filter.tags))
+    elif table == "actors":
+        if case_filter.actor_kinds is not None:
+            narrow({i for (i,) in case.conn.execute(
+                "SELECT id FROM actors WHERE kind IN (SELECT value FROM json_each(?))",
+                (json.dumps(sorted(case_filter.actor_kinds)),))})
+        if case_filter.tags:
+            narrow(tagged(case, case_filter.tags)["actors"])
+    elif table == "relations":
+        if floor < len(levels) - 1:
+            narrow({i for (i,) in case.conn.execute(
+                "SELECT id FROM relations WHERE confidence IN (SELECT value FROM json_each(?))", (weak_allowed,))})
+        if case_filter.tags:
+            narrow(tagged(case, case_filter.tags)["relations"])
+    elif table == "sources":
+        if case_filter.reliability_floor in RELIABILITY and case_filter.reliability_floor != "F":
+            grades = list(RELIABILITY)[: list(RELIABILITY).index(case_filter.reliability_floor) + 1]
+            narrow({i for (i,) in case.conn.execute(
+                "SELECT id FROM sources WHERE reliability IN (SELECT value FROM json_each(?))", (json.dumps(grades),))})
+        if case_filter.tags:
+            narrow(tagged(case, case_filter.tags)["sources"])
+    return keep

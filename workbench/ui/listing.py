@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableV
 
 from workbench.core.casefile import Case
 from workbench.core.confidence import is_weak
-from workbench.core.queries import LISTINGS, Listing, related
+from workbench.core.queries import LISTINGS, Listing, passing_ids, related
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 
@@ -40,6 +40,7 @@ class ListingModel(QAbstractTableModel):
         self.sort_order = Qt.SortOrder.AscendingOrder
         self.filter_text = ""
         self.related: set[str] = set()
+        self.allowed: set[str] | None = None  # ids passing the shared filter; None: all
         self._italic = QFont()
         self._italic.setItalic(True)
         self._bold = QFont()
@@ -103,6 +104,9 @@ class ListingModel(QAbstractTableModel):
     def _arrange(self) -> None:
         words = self.filter_text.split()
         rows = range(len(self.listing))
+        if self.allowed is not None:
+            ids, allowed = self.listing.ids, self.allowed
+            rows = [i for i in rows if ids[i] in allowed]
         if words:
             rows = [i for i in rows if all(word in self._texts[i] for word in words)]
         if self.sort_column >= 0:
@@ -117,6 +121,14 @@ class ListingModel(QAbstractTableModel):
 
     def rows_of(self, ids: set[str]) -> list[int]:
         return [n for n, i in enumerate(self.visible) if self.listing.ids[i] in ids]
+
+    def set_allowed(self, ids: set[str] | None) -> None:
+        if ids == self.allowed:
+            return
+        self.beginResetModel()
+        self.allowed = ids
+        self._arrange()
+        self.endResetModel()
 
     def set_related(self, ids: set[str]) -> None:
         if ids == self.related:
@@ -163,6 +175,7 @@ class ListPane(QWidget):
         self.model: ListingModel | None = None
         self.filter.textChanged.connect(self._filter_changed)
         selection.selection_changed.connect(self._selection_changed)
+        selection.filter_changed.connect(lambda _filter, _origin: self._apply_case_filter())
 
     def set_case(self, case: Case | None) -> None:
         """Show the records of `case` (or nothing); also called to reload after a change."""
@@ -185,6 +198,7 @@ class ListPane(QWidget):
             self.model = ListingModel(listing, self)
             self.model.filter_text = self.filter.text().casefold().strip()
             self.model.sort_column, self.model.sort_order = sort
+            self.model.allowed = self._allowed()
             self.model._arrange()
             self.view.setModel(self.model)
             self.view.selectionModel().selectionChanged.connect(self._view_selection_changed)
@@ -196,6 +210,16 @@ class ListPane(QWidget):
             self._show_selection(self.selection.selection)
         if old is not None:
             old.deleteLater()
+
+    def _allowed(self) -> set[str] | None:
+        if self.case is None or self.case.closed or self.table not in LISTINGS:
+            return None
+        return passing_ids(self.case, self.table, self.selection.filter)
+
+    def _apply_case_filter(self) -> None:
+        if self.model is not None:
+            self.model.set_allowed(self._allowed())
+            self._show_selection(self.selection.selection)
 
     def _filter_changed(self, text: str) -> None:
         if self.model is not None:
