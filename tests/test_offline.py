@@ -13,13 +13,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 import workbench
+from workbench.core.exporters import FORMATS
 from workbench.core.sample import ensure_sample_case
+from workbench.ui.deck import export_deck
+from workbench.ui.import_review import import_file
 from workbench.ui.main_window import MainWindow
+from workbench.ui.sharing import export_in_background
 
 PACKAGE = Path(workbench.__file__).parent
+SEED_REPORT = PACKAGE.parent / "resources" / "sample" / "isw-belarus-2020-08-15.md"  # the bundled report
 # Modules that talk to the network (or hand a URL to something that does) and have no business in
 # an offline app. Matched on the dotted prefix: "http.client" also catches "http.client.HTTPConnection".
 NETWORK_MODULES = (
@@ -106,7 +112,8 @@ def test_the_guard_refuses_the_network_and_allows_loopback(offline) -> None:
 
 
 def test_a_whole_session_of_the_app_stays_offline(qtbot, offline, tmp_path: Path) -> None:
-    """Open the sample, walk every view, select and search, save a copy: no connection attempted."""
+    """Open the sample, walk every view, select and search, save a copy, import a report and a CSV, export
+    every format and the three decks, present the storyboard: no connection attempted."""
     window = MainWindow()
     qtbot.addWidget(window)
     window.keep_layout = False
@@ -137,6 +144,32 @@ def test_a_whole_session_of_the_app_stays_offline(qtbot, offline, tmp_path: Path
     window.graph.grab()
     window.timeline.grab()
     assert window.save_copy_to(tmp_path / "copy.case")
+
+    # import: the seed report (its footnotes hold 17 links) and a CSV with a URL, through File > Import's path
+    report = tmp_path / "isw-update.md"
+    report.write_text(SEED_REPORT.read_text(encoding="utf-8").replace("August 15", "August 16"), encoding="utf-8")
+    assert import_file(window, report, review=False) is not None
+    table = tmp_path / "sources.csv"
+    table.write_text("url,title,reliability\nhttps://news.tut.by/offline-test,Offline test,C\n", encoding="utf-8")
+    assert import_file(window, table, review=False) == {"sources": 1}
+    # export: every format, on a worker thread as the Export dialog runs it, then the briefing decks
+    out = tmp_path / "exports"
+    out.mkdir()
+    for fmt, spec in FORMATS.items():
+        job = export_in_background(window, window.case, fmt, out / f"case-{fmt}{spec.suffix}")
+        assert job.error is None and not job.cancelled, (fmt, job.error)
+    for fmt in ("pdf", "pptx", "html"):
+        export_deck(window.case.path, fmt, out / f"deck.{fmt}")
+    assert len(list(out.iterdir())) == len(FORMATS) + 3
+    # briefing: present the storyboard, step through the slides with the clicker keys, leave
+    presentation = window.storyboard.present(0)
+    qtbot.addWidget(presentation)
+    for key in (Qt.Key.Key_Right, Qt.Key.Key_Right, Qt.Key.Key_B, Qt.Key.Key_B, Qt.Key.Key_Left):
+        qtbot.keyClick(presentation, key)
+        qtbot.wait(20)
+    assert presentation.index == 1
+    qtbot.keyClick(presentation, Qt.Key.Key_Escape)
+    QApplication.processEvents()
     window.close_case()
     assert offline.violations == [] or pytest.fail(f"network use: {offline.violations}")
     loaded = sorted(name for name in sys.modules if is_network_module(name) and name != "socket")
