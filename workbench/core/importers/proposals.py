@@ -232,7 +232,8 @@ def apply_plan(case: Case, plan: Plan, progress: Callable[[int, int], None] | No
                     if case.get(table, values["id"]) is not None:
                         continue
                     case.insert(table, values)
-            except (sqlite3.IntegrityError, ValueError, TypeError, OverflowError) as error:
+            except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError, ValueError, TypeError,
+                    OverflowError) as error:
                 # a value the case cannot hold (an empty name, a lone surrogate...): one sentence, all rolled back
                 raise ImportRefused(f"{plan.name}: the {proposal.kind} '{str(proposal.label)[:60]}' cannot be "
                                     f"stored ({str(error).splitlines()[0][:120]}); nothing was imported.") from None

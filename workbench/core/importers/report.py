@@ -321,7 +321,10 @@ def source_values(url: str) -> dict[str, object]:
     values: dict[str, object] = {"url": url, "title": "", "publisher": domain_of(url), "language": guess_language(url),
                                  "reliability": "F"}
     host = domain_of(url)
-    path = urlsplit(url).path
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # 'http://[1]': a bracketed host that is no IPv6 address
+        path = ""
     social = SOCIAL.get(host)
     if social:
         handle = path.strip("/").split("/")[0] if path.strip("/") else ""

@@ -30,8 +30,19 @@ def _stamp(value: Any) -> str | None:
         return None
 
 
+def _text(obj: Any, key: str) -> str:
+    """A text property; a custom property of another type (allow_custom lets any JSON through) counts as none."""
+    value = obj.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _list(obj: Any, key: str) -> list[Any]:
+    value = obj.get(key)
+    return list(value) if isinstance(value, (list, tuple)) else []
+
+
 def _confidence(value: Any) -> str:
-    if value is None:
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
         return "reported"
     value = int(value)
     return "confirmed" if value >= 90 else "likely" if value >= 60 else "possible" if value >= 30 else "unverified"
@@ -59,34 +70,34 @@ def propose_stix(case: Case, data: dict[str, Any], name: str) -> Plan:
     for obj in parsed:
         kind = obj.get("type")
         if kind in ACTOR_TYPES:
-            match = index.find(obj.get("name", ""))
+            match = index.find(_text(obj, "name"))
             actor_id = str(match["id"]) if match else our(obj["id"], "actor")
             ids[obj["id"]] = ("actor", actor_id)
-            actor_kind = (IDENTITY_KINDS.get(obj.get("identity_class", ""), "organization") if kind == "identity"
+            actor_kind = (IDENTITY_KINDS.get(_text(obj, "identity_class"), "organization") if kind == "identity"
                           else "group")
-            aliases = list(obj.get("aliases", []) or [])
+            aliases = [alias for alias in _list(obj, "aliases") if isinstance(alias, str)]
             plan.add(Proposal(f"actor:{actor_id}", "actor",
-                              {"id": actor_id, "name": " ".join(str(obj.get("name") or "").split()) or "unnamed",
+                              {"id": actor_id, "name": " ".join(_text(obj, "name").split()) or "unnamed",
                                "kind": actor_kind,
-                               "aliases": aliases, "description": obj.get("description", "") or ""},
-                              label=obj.get("name", ""), existing=match is not None,
+                               "aliases": aliases, "description": _text(obj, "description")},
+                              label=_text(obj, "name"), existing=match is not None,
                               note=f"{kind} {obj['id']}" + (" · matched a case actor" if match else "")))
         elif kind == "location":
             place_id = our(obj["id"], "place")
             ids[obj["id"]] = ("place", place_id)
             plan.add(Proposal(f"place:{place_id}", "place",
-                              {"id": place_id, "name": obj.get("name") or obj.get("city") or obj.get("country")
+                              {"id": place_id, "name": _text(obj, "name") or _text(obj, "city") or _text(obj, "country")
                                or "unnamed place", "lat": obj.get("latitude"), "lon": obj.get("longitude"),
-                               "country": obj.get("country", "") or ""}, label=obj.get("name", ""),
+                               "country": _text(obj, "country")}, label=_text(obj, "name"),
                               note=obj["id"]))
         elif kind in ("campaign", "sighting"):
             event_id = our(obj["id"], "event")
             ids[obj["id"]] = ("event", event_id)
             start = _stamp(obj.get("first_seen")) or _stamp(obj.get("created"))
             end = _stamp(obj.get("last_seen"))
-            title = obj.get("name") or f"Sighting ({obj.get('count', 1)}×)"
+            title = _text(obj, "name") or f"Sighting ({obj.get('count', 1)}×)"
             plan.add(Proposal(f"event:{event_id}", "event",
-                              {"id": event_id, "title": title[:300], "summary": obj.get("description", "") or "",
+                              {"id": event_id, "title": title[:300], "summary": _text(obj, "description"),
                                "kind": kind, "start": start, "end": end if end and end >= start else None,
                                "time_precision": "minute" if kind == "sighting" else "day",
                                "confidence": _confidence(obj.get("confidence"))},
@@ -95,9 +106,9 @@ def propose_stix(case: Case, data: dict[str, Any], name: str) -> Plan:
             document_id = our(obj["id"], "document")
             ids[obj["id"]] = ("document", document_id)
             plan.add(Proposal(f"document:{document_id}", "document",
-                              {"id": document_id, "title": obj.get("name", ""), "published": _stamp(
-                                  obj.get("published")), "format": "text", "text": obj.get("description", "") or "",
-                               "author": "", "publisher": "", "url": ""}, label=obj.get("name", ""),
+                              {"id": document_id, "title": _text(obj, "name"), "published": _stamp(
+                                  obj.get("published")), "format": "text", "text": _text(obj, "description"),
+                               "author": "", "publisher": "", "url": ""}, label=_text(obj, "name"),
                               note=obj["id"]))
     for obj in parsed:
         kind = obj.get("type")
@@ -110,7 +121,7 @@ def propose_stix(case: Case, data: dict[str, Any], name: str) -> Plan:
                 ids[obj["id"]] = ("relation", relation_id)
                 plan.add(Proposal(f"relation:{relation_id}", "relation",
                                   {"id": relation_id, "from_actor_id": source[1], "to_actor_id": target[1],
-                                   "kind": obj["relationship_type"], "label": obj.get("description", "") or "",
+                                   "kind": obj["relationship_type"], "label": _text(obj, "description"),
                                    "directed": 1, "start": _stamp(obj.get("start_time")),
                                    "end": _stamp(obj.get("stop_time")),
                                    "confidence": _confidence(obj.get("confidence"))},
@@ -133,7 +144,7 @@ def propose_stix(case: Case, data: dict[str, Any], name: str) -> Plan:
                                       needs=(f"event:{event[1]}", f"actor:{actor_id}")))
     # external references -> sources cited by the object
     for obj in parsed:
-        target = ids.get(obj.get("id", ""))
+        target = ids.get(_text(obj, "id"))
         if target is None or target[0] not in ("actor", "event", "relation", "document"):
             continue
         for reference in obj.get("external_references", []) or []:
