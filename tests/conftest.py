@@ -28,9 +28,14 @@ def _load_guard():  # tests/ is not a package: load the guard module by path, on
 
 # The parsers' fuzz properties (tests/test_hardening_input.py) take `@settings(parent=settings.get_profile("fuzz"))`:
 # 2,000 examples each, the issue's figure, in every run (CI included); WORKBENCH_FUZZ_EXAMPLES changes it.
+# Examples are derived from each test's name (derandomize), so every run and CI try the same
+# inputs and a red CI always means a change broke something; WORKBENCH_FUZZ_RANDOM=1 explores anew.
+EXPLORE = os.environ.get("WORKBENCH_FUZZ_RANDOM") == "1"
 settings.register_profile(
-    "fuzz", max_examples=int(os.environ.get("WORKBENCH_FUZZ_EXAMPLES", "2000")), deadline=None,
+    "fuzz", max_examples=int(os.environ.get("WORKBENCH_FUZZ_EXAMPLES", "2000")), deadline=None, derandomize=not EXPLORE,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+settings.register_profile("workbench", derandomize=not EXPLORE, deadline=None)
+settings.load_profile("workbench")
 
 socket_guard = _load_guard()
 socket_guard.install()
