@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.casefile import Case, CaseError, _connect
+from workbench.core.casefile import Case, CaseError
 from workbench.core.confidence import CONFIDENCE_LEVELS, TIME_PRECISIONS
 from workbench.core.editing import clean_text, problems
 from workbench.core.importers import ImportCancelled, Plan, apply_plan, file_kind, propose_file, read_text
@@ -63,15 +63,14 @@ class ReadWorker(QObject):
     done = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, case_path: Path, path: Path) -> None:
+    def __init__(self, case: Case, path: Path) -> None:
         super().__init__()
-        self.case_path, self.path = case_path, path
+        self.case, self.path = case, path
         self.cancel_requested = False
 
     def run(self) -> None:
         try:
-            conn = _connect(self.case_path, read_only=True)
-            snapshot = Case(path=self.case_path, conn=conn, read_only=True)
+            snapshot = self.case.open_reader()  # its own connection; the window's is not touched
             try:
                 kind = file_kind(self.path, read_text(self.path) if self.path.suffix.lower() == ".json" else None)
                 if kind == "csv":
@@ -97,7 +96,7 @@ class ReadWorker(QObject):
 def read_in_background(parent: QWidget, case: Case, path: Path) -> Any:
     """Run ReadWorker with a progress dialog (shown after 0.3 s) and a Cancel button; the result or None."""
     thread = QThread(parent)
-    worker = ReadWorker(case.path, path)
+    worker = ReadWorker(case, path)
     worker.moveToThread(thread)
     outcome: dict[str, Any] = {}
     progress = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 0, parent)

@@ -8,7 +8,6 @@ leaves a partial file. Heavy libraries (networkx, stix2) are imported by the wri
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.core.casefile import Case, CaseError, harden, open_case
+from workbench.core.atomic import atomic_path
+from workbench.core.casefile import Case, CaseError, open_case
 
 Progress = Callable[[float], None]
 Cancelled = Callable[[], bool]
@@ -64,29 +64,20 @@ def report(progress: Progress | None, fraction: float) -> None:
         progress(min(1.0, max(0.0, fraction)))
 
 
-def partial_path(out: Path) -> Path:
-    return out.with_name(f".{out.name}.partial")
-
-
 @contextmanager
 def atomic_output(out: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `out`; on success it replaces `out`, on any failure it goes."""
+    """`core.atomic.atomic_path` for exports: the destination is checked first, and a failed
+    write is refused in one sentence (CaseError) instead of an OSError."""
     out = Path(out)
     if out.is_dir():
         raise CaseError(f"{out.name} is a folder; name a file to export to.")
     if not out.parent.is_dir():
         raise CaseError(f"The folder {out.parent} does not exist.")
-    partial = partial_path(out)
-    partial.unlink(missing_ok=True)
     try:
-        yield partial
-        os.replace(partial, out)
+        with atomic_path(out) as partial:
+            yield partial
     except OSError as error:
-        partial.unlink(missing_ok=True)
         raise CaseError(f"Cannot write {out.name}: {error.strerror or error}.") from None
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
 
 
 def reader(case: Case) -> Case:
@@ -95,13 +86,10 @@ def reader(case: Case) -> Case:
     The file was checked when the case was opened, so the checks are not repeated; the reader sees
     every committed change and never blocks the window's own connection.
     """
-    uri = f"{case.path.resolve().as_uri()}?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-        harden(conn)
+        return case.open_reader()
     except sqlite3.Error as error:
         raise CaseError(f"Cannot read {case.path.name}: {error}.") from None
-    return Case(path=case.path, conn=conn, read_only=True, analyst=case.analyst)
 
 
 def check_format(fmt: str) -> None:
