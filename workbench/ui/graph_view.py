@@ -70,12 +70,12 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core import graph as core
-from workbench.core.atomic import atomic_path
 from workbench.core.casefile import Case, Change
 from workbench.core.queries import related
 from workbench.core.tags import tagged
 from workbench.ui.commands import CaseCommand, InsertRecord, push
 from workbench.ui.listing import ListPane
+from workbench.ui.pictures import save_png, save_svg
 from workbench.ui.selection import Selection, SelectionModel, TimeWindow
 
 ACTOR_WIDTHS = (230, 90, 220, 60, 70)
@@ -944,45 +944,19 @@ class GraphCanvas(QGraphicsView):
 
     def export_png(self, path: Path, scale: float = 2.0) -> bool:
         """Written through a temporary file beside `path`: a failure leaves the previous file as it was."""
-        image = self.render_image(scale)
-        try:
-            with atomic_path(path) as partial:
-                if not image.save(str(partial), "PNG"):
-                    raise OSError(f"the PNG image could not be written to {Path(path).name}")
-        except OSError:
-            return False
-        return True
+        return save_png(self.render_image(scale), path)
 
     def export_svg(self, path: Path, title: str = "Actor graph") -> bool:
         """Written through a temporary file beside `path`: a failure leaves the previous file as it was."""
-        from PySide6.QtCore import QFile, QFileDevice, QIODevice
-        from PySide6.QtSvg import QSvgGenerator
-
         bounds = self.chart.boundingRect().adjusted(-20, -20, 20, 20)
         kinds = sorted(set(self.chart.graph.kinds), key=lambda k: core.KINDS.index(k) if k in core.KINDS else 99)
         legend_height = (max(len(kinds), 6) + 1) * 16
-        try:
-            with atomic_path(path) as partial:
-                output = QFile(str(partial))
-                if not output.open(QIODevice.OpenModeFlag.WriteOnly):
-                    raise OSError(output.errorString())
-                generator = QSvgGenerator()
-                generator.setOutputDevice(output)
-                generator.setTitle(title)
-                generator.setSize(QSize(int(bounds.width()), int(bounds.height() + legend_height)))
-                generator.setViewBox(QRectF(0, 0, bounds.width(), bounds.height() + legend_height))
-                painter = QPainter()
-                if not painter.begin(generator):
-                    raise OSError("the SVG drawing could not be started")
-                self.scene().render(painter, QRectF(0, 0, bounds.width(), bounds.height()), bounds)
-                paint_legend(painter, kinds, QPointF(6, bounds.height() + legend_height - 4), self.chart.colour_by)
-                ended = painter.end()
-                output.close()
-                if not ended or output.error() != QFileDevice.FileError.NoError:
-                    raise OSError(output.errorString() or "the SVG drawing could not be written")
-        except OSError:
-            return False
-        return True
+
+        def paint(painter: QPainter) -> None:
+            self.scene().render(painter, QRectF(0, 0, bounds.width(), bounds.height()), bounds)
+            paint_legend(painter, kinds, QPointF(6, bounds.height() + legend_height - 4), self.chart.colour_by)
+
+        return save_svg(path, bounds.width(), bounds.height() + legend_height, title, paint)
 
 
 # --- analysis panel --------------------------------------------------------------------------------

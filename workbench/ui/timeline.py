@@ -47,7 +47,6 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core import timeline as core
-from workbench.core.atomic import atomic_path
 from workbench.core.casefile import Case, Change
 from workbench.core.confidence import CONFIDENCE_LEVELS
 from workbench.core.filters import CaseFilter
@@ -55,6 +54,7 @@ from workbench.core.queries import related
 from workbench.core.tags import all_tags, events_passing
 from workbench.ui.commands import InsertRecord, push
 from workbench.ui.listing import ListPane
+from workbench.ui.pictures import save_png, save_svg
 from workbench.ui.selection import Selection, SelectionModel, TimeWindow
 
 EVENT_WIDTHS = (190, 330, 200, 110, 90, 40)
@@ -1229,38 +1229,12 @@ class TimelineChart(QWidget):
         painter.scale(scale, scale)
         self.plot.render(painter)
         painter.end()
-        try:  # through a temporary file beside `path`: a failure leaves the previous file as it was
-            with atomic_path(path) as partial:
-                if not image.save(str(partial), "PNG"):
-                    raise OSError(f"the PNG image could not be written to {Path(path).name}")
-        except OSError:
-            return False
-        return True
+        return save_png(image, path)  # a failure leaves the previous file as it was
 
     def export_svg(self, path: Path) -> bool:
-        from PySide6.QtCore import QFile, QFileDevice, QIODevice
-        from PySide6.QtSvg import QSvgGenerator
-
         size = self.plot.size()
-        try:
-            with atomic_path(path) as partial:
-                output = QFile(str(partial))
-                if not output.open(QIODevice.OpenModeFlag.WriteOnly):
-                    raise OSError(output.errorString())
-                generator = QSvgGenerator()
-                generator.setOutputDevice(output)
-                generator.setSize(size)
-                generator.setViewBox(QRectF(0, 0, size.width(), size.height()))
-                generator.setTitle(f"Timeline: {self.case.title}" if self.case is not None else "Timeline")
-                painter = QPainter(generator)
-                self.plot.render(painter)
-                ended = painter.end()
-                output.close()
-                if not ended or output.error() != QFileDevice.FileError.NoError:
-                    raise OSError(output.errorString() or "the SVG drawing could not be written")
-        except OSError:
-            return False
-        return True
+        title = f"Timeline: {self.case.title}" if self.case is not None else "Timeline"
+        return save_svg(path, size.width(), size.height(), title, self.plot.render)
 
 
     # --- saved views (workbench.ui.briefing) ------------------------------------------------
