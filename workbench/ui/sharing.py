@@ -282,18 +282,18 @@ def _short(value: Any) -> str:
     return text if len(text) <= 90 else text[:89] + "…"
 
 
-class ConflictModel(QAbstractTableModel):
-    """Conflicts of a merge plan; the first column's check box means "take theirs"."""
+class CheckedRowsModel(QAbstractTableModel):
+    """Rows of a merge plan with a check box in the first column; `checked` holds the ticked rows."""
 
-    HEADERS = ("Take theirs", "Record", "Differs in", "Here (mine)", "Theirs", "Newer")
+    HEADERS: tuple[str, ...] = ()
 
-    def __init__(self, plan: MergePlan, parent: QWidget | None = None) -> None:
+    def __init__(self, rows: list[Any], checked: set[int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plan = plan
-        self.theirs: set[int] = set()
+        self.rows = rows
+        self.checked = checked
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt override
-        return 0 if parent.isValid() else len(self.plan.conflicts)
+        return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt override
         return 0 if parent.isValid() else len(self.HEADERS)
@@ -308,17 +308,42 @@ class ConflictModel(QAbstractTableModel):
         return flags | Qt.ItemFlag.ItemIsUserCheckable if index.column() == 0 else flags
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        conflict = self.plan.conflicts[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.CheckStateRole and column == 0:
-            return Qt.CheckState.Checked if index.row() in self.theirs else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.CheckStateRole and index.column() == 0:
+            return Qt.CheckState.Checked if index.row() in self.checked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:  # case text: shown literally, never as rich text
             return tip(self.data(index, Qt.ItemDataRole.DisplayRole))
         if role != Qt.ItemDataRole.DisplayRole:
             return None
+        return self.text(index.row(), index.column())
+
+    def text(self, row: int, column: int) -> str:
+        raise NotImplementedError
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        if role != Qt.ItemDataRole.CheckStateRole or index.column() != 0:
+            return False
+        self.set_checked(index.row(), Qt.CheckState(value) == Qt.CheckState.Checked)
+        return True
+
+    def set_checked(self, row: int, checked: bool) -> None:
+        (self.checked.add if checked else self.checked.discard)(row)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
+
+class ConflictModel(CheckedRowsModel):
+    """Conflicts of a merge plan; the first column's check box means "take theirs"."""
+
+    HEADERS = ("Take theirs", "Record", "Differs in", "Here (mine)", "Theirs", "Newer")
+
+    def __init__(self, plan: MergePlan, parent: QWidget | None = None) -> None:
+        super().__init__(plan.conflicts, set(), parent)
+        self.plan = plan
+
+    def text(self, row: int, column: int) -> str:
+        conflict = self.plan.conflicts[row]
         noun = conflict.table[:-1] if conflict.table.endswith("s") else conflict.table
         if column == 0:
-            return "theirs" if index.row() in self.theirs else "mine"
+            return "theirs" if row in self.checked else "mine"
         if column == 1:
             return f"{noun}: {conflict.label}"
         if column == 2:
@@ -332,67 +357,29 @@ class ConflictModel(QAbstractTableModel):
             return "; ".join(_short(conflict.theirs.get(f)) for f in fields) if conflict.fields else "(still there)"
         return {THEIRS: "theirs", MINE: "mine"}.get(conflict.newer, "")
 
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        if role != Qt.ItemDataRole.CheckStateRole or index.column() != 0:
-            return False
-        self.set_theirs(index.row(), Qt.CheckState(value) == Qt.CheckState.Checked)
-        return True
-
-    def set_theirs(self, row: int, theirs: bool) -> None:
-        (self.theirs.add if theirs else self.theirs.discard)(row)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, 0))
-
     def choose(self, rule: str) -> None:
         for row, conflict in enumerate(self.plan.conflicts):
-            self.set_theirs(row, rule == THEIRS or (rule == "newer" and conflict.newer == THEIRS))
+            self.set_checked(row, rule == THEIRS or (rule == "newer" and conflict.newer == THEIRS))
 
     def take_theirs(self) -> list[tuple[str, str]]:
-        return [self.plan.conflicts[row].choice_key for row in sorted(self.theirs)]
+        return [self.plan.conflicts[row].choice_key for row in sorted(self.checked)]
 
 
-class DuplicateModel(QAbstractTableModel):
+class DuplicateModel(CheckedRowsModel):
     """Actors new from theirs that look like ours; checked ones are merged into ours."""
 
     HEADERS = ("Merge", "Their actor", "Looks like our")
 
     def __init__(self, plan: MergePlan, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(plan.duplicates, set(range(len(plan.duplicates))), parent)
         self.plan = plan
-        self.merge = set(range(len(plan.duplicates)))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt override
-        return 0 if parent.isValid() else len(self.plan.duplicates)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt override
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        return flags | Qt.ItemFlag.ItemIsUserCheckable if index.column() == 0 else flags
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        duplicate = self.plan.duplicates[index.row()]
-        if role == Qt.ItemDataRole.CheckStateRole and index.column() == 0:
-            return Qt.CheckState.Checked if index.row() in self.merge else Qt.CheckState.Unchecked
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        return ("merge" if index.row() in self.merge else "keep apart", duplicate.theirs_name,
-                duplicate.mine_name)[index.column()]
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
-        if role != Qt.ItemDataRole.CheckStateRole or index.column() != 0:
-            return False
-        (self.merge.add if Qt.CheckState(value) == Qt.CheckState.Checked else self.merge.discard)(index.row())
-        self.dataChanged.emit(self.index(index.row(), 0), self.index(index.row(), 2))
-        return True
+    def text(self, row: int, column: int) -> str:
+        duplicate = self.plan.duplicates[row]
+        return ("merge" if row in self.checked else "keep apart", duplicate.theirs_name, duplicate.mine_name)[column]
 
     def pairs(self) -> list[tuple[str, str]]:
-        return [(self.plan.duplicates[r].mine_id, self.plan.duplicates[r].theirs_id) for r in sorted(self.merge)]
+        return [(self.plan.duplicates[r].mine_id, self.plan.duplicates[r].theirs_id) for r in sorted(self.checked)]
 
 
 def _table(model: QAbstractTableModel, name: str, parent: QWidget) -> QTableView:
