@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.bench.standalone import run_alone
 from workbench.core.casefile import create_case, open_case
 
 ROUNDS = 3
@@ -90,20 +91,5 @@ def measure(case_100k: Path) -> dict[str, float]:
     return figures
 
 
-def main() -> int:
-    from workbench.core.synthetic import generate_case
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bench-100k.case"
-        start = time.perf_counter()
-        generate_case(path, 100_000).close()
-        print(f"generated {path.name} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-        figures = measure(path)
-    width = max(map(len, figures))
-    for name, value in figures.items():
-        print(f"{name:<{width}}  {value:.4g}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_alone(measure))

@@ -12,13 +12,13 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
+from tests.bench.standalone import run_alone
 from workbench.core import graph as core
 from workbench.core.casefile import open_case
 
@@ -170,20 +170,5 @@ def measure(case_100k: Path) -> dict[str, float]:
     return figures
 
 
-def main() -> int:
-    from workbench.core.synthetic import generate_case
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "bench-100k.case"
-        start = time.perf_counter()
-        generate_case(path, 100_000).close()
-        print(f"generated {path.name} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-        figures = measure(path)
-    width = max(map(len, figures))
-    for name, value in figures.items():
-        print(f"{name:<{width}}  {value:.4g}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_alone(measure))

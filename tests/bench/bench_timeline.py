@@ -1,3 +1,4 @@
+
 """Timeline frame times: first paint, pan and zoom at 100k events, and the naive one-item-per-event baseline.
 
 Every frame is rendered offscreen in this process into an image the size of the plot (the
@@ -15,10 +16,11 @@ from __future__ import annotations
 import gc
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from tests.bench.standalone import run_alone
 
 PLOT_SIZE = (1400, 640)
 FRAMES = 30
@@ -226,23 +228,5 @@ FIGURES: dict[str, tuple[str, str]] = {
 }
 
 
-def main() -> int:
-    from workbench.core.synthetic import generate_case
-
-    with tempfile.TemporaryDirectory(prefix="workbench-bench-timeline-") as workdir:
-        paths = {}
-        for n in (100_000, 10_000):
-            paths[n] = Path(workdir) / f"synthetic-{n}.case"
-            print(f"... generating {n} events", file=sys.stderr, flush=True)
-            generate_case(paths[n], n).close()
-        print("... measuring", file=sys.stderr, flush=True)
-        results = measure(paths[100_000], paths[10_000])
-    width = max(len(name) for name in results)
-    for name, value in results.items():
-        what, unit = FIGURES.get(name, ("", ""))
-        print(f"{name:<{width}}  {value:>9.2f}  {unit:<3} {what}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_alone(measure, FIGURES))
