@@ -104,3 +104,51 @@ def small_case(tmp_path: Path) -> Path:
         case.insert("notes", {"text": "Check the BelTA timing.", "event_id": call})
     case.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample case, built once for the whole run; tests copy it before changing it."""
+    from workbench.core.sample import build_sample_case
+
+    path = tmp_path_factory.mktemp("sample") / "belarus.case"
+    build_sample_case(path).close()
+    return path
+
+
+class Answer:
+    """Answers every message box the app raises with `button` (a real dialog, dismissed), keeping its text.
+
+    A box without that button is answered Ok. Change `button` between steps to answer differently.
+    """
+
+    def __init__(self, button: object) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.button, self.texts = button, []
+        self.timer = QTimer()
+        self.timer.timeout.connect(self._answer)
+        self.timer.start(20)
+
+    def _answer(self) -> None:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            self.texts.append(box.text())
+            wanted = self.button if box.standardButtons() & self.button else QMessageBox.StandardButton.Ok
+            box.done(wanted)
+
+
+@pytest.fixture
+def answer_boxes(qtbot):
+    """answer_boxes(button) starts answering message boxes; every answerer stops when the test ends."""
+    started: list[Answer] = []
+
+    def start(button: object) -> Answer:
+        started.append(Answer(button))
+        return started[-1]
+
+    yield start
+    for answerer in started:
+        answerer.timer.stop()

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from workbench.core.casefile import check_case, open_case, schema_version
 from workbench.ui.main_window import MainWindow
@@ -26,27 +26,10 @@ def window(qtbot, small_case: Path) -> MainWindow:
     return window
 
 
-class MessageCatcher:
-    """Answers every message box the app raises, keeping its text (a real dialog, dismissed)."""
-
-    def __init__(self) -> None:
-        self.texts: list[str] = []
-        self.timer = QTimer()
-        self.timer.timeout.connect(self._dismiss)
-        self.timer.start(20)
-
-    def _dismiss(self) -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            self.texts.append(box.text())
-            box.done(QMessageBox.StandardButton.Ok)
-
-
 @pytest.fixture
-def messages(qtbot) -> MessageCatcher:
-    catcher = MessageCatcher()
-    yield catcher
-    catcher.timer.stop()
+def messages(answer_boxes):
+    """Every message box the app raises is answered Ok; its text is kept in `.texts`."""
+    return answer_boxes(QMessageBox.StandardButton.Ok)
 
 
 def rows(window: MainWindow, table: str) -> list[tuple[str, ...]]:
@@ -148,7 +131,7 @@ def test_read_only_file_opens_read_only_and_says_so(qtbot, small_case: Path) -> 
 
 @pytest.mark.parametrize("bad", ["missing", "empty", "text", "truncated", "trigger"])
 def test_refused_files_get_one_sentence_and_stay_untouched(
-    qtbot, window: MainWindow, messages: MessageCatcher, tmp_path: Path, small_case: Path, bad: str
+    qtbot, window: MainWindow, messages, tmp_path: Path, small_case: Path, bad: str
 ) -> None:
     path = tmp_path / f"{bad}.case"
     if bad == "empty":

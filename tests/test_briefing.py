@@ -24,13 +24,6 @@ LONG_TITLE = ("Минск, 15 августа: Лукашенко и Кремль
               "so it must be cut with an ellipsis rather than run off the page")
 
 
-@pytest.fixture(scope="module")
-def sample_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sample") / "belarus.case"
-    build_sample_case(path).close()
-    return path
-
-
 @pytest.fixture
 def window(qtbot, sample_path: Path, tmp_path: Path) -> MainWindow:
     copy = tmp_path / "belarus.case"
@@ -315,7 +308,6 @@ def test_cli_exports_decks_of_the_sample(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    from workbench.core.sample import build_sample_case
 
     case = tmp_path / "sample.case"
     build_sample_case(case).close()

@@ -18,16 +18,8 @@ from workbench.core.evidence import (
     source_pane_listing,
 )
 from workbench.core.queries import highlight, related, search_case
-from workbench.core.sample import build_sample_case
 
 BELTA = "https://www.belta.by/president/view/lukashenko-dogovorilsja-s-putinym-rossija-pri-pervom-zaprose-okazhet-pomosch-po-obespecheniju-402964-2020/"  # noqa: E501
-
-
-@pytest.fixture(scope="module")
-def sample_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sample") / "sample.case"
-    build_sample_case(path).close()
-    return path
 
 
 @pytest.fixture

@@ -11,14 +11,6 @@ import pytest
 from workbench.core import graph as core
 from workbench.core.casefile import check_case, open_case, schema_version
 from workbench.core.filters import CaseFilter
-from workbench.core.sample import build_sample_case
-
-
-@pytest.fixture(scope="module")
-def sample_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sample") / "belarus.case"
-    build_sample_case(path).close()
-    return path
 
 
 @pytest.fixture

@@ -11,16 +11,8 @@ from PySide6.QtGui import QImage
 
 from workbench.core import graph as core
 from workbench.core.casefile import create_case, open_case
-from workbench.core.sample import build_sample_case
 from workbench.ui.graph_view import GraphPane
 from workbench.ui.main_window import MainWindow
-
-
-@pytest.fixture(scope="module")
-def sample_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sample") / "belarus.case"
-    build_sample_case(path).close()
-    return path
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from workbench.cli import main
 from workbench.core import repair as repair_module
@@ -148,32 +147,18 @@ def test_damaged_or_hostile_files_are_never_repaired(small_case: Path, capsys: p
     assert sorted(p.name for p in small_case.parent.iterdir() if p.name.startswith("small")) == ["small.case"]
 
 
-class Answer:
-    """Answers each message box with `button` (a real dialog, dismissed), keeping its text."""
-
-    def __init__(self, button: QMessageBox.StandardButton) -> None:
-        self.button, self.texts = button, []
-        self.timer = QTimer()
-        self.timer.timeout.connect(self._answer)
-        self.timer.start(20)
-
-    def _answer(self) -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            self.texts.append(box.text())
-            wanted = self.button if box.standardButtons() & self.button else QMessageBox.StandardButton.Ok
-            box.done(wanted)
 
 
 @pytest.mark.parametrize("agree", [False, True], ids=["declined", "repaired"])
-def test_the_app_offers_the_repair_instead_of_only_refusing(qtbot, dangling_case: Path, agree: bool) -> None:
+def test_the_app_offers_the_repair_instead_of_only_refusing(answer_boxes, qtbot, dangling_case: Path,
+                                                             agree: bool) -> None:
     from workbench.ui.main_window import MainWindow
 
     window = MainWindow()
     qtbot.addWidget(window)
     window.keep_layout = False
     before = digest(dangling_case)
-    answer = Answer(QMessageBox.StandardButton.Yes if agree else QMessageBox.StandardButton.No)
+    answer = answer_boxes(QMessageBox.StandardButton.Yes if agree else QMessageBox.StandardButton.No)
     try:
         opened = window.open_path(dangling_case)
     finally:
@@ -189,7 +174,7 @@ def test_the_app_offers_the_repair_instead_of_only_refusing(qtbot, dangling_case
         assert digest(dangling_case) == before
 
 
-def test_check_case_menu_item_reports_and_repairs_a_stale_search_index(qtbot, small_case: Path) -> None:
+def test_check_case_menu_item_reports_and_repairs_a_stale_search_index(answer_boxes, qtbot, small_case: Path) -> None:
     from workbench.ui.main_window import MainWindow
 
     outside_tool(small_case, "UPDATE events SET title = 'Renamed elsewhere' WHERE id = 'event-call'")
@@ -199,7 +184,7 @@ def test_check_case_menu_item_reports_and_repairs_a_stale_search_index(qtbot, sm
     assert window.open_path(small_case)
     assert window.check_case_action.isEnabled()
     assert window.check_case_action in window.menuBar().actions()[0].menu().actions()
-    answer = Answer(QMessageBox.StandardButton.Yes)
+    answer = answer_boxes(QMessageBox.StandardButton.Yes)
     try:
         window.check_case_action.trigger()
         window.check_case_action.trigger()

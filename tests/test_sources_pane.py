@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Slot
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QTextCursor
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from workbench.core.casefile import open_case
 from workbench.core.sample import build_sample_case
@@ -45,22 +45,6 @@ def footnote_sources(window: MainWindow, label: str) -> list[str]:
 def source_rows(window: MainWindow) -> list[tuple[str, ...]]:
     model = window.panes["sources"].model
     return [tuple(model.index(r, c).data() for c in range(model.columnCount())) for r in range(model.rowCount())]
-
-
-class Answer:
-    """Answers the next message boxes with a button, keeping their text (real dialogs, dismissed)."""
-
-    def __init__(self, button: QMessageBox.StandardButton) -> None:
-        self.button, self.texts = button, []
-        self.timer = QTimer()
-        self.timer.timeout.connect(self._answer)
-        self.timer.start(20)
-
-    def _answer(self) -> None:
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            self.texts.append(box.text())
-            box.done(self.button if box.button(self.button) else QMessageBox.StandardButton.Ok)
 
 
 class UrlCatcher(QObject):
@@ -264,7 +248,7 @@ def test_search_finds_omon_kochanova_and_cyrillic_and_enter_selects(qtbot, windo
     assert window.panes["sources"].selected_ids() == [tweet]
 
 
-def test_hostile_text_stays_plain_and_nothing_is_requested(qtbot, window: MainWindow) -> None:
+def test_hostile_text_stays_plain_and_nothing_is_requested(answer_boxes, qtbot, window: MainWindow) -> None:
     case = window.case
     hostile = ('<img src="http://tracker.example/pixel.png"> <a href="file:///etc/passwd">passwd</a> '
                '<script>alert(1)</script> file:///etc/passwd')
@@ -297,7 +281,7 @@ def test_hostile_text_stays_plain_and_nothing_is_requested(qtbot, window: MainWi
     QDesktopServices.setUrlHandler("file", catcher, "open")
     QDesktopServices.setUrlHandler("https", catcher, "open")
     try:
-        answer = Answer(QMessageBox.StandardButton.Open)
+        answer = answer_boxes(QMessageBox.StandardButton.Open)
         assert not ask_to_open(window, "file:///etc/passwd")
         assert answer.texts and answer.texts[-1].startswith("Only http and https links")
         assert not detail.open_url.isEnabled() or not ask_to_open(window, detail.url.text())
