@@ -16,13 +16,14 @@ from functools import lru_cache
 
 from workbench.core.casefile import Case
 from workbench.core.confidence import CREDIBILITY, RELIABILITY
+from workbench.core.model import NOUNS
 from workbench.core.queries import Column, Listing, _label_key, _labels, domain_of
 from workbench.core.times import case_zone, utc_to_local
 
 CLAIM_TABLES = ("events", "relations", "actors")
 CLAIM_COLUMN = {"events": "event_id", "relations": "relation_id", "actors": "actor_id"}
 WEAK_GRADES = ("E", "F")  # unreliable, or reliability cannot be judged
-NOUN = {"events": "event", "relations": "relation", "actors": "actor", "sources": "source"}
+NOUN = {table: NOUNS[table] for table in (*CLAIM_TABLES, "sources")}
 
 SOURCE_PANE_COLUMNS = (
     Column("Fn", "footnote labels in the case's documents"),

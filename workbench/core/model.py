@@ -151,6 +151,12 @@ class Tag(Record):
     source_id: str | None = None
 
 
+# What one record of each table is called in messages: "Delete the event ...", "Edit actor name".
+NOUNS: dict[str, str] = {
+    "events": "event", "actors": "actor", "relations": "relation", "sources": "source", "citations": "citation",
+    "places": "place", "notes": "note", "views": "view", "documents": "document", "tags": "tag",
+}
+
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.table: cls for cls in (Place, Actor, Event, Relation, Document, Source, Citation, Note, View, Tag)
 }

@@ -25,12 +25,12 @@ from workbench.core.casefile import (
     find_dangling,
     open_case,
 )
+from workbench.core.model import NOUNS as RECORD_NOUNS
 
 # Columns that name a row for people, in the order they are tried.
 LABEL_COLUMNS = ("title", "name", "tag", "quote", "text", "label", "kind", "url")
 NOUNS = {
-    "events": "event", "actors": "actor", "relations": "relation", "sources": "source", "citations": "citation",
-    "places": "place", "documents": "document", "notes": "note", "views": "view", "tags": "tag",
+    **RECORD_NOUNS,
     "event_actors": "link of an event to an actor", "event_places": "link of an event to a place",
     "footnotes": "footnote entry", "actor_layout": "chart position",
 }

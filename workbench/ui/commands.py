@@ -16,11 +16,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from workbench.core.casefile import Case, new_id
-
-NOUNS = {
-    "events": "event", "actors": "actor", "relations": "relation", "sources": "source", "citations": "citation",
-    "places": "place", "notes": "note", "views": "view", "documents": "document",
-}
+from workbench.core.model import NOUNS
 
 
 def noun(table: str, count: int = 1) -> str:

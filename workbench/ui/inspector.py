@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from workbench.core.casefile import Case, CaseError, Change
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
 from workbench.core.editing import clean_text, merge_actors, problems, same_name_actors
+from workbench.core.model import NOUNS
 from workbench.core.queries import details
 from workbench.core.tags import parse_tags, set_tags, tags_of
 from workbench.core.times import case_zone, local_to_utc, utc_to_local
@@ -48,8 +49,6 @@ from workbench.ui.commands import CaseEdit, UpdateRecord, push
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 
-NOUNS = {"events": "event", "actors": "actor", "relations": "relation", "sources": "source",
-         "citations": "citation", "places": "place", "notes": "note"}
 ACTOR_KINDS = ("person", "state", "government", "organization", "military", "security", "media", "group", "other")
 ERROR_STYLE = "QLabel { color: #b00020; }"
 BAD_FIELD = "border: 1px solid #b00020;"
