@@ -14,12 +14,13 @@ from workbench.core.casefile import (
     CaseError,
     CaseReadOnly,
     CaseRefused,
-    Change,
+    Changes,
     check_case,
     create_case,
     open_case,
     schema_version,
 )
+from workbench.core.rules import InvalidRecord
 
 
 def digest(path: Path) -> str:
@@ -270,12 +271,13 @@ def test_invalid_records_are_never_written(case_path: Path) -> None:
             ("sources", {"url": "x", "reliability": "G"}),
             ("actors", {"name": "a", "aliases": "not a list"}),
         ]
-        for table, values in bad:
-            with pytest.raises(sqlite3.IntegrityError):
-                case.insert(table, values)
         actor = case.records("actors")[0].id
-        with pytest.raises(sqlite3.IntegrityError):
-            case.insert("relations", {"from_actor_id": actor, "to_actor_id": actor, "kind": "self"})
+        bad.append(("relations", {"from_actor_id": actor, "to_actor_id": actor, "kind": "self"}))
+        for table, values in bad:
+            with pytest.raises(InvalidRecord):  # the rules every write path obeys, naming the field
+                case.insert(table, values)
+            with pytest.raises(sqlite3.IntegrityError):  # and the schema, should a path skip them
+                case.insert(table, values, validate=False)
         assert case.counts() == before
 
 
@@ -285,24 +287,29 @@ def test_failed_transaction_rolls_back_everything(case_path: Path) -> None:
         with pytest.raises(sqlite3.IntegrityError):
             with case.transaction():
                 case.insert("actors", {"name": "Kept only if all succeed"})
-                case.insert("events", {"title": "", "start": "2020-08-15T00:00:00Z"})
+                case.insert("events", {"title": "", "start": "2020-08-15T00:00:00Z"}, validate=False)
         assert case.counts() == before
         assert case.search("succeed") == []
 
 
-def test_listeners_hear_each_change_once_after_commit(case_path: Path) -> None:
-    heard: list[Change] = []
+def test_listeners_hear_one_changes_per_transaction_after_commit(case_path: Path) -> None:
+    heard: list[Changes] = []
     with open_case(case_path) as case:
         case.subscribe(heard.append)
-        with case.transaction():
-            first = case.insert("actors", {"name": "A"}, origin="timeline")
+        victim = case.records("events")[0].id
+        with case.transaction(origin="timeline") as scope:
+            first = case.insert("actors", {"name": "A"})
             second = case.insert("actors", {"name": "B"})
+            case.delete("events", victim)
             assert heard == [], "nothing is announced before COMMIT"
-        assert [(c.table, c.action, c.ids) for c in heard] == [
-            ("actors", "insert", (first,)),
-            ("actors", "insert", (second,)),
-        ]
-        assert heard[0].origin == "timeline"
+        assert len(heard) == 1, "one transaction, one notice"
+        changes = heard[0]
+        assert changes.written["actors"] == {first, second}
+        assert changes.deleted["events"] == {victim}
+        assert changes.origin == "timeline"
+        assert scope.changes().tables == changes.tables
+        assert case.last_changes == changes
+        assert changes.touches({"events"}) and not changes.touches({"views"})
 
 
 def test_search_follows_every_write(case_path: Path) -> None:

@@ -9,14 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from workbench.core.casefile import CaseError, open_case
-from workbench.core.editing import (
-    MAX_TITLE,
-    clean_text,
-    describe_dependents,
-    merge_actors,
-    problems,
-    same_name_actors,
-)
+from workbench.core.ops.actors import describe_dependents, merge_actors, same_name_actors
+from workbench.core.rules import MAX_TITLE, clean_text, problems
 
 
 def test_event_rules_name_the_field_and_the_reason() -> None:

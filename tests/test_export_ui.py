@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from workbench.core.casefile import open_case
+from workbench.core.casefile import Changes, open_case
 from workbench.core.exporters import FORMATS
 from workbench.core.exporters.canonical import canonical_text
 from workbench.ui import sharing
@@ -97,8 +97,8 @@ def test_merge_from_a_colleague_is_one_undo_step(qtbot: QtBot, small_case: Path,
     window = open_window(qtbot, small_case)
     case = window.case
     before = canonical_text(case)
-    heard: list[str] = []
-    window.signals.changed.connect(lambda change: heard.append(change.table))
+    heard: list[Changes] = []
+    window.signals.changed.connect(heard.append)
     seen: dict[str, object] = {}
 
     def decide(dialog: sharing.MergeDialog) -> bool:
@@ -112,9 +112,12 @@ def test_merge_from_a_colleague_is_one_undo_step(qtbot: QtBot, small_case: Path,
     assert case.get("events", "event-new") is not None
     assert case.get("events", "event-call")["title"] == "Their title"
     assert case.get("actors", "actor-batka") is None  # folded into Lukashenko (his alias)
-    assert heard.count("events") <= 2  # views hear once per table and action
+    assert len(heard) == 1, "the views hear of the whole merge once"
+    assert {"event-new", "event-call"} <= heard[0].written["events"]
+    assert heard[0].deleted["actors"] == {"actor-batka"}
     assert window.undo_stack.count() == 1 and window.undo_stack.undoText() == "Merge colleague.case"
     window.undo_stack.undo()
+    assert len(heard) == 2, "and of its undo once"
     assert canonical_text(case) == before
     window.undo_stack.redo()
     assert case.get("events", "event-call")["title"] == "Their title"

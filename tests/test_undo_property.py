@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from PySide6.QtGui import QUndoStack
 
 from workbench.core.casefile import CaseError, open_case
-from workbench.ui.commands import CaseEdit, DeleteRecords, InsertRecord, LinkRecords, UpdateRecord, push
+from workbench.ui.commands import Operation, delete_records, insert_record, link_records, push, update_record
 
 SKIP_TABLES = {"audit", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4"}
 
@@ -34,7 +34,7 @@ names = st.text(alphabet=st.sampled_from("abcXYZ Лукашенко-'\u00e9"), m
 days = st.integers(min_value=1, max_value=28)
 
 
-def operation(data: st.DataObject, case) -> InsertRecord | UpdateRecord | DeleteRecords | LinkRecords | CaseEdit:
+def operation(data: st.DataObject, case) -> Operation:
     events = [r["id"] for r in case.rows("events")]
     actors = [r["id"] for r in case.rows("actors")]
     sources = [r["id"] for r in case.rows("sources")]
@@ -59,45 +59,45 @@ def operation(data: st.DataObject, case) -> InsertRecord | UpdateRecord | Delete
     kind = data.draw(st.sampled_from(choices))
     pick = lambda items: data.draw(st.sampled_from(items))  # noqa: E731
     if kind == "add event":
-        return InsertRecord(case, "events", {"title": data.draw(names),
+        return insert_record(case, "events", {"title": data.draw(names),
                                              "start": f"2020-08-{data.draw(days):02d}T10:00:00Z"})
     if kind == "add actor":
-        return InsertRecord(case, "actors", {"name": data.draw(names), "aliases": [data.draw(names)]})
+        return insert_record(case, "actors", {"name": data.draw(names), "aliases": [data.draw(names)]})
     if kind == "add source":
-        return InsertRecord(case, "sources", {"url": f"https://example.org/{data.draw(names)}",
+        return insert_record(case, "sources", {"url": f"https://example.org/{data.draw(names)}",
                                               "reliability": data.draw(st.sampled_from("ABCDEF"))})
     if kind == "edit event":
-        return UpdateRecord(case, "events", pick(events), {"title": data.draw(names),
+        return update_record(case, "events", pick(events), {"title": data.draw(names),
                                                            "confidence": data.draw(st.sampled_from(
                                                                ["reported", "likely", "unverified"]))},
                             merge_key=data.draw(st.sampled_from([-1, 1])))
     if kind == "edit actor":
-        return UpdateRecord(case, "actors", pick(actors), {"name": data.draw(names)})
+        return update_record(case, "actors", pick(actors), {"name": data.draw(names)})
     if kind == "delete event":
-        return DeleteRecords(case, "events", [pick(events)])
+        return delete_records(case, "events", [pick(events)])
     if kind == "delete two events":
         first = pick(events)
-        return DeleteRecords(case, "events", [first, pick([e for e in events if e != first])])
+        return delete_records(case, "events", [first, pick([e for e in events if e != first])])
     if kind == "delete actor":
-        return DeleteRecords(case, "actors", [pick(actors)])
+        return delete_records(case, "actors", [pick(actors)])
     if kind == "delete relation":
-        return DeleteRecords(case, "relations", [pick(relations)])
+        return delete_records(case, "relations", [pick(relations)])
     if kind == "delete source":
-        return DeleteRecords(case, "sources", [pick(sources)])
+        return delete_records(case, "sources", [pick(sources)])
     if kind == "note on event":
-        return InsertRecord(case, "notes", {"text": data.draw(names), "event_id": pick(events)})
+        return insert_record(case, "notes", {"text": data.draw(names), "event_id": pick(events)})
     if kind == "link actor":
-        return LinkRecords(case, "event_actors", {"event_id": pick(events), "actor_id": pick(actors),
+        return link_records(case, "event_actors", {"event_id": pick(events), "actor_id": pick(actors),
                                                   "role": data.draw(names)})
     if kind == "add relation":
         first = pick(actors)
-        return InsertRecord(case, "relations", {"from_actor_id": first,
+        return insert_record(case, "relations", {"from_actor_id": first,
                                                 "to_actor_id": pick([a for a in actors if a != first]),
                                                 "kind": data.draw(names)})
     target = ("event_id", pick(events)) if events and (not relations or data.draw(st.booleans())) \
         else ("relation_id", pick(relations))
     source = pick(sources)
-    return CaseEdit(case, "Cite", lambda c: c.insert("citations", {
+    return Operation(case, "Cite", lambda c: c.insert("citations", {
         "source_id": source, target[0]: target[1], "quote": data.draw(names),
         "credibility": data.draw(st.integers(1, 6))}))
 

@@ -18,7 +18,7 @@ import struct
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,7 +26,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from workbench.core.errors import CaseError
 from workbench.core.model import RECORD_TYPES, Record
+from workbench.core.rules import check as check_record
 from workbench.core.times import now_stamp
 
 APPLICATION_ID = 0x43415345  # "CASE": marks a SQLite file as ours
@@ -59,12 +61,12 @@ FTS_SHADOW_SUFFIXES = ("_data", "_idx", "_docsize", "_config", "_content")
 MAX_VALUE_BYTES = 256 * 1024 * 1024
 # A check that runs longer than this on an open is abandoned and the file refused.
 CHECK_SECONDS = 60.0
+# Audit rows keep old and new values of this many rows of a keyed write (a drag); more are summarised.
+AUDIT_DETAIL_ROWS = 20
+# Tables written by `Case.put_keyed`, and their key column.
+KEYED_TABLES = {"actor_layout": "actor_id"}
 # Page cache for the duration of a bulk insert, in KiB (the SQLite default is 2000).
 BULK_CACHE_KIB = 64 * 1024
-
-
-class CaseError(Exception):
-    """A problem with a case file, stated in one sentence fit for the user."""
 
 
 class CaseRefused(CaseError):
@@ -108,13 +110,61 @@ class CaseReadOnly(CaseError):
 
 
 @dataclass(frozen=True)
-class Change:
-    """What one committed write changed, for views to refresh; `origin` names the initiator."""
+class Changes:
+    """What one committed operation changed, announced once to the views that depend on it.
 
-    table: str
-    action: str  # insert, update, delete, bulk insert, meta
-    ids: tuple[str, ...] = ()
+    `written` maps each table to the ids inserted or updated, `deleted` to the ids removed (a
+    join table's rows are named by their first key column); `bulk` names tables written in bulk,
+    whose ids are not listed. `origin` is whoever made the change: the view that asked, so it
+    need not re-read what it just did, or None (undo, redo, the command line) for everyone.
+    """
+
+    written: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    deleted: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    bulk: frozenset[str] = frozenset()
     origin: object = None
+    # What the operation returned besides its changes (an id, counts for a status line).
+    result: Any = field(default=None, compare=False)
+
+    @property
+    def tables(self) -> frozenset[str]:
+        return frozenset(self.written) | frozenset(self.deleted) | self.bulk
+
+    def touches(self, tables: Iterable[str]) -> bool:
+        return not self.tables.isdisjoint(tables)
+
+    def ids(self, table: str) -> frozenset[str]:
+        """Ids of `table` written or deleted (empty for a bulk write: reload the table)."""
+        return self.written.get(table, frozenset()) | self.deleted.get(table, frozenset())
+
+    def __bool__(self) -> bool:
+        return bool(self.tables)
+
+
+class ChangeLog:
+    """Collects the primitive writes of one transaction into the one `Changes` it announces."""
+
+    def __init__(self) -> None:
+        self.written: dict[str, set[str]] = {}
+        self.deleted: dict[str, set[str]] = {}
+        self.bulk: set[str] = set()
+        self.origin: object = None
+
+    def note(self, table: str, action: str, ids: Iterable[str], origin: object = None) -> None:
+        if self.origin is None:
+            self.origin = origin
+        if action == "bulk insert":
+            self.bulk.add(table)
+            return
+        target = self.deleted if action == "delete" else self.written
+        target.setdefault(table, set()).update(ids)
+
+    def changes(self, result: Any = None) -> Changes:
+        return Changes(
+            written={t: frozenset(ids) for t, ids in self.written.items()},
+            deleted={t: frozenset(ids) for t, ids in self.deleted.items()},
+            bulk=frozenset(self.bulk), origin=self.origin, result=result,
+        )
 
 
 @dataclass
@@ -420,9 +470,12 @@ class Case:
     conn: sqlite3.Connection
     read_only: bool = False
     analyst: str = field(default_factory=default_analyst)
-    listeners: list[Callable[[Change], None]] = field(default_factory=list)
+    listeners: list[Callable[[Changes], None]] = field(default_factory=list)
     _depth: int = 0
-    _pending: list[Change] = field(default_factory=list)
+    # One log per open transaction scope, outermost first: each scope knows what it wrote.
+    _logs: list[ChangeLog] = field(default_factory=list)
+    # The Changes announced by the last committed transaction (what an operation returns).
+    last_changes: Changes = field(default_factory=Changes)
     # WAL is switched on at the first write, so that opening and closing a case without
     # changing it (a look, a screenshot, a briefing) leaves the file byte-for-byte as it was.
     _wal: bool = False
@@ -482,51 +535,87 @@ class Case:
         return self.conn is None
 
     # notifications
-    def subscribe(self, listener: Callable[[Change], None]) -> None:
+    def subscribe(self, listener: Callable[[Changes], None]) -> None:
         self.listeners.append(listener)
 
-    def unsubscribe(self, listener: Callable[[Change], None]) -> None:
+    def unsubscribe(self, listener: Callable[[Changes], None]) -> None:
         if listener in self.listeners:
             self.listeners.remove(listener)
 
-    def _notify(self, change: Change) -> None:
-        if self._depth:
-            self._pending.append(change)
-        else:
+    def note_changed(self, table: str, action: str, ids: Iterable[str] = (), origin: object = None) -> None:
+        """Count a write in this transaction's Changes (for operations that write a table with
+        SQL of their own, such as chart positions); action: insert, update, delete or bulk insert."""
+        ids = tuple(ids)
+        for log in self._logs:
+            log.note(table, action, ids, origin)
+
+    def announce(self, changes: Changes) -> None:
+        """Tell the listeners of one committed change (made here, or on a writer connection of this case)."""
+        self.last_changes = changes
+        if changes:
             for listener in list(self.listeners):
-                listener(change)
+                listener(changes)
 
     # transactions
     @contextmanager
-    def transaction(self) -> Iterator[Case]:
-        """One transaction; nested calls join the outer one. Listeners hear of changes after COMMIT."""
+    def transaction(self, origin: object = None) -> Iterator[ChangeLog]:
+        """One transaction; nested calls join the outer one. Yields the log of this scope's writes.
+
+        After COMMIT the listeners hear of everything the transaction wrote once, as one
+        `Changes` (also kept as `last_changes`). `origin` names who asked; the outermost scope
+        that names anyone wins. A nested scope's log (`scope.changes()`) holds its own writes,
+        which is what an operation returns when it runs inside a larger one (an undo step).
+        """
         self._require_writable()
         if self._depth == 0:
             if not self._wal:
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 self._wal = True
             self.conn.execute("BEGIN IMMEDIATE")
+            self._logs = []
+        scope = ChangeLog()
+        scope.origin = origin if origin is not None else (self._logs[0].origin if self._logs else None)
+        if origin is not None and self._logs and self._logs[0].origin is None:
+            self._logs[0].origin = origin
+        self._logs.append(scope)
         self._depth += 1
         try:
-            yield self
+            yield scope
         except BaseException:
             self._depth -= 1
+            self._logs.pop()
             if self._depth == 0:
                 self.conn.execute("ROLLBACK")
-                self._pending.clear()
+                self._logs = []
             raise
         self._depth -= 1
+        self._logs.pop()
         if self._depth == 0:
             self.conn.execute("COMMIT")
-            pending, self._pending = self._pending, []
-            for change in pending:
-                self._notify(change)
+            self.announce(scope.changes())
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    @property
+    def is_recording(self) -> bool:
+        """Whether an undoable action is noting every write (see `recording`)."""
+        return self._journal is not None
+
+    def journal_entry(self, entry: tuple[Any, ...]) -> None:
+        """Note a write made with SQL of its own in the undo journal, if one is recording.
+
+        Only kinds `_apply` knows may be noted: ("keyed", table, key, old rows, new rows).
+        """
+        if self._journal is not None:
+            self._journal.append(entry)
 
     def _require_writable(self) -> None:
         if self.read_only:
             raise CaseReadOnly(self.path)
 
-    def _audit(self, action: str, table: str, record_id: str, old: Any, new: Any, summary: str = "") -> None:
+    def audit(self, action: str, table: str, record_id: str, old: Any, new: Any, summary: str = "") -> None:
         self.conn.execute(
             "INSERT INTO audit (at, who, action, table_name, record_id, old, new, summary) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -554,8 +643,10 @@ class Case:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
-            self._audit("update" if old is not None else "insert", "meta", key, old, value)
-            self._notify(Change("meta", "update", (key,), origin))
+            self.audit("update" if old is not None else "insert", "meta", key, old, value)
+            if self._journal is not None:
+                self._journal.append(("meta", "meta", key, old, value))
+            self.note_changed("meta", "update", (key,), origin)
 
     @property
     def title(self) -> str:
@@ -593,10 +684,17 @@ class Case:
         cursor = self.conn.execute(sql, params)
         return [_row_dict(cursor, row, drop_seq=True) for row in cursor.fetchall()]
 
-    def insert(self, table: str, values: dict[str, Any] | Record, origin: object = None) -> str:
-        """Insert one record (id and stamps filled in when absent); returns its id."""
+    def insert(self, table: str, values: dict[str, Any] | Record, origin: object = None,
+               validate: bool = True) -> str:
+        """Insert one record (id and stamps filled in when absent); returns its id.
+
+        The record must pass `core.rules` (InvalidRecord names each bad field); undo and redo,
+        which put back rows exactly as they were, pass validate=False.
+        """
         _check_table(table)
         row = _prepare(table, values)
+        if validate:
+            check_record(table, row)
         with self.transaction():
             columns = list(row)
             self.conn.execute(
@@ -604,14 +702,15 @@ class Case:
                 [row[c] for c in columns],
             )
             self._index(table, row["id"])
-            self._audit("insert", table, row["id"], None, row)
+            self.audit("insert", table, row["id"], None, row)
             if self._journal is not None:
                 self._journal.append(("insert", table, self.get(table, row["id"])))
-            self._notify(Change(table, "insert", (row["id"],), origin))
+            self.note_changed(table, "insert", (row["id"],), origin)
         return row["id"]
 
     def update(
-        self, table: str, record_id: str, changes: dict[str, Any], origin: object = None, stamp: str | None = None
+        self, table: str, record_id: str, changes: dict[str, Any], origin: object = None, stamp: str | None = None,
+        validate: bool = True,
     ) -> dict[str, Any]:
         """Change some columns of one record; returns the old values of those columns.
 
@@ -628,6 +727,8 @@ class Case:
             unknown = set(changes) - set(current)
             if unknown:
                 raise ValueError(f"{table} has no column {sorted(unknown)[0]!r}")
+            if validate:
+                check_record(table, {**current, **changes})
             old = {k: current[k] for k in changes if k != "updated_at"}
             previous_stamp = current["updated_at"]
             changes.pop("updated_at", None)
@@ -641,11 +742,11 @@ class Case:
             )
             if reindex:
                 self._index(table, record_id)
-            self._audit("update", table, record_id, old, {k: changes[k] for k in old})
+            self.audit("update", table, record_id, old, {k: changes[k] for k in old})
             if self._journal is not None:
                 self._journal.append(("update", table, record_id, {**old, "updated_at": previous_stamp},
                                       dict(changes)))
-            self._notify(Change(table, "update", (record_id,), origin))
+            self.note_changed(table, "update", (record_id,), origin)
         return old
 
     def delete(self, table: str, record_id: str, origin: object = None) -> dict[str, Any]:
@@ -674,13 +775,13 @@ class Case:
                     if action == "CASCADE":
                         self.delete(child, child_id, origin=origin)
                     elif action == "SET NULL":
-                        self.update(child, child_id, {column: None}, origin=origin)
+                        self.update(child, child_id, {column: None}, origin=origin, validate=False)
             if self._journal is not None:
                 self._journal.append(("delete", table, current))
             self._unindex(table, record_id)
             self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
-            self._audit("delete", table, record_id, current, None)
-            self._notify(Change(table, "delete", (record_id,), origin))
+            self.audit("delete", table, record_id, current, None)
+            self.note_changed(table, "delete", (record_id,), origin)
         return current
 
     def link(self, table: str, values: dict[str, Any], origin: object = None) -> None:
@@ -697,10 +798,10 @@ class Case:
                 f"INSERT OR REPLACE INTO {table} ({_column_list(columns)}) VALUES ({', '.join('?' * len(columns))})",
                 list(values.values()),
             )
-            self._audit("insert", table, "/".join(str(values[k]) for k in keys), None, values)
+            self.audit("insert", table, "/".join(str(values[k]) for k in keys), None, values)
             if self._journal is not None:
                 self._journal.append(("link", table, dict(values)))
-            self._notify(Change(table, "insert", (str(values[keys[0]]),), origin))
+            self.note_changed(table, "insert", (str(values[keys[0]]),), origin)
 
     def unlink(self, table: str, values: dict[str, Any], origin: object = None) -> None:
         keys = self._keys(table)
@@ -714,12 +815,12 @@ class Case:
                 f"DELETE FROM {table} WHERE {' AND '.join(f'{k} = ?' for k in keys)}",
                 [values[k] for k in keys],
             )
-            self._audit("delete", table, "/".join(str(values[k]) for k in keys), values, None)
-            self._notify(Change(table, "delete", (str(values[keys[0]]),), origin))
+            self.audit("delete", table, "/".join(str(values[k]) for k in keys), values, None)
+            self.note_changed(table, "delete", (str(values[keys[0]]),), origin)
 
     # undo support: a journal of primitive writes that can be replayed or reverted exactly
     @contextmanager
-    def recording(self) -> Iterator[list[tuple[Any, ...]]]:
+    def recording(self, origin: object = None) -> Iterator[list[tuple[Any, ...]]]:
         """Note every primitive write made inside, in order, in one transaction.
 
         The journal holds whole rows (old and new), so `revert` puts the case back exactly as
@@ -729,7 +830,7 @@ class Case:
             yield self._journal
             return
         journal: list[tuple[Any, ...]] = []
-        with self.transaction():
+        with self.transaction(origin):
             self._journal = journal
             try:
                 yield journal
@@ -737,33 +838,79 @@ class Case:
                 self._journal = None
 
     def replay(self, journal: list[tuple[Any, ...]], origin: object = None) -> None:
-        with self.transaction():
+        with self.transaction(origin):
             for entry in journal:
                 self._apply(entry, forward=True, origin=origin)
 
     def revert(self, journal: list[tuple[Any, ...]], origin: object = None) -> None:
-        with self.transaction():
+        with self.transaction(origin):
             for entry in reversed(journal):
                 self._apply(entry, forward=False, origin=origin)
 
     def _apply(self, entry: tuple[Any, ...], forward: bool, origin: object) -> None:
         kind, table = entry[0], entry[1]
+        if kind == "keyed":  # rows of a table keyed by one column: {key: row or None}
+            key, rows = entry[2], entry[4 if forward else 3]
+            self.put_keyed(table, key, rows, origin=origin)
+            return
+        if kind == "meta":
+            key, old, new = entry[2], entry[3], entry[4]
+            value = new if forward else old
+            if value is None:
+                self.conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+                self.audit("delete", "meta", key, new, None, summary="undo")
+                self.note_changed("meta", "update", (key,), origin)
+            else:
+                self.set_meta(key, value, origin=origin)
+            return
         if kind in ("insert", "delete"):
             row = entry[2]
             if (kind == "insert") == forward:
-                self.insert(table, row, origin=origin)
+                self.insert(table, row, origin=origin, validate=False)
             else:
                 self._delete_one(table, row["id"], origin)
         elif kind == "update":
             record_id, old, new = entry[2], entry[3], entry[4]
             values = dict(new if forward else old)
             stamp = values.pop("updated_at", None)
-            self.update(table, record_id, values, origin=origin, stamp=stamp)
+            self.update(table, record_id, values, origin=origin, stamp=stamp, validate=False)
         elif kind in ("link", "unlink"):
             if (kind == "link") == forward:
                 self.link(table, entry[2], origin=origin)
             else:
                 self.unlink(table, entry[2], origin=origin)
+
+    def put_keyed(self, table: str, key: str, rows: dict[str, dict[str, Any] | None], origin: object = None,
+                  summary: str = "") -> None:
+        """Set or (for None) remove rows of a table keyed by one column, such as chart positions.
+
+        One audit row for all of them; the undo journal gets the rows as they were and are.
+        """
+        if not rows:
+            return
+        _check_link_or_keyed(table, key)
+        with self.transaction(origin):
+            ids = json.dumps(list(rows))
+            cursor = self.conn.execute(
+                f"SELECT * FROM {table} WHERE {_quote(key)} IN (SELECT value FROM json_each(?))", (ids,))
+            old: dict[str, dict[str, Any] | None] = dict.fromkeys(rows)
+            for found in cursor.fetchall():
+                row = _row_dict(cursor, found)
+                old[row[key]] = row
+            puts = [row for row in rows.values() if row is not None]
+            if puts:
+                columns = list(puts[0])
+                self.conn.executemany(
+                    f"INSERT OR REPLACE INTO {table} ({_column_list(columns)}) "
+                    f"VALUES ({', '.join(f':{c}' for c in columns)})", puts)
+            self.conn.executemany(f"DELETE FROM {table} WHERE {_quote(key)} = ?",
+                                  [(k,) for k, row in rows.items() if row is None])
+            detail = len(rows) <= AUDIT_DETAIL_ROWS
+            self.audit("update", table, next(iter(rows)) if len(rows) == 1 else "",
+                       old if detail else None, dict(rows) if detail else None,
+                       summary=summary or f"{len(rows)} rows of {table}")
+            self.journal_entry(("keyed", table, key, old, dict(rows)))
+            self.note_changed(table, "update", tuple(rows), origin)
 
     def _delete_one(self, table: str, record_id: str, origin: object) -> None:
         """Delete a record whose dependents are already gone (undoing its insert)."""
@@ -773,8 +920,8 @@ class Case:
                 return
             self._unindex(table, record_id)
             self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
-            self._audit("delete", table, record_id, current, None, summary="undo")
-            self._notify(Change(table, "delete", (record_id,), origin))
+            self.audit("delete", table, record_id, current, None, summary="undo")
+            self.note_changed(table, "delete", (record_id,), origin)
 
     def _keys(self, table: str) -> tuple[str, ...]:
         """The columns that name one row of a join table (its primary key)."""
@@ -868,8 +1015,8 @@ class Case:
                     )
             finally:
                 self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
-            self._audit("bulk insert", table, "", None, None, summary=f"{count} rows")
-            self._notify(Change(table, "bulk insert", (), origin))
+            self.audit("bulk insert", table, "", None, None, summary=f"{count} rows")
+            self.note_changed(table, "bulk insert", (), origin)
         return count
 
     # the search index (see the FTS note in schema/0001_initial.sql)
@@ -1013,15 +1160,18 @@ def _chain(first: dict[str, Any], rest: Iterator[dict[str, Any]]) -> Iterator[di
 
 
 def _complete_rows(table: str, rows: Iterable[dict[str, Any]], stamp: str) -> Iterator[dict[str, Any]]:
-    """Rows as given when they already carry an id and stamps (the bulk case); else _prepare'd."""
+    """Rows as given when they already carry an id and stamps (the bulk case); else _prepare'd.
+
+    Each must pass the rules (`rules.check`), as a record inserted one at a time does.
+    """
     for row in rows:
-        if (
+        if not (
             isinstance(row, dict) and row.get("id") and row.get("created_at") and row.get("updated_at")
             and type(row.get("aliases")) is not list
         ):
-            yield row
-        else:
-            yield _prepare(table, row, stamp)
+            row = _prepare(table, row, stamp)
+        check_record(table, row)
+        yield row
 
 
 def _blob_text(value: Any) -> str:
@@ -1033,6 +1183,11 @@ def _blob_text(value: Any) -> str:
 def _check_table(table: str, allow_links: bool = False) -> None:
     if table not in RECORD_TABLES and not (allow_links and table in LINK_TABLES):
         raise ValueError(f"unknown table {table!r}")
+
+
+def _check_link_or_keyed(table: str, key: str) -> None:
+    if KEYED_TABLES.get(table) != key:
+        raise ValueError(f"{table} is not a table keyed by {key}")
 
 
 def _quote(column: str) -> str:
@@ -1120,7 +1275,7 @@ def open_case(
         try:
             with case.transaction():  # the upgrade and its audit row commit together, or neither does
                 apply_migrations(conn)
-                case._audit("migrate", "meta", "", version, schema_version(), summary="schema upgraded")
+                case.audit("migrate", "meta", "", version, schema_version(), summary="schema upgraded")
         except BaseException:
             case.close()
             raise
@@ -1153,5 +1308,5 @@ def create_case(
             ("created_with", f"Case Workbench (Python {sys.version.split()[0]})"),
         ):
             case.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
-        case._audit("create", "meta", "", None, {"title": title}, summary="case created")
+        case.audit("create", "meta", "", None, {"title": title}, summary="case created")
     return case

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from workbench.core.casefile import Case, Change
+from workbench.core.casefile import Case
 from workbench.core.filters import CaseFilter
 from workbench.core.times import UTC_FORMAT, case_zone, utc_to_local
 
@@ -1026,36 +1026,21 @@ def read_positions(case: Case) -> dict[str, Position]:
     }
 
 
-# Audit rows keep old and new positions for a few actors (a drag); a whole layout is summarised.
-AUDIT_DETAIL_ACTORS = 20
-
-
 def write_positions(case: Case, changes: dict[str, Position | None], origin: object = None) -> None:
-    """Store (or, for None, forget) chart positions of actors: one transaction, one audit row."""
+    """Store (or, for None, forget) chart positions of actors: one transaction, one audit row, undoable."""
     if not changes:
         return
-    with case.transaction():
+    with case.transaction(origin):
         known = {actor_id for (actor_id,) in case.conn.execute(
             "SELECT id FROM actors WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(list(changes)),))}
-        old = {a: p for a, p in read_positions_of(case, known).items()}
-        upserts = [(a, float(p[0]), float(p[1]), int(bool(p[2]))) for a, p in changes.items()
-                   if p is not None and a in known and math.isfinite(p[0]) and math.isfinite(p[1])]
-        removals = [(a,) for a, p in changes.items() if p is None]
-        case.conn.executemany(
-            "INSERT INTO actor_layout (actor_id, x, y, pinned) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (actor_id) DO UPDATE SET x = excluded.x, y = excluded.y, pinned = excluded.pinned",
-            upserts,
-        )
-        case.conn.executemany("DELETE FROM actor_layout WHERE actor_id = ?", removals)
-        detail = len(changes) <= AUDIT_DETAIL_ACTORS
-        case._audit(
-            "update", "actor_layout", next(iter(changes)) if len(changes) == 1 else "",
-            {a: list(p) for a, p in old.items()} if detail else None,
-            {a: None if p is None else [round(p[0], 1), round(p[1], 1), bool(p[2])] for a, p in changes.items()}
-            if detail else None,
-            summary=f"chart positions of {len(changes)} actors",
-        )
-        case._notify(Change("actor_layout", "update", tuple(changes), origin))
+        rows: dict[str, dict[str, Any] | None] = {}
+        for actor_id, position in changes.items():
+            if position is None:
+                rows[actor_id] = None
+            elif actor_id in known and math.isfinite(position[0]) and math.isfinite(position[1]):
+                rows[actor_id] = {"actor_id": actor_id, "x": float(position[0]), "y": float(position[1]),
+                                  "pinned": int(bool(position[2]))}
+        case.put_keyed("actor_layout", "actor_id", rows, summary=f"chart positions of {len(changes)} actors")
 
 
 def read_positions_of(case: Case, actor_ids: Iterable[str]) -> dict[str, Position]:

@@ -200,13 +200,13 @@ def apply_merge(
     One transaction; a record whose parent is missing (deleted here and kept deleted) is skipped
     with its dependants. Returns counts: added, theirs, mine, merged_actors, skipped.
     """
-    from workbench.core.editing import merge_actors
+    from workbench.core.ops.actors import merge_actors
 
     chosen = set(take_theirs)
     counts = {"added": 0, "theirs": 0, "mine": 0, "merged_actors": 0, "skipped": 0}
     if plan.is_empty:
         return counts
-    recording = case._journal is not None  # an undoable action journals one-record writes only
+    recording = case.is_recording  # an undoable action journals one-record writes only
     conflicts_by_table: dict[str, list[Conflict]] = {}
     for conflict in plan.conflicts:
         conflicts_by_table.setdefault(conflict.table, []).append(conflict)
@@ -260,7 +260,7 @@ def apply_merge(
             if case.get("actors", mine_id) is not None and case.get("actors", theirs_id) is not None:
                 merge_actors(case, mine_id, theirs_id, origin=origin)
                 counts["merged_actors"] += 1
-        case._audit(
+        case.audit(
             "update", "meta", "merge", None,
             {"from": plan.other_path.name, "title": plan.other_title, **counts},
             summary=(f"merged {plan.other_path.name}: {counts['added']} added, {counts['theirs']} conflicts "

@@ -104,7 +104,7 @@ def repair(case: Case, origin: object = "check case") -> CheckReport:
             raise CaseError("Check Case could not settle the dangling references; nothing was changed.")
         if not case.search_index_ok():
             case.rebuild_search_index()
-        case._audit("update", "meta", "", None, None,
+        case.audit("update", "meta", "", None, None,
                     summary=f"Check Case repaired {len(report.fixes)} problem(s)")
     return report
 

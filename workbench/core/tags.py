@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 from workbench.core.casefile import Case
-from workbench.core.editing import clean_text
+from workbench.core.rules import clean_text
 
 TAGGED = {"events": "event_id", "actors": "actor_id", "relations": "relation_id", "sources": "source_id"}
 MAX_TAG = 100

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 UTC_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -19,6 +19,15 @@ def case_zone(name: str | None) -> ZoneInfo:
         return ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
+
+
+def valid_zone(name: str) -> bool:
+    """Whether `name` is an IANA time zone this machine knows (e.g. Europe/Minsk)."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return bool(name)
 
 
 def local_to_utc(text: str, zone: ZoneInfo) -> str:
@@ -91,6 +100,3 @@ def describe_when(
         text += f" ({note})"
     return text
 
-
-def day_after(text: str) -> str:
-    return (parse_utc(text) + timedelta(days=1)).strftime(UTC_FORMAT)

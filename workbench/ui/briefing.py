@@ -61,10 +61,10 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core import storyboard as core
-from workbench.core.casefile import Case, Change
+from workbench.core.casefile import Case, Changes
 from workbench.core.marking import banner_colours, banner_text
 from workbench.core.times import case_zone, utc_to_local
-from workbench.ui.commands import CaseEdit, DeleteRecords, InsertRecord, UpdateRecord, push
+from workbench.ui.commands import Operation, delete_records, insert_record, push, update_record
 from workbench.ui.plaintext import tip, warn
 from workbench.ui.selection import SelectionModel
 
@@ -719,12 +719,16 @@ class StoryboardPane(QWidget):
         self.rendered.clear()
         self.reload()
 
-    def case_changed(self, change: Change) -> None:
-        if change.table == "views":
+    # Slides are views; their thumbnails draw events, actors, relations and the chart's positions.
+    depends_on = frozenset({"views", "events", "actors", "relations", "event_actors", "meta", "actor_layout",
+                            "citations", "sources", "places", "event_places", "tags"})
+
+    def case_changed(self, changes: Changes) -> None:
+        if changes.touches({"views"}):
             self.reload()
-        else:
+        if changes.tables - {"views"}:
             self.renderer_stale = True
-            if change.table in ("events", "actors", "relations", "event_actors", "meta", "actor_layout"):
+            if changes.touches({"events", "actors", "relations", "event_actors", "meta", "actor_layout"}):
                 self.rendered.clear()
 
     def reload(self) -> None:
@@ -832,7 +836,7 @@ class StoryboardPane(QWidget):
         slide = core.Slide("", title.strip(), caption.strip(), core.next_position(case), state, None)
         values = {"title": slide.title, "caption": slide.caption, "position": slide.position,
                   "state": core.dump_state(state), "thumbnail": self.render_thumbnail(slide) or None}
-        command = InsertRecord(case, "views", values, text=f"Save view {slide.title[:40]}")
+        command = insert_record(case, "views", values, text=f"Save view {slide.title[:40]}")
         if not push(self.window_.undo_stack, command):
             return None
         self._choose(command.record_id)
@@ -845,7 +849,7 @@ class StoryboardPane(QWidget):
         state = capture_state(self.window_, notes=slide.notes, timelapse=slide.state.get("timelapse"))
         fresh = core.Slide(slide.id, slide.title, slide.caption, slide.position, state, None)
         changes = {"state": core.dump_state(state), "thumbnail": self.render_thumbnail(fresh) or None}
-        return push(self.window_.undo_stack, UpdateRecord(case, "views", slide.id, changes,
+        return push(self.window_.undo_stack, update_record(case, "views", slide.id, changes,
                                                           text=f"Update view {slide.title[:40]}"))
 
     def edit_view(self, view_id: str | None = None) -> bool:
@@ -861,7 +865,7 @@ class StoryboardPane(QWidget):
         if self.case is None:
             return False
         slide = self.slide(view_id)
-        pushed = push(self.window_.undo_stack, UpdateRecord(self.case, "views", view_id, changes,
+        pushed = push(self.window_.undo_stack, update_record(self.case, "views", view_id, changes,
                                                             text=f"Edit view {slide.title[:40] if slide else ''}"))
         self._choose(view_id)
         return pushed
@@ -870,7 +874,7 @@ class StoryboardPane(QWidget):
         case, slide = self.case, self.slide(view_id or self.current_id())
         if case is None or slide is None:
             return False
-        return push(self.window_.undo_stack, DeleteRecords(case, "views", [slide.id],
+        return push(self.window_.undo_stack, delete_records(case, "views", [slide.id],
                                                            text=f"Delete view {slide.title[:40]}"))
 
     def reorder(self, ordered_ids: list[str]) -> bool:
@@ -880,7 +884,7 @@ class StoryboardPane(QWidget):
             self.reload()
             return False
         chosen = self.current_id()
-        pushed = push(self.window_.undo_stack, CaseEdit(case, "Re-order storyboard",
+        pushed = push(self.window_.undo_stack, Operation(case, "Re-order storyboard",
                                                         lambda c: core.reorder(c, ordered_ids)))
         self.reload()
         self._choose(chosen)

@@ -1,11 +1,14 @@
-"""Undo commands: every user change to a case is one of these, and each step is core calls.
+"""The one undo command: a user action is one core operation (`core.ops`) on the window's undo stack.
 
-A view never writes to the case itself: it builds a command and pushes it on the window's
-undo stack (`SelectionModel.undo_stack`, set by the main window) with `push`. The first redo
-runs the core calls while the case notes every primitive write in a journal
-(`Case.recording`); undo reverts that journal exactly (ids, stamps and everything a delete
-took with it), and a later redo replays it. One command is one undo step, however many
-records it touches (an actor deleted with its relations and citations, two actors merged).
+A view never writes to the case itself: it builds an `Operation` (usually through one of the
+helpers below) and pushes it with `push`. The first redo runs the operation while the case
+notes every primitive write in a journal (`Case.recording`); undo reverts that journal exactly
+(ids, stamps and everything a delete took with it), and a later redo replays it. One command is
+one undo step and one transaction, so the views hear of it once, as one `Changes`, however many
+records it touches (an actor deleted with its relations and citations, a whole import, a merge).
+
+The first run names the view that asked as the origin, so that view need not re-read what it
+just did; undo and redo name no origin, and every view that depends on the tables refreshes.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from workbench.core.casefile import Case, new_id
+from workbench.core import ops
+from workbench.core.casefile import Case, Changes, new_id
 from workbench.core.model import NOUNS
 
 
@@ -24,147 +28,112 @@ def noun(table: str, count: int = 1) -> str:
     return word if count == 1 else f"{count} {word}s"
 
 
-class CaseCommand(QUndoCommand):
-    """A user action on a case: `perform` makes the core calls once; undo/redo use the journal."""
+class Operation(QUndoCommand):
+    """A user action: `action(case)` (a core operation) run once; undo/redo use its journal.
 
-    def __init__(self, case: Case, text: str) -> None:
+    `merge_key` >= 0 with the same `target` lets consecutive steps merge into one undo step
+    (a field typed into, a node dragged in several moves).
+    """
+
+    def __init__(self, case: Case, text: str, action: Callable[[Case], Any], origin: object = None,
+                 merge_key: int = -1, target: object = None) -> None:
         super().__init__(text)
         self.case = case
+        self.action = action
+        self.origin = origin
+        self.merge_key = merge_key
+        self.target = target
         self.journal: list[tuple[Any, ...]] | None = None
+        self.changes: Changes = Changes()
         self._done_by_push = False
 
-    def perform(self) -> None:
-        raise NotImplementedError
+    @property
+    def result(self) -> Any:
+        """What the operation returned (an id, counts), read after the command ran."""
+        return self.changes.result
 
     def redo(self) -> None:
         if self._done_by_push:  # `push` already ran it, to learn whether it could be done at all
             self._done_by_push = False
             return
         if self.journal is None:
-            with self.case.recording() as journal:
-                self.perform()
+            with self.case.recording(origin=self.origin) as journal:
+                outcome = self.action(self.case)
+            self.changes = outcome if isinstance(outcome, Changes) else Changes(result=outcome)
             self.journal = list(journal)
         else:
-            self.case.replay(self.journal, origin=self)
+            self.case.replay(self.journal)
+
+    def ran_before_push(self) -> None:
+        """`push` ran it already: the stack's own first redo must not run it again."""
+        self._done_by_push = True
 
     def undo(self) -> None:
         if self.journal:
-            self.case.revert(self.journal, origin=self)
-
-
-class CaseEdit(CaseCommand):
-    """Any sequence of core calls as one undo step: `CaseEdit(case, "Merge actors", lambda c: ...)`."""
-
-    def __init__(self, case: Case, text: str, action: Callable[[Case], Any]) -> None:
-        super().__init__(case, text)
-        self.action = action
-        self.result: Any = None
-
-    def perform(self) -> None:
-        self.result = self.action(self.case)
-
-
-class InsertRecord(CaseCommand):
-    """Add one record (with its links, if given as `links`: [(table, values)])."""
-
-    def __init__(self, case: Case, table: str, values: dict[str, Any], text: str = "",
-                 links: Iterable[tuple[str, dict[str, Any]]] = ()) -> None:
-        super().__init__(case, text or f"Add {noun(table)}")
-        self.table = table
-        self.values = dict(values)
-        self.values.setdefault("id", new_id())
-        self.record_id: str = self.values["id"]
-        self.links = list(links)
-
-    def perform(self) -> None:
-        self.case.insert(self.table, self.values, origin=self)
-        for table, values in self.links:
-            self.case.link(table, values, origin=self)
-
-
-class UpdateRecord(CaseCommand):
-    """Change some fields of one record.
-
-    Consecutive updates of the same record with the same `merge_key` (a node dragged in
-    several moves, a field typed into) merge into one undo step.
-    """
-
-    def __init__(self, case: Case, table: str, record_id: str, changes: dict[str, Any], text: str = "",
-                 merge_key: int = -1) -> None:
-        super().__init__(case, text or f"Edit {noun(table)}")
-        self.table, self.record_id = table, record_id
-        self.changes = dict(changes)
-        self.merge_key = merge_key
-
-    def perform(self) -> None:
-        self.case.update(self.table, self.record_id, self.changes, origin=self)
+            self.case.revert(self.journal)
 
     def id(self) -> int:  # noqa: A003 - Qt's name
         return self.merge_key
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
-        if not isinstance(other, UpdateRecord) or other.merge_key != self.merge_key or self.merge_key < 0:
+        if not isinstance(other, Operation) or self.merge_key < 0 or other.merge_key != self.merge_key:
             return False
-        if (other.table, other.record_id) != (self.table, self.record_id):
+        if other.target != self.target:
             return False
         self.journal = (self.journal or []) + (other.journal or [])
-        self.changes.update(other.changes)
         return True
 
 
-class DeleteRecords(CaseCommand):
+def insert_record(case: Case, table: str, values: dict[str, Any], text: str = "",
+                  links: Iterable[tuple[str, dict[str, Any]]] = (), origin: object = None) -> Operation:
+    """Add one record (with its join rows); the command's `record_id` names it."""
+    values = dict(values)
+    values.setdefault("id", new_id())
+    links = list(links)
+    command = Operation(case, text or f"Add {noun(table)}",
+                        lambda c: ops.add_record(c, table, values, links), origin=origin)
+    command.record_id = values["id"]  # type: ignore[attr-defined]
+    return command
+
+
+def update_record(case: Case, table: str, record_id: str, changes: dict[str, Any], text: str = "",
+                  merge_key: int = -1, origin: object = None) -> Operation:
+    """Change some fields of one record; steps with the same merge_key and record merge."""
+    changes = dict(changes)
+    return Operation(case, text or f"Edit {noun(table)}",
+                     lambda c: ops.edit_record(c, table, record_id, changes),
+                     origin=origin, merge_key=merge_key, target=(table, record_id))
+
+
+def delete_records(case: Case, table: str, record_ids: Iterable[str], text: str = "",
+                   origin: object = None) -> Operation:
     """Delete records and everything that hangs on them, as one undo step."""
-
-    def __init__(self, case: Case, table: str, record_ids: Iterable[str], text: str = "") -> None:
-        self.record_ids = list(dict.fromkeys(record_ids))
-        super().__init__(case, text or f"Delete {noun(table, len(self.record_ids))}")
-        self.table = table
-
-    def perform(self) -> None:
-        for record_id in self.record_ids:
-            if self.case.get(self.table, record_id) is not None:  # may have gone with an earlier one
-                self.case.delete(self.table, record_id, origin=self)
+    ids = list(dict.fromkeys(record_ids))
+    return Operation(case, text or f"Delete {noun(table, len(ids))}",
+                     lambda c: ops.delete_records(c, table, ids), origin=origin)
 
 
-class SetMeta(CaseCommand):
-    def __init__(self, case: Case, key: str, value: str, text: str = "") -> None:
-        super().__init__(case, text or f"Change case {key}")
-        self.key, self.value = key, value
-        self.old: str | None = None
-
-    # meta is not a record table: its undo is its own
-    def redo(self) -> None:
-        if self._done_by_push:
-            self._done_by_push = False
-            return
-        self.old = self.case.meta(self.key, default=None)  # type: ignore[arg-type]
-        self.case.set_meta(self.key, self.value, origin=self)
-
-    def undo(self) -> None:
-        self.case.set_meta(self.key, self.old if self.old is not None else "", origin=self)
-
-
-class LinkRecords(CaseCommand):
+def link_records(case: Case, table: str, values: dict[str, Any], text: str = "", origin: object = None) -> Operation:
     """Add a row to a join table (an actor to an event, a source under a footnote)."""
-
-    def __init__(self, case: Case, table: str, values: dict[str, Any], text: str = "") -> None:
-        super().__init__(case, text or "Link records")
-        self.table, self.values = table, dict(values)
-
-    def perform(self) -> None:
-        self.case.link(self.table, self.values, origin=self)
+    values = dict(values)
+    return Operation(case, text or "Link records", lambda c: ops.link(c, table, values), origin=origin)
 
 
-def push(stack: QUndoStack | None, command: CaseCommand) -> bool:
+def set_meta(case: Case, key: str, value: str, text: str = "", origin: object = None) -> Operation:
+    """Change one case property (title, classification, time zone)."""
+    return Operation(case, text or f"Change case {key}", lambda c: ops.set_meta(c, key, value), origin=origin)
+
+
+def push(stack: QUndoStack | None, command: Operation) -> bool:
     """Run a command and put it on the undo stack; False (and nothing done) on a read-only or closed case.
 
-    The command runs before it goes on the stack: if the core refuses it (invalid input,
+    The command runs before it goes on the stack: if the core refuses it (InvalidRecord,
     CaseError, ValueError), the error propagates, nothing was written (one transaction), and
     the stack does not hold a step that never happened.
     """
     if stack is None or command.case.read_only or command.case.closed:
         return False
     command.redo()
-    command._done_by_push = True
+    command.ran_before_push()
     stack.push(command)
     return True

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.casefile import Case, Change
+from workbench.core.casefile import Case, Changes
 from workbench.core.document import DocumentView, citation_values, document_view, documents, openable_url
 from workbench.core.evidence import CLAIM_TABLES, NOUN, claim_title
 from workbench.ui import commands
@@ -168,12 +168,14 @@ class DocumentReader(QWidget):
         self.load(self.documents.currentData())
         self.selection_changed(self.selection.selection, None)
 
-    def case_changed(self, change: Change) -> None:
-        if change.table in ("documents", "footnotes"):
+    depends_on = frozenset({"documents", "footnotes", "citations", *CLAIM_TABLES})
+
+    def case_changed(self, changes: Changes) -> None:
+        if changes.touches({"documents", "footnotes"}):
             self.set_case(self.case)
-        elif change.table == "citations" and self.view is not None:
+        elif changes.touches({"citations"}) and self.view is not None:
             self.load(self.view.document_id, keep_scroll=True)
-        elif change.table in CLAIM_TABLES:
+        elif changes.touches(CLAIM_TABLES):
             self._update_cite()
 
     def _document_chosen(self, _index: int) -> None:
@@ -421,7 +423,7 @@ class DocumentReader(QWidget):
         if self.case is None or self.view is None or passage is None or self.target is None:
             return False
         values = citation_values(source_id, self.target, passage[2], self.view.document_id, footnote)
-        command = commands.InsertRecord(self.case, "citations", values,
+        command = commands.insert_record(self.case, "citations", values,
                                         text=f"Cite passage for {NOUN[self.target[0]]}")
         return commands.push(self.selection.undo_stack, command)
 

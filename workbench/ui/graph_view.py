@@ -42,7 +42,6 @@ from PySide6.QtGui import (
     QPolygonF,
     QStandardItem,
     QStandardItemModel,
-    QUndoCommand,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -70,10 +69,10 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core import graph as core
-from workbench.core.casefile import Case, Change
+from workbench.core.casefile import Case, Changes
 from workbench.core.queries import related
 from workbench.core.tags import tagged
-from workbench.ui.commands import CaseCommand, InsertRecord, push
+from workbench.ui.commands import Operation, insert_record, push
 from workbench.ui.listing import ListPane
 from workbench.ui.pictures import save_png, save_svg
 from workbench.ui.selection import Selection, SelectionModel, TimeWindow
@@ -123,37 +122,15 @@ SIZE_METRICS = {"uniform": "Size: same", "degree": "Size: degree", "betweenness"
 # --- undo command ----------------------------------------------------------------------------
 
 
-class MoveActors(CaseCommand):
-    """Store new chart positions of actors (a drag, a pin, a whole layout); undo puts back the old ones."""
+def move_actors(case: Case, after: dict[str, core.Position | None], text: str, merge_key: int = -1,
+                origin: object = None) -> Operation:
+    """Store new chart positions of actors (a drag, a pin, a whole layout) as one undo step.
 
-    def __init__(self, case: Case, before: dict[str, core.Position | None], after: dict[str, core.Position],
-                 text: str, merge_key: int = -1) -> None:
-        super().__init__(case, text)
-        self.before = dict(before)
-        self.after = dict(after)
-        self.merge_key = merge_key
-
-    def id(self) -> int:  # noqa: A003 - Qt's name
-        return self.merge_key
-
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
-        if not isinstance(other, MoveActors) or other.merge_key != self.merge_key or self.merge_key < 0:
-            return False
-        if not set(other.after) <= set(self.after):
-            return False
-        # self.before stays where the actors were before the first drag
-        self.after = {**self.after, **other.after}
-        return True
-
-    # Positions are not records: like SetMeta, this command is its own undo (before and after).
-    def redo(self) -> None:
-        if self._done_by_push:  # `push` already ran it
-            self._done_by_push = False
-            return
-        core.write_positions(self.case, self.after, origin=self)
-
-    def undo(self) -> None:
-        core.write_positions(self.case, self.before, origin=self)
+    Consecutive drags of the same actors with the same merge_key merge into one step.
+    """
+    after = dict(after)
+    return Operation(case, text, lambda c: core.write_positions(c, after), origin=origin,
+                     merge_key=merge_key, target="actor_layout")
 
 
 # --- background work ---------------------------------------------------------------------------
@@ -1236,17 +1213,19 @@ class GraphPane(QWidget):
         self.metrics_stale = True
         self.rebuild_timer.start(0)  # after the window's first paint, not before it
 
-    def case_changed(self, change: Change) -> None:
-        if change.table in ("actors", "relations", "event_actors", "citations", "meta"):
+    depends_on = frozenset({"actors", "relations", "event_actors", "citations", "meta", "actor_layout", "tags"})
+
+    def case_changed(self, changes: Changes) -> None:
+        if changes.touches({"actors", "relations", "event_actors", "citations", "meta"}):
             self.actors.set_case(self.case)
             self.relations.set_case(self.case)
-        if change.table in ("actors", "relations", "citations"):
+        if changes.touches({"actors", "relations", "citations"}):
             self.auto_layout = None
             self.metrics_stale = True
             self.rebuild_timer.start(0)
-        elif change.table == "actor_layout":
+        elif changes.touches({"actor_layout"}):
             self._positions_changed()
-        elif change.table == "tags" and self.selection.filter.tags:
+        elif changes.touches({"tags"}) and self.selection.filter.tags:
             self._reslice()
 
     def flush(self) -> None:
@@ -1416,10 +1395,9 @@ class GraphPane(QWidget):
             self.canvas.fit()
             return
         after = {a: (float(xy[i, 0]), float(xy[i, 1]), bool(pinned_mask[i] and keep)) for i, a in enumerate(g.ids)}
-        before = {a: self.stored.get(a) for a in g.ids}
         self._move_to(xy)
         if self.case is not None and not self.case.read_only:
-            push(self.selection.undo_stack, MoveActors(self.case, before, after,
+            push(self.selection.undo_stack, move_actors(self.case, after,
                                                        f"Lay out chart ({core.LAYOUTS.get(name, name).lower()})"))
             self.stored = {a: p for a, p in after.items()}
         self.chart.pinned = np.array([after[a][2] for a in g.ids], dtype=bool)
@@ -1455,7 +1433,7 @@ class GraphPane(QWidget):
         if self.case is None or self.case.read_only:
             return None
         g = self.graph
-        command = InsertRecord(self.case, "relations", {
+        command = insert_record(self.case, "relations", {
             "from_actor_id": g.ids[from_node], "to_actor_id": g.ids[to_node], "kind": "related to",
             "directed": 1, "confidence": "reported"}, text=f"Relate {g.names[from_node]} to {g.names[to_node]}")
         if not push(self.selection.undo_stack, command):
@@ -1469,15 +1447,13 @@ class GraphPane(QWidget):
             return
         g = self.graph
         after = {g.ids[v]: (x, y, True) for v, (x, y) in moved.items()}
-        before = {a: self.stored.get(a) for a in after}
-        if not any(before.values()):
+        if not any(self.stored.get(a) for a in after):
             # Not stored yet: the rest of the chart is only computed; store it too, so that the
             # file shows the chart as the analyst sees it.
-            before = {a: self.stored.get(a) for a in g.ids}
             after = {**{a: (float(self.chart.xy[i, 0]), float(self.chart.xy[i, 1]),
                             bool(self.stored.get(a, (0, 0, False))[2])) for i, a in enumerate(g.ids)}, **after}
         names = ", ".join(g.names[v] for v in moved)
-        if push(self.selection.undo_stack, MoveActors(self.case, before, after, f"Move {names}",
+        if push(self.selection.undo_stack, move_actors(self.case, after, f"Move {names}",
                                                       merge_key=MOVE_MERGE_KEY)):
             self.stored.update(after)
 
@@ -1486,9 +1462,8 @@ class GraphPane(QWidget):
             return
         v = self.graph.index[actor_id]
         x, y = float(self.chart.xy[v, 0]), float(self.chart.xy[v, 1])
-        push(self.selection.undo_stack, MoveActors(self.case, {actor_id: self.stored.get(actor_id)},
-                                                   {actor_id: (x, y, pinned)},
-                                                   f"{'Pin' if pinned else 'Unpin'} {self.graph.names[v]}"))
+        push(self.selection.undo_stack, move_actors(self.case, {actor_id: (x, y, pinned)},
+                                                    f"{'Pin' if pinned else 'Unpin'} {self.graph.names[v]}"))
 
     def _context_menu(self, node: int, where: Any) -> None:
         if node < 0:

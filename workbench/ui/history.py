@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from workbench.core.casefile import Case, Change
+from workbench.core.casefile import Case, Changes
 from workbench.core.queries import audit_listing
 from workbench.ui.listing import ListPane
 from workbench.ui.selection import Selection, SelectionModel
@@ -57,7 +57,10 @@ class HistoryPane(QWidget):
         self.trail.case = case
         self.reload()
 
-    def case_changed(self, change: Change) -> None:
+    # Every write leaves an audit row.
+    depends_on = frozenset({"*"})
+
+    def case_changed(self, changes: Changes) -> None:
         if self.isVisible():
             self.reload()
 

@@ -36,11 +36,11 @@ from PySide6.QtWidgets import (
 
 from workbench.core.casefile import Case, CaseError
 from workbench.core.confidence import CONFIDENCE_LEVELS, TIME_PRECISIONS
-from workbench.core.editing import clean_text, problems
 from workbench.core.importers import ImportCancelled, Plan, apply_plan, file_kind, propose_file, read_text
 from workbench.core.importers.proposals import GROUP_TITLES, GROUPS, Proposal, describe_counts
+from workbench.core.rules import clean_text, problems
 from workbench.core.times import case_zone, describe_when, local_to_utc, parse_utc, utc_to_local
-from workbench.ui.commands import CaseEdit, push
+from workbench.ui.commands import Operation, push
 from workbench.ui.plaintext import inform, warn
 
 IMPORTABLE = (".md", ".markdown", ".html", ".htm", ".txt", ".text", ".csv", ".json", ".stix")
@@ -506,7 +506,7 @@ class ImportReviewDialog(QDialog):
 
 def write_plan(window: Any, case: Case, plan: Plan) -> dict[str, int] | None:
     """Accepted proposals -> one undo step on the window's stack."""
-    command = CaseEdit(case, f"Import {plan.name}", lambda c: apply_plan(c, plan))
+    command = Operation(case, f"Import {plan.name}", lambda c: apply_plan(c, plan))
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         pushed = push(window.undo_stack, command)
@@ -557,7 +557,7 @@ def import_file(window: Any, path: Path, review: bool = True) -> dict[str, int] 
     else:  # a checked CSV
         if result.rejected and not _rejected_ok(window, path, result.rejected, len(result.rows)):
             return None
-        command = CaseEdit(case, f"Import {path.name}", lambda c: write_csv_undoable(c, result))
+        command = Operation(case, f"Import {path.name}", lambda c: write_csv_undoable(c, result))
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             written = command.result if push(window.undo_stack, command) else None
@@ -588,7 +588,7 @@ def _import_canonical(window: Any, case: Case, path: Path) -> dict[str, int] | N
     except ImportError:
         warn(window, "Cannot import", "This build cannot import case JSON yet.")
         return None
-    command = CaseEdit(case, f"Import {path.name}", lambda c: import_canonical(path, c))
+    command = Operation(case, f"Import {path.name}", lambda c: import_canonical(path, c))
     try:
         return command.result if push(window.undo_stack, command) else None
     except CaseError as error:

@@ -38,14 +38,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.casefile import Case, CaseError, Change
+from workbench.core.casefile import Case, CaseError, Changes
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
-from workbench.core.editing import clean_text, merge_actors, problems, same_name_actors
 from workbench.core.model import NOUNS
+from workbench.core.ops.actors import merge_actors, same_name_actors
 from workbench.core.queries import details
+from workbench.core.rules import clean_text, problems
 from workbench.core.tags import parse_tags, set_tags, tags_of
 from workbench.core.times import case_zone, local_to_utc, utc_to_local
-from workbench.ui.commands import CaseEdit, UpdateRecord, push
+from workbench.ui.commands import Operation, push, update_record
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 
@@ -247,7 +248,7 @@ class RecordForm(QWidget):
         if wanted == tags_of(case, self.table, self.record_id):
             return False
         table, record_id = self.table, self.record_id
-        return push(self.inspector.selection.undo_stack, CaseEdit(
+        return push(self.inspector.selection.undo_stack, Operation(
             case, f"Tag {NOUNS.get(table, 'record')}", lambda c: set_tags(c, table, record_id, wanted)))
 
     # loading and writing
@@ -326,7 +327,7 @@ class RecordForm(QWidget):
         name = label.text().rstrip(":").lower() if isinstance(label, QLabel) else field
         try:
             return push(self.inspector.selection.undo_stack,
-                        UpdateRecord(self.case, self.table, self.record_id, {field: value},
+                        update_record(self.case, self.table, self.record_id, {field: value},
                                      text=f"Edit {NOUNS.get(self.table, 'record')} {name}"))
         except (CaseError, ValueError) as error:
             self.mark(field, str(error))
@@ -428,7 +429,7 @@ class EventForm(RecordForm):
         self.actor_error.hide()
         self.add_actor.clear()
         event_id = self.record_id
-        push(self.inspector.selection.undo_stack, CaseEdit(
+        push(self.inspector.selection.undo_stack, Operation(
             self.case, "Add actor to event",
             lambda case: case.link("event_actors", {"event_id": event_id, "actor_id": actor_id, "role": ""})))
 
@@ -437,7 +438,7 @@ class EventForm(RecordForm):
         if item is None or self.record_id is None:
             return
         actor_id, event_id = item.data(Qt.ItemDataRole.UserRole), self.record_id
-        push(self.inspector.selection.undo_stack, CaseEdit(
+        push(self.inspector.selection.undo_stack, Operation(
             self.case, "Remove actor from event",
             lambda case: case.unlink("event_actors", {"event_id": event_id, "actor_id": actor_id})))
 
@@ -479,7 +480,7 @@ class ActorForm(RecordForm):
             return
         keep, other = self.record_id, self.twins[0]["id"]
         push(self.inspector.selection.undo_stack,
-             CaseEdit(self.case, f"Merge actor {self.twins[0]['name']}",
+             Operation(self.case, f"Merge actor {self.twins[0]['name']}",
                       lambda case: merge_actors(case, keep, other)))
 
 
@@ -608,7 +609,10 @@ class Inspector(QWidget):
         self.case = case
         self.show_selection(self.selection.selection)
 
-    def case_changed(self, change: Change) -> None:
+    depends_on = frozenset({"events", "actors", "relations", "sources", "citations", "notes", "places",
+                            "event_actors", "event_places", "tags", "meta"})
+
+    def case_changed(self, changes: Changes) -> None:
         self.show_selection(self.selection.selection)
 
     def show_selection(self, selection: Selection, _origin: object = None) -> None:

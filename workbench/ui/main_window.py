@@ -26,18 +26,19 @@ from workbench.core.casefile import (
     Case,
     CaseError,
     CaseNeedsRepair,
-    Change,
+    Changes,
     create_case,
     default_analyst,
     open_case,
 )
-from workbench.core.editing import clean_text, describe_dependents, merge_actors
 from workbench.core.marking import banner_colours, banner_text
+from workbench.core.ops.actors import describe_dependents, merge_actors
+from workbench.core.rules import clean_text
 from workbench.core.sample import ensure_sample_case
 from workbench.core.times import case_zone, now_stamp, utc_to_local
 from workbench.ui import check_case, sharing
 from workbench.ui.briefing import StoryboardPane
-from workbench.ui.commands import CaseEdit, DeleteRecords, InsertRecord, push
+from workbench.ui.commands import Operation, delete_records, insert_record, push
 from workbench.ui.history import HistoryPane
 from workbench.ui.inspector import NOUNS, Inspector, confirm
 from workbench.ui.listing import ListPane
@@ -420,12 +421,20 @@ class MainWindow(QMainWindow):
             when = "no events yet"
         return f"{case.path.name}:  " + ", ".join(parts) + f"  |  {when}"
 
-    def _case_changed(self, change: Change) -> None:
-        gone = set(change.ids) if change.action == "delete" else set()
-        if gone:
-            self.selection.forget(change.table, gone)
+    def _case_changed(self, changes: Changes) -> None:
+        """Route one committed change to the views that depend on what it touched.
+
+        The view that made the change (its origin) already shows it and is skipped; undo and
+        redo have no origin, so every dependent view refreshes.
+        """
+        for table, gone in changes.deleted.items():
+            self.selection.forget(table, set(gone))
         for view in self.views.values():
-            view.case_changed(change)
+            if view is changes.origin:
+                continue
+            depends_on = view.depends_on
+            if "*" in depends_on or changes.touches(depends_on):
+                view.case_changed(changes)
         self._show_case_frame()
 
     # editing
@@ -437,24 +446,24 @@ class MainWindow(QMainWindow):
         chosen = self.selection.selection
         if table == "events":
             start = self.selection.time_window.start or (case.date_range() or (now_stamp()[:19] + "Z",))[0]
-            command = InsertRecord(case, "events", {"title": "New event", "start": start, "time_precision": "day"})
+            command = insert_record(case, "events", {"title": "New event", "start": start, "time_precision": "day"})
         elif table == "actors":
-            command = InsertRecord(case, "actors", {"name": "New actor", "kind": "person"})
+            command = insert_record(case, "actors", {"name": "New actor", "kind": "person"})
         elif table == "relations":
             if chosen.table != "actors" or len(chosen.ids) != 2:
                 self.statusBar().showMessage("Select exactly two actors (Ctrl+click) to relate them.", 8000)
                 return None
-            command = InsertRecord(case, "relations", {"from_actor_id": chosen.ids[0], "to_actor_id": chosen.ids[1],
+            command = insert_record(case, "relations", {"from_actor_id": chosen.ids[0], "to_actor_id": chosen.ids[1],
                                                        "kind": "related to", "confidence": "reported"})
         elif table == "sources":
-            command = InsertRecord(case, "sources", {"title": "New source", "reliability": "F"})
+            command = insert_record(case, "sources", {"title": "New source", "reliability": "F"})
         else:
             target = {"events": "event_id", "actors": "actor_id", "relations": "relation_id",
                       "sources": "source_id"}.get(chosen.table)
             values = {"text": "New note", "author": case.analyst}
             if target and chosen.first:
                 values[target] = chosen.first
-            command = InsertRecord(case, "notes", values, text="Add note")
+            command = insert_record(case, "notes", values, text="Add note")
         push(self.undo_stack, command)
         self.selection.select(table, [command.record_id])
         self.docks["inspector"].show()
@@ -484,7 +493,7 @@ class MainWindow(QMainWindow):
         question += " You can undo this with Ctrl+Z."
         if not self.ask("Delete", question):
             return False
-        return push(self.undo_stack, DeleteRecords(case, chosen.table, chosen.ids))
+        return push(self.undo_stack, delete_records(case, chosen.table, chosen.ids))
 
     def ask(self, title: str, question: str) -> bool:
         return confirm(self, title, question)
@@ -500,7 +509,7 @@ class MainWindow(QMainWindow):
         if not self.ask("Merge actors", f"Merge {names[1]} into {names[0]}? Its events, relations, citations "
                         f"and notes move over and {going}. You can undo this with Ctrl+Z."):
             return False
-        pushed = push(self.undo_stack, CaseEdit(case, f"Merge actor {names[1]}",
+        pushed = push(self.undo_stack, Operation(case, f"Merge actor {names[1]}",
                                                 lambda c: merge_actors(c, keep, other)))
         self.selection.select("actors", [keep])
         return pushed

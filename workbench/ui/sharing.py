@@ -36,12 +36,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.casefile import CASE_SUFFIX, Case, CaseError, Change, open_case
+from workbench.core.casefile import CASE_SUFFIX, Case, CaseError, open_case
 from workbench.core.exporters import FORMATS, ExportCancelled, export, reader
 from workbench.core.exporters.case_copy import CopyOptions
 from workbench.core.merge import MINE, THEIRS, MergeCancelled, MergePlan, apply_merge, plan_merge
 from workbench.core.times import case_zone, utc_to_local
-from workbench.ui.commands import CaseEdit, push
+from workbench.ui.commands import Operation, push
 from workbench.ui.plaintext import tip, warn
 from workbench.ui.selection import SelectionModel
 
@@ -450,32 +450,6 @@ class MergeDialog(QDialog):
         layout.addWidget(buttons)
 
 
-class MergeCommand(CaseEdit):
-    """The merge as one undo step; views hear of it once per table and action, not once per record."""
-
-    def redo(self) -> None:
-        self._batched(super().redo)
-
-    def undo(self) -> None:
-        self._batched(super().undo)
-
-    def _batched(self, run: Callable[[], None]) -> None:
-        listeners = list(self.case.listeners)
-        heard: list[Change] = []
-        self.case.listeners[:] = [heard.append]
-        try:
-            run()
-        finally:
-            self.case.listeners[:] = listeners
-        grouped: dict[tuple[str, str], list[str]] = {}
-        for change in heard:
-            grouped.setdefault((change.table, change.action), []).extend(change.ids)
-        for (table, action), ids in grouped.items():
-            change = Change(table, action, tuple(dict.fromkeys(ids)), self)
-            for listener in listeners:
-                listener(change)
-
-
 def plan_in_background(parent: QWidget | None, case: Case, other: Path) -> Job:
     def work(progress: Callable[[float], None], cancelled: Callable[[], bool]) -> MergePlan:
         with reader(case) as mine, open_case(other, read_only=True) as theirs:
@@ -521,8 +495,8 @@ def merge_from(window: Any, other: Path, dialog: Callable[[MergePlan, QWidget], 
     if not accepted:
         return False
     take_theirs, pairs = chooser.conflicts.take_theirs(), chooser.duplicates.pairs()
-    command = MergeCommand(case, f"Merge {other.name}",
-                           lambda c: apply_merge(c, plan, take_theirs=take_theirs, merge_duplicates=pairs))
+    command = Operation(case, f"Merge {other.name}",
+                        lambda c: apply_merge(c, plan, take_theirs=take_theirs, merge_duplicates=pairs))
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         push(window.undo_stack, command)

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.casefile import Case, Change
+from workbench.core.casefile import Case, Changes
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY
 from workbench.core.evidence import (
     CLAIM_TABLES,
@@ -508,7 +508,7 @@ class SourceDetail(QWidget):
         if row is None or (row[column] or "") == (value or ""):
             return
         edit.setModified(False)
-        commands.push(self.selection.undo_stack, commands.UpdateRecord(
+        commands.push(self.selection.undo_stack, commands.update_record(
             self.case, "sources", self.source_ids[0], {column: value}, text=f"Edit source {column}"))
 
     def _reliability_chosen(self, _index: int) -> None:
@@ -517,7 +517,7 @@ class SourceDetail(QWidget):
         letter = self.reliability.currentData()
         row = self.case.get("sources", self.source_ids[0])
         if row is not None and row["reliability"] != letter:
-            commands.push(self.selection.undo_stack, commands.UpdateRecord(
+            commands.push(self.selection.undo_stack, commands.update_record(
                 self.case, "sources", self.source_ids[0], {"reliability": letter},
                 text=f"Grade source {letter}"))
 
@@ -1047,18 +1047,20 @@ class SourcesPane(QWidget):
         self.search.set_case(case)
         self._selection_changed(self.selection.selection, None)
 
-    def case_changed(self, change: Change) -> None:
-        table = change.table
-        if table in ("sources", "footnotes", "citations", "meta"):
+    depends_on = frozenset({"sources", "footnotes", "citations", "meta", "events", "relations", "actors",
+                            "documents", "notes"})
+
+    def case_changed(self, changes: Changes) -> None:
+        if changes.touches({"sources", "footnotes", "citations", "meta"}):
             self.sources.reload()
-        if table in ("sources", "citations", "events", "relations", "actors"):
+        if changes.touches({"sources", "citations", "events", "relations", "actors"}):
             self.detail.show_sources(self.detail.source_ids)
             self.claim.show_claim()
-        if table in ("sources", "citations", "events", "relations", "actors", "footnotes"):
+        if changes.touches({"sources", "citations", "events", "relations", "actors", "footnotes"}):
             self.health.invalidate()
-        if table in ("documents", "footnotes", "citations", "events", "relations", "actors"):
-            self.reader.case_changed(change)
-        if table in ("events", "actors", "sources", "documents", "notes") and self.search.field.text().strip():
+        if changes.touches(self.reader.depends_on):
+            self.reader.case_changed(changes)
+        if changes.touches({"events", "actors", "sources", "documents", "notes"}) and self.search.field.text().strip():
             self.search.timer.start()
 
     def _selection_changed(self, selection: Selection, origin: object) -> None:

@@ -47,12 +47,12 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core import timeline as core
-from workbench.core.casefile import Case, Change
+from workbench.core.casefile import Case, Changes, new_id
 from workbench.core.confidence import CONFIDENCE_LEVELS
 from workbench.core.filters import CaseFilter
 from workbench.core.queries import related
 from workbench.core.tags import all_tags, events_passing
-from workbench.ui.commands import InsertRecord, push
+from workbench.ui.commands import insert_record, push
 from workbench.ui.listing import ListPane
 from workbench.ui.pictures import save_png, save_svg
 from workbench.ui.selection import Selection, SelectionModel, TimeWindow
@@ -1067,9 +1067,9 @@ class TimelineChart(QWidget):
         if case is None or case.read_only or self.event_at(x, y) >= 0:
             return None
         values, actors = core.proposed_event(self.layout, x, y)
-        links = [("event_actors", {"event_id": "", "actor_id": actor, "role": ""}) for actor in actors]
-        command = InsertRecord(case, "events", values, text="Add event on the timeline")
-        command.links = [(table, {**link, "event_id": command.record_id}) for table, link in links]
+        values = {**values, "id": new_id()}
+        links = [("event_actors", {"event_id": values["id"], "actor_id": actor, "role": ""}) for actor in actors]
+        command = insert_record(case, "events", values, text="Add event on the timeline", links=links)
         if not push(self.selection.undo_stack, command):
             return None
         self.selection.select("events", [command.record_id])
@@ -1286,9 +1286,11 @@ class TimelinePane(QWidget):
         self.chart.set_case(case)
         self.events.set_case(case)
 
-    def case_changed(self, change: Change) -> None:
-        if change.table in ("events", "event_actors", "event_places", "actors", "places", "citations", "meta",
-                            "sources", "tags"):
+    depends_on = frozenset({"events", "event_actors", "event_places", "actors", "places", "citations", "meta",
+                            "sources", "tags"})
+
+    def case_changed(self, changes: Changes) -> None:
+        if changes.touches(self.depends_on):
             self.chart.set_case(self.events.case, keep_view=True)
             self.events.set_case(self.events.case)
 

@@ -305,7 +305,7 @@ def _import_rows(case: Case, table: str, rows: list[dict[str, Any]]) -> int:
         return 0
     # While an undoable action records (the import as one undo step), rows go through the
     # journaled one-record calls; otherwise through bulk_insert, one statement and one audit row.
-    recording = case._journal is not None
+    recording = case.is_recording
     if table in RECORD_TABLES:
         if recording:
             for row in new_rows:
@@ -327,6 +327,6 @@ def _append_history(case: Case, rows: list[dict[str, Any]], name: str) -> int:
         return 0
     case.conn.executemany(
         f"INSERT INTO audit ({', '.join(fields)}) VALUES ({', '.join('?' * len(fields))})", history)
-    case._audit("bulk insert", "audit", "", None, None,
+    case.audit("bulk insert", "audit", "", None, None,
                 summary=f"{len(history)} rows of history imported from {name}")
     return len(history)

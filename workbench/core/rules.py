@@ -1,8 +1,11 @@
-"""Rules for what an analyst may write, and edits that touch several records (merging actors).
+"""Rules for what may be written to a case: the one validation every write path obeys.
 
-`problems(table, values)` says, per field, why a value cannot be stored; the forms show the
-reason beside the field and write nothing until every field is sound. `clean_text` is applied
-to everything typed or pasted: control characters never reach the case file.
+`problems(table, values)` says, per field, why a value cannot be stored. The case gateway
+(`Case.insert`, `Case.update`, `Case.bulk_insert`) refuses a record with problems by raising
+`InvalidRecord`, so the forms, the importers, merge, repair and the command line all obey the
+same rules; the forms also call `problems` as the analyst types, to show each reason beside its
+field. `clean_text` is applied to everything typed or pasted: control characters never reach
+the case file.
 """
 
 from __future__ import annotations
@@ -12,13 +15,15 @@ import re
 import unicodedata
 from typing import Any
 
-from workbench.core.casefile import Case, CaseError
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
+from workbench.core.errors import CaseError
 
 # Longest accepted one-line values; long text belongs in a summary, description or note.
 MAX_TITLE = 300
 MAX_NAME = 200
 MAX_TEXT = 1_000_000
+# Whole texts kept as received, not typed: only the case file's own value limit bounds them.
+WHOLE_TEXTS = {("documents", "text"), ("sources", "archived_text")}
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -41,10 +46,37 @@ def _year(stamp: str | None) -> int | None:
     return int(stamp[:4]) if stamp and stamp[:4].isdigit() else None
 
 
-def _check_time(field: str, stamp: str | None, found: dict[str, str]) -> None:
+# A stored time: UTC to the second, as the schema's CHECK constraints demand.
+_STAMP = re.compile(r"\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\dZ")
+
+
+def _check_time(field: str, stamp: str | None, found: dict[str, str], exact: bool = True) -> None:
+    """An event's or relation's time must be a UTC stamp (`exact`); a source's dates only a year in range."""
+    if stamp and not isinstance(stamp, str):
+        found[field] = "a time is text"
+        return
+    if exact and stamp and not _STAMP.fullmatch(stamp):
+        found[field] = f"a time is stored as UTC like 2020-08-15T18:00:00Z; {str(stamp)[:40]!r} is not one"
+        return
     year = _year(stamp)
     if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
         found[field] = f"dates run from {FIRST_YEAR} to {LAST_YEAR}; {year} is outside them"
+
+
+class InvalidRecord(CaseError, ValueError):
+    """A record the rules refuse; `problems` maps each bad field to why, in words for the analyst."""
+
+    def __init__(self, table: str, problems: dict[str, str]) -> None:
+        self.table, self.problems = table, dict(problems)
+        reasons = "; ".join(f"{field}: {why}" for field, why in self.problems.items())
+        super().__init__(f"Cannot store this {table.removesuffix('s')}: {reasons}.")
+
+
+def check(table: str, values: dict[str, Any]) -> None:
+    """Raise InvalidRecord naming every field of `values` the rules refuse."""
+    found = problems(table, values)
+    if found:
+        raise InvalidRecord(table, found)
 
 
 def problems(table: str, values: dict[str, Any]) -> dict[str, str]:
@@ -81,8 +113,13 @@ def problems(table: str, values: dict[str, Any]) -> dict[str, str]:
             found["name"] = f"a name is at most {MAX_NAME} characters ({len(name)} given)"
         aliases = values.get("aliases", [])
         if isinstance(aliases, str):
-            aliases = json.loads(aliases)
-        if any(len(alias) > MAX_NAME for alias in aliases):
+            try:
+                aliases = json.loads(aliases)
+            except ValueError:
+                aliases = None
+        if not isinstance(aliases, list) or not all(isinstance(alias, str) for alias in aliases):
+            found["aliases"] = "aliases are a list of names"
+        elif any(len(alias) > MAX_NAME for alias in aliases):
             found["aliases"] = f"an alias is at most {MAX_NAME} characters"
     elif table == "relations":
         if not values.get("from_actor_id"):
@@ -109,7 +146,7 @@ def problems(table: str, values: dict[str, Any]) -> dict[str, str]:
         if values.get("reliability", "F") not in RELIABILITY:
             found["reliability"] = "reliability is a grade from A to F"
         for field in ("published", "accessed"):
-            _check_time(field, values.get(field), found)
+            _check_time(field, values.get(field), found, exact=False)
     elif table == "citations":
         if values.get("credibility", 6) not in CREDIBILITY:
             found["credibility"] = "credibility is a grade from 1 to 6"
@@ -127,74 +164,8 @@ def problems(table: str, values: dict[str, Any]) -> dict[str, str]:
         if not values.get("text"):
             found["text"] = "a note needs some text"
     for field, value in values.items():
+        if (table, field) in WHOLE_TEXTS:  # an imported report or a page's text: bounded by the file's limit
+            continue
         if isinstance(value, str) and len(value) > MAX_TEXT and field not in found:
             found[field] = f"at most {MAX_TEXT:,} characters"
     return found
-
-
-def same_name_actors(case: Case, name: str, exclude_id: str | None = None) -> list[dict[str, Any]]:
-    """Actors already in the case whose name or an alias matches `name` (case and accents aside)."""
-    def fold(text: str) -> str:
-        decomposed = unicodedata.normalize("NFKD", text.casefold())
-        return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
-
-    wanted = fold(name)
-    if not wanted:
-        return []
-    found = []
-    for row in case.rows("actors"):
-        if row["id"] == exclude_id:
-            continue
-        names = [row["name"], *json.loads(row["aliases"] or "[]")]
-        if any(fold(candidate) == wanted for candidate in names):
-            found.append(row)
-    return found
-
-
-def merge_actors(case: Case, keep_id: str, other_id: str, origin: object = None) -> None:
-    """Fold `other` into `keep`: its events, relations, citations and notes now name `keep`;
-    its name and aliases become aliases of `keep`; then `other` goes. One transaction."""
-    if keep_id == other_id:
-        raise CaseError("An actor cannot be merged into itself.")
-    with case.transaction():
-        keep, other = case.get("actors", keep_id), case.get("actors", other_id)
-        if keep is None or other is None:
-            raise CaseError("Both actors must still be in the case to merge them.")
-        aliases = list(dict.fromkeys(
-            [*json.loads(keep["aliases"]), other["name"], *json.loads(other["aliases"])]))
-        aliases = [alias for alias in aliases if alias != keep["name"]]
-        case.update("actors", keep_id, {"aliases": aliases}, origin=origin)
-        if not keep["description"] and other["description"]:
-            case.update("actors", keep_id, {"description": other["description"]}, origin=origin)
-        kept_events = {row["event_id"] for row in case.rows("event_actors", where="actor_id = ?", params=(keep_id,))}
-        for link in case.rows("event_actors", where="actor_id = ?", params=(other_id,)):
-            if link["event_id"] not in kept_events:
-                case.link("event_actors", {**link, "actor_id": keep_id}, origin=origin)
-            case.unlink("event_actors", link, origin=origin)
-        for relation in case.rows("relations", where="from_actor_id = ? OR to_actor_id = ?",
-                                  params=(other_id, other_id)):
-            ends = {"from_actor_id": relation["from_actor_id"], "to_actor_id": relation["to_actor_id"]}
-            ends = {key: keep_id if value == other_id else value for key, value in ends.items()}
-            if ends["from_actor_id"] == ends["to_actor_id"]:
-                continue  # a tie between the two merged actors: it goes with `other`
-            case.update("relations", relation["id"], ends, origin=origin)
-        for table in ("citations", "notes"):
-            for row in case.rows(table, where="actor_id = ?", params=(other_id,)):
-                case.update(table, row["id"], {"actor_id": keep_id}, origin=origin)
-        case.delete("actors", other_id, origin=origin)
-
-
-def describe_dependents(case: Case, table: str, record_ids: list[str]) -> str:
-    """'its 3 citations and 1 note' style phrase for a delete confirmation; '' when nothing goes with it."""
-    counts = case.dependents(table, record_ids)
-    words = {
-        "citations": "citation", "event_actors": "actor link", "event_places": "place link",
-        "relations": "relation", "notes": "note", "footnotes": "footnote entry",
-    }
-    parts = []
-    named = [(count, words.get(name, name.replace("_", " ").rstrip("s"))) for name, count in counts.items()]
-    for count, word in sorted(named, key=lambda item: (-item[0], item[1])):
-        parts.append(f"{count} {word}{'' if count == 1 else 's'}")
-    if not parts:
-        return ""
-    return ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
