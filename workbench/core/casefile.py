@@ -508,6 +508,21 @@ class Case:
         harden(conn)
         return Case(path=self.path, conn=conn, read_only=True, analyst=self.analyst)
 
+    def open_writer(self) -> Case:
+        """A second, writable connection to this case, for a long write on a worker thread.
+
+        It records and announces nothing to this case's listeners: the worker returns the
+        journal and `Changes` of its transaction, and the UI thread hands the Changes to
+        `announce` on this case once the write has committed. Close it on the worker.
+        """
+        self._require_writable()
+        if not self._wal:  # readers on the UI thread keep reading while the writer writes
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self._wal = True
+        conn = _connect(self.path, read_only=False)
+        conn.execute("PRAGMA busy_timeout = 5000")
+        return Case(path=self.path, conn=conn, read_only=False, analyst=self.analyst, _wal=True)
+
     # context manager / lifetime
     def __enter__(self) -> Case:
         return self
