@@ -9,7 +9,7 @@ import pytest
 from workbench.core.evidence import evidence_health
 from workbench.core.sample import build_sample_case
 from workbench.ui.main_window import MainWindow
-from workbench.ui.sources import HealthPanel
+from workbench.ui.sources.health import HealthPanel
 from workbench.ui.worker import Background
 
 

@@ -35,8 +35,8 @@ NETWORK_MODULES = (
     "PySide6.QtWebSockets", "PySide6.QtWebChannel", "taxii2client",
 )
 # The one way out, and only after the analyst agreed in a dialog that says it leaves the offline
-# environment: ask_to_open in ui/document_reader.py (used by the source pane and the reader).
-OPEN_URL_ALLOWED = {"ui/document_reader.py": "ask_to_open"}
+# environment: ask_to_open in ui/sources/links.py (used by the source detail and the reader).
+OPEN_URL_ALLOWED = {"ui/sources/links.py": "ask_to_open"}
 
 
 def imported_names(tree: ast.AST) -> list[str]:
@@ -78,8 +78,8 @@ def test_urls_leave_the_app_only_through_the_confirming_dialog() -> None:
                 if isinstance(node, ast.Attribute) and node.attr in ("openUrl", "setOpenExternalLinks") \
                         and not (node.attr == "setOpenExternalLinks" and _called_with_false(function, node)):
                     callers.append((module.relative_to(PACKAGE).as_posix(), function.name, node.attr))
-    assert sorted(set(callers)) == [("ui/document_reader.py", "ask_to_open", "openUrl")]
-    source = (PACKAGE / "ui" / "document_reader.py").read_text(encoding="utf-8")
+    assert sorted(set(callers)) == [("ui/sources/links.py", "ask_to_open", "openUrl")]
+    source = (PACKAGE / "ui" / "sources" / "links.py").read_text(encoding="utf-8")
     body = source[source.index("def ask_to_open"):source.index("QDesktopServices.openUrl")]
     assert "openable_url(url)" in body and "leaves the offline environment" in body and "box.exec()" in body
 

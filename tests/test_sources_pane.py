@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from workbench.core.casefile import open_case
 from workbench.core.sample import build_sample_case
-from workbench.ui.document_reader import ask_to_open, has_images
 from workbench.ui.main_window import MainWindow
+from workbench.ui.sources.links import ask_to_open
+from workbench.ui.sources.reader import has_images
 
 
 @pytest.fixture(scope="module")

@@ -48,7 +48,7 @@ from workbench.ui.settings import analyst_name, app_settings, forget_recent, rec
 
 if TYPE_CHECKING:
     from workbench.ui.graph_view import GraphPane
-    from workbench.ui.sources import SourcesPane
+    from workbench.ui.sources.pane import SourcesPane
     from workbench.ui.timeline import TimelinePane
 
 APP_NAME = "Case Workbench"
@@ -56,7 +56,7 @@ APP_NAME = "Case Workbench"
 LAZY_VIEWS = {
     "timeline": ("workbench.ui.timeline", "TimelinePane"),
     "graph": ("workbench.ui.graph_view", "GraphPane"),
-    "sources": ("workbench.ui.sources", "SourcesPane"),
+    "sources": ("workbench.ui.sources.pane", "SourcesPane"),
 }
 CASE_FILTER = f"Case files (*{CASE_SUFFIX});;All files (*)"
 

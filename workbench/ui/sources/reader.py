@@ -15,9 +15,7 @@ from PySide6.QtCore import QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
-    QDesktopServices,
     QFont,
-    QGuiApplication,
     QMouseEvent,
     QTextBlockFormat,
     QTextCharFormat,
@@ -28,9 +26,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QMenu,
-    QMessageBox,
     QPushButton,
     QTextBrowser,
     QTextEdit,
@@ -39,50 +35,17 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.casefile import Case, Changes
-from workbench.core.document import DocumentView, citation_values, document_view, documents, openable_url
+from workbench.core.document import DocumentView, citation_values, document_view, documents
 from workbench.core.evidence import CLAIM_TABLES, NOUN, claim_title
 from workbench.ui import commands
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
+from workbench.ui.sources.links import ask_to_open, copy_text
+from workbench.ui.sources.plain import plain_label
 
 CITED = QColor(255, 238, 170)  # every cited passage
 CHOSEN = QColor(255, 196, 120)  # passages of the selected claim
 MARKER_CHOSEN = QColor(255, 160, 160)  # footnote markers listing the selected source
-
-
-def plain_label(text: str = "", parent: QWidget | None = None, wrap: bool = True) -> QLabel:
-    """A label that shows its text as plain text, whatever it holds."""
-    label = QLabel(parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
-    label.setText(text)
-    return label
-
-
-def ask_to_open(parent: QWidget, url: str) -> bool:
-    """Open a link in the system browser only after the analyst agrees; only http(s) links. True if opened."""
-    if not openable_url(url):
-        box = QMessageBox(QMessageBox.Icon.Information, "Link not opened",
-                          "Only http and https links can be opened in a browser. This link stays here; "
-                          "copy it if you need it.", QMessageBox.StandardButton.Ok, parent)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setDetailedText(url)
-        box.exec()
-        return False
-    box = QMessageBox(QMessageBox.Icon.Warning, "Open in browser?",
-                      "Open this link in your web browser?\n\nThis leaves the offline environment: the browser "
-                      "will contact the site, which can see your network address and that the page was "
-                      f"requested.\n\n{url}",
-                      QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel, parent)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    if box.exec() != QMessageBox.StandardButton.Open:
-        return False
-    return QDesktopServices.openUrl(QUrl(url, QUrl.ParsingMode.StrictMode))
-
-
-def copy_text(text: str) -> None:
-    QGuiApplication.clipboard().setText(text)
 
 
 class ReaderBrowser(QTextBrowser):
