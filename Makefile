@@ -29,8 +29,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m tests.bench.run
 
+# ruff (style, SLF001: no private member used from outside its class) and the import contracts
+# of pyproject.toml (core imports no Qt; no SQL in the UI; importers and exporters apart; layers).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check workbench tests
+	$(VENV)/bin/lint-imports
 
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/workbench --screenshot docs/screenshot.png

@@ -152,3 +152,55 @@ def answer_boxes(qtbot):
     yield start
     for answerer in started:
         answerer.timer.stop()
+
+
+def _running_timers() -> list[str]:
+    """Active QTimers on live widgets (a closed window's timer firing later would touch a closed case)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return []
+    found = []
+    for widget in app.topLevelWidgets():
+        for timer in widget.findChildren(QTimer):
+            # Ours only: Qt's own widgets keep timers of their own (a status message's timeout).
+            if timer.isActive() and type(timer.parent()).__module__.startswith("workbench"):
+                found.append(f"{type(widget).__name__}/{timer.objectName() or type(timer.parent()).__name__}"
+                             f" ({timer.interval()} ms)")
+    return found
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_work(request: pytest.FixtureRequest):
+    """Fails a test that leaves threads, pool tasks or timers running after its own clean-up.
+
+    Requested before every other fixture, so it checks after they (the window, qtbot) are torn down.
+    """
+    import threading
+    import time
+
+    before = {thread.ident for thread in threading.enumerate()}
+    yield
+    if "PySide6.QtCore" not in sys.modules:
+        leftover_timers: list[str] = []
+    else:
+        from PySide6.QtCore import QThreadPool
+        from PySide6.QtWidgets import QApplication
+
+        QThreadPool.globalInstance().waitForDone(5000)
+        if QApplication.instance() is not None:
+            for _ in range(3):  # deleteLater and close events of the test's own clean-up
+                QApplication.sendPostedEvents(None, 0)
+                QApplication.processEvents()
+        leftover_timers = _running_timers()
+    deadline = time.monotonic() + 5
+    while True:
+        extra = [t for t in threading.enumerate() if t.ident not in before and t.is_alive()]
+        if not extra or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    problems = [f"thread {t.name}" for t in extra] + [f"timer {t}" for t in leftover_timers]
+    if problems:
+        pytest.fail(f"the test left work running: {', '.join(problems)}", pytrace=False)

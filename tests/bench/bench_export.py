@@ -30,7 +30,7 @@ def _seconds(run: Callable[[], object]) -> float:
 
 def plain_dumps(case_path: Path, out: Path) -> None:
     """The baseline: every exported table's rows as dicts, one json.dumps, one write."""
-    from workbench.core.exporters.canonical import data_tables, table_columns
+    from workbench.core.canonical import data_tables, table_columns
 
     with open_case(case_path, read_only=True) as case:
         document = {}
@@ -50,8 +50,8 @@ def canonical(case_path: Path, out: Path) -> None:
 
 def measure(case_100k: Path) -> dict[str, float]:
     from workbench.core.exporters import export
-    from workbench.core.exporters.canonical import import_canonical
     from workbench.core.exporters.case_copy import CopyOptions
+    from workbench.core.importers.canonical import import_canonical
     from workbench.core.merge import plan_merge
 
     figures: dict[str, float] = {}

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.core.canonical import data_tables, iter_records, sort_columns
 from workbench.core.casefile import LINK_TABLES, RECORD_TABLES, Case, CaseError, open_case
-from workbench.core.exporters.canonical import data_tables, iter_records, sort_columns
 
 THEIRS, MINE = "theirs", "mine"
 # Columns that change with every save and say nothing about the content.

@@ -177,7 +177,7 @@ CONFIDENCES = (("reported", 45), ("confirmed", 20), ("likely", 14), ("possible",
 PRECISIONS = (("minute", 30), ("hour", 25), ("day", 35), ("approximate", 10))
 APPROXIMATE_NOTES = ("evening", "early morning", "week of", "no later than", "around this date",
                      "reported date", "overnight", "")
-ACTOR_KINDS = (("person", 45), ("organization", 14), ("group", 12), ("media", 10), ("security", 9),
+ACTOR_KIND_WEIGHTS = (("person", 45), ("organization", 14), ("group", 12), ("media", 10), ("security", 9),
                ("military", 6), ("state", 4))
 # kind, directed, weight
 RELATION_KINDS = (
@@ -290,7 +290,7 @@ class Builder:
 
     def make_actors(self) -> list[dict[str, Any]]:
         rng = self.stream("actors")
-        kinds, kind_weights = zip(*ACTOR_KINDS, strict=True)
+        kinds, kind_weights = zip(*ACTOR_KIND_WEIGHTS, strict=True)
         used: set[str] = set()
         actors = []
         for i in range(self.n_actors):

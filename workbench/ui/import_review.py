@@ -584,7 +584,7 @@ def _rejected_ok(window: QWidget, path: Path, rejected: list[tuple[int, str]], v
 
 def _import_canonical(window: Any, case: Case, path: Path) -> dict[str, int] | None:
     try:
-        from workbench.core.exporters.canonical import import_canonical
+        from workbench.core.importers.canonical import import_canonical
     except ImportError:
         warn(window, "Cannot import", "This build cannot import case JSON yet.")
         return None

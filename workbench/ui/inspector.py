@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.casefile import Case, CaseError, Changes
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
-from workbench.core.model import NOUNS
+from workbench.core.model import ACTOR_KINDS, NOUNS
 from workbench.core.ops.actors import merge_actors, same_name_actors
 from workbench.core.queries import details
 from workbench.core.rules import clean_text, problems
@@ -50,7 +50,6 @@ from workbench.ui.commands import Operation, push, update_record
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 
-ACTOR_KINDS = ("person", "state", "government", "organization", "military", "security", "media", "group", "other")
 ERROR_STYLE = "QLabel { color: #b00020; }"
 BAD_FIELD = "border: 1px solid #b00020;"
 

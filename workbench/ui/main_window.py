@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication,
     QDockWidget,
     QFileDialog,
     QInputDialog,
@@ -654,12 +653,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.keep_layout:
             self.save_layout()
+        # Pending work of the views (a thumbnail to draw, a rebuild to run) must not fire on a closed case.
+        for timer in self.findChildren(QTimer):
+            timer.stop()
         if self.case is not None:
             self.case.unsubscribe(self.signals.changed.emit)
             self.case.close()
             self.case = None
         super().closeEvent(event)
-
-
-def quit_later() -> None:
-    QTimer.singleShot(0, QApplication.quit)

@@ -83,11 +83,8 @@ def run_import(file: Path, into: Path, accept_all: bool = False) -> str:
         if case.read_only:
             raise CaseError(f"{into.name} is read-only; nothing was imported.")
         if kind == "canonical":
-            try:
-                from workbench.core.exporters.canonical import import_canonical
-            except ImportError:
-                raise ImportRefused("Importing our canonical JSON needs the JSON exporter, which this build "
-                                    "does not have yet.") from None
+            from workbench.core.importers.canonical import import_canonical
+
             counts = import_canonical(file, case)
             return f"Imported {file.name} into {into.name}: {describe_counts(counts)}."
         if kind == "csv":

@@ -37,8 +37,6 @@ COLUMNS = {
     "relations": ("from", "to", "kind", "label", "directed", "start", "end", "confidence", "id"),
     "sources": ("url", "title", "publisher", "language", "published", "accessed", "reliability", "id"),
 }
-REQUIRED = {"events": ("title", "start"), "actors": ("name",), "relations": ("from", "to", "kind"),
-            "sources": ()}
 TEMPLATE_ROWS = {
     "events": ["OMON enter the state TV building", "2020-08-15T18:30", "", "approximate", "shortly after 18:00",
                "2020-08-15T18:30", "2020-08-15T20:00", "reported", "security operation", "", "OMON", ""],

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.core.casefile import Case
-from workbench.core.importers.names import ActorIndex, fold
+from workbench.core.importers.names import ActorIndex
 from workbench.core.importers.proposals import Plan, Proposal, clean_url, stable_id, strict_json, url_key
 from workbench.core.importers.report import source_values
 from workbench.core.times import UTC_FORMAT
@@ -176,7 +176,3 @@ def propose_stix(case: Case, data: dict[str, Any], name: str) -> Plan:
 
 def load_json(path_name: str, text: str) -> Any:
     return strict_json(path_name, text)
-
-
-def actor_key(name: str) -> str:
-    return fold(name)

@@ -1,0 +1,60 @@
+"""JSON read strictly, for files from others: a key twice, NaN, lone surrogates or deep nesting are refused."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from workbench.core.errors import CaseError
+
+
+class _JsonRefused(ValueError):
+    pass
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _JsonRefused(f"the key '{key[:40]}' appears twice in one object")
+        found[key] = value
+    return found
+
+
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_lone_surrogates(data: Any) -> None:
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and LONE_SURROGATE.search(item):
+            raise _JsonRefused("a text holds half of a UTF-16 surrogate pair, which is not a character")
+
+
+def _no_constant(name: str) -> Any:
+    raise _JsonRefused(f"{name} is not a JSON number")
+
+
+def strict_json(path_name: str, text: str, error: type[CaseError] = CaseError) -> Any:
+    """json.loads that refuses (as `error`, one sentence) what plain json.loads lets through or crashes on:
+    a key twice in one object (json keeps the last silently), NaN and Infinity, nesting too deep to read."""
+    import json
+
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_constant=_no_constant)
+        if SURROGATE_ESCAPE.search(text):  # a pair is one character once read; a lone half cannot be stored
+            _no_lone_surrogates(data)
+        return data
+    except json.JSONDecodeError as failure:
+        raise error(f"{path_name} is not valid JSON (line {failure.lineno}: {failure.msg}).") from None
+    except _JsonRefused as failure:
+        raise error(f"{path_name} is not sound JSON: {failure}.") from None
+    except RecursionError:
+        raise error(f"{path_name} nests objects too deeply to be read.") from None
