@@ -222,7 +222,7 @@ def test_csv_rows_are_checked_and_rejected_with_line_numbers(minsk_case: Path, t
         "\"Протест в Минске, большой\",2020-08-16,likely,Protesters\n", encoding="utf-8")
     assert cli.main(["import", str(path), "--into", str(minsk_case)]) == 2
     message = capsys.readouterr().err
-    assert "line 3: title is empty" in message and "line 4: start 'yesterday' is not a date" in message
+    assert "line 3: title: an event needs a title" in message and "line 4: start 'yesterday' is not a date" in message
     assert "line 5: confidence 'sure'" in message
     with open_case(minsk_case, read_only=True) as case:
         assert case.counts()["events"] == 0  # all or nothing: nothing
