@@ -47,6 +47,22 @@ class Operation(QUndoCommand):
         self.changes: Changes = Changes()
         self._done_by_push = False
 
+    @classmethod
+    def from_journal(cls, case: Case, text: str, journal: list[tuple[Any, ...]], changes: Changes | None = None,
+                     origin: object = None) -> Operation:
+        """An action that already ran and committed elsewhere, as an undo step that `push` does not run again.
+
+        For a long write done on a writer connection on a worker thread (`ui.tasks.write_modal`):
+        the worker ran it inside `writer.recording()` and sent back the journal and Changes; the
+        caller announces the Changes on `case` once, and this command's undo reverts the journal
+        on `case` and its redo replays it, like any other Operation.
+        """
+        command = cls(case, text, _already_run, origin)
+        command.journal = list(journal)
+        command.changes = changes if changes is not None else Changes()
+        command.ran_before_push()
+        return command
+
     @property
     def result(self) -> Any:
         """What the operation returned (an id, counts), read after the command ran."""
@@ -82,6 +98,10 @@ class Operation(QUndoCommand):
             return False
         self.journal = (self.journal or []) + (other.journal or [])
         return True
+
+
+def _already_run(case: Case) -> Any:
+    raise AssertionError("an Operation made from a journal replays the journal, it never runs an action")
 
 
 def insert_record(case: Case, table: str, values: dict[str, Any], text: str = "",
