@@ -88,7 +88,7 @@ class ListingModel(QAbstractTableModel):
         before = self.persistentIndexList()
         records = [self.visible[index.row()] for index in before]
         self.sort_column, self.sort_order = column, order
-        self._arrange()
+        self.arrange()
         position = {record: row for row, record in enumerate(self.visible)}
         after = [self.index(position[record], index.column()) for record, index in zip(records, before, strict=True)]
         self.changePersistentIndexList(before, after)
@@ -98,10 +98,12 @@ class ListingModel(QAbstractTableModel):
     def set_filter(self, text: str) -> None:
         self.beginResetModel()
         self.filter_text = text.casefold().strip()
-        self._arrange()
+        self.arrange()
         self.endResetModel()
 
-    def _arrange(self) -> None:
+    def arrange(self) -> None:
+        """Work out the visible rows from the filter text, the allowed ids and the sort, without telling
+        the views: callers wrap it in a reset or layout change, or call it before the model is shown."""
         words = self.filter_text.split()
         rows = range(len(self.listing))
         if self.allowed is not None:
@@ -127,7 +129,7 @@ class ListingModel(QAbstractTableModel):
             return
         self.beginResetModel()
         self.allowed = ids
-        self._arrange()
+        self.arrange()
         self.endResetModel()
 
     def set_related(self, ids: set[str]) -> None:
@@ -199,7 +201,7 @@ class ListPane(QWidget):
             self.model.filter_text = self.filter.text().casefold().strip()
             self.model.sort_column, self.model.sort_order = sort
             self.model.allowed = self._allowed()
-            self.model._arrange()
+            self.model.arrange()
             self.view.setModel(self.model)
             self.view.selectionModel().selectionChanged.connect(self._view_selection_changed)
             if sort[0] < 0:
