@@ -57,6 +57,31 @@ def test_invalid_input_is_marked_with_its_reason_and_never_written(qtbot, window
     assert after["title"] == before["title"] and (after["end"] is None or after["end"] >= after["start"])
 
 
+
+def test_a_refusal_names_the_neighbouring_field_it_concerns_and_a_cure_clears_both(qtbot, window: MainWindow) -> None:
+    """The core checks the whole record on the write: moving the start past the end is refused
+    because of the end, so the end shows the reason and the start says it was not saved."""
+    window.selection.select("events", ["event-call"])
+    form = window.inspector.forms["events"]
+    start, end = form.fields["start"], form.fields["end"]
+    end.enabled.setChecked(True)
+    end.edit.setDateTime(start.edit.dateTime().addDays(1))
+    end.edit.editingFinished.emit()
+    stored = window.case.get("events", "event-call")
+    assert stored["end"] > stored["start"]
+    steps = window.undo_stack.count()
+    start.edit.setDateTime(start.edit.dateTime().addDays(3))
+    start.edit.editingFinished.emit()
+    assert form.errors["end"].text() == "the end is before the start"
+    assert form.errors["start"].text() == "not saved: the end is before the start"
+    assert window.case.get("events", "event-call") == stored
+    assert window.undo_stack.count() == steps  # a refused write leaves no undo step
+    start.edit.setDateTime(start.edit.dateTime().addDays(-4))  # a day before the old start: sound again
+    start.edit.editingFinished.emit()
+    assert form.errors["start"].isHidden() and form.errors["end"].isHidden()
+    assert window.case.get("events", "event-call")["start"] < stored["start"]
+    assert window.undo_stack.count() == steps + 1
+
 def test_relation_to_itself_is_refused_in_the_form(qtbot, window: MainWindow) -> None:
     window.selection.select("relations", ["relation-support"])
     form = window.inspector.forms["relations"]
@@ -89,11 +114,11 @@ def test_adding_an_actor_to_an_event_by_alias(qtbot, window: MainWindow) -> None
     window.selection.select("events", ["event-rumour"])
     form = window.inspector.forms["events"]
     form.add_actor.setText("Батька")  # an alias finds the actor
-    form._add_actor()
+    form.add_actor.returnPressed.emit()
     linked = {r["actor_id"] for r in window.case.rows("event_actors", where="event_id = ?", params=("event-rumour",))}
     assert linked == {"actor-omon", "actor-luka"}
     form.add_actor.setText("Nobody at all")
-    form._add_actor()
+    form.add_actor.returnPressed.emit()
     assert "No actor is called" in form.actor_error.text()
     window.undo_stack.undo()
     linked = {r["actor_id"] for r in window.case.rows("event_actors", where="event_id = ?", params=("event-rumour",))}

@@ -7,13 +7,17 @@ from pathlib import Path
 from workbench.core.casefile import open_case
 from workbench.core.marking import banner_colours, banner_text
 from workbench.core.queries import (
+    ActorChoice,
+    actor_choices,
     actor_listing,
     details,
     domain_of,
+    event_actors,
     event_listing,
     related,
     relation_listing,
     source_listing,
+    source_names,
 )
 
 
@@ -59,6 +63,23 @@ def test_details_trace_every_claim_to_its_source(small_case: Path) -> None:
     assert ("Reliability", "C - fairly reliable") in source
     assert any(label == "Supports event" and "Lukashenko calls Putin" in value for label, value in source)
 
+
+
+def test_what_the_forms_offer_actors_of_an_event_and_source_names(small_case: Path) -> None:
+    with open_case(small_case, read_only=True) as case:
+        assert event_actors(case, "event-call") == [("actor-kremlin", "Kremlin", ""),
+                                                    ("actor-luka", "Александр Лукашенко", "caller")]
+        assert event_actors(case, "event-rumour") == [("actor-omon", "OMON (Special Purpose Police Unit)", "")]
+        assert event_actors(case, "no-such-event") == []
+        choices = actor_choices(case)
+        names = source_names(case)
+    assert [choice.name for choice in choices] == ["Kremlin", "OMON (Special Purpose Police Unit)",
+                                                   "Александр Лукашенко"]
+    assert choices[2] == ActorChoice("actor-luka", "Александр Лукашенко", ("Alexander Lukashenko", "Батька"))
+    assert choices[2].label == "Александр Лукашенко (Alexander Lukashenko, Батька)"
+    assert choices[0].label == "Kremlin"
+    assert names == {"source-belta": "Лукашенко провел переговоры с Путиным",
+                     "source-tass": "https://tass.com/politics/2"}  # no title: named by its URL
 
 def test_related_records_of_each_kind_of_selection(small_case: Path) -> None:
     with open_case(small_case, read_only=True) as case:

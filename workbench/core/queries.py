@@ -314,6 +314,40 @@ def details(case: Case, table: str, record_id: str) -> list[tuple[str, str]]:
     return pairs
 
 
+
+@dataclass(frozen=True)
+class ActorChoice:
+    """An actor as a form offers it to pick: id, name and aliases."""
+
+    actor_id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """'Name (alias, alias)': the name with every alias, so typing an alias finds the actor."""
+        return self.name + (f" ({', '.join(self.aliases)})" if self.aliases else "")
+
+
+def actor_choices(case: Case) -> list[ActorChoice]:
+    """Every actor of the case, by name: what a form's actor pickers offer."""
+    return [ActorChoice(actor_id, name, tuple(_aliases(aliases))) for actor_id, name, aliases in
+            case.conn.execute("SELECT id, name, aliases FROM actors ORDER BY name")]
+
+
+def event_actors(case: Case, event_id: str) -> list[tuple[str, str, str]]:
+    """(actor id, name, role) of each actor taking part in an event, by name."""
+    return case.conn.execute(
+        "SELECT a.id, a.name, ea.role FROM event_actors ea JOIN actors a ON a.id = ea.actor_id "
+        "WHERE ea.event_id = ? ORDER BY a.name", (event_id,)
+    ).fetchall()
+
+
+def source_names(case: Case) -> dict[str, str]:
+    """source id -> its title, or its URL when it has none: how a menu names a source."""
+    return {source_id: title or url for source_id, title, url in
+            case.conn.execute("SELECT id, title, url FROM sources")}
+
 def related(case: Case, table: str, ids: list[str] | tuple[str, ...]) -> dict[str, set[str]]:
     """Records tied to the selected ones, by table, for views to highlight (the selection itself excluded)."""
     found: dict[str, set[str]] = {name: set() for name in LISTINGS}

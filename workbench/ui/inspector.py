@@ -1,9 +1,9 @@
 """The inspector: a form for the selected record, and below it everything the record rests on.
 
 Each field is written when the analyst finishes with it (Enter, leaving the field, choosing
-from a list), as one undo step through `commands`. Before anything is written the whole
-record is checked with `core.editing.problems`: a field that would make it unsound is marked
-and the reason stated beside it, and nothing is written. All text is plain text.
+from a list), as one undo step through `commands`. The core checks the whole record on the
+write (`core.rules`): when it refuses one (`InvalidRecord`), nothing is written and each field
+it names is marked, with the reason beside it. All text is plain text.
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ from workbench.core.casefile import Case, CaseError, Changes
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
 from workbench.core.model import ACTOR_KINDS, NOUNS
 from workbench.core.ops.actors import merge_actors, same_name_actors
-from workbench.core.queries import details
-from workbench.core.rules import clean_text, problems
+from workbench.core.queries import actor_choices, details, event_actors
+from workbench.core.rules import InvalidRecord, clean_text
 from workbench.core.tags import parse_tags, set_tags, tags_of
 from workbench.core.times import case_zone, local_to_utc, utc_to_local
 from workbench.ui.commands import Operation, push, update_record
@@ -294,7 +294,7 @@ class RecordForm(QWidget):
         self.fields[field].setStyleSheet(BAD_FIELD if reason else "")
 
     def commit(self, field: str) -> bool:
-        """Write one field if the record stays sound; otherwise mark it and write nothing."""
+        """Write one field through the edit operation; if the core refuses the record, mark why and write nothing."""
         case = self.inspector.case
         if self._loading or self.record_id is None or case is None or case.closed or case.read_only:
             return False
@@ -308,29 +308,35 @@ class RecordForm(QWidget):
         if value == stored:
             self.mark(field, "")
             return False
-        candidate = {**row, field: value}
-        found = problems(self.table, candidate)
-        if field in found:
-            self.mark(field, found[field])
-            return False
-        # a change may also cure or cause a problem in a neighbouring field (end vs start)
-        for other in self.errors:
-            if other != field:
-                self.mark(other, found.get(other, ""))
-        if found:
-            other, reason = next(iter(found.items()))
-            self.mark(field, f"not saved: {reason}")
-            return False
-        self.mark(field, "")
         label = self.layout_.labelForField(self.fields[field].parentWidget())
         name = label.text().rstrip(":").lower() if isinstance(label, QLabel) else field
         try:
-            return push(self.inspector.selection.undo_stack,
-                        update_record(self.case, self.table, self.record_id, {field: value},
-                                     text=f"Edit {NOUNS.get(self.table, 'record')} {name}"))
+            written = push(self.inspector.selection.undo_stack,
+                           update_record(self.case, self.table, self.record_id, {field: value},
+                                         text=f"Edit {NOUNS.get(self.table, 'record')} {name}"))
+        except InvalidRecord as refusal:
+            self.show_problems(field, refusal.problems)
+            return False
         except (CaseError, ValueError) as error:
             self.mark(field, str(error))
             return False
+        self.show_problems(field, {})
+        return written
+
+    def show_problems(self, field: str, found: dict[str, str]) -> None:
+        """Show the core's reasons beside the fields after writing `field` (found: {} when it was written).
+
+        A bad value of `field` itself is marked alone. Otherwise the change may have cured or
+        caused a problem in a neighbouring field (an end before the start): each field shows its
+        own reason, and `field` says it was not saved because of the first one.
+        """
+        if field in found:
+            self.mark(field, found[field])
+            return
+        for other in self.errors:
+            if other != field:
+                self.mark(other, found.get(other, ""))
+        self.mark(field, f"not saved: {next(iter(found.values()))}" if found else "")
 
 
 class CommitOnLeave(QPlainTextEdit):
@@ -397,17 +403,11 @@ class EventForm(RecordForm):
             self.fields[field].zone = case_zone(self.case.meta("timezone"))  # type: ignore[attr-defined]
             self.writers[field](row.get(field))
         self.actors.clear()
-        for actor_id, name, role in self.case.conn.execute(
-            "SELECT a.id, a.name, ea.role FROM event_actors ea JOIN actors a ON a.id = ea.actor_id "
-            "WHERE ea.event_id = ? ORDER BY a.name", (row["id"],)
-        ):
+        for actor_id, name, role in event_actors(self.case, row["id"]):
             item = QListWidgetItem(name + (f" ({role})" if role else ""))
             item.setData(Qt.ItemDataRole.UserRole, actor_id)
             self.actors.addItem(item)
-        self.choices = {}
-        for actor_id, name, aliases in self.case.conn.execute("SELECT id, name, aliases FROM actors ORDER BY name"):
-            alias_list = json.loads(aliases or "[]")
-            self.choices[name + (f" ({', '.join(alias_list)})" if alias_list else "")] = actor_id
+        self.choices = {choice.label: choice.actor_id for choice in actor_choices(self.case)}
         self.completion.setStringList(list(self.choices))
         editable = not self.case.read_only
         for widget in (self.add_actor, self.remove_actor):
@@ -501,12 +501,12 @@ class RelationForm(RecordForm):
         for field in ("start", "end"):
             self.fields[field].zone = zone  # type: ignore[attr-defined]
             self.writers[field](row.get(field))
-        actors = self.case.conn.execute("SELECT id, name FROM actors ORDER BY name").fetchall()
+        actors = actor_choices(self.case)
         for combo, field in ((self.from_actor, "from_actor_id"), (self.to_actor, "to_actor_id")):
             combo.blockSignals(True)
             combo.clear()
-            for actor_id, name in actors:
-                combo.addItem(name, actor_id)
+            for actor in actors:
+                combo.addItem(actor.name, actor.actor_id)
             combo.completer().setModel(combo.model())
             combo.setCurrentIndex(combo.findData(row[field]))
             combo.blockSignals(False)

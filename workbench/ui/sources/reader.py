@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from workbench.core.casefile import Case, Changes
 from workbench.core.document import DocumentView, citation_values, document_view, documents
 from workbench.core.evidence import CLAIM_TABLES, NOUN, claim_title
+from workbench.core.queries import source_names
 from workbench.ui import commands
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
@@ -366,8 +367,7 @@ class DocumentReader(QWidget):
             return
         candidates = self.candidate_sources()
         menu = QMenu(self)
-        names = {source_id: title or url for source_id, title, url in self.case.conn.execute(
-            "SELECT id, title, url FROM sources")}
+        names = source_names(self.case)
         near_label = candidates[0][0] if candidates else None
         others = menu
         for label, source_id in candidates:
