@@ -194,6 +194,48 @@ def test_source_metadata_edits_go_through_undo(qtbot, window: MainWindow) -> Non
     assert detail.reliability.currentData() == "F"
 
 
+
+def test_an_edit_in_the_detail_does_not_reload_the_detail_but_undo_does(qtbot, window: MainWindow) -> None:
+    """The detail names itself as the origin of its edits: the claims it lists are not re-read
+    (the analyst's place in them stays), while the list, the inspector and undo still follow."""
+    pane = window.sources
+    belta = footnote_sources(window, "2")[0]
+    window.selection.select("sources", [belta], origin="test")
+    detail = pane.detail
+    assert detail.claims_model.rowCount() >= 2
+    detail.claims.selectRow(1)
+    detail.fields["title"].setText("  BelTA\x00 on the call ")
+    detail.fields["title"].editingFinished.emit()
+    assert window.case.get("sources", belta)["title"] == "BelTA on the call"  # cleaned as the inspector does
+    assert detail.heading.text() == "BelTA on the call"
+    assert detail.fields["title"].text() == "BelTA on the call"
+    assert [index.row() for index in detail.claims.selectionModel().selectedRows()] == [1]
+    assert "BelTA on the call" in [row[1] for row in source_rows(window)]
+    assert window.inspector.forms["sources"].fields["title"].text() == "BelTA on the call"
+    window.undo_action.trigger()
+    assert detail.heading.text() != "BelTA on the call"
+    assert detail.fields["title"].text() == window.case.get("sources", belta)["title"]
+    assert detail.claims.selectionModel().selectedRows() == []  # undo has no origin: the detail re-read all
+
+
+def test_a_date_the_core_refuses_is_marked_under_the_form_and_not_written(qtbot, window: MainWindow) -> None:
+    pane = window.sources
+    (tweet,) = footnote_sources(window, "3")
+    window.selection.select("sources", [tweet], origin="test")
+    detail = pane.detail
+    steps, before = window.undo_stack.count(), window.case.get("sources", tweet)
+    detail.fields["published"].setText("3000-01-01")
+    detail.fields["published"].editingFinished.emit()
+    assert window.case.get("sources", tweet) == before
+    assert window.undo_stack.count() == steps
+    assert detail.problem.text() == "Published not saved: dates run from 1900 to 2100; 3000 is outside them"
+    assert not detail.problem.isHidden()
+    assert detail.fields["published"].text() == "3000-01-01"  # left for the analyst to put right
+    detail.fields["published"].setText("2020-08-14")
+    detail.fields["published"].editingFinished.emit()
+    assert window.case.get("sources", tweet)["published"] == "2020-08-14"
+    assert detail.problem.isHidden()
+
 def test_read_only_case_disables_editing_and_citing(qtbot, sample_file: Path, tmp_path: Path) -> None:
     copy = tmp_path / "ro.case"
     copy.write_bytes(sample_file.read_bytes())

@@ -79,7 +79,8 @@ class SourcesPane(QWidget):
         if changes.touches({"sources", "footnotes", "citations", "meta"}):
             self.sources.reload()
         if changes.touches({"sources", "citations", "events", "relations", "actors"}):
-            self.detail.show_sources(self.detail.source_ids)
+            if changes.origin is not self.detail:  # the detail already shows its own edit
+                self.detail.show_sources(self.detail.source_ids)
             self.claim.show_claim()
         if changes.touches({"sources", "citations", "events", "relations", "actors", "footnotes"}):
             self.health.invalidate()

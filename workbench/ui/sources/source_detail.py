@@ -3,6 +3,8 @@ what falls with it, and its archived text."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -20,12 +22,15 @@ from PySide6.QtWidgets import (
 from workbench.core.casefile import Case
 from workbench.core.confidence import CREDIBILITY, RELIABILITY
 from workbench.core.evidence import NOUN, claims_of_source, impact_if_sources_fall
+from workbench.core.rules import InvalidRecord, clean_text
 from workbench.ui import commands
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import SelectionModel
 from workbench.ui.sources.links import ask_to_open, copy_text
 from workbench.ui.sources.plain import RowsModel, plain_label, rows_view
 
+ERROR_STYLE = "QLabel { color: #b00020; }"
+BAD_FIELD = "border: 1px solid #b00020;"
 SOURCE_FIELDS = (("title", "Title"), ("publisher", "Publisher"), ("language", "Language"),
                  ("published", "Published"), ("accessed", "Accessed"))
 
@@ -39,6 +44,7 @@ class SourceDetail(QWidget):
         self.selection = selection
         self.case: Case | None = None
         self.source_ids: tuple[str, ...] = ()
+        self.marked = ""  # the field whose edit the core refused, if any
         self.heading = plain_label("", self)
         self.heading.setObjectName("source_heading")
         heading_font = QFont(self.heading.font())
@@ -88,6 +94,11 @@ class SourceDetail(QWidget):
             self.reliability.addItem(text, letter)
         self.reliability.activated.connect(self._reliability_chosen)
         form.addRow("Reliability", self.reliability)
+        self.problem = plain_label("", form_page)  # why the core refused the last edit
+        self.problem.setObjectName("source_problem")
+        self.problem.setStyleSheet(ERROR_STYLE)
+        self.problem.hide()
+        form.addRow("", self.problem)
         self.archived = QPlainTextEdit(self)
         self.archived.setObjectName("source_archived_text")
         self.archived.setReadOnly(True)
@@ -118,6 +129,8 @@ class SourceDetail(QWidget):
     def show_sources(self, source_ids: tuple[str, ...]) -> None:
         case = self.case
         row = case.get("sources", source_ids[0]) if case is not None and source_ids else None
+        if source_ids[:1] != self.source_ids[:1]:
+            self._mark("", "")  # a refusal concerned the source shown before
         self.source_ids = source_ids if row is not None else ()
         enabled = row is not None
         for widget in (self.url, self.copy_url, self.open_url, self.tabs):
@@ -132,22 +145,9 @@ class SourceDetail(QWidget):
             self.tabs.setTabText(0, "Claims")
             for edit in self.fields.values():
                 edit.clear()
+            self._mark("", "")
             return
-        several = f"{len(source_ids)} sources selected; showing the first. " if len(source_ids) > 1 else ""
-        self.heading.setText(several + (row["title"] or row["url"] or "untitled source"))
-        self.heading.setToolTip(tip(row["title"]))
-        self.url.setText(row["url"])
-        self.url.setCursorPosition(0)
-        self.open_url.setEnabled(bool(row["url"]))
-        read_only = case.read_only
-        for column, edit in self.fields.items():
-            if not (edit.hasFocus() and edit.isModified()):
-                edit.setText(row[column] or "")
-                edit.setCursorPosition(0)
-            edit.setReadOnly(read_only)
-        self.reliability.setCurrentIndex(max(0, self.reliability.findData(row["reliability"])))
-        self.reliability.setEnabled(not read_only)
-        self.archived.setPlainText(row["archived_text"])
+        self._show_record(row)
         supported = claims_of_source(case, row["id"])
         self.tabs.setTabText(0, f"Claims ({len(supported)})")
         self.claims_model.set_rows(
@@ -160,6 +160,28 @@ class SourceDetail(QWidget):
         self.impact_model.set_rows([(f"{NOUN[i.table]}: {i.title}", i.detail) for i in fallen],
                                    [(i.table, i.record_id) for i in fallen], set(range(len(impact.orphaned))))
 
+    def _show_record(self, row: dict[str, Any]) -> None:
+        """The source's own fields: heading, URL, metadata, archived text (all an edit of it changes)."""
+        assert self.case is not None
+        count = len(self.source_ids)
+        several = f"{count} sources selected; showing the first. " if count > 1 else ""
+        self.heading.setText(several + (row["title"] or row["url"] or "untitled source"))
+        self.heading.setToolTip(tip(row["title"]))
+        self.url.setText(row["url"])
+        self.url.setCursorPosition(0)
+        self.open_url.setEnabled(bool(row["url"]))
+        read_only = self.case.read_only
+        for column, edit in self.fields.items():
+            if not (edit.hasFocus() and edit.isModified()):
+                edit.setText(row[column] or "")
+                edit.setCursorPosition(0)
+                if column == self.marked:  # the refused value gave way to the stored one
+                    self._mark("", "")
+            edit.setReadOnly(read_only)
+        self.reliability.setCurrentIndex(max(0, self.reliability.findData(row["reliability"])))
+        self.reliability.setEnabled(not read_only)
+        self.archived.setPlainText(row["archived_text"])
+
     def _claim_clicked(self, model: RowsModel, index: QModelIndex) -> None:
         if index.isValid():
             table, record_id = model.payloads[index.row()]
@@ -170,14 +192,13 @@ class SourceDetail(QWidget):
         if self.case is None or not self.source_ids or self.case.read_only:
             return
         row = self.case.get("sources", self.source_ids[0])
-        value = edit.text().strip()
+        value: str | None = clean_text(edit.text())
         if column in ("published", "accessed"):
-            value = value or None  # type: ignore[assignment]
+            value = value or None
         if row is None or (row[column] or "") == (value or ""):
             return
         edit.setModified(False)
-        commands.push(self.selection.undo_stack, commands.update_record(
-            self.case, "sources", self.source_ids[0], {column: value}, text=f"Edit source {column}"))
+        self._write(column, value, f"Edit source {column}")
 
     def _reliability_chosen(self, _index: int) -> None:
         if self.case is None or not self.source_ids:
@@ -185,6 +206,33 @@ class SourceDetail(QWidget):
         letter = self.reliability.currentData()
         row = self.case.get("sources", self.source_ids[0])
         if row is not None and row["reliability"] != letter:
+            self._write("reliability", letter, f"Grade source {letter}")
+
+    def _write(self, column: str, value: str | None, text: str) -> None:
+        """One edit of the source as an undo step, naming this panel as its origin: an edit of the
+        source's own fields leaves its claims and what falls with it as they are, so the pane does
+        not re-read those here; this panel shows the stored record itself. A refusal by the core
+        is shown under the form, the typed value left in its field to be put right."""
+        assert self.case is not None
+        source_id = self.source_ids[0]
+        try:
             commands.push(self.selection.undo_stack, commands.update_record(
-                self.case, "sources", self.source_ids[0], {"reliability": letter},
-                text=f"Grade source {letter}"))
+                self.case, "sources", source_id, {column: value}, text=text, origin=self))
+        except InvalidRecord as refusal:
+            self._mark(column, "; ".join(refusal.problems.values()))
+            if column in self.fields:
+                self.fields[column].setModified(True)  # still the analyst's, not the case's
+            return
+        self._mark("", "")
+        row = self.case.get("sources", source_id)
+        if row is not None:
+            self._show_record(row)
+
+    def _mark(self, column: str, reason: str) -> None:
+        self.marked = column if reason else ""
+        label = dict(SOURCE_FIELDS).get(column, column.capitalize())
+        self.problem.setText(f"{label} not saved: {reason}" if reason else "")
+        self.problem.setVisible(bool(reason))
+        for name, edit in self.fields.items():
+            edit.setStyleSheet(BAD_FIELD if reason and name == column else "")
+        self.reliability.setStyleSheet(BAD_FIELD if reason and column == "reliability" else "")
