@@ -8,9 +8,22 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from workbench.core import graph as core
 from workbench.core.casefile import check_case, open_case, schema_version
 from workbench.core.filters import CaseFilter
+from workbench.core.graph.geometry import nearest_edge, nearest_node, parallel_offsets, separate_boxes
+from workbench.core.graph.layouts import (
+    LAYOUTS,
+    circular_positions,
+    compute_layout,
+    edge_crossings,
+    force_positions,
+    layout_stress,
+)
+from workbench.core.graph.metrics import analyse, ego_network, shortest_path
+from workbench.core.graph.model import CaseGraph, load_graph
+from workbench.core.graph.positions import read_positions, write_positions
+from workbench.core.graph.slicing import IN, OUT, UNCERTAIN, activity_days, day_label, slice_graph
+from workbench.core.progress import Cancelled, Progress
 
 
 @pytest.fixture
@@ -22,12 +35,12 @@ def sample(sample_path: Path, tmp_path: Path):
     case.close()
 
 
-def actor_id(graph: core.CaseGraph, name: str) -> str:
+def actor_id(graph: CaseGraph, name: str) -> str:
     return graph.ids[graph.names.index(name)]
 
 
 def reference_graph(case) -> nx.Graph:
-    """The sample as networkx sees it, straight from the tables (not through core.graph)."""
+    """The sample as networkx sees it, straight from the tables (not through workbench.core.graph)."""
     g = nx.Graph()
     g.add_nodes_from(actor for (actor,) in case.conn.execute("SELECT id FROM actors"))
     g.add_edges_from(case.conn.execute("SELECT from_actor_id, to_actor_id FROM relations"))
@@ -35,9 +48,9 @@ def reference_graph(case) -> nx.Graph:
 
 
 def test_centralities_equal_networkx_on_the_sample(sample) -> None:
-    graph = core.load_graph(sample)
+    graph = load_graph(sample)
     assert (graph.n, graph.m) == (23, 28)
-    metrics = core.analyse(graph, use_igraph=False)
+    metrics = analyse(graph, use_igraph=False)
     reference = reference_graph(sample)
     assert metrics.of("degree") == dict(reference.degree)
     assert metrics.of("betweenness") == pytest.approx(nx.betweenness_centrality(reference), abs=1e-12)
@@ -51,16 +64,16 @@ def test_centralities_equal_networkx_on_the_sample(sample) -> None:
 
 def test_igraph_gives_networkx_figures_when_installed(sample) -> None:
     pytest.importorskip("igraph")
-    graph = core.load_graph(sample)
-    ours = core.analyse(graph, use_igraph=True)
-    reference = core.analyse(graph, use_igraph=False)
+    graph = load_graph(sample)
+    ours = analyse(graph, use_igraph=True)
+    reference = analyse(graph, use_igraph=False)
     assert ours.of("betweenness") == pytest.approx(reference.of("betweenness"), abs=1e-9)
     assert ours.of("eigenvector") == pytest.approx(reference.of("eigenvector"), abs=1e-4)
     assert "igraph" in ours.methods["betweenness"]
 
 
 def test_time_window_9_to_14_august_hides_the_16_august_counter_demonstration(sample) -> None:
-    graph = core.load_graph(sample)
+    graph = load_graph(sample)
     counter = graph.edge_kinds.index("counter-demonstration")
     agreement = graph.edge_kinds.index("agreement")
     warrant = [i for i, k in enumerate(graph.edge_kinds) if k == "arrest warrant"
@@ -68,57 +81,73 @@ def test_time_window_9_to_14_august_hides_the_16_august_counter_demonstration(sa
     founded = graph.edge_kinds.index("founded")  # undated
     span = sample.date_range()
     # 9-14 Aug in Minsk (UTC+3)
-    narrow = core.slice_graph(graph, "2020-08-08T21:00:00Z", "2020-08-14T20:59:59Z", span)
-    assert narrow.edge_state[counter] == core.OUT
-    assert narrow.edge_state[agreement] == core.OUT  # 15 Aug
-    assert narrow.edge_state[warrant] == core.IN  # 14 Aug
-    assert narrow.edge_state[founded] == core.UNCERTAIN  # undated: may fall in the window, drawn faded
-    whole = core.slice_graph(graph, *span, span)
-    assert set(whole.edge_state) == {core.IN}
-    assert core.slice_graph(graph).edge_state[counter] == core.IN  # no window at all
+    narrow = slice_graph(graph, "2020-08-08T21:00:00Z", "2020-08-14T20:59:59Z", span)
+    assert narrow.edge_state[counter] == OUT
+    assert narrow.edge_state[agreement] == OUT  # 15 Aug
+    assert narrow.edge_state[warrant] == IN  # 14 Aug
+    assert narrow.edge_state[founded] == UNCERTAIN  # undated: may fall in the window, drawn faded
+    whole = slice_graph(graph, *span, span)
+    assert set(whole.edge_state) == {IN}
+    assert slice_graph(graph).edge_state[counter] == IN  # no window at all
 
 
 def test_filter_hides_kinds_and_weak_relations(sample) -> None:
-    graph = core.load_graph(sample)
-    only_people = core.slice_graph(graph, case_filter=CaseFilter(actor_kinds=frozenset({"person"})))
+    graph = load_graph(sample)
+    only_people = slice_graph(graph, case_filter=CaseFilter(actor_kinds=frozenset({"person"})))
     assert {graph.kinds[v] for v, shown in enumerate(only_people.node_shown) if shown} == {"person"}
     assert all(graph.kinds[graph.src[e]] == graph.kinds[graph.dst[e]] == "person"
                for e in only_people.shown_edges())
-    reported = core.slice_graph(graph, case_filter=CaseFilter(confidence_floor="reported"))
+    reported = slice_graph(graph, case_filter=CaseFilter(confidence_floor="reported"))
     assert graph.edge_kinds.index("may be supporting") not in reported.shown_edges()  # possible
-    metrics = core.analyse(graph, only_people)
+    metrics = analyse(graph, only_people)
     assert set(metrics.ids) == {graph.ids[v] for v, k in enumerate(graph.kinds) if k == "person"}
 
 
 def test_shortest_path_from_kochanova_to_the_kremlin_runs_through_lukashenko(sample) -> None:
-    graph = core.load_graph(sample)
+    graph = load_graph(sample)
     kochanova, kremlin = actor_id(graph, "Natalya Kochanova"), actor_id(graph, "Kremlin")
-    nodes, edges = core.shortest_path(graph, kochanova, kremlin)
+    nodes, edges = shortest_path(graph, kochanova, kremlin)
     assert [graph.names[graph.index[a]] for a in nodes] == ["Natalya Kochanova", "Aleksander Lukashenko", "Kremlin"]
     assert sorted(graph.edge_kinds[graph.edge_index[e]] for e in edges) == ["agreement", "loyalist of"]
     # on 9-14 Aug the agreement (15 Aug) does not exist yet, and Kochanova's tie is undated
-    early = core.slice_graph(graph, "2020-08-08T21:00:00Z", "2020-08-14T20:59:59Z", sample.date_range())
-    nodes, _ = core.shortest_path(graph, kochanova, kremlin, early)
+    early = slice_graph(graph, "2020-08-08T21:00:00Z", "2020-08-14T20:59:59Z", sample.date_range())
+    nodes, _ = shortest_path(graph, kochanova, kremlin, early)
     assert len(nodes) == 0 or "agreement" not in nodes
-    assert core.shortest_path(graph, kochanova, actor_id(graph, "Belarusian forest ministry")) == ([], [])
+    assert shortest_path(graph, kochanova, actor_id(graph, "Belarusian forest ministry")) == ([], [])
 
 
 def test_ego_network_and_activity_days(sample) -> None:
-    graph = core.load_graph(sample)
-    ego = core.ego_network(graph, actor_id(graph, "Stepan Putilo"), 1)
+    graph = load_graph(sample)
+    ego = ego_network(graph, actor_id(graph, "Stepan Putilo"), 1)
     assert {graph.names[graph.index[a]] for a in ego} == {"Stepan Putilo", "Kremlin", "Aleksander Lukashenko",
                                                           "NEXTA"}
-    days = core.activity_days(sample)
-    labels = [core.day_label(end, "Europe/Minsk") for _start, end in days]
+    days = activity_days(sample)
+    labels = [day_label(end, "Europe/Minsk") for _start, end in days]
     assert labels[0] == "27 Jul 2020"
     assert labels[1:] == [f"{d} Aug 2020" for d in range(9, 18)]  # the quiet stretch is jumped
     assert all(start == sample.date_range()[0] for start, _end in days)
 
 
-@pytest.mark.parametrize("name", list(core.LAYOUTS))
+def test_layout_and_analysis_report_progress_and_stop_on_cancel(sample) -> None:
+    graph = load_graph(sample)
+    seen: list[float] = []
+    compute_layout(graph, "force", progress=Progress(seen.append))
+    assert seen and seen == sorted(seen) and seen[-1] == pytest.approx(1.0)
+    seen.clear()
+    analyse(graph, progress=Progress(seen.append))
+    assert seen and seen == sorted(seen) and seen[-1] == pytest.approx(1.0)
+    stopped = Progress()
+    stopped.cancel()
+    with pytest.raises(Cancelled):
+        compute_layout(graph, "force", progress=stopped)
+    with pytest.raises(Cancelled):
+        analyse(graph, progress=stopped)
+
+
+@pytest.mark.parametrize("name", list(LAYOUTS))
 def test_every_layout_places_every_actor(sample, name: str) -> None:
-    graph = core.load_graph(sample)
-    layout = core.compute_layout(graph, name, center=actor_id(graph, "Aleksander Lukashenko"))
+    graph = load_graph(sample)
+    layout = compute_layout(graph, name, center=actor_id(graph, "Aleksander Lukashenko"))
     xy = np.array([layout[a] for a in graph.ids])
     assert xy.shape == (23, 2) and np.isfinite(xy).all()
     distinct = {(round(x), round(y)) for x, y in xy}
@@ -126,23 +155,23 @@ def test_every_layout_places_every_actor(sample, name: str) -> None:
     if name == "ego":
         centre = xy[graph.index[actor_id(graph, "Aleksander Lukashenko")]]
         assert np.allclose(centre, 0)
-    assert core.compute_layout(graph, name, center=actor_id(graph, "Aleksander Lukashenko")) == layout
+    assert compute_layout(graph, name, center=actor_id(graph, "Aleksander Lukashenko")) == layout
 
 
 def test_force_layout_untangles_better_than_a_circle(sample) -> None:
-    graph = core.load_graph(sample)
+    graph = load_graph(sample)
     src, dst = np.array(graph.src), np.array(graph.dst)
-    force = core.force_positions(graph.n, src, dst)
-    circle = core.circular_positions(graph.n, src, dst)
-    assert core.layout_stress(force, graph.n, src, dst) < core.layout_stress(circle, graph.n, src, dst)
-    assert core.edge_crossings(force, src, dst) <= core.edge_crossings(circle, src, dst)
+    force = force_positions(graph.n, src, dst)
+    circle = circular_positions(graph.n, src, dst)
+    assert layout_stress(force, graph.n, src, dst) < layout_stress(circle, graph.n, src, dst)
+    assert edge_crossings(force, src, dst) <= edge_crossings(circle, src, dst)
 
 
 def test_relayout_unpinned_only_keeps_pinned_actors(sample) -> None:
-    graph = core.load_graph(sample)
-    first = core.compute_layout(graph, "circular")
+    graph = load_graph(sample)
+    first = compute_layout(graph, "circular")
     luka = actor_id(graph, "Aleksander Lukashenko")
-    again = core.compute_layout(graph, "force", current=first, pinned=[luka])
+    again = compute_layout(graph, "force", current=first, pinned=[luka])
     assert again[luka] == pytest.approx(first[luka])
     assert any(again[a] != pytest.approx(first[a]) for a in graph.ids if a != luka)
 
@@ -151,7 +180,7 @@ def test_separate_boxes_removes_overlaps_and_keeps_fixed() -> None:
     xy = np.array([[0.0, 0.0], [5.0, 0.0], [10.0, 3.0], [300.0, 300.0]])
     boxes = np.tile([-40.0, -8.0, 40.0, 20.0], (4, 1))
     fixed = np.array([True, False, False, False])
-    out = core.separate_boxes(xy, boxes, fixed)
+    out = separate_boxes(xy, boxes, fixed)
     assert out[0] == pytest.approx(xy[0])
     for a in range(4):
         for b in range(a + 1, 4):
@@ -161,47 +190,47 @@ def test_separate_boxes_removes_overlaps_and_keeps_fixed() -> None:
 
 
 def test_positions_survive_save_and_reopen_and_go_with_the_actor(sample, tmp_path: Path) -> None:
-    graph = core.load_graph(sample)
+    graph = load_graph(sample)
     luka, kremlin = actor_id(graph, "Aleksander Lukashenko"), actor_id(graph, "Kremlin")
-    core.write_positions(sample, {luka: (12.5, -40.0, True), kremlin: (300.0, 10.0, False)})
+    write_positions(sample, {luka: (12.5, -40.0, True), kremlin: (300.0, 10.0, False)})
     copy = sample.save_copy(tmp_path / "for colleague.case")
     sample.close()
     assert check_case(copy) == schema_version()
     with open_case(copy) as reopened:
-        assert core.read_positions(reopened) == {luka: (12.5, -40.0, True), kremlin: (300.0, 10.0, False)}
+        assert read_positions(reopened) == {luka: (12.5, -40.0, True), kremlin: (300.0, 10.0, False)}
         audit = reopened.conn.execute(
             "SELECT action, summary FROM audit WHERE table_name = 'actor_layout'").fetchall()
         assert audit == [("update", "chart positions of 2 actors")]
-        core.write_positions(reopened, {kremlin: None})
-        assert set(core.read_positions(reopened)) == {luka}
+        write_positions(reopened, {kremlin: None})
+        assert set(read_positions(reopened)) == {luka}
         reopened.conn.execute("PRAGMA foreign_keys = ON")
         reopened.delete("actors", luka)
-        assert core.read_positions(reopened) == {}
+        assert read_positions(reopened) == {}
 
 
 def test_write_positions_ignores_unknown_actors_and_non_numbers(sample) -> None:
-    graph = core.load_graph(sample)
+    graph = load_graph(sample)
     luka = actor_id(graph, "Aleksander Lukashenko")
-    core.write_positions(sample, {"no-such-actor": (1.0, 2.0, False), luka: (float("nan"), 0.0, False)})
-    assert core.read_positions(sample) == {}
+    write_positions(sample, {"no-such-actor": (1.0, 2.0, False), luka: (float("nan"), 0.0, False)})
+    assert read_positions(sample) == {}
 
 
 def test_hit_tests() -> None:
     xy = np.array([[0.0, 0.0], [100.0, 0.0]])
     shown = np.array([True, True])
-    assert core.nearest_node(xy, shown, 98, 3, 9.0) == 1
-    assert core.nearest_node(xy, shown, 50, 0, 9.0) == -1
-    assert core.nearest_node(xy, np.array([True, False]), 98, 3, 9.0) == -1
+    assert nearest_node(xy, shown, 98, 3, 9.0) == 1
+    assert nearest_node(xy, shown, 50, 0, 9.0) == -1
+    assert nearest_node(xy, np.array([True, False]), 98, 3, 9.0) == -1
     start, end = xy[[0]], xy[[1]]
     middle = (start + end) / 2
-    assert core.nearest_edge(start, middle, end, np.array([True]), 50, 3, 5) == 0
-    assert core.nearest_edge(start, middle, end, np.array([True]), 50, 30, 5) == -1
+    assert nearest_edge(start, middle, end, np.array([True]), 50, 3, 5) == 0
+    assert nearest_edge(start, middle, end, np.array([True]), 50, 30, 5) == -1
 
 
 def test_layouts_of_a_larger_graph_are_fast_enough_to_test_and_finite() -> None:
     g = nx.barabasi_albert_graph(800, 2, seed=3)
     edges = np.array(g.edges)
-    xy = core.force_positions(800, edges[:, 0], edges[:, 1])
+    xy = force_positions(800, edges[:, 0], edges[:, 1])
     assert np.isfinite(xy).all()
-    assert core.layout_stress(xy, 800, edges[:, 0], edges[:, 1]) < 0.4
-    assert core.parallel_offsets([0, 1, 0], [1, 0, 2]) == [-0.5, -0.5, 0.0]
+    assert layout_stress(xy, 800, edges[:, 0], edges[:, 1]) < 0.4
+    assert parallel_offsets([0, 1, 0], [1, 0, 2]) == [-0.5, -0.5, 0.0]

@@ -9,9 +9,11 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 
-from workbench.core import graph as core
 from workbench.core.casefile import create_case, open_case
-from workbench.ui.graph_view import GraphPane
+from workbench.core.graph.layouts import LAYOUTS
+from workbench.core.graph.positions import read_positions
+from workbench.core.graph.slicing import IN, OUT, UNCERTAIN
+from workbench.ui.graph.pane import GraphPane
 from workbench.ui.main_window import MainWindow
 
 
@@ -70,7 +72,7 @@ def test_clicking_a_node_selects_the_actor_everywhere(qtbot, window: MainWindow)
 def test_clicking_an_edge_selects_the_relation(qtbot, window: MainWindow) -> None:
     pane = window.graph
     e = pane.graph.edge_kinds.index("shot")
-    x, y = pane.chart._geometry["mid"][e]
+    x, y = pane.chart.geometry["mid"][e]
     qtbot.mouseClick(pane.canvas.viewport(), Qt.MouseButton.LeftButton, pos=pane.canvas.mapFromScene(x, y))
     assert window.selection.selection.table == "relations"
     assert window.selection.selection.ids == (pane.graph.edge_ids[e],)
@@ -102,7 +104,7 @@ def test_dragging_a_node_moves_pins_and_stores_it_as_one_undo_step(qtbot, window
         qtbot.mouseMove(canvas, start + step)
         qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=start + step)
         start = start + step
-    stored = core.read_positions(window.case)
+    stored = read_positions(window.case)
     assert stored[luka][2] is True  # pinned
     assert stored[luka][0] > before[0] + 30
     assert len(stored) == 23  # the whole chart as the analyst sees it, so it reopens the same
@@ -110,16 +112,16 @@ def test_dragging_a_node_moves_pins_and_stores_it_as_one_undo_step(qtbot, window
     assert window.selection.selection.ids != (luka,)  # a drag is not a click
     window.undo_stack.undo()
     pane.finish_animation()
-    assert core.read_positions(window.case) == {}
+    assert read_positions(window.case) == {}
     assert pane.chart.xy[pane.graph.index[luka]] == pytest.approx(before, abs=0.5)
     window.undo_stack.redo()
     pane.finish_animation()
-    assert core.read_positions(window.case)[luka] == stored[luka]
+    assert read_positions(window.case)[luka] == stored[luka]
 
 
 def test_positions_survive_closing_and_reopening(qtbot, window: MainWindow) -> None:
     pane = window.graph
-    pane.layout_choice.setCurrentIndex(list(core.LAYOUTS).index("circular"))
+    pane.layout_choice.setCurrentIndex(list(LAYOUTS).index("circular"))
     pane.apply_layout()
     pane.finish_animation()
     shown = {a: pane.chart.xy[i].copy() for i, a in enumerate(pane.graph.ids)}
@@ -133,16 +135,48 @@ def test_positions_survive_closing_and_reopening(qtbot, window: MainWindow) -> N
         assert again.chart.xy[i] == pytest.approx(shown[a])
 
 
+def test_applying_a_layout_is_one_change_notice_and_one_undo_step_the_pane_does_not_hear_back(
+        window: MainWindow) -> None:
+    """Issue 15: the layout action writes every position in one operation; the window routes its one
+    Changes to the views that depend on actor_layout, but not back to the pane that made it."""
+    pane = window.graph
+    heard = []
+    window.signals.changed.connect(heard.append)
+    statements: list[str] = []
+    steps = window.undo_stack.count()
+    pane.layout_choice.setCurrentIndex(list(LAYOUTS).index("circular"))
+    window.case.conn.set_trace_callback(statements.append)
+    try:
+        pane.relayout_action.trigger()  # the toolbar's Re-layout, as the analyst clicks it
+    finally:
+        window.case.conn.set_trace_callback(None)
+    assert len(heard) == 1
+    assert heard[0].tables == {"actor_layout"} and heard[0].origin is pane
+    assert heard[0].written["actor_layout"] == frozenset(pane.graph.ids)
+    assert window.undo_stack.count() == steps + 1
+    assert window.undo_action.text().startswith("&Undo Lay out chart (circular")
+    # The pane shows what it wrote; it does not read the stored positions back.
+    assert not [sql for sql in statements if sql.startswith("SELECT actor_id, x, y, pinned FROM actor_layout")]
+    pane.finish_animation()
+    stored = read_positions(window.case)
+    for i, actor_id in enumerate(pane.graph.ids):
+        assert pane.chart.xy[i] == pytest.approx(stored[actor_id][:2])
+    window.undo_stack.undo()  # undo names no origin: the pane hears it and moves the actors back
+    assert len(heard) == 2 and heard[1].origin is None
+    assert read_positions(window.case) == {}
+    assert pane.stored == {}
+
+
 def test_the_time_window_hides_and_fades_relations(window: MainWindow) -> None:
     pane = window.graph
     counter = pane.graph.edge_kinds.index("counter-demonstration")
     founded = pane.graph.edge_kinds.index("founded")
     window.selection.set_time_window("2020-08-08T21:00:00Z", "2020-08-14T20:59:59Z", origin="timeline")
-    assert pane.chart.graph_slice.edge_state[counter] == core.OUT
-    assert pane.chart.graph_slice.edge_state[founded] == core.UNCERTAIN
-    assert not pane.chart._geometry["shown"][counter]
+    assert pane.chart.graph_slice.edge_state[counter] == OUT
+    assert pane.chart.graph_slice.edge_state[founded] == UNCERTAIN
+    assert not pane.chart.geometry["shown"][counter]
     window.selection.set_time_window(*window.case.date_range(), origin="timeline")
-    assert pane.chart.graph_slice.edge_state[counter] == core.IN
+    assert pane.chart.graph_slice.edge_state[counter] == IN
 
 
 def test_play_steps_the_window_day_by_day(qtbot, window: MainWindow) -> None:
@@ -151,7 +185,7 @@ def test_play_steps_the_window_day_by_day(qtbot, window: MainWindow) -> None:
     window.selection.time_window_changed.connect(lambda w, origin: seen.append((w.end, origin)))
     pane.play_action.setChecked(True)
     for _ in range(len(pane.play_windows) - 1):
-        pane._play_next()
+        pane.play_next()
     assert not pane.play_action.isChecked() or pane.play_step == len(pane.play_windows) - 1
     assert [end for end, _o in seen] == [end for _s, end in pane.play_windows]
     assert all(origin is pane for _e, origin in seen)
@@ -227,7 +261,7 @@ def test_read_only_case_does_not_store_positions(qtbot, sample_path: Path, tmp_p
     window.graph.flush()
     window.graph.apply_layout("circular")
     assert window.undo_stack.count() == 0
-    assert core.read_positions(window.case) == {}
+    assert read_positions(window.case) == {}
 
 
 def test_names_with_markup_are_plain_text(qtbot, tmp_path: Path) -> None:
@@ -254,7 +288,7 @@ def test_a_new_actor_and_relation_reach_the_chart(qtbot, window: MainWindow) -> 
     window.case.insert("relations", {"from_actor_id": new, "to_actor_id": luka, "kind": "opposes"})
     pane.flush()
     assert pane.chart.graph.n == 24 and pane.chart.xy.shape == (24, 2)
-    assert pane.chart._geometry["p0"].shape == (29, 2)
+    assert pane.chart.geometry["p0"].shape == (29, 2)
     window.selection.select("actors", [new], origin="inspector")
     pane.canvas.viewport().grab()  # paints without error
     assert pane.chart.selected_nodes == {pane.graph.index[new]}

@@ -19,8 +19,10 @@ from pathlib import Path
 import numpy as np
 
 from tests.bench.standalone import run_alone
-from workbench.core import graph as core
 from workbench.core.casefile import open_case
+from workbench.core.graph.layouts import edge_crossings, force_positions, layout_stress
+from workbench.core.graph.metrics import betweenness, to_networkx
+from workbench.core.graph.model import CaseGraph, load_graph
 
 ROUNDS = 3
 PAN_FRAMES = 40
@@ -44,16 +46,16 @@ def layout_figures(n: int, src: np.ndarray, dst: np.ndarray, suffix: str,
     import networkx as nx
 
     figures: dict[str, float] = {}
-    ours_s, ours = best_of(ROUNDS, lambda: core.force_positions(n, src, dst))
+    ours_s, ours = best_of(ROUNDS, lambda: force_positions(n, src, dst))
     h = igraph.Graph(n=n, edges=list(zip(src.tolist(), dst.tolist(), strict=True)))
     igraph_s, fr = best_of(ROUNDS, lambda: np.asarray(h.layout_fruchterman_reingold().coords))
     figures[f"layout_s_{suffix}"] = ours_s
     figures[f"layout_igraph_s_{suffix}"] = igraph_s
     figures[f"layout_ratio_vs_igraph_{suffix}"] = ours_s / igraph_s
-    figures[f"layout_stress_{suffix}"] = core.layout_stress(ours, n, src, dst)
-    figures[f"layout_stress_igraph_{suffix}"] = core.layout_stress(fr, n, src, dst)
-    figures[f"layout_crossings_{suffix}"] = core.edge_crossings(ours, src, dst)
-    figures[f"layout_crossings_igraph_{suffix}"] = core.edge_crossings(fr, src, dst)
+    figures[f"layout_stress_{suffix}"] = layout_stress(ours, n, src, dst)
+    figures[f"layout_stress_igraph_{suffix}"] = layout_stress(fr, n, src, dst)
+    figures[f"layout_crossings_{suffix}"] = edge_crossings(ours, src, dst)
+    figures[f"layout_crossings_igraph_{suffix}"] = edge_crossings(fr, src, dst)
     if networkx_too:
         g = nx.Graph()
         g.add_nodes_from(range(n))
@@ -64,30 +66,30 @@ def layout_figures(n: int, src: np.ndarray, dst: np.ndarray, suffix: str,
         xy = np.array([spring[v] for v in range(n)])
         figures[f"layout_networkx_s_{suffix}"] = networkx_s
         figures[f"layout_ratio_vs_networkx_{suffix}"] = ours_s / networkx_s
-        figures[f"layout_stress_networkx_{suffix}"] = core.layout_stress(xy, n, src, dst)
-        figures[f"layout_crossings_networkx_{suffix}"] = core.edge_crossings(xy, src, dst)
+        figures[f"layout_stress_networkx_{suffix}"] = layout_stress(xy, n, src, dst)
+        figures[f"layout_crossings_networkx_{suffix}"] = edge_crossings(xy, src, dst)
     return figures
 
 
-def betweenness_figures(graph: core.CaseGraph, suffix: str) -> dict[str, float]:
+def betweenness_figures(graph: CaseGraph, suffix: str) -> dict[str, float]:
     """What the app runs for betweenness on a large graph against igraph itself, and how far the
     networkx sample estimate (the fallback without igraph) is from the exact figures."""
     import igraph
 
-    g = core.to_networkx(graph)
+    g = to_networkx(graph)
     ids = list(g.nodes)
     position = {v: i for i, v in enumerate(ids)}
     edges = [(position[a], position[b]) for a, b in g.edges]
 
     def ours() -> list[float]:
         h = igraph.Graph(n=len(ids), edges=edges)  # building the copy is part of our cost
-        return core.betweenness(g, ids, h)[0]
+        return betweenness(g, ids, h)[0]
 
     ours_s, exact = best_of(ROUNDS, ours)
     h = igraph.Graph(n=len(ids), edges=edges)
     igraph_s, _raw = best_of(ROUNDS, lambda: h.betweenness(directed=False))
     start = time.perf_counter()
-    estimate, _method = core.betweenness(g, ids, None)
+    estimate, _method = betweenness(g, ids, None)
     sampled_s = time.perf_counter() - start
     exact_a, estimate_a = np.asarray(exact), np.asarray(estimate)
     top = max(exact_a.max(), 1e-12)
@@ -112,7 +114,7 @@ def pan_frame_ms(case_path: Path) -> dict[str, float]:
     from PySide6.QtGui import QUndoStack
     from PySide6.QtWidgets import QApplication
 
-    from workbench.ui.graph_view import GraphPane
+    from workbench.ui.graph.pane import GraphPane
     from workbench.ui.selection import SelectionModel
 
     app = QApplication.instance() or QApplication([])
@@ -159,7 +161,7 @@ def measure(case_100k: Path) -> dict[str, float]:
 
     figures: dict[str, float] = {}
     with open_case(case_100k, read_only=True) as case:
-        graph = core.load_graph(case)
+        graph = load_graph(case)
     src, dst = np.asarray(graph.src, dtype=np.int64), np.asarray(graph.dst, dtype=np.int64)
     figures.update(layout_figures(graph.n, src, dst, "5k"))
     figures.update(betweenness_figures(graph, "5k"))

@@ -69,7 +69,7 @@ from workbench.ui.plaintext import tip, warn
 from workbench.ui.selection import SelectionModel
 
 if TYPE_CHECKING:
-    from workbench.ui.graph_view import GraphPane
+    from workbench.ui.graph.pane import GraphPane
     from workbench.ui.main_window import MainWindow
 
 # The charts (pyqtgraph, numpy, networkx) are imported when a slide is first drawn, not with the
@@ -188,7 +188,7 @@ class SlideStage(QWidget):
     """A timeline and a graph over the case with their own selection: what a slide shows."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        from workbench.ui.graph_view import GraphPane
+        from workbench.ui.graph.pane import GraphPane
         from workbench.ui.timeline import TimelineChart
 
         super().__init__(parent)
@@ -205,7 +205,7 @@ class SlideStage(QWidget):
         self.timeline.legend.hide()
         self.graph.toolbar.hide()
         self.graph.side.hide()
-        self.graph._split_placed = True  # the analysis tables never open beside a slide's chart
+        self.graph.keep_tables_closed()  # the analysis tables never open beside a slide's chart
         chart = self.graph.chart  # names on a slide are read from across a room
         chart.label_font.setPointSizeF(SLIDE_LABEL_PT)
         chart.edge_font.setPointSizeF(SLIDE_LABEL_PT - 2)

@@ -46,7 +46,7 @@ from workbench.ui.selection import SelectionModel
 from workbench.ui.settings import analyst_name, app_settings, forget_recent, recent_files, remember_recent, set_analyst
 
 if TYPE_CHECKING:
-    from workbench.ui.graph_view import GraphPane
+    from workbench.ui.graph.pane import GraphPane
     from workbench.ui.sources.pane import SourcesPane
     from workbench.ui.timeline import TimelinePane
 
@@ -54,7 +54,7 @@ APP_NAME = "Case Workbench"
 # Docks whose views import heavy modules: (module, class), built after the first paint.
 LAZY_VIEWS = {
     "timeline": ("workbench.ui.timeline", "TimelinePane"),
-    "graph": ("workbench.ui.graph_view", "GraphPane"),
+    "graph": ("workbench.ui.graph.pane", "GraphPane"),
     "sources": ("workbench.ui.sources.pane", "SourcesPane"),
 }
 CASE_FILTER = f"Case files (*{CASE_SUFFIX});;All files (*)"

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.casefile import Case
-from workbench.core.exporters import Cancelled, Progress, atomic_output, check_cancelled, report
+from workbench.core.exporters import Cancelled, ExportCancelled, Progress, atomic_output, check_cancelled, report
 
-# The link chart's fill per actor kind (ui/graph_view.KIND_STYLE), so Gephi shows the same colours.
+# The link chart's fill per actor kind (ui/graph/style.KIND_STYLE), so Gephi shows the same colours.
 KIND_COLOURS = {
     "person": "#0072B2", "state": "#D55E00", "organization": "#009E73", "government": "#882255",
     "military": "#7A6A00", "security": "#CC79A7", "media": "#56B4E9", "group": "#E69F00", "other": "#888888",
@@ -37,19 +37,32 @@ def actor_network(case: Case, progress: Progress | None = None, cancelled: Cance
     """Actors and relations with everything the graph formats carry; positions as left on the chart,
     else from the chart's own automatic layout, with the stored ones held in place. y points up
     (as in Gephi), the chart's y down."""
-    from workbench.core.graph import analyse, compute_layout, load_graph, read_positions
+    from workbench.core.graph.layouts import compute_layout
+    from workbench.core.graph.metrics import analyse
+    from workbench.core.graph.model import load_graph
+    from workbench.core.graph.positions import read_positions
+    from workbench.core.progress import Cancelled as Stopped
+    from workbench.core.progress import Progress as Steps
 
+    def note(fraction: float) -> None:  # the graph core reports through one Progress; Cancel reaches it here
+        report(progress, fraction)
+        if cancelled is not None and cancelled():
+            steps.cancel()
+
+    steps = Steps(note)
     graph = load_graph(case)
     check_cancelled(cancelled)
-    metrics = analyse(graph, progress=lambda f: report(progress, 0.1 + 0.4 * f), cancelled=cancelled)
-    check_cancelled(cancelled)
     stored = read_positions(case)
-    if all(actor_id in stored for actor_id in graph.ids):
-        positions = {actor_id: stored[actor_id][:2] for actor_id in graph.ids}
-    else:
-        positions = compute_layout(graph, "force", current={a: p[:2] for a, p in stored.items()},
-                                   pinned=list(stored), progress=lambda f: report(progress, 0.5 + 0.4 * f),
-                                   cancelled=cancelled)
+    try:
+        metrics = analyse(graph, progress=steps.part(0.1, 0.5))
+        check_cancelled(cancelled)
+        if all(actor_id in stored for actor_id in graph.ids):
+            positions = {actor_id: stored[actor_id][:2] for actor_id in graph.ids}
+        else:
+            positions = compute_layout(graph, "force", current={a: p[:2] for a, p in stored.items()},
+                                       pinned=list(stored), progress=steps.part(0.5, 0.9))
+    except Stopped:
+        raise ExportCancelled from None
     report(progress, 0.9)
     rows = {row[0]: row[1:] for row in case.conn.execute("SELECT id, aliases, description FROM actors")}
     events = dict(case.conn.execute("SELECT actor_id, count(*) FROM event_actors GROUP BY actor_id"))

@@ -1,0 +1,234 @@
+"""The view around the link chart: zoom, pan, click to select, drag to move and pin, Shift+drag to relate; pictures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsView, QWidget
+
+from workbench.ui.graph.chart import ChartItem
+from workbench.ui.graph.legend import LegendOverlay, kinds_in_order, paint_legend
+from workbench.ui.pictures import save_png, save_svg
+
+
+class GraphCanvas(QGraphicsView):
+    """Zoom (wheel), pan (drag the background), click to select, drag an actor to move and pin it."""
+
+    node_clicked = Signal(int, bool)  # node, add to selection
+    edge_clicked = Signal(int, bool)
+    background_clicked = Signal()
+    nodes_moved = Signal(object)  # {node: (x, y)} after a drag
+    context_requested = Signal(int, object)  # node, global position
+    link_requested = Signal(int, int)  # Shift+drag from one actor to another: relate them
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("graph_canvas")
+        self.chart = ChartItem()
+        self.setScene(QGraphicsScene(self))
+        self.scene().addItem(self.chart)
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
+        self.setBackgroundBrush(QBrush(QColor(252, 252, 250)))
+        self.setMouseTracking(True)
+        # Panning is by dragging the background; scroll bars would only take room from the chart.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.show_legend = True
+        self.movable = True
+        # A child of the view, not of its viewport: scrolling the chart does not move it.
+        self.legend = LegendOverlay(self)
+        self._press: QPointF | None = None
+        self._drag_node = -1
+        self._dragged = False
+        self._pan_from: QPointF | None = None
+        self._link_from = -1  # Shift+drag from an actor draws a line to the actor to relate it to
+        self.link_line = QGraphicsLineItem()
+        self.link_line.setPen(QPen(QColor(0, 90, 200), 0, Qt.PenStyle.DashLine))
+        self.link_line.setZValue(50)
+        self.link_line.hide()
+        self.scene().addItem(self.link_line)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(600, 400)
+
+    def update_scene_rect(self) -> None:
+        bounds = self.chart.boundingRect()
+        pad = max(bounds.width(), bounds.height(), 400) * 0.6
+        self.setSceneRect(bounds.adjusted(-pad, -pad, pad, pad))
+
+    def fit(self) -> None:
+        """Show the whole chart, no larger than 100 % for a small chart."""
+        self.update_scene_rect()
+        bounds = self.chart.boundingRect()
+        if not bounds.isValid() or bounds.width() <= 0 or bounds.height() <= 0:
+            return
+        view = self.viewport().size()
+        scale = min(view.width() / bounds.width(), view.height() / bounds.height(), 1.0)
+        self.resetTransform()
+        self.scale(scale, scale)
+        self.centerOn(bounds.center())
+
+    def zoom(self, factor: float) -> None:
+        scale = self.transform().m11() * factor
+        if 0.01 <= scale <= 8:
+            self.scale(factor, factor)
+
+    def wheelEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self.zoom(1.0015 ** event.angleDelta().y())
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.legend.place()
+
+    def update_legend(self) -> None:
+        self.legend.setVisible(self.show_legend and self.chart.graph.n > 0)
+        self.legend.update_kinds()
+
+    # mouse
+    def _scene_point(self, event: Any) -> QPointF:
+        return self.mapToScene(event.position().toPoint())
+
+    def node_at(self, point: QPointF) -> int:
+        """The actor under a scene point, with 3 screen pixels to spare around its marker; -1 if none."""
+        return self.chart.node_at(point.x(), point.y(), 3.0 / max(self.transform().m11(), 1e-6))
+
+    def edge_at(self, point: QPointF) -> int:
+        """The relation under a scene point, within 5 screen pixels; -1 if none."""
+        return self.chart.edge_at(point.x(), point.y(), 5.0 / max(self.transform().m11(), 1e-6))
+
+    def mousePressEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if event.button() != Qt.MouseButton.LeftButton:
+            if event.button() == Qt.MouseButton.RightButton:
+                node = self.node_at(self._scene_point(event))
+                self.context_requested.emit(node, event.globalPosition().toPoint())
+            return
+        point = self._scene_point(event)
+        self._press = event.position()
+        self._dragged = False
+        self._drag_node = self.node_at(point)
+        self._link_from = -1
+        if self._drag_node >= 0 and event.modifiers() & Qt.KeyboardModifier.ShiftModifier and self.movable:
+            self._link_from = self._drag_node
+        if self._drag_node < 0:
+            self._pan_from = event.position()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+
+    def mouseMoveEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if self._press is None:
+            node = self.node_at(self._scene_point(event))
+            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor if node >= 0 else Qt.CursorShape.ArrowCursor)
+            self._show_tooltip(event, node)
+            return
+        moved = (event.position() - self._press).manhattanLength() > 3
+        if self._link_from >= 0 and (moved or self._dragged):
+            self._dragged = True
+            start, end = self.chart.xy[self._link_from], self._scene_point(event)
+            self.link_line.setLine(float(start[0]), float(start[1]), end.x(), end.y())
+            self.link_line.show()
+            return
+        if self._drag_node >= 0 and self.movable and (moved or self._dragged):
+            self._dragged = True
+            point = self._scene_point(event)
+            xy = self.chart.xy.copy()
+            xy[self._drag_node] = (point.x(), point.y())
+            self.chart.set_positions(xy)
+        elif self._pan_from is not None and (moved or self._dragged):
+            self._dragged = True
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(delta.x()))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - int(delta.y()))
+
+    def mouseReleaseEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if event.button() != Qt.MouseButton.LeftButton or self._press is None:
+            return
+        add = bool(event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
+        node, dragged, link_from = self._drag_node, self._dragged, self._link_from
+        self._press, self._pan_from, self._drag_node, self._dragged = None, None, -1, False
+        self._link_from = -1
+        self.link_line.hide()
+        self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
+        if link_from >= 0 and dragged:
+            target = self.node_at(self._scene_point(event))
+            if target >= 0 and target != link_from:
+                self.link_requested.emit(link_from, target)
+            return
+        if dragged and node >= 0:
+            self.update_scene_rect()
+            self.nodes_moved.emit({node: (float(self.chart.xy[node, 0]), float(self.chart.xy[node, 1]))})
+            return
+        if dragged:
+            return
+        point = self._scene_point(event)
+        if node >= 0:
+            self.node_clicked.emit(node, add)
+            return
+        edge = self.edge_at(point)
+        if edge >= 0:
+            self.edge_clicked.emit(edge, add)
+        else:
+            self.background_clicked.emit()
+
+    def _show_tooltip(self, event: Any, node: int) -> None:
+        from PySide6.QtWidgets import QToolTip
+
+        g = self.chart.graph
+        if node >= 0:
+            text = f"{g.names[node]}\n{g.kinds[node]} · {self.chart.degree[node]} ties"
+        else:
+            edge = self.edge_at(self._scene_point(event))
+            if edge < 0:
+                QToolTip.hideText()
+                return
+            text = (f"{g.names[g.src[edge]]} {'→' if g.directed[edge] else '↔'} {g.names[g.dst[edge]]}\n"
+                    f"{g.edge_kinds[edge]}" + (f": {g.edge_labels[edge]}" if g.edge_labels[edge] else "")
+                    + f"\n{g.confidences[edge]}, {g.citations[edge]} citations from {g.sources[edge]} sources")
+        # QToolTip treats text that looks like rich text as HTML; escape so case text stays plain.
+        from html import escape
+
+        QToolTip.showText(event.globalPosition().toPoint(),
+                          "<p style='white-space:pre'>" + escape(text) + "</p>", self)
+
+    # export
+    def render_image(self, scale: float = 2.0) -> QImage:
+        bounds = self.chart.boundingRect().adjusted(-20, -20, 20, 20)
+        kinds = kinds_in_order(self.chart.graph.kinds)
+        legend_height = (max(len(kinds), 6) + 1) * 16
+        width = max(int(bounds.width() * scale), 200)
+        height = max(int(bounds.height() * scale), 200) + int(legend_height * scale)
+        image = QImage(width, height, QImage.Format.Format_ARGB32)
+        image.fill(QColor(255, 255, 255))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        target = QRectF(0, 0, bounds.width() * scale, bounds.height() * scale)
+        self.scene().render(painter, target, bounds)
+        painter.scale(scale, scale)
+        paint_legend(painter, kinds, QPointF(6, height / scale - 4), self.chart.colour_by)
+        painter.end()
+        return image
+
+    def export_png(self, path: Path, scale: float = 2.0) -> bool:
+        """Written through a temporary file beside `path`: a failure leaves the previous file as it was."""
+        return save_png(self.render_image(scale), path)
+
+    def export_svg(self, path: Path, title: str = "Actor graph") -> bool:
+        """Written through a temporary file beside `path`: a failure leaves the previous file as it was."""
+        bounds = self.chart.boundingRect().adjusted(-20, -20, 20, 20)
+        kinds = kinds_in_order(self.chart.graph.kinds)
+        legend_height = (max(len(kinds), 6) + 1) * 16
+
+        def paint(painter: QPainter) -> None:
+            self.scene().render(painter, QRectF(0, 0, bounds.width(), bounds.height()), bounds)
+            paint_legend(painter, kinds, QPointF(6, bounds.height() + legend_height - 4), self.chart.colour_by)
+
+        return save_svg(path, bounds.width(), bounds.height() + legend_height, title, paint)
+
