@@ -201,7 +201,7 @@ def test_desktop_files(work: Path) -> None:
         check((data / "icons/hicolor/scalable/mimetypes/application-x-case-workbench.svg").is_file(),
               "case file icon installed")
     if shutil.which("update-mime-database") and (data / "mime" / "mime.cache").is_file():
-        from workbench.core.casefile import create_case
+        from workbench.core.store import create_case
 
         a_case, case_without_suffix = work / "mime-probe.case", work / "renamed.bin"
         create_case(a_case, "MIME probe").close()

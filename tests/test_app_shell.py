@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
 
-from workbench.core.casefile import check_case, open_case, schema_version
+from workbench.core.store import check_case, open_case, schema_version
 from workbench.ui.main_window import MainWindow
 from workbench.ui.settings import recent_files
 

@@ -49,7 +49,7 @@ def test_a_newer_run_drops_the_older_result(qtbot, tmp_path: Path) -> None:
     build_sample_case(path).close()
     results: list[object] = []
     background = Background()
-    from workbench.core.casefile import open_case
+    from workbench.core.store import open_case
 
     with open_case(path, read_only=True) as case:
         background.run(case, lambda reader: "first", results.append)

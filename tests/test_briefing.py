@@ -11,10 +11,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from workbench.core import storyboard as core
-from workbench.core.casefile import open_case
 from workbench.core.filters import CaseFilter
 from workbench.core.marking import banner_text
 from workbench.core.sample import build_sample_case
+from workbench.core.store import open_case
 from workbench.ui.briefing import PresentationWindow, PresenterView, fit_text
 from workbench.ui.deck import export_deck
 from workbench.ui.main_window import MainWindow
@@ -296,7 +296,7 @@ def test_html_briefing_is_one_offline_file(qtbot, deck_case: Path, tmp_path: Pat
 
 
 def test_a_case_without_saved_views_has_no_deck(qtbot, small_case: Path, tmp_path: Path) -> None:
-    from workbench.core.casefile import CaseError
+    from workbench.core.store import CaseError
 
     with pytest.raises(CaseError, match="no saved views"):
         export_deck(small_case, "pdf", tmp_path / "deck.pdf")

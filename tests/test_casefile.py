@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core import casefile
-from workbench.core.casefile import (
+from workbench.core import store as casefile
+from workbench.core.rules import InvalidRecord
+from workbench.core.store import (
     CaseError,
     CaseReadOnly,
     CaseRefused,
@@ -20,7 +21,7 @@ from workbench.core.casefile import (
     open_case,
     schema_version,
 )
-from workbench.core.rules import InvalidRecord
+from workbench.core.store import migrate as store_migrations
 
 
 def digest(path: Path) -> str:
@@ -380,7 +381,7 @@ def test_an_older_schema_is_upgraded_on_open(tmp_path: Path, monkeypatch: pytest
     real = casefile.migrations()
     path = tmp_path / "old.case"
     create_case(path, "old").close()
-    monkeypatch.setattr(casefile, "migrations", lambda: (*real, extra))
+    monkeypatch.setattr(store_migrations, "migrations", lambda: (*real, extra))
     casefile.expected_schema.cache_clear()
     try:
         with open_case(path) as case:

@@ -11,11 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-from workbench.core.casefile import check_case, create_case, open_case
+from workbench.core.store import check_case, create_case, open_case
 
 EDITOR = r"""
 import sys
-from workbench.core.casefile import open_case
+from workbench.core.store import open_case
 case = open_case(sys.argv[1])
 event_id = case.insert("events", {"title": "start", "start": "2020-08-15T10:00:00Z"})
 print("committed", "insert", event_id, flush=True)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.casefile import open_case
 from workbench.core.document import (
     LINE_BREAK,
     citation_values,
@@ -17,6 +16,7 @@ from workbench.core.document import (
     read_document,
 )
 from workbench.core.sample import build_sample_case, sample_resource
+from workbench.core.store import open_case
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbench.core.casefile import CaseError, open_case
 from workbench.core.ops.actors import describe_dependents, merge_actors, same_name_actors
 from workbench.core.rules import MAX_TITLE, clean_text, problems
+from workbench.core.store import CaseError, open_case
 
 
 def test_event_rules_name_the_field_and_the_reason() -> None:

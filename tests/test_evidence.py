@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.casefile import Case, open_case
 from workbench.core.evidence import (
     CitedSource,
     claim_evidence,
@@ -18,6 +17,7 @@ from workbench.core.evidence import (
     source_pane_listing,
 )
 from workbench.core.queries import highlight, related, search_case
+from workbench.core.store import Case, open_case
 
 BELTA = "https://www.belta.by/president/view/lukashenko-dogovorilsja-s-putinym-rossija-pri-pervom-zaprose-okazhet-pomosch-po-obespecheniju-402964-2020/"  # noqa: E501
 

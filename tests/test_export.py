@@ -13,10 +13,10 @@ import networkx as nx
 import pytest
 
 from workbench.cli import main
-from workbench.core.casefile import Case, CaseError, check_case, create_case, open_case
 from workbench.core.exporters import FORMATS, ExportCancelled, export, run_export
 from workbench.core.exporters.canonical import canonical_text, export_canonical
 from workbench.core.importers.canonical import import_canonical
+from workbench.core.store import Case, CaseError, check_case, create_case, open_case
 
 ANALYST = "Ivanova-Analyst-7"
 NOTE = "Private hunch: the BelTA timing is staged"

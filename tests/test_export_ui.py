@@ -9,9 +9,9 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from workbench.core.casefile import Changes, open_case
 from workbench.core.exporters import FORMATS
 from workbench.core.exporters.canonical import canonical_text
+from workbench.core.store import Changes, open_case
 from workbench.ui import sharing
 from workbench.ui.main_window import MainWindow
 

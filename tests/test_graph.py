@@ -8,7 +8,6 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from workbench.core.casefile import check_case, open_case, schema_version
 from workbench.core.filters import CaseFilter
 from workbench.core.graph.geometry import nearest_edge, nearest_node, parallel_offsets, separate_boxes
 from workbench.core.graph.layouts import (
@@ -24,6 +23,7 @@ from workbench.core.graph.model import CaseGraph, load_graph
 from workbench.core.graph.positions import read_positions, write_positions
 from workbench.core.graph.slicing import IN, OUT, UNCERTAIN, activity_days, day_label, slice_graph
 from workbench.core.progress import Cancelled, Progress
+from workbench.core.store import check_case, open_case, schema_version
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 
-from workbench.core.casefile import create_case, open_case
 from workbench.core.graph.layouts import LAYOUTS
 from workbench.core.graph.positions import read_positions
 from workbench.core.graph.slicing import IN, OUT, UNCERTAIN
+from workbench.core.store import create_case, open_case
 from workbench.ui.graph.pane import GraphPane
 from workbench.ui.main_window import MainWindow
 

@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core import casefile
-from workbench.core.casefile import APPLICATION_ID, CaseRefused, check_case, create_case, open_case, schema_version
+from workbench.core import store as casefile
+from workbench.core.store import APPLICATION_ID, CaseRefused, check_case, create_case, open_case, schema_version
 
 REFUSE_WITHIN_S = 1.0
 SIDECARS = ("-wal", "-shm", "-journal")

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core import casefile
-from workbench.core.casefile import APPLICATION_ID, check_case, create_case, open_case, schema_version
+from workbench.core import store as casefile
+from workbench.core.store import APPLICATION_ID, check_case, create_case, open_case, schema_version
+from workbench.core.store import migrate as store_migrations
 
 TRIALS = 20
 BATCH = 400
@@ -40,14 +41,14 @@ def connect(*args, **kwargs):
     conn.set_trace_callback(trace)
     return conn
 sqlite3.connect = connect
-from workbench.core.casefile import open_case
+from workbench.core.store import open_case
 open_case(sys.argv[1]).close()
 print("\n".join(seen))
 """
 
 BULK = r"""
 import sys
-from workbench.core.casefile import open_case
+from workbench.core.store import open_case
 case = open_case(sys.argv[1])
 batch = int(sys.argv[2])
 for n in range(1000):
@@ -93,7 +94,7 @@ def test_apply_migrations_is_one_transaction(tmp_path: Path, monkeypatch: pytest
     schema_one_case(path)
     broken = casefile.Migration(schema_version() + 1, "broken", "CREATE TABLE fine (x);\nCREATE TABLE actors (x);\n")
     real = casefile.migrations()
-    monkeypatch.setattr(casefile, "migrations", lambda: (*real, broken))
+    monkeypatch.setattr(store_migrations, "migrations", lambda: (*real, broken))
     conn = sqlite3.connect(path, isolation_level=None)
     with pytest.raises(sqlite3.OperationalError, match="already exists"):
         casefile.apply_migrations(conn)

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.casefile import Case, create_case, open_case
 from workbench.core.exporters import FORMATS, export
 from workbench.core.exporters.case_copy import CopyOptions
+from workbench.core.store import Case, create_case, open_case
 
 SECRET = "ZEBRA-TANGO-4417 Иванова"
 TOKENS = [b"zebra", b"tango", b"4417", "иванова".encode()]  # what the full-text index would keep

@@ -19,13 +19,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from workbench.core.casefile import Case, CaseError, create_case, open_case
 from workbench.core.exporters.canonical import canonical_text
 from workbench.core.importers import ImportRefused, apply_plan, propose_file, run_import
 from workbench.core.importers.canonical import import_canonical
 from workbench.core.importers.csv_import import read_csv, write_csv
 from workbench.core.importers.report import propose_report
 from workbench.core.importers.stix_import import propose_stix
+from workbench.core.store import Case, CaseError, create_case, open_case
 
 FUZZ = settings.get_profile("fuzz")
 TEN_MB = 10 * 1024 * 1024

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from workbench.cli import main
 from workbench.core import repair as repair_module
-from workbench.core.casefile import CaseNeedsRepair, CaseRefused, check_case, open_case
 from workbench.core.repair import inspect, repair_file
+from workbench.core.store import CaseNeedsRepair, CaseRefused, check_case, open_case
 
 
 def digest(path: Path) -> str:

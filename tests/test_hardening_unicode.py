@@ -19,12 +19,12 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from workbench.core.casefile import create_case, open_case
 from workbench.core.exporters import FORMATS, export
 from workbench.core.importers import run_import
 from workbench.core.importers.canonical import import_canonical
 from workbench.core.importers.csv_import import read_csv
 from workbench.core.importers.stix_import import load_json, propose_stix
+from workbench.core.store import create_case, open_case
 
 NAMES = {
     "cyrillic": "Александр Лукашенко",

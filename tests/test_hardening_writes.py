@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from workbench.core.atomic import atomic_path
-from workbench.core.casefile import CaseError, create_case, open_case
+from workbench.core.store import CaseError, create_case, open_case
 
 # Writes past this size fail with EFBIG in the child, as on a full disk (SIGXFSZ ignored).
 WRITE_LIMIT = 48 * 1024
@@ -51,7 +51,7 @@ def previous(tmp_path: Path) -> Path:
 
 
 def test_save_copy_on_a_full_disk_leaves_the_previous_copy(big_case: Path, previous: Path) -> None:
-    script = ("import sys\nfrom workbench.core.casefile import open_case, CaseError\n"
+    script = ("import sys\nfrom workbench.core.store import open_case, CaseError\n"
               "case = open_case(sys.argv[1], read_only=True)\n"
               "try:\n    case.save_copy(sys.argv[2])\nexcept CaseError as error:\n    print(error)\n    sys.exit(2)\n")
     before, listing = previous.read_bytes(), folder_listing(previous.parent)

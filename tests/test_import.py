@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from workbench import cli
-from workbench.core.casefile import create_case, open_case
 from workbench.core.importers import ImportCancelled, apply_plan, propose_file, run_import
 from workbench.core.importers import dates as D
 from workbench.core.importers.csv_import import read_csv, template
 from workbench.core.importers.proposals import clean_url, url_key
 from workbench.core.importers.report import guess_language, propose_report, source_values
+from workbench.core.store import create_case, open_case
 from workbench.core.times import case_zone, utc_to_local
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "isw-belarus-2020-08-15.md"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from workbench.core.casefile import create_case
 from workbench.core.importers import propose_file
+from workbench.core.store import create_case
 from workbench.ui.import_review import ImportReviewDialog, import_file, write_plan
 from workbench.ui.main_window import MainWindow
 

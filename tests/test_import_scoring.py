@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from workbench.core.casefile import create_case
 from workbench.core.importers.names import fold, similar
 from workbench.core.importers.proposals import url_key
 from workbench.core.importers.report import domain_of, propose_report
+from workbench.core.store import create_case
 from workbench.core.times import case_zone, utc_to_local
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed"

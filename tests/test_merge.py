@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from workbench.cli import main
-from workbench.core.casefile import Case, open_case
 from workbench.core.exporters.canonical import canonical_text
 from workbench.core.merge import THEIRS, apply_merge, plan_merge, run_merge
+from workbench.core.store import Case, open_case
 
 
 def tables_of(case: Case) -> str:

@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from workbench.core import ops
-from workbench.core.casefile import Changes, open_case
 from workbench.core.exporters.canonical import canonical_text
 from workbench.core.rules import InvalidRecord
+from workbench.core.store import Changes, open_case
 from workbench.ui.commands import push, update_record
 from workbench.ui.main_window import MainWindow
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from workbench import __version__
-from workbench.core.casefile import create_case, schema_version
+from workbench.core.store import create_case, schema_version
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGING = ROOT / "packaging"
@@ -71,7 +71,7 @@ def test_desktop_entry_passes_desktop_file_validate() -> None:
 
 
 def test_mime_xml_declares_glob_and_magic_with_the_application_id() -> None:
-    from workbench.core.casefile import APPLICATION_ID
+    from workbench.core.store import APPLICATION_ID
 
     root = ET.parse(PACKAGING / f"{APP_ID}.mime.xml").getroot()
     (mime,) = root.findall(f"{MIME_NS}mime-type")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from workbench.core.casefile import open_case
 from workbench.core.marking import banner_colours, banner_text
 from workbench.core.queries import (
     ActorChoice,
@@ -19,6 +18,7 @@ from workbench.core.queries import (
     source_listing,
     source_names,
 )
+from workbench.core.store import open_case
 
 
 def test_event_listing_reads_time_honestly_and_in_order(small_case: Path) -> None:
@@ -122,9 +122,9 @@ def test_case_filter_floors() -> None:
 
 
 def test_cyrillic_words_find_latin_spellings_on_the_sample(tmp_path: Path) -> None:
-    from workbench.core.casefile import fts_query, transliterations
     from workbench.core.queries import search_case
     from workbench.core.sample import build_sample_case
+    from workbench.core.store import fts_query, transliterations
 
     assert transliterations("Лукашенко") == ["lukashenko"]
     assert transliterations("договорился") == ["dogovorilsya", "dogovorilsja"]

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from workbench.core.casefile import Case, check_case, open_case, schema_version
 from workbench.core.sample import build_sample_case, ensure_sample_case, sample_resource
+from workbench.core.store import Case, check_case, open_case, schema_version
 from workbench.core.times import case_zone, utc_to_local
 
 SEED = Path(__file__).resolve().parents[1] / ".." / "shared" / "seed"

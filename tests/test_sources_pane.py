@@ -10,8 +10,8 @@ from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QTextCursor
 from PySide6.QtWidgets import QMessageBox
 
-from workbench.core.casefile import open_case
 from workbench.core.sample import build_sample_case
+from workbench.core.store import open_case
 from workbench.ui.main_window import MainWindow
 from workbench.ui.sources.links import ask_to_open
 from workbench.ui.sources.reader import has_images
@@ -358,7 +358,7 @@ def test_grouping_by_footnote_lists_belta_under_1_and_2(qtbot, window: MainWindo
 
 
 def test_empty_case_and_closing_leave_a_calm_pane(qtbot, tmp_path: Path) -> None:
-    from workbench.core.casefile import create_case
+    from workbench.core.store import create_case
 
     create_case(tmp_path / "empty.case", "Empty").close()
     window = MainWindow()

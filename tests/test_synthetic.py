@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from workbench import cli
-from workbench.core.casefile import Case, check_case, open_case
+from workbench.core.store import Case, check_case, open_case
 from workbench.core.synthetic import generate_case
 
 N = 2000

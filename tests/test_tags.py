@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from workbench.core.casefile import open_case
 from workbench.core.filters import CaseFilter
+from workbench.core.store import open_case
 from workbench.core.tags import all_tags, events_passing, parse_tags, set_tags, tagged, tags_of
 from workbench.ui.main_window import MainWindow
 

@@ -11,8 +11,8 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton, QWidget
 
-from workbench.core.casefile import Case, CaseError, Changes, open_case
 from workbench.core.progress import Progress
+from workbench.core.store import Case, CaseError, Changes, open_case
 from workbench.ui.tasks import TaskRunner, runner, write_modal
 
 

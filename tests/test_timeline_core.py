@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from workbench.core import timeline as core
-from workbench.core.casefile import Case, create_case, open_case
 from workbench.core.filters import CaseFilter
 from workbench.core.sample import build_sample_case
+from workbench.core.store import Case, create_case, open_case
 
 
 def seconds(text: str) -> float:

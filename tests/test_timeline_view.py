@@ -12,9 +12,9 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from workbench.core import timeline as core
-from workbench.core.casefile import create_case, open_case
 from workbench.core.filters import CaseFilter
 from workbench.core.sample import build_sample_case
+from workbench.core.store import create_case, open_case
 from workbench.ui.main_window import MainWindow
 from workbench.ui.timeline import TimelineChart
 

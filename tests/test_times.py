@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from workbench.core.casefile import create_case
+from workbench.core.store import create_case
 from workbench.core.times import case_zone, describe_when, local_to_utc, utc_to_local
 
 MINSK = case_zone("Europe/Minsk")

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtGui import QUndoStack
 
-from workbench.core.casefile import CaseError, open_case
+from workbench.core.store import CaseError, open_case
 from workbench.ui.commands import Operation, delete_records, insert_record, link_records, push, update_record
 
 SKIP_TABLES = {"audit", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4"}

@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QMessageBox, QTabWidget, QTreeWidget, QWidget
 
-from workbench.core.casefile import create_case
+from workbench.core.store import create_case
 from workbench.ui.main_window import MainWindow
 from workbench.ui.plaintext import tip
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workbench import __version__
-from workbench.core.casefile import (
+from workbench.core.store import (
     COUNTED_TABLES,
     CaseError,
     CaseNeedsRepair,

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.bench.standalone import run_alone
-from workbench.core.casefile import create_case, open_case
+from workbench.core.store import create_case, open_case
 
 ROUNDS = 3
 

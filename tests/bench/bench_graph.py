@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 
 from tests.bench.standalone import run_alone
-from workbench.core.casefile import open_case
 from workbench.core.graph.layouts import edge_crossings, force_positions, layout_stress
 from workbench.core.graph.metrics import betweenness, to_networkx
 from workbench.core.graph.model import CaseGraph, load_graph
+from workbench.core.store import open_case
 
 ROUNDS = 3
 PAN_FRAMES = 40

@@ -19,9 +19,9 @@ import time
 import uuid
 from pathlib import Path
 
-from workbench.core.casefile import apply_migrations, create_case
 from workbench.core.importers import run_import
 from workbench.core.importers.csv_import import TimeReader
+from workbench.core.store import apply_migrations, create_case
 from workbench.core.times import now_stamp
 
 N = 100_000

@@ -98,7 +98,7 @@ class Frames:
 
 
 def _chart(case_path: Path, mode: str = "actors"):  # noqa: ANN202
-    from workbench.core.casefile import open_case
+    from workbench.core.store import open_case
     from workbench.ui.selection import SelectionModel
     from workbench.ui.timeline import TimelineChart
 
@@ -154,7 +154,7 @@ def naive(case_path: Path, mode: str = "actors") -> tuple[float, float]:
     from PySide6.QtWidgets import QGraphicsRectItem
 
     from workbench.core import timeline as core
-    from workbench.core.casefile import open_case
+    from workbench.core.store import open_case
 
     with open_case(case_path, read_only=True) as case:
         data = core.load_timeline(case)

@@ -24,7 +24,7 @@ from io import StringIO
 from pathlib import Path
 
 from workbench import cli
-from workbench.core.casefile import apply_migrations, check_case, create_case, open_case
+from workbench.core.store import apply_migrations, check_case, create_case, open_case
 from workbench.core.synthetic import generate_case
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,7 +62,7 @@ BARE_QT = textwrap.dedent("""
 # keeping the results alive to the end, as the views would, then searches.
 PEAK_MEMORY_WORK = textwrap.dedent("""
     import sys
-    from workbench.core.casefile import open_case
+    from workbench.core.store import open_case
     try:
         from workbench.core.queries import LISTINGS
     except ImportError:
@@ -180,7 +180,7 @@ class Bench:
             raise RuntimeError("search found nothing in the synthetic case")
         self.results["fts_search_ms_100k"] = statistics.median(timings) * 1000
         # Baseline: the same words found by a LIKE '%word%' scan of the same text columns.
-        from workbench.core.casefile import FTS_COLUMNS
+        from workbench.core.store import FTS_COLUMNS
 
         with open_case(self.case_path, read_only=True) as case:
             scans = []

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from workbench.core.casefile import Case
+from workbench.core.store import Case
 
 LINE_BREAK = "\u2028"  # a line break inside a block (QTextDocument's QChar::LineSeparator)
 BULLET = "\u2022 "

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from workbench.core.casefile import Case
 from workbench.core.confidence import CREDIBILITY, RELIABILITY
 from workbench.core.model import NOUNS
 from workbench.core.queries import Column, Listing, _label_key, _labels, domain_of
+from workbench.core.store import Case
 from workbench.core.times import case_zone, utc_to_local
 
 CLAIM_TABLES = ("events", "relations", "actors")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.canonical import data_tables, iter_records, sort_columns
-from workbench.core.casefile import LINK_TABLES, RECORD_TABLES, Case, CaseError, open_case
+from workbench.core.store import LINK_TABLES, RECORD_TABLES, Case, CaseError, open_case
 
 THEIRS, MINE = "theirs", "mine"
 # Columns that change with every save and say nothing about the content.

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from workbench.core.casefile import Case, fts_query
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
+from workbench.core.store import Case, fts_query
 from workbench.core.times import case_zone, describe_when, utc_to_local
 
 

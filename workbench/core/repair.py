@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.core.casefile import (
+from workbench.core.model import NOUNS as RECORD_NOUNS
+from workbench.core.store import (
     LINK_TABLES,
     RECORD_TABLES,
     Case,
@@ -25,7 +26,6 @@ from workbench.core.casefile import (
     find_dangling,
     open_case,
 )
-from workbench.core.model import NOUNS as RECORD_NOUNS
 
 # Columns that name a row for people, in the order they are tried.
 LABEL_COLUMNS = ("title", "name", "tag", "quote", "text", "label", "kind", "url")

@@ -10,7 +10,7 @@ from typing import Any
 
 import platformdirs
 
-from workbench.core.casefile import Case, CaseRefused, create_case, open_case
+from workbench.core.store import Case, CaseRefused, create_case, open_case
 from workbench.core.times import case_zone, local_to_utc
 
 SAMPLE_JSON = "belarus-2020-08-15.json"

@@ -25,9 +25,9 @@ from datetime import UTC, datetime, time, timedelta
 from importlib import resources
 from typing import Any
 
-from workbench.core.casefile import Case
 from workbench.core.confidence import CONFIDENCE_LEVELS, RELIABILITY
 from workbench.core.filters import CaseFilter
+from workbench.core.store import Case
 from workbench.core.times import UTC_FORMAT, case_zone, local_to_utc, utc_to_local
 
 STATE_VERSION = 1

@@ -18,7 +18,7 @@ from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any
 
-from workbench.core.casefile import Case, create_case
+from workbench.core.store import Case, create_case
 
 DEFAULT_SEED = 20200815
 CASE_TIMEZONE = "Europe/Minsk"

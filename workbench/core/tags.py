@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from workbench.core.casefile import Case
 from workbench.core.rules import clean_text
+from workbench.core.store import Case
 
 TAGGED = {"events": "event_id", "actors": "actor_id", "relations": "relation_id", "sources": "source_id"}
 MAX_TAG = 100

@@ -25,9 +25,9 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from workbench.core.casefile import Case
 from workbench.core.confidence import CONFIDENCE_LEVELS, RELIABILITY, TIME_PRECISIONS
 from workbench.core.filters import CaseFilter
+from workbench.core.store import Case
 from workbench.core.times import UTC_FORMAT, case_zone, describe_when
 
 HOUR = 3600.0

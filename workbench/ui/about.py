@@ -11,7 +11,7 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from workbench import __version__
-from workbench.core.casefile import schema_version
+from workbench.core.store import schema_version
 from workbench.licenses import licences_text
 
 SUMMARY = "An offline workbench for timelines, actor graphs and sources. It never uses the network."

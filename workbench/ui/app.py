@@ -11,8 +11,8 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QWidget
 
 from workbench.core.atomic import atomic_path
-from workbench.core.casefile import CaseError
 from workbench.core.sample import ensure_sample_case
+from workbench.core.store import CaseError
 from workbench.ui.main_window import APP_NAME, MainWindow
 
 SCREENSHOT_SIZE = (1600, 1000)

@@ -61,8 +61,8 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core import storyboard as core
-from workbench.core.casefile import Case, Changes
 from workbench.core.marking import banner_colours, banner_text
+from workbench.core.store import Case, Changes
 from workbench.core.times import case_zone, utc_to_local
 from workbench.ui.commands import Operation, delete_records, insert_record, push, update_record
 from workbench.ui.plaintext import tip, warn

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from workbench.core.casefile import CaseError, CaseNeedsRepair
 from workbench.core.repair import describe, inspect, repair, repair_file
+from workbench.core.store import CaseError, CaseNeedsRepair
 
 if TYPE_CHECKING:
     from workbench.ui.main_window import MainWindow

@@ -19,8 +19,8 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from workbench.core import ops
-from workbench.core.casefile import Case, Changes, new_id
 from workbench.core.model import NOUNS
+from workbench.core.store import Case, Changes, new_id
 
 
 def noun(table: str, count: int = 1) -> str:

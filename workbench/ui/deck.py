@@ -18,8 +18,8 @@ from pathlib import Path
 
 from workbench.core import storyboard as core
 from workbench.core.atomic import atomic_path
-from workbench.core.casefile import Case, CaseError, open_case
 from workbench.core.marking import banner_colours, banner_text
+from workbench.core.store import Case, CaseError, open_case
 
 FORMATS = ("pdf", "pptx", "html")
 PAGE_MM = (338.667, 190.5)  # 13.333 x 7.5 in: PowerPoint's 16:9

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from workbench.core.casefile import Case, Changes
 from workbench.core.queries import audit_listing
+from workbench.core.store import Case, Changes
 from workbench.ui.listing import ListPane
 from workbench.ui.selection import Selection, SelectionModel
 

@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.casefile import Case, CaseError
 from workbench.core.confidence import CONFIDENCE_LEVELS, TIME_PRECISIONS
 from workbench.core.importers import ImportCancelled, Plan, apply_plan, file_kind, propose_file, read_text
 from workbench.core.importers.proposals import GROUP_TITLES, GROUPS, Proposal, describe_counts
 from workbench.core.rules import clean_text, problems
+from workbench.core.store import Case, CaseError
 from workbench.core.times import case_zone, describe_when, local_to_utc, parse_utc, utc_to_local
 from workbench.ui.commands import Operation, push
 from workbench.ui.plaintext import inform, warn

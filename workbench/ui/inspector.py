@@ -38,12 +38,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.casefile import Case, CaseError, Changes
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
 from workbench.core.model import ACTOR_KINDS, NOUNS
 from workbench.core.ops.actors import merge_actors, same_name_actors
 from workbench.core.queries import actor_choices, details, event_actors
 from workbench.core.rules import InvalidRecord, clean_text
+from workbench.core.store import Case, CaseError, Changes
 from workbench.core.tags import parse_tags, set_tags, tags_of
 from workbench.core.times import case_zone, local_to_utc, utc_to_local
 from workbench.ui.commands import Operation, push, update_record

@@ -20,9 +20,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
-from workbench.core.casefile import Case
 from workbench.core.confidence import is_weak
 from workbench.core.queries import LISTINGS, Listing, passing_ids, related
+from workbench.core.store import Case
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 

@@ -20,7 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.casefile import (
+from workbench.core.marking import banner_colours, banner_text
+from workbench.core.ops.actors import describe_dependents, merge_actors
+from workbench.core.rules import clean_text
+from workbench.core.sample import ensure_sample_case
+from workbench.core.store import (
     CASE_SUFFIX,
     Case,
     CaseError,
@@ -30,10 +34,6 @@ from workbench.core.casefile import (
     default_analyst,
     open_case,
 )
-from workbench.core.marking import banner_colours, banner_text
-from workbench.core.ops.actors import describe_dependents, merge_actors
-from workbench.core.rules import clean_text
-from workbench.core.sample import ensure_sample_case
 from workbench.core.times import case_zone, now_stamp, utc_to_local
 from workbench.ui import check_case, sharing
 from workbench.ui.briefing import StoryboardPane

@@ -36,10 +36,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.casefile import CASE_SUFFIX, Case, CaseError, open_case
 from workbench.core.exporters import FORMATS, ExportCancelled, export, reader
 from workbench.core.exporters.case_copy import CopyOptions
 from workbench.core.merge import MINE, THEIRS, MergeCancelled, MergePlan, apply_merge, plan_merge
+from workbench.core.store import CASE_SUFFIX, Case, CaseError, open_case
 from workbench.core.times import case_zone, utc_to_local
 from workbench.ui.commands import Operation, push
 from workbench.ui.plaintext import tip, warn

@@ -73,8 +73,8 @@ from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, QObject
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
 
-from workbench.core.casefile import Case, CaseError, Changes
 from workbench.core.progress import Cancelled, Progress
+from workbench.core.store import Case, CaseError, Changes
 
 # Steps of the progress bar: a fraction 0..1 is shown in thousandths.
 STEPS = 1000

@@ -47,10 +47,10 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core import timeline as core
-from workbench.core.casefile import Case, Changes, new_id
 from workbench.core.confidence import CONFIDENCE_LEVELS
 from workbench.core.filters import CaseFilter
 from workbench.core.queries import related
+from workbench.core.store import Case, Changes, new_id
 from workbench.core.tags import all_tags, events_passing
 from workbench.ui.commands import insert_record, push
 from workbench.ui.listing import ListPane

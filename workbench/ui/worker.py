@@ -12,7 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from workbench.core.casefile import Case
+from workbench.core.store import Case
 
 
 class Background(QObject):

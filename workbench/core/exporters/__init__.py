@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.atomic import atomic_path
-from workbench.core.casefile import Case, CaseError, open_case
+from workbench.core.store import Case, CaseError, open_case
 
 Progress = Callable[[float], None]
 Cancelled = Callable[[], bool]

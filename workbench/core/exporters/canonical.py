@@ -46,8 +46,8 @@ from workbench.core.canonical import (
     data_tables,
     iter_records,
 )
-from workbench.core.casefile import Case
 from workbench.core.exporters import Cancelled, Progress, atomic_output, check_cancelled, report
+from workbench.core.store import Case
 
 
 def write_canonical(case: Case, handle: Any, include_audit: bool = False, progress: Progress | None = None,

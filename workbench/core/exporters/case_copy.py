@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.core.casefile import FTS_COLUMNS, Case, CaseError, CaseRefused, check_case
 from workbench.core.exporters import Cancelled, ExportCancelled, Progress, atomic_output, check_cancelled, report
+from workbench.core.store import FTS_COLUMNS, Case, CaseError, CaseRefused, check_case
 
 BACKUP_PAGES = 2048
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.canonical import data_tables, iter_records, table_columns
-from workbench.core.casefile import Case
 from workbench.core.exporters import Cancelled, Progress, atomic_output, check_cancelled, report
+from workbench.core.store import Case
 
 TABLE_NOTES = {
     "meta": "the case's settings: title, classification marking, time zone, case id",

@@ -14,9 +14,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from workbench.core.casefile import Case
 from workbench.core.exporters import Cancelled, Progress, atomic_output, check_cancelled, report
 from workbench.core.exporters.graphml import actor_network
+from workbench.core.store import Case
 from workbench.core.times import case_zone, utc_to_local
 
 NS = "http://www.gexf.net/1.2draft"

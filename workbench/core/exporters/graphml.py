@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.core.casefile import Case
 from workbench.core.exporters import Cancelled, ExportCancelled, Progress, atomic_output, check_cancelled, report
+from workbench.core.store import Case
 
 # The link chart's fill per actor kind (ui/graph/style.KIND_STYLE), so Gephi shows the same colours.
 KIND_COLOURS = {

@@ -33,10 +33,10 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from workbench.core.casefile import Case
 from workbench.core.exporters import Cancelled, Progress, atomic_output, check_cancelled, report
 from workbench.core.exporters.graphml import CONFIDENCE_SCORES
 from workbench.core.queries import domain_of
+from workbench.core.store import Case
 
 # Fixed namespace for the UUIDv5 of every exported object.
 STIX_NAMESPACE = uuid.UUID("6c7e1c3a-2f7b-4f0e-9a51-3d1f0c2b8e11")

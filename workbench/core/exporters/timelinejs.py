@@ -13,9 +13,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from workbench.core.casefile import Case
 from workbench.core.confidence import CONFIDENCE_LEVELS
 from workbench.core.exporters import Cancelled, Progress, atomic_output, check_cancelled, report
+from workbench.core.store import Case
 from workbench.core.times import case_zone, describe_when, utc_to_local
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.core.casefile import Case
+from workbench.core.store import Case
 
 # Actor kinds the chart knows by shape and colour; anything else is drawn as "other".
 KINDS = ("person", "state", "organization", "government", "military", "security", "media", "group", "other")

@@ -6,8 +6,8 @@ import json
 import math
 from typing import Any
 
-from workbench.core.casefile import Case
 from workbench.core.ops import operation
+from workbench.core.store import Case
 
 # An actor's place on the chart: x, y (chart units) and whether the analyst pinned it there.
 Position = tuple[float, float, bool]

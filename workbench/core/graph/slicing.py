@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from workbench.core.casefile import Case
 from workbench.core.filters import CaseFilter
 from workbench.core.graph.model import CaseGraph
+from workbench.core.store import Case
 from workbench.core.times import UTC_FORMAT, case_zone, utc_to_local
 
 # A relation's place in the time window.

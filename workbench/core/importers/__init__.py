@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from workbench.core.casefile import Case, CaseError, open_case
 from workbench.core.importers.proposals import (
     ImportCancelled,
     ImportRefused,
@@ -14,6 +13,7 @@ from workbench.core.importers.proposals import (
     apply_plan,
     describe_counts,
 )
+from workbench.core.store import Case, CaseError, open_case
 
 __all__ = ["ImportCancelled", "ImportRefused", "Plan", "apply_plan", "file_kind", "propose_file", "run_import"]
 MAX_REPORT_BYTES = 50 * 1024 * 1024

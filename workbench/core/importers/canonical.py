@@ -16,8 +16,8 @@ from workbench.core.canonical import (
     sort_columns,
     table_columns,
 )
-from workbench.core.casefile import LINK_TABLES, RECORD_TABLES, Case, CaseError, schema_version
 from workbench.core.jsonio import strict_json
+from workbench.core.store import LINK_TABLES, RECORD_TABLES, Case, CaseError, schema_version
 
 
 def read_document(path: Path) -> dict[str, Any]:

@@ -24,11 +24,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from workbench.core.casefile import Case
 from workbench.core.confidence import CONFIDENCE_LEVELS, TIME_PRECISIONS
 from workbench.core.importers.names import ActorIndex, fold
 from workbench.core.importers.proposals import ImportCancelled, ImportRefused, clean_url, stable_id
 from workbench.core.rules import problems
+from workbench.core.store import Case
 from workbench.core.times import UTC_FORMAT, case_zone, now_stamp
 
 COLUMNS = {

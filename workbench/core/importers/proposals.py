@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
-from workbench.core.casefile import LINK_TABLES, Case, CaseError
 from workbench.core.jsonio import strict_json as _strict_json
+from workbench.core.store import LINK_TABLES, Case, CaseError
 
 # Fixed namespace: the same report, row or URL gets the same ids in every import, on every machine.
 NAMESPACE = uuid.UUID("0b7e3f52-6a1d-4c8e-9d1f-5e2a7c4b8f10")

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from urllib.parse import urlsplit
 
-from workbench.core.casefile import Case
 from workbench.core.document import LINE_BREAK, Reading, read_document
 from workbench.core.importers import dates
 from workbench.core.importers.names import (
@@ -35,6 +34,7 @@ from workbench.core.importers.proposals import (
     text_digest,
     url_key,
 )
+from workbench.core.store import Case
 from workbench.core.times import case_zone
 
 REPORT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "text",

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.core.casefile import Case
 from workbench.core.importers.names import ActorIndex
 from workbench.core.importers.proposals import Plan, Proposal, clean_url, stable_id, strict_json, url_key
 from workbench.core.importers.report import source_values
+from workbench.core.store import Case
 from workbench.core.times import UTC_FORMAT
 
 ACTOR_TYPES = {"threat-actor", "intrusion-set", "identity"}

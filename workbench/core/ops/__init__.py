@@ -15,9 +15,9 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any, Concatenate, ParamSpec
 
-from workbench.core.casefile import Case, Changes, new_id
 from workbench.core.errors import CaseError
 from workbench.core.rules import InvalidRecord, check, clean_text, problems
+from workbench.core.store import Case, Changes, new_id
 
 P = ParamSpec("P")
 

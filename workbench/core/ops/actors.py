@@ -6,9 +6,9 @@ import json
 import unicodedata
 from typing import Any
 
-from workbench.core.casefile import Case
 from workbench.core.errors import CaseError
 from workbench.core.ops import operation
+from workbench.core.store import Case
 
 
 def same_name_actors(case: Case, name: str, exclude_id: str | None = None) -> list[dict[str, Any]]:

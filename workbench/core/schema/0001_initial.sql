@@ -197,7 +197,7 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
 BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
 
 -- Full-text search over the text of events, actors, sources, documents and notes.
--- The index is kept in sync by workbench.core.casefile.Case, the one gateway for writes, not by
+-- The index is kept in sync by workbench.core.store.Case, the one gateway for writes, not by
 -- triggers: SQLite does not count FTS5 as innocuous, so under trusted_schema=OFF (always on
 -- here) a trigger writing to it fails with "unsafe use of virtual table".
 CREATE VIRTUAL TABLE events_fts USING fts5(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from workbench.core.casefile import Case
 from workbench.core.graph.positions import Position, write_positions
+from workbench.core.store import Case
 from workbench.ui.commands import Operation
 
 MOVE_MERGE_KEY = 0x4752  # "GR": consecutive drags of the same actors are one undo step

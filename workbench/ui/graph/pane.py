@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.casefile import Case, Changes
 from workbench.core.graph.geometry import separate_boxes
 from workbench.core.graph.layouts import LAYOUTS, circular_positions, compute_layout
 from workbench.core.graph.metrics import Metrics, analyse, ego_network, shortest_path
@@ -45,6 +44,7 @@ from workbench.core.graph.positions import Position, read_positions
 from workbench.core.graph.slicing import OUT, GraphSlice, activity_days, day_label, slice_graph
 from workbench.core.progress import Cancelled, Progress
 from workbench.core.queries import related
+from workbench.core.store import Case, Changes
 from workbench.core.tags import tagged
 from workbench.ui.commands import insert_record, push
 from workbench.ui.graph.analysis import AnalysisPanel

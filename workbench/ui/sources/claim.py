@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QTreeWidgetItem, QVBoxLayout, QWidget
 
-from workbench.core.casefile import Case
 from workbench.core.confidence import CONFIDENCE_LEVELS
 from workbench.core.evidence import CLAIM_TABLES, NOUN, claim_evidence, describe_grade
+from workbench.core.store import Case
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 from workbench.ui.sources.plain import plain_label, plain_tree

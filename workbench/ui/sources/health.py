@@ -7,7 +7,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QTableView, QVBoxLayout, QWidget
 
-from workbench.core.casefile import Case
 from workbench.core.evidence import (
     HEALTH_CATEGORIES,
     NOUN,
@@ -17,6 +16,7 @@ from workbench.core.evidence import (
     impact_if_sources_fall,
     item_when,
 )
+from workbench.core.store import Case
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 from workbench.ui.sources.plain import plain_label

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QDockWidget, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from workbench.core.casefile import Case, Changes
+from workbench.core.store import Case, Changes
 from workbench.ui.selection import Selection, SelectionModel
 from workbench.ui.sources.claim import ClaimView
 from workbench.ui.sources.health import HealthPanel

@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.casefile import Case, Changes
 from workbench.core.document import DocumentView, citation_values, document_view, documents
 from workbench.core.evidence import CLAIM_TABLES, NOUN, claim_title
 from workbench.core.queries import source_names
+from workbench.core.store import Case, Changes
 from workbench.ui import commands
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.casefile import Case
 from workbench.core.queries import SearchHit, search_case
+from workbench.core.store import Case
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import SelectionModel
 from workbench.ui.sources.plain import plain_label

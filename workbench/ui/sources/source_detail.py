@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.casefile import Case
 from workbench.core.confidence import CREDIBILITY, RELIABILITY
 from workbench.core.evidence import NOUN, claims_of_source, impact_if_sources_fall
 from workbench.core.rules import InvalidRecord, clean_text
+from workbench.core.store import Case
 from workbench.ui import commands
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import SelectionModel

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.casefile import Case
 from workbench.core.evidence import (
     CLAIM_TABLES,
     NOUN,
@@ -28,6 +27,7 @@ from workbench.core.evidence import (
     source_pane_listing,
 )
 from workbench.core.queries import Listing, related
+from workbench.core.store import Case
 from workbench.ui.listing import ListPane
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel

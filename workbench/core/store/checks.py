@@ -1,0 +1,249 @@
+"""Checks a case file from someone else before anything writes to it: the header read with plain file
+I/O, then the database on a read-only connection (schema compared with the exact DDL our migrations
+create, quick_check, foreign_key_check); and the connection settings for untrusted files."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+import struct
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.core.store.errors import CaseNeedsRepair, CaseRefused, Dangling
+from workbench.core.store.migrate import expected_schema, schema_version
+from workbench.core.store.tables import (
+    APPLICATION_ID,
+    CHECK_SECONDS,
+    FTS_SHADOW_SUFFIXES,
+    FTS_TABLES,
+    MAX_VALUE_BYTES,
+    RECORD_TABLES,
+    SQLITE_MAGIC,
+    _column_list,
+    _quote,
+)
+
+
+@dataclass
+class HeaderInfo:
+    page_size: int
+    page_count: int
+    user_version: int
+    application_id: int
+    wal: bool
+
+
+def read_header(path: Path) -> HeaderInfo:
+    """Check a file's SQLite header with plain reads; raise CaseRefused naming what is wrong."""
+    if not path.exists():
+        raise CaseRefused(path, "the file does not exist")
+    if path.is_dir():
+        raise CaseRefused(path, "it is a folder, not a case file")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as error:
+        raise CaseRefused(path, f"it cannot be read ({error.strerror or error})") from None
+    if size == 0:
+        raise CaseRefused(path, "the file is empty (0 bytes)")
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise CaseRefused(path, "it is not a case file (not an SQLite database)")
+    (page_size,) = struct.unpack(">H", header[16:18])
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise CaseRefused(path, "its header is damaged (invalid page size)")
+    change_counter, page_count = struct.unpack(">II", header[24:32])
+    (valid_for,) = struct.unpack(">I", header[92:96])
+    (user_version,) = struct.unpack(">I", header[60:64])
+    (application_id,) = struct.unpack(">I", header[68:72])
+    wal = header[18] == 2 or header[19] == 2
+    # Fields SQLite would act on before any check runs: an unknown write version opens the file
+    # read-only behind our back, an odd schema format or encoding changes how it is read.
+    (schema_format,) = struct.unpack(">I", header[44:48])
+    (encoding,) = struct.unpack(">I", header[56:60])
+    if header[18] not in (1, 2) or header[19] not in (1, 2) or header[21:24] != b"\x40\x20\x20" \
+            or schema_format > 4 or encoding not in (0, 1):
+        raise CaseRefused(path, "its header is damaged (unknown file format fields)")
+    if size % page_size:
+        raise CaseRefused(path, f"it is truncated or damaged ({size} bytes is not a whole number of pages)")
+    # The in-header page count is only meaningful when written by SQLite 3.7.0+ (valid_for matches).
+    if change_counter == valid_for and page_count and size < page_count * page_size:
+        raise CaseRefused(
+            path, f"it is truncated ({size} of {page_count * page_size} bytes present)"
+        )
+    return HeaderInfo(page_size, page_count, user_version, application_id, wal)
+
+
+def check_header(path: Path, header: HeaderInfo) -> None:
+    if header.application_id != APPLICATION_ID:
+        raise CaseRefused(path, "it is an SQLite database but not a Case Workbench case file")
+    if header.user_version > schema_version():
+        raise CaseRefused(
+            path,
+            f"it was saved by a newer Case Workbench (schema {header.user_version}; this version "
+            f"reads up to {schema_version()}), so open it with a newer version",
+        )
+    if header.user_version < 1:
+        raise CaseRefused(path, "it is marked as a case file but holds no case schema")
+
+
+def is_fts_shadow(name: str) -> bool:
+    return any(name == fts + suffix for fts in FTS_TABLES for suffix in FTS_SHADOW_SUFFIXES)
+
+
+def schema_difference(
+    actual: Iterable[tuple[str, str, str, str | None]], version: int
+) -> str | None:
+    """None when the schema is exactly ours; otherwise one phrase naming the first difference."""
+    expected = {row[1]: row for row in expected_schema(version)}
+    found = {row[1]: row for row in actual}
+    # sqlite_stat tables appear after ANALYZE / PRAGMA optimize; they hold numbers, not code.
+    for name in sorted(set(found) - set(expected)):
+        if name.startswith("sqlite_stat") and found[name][0] == "table":
+            continue
+        kind = found[name][0]
+        return f"it holds a {kind} '{name}' that Case Workbench does not create"
+    for name in sorted(set(expected) - set(found)):
+        return f"its {expected[name][0]} '{name}' is missing"
+    for name in sorted(expected):
+        if found[name] == expected[name]:
+            continue
+        # FTS5 writes its shadow tables' DDL itself, which may vary between SQLite releases.
+        if is_fts_shadow(name) and found[name][0] == "table" and found[name][2] == name:
+            continue
+        return f"its {found[name][0]} '{name}' differs from what Case Workbench creates"
+    return None
+
+
+def harden(conn: sqlite3.Connection, deadline: float | None = None) -> None:
+    """Connection settings for a file we did not write: no schema-defined code, bounded sizes."""
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA cell_size_check = ON")
+    conn.execute("PRAGMA mmap_size = 0")
+    if hasattr(conn, "setconfig"):  # Python 3.12+
+        conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
+    if hasattr(conn, "setlimit"):
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, 1_000_000)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    if deadline is not None:
+        conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10_000)
+
+
+def check_database(path: Path, header: HeaderInfo, check_references: bool = True) -> int:
+    """Read-only checks of a file whose header passed; raise CaseRefused with the first problem.
+
+    Dangling references are checked last: a file that has only those raises CaseNeedsRepair
+    (unless `check_references` is False, for opening it to repair). Returns the schema version,
+    read through the WAL when one is left beside the file.
+    """
+    # immutable=1 reads without creating -wal/-shm files; a leftover -wal (an unclean close)
+    # must be read too, so then the plain read-only mode is used.
+    wal_file = path.with_name(path.name + "-wal")
+    journal = path.with_name(path.name + "-journal")
+    if journal.exists() and journal.stat().st_size:
+        # An immutable read would check the file without the journal, and the first read-write
+        # open would then roll the journal's pages in: what was checked is not what is opened.
+        raise CaseRefused(path, f"another program left an unfinished change in {journal.name} beside it, so it "
+                          "cannot be checked as it would be opened")
+    mode = "ro" if wal_file.exists() and wal_file.stat().st_size else "ro&immutable=1"
+    uri = f"{path.resolve().as_uri()}?mode={mode}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    except sqlite3.Error as error:
+        raise CaseRefused(path, f"SQLite cannot open it ({error})") from None
+    try:
+        harden(conn, deadline=time.monotonic() + CHECK_SECONDS)
+        try:
+            if mode == "ro":  # committed pages in the WAL (an unclean exit) supersede the file's own header
+                header = HeaderInfo(header.page_size, header.page_count,
+                                    conn.execute("PRAGMA user_version").fetchone()[0],
+                                    conn.execute("PRAGMA application_id").fetchone()[0] & 0xFFFFFFFF, header.wal)
+                check_header(path, header)
+            schema = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_schema").fetchall()
+        except sqlite3.DatabaseError as error:
+            raise CaseRefused(path, f"its schema cannot be read ({error})") from None
+        problem = schema_difference(schema, header.user_version)
+        if problem:
+            raise CaseRefused(path, problem)
+        try:
+            verdict = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+            if verdict != ["ok"]:
+                raise CaseRefused(path, f"it is damaged (integrity check: {first_problem(verdict)})")
+            if check_references and conn.execute("PRAGMA foreign_key_check").fetchone():
+                raise CaseNeedsRepair(path, find_dangling(conn))
+        except sqlite3.OperationalError as error:
+            if "interrupted" in str(error):
+                raise CaseRefused(path, f"checking it took longer than {CHECK_SECONDS:.0f} s") from None
+            raise CaseRefused(path, f"it is damaged ({error})") from None
+        except sqlite3.DatabaseError as error:
+            raise CaseRefused(path, f"it is damaged ({error})") from None
+    finally:
+        conn.close()
+    return header.user_version
+
+
+def find_dangling(conn: sqlite3.Connection) -> list[Dangling]:
+    """Every row whose foreign key names a missing record, with the key that finds the row again.
+
+    PRAGMA foreign_key_check gives no rowid for WITHOUT ROWID join tables, so each foreign key of
+    each table it names is queried directly.
+    """
+    tables = sorted({row[0] for row in conn.execute("PRAGMA foreign_key_check")})
+    found: list[Dangling] = []
+    for table in tables:
+        info = conn.execute(f"PRAGMA table_info({_quote(table)})").fetchall()
+        columns = {row[1] for row in info}
+        keys = ["id"] if "id" in columns and table in RECORD_TABLES else [
+            row[1] for row in sorted(info, key=lambda row: row[5]) if row[5]]
+        for fk in conn.execute(f"PRAGMA foreign_key_list({_quote(table)})").fetchall():
+            # id, seq, table, from, to, on_update, on_delete, match
+            target, column, parent_key, on_delete = fk[2], fk[3], fk[4] or "id", fk[6].upper()
+            sql = (f"SELECT {_column_list(keys)}, {_quote(column)} FROM {_quote(table)} AS child "
+                   f"WHERE child.{_quote(column)} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {_quote(target)} "
+                   f"AS parent WHERE parent.{_quote(parent_key)} = child.{_quote(column)}) "
+                   f"ORDER BY {_column_list(keys)}")
+            for row in conn.execute(sql):
+                found.append(Dangling(table, tuple(zip(keys, row[:-1], strict=True)), column, target, row[-1],
+                                      on_delete))
+    return found
+
+
+def first_problem(verdict: Sequence[str]) -> str:
+    """The first problem quick_check names, as one clause (its report runs over several lines)."""
+    lines = [line.strip() for text in verdict for line in str(text).splitlines()]
+    lines = [line for line in lines if line and not line.startswith("***")] or ["unknown damage"]
+    return re.sub(r"\.(\s|$)", r"\1", lines[0])[:200].rstrip()
+
+
+def check_case(path: Path | str, check_references: bool = True) -> int:
+    """Every check `open_case` makes, writing nothing; returns the file's schema version."""
+    path = Path(path)
+    header = read_header(path)
+    check_header(path, header)
+    return check_database(path, header, check_references)
+
+
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    harden(conn)
+    conn.execute("PRAGMA foreign_keys = ON")
+    if not read_only:
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL comes with the first write: Case.transaction
+    return conn
+
+
+def is_writable(path: Path) -> bool:
+    """Whether we may write the case: a file marked read-only (no write bit for anyone) stays
+    read-only even for root, and the folder must be writable, as SQLite keeps its journal there."""
+    marked_writable = bool(path.stat().st_mode & 0o222)
+    return marked_writable and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)

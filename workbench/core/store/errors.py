@@ -1,0 +1,50 @@
+"""Why a case file was refused, needs repair or is read-only: each said in one sentence for the analyst."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from workbench.core.errors import CaseError
+
+
+class CaseRefused(CaseError):
+    """The file was not opened; nothing was written to it."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"Cannot open {self.path.name}: {reason}.")
+
+
+@dataclass(frozen=True)
+class Dangling:
+    """A row whose foreign key names a record that is not in the case (written by another tool)."""
+
+    table: str
+    key: tuple[tuple[str, Any], ...]  # (column, value) pairs naming the row: its id, or a join table's key
+    column: str
+    target: str  # the table the missing record would be in
+    value: Any  # the id that is not there
+    on_delete: str  # the foreign key's ON DELETE action: what deleting the target would have done
+
+
+class CaseNeedsRepair(CaseRefused):
+    """Sound except for dangling references, which Check Case can repair; nothing was written."""
+
+    def __init__(self, path: Path | str, dangling: Sequence[Dangling]) -> None:
+        self.dangling = list(dangling)
+        first = self.dangling[0]
+        rows = "1 row points" if len(self.dangling) == 1 else f"{len(self.dangling)} rows point"
+        super().__init__(
+            path,
+            f"it is inconsistent ({rows} at records that are not there, first a row of '{first.table}' at a "
+            f"missing '{first.target}'); Check Case (workbench check --repair) can repair it",
+        )
+
+
+class CaseReadOnly(CaseError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path.name} is open read-only; changes are not allowed.")

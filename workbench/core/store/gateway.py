@@ -1,0 +1,837 @@
+"""Create, check, open and migrate case files, and write to them: one transaction and one audit row per change.
+
+A case file from someone else is untrusted input. `open_case` reads the header with plain
+file I/O, then checks the database on a read-only, immutable connection (schema compared
+with the exact DDL our migrations create, quick_check, foreign_key_check) before anything
+opens it for writing; a refused file is never written to.
+"""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import json
+import re
+import sqlite3
+import sys
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from workbench.core.errors import CaseError
+from workbench.core.model import RECORD_TYPES, Record
+from workbench.core.rules import check as check_record
+from workbench.core.store.changes import ChangeLog, Changes
+from workbench.core.store.checks import _connect, check_case, harden, is_writable
+from workbench.core.store.errors import CaseReadOnly, CaseRefused
+from workbench.core.store.migrate import apply_migrations, schema_version
+from workbench.core.store.search import fts_query
+from workbench.core.store.tables import (
+    APPLICATION_ID,
+    AUDIT_DETAIL_ROWS,
+    BULK_CACHE_KIB,
+    COUNTED_TABLES,
+    FTS_COLUMNS,
+    LINK_TABLES,
+    RECORD_TABLES,
+    _check_link_or_keyed,
+    _check_table,
+    _column_list,
+    _quote,
+)
+from workbench.core.times import now_stamp
+
+
+def default_analyst() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "analyst"
+
+
+@dataclass
+class Case:
+    """An open case file: the one gateway through which everything reads and writes it."""
+
+    path: Path
+    conn: sqlite3.Connection
+    read_only: bool = False
+    analyst: str = field(default_factory=default_analyst)
+    listeners: list[Callable[[Changes], None]] = field(default_factory=list)
+    _depth: int = 0
+    # One log per open transaction scope, outermost first: each scope knows what it wrote.
+    _logs: list[ChangeLog] = field(default_factory=list)
+    # The Changes announced by the last committed transaction (what an operation returns).
+    last_changes: Changes = field(default_factory=Changes)
+    # WAL is switched on at the first write, so that opening and closing a case without
+    # changing it (a look, a screenshot, a briefing) leaves the file byte-for-byte as it was.
+    _wal: bool = False
+    # While an undoable action runs, every primitive write is noted here (see `recording`).
+    _journal: list[tuple[Any, ...]] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.read_only:  # a file left in WAL by an unclean exit goes back to one file on close
+            self._wal = self.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+    @functools.cached_property
+    def db(self) -> Any:
+        """The same connection as a `sqlite_utils.Database`, for table introspection and scripts.
+
+        Imported on first use: sqlite-utils pulls in numpy and its plugin system, which cost
+        ~150 ms of start-up that opening a case does not need.
+        """
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn, recursive_triggers=False)
+
+    def open_reader(self) -> Case:
+        """A second, read-only connection to this case for work on another thread.
+
+        The file was checked when it was opened, so this skips the checks; it sees every
+        change committed so far (a snapshot per query, as SQLite gives readers).
+        """
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        harden(conn)
+        return Case(path=self.path, conn=conn, read_only=True, analyst=self.analyst)
+
+    def open_writer(self) -> Case:
+        """A second, writable connection to this case, for a long write on a worker thread.
+
+        It records and announces nothing to this case's listeners: the worker returns the
+        journal and `Changes` of its transaction, and the UI thread hands the Changes to
+        `announce` on this case once the write has committed. Close it on the worker.
+        """
+        self._require_writable()
+        if not self._wal:  # readers on the UI thread keep reading while the writer writes
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self._wal = True
+        conn = _connect(self.path, read_only=False)
+        conn.execute("PRAGMA busy_timeout = 5000")
+        return Case(path=self.path, conn=conn, read_only=False, analyst=self.analyst, _wal=True)
+
+    # context manager / lifetime
+    def __enter__(self) -> Case:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Checkpoint and leave a single self-contained file (no -wal beside it) to carry away."""
+        if self.conn is None:
+            return
+        try:
+            if self._wal:
+                self.conn.execute("PRAGMA optimize")
+                self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self.conn.execute("PRAGMA journal_mode = DELETE")
+        except sqlite3.Error:
+            pass  # the WAL is still valid and is replayed on the next open
+        finally:
+            self.conn.close()
+            self.conn = None  # type: ignore[assignment]
+
+    @property
+    def closed(self) -> bool:
+        return self.conn is None
+
+    # notifications
+    def subscribe(self, listener: Callable[[Changes], None]) -> None:
+        self.listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[Changes], None]) -> None:
+        if listener in self.listeners:
+            self.listeners.remove(listener)
+
+    def note_changed(self, table: str, action: str, ids: Iterable[str] = (), origin: object = None) -> None:
+        """Count a write in this transaction's Changes (for operations that write a table with
+        SQL of their own, such as chart positions); action: insert, update, delete or bulk insert."""
+        ids = tuple(ids)
+        for log in self._logs:
+            log.note(table, action, ids, origin)
+
+    def announce(self, changes: Changes) -> None:
+        """Tell the listeners of one committed change (made here, or on a writer connection of this case)."""
+        self.last_changes = changes
+        if changes:
+            for listener in list(self.listeners):
+                listener(changes)
+
+    # transactions
+    @contextmanager
+    def transaction(self, origin: object = None) -> Iterator[ChangeLog]:
+        """One transaction; nested calls join the outer one. Yields the log of this scope's writes.
+
+        After COMMIT the listeners hear of everything the transaction wrote once, as one
+        `Changes` (also kept as `last_changes`). `origin` names who asked; the outermost scope
+        that names anyone wins. A nested scope's log (`scope.changes()`) holds its own writes,
+        which is what an operation returns when it runs inside a larger one (an undo step).
+        """
+        self._require_writable()
+        if self._depth == 0:
+            if not self._wal:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self._wal = True
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._logs = []
+        scope = ChangeLog()
+        scope.origin = origin if origin is not None else (self._logs[0].origin if self._logs else None)
+        if origin is not None and self._logs and self._logs[0].origin is None:
+            self._logs[0].origin = origin
+        self._logs.append(scope)
+        self._depth += 1
+        try:
+            yield scope
+        except BaseException:
+            self._depth -= 1
+            self._logs.pop()
+            if self._depth == 0:
+                self.conn.execute("ROLLBACK")
+                self._logs = []
+            raise
+        self._depth -= 1
+        self._logs.pop()
+        if self._depth == 0:
+            self.conn.execute("COMMIT")
+            self.announce(scope.changes())
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    @property
+    def is_recording(self) -> bool:
+        """Whether an undoable action is noting every write (see `recording`)."""
+        return self._journal is not None
+
+    def journal_entry(self, entry: tuple[Any, ...]) -> None:
+        """Note a write made with SQL of its own in the undo journal, if one is recording.
+
+        Only kinds `_apply` knows may be noted: ("keyed", table, key, old rows, new rows).
+        """
+        if self._journal is not None:
+            self._journal.append(entry)
+
+    def _require_writable(self) -> None:
+        if self.read_only:
+            raise CaseReadOnly(self.path)
+
+    def audit(self, action: str, table: str, record_id: str, old: Any, new: Any, summary: str = "") -> None:
+        self.conn.execute(
+            "INSERT INTO audit (at, who, action, table_name, record_id, old, new, summary) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                now_stamp(), self.analyst, action, table, record_id,
+                None if old is None else json.dumps(old, ensure_ascii=False, default=_blob_text),
+                None if new is None else json.dumps(new, ensure_ascii=False, default=_blob_text),
+                summary,
+            ),
+        )
+
+    # meta
+    def meta(self, key: str, default: str = "") -> str:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def all_meta(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT key, value FROM meta ORDER BY key"))
+
+    def set_meta(self, key: str, value: str, origin: object = None) -> None:
+        with self.transaction():
+            old = self.meta(key, default=None)  # type: ignore[arg-type]
+            self.conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+            self.audit("update" if old is not None else "insert", "meta", key, old, value)
+            if self._journal is not None:
+                self._journal.append(("meta", "meta", key, old, value))
+            self.note_changed("meta", "update", (key,), origin)
+
+    @property
+    def title(self) -> str:
+        return self.meta("title") or self.path.stem
+
+    @property
+    def classification(self) -> str:
+        return self.meta("classification")
+
+    # records
+    def get(self, table: str, record_id: str) -> dict[str, Any] | None:
+        _check_table(table)
+        cursor = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (record_id,))
+        row = cursor.fetchone()
+        return None if row is None else _row_dict(cursor, row, drop_seq=True)
+
+    def record(self, table: str, record_id: str) -> Record | None:
+        row = self.get(table, record_id)
+        return None if row is None else RECORD_TYPES[table].from_row(row)
+
+    def records(self, table: str, order_by: str | None = None) -> list[Record]:
+        _check_table(table)
+        record_type = RECORD_TYPES[table]
+        return [record_type.from_row(row) for row in self.rows(table, order_by=order_by)]
+
+    def rows(
+        self, table: str, order_by: str | None = None, where: str = "", params: Sequence[Any] = ()
+    ) -> list[dict[str, Any]]:
+        """Rows of a table as dicts, in insertion order (join tables: by their key) unless told."""
+        _check_table(table, allow_links=True)
+        order_by = order_by or (", ".join(LINK_TABLES[table]) if table in LINK_TABLES else "rowid")
+        if not re.fullmatch(r"[\w\", ]+( (ASC|DESC))?", order_by):
+            raise ValueError(f"bad order_by {order_by!r}")
+        sql = f"SELECT * FROM {table}" + (f" WHERE {where}" if where else "") + f" ORDER BY {order_by}"
+        cursor = self.conn.execute(sql, params)
+        return [_row_dict(cursor, row, drop_seq=True) for row in cursor.fetchall()]
+
+    def insert(self, table: str, values: dict[str, Any] | Record, origin: object = None,
+               validate: bool = True) -> str:
+        """Insert one record (id and stamps filled in when absent); returns its id.
+
+        The record must pass `core.rules` (InvalidRecord names each bad field); undo and redo,
+        which put back rows exactly as they were, pass validate=False.
+        """
+        _check_table(table)
+        row = _prepare(table, values)
+        if validate:
+            check_record(table, row)
+        with self.transaction():
+            columns = list(row)
+            self.conn.execute(
+                f"INSERT INTO {table} ({_column_list(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                [row[c] for c in columns],
+            )
+            self._index(table, row["id"])
+            self.audit("insert", table, row["id"], None, row)
+            if self._journal is not None:
+                self._journal.append(("insert", table, self.get(table, row["id"])))
+            self.note_changed(table, "insert", (row["id"],), origin)
+        return row["id"]
+
+    def update(
+        self, table: str, record_id: str, changes: dict[str, Any], origin: object = None, stamp: str | None = None,
+        validate: bool = True,
+    ) -> dict[str, Any]:
+        """Change some columns of one record; returns the old values of those columns.
+
+        `updated_at` becomes now, or `stamp` (undo puts the old stamp back with it).
+        """
+        _check_table(table)
+        changes = {k: v for k, v in changes.items() if k not in ("id", "created_at", "seq")}
+        if isinstance(changes.get("aliases"), list):
+            changes["aliases"] = json.dumps(changes["aliases"], ensure_ascii=False)
+        with self.transaction():
+            current = self.get(table, record_id)
+            if current is None:
+                raise CaseError(f"There is no {table[:-1]} with id {record_id} in this case.")
+            unknown = set(changes) - set(current)
+            if unknown:
+                raise ValueError(f"{table} has no column {sorted(unknown)[0]!r}")
+            if validate:
+                check_record(table, {**current, **changes})
+            old = {k: current[k] for k in changes if k != "updated_at"}
+            previous_stamp = current["updated_at"]
+            changes.pop("updated_at", None)
+            changes["updated_at"] = stamp or now_stamp()
+            reindex = bool(set(changes) & set(FTS_COLUMNS.get(table, ())))
+            if reindex:
+                self._unindex(table, record_id)
+            self.conn.execute(
+                f"UPDATE {table} SET {', '.join(f'{_quote(c)} = ?' for c in changes)} WHERE id = ?",
+                [*changes.values(), record_id],
+            )
+            if reindex:
+                self._index(table, record_id)
+            self.audit("update", table, record_id, old, {k: changes[k] for k in old})
+            if self._journal is not None:
+                self._journal.append(("update", table, record_id, {**old, "updated_at": previous_stamp},
+                                      dict(changes)))
+            self.note_changed(table, "update", (record_id,), origin)
+        return old
+
+    def delete(self, table: str, record_id: str, origin: object = None) -> dict[str, Any]:
+        """Delete one record and what hangs on it (citations, links, notes...); returns the record.
+
+        Dependents are removed through this same gateway, not left to SQLite's ON DELETE
+        CASCADE, so each is audited, leaves the search index, and can be restored by undo.
+        """
+        _check_table(table)
+        with self.transaction():
+            current = self.get(table, record_id)
+            if current is None:
+                raise CaseError(f"There is no {table[:-1]} with id {record_id} in this case.")
+            for child, column, action in self._referencing(table):
+                if child not in RECORD_TABLES:  # a join table, or any table keyed by its columns
+                    keys = self._keys(child)
+                    rows = self.conn.execute(
+                        f"SELECT {_column_list(keys)} FROM {child} WHERE {_quote(column)} = ?", (record_id,)
+                    ).fetchall()
+                    for row in rows:
+                        self.unlink(child, dict(zip(keys, row, strict=True)), origin=origin)
+                    continue
+                for (child_id,) in self.conn.execute(
+                    f"SELECT id FROM {child} WHERE {_quote(column)} = ?", (record_id,)
+                ).fetchall():
+                    if action == "CASCADE":
+                        self.delete(child, child_id, origin=origin)
+                    elif action == "SET NULL":
+                        self.update(child, child_id, {column: None}, origin=origin, validate=False)
+            if self._journal is not None:
+                self._journal.append(("delete", table, current))
+            self._unindex(table, record_id)
+            self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
+            self.audit("delete", table, record_id, current, None)
+            self.note_changed(table, "delete", (record_id,), origin)
+        return current
+
+    def link(self, table: str, values: dict[str, Any], origin: object = None) -> None:
+        """Add a row to a join table (event_actors, event_places, footnotes)."""
+        keys = self._keys(table)
+        with self.transaction():
+            if self._journal is not None:  # INSERT OR REPLACE: a row it replaces must come back on undo
+                where = " AND ".join(f"{_quote(k)} = ?" for k in keys)
+                cursor = self.conn.execute(f"SELECT * FROM {table} WHERE {where}", [values[k] for k in keys])
+                for row in cursor.fetchall():
+                    self._journal.append(("unlink", table, _row_dict(cursor, row)))
+            columns = list(values)
+            self.conn.execute(
+                f"INSERT OR REPLACE INTO {table} ({_column_list(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                list(values.values()),
+            )
+            self.audit("insert", table, "/".join(str(values[k]) for k in keys), None, values)
+            if self._journal is not None:
+                self._journal.append(("link", table, dict(values)))
+            self.note_changed(table, "insert", (str(values[keys[0]]),), origin)
+
+    def unlink(self, table: str, values: dict[str, Any], origin: object = None) -> None:
+        keys = self._keys(table)
+        with self.transaction():
+            if self._journal is not None:
+                where = " AND ".join(f"{_quote(k)} = ?" for k in keys)
+                cursor = self.conn.execute(f"SELECT * FROM {table} WHERE {where}", [values[k] for k in keys])
+                for row in cursor.fetchall():
+                    self._journal.append(("unlink", table, _row_dict(cursor, row)))
+            self.conn.execute(
+                f"DELETE FROM {table} WHERE {' AND '.join(f'{k} = ?' for k in keys)}",
+                [values[k] for k in keys],
+            )
+            self.audit("delete", table, "/".join(str(values[k]) for k in keys), values, None)
+            self.note_changed(table, "delete", (str(values[keys[0]]),), origin)
+
+    # undo support: a journal of primitive writes that can be replayed or reverted exactly
+    @contextmanager
+    def recording(self, origin: object = None) -> Iterator[list[tuple[Any, ...]]]:
+        """Note every primitive write made inside, in order, in one transaction.
+
+        The journal holds whole rows (old and new), so `revert` puts the case back exactly as
+        it was (ids and stamps included) and `replay` redoes the same writes.
+        """
+        if self._journal is not None:  # nested: the outer recording already notes everything
+            yield self._journal
+            return
+        journal: list[tuple[Any, ...]] = []
+        with self.transaction(origin):
+            self._journal = journal
+            try:
+                yield journal
+            finally:
+                self._journal = None
+
+    def replay(self, journal: list[tuple[Any, ...]], origin: object = None) -> None:
+        with self.transaction(origin):
+            for entry in journal:
+                self._apply(entry, forward=True, origin=origin)
+
+    def revert(self, journal: list[tuple[Any, ...]], origin: object = None) -> None:
+        with self.transaction(origin):
+            for entry in reversed(journal):
+                self._apply(entry, forward=False, origin=origin)
+
+    def _apply(self, entry: tuple[Any, ...], forward: bool, origin: object) -> None:
+        kind, table = entry[0], entry[1]
+        if kind == "keyed":  # rows of a table keyed by one column: {key: row or None}
+            key, rows = entry[2], entry[4 if forward else 3]
+            self.put_keyed(table, key, rows, origin=origin)
+            return
+        if kind == "meta":
+            key, old, new = entry[2], entry[3], entry[4]
+            value = new if forward else old
+            if value is None:
+                self.conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+                self.audit("delete", "meta", key, new, None, summary="undo")
+                self.note_changed("meta", "update", (key,), origin)
+            else:
+                self.set_meta(key, value, origin=origin)
+            return
+        if kind in ("insert", "delete"):
+            row = entry[2]
+            if (kind == "insert") == forward:
+                self.insert(table, row, origin=origin, validate=False)
+            else:
+                self._delete_one(table, row["id"], origin)
+        elif kind == "update":
+            record_id, old, new = entry[2], entry[3], entry[4]
+            values = dict(new if forward else old)
+            stamp = values.pop("updated_at", None)
+            self.update(table, record_id, values, origin=origin, stamp=stamp, validate=False)
+        elif kind in ("link", "unlink"):
+            if (kind == "link") == forward:
+                self.link(table, entry[2], origin=origin)
+            else:
+                self.unlink(table, entry[2], origin=origin)
+
+    def put_keyed(self, table: str, key: str, rows: dict[str, dict[str, Any] | None], origin: object = None,
+                  summary: str = "") -> None:
+        """Set or (for None) remove rows of a table keyed by one column, such as chart positions.
+
+        One audit row for all of them; the undo journal gets the rows as they were and are.
+        """
+        if not rows:
+            return
+        _check_link_or_keyed(table, key)
+        with self.transaction(origin):
+            ids = json.dumps(list(rows))
+            cursor = self.conn.execute(
+                f"SELECT * FROM {table} WHERE {_quote(key)} IN (SELECT value FROM json_each(?))", (ids,))
+            old: dict[str, dict[str, Any] | None] = dict.fromkeys(rows)
+            for found in cursor.fetchall():
+                row = _row_dict(cursor, found)
+                old[row[key]] = row
+            puts = [row for row in rows.values() if row is not None]
+            if puts:
+                columns = list(puts[0])
+                self.conn.executemany(
+                    f"INSERT OR REPLACE INTO {table} ({_column_list(columns)}) "
+                    f"VALUES ({', '.join(f':{c}' for c in columns)})", puts)
+            self.conn.executemany(f"DELETE FROM {table} WHERE {_quote(key)} = ?",
+                                  [(k,) for k, row in rows.items() if row is None])
+            detail = len(rows) <= AUDIT_DETAIL_ROWS
+            self.audit("update", table, next(iter(rows)) if len(rows) == 1 else "",
+                       old if detail else None, dict(rows) if detail else None,
+                       summary=summary or f"{len(rows)} rows of {table}")
+            self.journal_entry(("keyed", table, key, old, dict(rows)))
+            self.note_changed(table, "update", tuple(rows), origin)
+
+    def _delete_one(self, table: str, record_id: str, origin: object) -> None:
+        """Delete a record whose dependents are already gone (undoing its insert)."""
+        with self.transaction():
+            current = self.get(table, record_id)
+            if current is None:
+                return
+            self._unindex(table, record_id)
+            self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
+            self.audit("delete", table, record_id, current, None, summary="undo")
+            self.note_changed(table, "delete", (record_id,), origin)
+
+    def _keys(self, table: str) -> tuple[str, ...]:
+        """The columns that name one row of a join table (its primary key)."""
+        if table in LINK_TABLES:
+            return LINK_TABLES[table]
+        if table in RECORD_TABLES or not re.fullmatch(r"[a-z_]+", table):
+            raise ValueError(f"{table} is not a join table")
+        info = self.conn.execute(f"PRAGMA table_info({table})").fetchall()
+        keys = tuple(row[1] for row in sorted(info, key=lambda row: row[5]) if row[5])
+        if not keys:
+            raise ValueError(f"{table} is not a join table")
+        return keys
+
+    def _referencing(self, table: str) -> list[tuple[str, str, str]]:
+        """(child table, column, ON DELETE action) for every foreign key pointing at `table`.id."""
+        cache = self.__dict__.setdefault("_fk_cache", {})
+        if not cache:
+            names = [name for (name,) in self.conn.execute(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "AND name NOT LIKE '%_fts%'")]
+            for child in names:
+                for fk in self.conn.execute(f"PRAGMA foreign_key_list({_quote(child)})").fetchall():
+                    # id, seq, table, from, to, on_update, on_delete, match
+                    cache.setdefault(fk[2], []).append((child, fk[3], fk[6].upper()))
+        return cache.get(table, [])
+
+    def dependents(self, table: str, record_ids: Iterable[str]) -> dict[str, int]:
+        """What deleting these records would take with them: table -> number of rows (the records excluded)."""
+        record_ids = list(record_ids)
+        counts: dict[str, int] = {}
+        seen: set[tuple[str, str]] = set()
+
+        def walk(parent: str, parent_id: str) -> None:
+            for child, column, action in self._referencing(parent):
+                if action != "CASCADE":
+                    continue
+                if child not in RECORD_TABLES:
+                    (n,) = self.conn.execute(
+                        f"SELECT count(*) FROM {child} WHERE {_quote(column)} = ?", (parent_id,)).fetchone()
+                    counts[child] = counts.get(child, 0) + n
+                    continue
+                for (child_id,) in self.conn.execute(
+                    f"SELECT id FROM {child} WHERE {_quote(column)} = ?", (parent_id,)
+                ).fetchall():
+                    if (child, child_id) not in seen:
+                        seen.add((child, child_id))
+                        counts[child] = counts.get(child, 0) + 1
+                        walk(child, child_id)
+
+        for record_id in record_ids:
+            seen.add((table, record_id))
+        for record_id in record_ids:
+            walk(table, record_id)
+        return {name: n for name, n in counts.items() if n}
+
+    def bulk_insert(self, table: str, rows: Iterable[dict[str, Any]], origin: object = None) -> int:
+        """Insert many rows of one table fast: one statement, one transaction, one audit row.
+
+        Every row must have the same keys as the first; ids and stamps are filled in when absent.
+        """
+        iterator = iter(rows)
+        first = next(iterator, None)
+        if first is None:
+            return 0
+        if table in LINK_TABLES:
+            columns = list(first)
+            prepared: Iterable[dict[str, Any]] = _chain(first, iterator)
+        else:
+            _check_table(table)
+            stamp = now_stamp()
+            columns = list(_prepare(table, first, stamp))
+            prepared = _complete_rows(table, _chain(first, iterator), stamp)
+        if not all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", c) for c in columns):
+            raise ValueError(f"bad column name among {columns!r}")
+        # Named parameters let SQLite read each row's dict in C; extra keys are ignored.
+        sql = f"INSERT INTO {table} ({_column_list(columns)}) VALUES ({', '.join(f':{c}' for c in columns)})"
+        with self.transaction():
+            # Random UUID keys scatter index writes; with the default 2 MB page cache, pages are
+            # evicted and rewritten many times (a third of the time of 100k rows). Widen it meanwhile.
+            cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+            self.conn.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+            try:
+                last_seq = self._last_seq(table)
+                cursor = self.conn.executemany(sql, prepared)
+                count = cursor.rowcount
+                if table in FTS_COLUMNS:  # one pass over the new rows, not one statement per row
+                    names = ", ".join(FTS_COLUMNS[table])
+                    self.conn.execute(
+                        f"INSERT INTO {table}_fts (rowid, {names}) SELECT seq, {names} FROM {table} WHERE seq > ?",
+                        (last_seq,),
+                    )
+            finally:
+                self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
+            self.audit("bulk insert", table, "", None, None, summary=f"{count} rows")
+            self.note_changed(table, "bulk insert", (), origin)
+        return count
+
+    # the search index (see the FTS note in schema/0001_initial.sql)
+    def _last_seq(self, table: str) -> int:
+        if table not in FTS_COLUMNS:
+            return 0
+        return self.conn.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0]
+
+    def _index(self, table: str, record_id: str) -> None:
+        if table in FTS_COLUMNS:
+            names = ", ".join(FTS_COLUMNS[table])
+            self.conn.execute(
+                f"INSERT INTO {table}_fts (rowid, {names}) SELECT seq, {names} FROM {table} WHERE id = ?",
+                (record_id,),
+            )
+
+    def _unindex(self, table: str, record_id: str) -> None:
+        if table in FTS_COLUMNS:
+            names = ", ".join(FTS_COLUMNS[table])
+            self.conn.execute(
+                f"INSERT INTO {table}_fts ({table}_fts, rowid, {names}) "
+                f"SELECT 'delete', seq, {names} FROM {table} WHERE id = ?",
+                (record_id,),
+            )
+
+    def rebuild_search_index(self) -> None:
+        """Rebuild every FTS index from its table (repair after an outside tool wrote the file)."""
+        with self.transaction():
+            for table in FTS_COLUMNS:
+                self.conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('rebuild')")
+
+    def search_index_ok(self) -> bool:
+        """Whether every FTS index matches its table (FTS5's own integrity-check, rank 1)."""
+        conn = self.conn
+        if self.read_only:
+            # The check is spelled as an INSERT, which a read-only connection refuses to prepare.
+            conn = sqlite3.connect(":memory:", isolation_level=None)
+            self.conn.backup(conn)
+        try:
+            for table in FTS_COLUMNS:
+                conn.execute(f"INSERT INTO {table}_fts ({table}_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError:
+            return False
+        finally:
+            if conn is not self.conn:
+                conn.close()
+        return True
+
+    def save_copy(self, destination: Path | str) -> Path:
+        """Write a consistent copy of the case (SQLite backup API) to a temporary file, check it,
+        then rename it into place, so a failure never leaves a half-written file at `destination`."""
+        from workbench.core.atomic import atomic_path
+
+        destination = Path(destination)
+        if destination.resolve() == self.path.resolve():
+            raise CaseError("A copy cannot overwrite the open case itself; choose another name.")
+        try:
+            with atomic_path(destination) as partial:
+                target = sqlite3.connect(partial, isolation_level=None)
+                try:
+                    self.conn.backup(target)
+                    target.execute("PRAGMA journal_mode = DELETE")
+                finally:
+                    target.close()
+                check_case(partial)
+        except (OSError, sqlite3.Error) as error:
+            raise CaseError(f"Cannot save a copy to {destination.name}: {error}.") from None
+        except CaseRefused as refused:
+            raise CaseError(f"The copy written to {destination.name} failed its check: {refused.reason}.") from None
+        return destination
+
+    # questions about the whole case
+    def counts(self) -> dict[str, int]:
+        return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED_TABLES}
+
+    def date_range(self) -> tuple[str, str] | None:
+        """First start and last end (or start) of the case's events, UTC text; None when empty."""
+        low, high = self.conn.execute(
+            'SELECT min(start), max(coalesce("end", start)) FROM events'
+        ).fetchone()
+        return None if low is None else (low, high)
+
+    def search(self, text: str, limit: int = 200) -> list[tuple[str, str, str]]:
+        """Full-text search over events, actors, sources, documents and notes -> (table, id, snippet)."""
+        query = fts_query(text)
+        if not query:
+            return []
+        hits: list[tuple[str, str, str]] = []
+        for table in FTS_COLUMNS:
+            fts = f"{table}_fts"
+            hits.extend(
+                (table, record_id, snippet)
+                for record_id, snippet in self.conn.execute(
+                    f"SELECT t.id, snippet({fts}, -1, '[', ']', '…', 12) FROM {fts} "
+                    f"JOIN {table} t ON t.seq = {fts}.rowid WHERE {fts} MATCH ? ORDER BY rank LIMIT ?",
+                    (query, limit),
+                )
+            )
+        return hits[:limit]
+
+
+def _chain(first: dict[str, Any], rest: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    yield first
+    yield from rest
+
+
+def _complete_rows(table: str, rows: Iterable[dict[str, Any]], stamp: str) -> Iterator[dict[str, Any]]:
+    """Rows as given when they already carry an id and stamps (the bulk case); else _prepare'd.
+
+    Each must pass the rules (`rules.check`), as a record inserted one at a time does.
+    """
+    for row in rows:
+        if not (
+            isinstance(row, dict) and row.get("id") and row.get("created_at") and row.get("updated_at")
+            and type(row.get("aliases")) is not list
+        ):
+            row = _prepare(table, row, stamp)
+        check_record(table, row)
+        yield row
+
+
+def _blob_text(value: Any) -> str:
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    raise TypeError(type(value).__name__)
+
+
+def _prepare(table: str, values: dict[str, Any] | Record, stamp: str | None = None) -> dict[str, Any]:
+    row = values.to_row() if isinstance(values, Record) else dict(values)
+    if not row.get("id"):
+        row["id"] = new_id()
+    stamp = stamp or now_stamp()
+    if not row.get("created_at"):
+        row["created_at"] = stamp
+    if not row.get("updated_at"):
+        row["updated_at"] = row["created_at"]
+    if isinstance(row.get("aliases"), list):
+        row["aliases"] = json.dumps(row["aliases"], ensure_ascii=False)
+    row.pop("seq", None)
+    return row
+
+
+def _row_dict(cursor: sqlite3.Cursor, row: tuple, drop_seq: bool = False) -> dict[str, Any]:
+    result = {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
+    if drop_seq:
+        result.pop("seq", None)
+    return result
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def open_case(
+    path: Path | str, read_only: bool = False, analyst: str | None = None, check_references: bool = True
+) -> Case:
+    """Check a case file and open it; a file that may not be written opens read-only.
+
+    Raises CaseRefused (with a one-sentence reason) and leaves the file untouched when it
+    is not a sound case file of a schema this build knows. `check_references=False` opens a
+    file whose only fault is dangling references, for workbench.core.repair to mend.
+    """
+    path = Path(path)
+    version = check_case(path, check_references)
+    read_only = read_only or not is_writable(path)
+    if read_only and version < schema_version():
+        raise CaseRefused(
+            path, f"it uses the older schema {version} and is read-only, so it cannot be upgraded"
+        )
+    try:
+        conn = _connect(path, read_only)
+    except sqlite3.Error as error:
+        raise CaseRefused(path, f"SQLite cannot open it ({error})") from None
+    case = Case(path=path, conn=conn, read_only=read_only, analyst=analyst or default_analyst())
+    if version < schema_version():
+        try:
+            with case.transaction():  # the upgrade and its audit row commit together, or neither does
+                apply_migrations(conn)
+                case.audit("migrate", "meta", "", version, schema_version(), summary="schema upgraded")
+        except BaseException:
+            case.close()
+            raise
+    return case
+
+
+def create_case(
+    path: Path | str,
+    title: str,
+    classification: str = "UNCLASSIFIED",
+    timezone: str = "UTC",
+    analyst: str | None = None,
+) -> Case:
+    """Create a new, empty case file at `path` (which must not exist)."""
+    path = Path(path)
+    if path.exists():
+        raise CaseError(f"{path.name} already exists; choose another name.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = _connect(path, read_only=False)
+    except (OSError, sqlite3.Error) as error:
+        raise CaseError(f"Cannot create {path.name}: {error}.") from None
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    apply_migrations(conn)
+    case = Case(path=path, conn=conn, analyst=analyst or default_analyst())
+    with case.transaction():
+        for key, value in (
+            ("title", title), ("classification", classification), ("timezone", timezone),
+            ("case_id", new_id()), ("created_at", now_stamp()),
+            ("created_with", f"Case Workbench (Python {sys.version.split()[0]})"),
+        ):
+            case.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
+        case.audit("create", "meta", "", None, {"title": title}, summary="case created")
+    return case
