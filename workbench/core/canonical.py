@@ -8,6 +8,8 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
+from workbench.core.store.tables import introspect
+
 JSON_FORMAT = 1
 HEADER_KEY = "case_workbench"
 # Parents before children, so an import can insert in this order without breaking a foreign key.
@@ -27,8 +29,7 @@ def is_exported_table(name: str) -> bool:
 
 def data_tables(conn: sqlite3.Connection, include_audit: bool = True) -> list[str]:
     """The case's data tables in dependency order; tables a later schema adds come before `audit`."""
-    found = {name for (name,) in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
-             if is_exported_table(name)}
+    found = {name for name in introspect(conn).table_names() if is_exported_table(name)}
     ordered = [t for t in TABLE_ORDER if t in found and t != "audit"]
     ordered += sorted(found - set(TABLE_ORDER))
     if include_audit and "audit" in found:
@@ -38,8 +39,8 @@ def data_tables(conn: sqlite3.Connection, include_audit: bool = True) -> list[st
 
 def table_columns(conn: sqlite3.Connection, table: str) -> list[tuple[str, str, int]]:
     """(name, declared type, primary-key position) of each exported column, in schema order."""
-    return [(name, (kind or "").upper(), pk) for _cid, name, kind, _notnull, _default, pk
-            in conn.execute(f'PRAGMA table_info("{table}")') if name not in INTERNAL_COLUMNS]
+    return [(column.name, (column.type or "").upper(), column.is_pk)
+            for column in introspect(conn)[table].columns if column.name not in INTERNAL_COLUMNS]
 
 
 def sort_columns(conn: sqlite3.Connection, table: str) -> list[str]:

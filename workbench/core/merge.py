@@ -184,7 +184,7 @@ def plan_merge(case: Case, other: Case, progress: Progress | None = None,
 
 def _foreign_keys(case: Case, table: str) -> list[tuple[str, str]]:
     """(column, parent table) of each foreign key of a table; every parent is keyed by `id`."""
-    return [(fk[3], fk[2]) for fk in case.conn.execute(f'PRAGMA foreign_key_list("{table}")').fetchall()]
+    return [(key.column, key.other_table) for key in case.db[table].foreign_keys]
 
 
 def apply_merge(

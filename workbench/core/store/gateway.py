@@ -41,6 +41,7 @@ from workbench.core.store.tables import (
     _check_table,
     _column_list,
     _quote,
+    introspect,
 )
 from workbench.core.times import now_stamp
 
@@ -78,14 +79,8 @@ class Case:
 
     @functools.cached_property
     def db(self) -> Any:
-        """The same connection as a `sqlite_utils.Database`, for table introspection and scripts.
-
-        Imported on first use: sqlite-utils pulls in numpy and its plugin system, which cost
-        ~150 ms of start-up that opening a case does not need.
-        """
-        import sqlite_utils
-
-        return sqlite_utils.Database(self.conn, recursive_triggers=False)
+        """The same connection as a `sqlite_utils.Database` (see `store.tables.introspect`), for scripts."""
+        return introspect(self.conn)
 
     def open_reader(self) -> Case:
         """A second, read-only connection to this case for work on another thread.

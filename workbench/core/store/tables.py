@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 from workbench.core.model import RECORD_TYPES
 
@@ -68,6 +70,20 @@ KEYED_TABLES = {"actor_layout": "actor_id"}
 
 # Page cache for the duration of a bulk insert, in KiB (the SQLite default is 2000).
 BULK_CACHE_KIB = 64 * 1024
+
+
+def introspect(conn: sqlite3.Connection) -> Any:
+    """A `sqlite_utils.Database` over `conn`, for the store's schema chores (table names, columns, keys).
+
+    Imported on first use: sqlite-utils pulls in numpy and its plugin system (~0.3 s), which opening
+    a case or painting the window does not need. It runs no statement of its own on `conn`
+    (recursive_triggers=False), so it is safe on a read-only connection. The checks of an untrusted
+    file (`store.checks`) keep their own reading of sqlite_schema: they compare exact DDL, which is
+    not what sqlite-utils describes.
+    """
+    import sqlite_utils
+
+    return sqlite_utils.Database(conn, recursive_triggers=False)
 
 
 def _check_table(table: str, allow_links: bool = False) -> None:
