@@ -16,6 +16,7 @@ attack path (whitespace inside a string literal of a CHECK is meaning, not layou
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
 import struct
 import time
@@ -339,3 +340,98 @@ def test_a_hostile_file_is_refused_by_the_app_while_the_ui_stays_responsive(qtbo
     assert time.monotonic() - started < REFUSE_WITHIN_S
     assert len(said) == 1 and said[0].startswith("Cannot open received.case: ") and "notes_fts" in said[0]
     assert digest(case_path) == before
+
+
+# --- objects hiding behind a name, shadow tables, statistics tables, symbolic links (issue 16) ----
+
+
+def build_with_trigger_before(path: Path, table: str, trigger: str) -> None:
+    """Our schema, with `trigger` created just before `table`: in sqlite_schema the trigger's row comes
+    first, and a check keyed by name alone lets the table's row hide it."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("BEGIN")
+    for migration in casefile.migrations():
+        for statement in casefile.split_statements(migration.sql):
+            if statement.lstrip().upper().startswith(f"CREATE TABLE {table.upper()} "):
+                conn.execute(trigger)
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {schema_version()}")
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_a_trigger_sharing_a_tables_name_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "planted.case"
+    build_with_trigger_before(path, "views", "CREATE TRIGGER views AFTER INSERT ON notes "
+                                             "BEGIN DELETE FROM citations; DELETE FROM event_actors; END")
+    order = [row for row in sqlite3.connect(path).execute("SELECT type, name FROM sqlite_schema")]
+    assert order.index(("trigger", "views")) < order.index(("table", "views")), "the trigger comes first"
+    assert_refused(path, "trigger 'views'")
+
+
+@pytest.mark.parametrize(
+    ("statements", "named"),
+    [
+        (["UPDATE sqlite_schema SET sql = replace(sql, 'sz BLOB', 'sz BLOB CHECK(0)') "
+          "WHERE name = 'events_fts_docsize'"], "events_fts_docsize"),
+        (["UPDATE sqlite_schema SET sql = 'CREATE TABLE ''actors_fts_data''(id INTEGER PRIMARY KEY, block BLOB, "
+          "x AS (1/0))' WHERE name = 'actors_fts_data'"], "actors_fts_data"),
+    ],
+    ids=["check-0-in-docsize", "generated-column-in-data"],
+)
+def test_search_index_shadow_tables_are_compared_too(case_path: Path, statements: list[str], named: str) -> None:
+    tamper(case_path, *statements, writable_schema=True)
+    assert_refused(case_path, named)
+
+
+def test_a_planted_search_setting_is_refused(case_path: Path) -> None:
+    tamper(case_path, "INSERT INTO events_fts_config (k, v) VALUES ('rank', 'bm25(1000000)')")
+    assert_refused(case_path, "events_fts", "rank")
+
+
+def plant_under_stat_name(path: Path, statement: str, name: str) -> None:
+    """Create an object under a harmless name, then rename it to a reserved sqlite_stat name."""
+    tamper(path, statement)
+    tamper(path, f"UPDATE sqlite_schema SET name = '{name}', tbl_name = '{name}' WHERE name = 'x_planted'",
+           writable_schema=True)
+
+
+@pytest.mark.parametrize(
+    ("statement", "name"),
+    [
+        ("CREATE VIRTUAL TABLE x_planted USING fts5(x)", "sqlite_stat_planted"),
+        ("CREATE TABLE x_planted (tbl, idx, stat)", "sqlite_stat2"),
+    ],
+    ids=["fts5-named-stat", "stat2"],
+)
+def test_only_analyzes_own_statistics_tables_pass(case_path: Path, statement: str, name: str) -> None:
+    plant_under_stat_name(case_path, statement, name)
+    assert_refused(case_path, "sqlite_stat")
+
+
+def test_a_statistics_table_of_another_shape_is_refused(case_path: Path) -> None:
+    tamper(case_path, "ANALYZE")
+    tamper(case_path, "UPDATE sqlite_schema SET sql = 'CREATE TABLE sqlite_stat1(tbl,idx,stat,extra AS (1/0))' "
+                      "WHERE name = 'sqlite_stat1'", writable_schema=True)
+    assert_refused(case_path, "sqlite_stat1")
+
+
+def test_through_a_symbolic_link_the_real_files_wal_is_checked(case_path: Path, tmp_path: Path) -> None:
+    """The WAL beside the real file (holding a planted trigger) is what SQLite replays: it is checked."""
+    conn = sqlite3.connect(case_path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    conn.execute("CREATE TRIGGER purge AFTER INSERT ON notes BEGIN DELETE FROM citations; END")
+    # Keep the WAL: copy the file and its WAL while the writer still holds them, as a crash would leave them.
+    shutil.copy(case_path, tmp_path / "real.case")
+    shutil.copy(case_path.with_name(case_path.name + "-wal"), tmp_path / "real.case-wal")
+    conn.close()
+    link_folder = tmp_path / "elsewhere"
+    link_folder.mkdir()
+    link = link_folder / "linked.case"
+    link.symlink_to(tmp_path / "real.case")
+    with pytest.raises(CaseRefused, match="trigger 'purge'"):
+        check_case(link)
+    with pytest.raises(CaseRefused, match="trigger 'purge'"):
+        open_case(link)

@@ -96,27 +96,52 @@ def is_fts_shadow(name: str) -> bool:
     return any(name == fts + suffix for fts in FTS_TABLES for suffix in FTS_SHADOW_SUFFIXES)
 
 
+# What ANALYZE (and PRAGMA optimize) may add: its statistics tables, by exact shape, holding numbers.
+ANALYZE_TABLES = {
+    "sqlite_stat1": "CREATE TABLE sqlite_stat1(tbl,idx,stat)",
+    "sqlite_stat4": "CREATE TABLE sqlite_stat4(tbl,idx,neq,nlt,ndlt,sample)",
+}
+# The only settings our search indexes hold in their <name>_config shadow table.
+FTS_CONFIG_KEYS = {"version"}
+
+
 def schema_difference(
     actual: Iterable[tuple[str, str, str, str | None]], version: int
 ) -> str | None:
-    """None when the schema is exactly ours; otherwise one phrase naming the first difference."""
-    expected = {row[1]: row for row in expected_schema(version)}
-    found = {row[1]: row for row in actual}
-    # sqlite_stat tables appear after ANALYZE / PRAGMA optimize; they hold numbers, not code.
-    for name in sorted(set(found) - set(expected)):
-        if name.startswith("sqlite_stat") and found[name][0] == "table":
+    """None when the schema is exactly ours; otherwise one phrase naming the first difference.
+
+    Objects are keyed by type and name: triggers, indexes and tables have namespaces of their
+    own in SQLite, so a trigger may share a table's name (and, keyed by name only, hide behind
+    it). Every object is compared, the search indexes' shadow tables included (FTS5 writes their
+    DDL; the expected schema is built by the same SQLite, so it writes the same). The only objects
+    allowed beyond ours are ANALYZE's statistics tables, by exact shape.
+    """
+    expected = {(row[0], row[1]): row for row in expected_schema(version)}
+    found: dict[tuple[str, str], tuple[str, str, str, str | None]] = {}
+    for row in actual:
+        key = (row[0], row[1])
+        if key in found:
+            return f"it holds two {row[0]}s named '{row[1]}'"
+        found[key] = row
+    for kind, name in sorted(set(found) - set(expected)):
+        if kind == "table" and ANALYZE_TABLES.get(name) == found[(kind, name)][3] and found[(kind, name)][2] == name:
             continue
-        kind = found[name][0]
         return f"it holds a {kind} '{name}' that Case Workbench does not create"
-    for name in sorted(set(expected) - set(found)):
-        return f"its {expected[name][0]} '{name}' is missing"
-    for name in sorted(expected):
-        if found[name] == expected[name]:
-            continue
-        # FTS5 writes its shadow tables' DDL itself, which may vary between SQLite releases.
-        if is_fts_shadow(name) and found[name][0] == "table" and found[name][2] == name:
-            continue
-        return f"its {found[name][0]} '{name}' differs from what Case Workbench creates"
+    for kind, name in sorted(set(expected) - set(found)):
+        return f"its {kind} '{name}' is missing"
+    for key in sorted(expected):
+        if found[key] != expected[key]:
+            return f"its {key[0]} '{key[1]}' differs from what Case Workbench creates"
+    return None
+
+
+def fts_config_difference(conn: sqlite3.Connection) -> str | None:
+    """None when the search indexes hold only the settings FTS5 writes itself (a planted 'rank'
+    breaks every search); else one phrase naming the index."""
+    for fts in FTS_TABLES:
+        keys = {key for (key,) in conn.execute(f'SELECT k FROM "{fts}_config"')}
+        if keys - FTS_CONFIG_KEYS:
+            return f"its search index {fts} carries settings Case Workbench does not write ({sorted(keys)[0]})"
     return None
 
 
@@ -144,15 +169,16 @@ def check_database(path: Path, header: HeaderInfo, check_references: bool = True
     """
     # immutable=1 reads without creating -wal/-shm files; a leftover -wal (an unclean close)
     # must be read too, so then the plain read-only mode is used.
-    wal_file = path.with_name(path.name + "-wal")
-    journal = path.with_name(path.name + "-journal")
+    real = path.resolve()  # through a symbolic link, SQLite reads the sidecars beside the real file
+    wal_file = real.with_name(real.name + "-wal")
+    journal = real.with_name(real.name + "-journal")
     if journal.exists() and journal.stat().st_size:
         # An immutable read would check the file without the journal, and the first read-write
         # open would then roll the journal's pages in: what was checked is not what is opened.
         raise CaseRefused(path, f"another program left an unfinished change in {journal.name} beside it, so it "
                           "cannot be checked as it would be opened")
     mode = "ro" if wal_file.exists() and wal_file.stat().st_size else "ro&immutable=1"
-    uri = f"{path.resolve().as_uri()}?mode={mode}"
+    uri = f"{real.as_uri()}?mode={mode}"
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None)
     except sqlite3.Error as error:
@@ -169,6 +195,11 @@ def check_database(path: Path, header: HeaderInfo, check_references: bool = True
         except sqlite3.DatabaseError as error:
             raise CaseRefused(path, f"its schema cannot be read ({error})") from None
         problem = schema_difference(schema, header.user_version)
+        if problem is None:
+            try:
+                problem = fts_config_difference(conn)
+            except sqlite3.DatabaseError as error:
+                problem = f"its search index cannot be read ({error})"
         if problem:
             raise CaseRefused(path, problem)
         try:
