@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
 from workbench.core.store import Case, fts_query
+from workbench.core.store.search import search_words
 from workbench.core.times import case_zone, describe_when, utc_to_local
 
 
@@ -410,11 +411,6 @@ class SearchHit:
         return "".join(text for text, _ in self.title)
 
 
-def search_words(text: str) -> list[str]:
-    """The words a search looks for (each also as the start of a longer word)."""
-    return re.findall(r"\w+", text)
-
-
 def _fold(text: str) -> str:
     """Lower case without diacritics, one char per char, so positions in the fold are positions in `text`."""
     out = []
@@ -586,7 +582,7 @@ def audit_listing(case: Case, record_id: str | None = None, text: str = "", limi
     if record_id:
         where.append("(record_id = ? OR record_id LIKE ? OR record_id LIKE ?)")
         params += [record_id, f"{record_id}/%", f"%/{record_id}%"]
-    for word in text.split():
+    for word in search_words(text):
         where.append("(who || ' ' || action || ' ' || table_name || ' ' || coalesce(old, '') || ' ' "
                      "|| coalesce(new, '') || ' ' || summary) LIKE ?")
         params.append(f"%{word}%")

@@ -32,7 +32,7 @@ from workbench.core.store.migrate import (
     schema_version,
     split_statements,
 )
-from workbench.core.store.search import fts_query, transliterations
+from workbench.core.store.search import MAX_TERMS, fts_query, search_words, transliterations, words_left_out
 from workbench.core.store.tables import (
     APPLICATION_ID,
     AUDIT_DETAIL_ROWS,
@@ -84,7 +84,10 @@ __all__ = [
     "expected_schema",
     "find_dangling",
     "first_problem",
+    "MAX_TERMS",
     "fts_query",
+    "search_words",
+    "words_left_out",
     "harden",
     "is_fts_shadow",
     "is_writable",
