@@ -20,7 +20,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from workbench.core import ops
 from workbench.core.model import NOUNS
-from workbench.core.store import Case, Changes, new_id
+from workbench.core.store import Case, CaseError, Changes, new_id
 
 
 def noun(table: str, count: int = 1) -> str:
@@ -46,6 +46,7 @@ class Operation(QUndoCommand):
         self.journal: list[tuple[Any, ...]] | None = None
         self.changes: Changes = Changes()
         self._done_by_push = False
+        self._undone_already = False
 
     @classmethod
     def from_journal(cls, case: Case, text: str, journal: list[tuple[Any, ...]], changes: Changes | None = None,
@@ -85,8 +86,26 @@ class Operation(QUndoCommand):
         self._done_by_push = True
 
     def undo(self) -> None:
+        if self._undone_already:  # `undo(stack)` reverted it before moving the stack
+            self._undone_already = False
+            return
         if self.journal:
             self.case.revert(self.journal)
+
+    def revert_now(self) -> None:
+        """Undo it now (raising CaseBusy or StaleJournal with nothing written); the stack's own undo
+        that follows is then a no-op."""
+        if self.journal:
+            self.case.revert(self.journal)
+        self._undone_already = True
+
+    def replay_now(self) -> None:
+        """Redo it now (raising with nothing written); the stack's own redo that follows is a no-op."""
+        if self.journal is None:
+            self.redo()
+        elif self.journal:
+            self.case.replay(self.journal)
+        self._done_by_push = True
 
     def id(self) -> int:  # noqa: A003 - Qt's name
         return self.merge_key
@@ -142,6 +161,38 @@ def link_records(case: Case, table: str, values: dict[str, Any], text: str = "",
 def set_meta(case: Case, key: str, value: str, text: str = "", origin: object = None) -> Operation:
     """Change one case property (title, classification, time zone)."""
     return Operation(case, text or f"Change case {key}", lambda c: ops.set_meta(c, key, value), origin=origin)
+
+
+def undo(stack: QUndoStack) -> str | None:
+    """Undo the last step. If the case refuses (another program holds the write lock, or changed
+    what the step would restore), nothing is written, the stack stays where it was and the reason
+    comes back as one sentence; None when it was undone (or there was nothing to undo)."""
+    index = stack.index()
+    if index == 0:
+        return None
+    command = stack.command(index - 1)
+    if isinstance(command, Operation):
+        try:
+            command.revert_now()
+        except CaseError as refused:
+            return str(refused)
+    stack.undo()
+    return None
+
+
+def redo(stack: QUndoStack) -> str | None:
+    """Redo the next step; like `undo`, a refusal leaves the stack where it was and says why."""
+    index = stack.index()
+    if index >= stack.count():
+        return None
+    command = stack.command(index)
+    if isinstance(command, Operation):
+        try:
+            command.replay_now()
+        except CaseError as refused:
+            return str(refused)
+    stack.redo()
+    return None
 
 
 def push(stack: QUndoStack | None, command: Operation) -> bool:

@@ -35,7 +35,7 @@ from workbench.core.store import (
     open_case,
 )
 from workbench.core.times import case_zone, now_stamp, utc_to_local
-from workbench.ui import check_case, sharing
+from workbench.ui import check_case, commands, sharing
 from workbench.ui.briefing import StoryboardPane
 from workbench.ui.commands import Operation, delete_records, insert_record, push
 from workbench.ui.history import HistoryPane
@@ -302,10 +302,16 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
 
         edit_menu = menu.addMenu("&Edit")
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        # Our own actions, not QUndoStack's: a refused undo (the case busy, or changed by another
+        # writer since) must leave the stack where it was and say why.
+        self.undo_action = self._action("&Undo", self.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action("&Redo", self.redo, QKeySequence.StandardKey.Redo)
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_stack.undoTextChanged.connect(lambda text: self.undo_action.setText(f"&Undo {text}".strip()))
+        self.undo_stack.redoTextChanged.connect(lambda text: self.redo_action.setText(f"&Redo {text}".strip()))
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
@@ -493,6 +499,19 @@ class MainWindow(QMainWindow):
         if not self.ask("Delete", question):
             return False
         return push(self.undo_stack, delete_records(case, chosen.table, chosen.ids))
+
+    def undo(self) -> bool:
+        """Edit > Undo: a refusal leaves the stack (and the case) as they were, and says why."""
+        refused = commands.undo(self.undo_stack)
+        if refused:
+            warn(self, "Cannot undo", refused)
+        return refused is None
+
+    def redo(self) -> bool:
+        refused = commands.redo(self.undo_stack)
+        if refused:
+            warn(self, "Cannot redo", refused)
+        return refused is None
 
     def ask(self, title: str, question: str) -> bool:
         return confirm(self, title, question)

@@ -22,7 +22,7 @@ from workbench.core.store.checks import (
     read_header,
     schema_difference,
 )
-from workbench.core.store.errors import CaseNeedsRepair, CaseReadOnly, CaseRefused, Dangling
+from workbench.core.store.errors import CaseBusy, CaseNeedsRepair, CaseReadOnly, CaseRefused, Dangling, StaleJournal
 from workbench.core.store.gateway import Case, create_case, default_analyst, new_id, open_case
 from workbench.core.store.migrate import (
     Migration,
@@ -58,6 +58,7 @@ __all__ = [
     "CHECK_SECONDS",
     "COUNTED_TABLES",
     "Case",
+    "CaseBusy",
     "CaseError",
     "CaseNeedsRepair",
     "CaseReadOnly",
@@ -65,6 +66,7 @@ __all__ = [
     "ChangeLog",
     "Changes",
     "Dangling",
+    "StaleJournal",
     "FTS_COLUMNS",
     "FTS_SHADOW_SUFFIXES",
     "FTS_TABLES",

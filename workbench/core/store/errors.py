@@ -48,3 +48,22 @@ class CaseNeedsRepair(CaseRefused):
 class CaseReadOnly(CaseError):
     def __init__(self, path: Path) -> None:
         super().__init__(f"{path.name} is open read-only; changes are not allowed.")
+
+
+class CaseBusy(CaseError):
+    """Another program holds the case's write lock; nothing was written."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"Another program is writing to {path.name}, so nothing was changed; try again when it "
+                         "has finished.")
+
+
+class StaleJournal(CaseError):
+    """Undo or redo would overwrite what another writer did since; nothing was written."""
+
+    def __init__(self, table: str, row: dict[str, Any], what: str) -> None:
+        name = next((str(row[k]) for k in ("title", "name", "url", "text", "kind") if row.get(k)), row.get("id", ""))
+        noun = table.removesuffix("s") if table != "meta" else "case property"
+        super().__init__(f"The {noun} '{name[:60]}' {what} by someone else since (another program or the "
+                         "command line), so this step cannot be undone or redone without overwriting that; "
+                         "nothing was changed.")

@@ -26,7 +26,7 @@ from workbench.core.model import RECORD_TYPES, Record
 from workbench.core.rules import check as check_record
 from workbench.core.store.changes import ChangeLog, Changes
 from workbench.core.store.checks import _connect, check_case, harden, is_writable
-from workbench.core.store.errors import CaseReadOnly, CaseRefused
+from workbench.core.store.errors import CaseBusy, CaseReadOnly, CaseRefused, StaleJournal
 from workbench.core.store.migrate import apply_migrations, schema_version
 from workbench.core.store.search import fts_query
 from workbench.core.store.tables import (
@@ -171,7 +171,12 @@ class Case:
             if not self._wal:
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 self._wal = True
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                if "locked" in str(error) or "busy" in str(error):
+                    raise CaseBusy(self.path) from None
+                raise
             self._logs = []
         scope = ChangeLog()
         scope.origin = origin if origin is not None else (self._logs[0].origin if self._logs else None)
@@ -438,14 +443,42 @@ class Case:
                 self._journal = None
 
     def replay(self, journal: list[tuple[Any, ...]], origin: object = None) -> None:
+        """Redo: the journal's writes again, in order; StaleJournal (nothing written) if another
+        writer changed one of its records since the undo."""
         with self.transaction(origin):
             for entry in journal:
+                self._expect(entry, forward=True)
                 self._apply(entry, forward=True, origin=origin)
 
     def revert(self, journal: list[tuple[Any, ...]], origin: object = None) -> None:
+        """Undo: the journal's writes taken back, last first; StaleJournal (nothing written) if another
+        writer changed one of its records since, rather than overwrite that change."""
         with self.transaction(origin):
             for entry in reversed(journal):
+                self._expect(entry, forward=False)
                 self._apply(entry, forward=False, origin=origin)
+
+    def _expect(self, entry: tuple[Any, ...], forward: bool) -> None:
+        """Raise StaleJournal unless the record an entry rewrites is as the journal left it."""
+        kind, table = entry[0], entry[1]
+        if kind in ("insert", "delete"):
+            row = entry[2]
+            current = self.get(table, row["id"])
+            goes = (kind == "insert") != forward  # this step removes the row the journal wrote
+            if goes and (current is None or current["updated_at"] != row["updated_at"]):
+                raise StaleJournal(table, row, "was changed or deleted")
+            if not goes and current is not None:
+                raise StaleJournal(table, current, "was added again")
+        elif kind == "update":
+            record_id, old, new = entry[2], entry[3], entry[4]
+            current = self.get(table, record_id)
+            stamp = (old if forward else new).get("updated_at")
+            if current is None or (stamp is not None and current["updated_at"] != stamp):
+                raise StaleJournal(table, current or {"id": record_id}, "was changed or deleted")
+        elif kind == "meta":
+            key, old, new = entry[2], entry[3], entry[4]
+            if self.meta(key, default=None) != (old if forward else new):  # type: ignore[arg-type]
+                raise StaleJournal("meta", {"id": key, "name": key}, "was changed")
 
     def _apply(self, entry: tuple[Any, ...], forward: bool, origin: object) -> None:
         kind, table = entry[0], entry[1]
