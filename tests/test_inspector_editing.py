@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
+from workbench.core.queries import event_actors
 from workbench.ui.main_window import MainWindow
 
 
@@ -124,6 +125,21 @@ def test_adding_an_actor_to_an_event_by_alias(qtbot, window: MainWindow) -> None
     linked = {r["actor_id"] for r in window.case.rows("event_actors", where="event_id = ?", params=("event-rumour",))}
     assert linked == {"actor-omon"}
 
+
+
+def test_removing_an_actor_from_an_event_is_one_undo_step(qtbot, window: MainWindow) -> None:
+    window.selection.select("events", ["event-call"])
+    form = window.inspector.forms["events"]
+    shown = [form.actors.item(n).text() for n in range(form.actors.count())]
+    assert shown == ["Kremlin", "Александр Лукашенко (caller)"]
+    form.actors.setCurrentRow(1)
+    form.remove_actor.click()
+    assert [a for a, _, _ in event_actors(window.case, "event-call")] == ["actor-kremlin"]
+    assert [form.actors.item(n).text() for n in range(form.actors.count())] == ["Kremlin"]
+    assert window.undo_action.text() == "&Undo Remove actor from event"
+    window.undo_stack.undo()
+    assert [a for a, _, _ in event_actors(window.case, "event-call")] == ["actor-kremlin", "actor-luka"]
+    assert [form.actors.item(n).text() for n in range(form.actors.count())] == shown
 
 def test_delete_asks_naming_what_goes_with_it_and_is_one_undo_step(qtbot, window: MainWindow) -> None:
     questions: list[str] = []

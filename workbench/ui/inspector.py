@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core import ops
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
 from workbench.core.model import ACTOR_KINDS, NOUNS
 from workbench.core.ops.actors import merge_actors, same_name_actors
@@ -46,7 +47,7 @@ from workbench.core.rules import InvalidRecord, clean_text
 from workbench.core.store import Case, CaseError, Changes
 from workbench.core.tags import parse_tags, set_tags, tags_of
 from workbench.core.times import case_zone, local_to_utc, utc_to_local
-from workbench.ui.commands import Operation, push, update_record
+from workbench.ui.commands import Operation, link_records, push, update_record
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 
@@ -428,9 +429,9 @@ class EventForm(RecordForm):
         self.actor_error.hide()
         self.add_actor.clear()
         event_id = self.record_id
-        push(self.inspector.selection.undo_stack, Operation(
-            self.case, "Add actor to event",
-            lambda case: case.link("event_actors", {"event_id": event_id, "actor_id": actor_id, "role": ""})))
+        push(self.inspector.selection.undo_stack, link_records(
+            self.case, "event_actors", {"event_id": event_id, "actor_id": actor_id, "role": ""},
+            text="Add actor to event"))
 
     def _remove_actor(self) -> None:
         item = self.actors.currentItem()
@@ -439,7 +440,7 @@ class EventForm(RecordForm):
         actor_id, event_id = item.data(Qt.ItemDataRole.UserRole), self.record_id
         push(self.inspector.selection.undo_stack, Operation(
             self.case, "Remove actor from event",
-            lambda case: case.unlink("event_actors", {"event_id": event_id, "actor_id": actor_id})))
+            lambda case: ops.unlink(case, "event_actors", {"event_id": event_id, "actor_id": actor_id})))
 
 
 class ActorForm(RecordForm):
