@@ -3,10 +3,46 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+# The case files open in this process (resolved through symbolic links), with how many
+# connections hold each: no write through atomic_path may replace one of them or its sidecars.
+_open_cases: Counter[Path] = Counter()
+_lock = threading.Lock()
+SIDECAR_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+class OverwritesCase(OSError):
+    """A write would replace an open case file or one of its sidecars."""
+
+
+def protect(case_path: Path) -> None:
+    with _lock:
+        _open_cases[Path(case_path).resolve()] += 1
+
+
+def unprotect(case_path: Path) -> None:
+    with _lock:
+        real = Path(case_path).resolve()
+        _open_cases[real] -= 1
+        if _open_cases[real] <= 0:
+            del _open_cases[real]
+
+
+def refuse_open_case(destination: Path) -> None:
+    """Raise OverwritesCase if `destination` (through any symbolic link) is an open case or its sidecar."""
+    real = Path(destination).resolve()
+    with _lock:
+        cases = list(_open_cases)
+    for case in cases:
+        if real == case or real in (case.with_name(case.name + suffix) for suffix in SIDECAR_SUFFIXES):
+            raise OverwritesCase(f"{Path(destination).name} is the open case {case.name} (or beside it as its "
+                                 "journal); an export cannot overwrite it, so choose another name")
 
 
 @contextmanager
@@ -18,6 +54,7 @@ def atomic_path(destination: Path | str) -> Iterator[Path]:
     is removed and `destination` is left exactly as it was.
     """
     destination = Path(destination)
+    refuse_open_case(destination)
     temporary = destination.with_name(f".{destination.name}.{uuid.uuid4().hex[:8]}.partial")
     os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))  # 0o666: the umask applies
     try:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.core.atomic import protect, unprotect
 from workbench.core.errors import CaseError
 from workbench.core.model import RECORD_TYPES, Record
 from workbench.core.rules import check as check_record
@@ -74,6 +75,7 @@ class Case:
     _journal: list[tuple[Any, ...]] | None = None
 
     def __post_init__(self) -> None:
+        protect(self.path)  # no export may write over an open case (core.atomic)
         if not self.read_only:  # a file left in WAL by an unclean exit goes back to one file on close
             self._wal = self.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -129,6 +131,7 @@ class Case:
         finally:
             self.conn.close()
             self.conn = None  # type: ignore[assignment]
+            unprotect(self.path)
 
     @property
     def closed(self) -> bool:

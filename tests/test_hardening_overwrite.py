@@ -1,0 +1,48 @@
+"""No export writes over the case it comes from or its sidecars, named directly or through a link (issue 16)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workbench.core.atomic import OverwritesCase, atomic_path
+from workbench.core.store import open_case
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "html", "pptx", "json", "graphml"])
+def test_the_command_line_refuses_to_export_over_the_case(small_case: Path, tmp_path: Path, fmt: str) -> None:
+    before = digest(small_case)
+    link = tmp_path / "link.out"
+    link.symlink_to(small_case)
+    for out in (small_case, link):
+        result = subprocess.run([sys.executable, "-m", "workbench", "export", str(small_case), "--format", fmt,
+                                 "--out", str(out)], capture_output=True, text=True, timeout=120)
+        assert result.returncode != 0, result.stdout
+        assert "Traceback" not in result.stderr, result.stderr[-2000:]
+        assert digest(small_case) == before, f"{fmt} over {out.name} replaced the case"
+
+
+def test_no_write_replaces_an_open_case_or_its_sidecars(small_case: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.case"
+    shutil.copy(small_case, copy)
+    with open_case(small_case) as case:
+        case.insert("notes", {"text": "keeps the WAL"})
+        for target in (small_case, small_case.with_name(small_case.name + "-wal"),
+                       small_case.with_name(small_case.name + "-shm")):
+            with pytest.raises(OverwritesCase):
+                with atomic_path(target) as partial:
+                    partial.write_bytes(b"deck")
+        with atomic_path(copy) as partial:  # another case file that is not open may be replaced
+            partial.write_bytes(b"fine")
+    assert copy.read_bytes() == b"fine"
+    with atomic_path(small_case) as partial:  # once closed, it is an ordinary file (the app asks first)
+        partial.write_bytes(b"closed")
