@@ -10,7 +10,7 @@ from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from workbench.core import timeline as core_timeline
+from workbench.core.timeline.data import utc_seconds
 from workbench.ui.main_window import MainWindow
 
 
@@ -56,7 +56,7 @@ def test_double_click_on_empty_timeline_adds_an_event_in_that_lane(qtbot, window
     assert len(added) == 1
     event = added[0]
     assert event["title"] == "New event" and event["time_precision"] == "hour"
-    assert abs(core_timeline.utc_seconds(event["start"]) - x) <= 1800  # the clicked time, to the hour
+    assert abs(utc_seconds(event["start"]) - x) <= 1800  # the clicked time, to the hour
     actors = {r["actor_id"] for r in window.case.rows("event_actors", where="event_id = ?", params=(event["id"],))}
     assert actors == {"actor-kremlin"}
     assert window.selection.selection.ids == (event["id"],)

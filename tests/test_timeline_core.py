@@ -9,14 +9,26 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from workbench.core import timeline as core
 from workbench.core.filters import CaseFilter
 from workbench.core.sample import build_sample_case
 from workbench.core.store import Case, create_case, open_case
+from workbench.core.timeline.data import (
+    CONFIDENCES,
+    DAY,
+    SOLID,
+    TimelineData,
+    event_mask,
+    event_summary,
+    load_timeline,
+    utc_seconds,
+    utc_text,
+)
+from workbench.core.timeline.frame import Viewport, frame_geometry, time_ticks
+from workbench.core.timeline.layout import LaneLayout, fit_range, hit_test, layout_lanes
 
 
 def seconds(text: str) -> float:
-    return core.utc_seconds(text)
+    return utc_seconds(text)
 
 
 @pytest.fixture
@@ -33,12 +45,12 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Case:
     case.close()
 
 
-def index_of(data: core.TimelineData, event_id: str) -> int:
+def index_of(data: TimelineData, event_id: str) -> int:
     return int(data.indices_of([event_id])[0])
 
 
 def test_loads_events_actors_and_ids_in_seq_order(small: Case) -> None:
-    data = core.load_timeline(small)
+    data = load_timeline(small)
     assert len(data) == 2
     assert data.ids == ["event-call", "event-rumour"]
     assert data.titles == ["Lukashenko calls Putin", "Unmarked vehicles seen near Minsk"]
@@ -50,19 +62,19 @@ def test_loads_events_actors_and_ids_in_seq_order(small: Case) -> None:
 
 
 def test_empty_and_no_case_give_empty_timelines(tmp_path: Path) -> None:
-    assert len(core.load_timeline(None)) == 0
+    assert len(load_timeline(None)) == 0
     case = create_case(tmp_path / "empty.case", "Empty")
-    data = core.load_timeline(case)
+    data = load_timeline(case)
     assert len(data) == 0 and data.span() is None
-    layout = core.layout_lanes(data)
+    layout = layout_lanes(data)
     assert layout.total_rows == 0 and layout.keys == []
-    low, high = core.fit_range(data)
+    low, high = fit_range(data)
     assert high > low
     case.close()
 
 
 def test_times_are_drawn_only_as_precisely_as_stated(small: Case, sample: Case) -> None:
-    data = core.load_timeline(small)
+    data = load_timeline(small)
     rumour = index_of(data, "event-rumour")
     # approximate, start 15:00Z, no later than 20:59Z: a window from start to latest, no precise point
     assert (data.low[rumour], data.high[rumour]) == (seconds("2020-08-14T15:00:00Z"), seconds("2020-08-14T20:59:00Z"))
@@ -72,7 +84,7 @@ def test_times_are_drawn_only_as_precisely_as_stated(small: Case, sample: Case) 
     assert (data.low[call], data.high[call]) == (seconds("2020-08-14T21:00:00Z"), seconds("2020-08-15T21:00:00Z"))
     assert data.uncertain[call]
 
-    data = core.load_timeline(sample)
+    data = load_timeline(sample)
     by_title = {title: i for i, title in enumerate(data.titles)}
     belta = by_title["BelTA edits its report to add 'in the event of external military threats'"]
     assert not data.uncertain[belta]  # to the minute: a marker, exactly there
@@ -91,12 +103,12 @@ def test_day_windows_follow_daylight_saving(tmp_path: Path) -> None:
     case = create_case(tmp_path / "berlin.case", "Berlin", timezone="Europe/Berlin")
     case.insert("events", {"title": "Summer day", "start": "2021-07-01T10:00:00Z", "time_precision": "day"})
     case.insert("events", {"title": "Winter day", "start": "2021-01-15T10:00:00Z", "time_precision": "day"})
-    data = core.load_timeline(case)
+    data = load_timeline(case)
     summer, winter = (data.titles.index(t) for t in ("Summer day", "Winter day"))
     assert data.low[summer] == seconds("2021-06-30T22:00:00Z")  # CEST, UTC+2
     assert data.low[winter] == seconds("2021-01-14T23:00:00Z")  # CET, UTC+1
     # the axis puts local midnight where it is, across the March change
-    major, _minor = core.time_ticks(seconds("2021-03-27T00:00:00Z"), seconds("2021-03-30T00:00:00Z"),
+    major, _minor = time_ticks(seconds("2021-03-27T00:00:00Z"), seconds("2021-03-30T00:00:00Z"),
                                     ZoneInfo("Europe/Berlin"), 2000)
     assert [v for v, _label in major] == [seconds("2021-03-27T23:00:00Z"), seconds("2021-03-28T22:00:00Z"),
                                           seconds("2021-03-29T22:00:00Z")]
@@ -105,17 +117,17 @@ def test_day_windows_follow_daylight_saving(tmp_path: Path) -> None:
 
 def test_ticks_pick_a_readable_step_and_always_show_a_date() -> None:
     zone = ZoneInfo("Europe/Minsk")
-    major, minor = core.time_ticks(seconds("2020-08-15T12:00:00Z"), seconds("2020-08-15T16:00:00Z"), zone, 800)
+    major, minor = time_ticks(seconds("2020-08-15T12:00:00Z"), seconds("2020-08-15T16:00:00Z"), zone, 800)
     assert major and "15 Aug 2020" in major[0][1]  # no midnight in view: the first tick carries the date
     assert all(":" in label for _v, label in minor)
-    major, minor = core.time_ticks(seconds("2020-01-01T00:00:00Z"), seconds("2022-01-01T00:00:00Z"), zone, 800)
+    major, minor = time_ticks(seconds("2020-01-01T00:00:00Z"), seconds("2022-01-01T00:00:00Z"), zone, 800)
     assert len(major) + len(minor) <= 800 / 50 + 1
-    assert core.time_ticks(5.0, 1.0, zone, 800) == [[], []]
+    assert time_ticks(5.0, 1.0, zone, 800) == [[], []]
 
 
 def test_actor_lanes_repeat_shared_events_and_join_them(sample: Case) -> None:
-    data = core.load_timeline(sample)
-    layout = core.layout_lanes(data, mode="actors", order="name")
+    data = load_timeline(sample)
+    layout = layout_lanes(data, mode="actors", order="name")
     assert layout.labels == sorted(layout.labels, key=str.casefold)
     assert len(layout.keys) == 23
     statement = data.titles.index("Lukashenko tells the General Staff Russia will give comprehensive security help at "
@@ -123,16 +135,16 @@ def test_actor_lanes_repeat_shared_events_and_join_them(sample: Case) -> None:
     assert (layout.item_event == statement).sum() == 5  # in each of its five actors' lanes
     assert statement in layout.connector_event.tolist()
     # lanes by number of events: Lukashenko has the most
-    by_count = core.layout_lanes(data, mode="actors", order="count")
+    by_count = layout_lanes(data, mode="actors", order="count")
     assert by_count.labels[0] == "Aleksander Lukashenko"
     assert by_count.counts.tolist() == sorted(by_count.counts.tolist(), reverse=True)
     # lanes by first appearance: the Serbian brigade (from 27 July) comes first
-    assert core.layout_lanes(data, order="first").labels[0] == "Serbian 72nd Special Operations Brigade"
+    assert layout_lanes(data, order="first").labels[0] == "Serbian 72nd Special Operations Brigade"
 
 
 def test_overlapping_events_of_a_lane_take_different_rows(sample: Case) -> None:
-    data = core.load_timeline(sample)
-    layout = core.layout_lanes(data, mode="actors")
+    data = load_timeline(sample)
+    layout = layout_lanes(data, mode="actors")
     for lane in range(len(layout.keys)):
         in_lane = np.flatnonzero(layout.item_lane == lane)
         for a in in_lane:
@@ -140,60 +152,60 @@ def test_overlapping_events_of_a_lane_take_different_rows(sample: Case) -> None:
                 ea, eb = layout.item_event[a], layout.item_event[b]
                 if a < b and layout.item_row[a] == layout.item_row[b]:
                     assert data.high[ea] <= data.low[eb] or data.high[eb] <= data.low[ea], layout.labels[lane]
-    kinds = core.layout_lanes(data, mode="kinds")
+    kinds = layout_lanes(data, mode="kinds")
     assert set(kinds.keys) == set(data.kinds)
-    single = core.layout_lanes(data, mode="single")
+    single = layout_lanes(data, mode="single")
     assert single.labels == ["All events"] and len(single.item_event) == len(data)
 
 
 def test_filters_by_confidence_kind_actor_kind_reliability_and_text(sample: Case) -> None:
-    data = core.load_timeline(sample)
+    data = load_timeline(sample)
     titles = np.array(data.titles)
-    everything = core.event_mask(data, CaseFilter())
+    everything = event_mask(data, CaseFilter())
     assert everything.all()
-    firm = core.event_mask(data, CaseFilter(confidence_floor="likely"))
+    firm = event_mask(data, CaseFilter(confidence_floor="likely"))
     shown = [data.confidence[i] for i in np.flatnonzero(firm)]
-    assert all(core.CONFIDENCES[c] in ("confirmed", "reported", "likely") for c in shown)
+    assert all(CONFIDENCES[c] in ("confirmed", "reported", "likely") for c in shown)
     assert "Unverified report of Russian forces concentrating in Nevel and Klincy" not in titles[firm]
-    protests = core.event_mask(data, CaseFilter(event_kinds=frozenset({"protest"})))
+    protests = event_mask(data, CaseFilter(event_kinds=frozenset({"protest"})))
     assert set(titles[protests]) == {"Hundreds to one thousand protesters gather outside the state TV building",
                                      "Opposition 'Freedom March' on Independence Square"}
-    states = core.event_mask(data, CaseFilter(actor_kinds=frozenset({"state"})))
+    states = event_mask(data, CaseFilter(actor_kinds=frozenset({"state"})))
     assert "Russia issues an arrest warrant for Stepan Putilo" in titles[states]  # the Kremlin is a state
     assert "OMON special police enter the state TV building" not in titles[states]
-    graded = core.event_mask(data, CaseFilter(reliability_floor="A"))
+    graded = event_mask(data, CaseFilter(reliability_floor="A"))
     assert graded.sum() < len(data)
     uncited = "Planned strike at the Belarusian National TV and Radio company"
-    assert uncited not in titles[core.event_mask(data, CaseFilter(reliability_floor="E"))]
-    words = core.event_mask(data, CaseFilter(text="nexta WARRANT"))
+    assert uncited not in titles[event_mask(data, CaseFilter(reliability_floor="E"))]
+    words = event_mask(data, CaseFilter(text="nexta WARRANT"))
     assert set(titles[words]) == {"Belarus issues an arrest warrant for NEXTA founder Stepan Putilo",
                                   "Russia issues an arrest warrant for Stepan Putilo"}
-    layout = core.layout_lanes(data, firm)
+    layout = layout_lanes(data, firm)
     assert set(layout.item_event.tolist()) == set(np.flatnonzero(firm).tolist())
 
 
 def test_cyrillic_text_filter(small: Case) -> None:
-    data = core.load_timeline(small)
-    assert core.event_mask(data, CaseFilter(text="лукаш")).tolist() == [True, False]
+    data = load_timeline(small)
+    assert event_mask(data, CaseFilter(text="лукаш")).tolist() == [True, False]
 
 
-def viewport(data: core.TimelineData, layout: core.LaneLayout, width: float = 1000, rows: float = 20,
-             span: tuple[float, float] | None = None) -> core.Viewport:
-    low, high = span or core.fit_range(data)
+def viewport(data: TimelineData, layout: LaneLayout, width: float = 1000, rows: float = 20,
+             span: tuple[float, float] | None = None) -> Viewport:
+    low, high = span or fit_range(data)
     scale = width / (high - low)
-    return core.Viewport(low, high, 0, rows, scale, -low * scale, 20.0, 0.0)
+    return Viewport(low, high, 0, rows, scale, -low * scale, 20.0, 0.0)
 
 
 def test_frame_draws_uncertain_events_as_windows_and_instants_as_markers(sample: Case) -> None:
-    data = core.load_timeline(sample)
-    layout = core.layout_lanes(data, mode="single")
+    data = load_timeline(sample)
+    layout = layout_lanes(data, mode="single")
     span = (seconds("2020-08-15T12:00:00Z"), seconds("2020-08-15T22:00:00Z"))
     view = viewport(data, layout, span=span, rows=5)
-    frame = core.frame_geometry(layout, data, view)
+    frame = frame_geometry(layout, data, view)
     belta = data.titles.index("BelTA edits its report to add 'in the event of external military threats'")
-    markers = frame.markers[(core.SOLID, False)]
+    markers = frame.markers[(SOLID, False)]
     assert np.isclose(markers.x0, view.x_px(data.anchor[belta])).any()
-    windows = frame.windows[(core.SOLID, False)]
+    windows = frame.windows[(SOLID, False)]
     evening_low, evening_high = view.x_px(seconds("2020-08-15T14:00:00Z")), view.x_px(seconds("2020-08-15T20:59:00Z"))
     # overlapping windows of one row merge into one shape; the evening must lie inside one of them
     assert any(a <= evening_low + 0.5 and b >= evening_high - 0.5 for a, b in zip(windows.x0, windows.x1,
@@ -207,10 +219,10 @@ def test_zoomed_out_frames_are_thinned_to_the_pixels(tmp_path: Path) -> None:
     from workbench.core.synthetic import generate_case
 
     case = generate_case(tmp_path / "synthetic.case", 3000, seed=7)
-    data = core.load_timeline(case)
-    layout = core.layout_lanes(data, mode="single")
+    data = load_timeline(case)
+    layout = layout_lanes(data, mode="single")
     view = viewport(data, layout, width=300, rows=4)
-    frame = core.frame_geometry(layout, data, view, measure=lambda _event: 80.0)
+    frame = frame_geometry(layout, data, view, measure=lambda _event: 80.0)
     assert frame.items == len(data)
     drawn = sum(len(s) for s in frame.markers.values())
     assert drawn <= 300 * 3 * 2  # at most one marker per pixel column, per sub-row, per style group
@@ -219,10 +231,10 @@ def test_zoomed_out_frames_are_thinned_to_the_pixels(tmp_path: Path) -> None:
 
 
 def test_labels_never_overlap(sample: Case) -> None:
-    data = core.load_timeline(sample)
-    layout = core.layout_lanes(data)
+    data = load_timeline(sample)
+    layout = layout_lanes(data)
     view = viewport(data, layout, width=900, rows=40)
-    frame = core.frame_geometry(layout, data, view, measure=lambda event: 7.0 * len(data.titles[event]))
+    frame = frame_geometry(layout, data, view, measure=lambda event: 7.0 * len(data.titles[event]))
     assert frame.labels
     by_row: dict[float, list[tuple[float, float]]] = {}
     for x, y, _event, width in frame.labels:
@@ -234,29 +246,29 @@ def test_labels_never_overlap(sample: Case) -> None:
 
 
 def test_hit_test_finds_the_event_under_the_pointer(small: Case) -> None:
-    data = core.load_timeline(small)
-    layout = core.layout_lanes(data, mode="single")
+    data = load_timeline(small)
+    layout = layout_lanes(data, mode="single")
     rumour = index_of(data, "event-rumour")
     row = int(layout.item_row[layout.item_event == rumour][0])
-    scale = 1000 / (2 * core.DAY)
-    assert core.hit_test(layout, data, seconds("2020-08-14T18:00:00Z"), row + 0.5, scale) == rumour
-    assert core.hit_test(layout, data, seconds("2020-08-10T18:00:00Z"), row + 0.5, scale) == -1
-    assert core.hit_test(layout, data, seconds("2020-08-14T18:00:00Z"), 99.5, scale) == -1
+    scale = 1000 / (2 * DAY)
+    assert hit_test(layout, data, seconds("2020-08-14T18:00:00Z"), row + 0.5, scale) == rumour
+    assert hit_test(layout, data, seconds("2020-08-10T18:00:00Z"), row + 0.5, scale) == -1
+    assert hit_test(layout, data, seconds("2020-08-14T18:00:00Z"), 99.5, scale) == -1
 
 
 def test_event_summary_has_what_the_tooltip_needs(sample: Case) -> None:
-    data = core.load_timeline(sample)
+    data = load_timeline(sample)
     index = data.titles.index("Kochanova and Eismont meet protesting staff at the state TV and Radio company")
-    summary = core.event_summary(data, index)
+    summary = event_summary(data, index)
     assert summary is not None
     assert summary.when == "15 Aug 2020, 18:00 (Belarus time)"
     assert summary.footnotes == ["7"]
     assert any(a.startswith("Natalya Kochanova") for a in summary.actors)
     assert summary.confidence == "reported"
-    uncertain = core.event_summary(data, data.titles.index("Euroradio video of Taraykouski's death first shared"))
+    uncertain = event_summary(data, data.titles.index("Euroradio video of Taraykouski's death first shared"))
     assert uncertain is not None and "as early as 12 Aug" in uncertain.when
 
 
 def test_utc_text_round_trip_and_density() -> None:
-    assert core.utc_text(core.utc_seconds("2020-08-15T18:45:00Z")) == "2020-08-15T18:45:00Z"
-    assert datetime.fromtimestamp(core.utc_seconds("2020-08-15T00:00:00Z"), UTC).hour == 0
+    assert utc_text(utc_seconds("2020-08-15T18:45:00Z")) == "2020-08-15T18:45:00Z"
+    assert datetime.fromtimestamp(utc_seconds("2020-08-15T00:00:00Z"), UTC).hour == 0

@@ -11,10 +11,10 @@ from PySide6.QtGui import QImage, QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from workbench.core import timeline as core
 from workbench.core.filters import CaseFilter
 from workbench.core.sample import build_sample_case
 from workbench.core.store import create_case, open_case
+from workbench.core.timeline.data import WEAK, load_timeline, utc_seconds, utc_text
 from workbench.ui.main_window import MainWindow
 from workbench.ui.timeline import TimelineChart
 
@@ -76,7 +76,7 @@ def test_timeline_shows_the_case_with_lanes_legend_and_list(window: MainWindow) 
     assert "2 events" in chart.status.text() and "Europe/Minsk" in chart.status.text()
     # opens on the case's range with a margin
     (low, high), _ = chart.view.viewRange()
-    assert low < core.utc_seconds("2020-08-14T15:00:00Z") and high > core.utc_seconds("2020-08-15T21:00:00Z")
+    assert low < utc_seconds("2020-08-14T15:00:00Z") and high > utc_seconds("2020-08-15T21:00:00Z")
 
 
 def test_clicking_an_event_updates_the_shared_selection(qtbot, window: MainWindow) -> None:
@@ -108,8 +108,8 @@ def test_shift_drag_sets_the_shared_time_window(qtbot, window: MainWindow) -> No
     window_now = window.selection.time_window
     low = chart.view.mapSceneToView(chart.plot.mapToScene(start)).x()
     high = chart.view.mapSceneToView(chart.plot.mapToScene(end)).x()
-    assert abs(core.utc_seconds(window_now.start) - low) < 2
-    assert abs(core.utc_seconds(window_now.end) - high) < 2
+    assert abs(utc_seconds(window_now.start) - low) < 2
+    assert abs(utc_seconds(window_now.end) - high) < 2
     assert chart.window_region.isVisible()
     assert chart.clear_window_button.isEnabled()
     assert "window" in chart.status.text()
@@ -130,15 +130,15 @@ def test_dragging_on_the_overview_sets_the_time_window(qtbot, window: MainWindow
     drag(overview, QPoint(LEFT := chart.overview.width() // 3, y), QPoint(LEFT + 80, y))
     window_now = window.selection.time_window
     assert window_now.start is not None and window_now.end is not None
-    assert window_now != core.utc_text(0)
-    assert core.utc_seconds(window_now.end) - core.utc_seconds(window_now.start) > 60
+    assert window_now != utc_text(0)
+    assert utc_seconds(window_now.end) - utc_seconds(window_now.start) > 60
 
 
 def test_time_window_from_elsewhere_is_shown(window: MainWindow) -> None:
     chart = chart_of(window)
     window.selection.set_time_window("2020-08-14T18:00:00Z", "2020-08-15T06:00:00Z", origin="graph")
     low, high = chart.window_region.getRegion()
-    assert (low, high) == (core.utc_seconds("2020-08-14T18:00:00Z"), core.utc_seconds("2020-08-15T06:00:00Z"))
+    assert (low, high) == (utc_seconds("2020-08-14T18:00:00Z"), utc_seconds("2020-08-15T06:00:00Z"))
     assert chart.window_region.isVisible()
 
 
@@ -146,28 +146,28 @@ def test_uncertain_events_are_drawn_as_windows(window: MainWindow) -> None:
     chart = chart_of(window)
     chart.lane_combo.setCurrentIndex(chart.lane_combo.findData("single"))
     # zoom to the rumour's evening: "not before 15:00Z, no later than 20:59Z" must be a window
-    chart.view.setXRange(core.utc_seconds("2020-08-14T12:00:00Z"), core.utc_seconds("2020-08-14T23:00:00Z"),
+    chart.view.setXRange(utc_seconds("2020-08-14T12:00:00Z"), utc_seconds("2020-08-14T23:00:00Z"),
                          padding=0)
     render(chart)
     frame = chart.events.last_frame
     found = chart.events.logical_viewport(_painter_stub(chart))
     view = found[0]
-    windows = frame.windows[(core.WEAK, False)]  # unverified: the weak style
+    windows = frame.windows[(WEAK, False)]  # unverified: the weak style
     assert len(windows) == 1
-    assert windows.x0[0] == pytest.approx(view.x_px(core.utc_seconds("2020-08-14T15:00:00Z")), abs=0.5)
-    assert windows.x1[0] == pytest.approx(view.x_px(core.utc_seconds("2020-08-14T20:59:00Z")), abs=0.5)
+    assert windows.x0[0] == pytest.approx(view.x_px(utc_seconds("2020-08-14T15:00:00Z")), abs=0.5)
+    assert windows.x1[0] == pytest.approx(view.x_px(utc_seconds("2020-08-14T20:59:00Z")), abs=0.5)
     assert windows.x1[0] - windows.x0[0] > 100  # a window, not a point
-    assert (core.WEAK, False) not in frame.markers  # and no fake precise marker inside it
+    assert (WEAK, False) not in frame.markers  # and no fake precise marker inside it
     # zoomed far out the window is a sliver, so a stand-in marker keeps it visible and clickable
-    chart.view.setXRange(core.utc_seconds("2019-08-14T00:00:00Z"), core.utc_seconds("2021-08-14T00:00:00Z"),
+    chart.view.setXRange(utc_seconds("2019-08-14T00:00:00Z"), utc_seconds("2021-08-14T00:00:00Z"),
                          padding=0)
     render(chart)
-    assert (core.WEAK, False) in chart.events.last_frame.markers
+    assert (WEAK, False) in chart.events.last_frame.markers
     # and the picture really has the faded window's colour at its middle when zoomed in
-    chart.view.setXRange(core.utc_seconds("2020-08-14T12:00:00Z"), core.utc_seconds("2020-08-14T23:00:00Z"),
+    chart.view.setXRange(utc_seconds("2020-08-14T12:00:00Z"), utc_seconds("2020-08-14T23:00:00Z"),
                          padding=0)
     image = render(chart)
-    middle = chart.plot.mapFromScene(chart.view.mapViewToScene(QPointF(core.utc_seconds("2020-08-14T18:00:00Z"),
+    middle = chart.plot.mapFromScene(chart.view.mapViewToScene(QPointF(utc_seconds("2020-08-14T18:00:00Z"),
                                                                        _row_of(chart, "event-rumour") + 0.5)))
     colour = image.pixelColor(middle.x(), middle.y() + 4)
     assert colour.red() > colour.blue()  # a light orange wash, not the white of an empty lane
@@ -200,7 +200,7 @@ def test_filter_by_confidence_hides_the_unverified_event(qtbot, window: MainWind
     render(chart)
     frame = chart.events.last_frame
     assert frame.items == 2  # the call, in two lanes
-    assert not any(style == core.WEAK for style, _faded in [*frame.windows, *frame.markers, *frame.bars])
+    assert not any(style == WEAK for style, _faded in [*frame.windows, *frame.markers, *frame.bars])
     assert "1 of 2 events" in chart.status.text()
 
 
@@ -244,7 +244,7 @@ def test_selecting_actors_elsewhere_highlights_their_lanes_and_fades_the_rest(wi
 
 def test_selecting_an_event_elsewhere_outlines_it(window: MainWindow) -> None:
     chart = chart_of(window)
-    chart.view.setXRange(core.utc_seconds("2021-01-01T00:00:00Z"), core.utc_seconds("2021-01-02T00:00:00Z"),
+    chart.view.setXRange(utc_seconds("2021-01-01T00:00:00Z"), utc_seconds("2021-01-02T00:00:00Z"),
                          padding=0)
     window.selection.select("events", ["event-rumour"], origin="list")
     (low, high), _ = chart.view.viewRange()
@@ -344,12 +344,12 @@ def test_sample_case_reads_well(qtbot, tmp_path: Path) -> None:
     QApplication.processEvents()
     chart = chart_of(window)
     (low, high), _ = chart.view.viewRange()
-    assert low < core.utc_seconds("2020-07-26T21:00:00Z") and high > core.utc_seconds("2020-08-17T21:00:00Z")
+    assert low < utc_seconds("2020-07-26T21:00:00Z") and high > utc_seconds("2020-08-17T21:00:00Z")
     chart.lane_combo.setCurrentIndex(chart.lane_combo.findData("single"))
     render(chart)
     frame = chart.events.last_frame
     assert frame.items == 20
     assert frame.labels
     with open_case(path, read_only=True) as case:
-        assert len(core.load_timeline(case)) == 20
+        assert len(load_timeline(case)) == 20
     assert np.all(np.isfinite([x for x, *_ in frame.labels]))

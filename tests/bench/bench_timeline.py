@@ -153,19 +153,20 @@ def naive(case_path: Path, mode: str = "actors") -> tuple[float, float]:
     from PySide6.QtGui import QBrush, QColor, QPen
     from PySide6.QtWidgets import QGraphicsRectItem
 
-    from workbench.core import timeline as core
     from workbench.core.store import open_case
+    from workbench.core.timeline.data import load_timeline
+    from workbench.core.timeline.layout import fit_range, layout_lanes
 
     with open_case(case_path, read_only=True) as case:
-        data = core.load_timeline(case)
-    layout = core.layout_lanes(data, mode=mode)
+        data = load_timeline(case)
+    layout = layout_lanes(data, mode=mode)
     plot = pg.PlotWidget()
     plot.resize(*PLOT_SIZE)
     plot.setBackground("w")
     view = plot.getPlotItem().getViewBox()
     view.invertY(True)
     view.disableAutoRange()
-    low, high = core.fit_range(data)
+    low, high = fit_range(data)
     instant_width = (high - low) / 2000
     pen = QPen(QColor(31, 78, 156))
     pen.setCosmetic(True)

@@ -282,7 +282,7 @@ class SlideStage(QWidget):
             self.start_timelapse(lapse, immediate=not animate)
 
     def _span_now(self) -> tuple[float, float, float, float] | None:
-        from workbench.core.timeline import utc_seconds
+        from workbench.core.timeline.data import utc_seconds
 
         window = self.selection.time_window
         span = self.case.date_range() if self.case is not None and not self.case.closed else None
@@ -293,7 +293,7 @@ class SlideStage(QWidget):
         return utc_seconds(start), utc_seconds(end), float(low), float(high)
 
     def _transition_step(self, value: Any) -> None:
-        from workbench.core.timeline import utc_text
+        from workbench.core.timeline.data import utc_text
 
         if self._from is None or self._to is None:
             return

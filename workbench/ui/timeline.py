@@ -46,12 +46,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core import timeline as core
 from workbench.core.confidence import CONFIDENCE_LEVELS
 from workbench.core.filters import CaseFilter
 from workbench.core.queries import related
 from workbench.core.store import Case, Changes, new_id
 from workbench.core.tags import all_tags, events_passing
+from workbench.core.timeline.data import (
+    DAY,
+    HOUR,
+    N_STYLES,
+    PLANNED,
+    SOLID,
+    WEAK,
+    allowed_actors,
+    describe_span,
+    event_mask,
+    event_summary,
+    load_timeline,
+    utc_seconds,
+    utc_text,
+)
+from workbench.core.timeline.frame import (
+    Frame,
+    Shapes,
+    Viewport,
+    frame_geometry,
+    label_text,
+    outline_segments,
+    time_ticks,
+)
+from workbench.core.timeline.layout import LaneLayout, density, fit_range, hit_test, layout_lanes, proposed_event
 from workbench.ui.commands import insert_record, push
 from workbench.ui.listing import ListPane
 from workbench.ui.pictures import save_png, save_svg
@@ -107,7 +131,7 @@ def style_paint(style: int, faded: bool) -> dict[str, Any]:
     """Colours of one drawing style: asserted solid, weak (possible, unverified) hollow and dashed,
     planned hollow and dashed in its own colour; faded copies for context."""
     colour = FADED_COLOUR if faded else STYLE_COLOURS[style]
-    hollow = style != core.SOLID
+    hollow = style != SOLID
     return {
         "hollow": hollow,
         "edge": colour.darker(125),
@@ -119,7 +143,7 @@ def style_paint(style: int, faded: bool) -> dict[str, Any]:
     }
 
 
-def _segment_path(shapes: core.Shapes) -> QPainterPath:
+def _segment_path(shapes: Shapes) -> QPainterPath:
     """Line segments (x0, y0) - (x1, y1) as one path, built from arrays without a Python loop."""
     xs = np.column_stack([shapes.x0, shapes.x1]).ravel()
     ys = np.column_stack([shapes.y0, shapes.y1]).ravel()
@@ -147,7 +171,7 @@ def _band_pen(brush: QBrush, width: float) -> QPen:
     return pen
 
 
-def draw_rects(painter: QPainter, shapes: core.Shapes, fill: QBrush, edge: QColor, dashed: bool) -> None:
+def draw_rects(painter: QPainter, shapes: Shapes, fill: QBrush, edge: QColor, dashed: bool) -> None:
     """Rectangles of one row height as thick strokes plus thin (pre-dashed) edges: a fill of
     thousands of rectangles as one path costs the raster engine 30 times more."""
     if not len(shapes):
@@ -156,12 +180,12 @@ def draw_rects(painter: QPainter, shapes: core.Shapes, fill: QBrush, edge: QColo
     middle = (shapes.y0 + shapes.y1) / 2
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.setPen(_band_pen(fill, height))
-    painter.drawPath(_segment_path(core.Shapes(shapes.x0, np.maximum(shapes.x1, shapes.x0 + 1), middle, middle)))
+    painter.drawPath(_segment_path(Shapes(shapes.x0, np.maximum(shapes.x1, shapes.x0 + 1), middle, middle)))
     painter.setPen(QPen(edge, 1.0))
-    painter.drawPath(_segment_path(core.outline_segments(shapes, dashed)))
+    painter.drawPath(_segment_path(outline_segments(shapes, dashed)))
 
 
-def draw_markers(painter: QPainter, shapes: core.Shapes, size: float, edge: QColor, fill: QColor | None) -> None:
+def draw_markers(painter: QPainter, shapes: Shapes, size: float, edge: QColor, fill: QColor | None) -> None:
     """Square markers as wide points: one call for thousands; hollow ones get a white inside."""
     if not len(shapes):
         return
@@ -176,7 +200,7 @@ def draw_markers(painter: QPainter, shapes: core.Shapes, size: float, edge: QCol
 class _DevicePainting:
     """Paints in the view's logical pixels whatever the painter's target (screen, 2x PNG, SVG)."""
 
-    def logical_viewport(self: Any, painter: QPainter) -> tuple[core.Viewport, QTransform] | None:
+    def logical_viewport(self: Any, painter: QPainter) -> tuple[Viewport, QTransform] | None:
         view = self.getViewBox()
         widget = self.getViewWidget()
         if view is None or widget is None:
@@ -186,7 +210,7 @@ class _DevicePainting:
         if not invertible or logical.m11() == 0 or logical.m22() == 0:
             return None
         (x_min, x_max), (y_min, y_max) = view.viewRange()
-        viewport = core.Viewport(x_min, x_max, y_min, y_max, logical.m11(), logical.dx(), logical.m22(), logical.dy())
+        viewport = Viewport(x_min, x_max, y_min, y_max, logical.m11(), logical.dx(), logical.m22(), logical.dy())
         # Relative to the painter's own world transform, not its device transform: a widget grab
         # adds its offset outside the world transform, and applying it twice shifts the drawing.
         return viewport, inverse * painter.worldTransform()
@@ -239,7 +263,7 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
     def __init__(self, chart: TimelineChart) -> None:
         super().__init__()
         self.chart = chart
-        self.last_frame: core.Frame | None = None
+        self.last_frame: Frame | None = None
         self.font = QFont()
         self.font.setPointSizeF(max(7.5, self.font.pointSizeF() - 1))
         self.italic = QFont(self.font)
@@ -247,7 +271,7 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
         self.metrics = QFontMetricsF(self.font)
         self.italic_metrics = QFontMetricsF(self.italic)
         self._label_widths: dict[int, float] = {}
-        self._paints = {(s, f): style_paint(s, f) for s in range(core.N_STYLES) for f in (False, True)}
+        self._paints = {(s, f): style_paint(s, f) for s in range(N_STYLES) for f in (False, True)}
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return self.chart.scene_bounds()
@@ -259,8 +283,8 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
         width = self._label_widths.get(event)
         if width is None:
             data = self.chart.data
-            metrics = self.italic_metrics if data.style[event] != core.SOLID else self.metrics
-            width = metrics.horizontalAdvance(core.label_text(data.titles[event]))
+            metrics = self.italic_metrics if data.style[event] != SOLID else self.metrics
+            width = metrics.horizontalAdvance(label_text(data.titles[event]))
             self._label_widths[event] = width
         return width
 
@@ -270,7 +294,7 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
         if found is None or chart.layout is None:
             return
         viewport, transform = found
-        frame = core.frame_geometry(
+        frame = frame_geometry(
             chart.layout, chart.data, viewport, faded=chart.faded, selected=chart.selected,
             measure=self._measure if chart.show_labels else None,
         )
@@ -286,7 +310,7 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
             painter.drawPath(_segment_path(frame.connectors))
         # Faded context first, then the emphasised events over it.
         for faded in (True, False):
-            for style in range(core.N_STYLES):
+            for style in range(N_STYLES):
                 paint = self._paints[(style, faded)]
                 key = (style, faded)
                 if key in frame.windows:
@@ -299,7 +323,7 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
         if len(frame.selected):
             painter.setPen(QPen(SELECTED_COLOUR, 2.4))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(_segment_path(core.outline_segments(frame.selected)))
+            painter.drawPath(_segment_path(outline_segments(frame.selected)))
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         if frame.labels:
             data = chart.data
@@ -308,10 +332,10 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
             for x, y, event, width in frame.labels:
                 style = int(data.style[event])
                 faded = bool(faded_mask is not None and faded_mask[event])
-                italic = style != core.SOLID
+                italic = style != SOLID
                 painter.setFont(self.italic if italic else self.font)
                 painter.setPen(self._paints[(style, faded)]["label"])
-                text = core.label_text(titles[event])
+                text = label_text(titles[event])
                 if width < self._measure(event) - 0.5:
                     metrics = self.italic_metrics if italic else self.metrics
                     text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
@@ -332,12 +356,12 @@ class TimeAxis(pg.AxisItem):
         self._labels: dict[float, str] = {}
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # noqa: N802,N803 - pyqtgraph API
-        major, minor = core.time_ticks(minVal, maxVal, self.chart.data.zone, size)
+        major, minor = time_ticks(minVal, maxVal, self.chart.data.zone, size)
         self._labels = {value: label for value, label in major + minor}
         levels = []
         if major:
-            levels.append((core.DAY, [v for v, _ in major]))
-        levels.append((core.HOUR, [v for v, _ in minor]))
+            levels.append((DAY, [v for v, _ in major]))
+        levels.append((HOUR, [v for v, _ in minor]))
         return levels
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
@@ -522,7 +546,7 @@ class OverviewViewBox(pg.ViewBox):
             self.chart.centre_on(self.mapToView(event.pos()).x())
 
 
-def legend_icon(kind: str, style: int = core.SOLID) -> QPixmap:
+def legend_icon(kind: str, style: int = SOLID) -> QPixmap:
     """A small picture of one drawing convention, painted with the same pens as the timeline."""
     size = QSize(30, 16)
     pixmap = QPixmap(size)
@@ -532,14 +556,14 @@ def legend_icon(kind: str, style: int = core.SOLID) -> QPixmap:
     paint = style_paint(style, False)
     middle = size.height() / 2
     if kind == "marker":
-        draw_markers(painter, core.Shapes(*(np.array([v]) for v in (size.width() / 2, size.width() / 2, middle,
+        draw_markers(painter, Shapes(*(np.array([v]) for v in (size.width() / 2, size.width() / 2, middle,
                                                                        middle))),
                      MARKER_PX, paint["edge"], paint["marker_fill"])
     elif kind == "bar":
-        draw_rects(painter, core.Shapes(np.array([3.0]), np.array([size.width() - 3.0]), np.array([middle - 4]),
+        draw_rects(painter, Shapes(np.array([3.0]), np.array([size.width() - 3.0]), np.array([middle - 4]),
                                         np.array([middle + 4])), paint["bar_brush"], paint["edge"], paint["hollow"])
     elif kind == "window":
-        draw_rects(painter, core.Shapes(np.array([1.0]), np.array([size.width() - 1.0]), np.array([middle - 7]),
+        draw_rects(painter, Shapes(np.array([1.0]), np.array([size.width() - 1.0]), np.array([middle - 7]),
                                         np.array([middle + 7])), paint["window_brush"], paint["window_edge"],
                    paint["hollow"])
     elif kind == "selected":
@@ -553,13 +577,13 @@ def legend_icon(kind: str, style: int = core.SOLID) -> QPixmap:
 
 class Legend(QWidget):
     ENTRIES = (
-        ("marker", core.SOLID, "instant", "an event known to the minute"),
-        ("bar", core.SOLID, "range", "an event with a stated start and end"),
-        ("window", core.SOLID, "uncertain time", "faded: when it happened is known only within this window "
+        ("marker", SOLID, "instant", "an event known to the minute"),
+        ("bar", SOLID, "range", "an event with a stated start and end"),
+        ("window", SOLID, "uncertain time", "faded: when it happened is known only within this window "
                                                  "(to the hour, the day, or between earliest and latest)"),
-        ("marker", core.WEAK, "possible / unverified", "hollow and dashed: the source hedges the claim"),
-        ("marker", core.PLANNED, "planned", "hollow and dotted: announced, not (yet) happened"),
-        ("time window", core.SOLID, "time window", "the shared time window the other views show"),
+        ("marker", WEAK, "possible / unverified", "hollow and dashed: the source hedges the claim"),
+        ("marker", PLANNED, "planned", "hollow and dotted: announced, not (yet) happened"),
+        ("time window", SOLID, "time window", "the shared time window the other views show"),
     )
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -672,9 +696,9 @@ class TimelineChart(QWidget):
         self.setObjectName("timeline_chart")
         self.selection = selection
         self.case: Case | None = None
-        self.data = core.load_timeline(None)
+        self.data = load_timeline(None)
         self.mask = np.zeros(0, dtype=bool)
-        self.layout: core.LaneLayout | None = None
+        self.layout: LaneLayout | None = None
         self.faded: np.ndarray | None = None
         self.selected: np.ndarray | None = None
         self.highlighted_lanes: set[str] = set()
@@ -865,7 +889,7 @@ class TimelineChart(QWidget):
     def set_case(self, case: Case | None, keep_view: bool = False) -> None:
         previous = self.view.viewRange() if keep_view and self.layout is not None else None
         self.case = case
-        self.data = core.load_timeline(case)
+        self.data = load_timeline(case)
         self.events.reset_labels()
         span = case.date_range() if case is not None else None
         self._whole_case = span
@@ -885,15 +909,15 @@ class TimelineChart(QWidget):
 
     def _apply_filter(self, case_filter: CaseFilter, relayout: bool = True) -> None:
         tagged = events_passing(self.case, case_filter.tags) if case_filter.tags and self.case else None
-        self.mask = core.event_mask(self.data, case_filter, tagged)
-        self.actor_mask = core.allowed_actors(self.data, case_filter)
+        self.mask = event_mask(self.data, case_filter, tagged)
+        self.actor_mask = allowed_actors(self.data, case_filter)
         if relayout:
             self._relayout(keep_top=True)
             self._update_overview()
 
     def _relayout(self, keep_top: bool = True) -> None:
         top = self.view.viewRange()[1][0] if keep_top and self.layout is not None else 0.0
-        self.layout = core.layout_lanes(self.data, self.mask, self.lane_mode, self.lane_order,
+        self.layout = layout_lanes(self.data, self.mask, self.lane_mode, self.lane_order,
                                         getattr(self, "actor_mask", None))
         self.plot.getAxis("left").reset()
         self._set_rows(top)
@@ -905,7 +929,7 @@ class TimelineChart(QWidget):
 
     def scene_bounds(self) -> QRectF:
         span = self.data.span() or (0.0, 1.0)
-        width = max(span[1] - span[0], core.DAY)
+        width = max(span[1] - span[0], DAY)
         rows = max(self.layout.total_rows if self.layout is not None else 1, 1)
         return QRectF(span[0] - 50 * width, -1, 101 * width, rows + 2)
 
@@ -927,7 +951,7 @@ class TimelineChart(QWidget):
             self.fit()  # still showing the whole case: keep showing it (label room is in pixels)
 
     def fit(self) -> None:
-        low, high = core.fit_range(self.data, self.mask if len(self.mask) else None,
+        low, high = fit_range(self.data, self.mask if len(self.mask) else None,
                                    width_px=self.view.width(), label_room_px=LABEL_ROOM_PX)
         self.view.setXRange(low, high, padding=0)
         self._fitted = True
@@ -936,7 +960,7 @@ class TimelineChart(QWidget):
         (low, high), _ = self.view.viewRange()
         centre = (low + high) / 2 if centre is None else centre
         width = (high - low) * factor
-        if width < 60 or width > 200 * 365.25 * core.DAY:
+        if width < 60 or width > 200 * 365.25 * DAY:
             return
         self._fitted = False
         self.view.setXRange(centre - (centre - low) * factor, centre + (high - centre) * factor, padding=0)
@@ -980,11 +1004,11 @@ class TimelineChart(QWidget):
     def _update_overview(self) -> None:
         span = self.data.span()
         if span is None:
-            low, high = core.fit_range(self.data)
+            low, high = fit_range(self.data)
             self.density.setData([low, high], [0], stepMode="center")
         else:
-            low, high = core.fit_range(self.data, margin=0.02)
-            edges, counts = core.density(self.data, self.mask, low, high, 240)
+            low, high = fit_range(self.data, margin=0.02)
+            edges, counts = density(self.data, self.mask, low, high, 240)
             self.density.setData(edges, counts, stepMode="center")
             top = float(counts.max()) if len(counts) and counts.max() > 0 else 1.0
             self.overview_view.setYRange(0, top * 1.1, padding=0)
@@ -999,14 +1023,14 @@ class TimelineChart(QWidget):
             return None
         if self._whole_case is not None and (window.start, window.end) == self._whole_case:
             return None
-        low = core.utc_seconds(window.start) if window.start else -1e12
-        high = core.utc_seconds(window.end) if window.end else 1e12
+        low = utc_seconds(window.start) if window.start else -1e12
+        high = utc_seconds(window.end) if window.end else 1e12
         return low, high
 
     def set_time_window(self, low: float, high: float) -> None:
         if high - low < 60:
             return
-        start, end = core.utc_text(low), core.utc_text(high)
+        start, end = utc_text(low), utc_text(high)
         self.selection.set_time_window(start, end, origin=self)
         self._show_time_window(self.selection.time_window)
 
@@ -1066,7 +1090,7 @@ class TimelineChart(QWidget):
         case = self.case
         if case is None or case.read_only or self.event_at(x, y) >= 0:
             return None
-        values, actors = core.proposed_event(self.layout, x, y)
+        values, actors = proposed_event(self.layout, x, y)
         values = {**values, "id": new_id()}
         links = [("event_actors", {"event_id": values["id"], "actor_id": actor, "role": ""}) for actor in actors]
         command = insert_record(case, "events", values, text="Add event on the timeline", links=links)
@@ -1080,7 +1104,7 @@ class TimelineChart(QWidget):
             return -1
         (low, high), _ = self.view.viewRange()
         scale = self.view.width() / max(high - low, 1e-9)
-        return core.hit_test(self.layout, self.data, x, y, scale)
+        return hit_test(self.layout, self.data, x, y, scale)
 
     def _selection_changed(self, selection: Selection, origin: object) -> None:
         if origin is self:
@@ -1151,7 +1175,7 @@ class TimelineChart(QWidget):
 
     def tooltip_html(self, index: int) -> str:
         """Rich text on purpose, so every piece of case text in it is escaped and shown literally."""
-        summary = core.event_summary(self.data, index)
+        summary = event_summary(self.data, index)
         if summary is None:
             return ""
         escape = html.escape
@@ -1184,7 +1208,7 @@ class TimelineChart(QWidget):
             parts.append(f"{len(self.layout.keys)} lanes")
         span = self.window_span()
         if span is not None:
-            parts.append("window " + core.describe_span(*span, self.data.zone))
+            parts.append("window " + describe_span(*span, self.data.zone))
         parts.append(self.data.zone.key)
         self.status.setText(" \u00b7 ".join(parts))
         self.status.setToolTip("Shift+drag on the timeline, or drag on the overview, to set the time window. "
@@ -1255,7 +1279,7 @@ class TimelineChart(QWidget):
         if state.get("fitted") is True:
             self.fit()
         elif (isinstance(x_range, list) and len(x_range) == 2 and all(isinstance(v, int | float) for v in x_range)
-              and all(math.isfinite(v) for v in x_range) and 60 <= x_range[1] - x_range[0] <= 200 * 365.25 * core.DAY):
+              and all(math.isfinite(v) for v in x_range) and 60 <= x_range[1] - x_range[0] <= 200 * 365.25 * DAY):
             self._fitted = False
             self.view.setXRange(float(x_range[0]), float(x_range[1]), padding=0)
         top = state.get("top_row")

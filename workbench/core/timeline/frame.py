@@ -1,0 +1,354 @@
+"""One timeline frame in device pixels: the view's mapping, culling, merged bars and markers, labels, axis ticks.
+
+A frame is computed in device pixels (`frame_geometry`), culled to the visible rectangle and
+thinned to what the pixels can show: overlapping bars of one style merge into one, markers
+falling on the same pixel become one, and labels appear only where they do not overlap (level
+of detail). The view turns it into a handful of painter paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from workbench.core.timeline.data import DAY, HOUR, N_STYLES, TimelineData
+from workbench.core.timeline.layout import LaneLayout
+
+CONNECTOR_SPACING_PX = 8.0  # fewer joining lines than one per this many pixels, or none
+LABEL_CHARS = 64
+
+
+# --- one frame ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Viewport:
+    """The visible data rectangle and its mapping to device pixels: px = data * scale + offset."""
+
+    x_min: float
+    x_max: float
+    y_min: float  # rows
+    y_max: float
+    x_scale: float  # pixels per second
+    x_offset: float
+    y_scale: float  # pixels per row
+    y_offset: float
+
+    def x_px(self, x: np.ndarray | float) -> np.ndarray | float:
+        return x * self.x_scale + self.x_offset
+
+    def y_px(self, y: np.ndarray | float) -> np.ndarray | float:
+        return y * self.y_scale + self.y_offset
+
+
+@dataclass
+class Shapes:
+    """Rectangles (x0, x1, y0, y1) or points (x, y) in device pixels."""
+
+    x0: np.ndarray
+    x1: np.ndarray
+    y0: np.ndarray
+    y1: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.x0)
+
+
+@dataclass
+class Frame:
+    """What to draw, grouped by style (key: (style, faded)); all coordinates in device pixels."""
+
+    windows: dict[tuple[int, bool], Shapes]  # faded bars: where an uncertain event may lie
+    bars: dict[tuple[int, bool], Shapes]  # stated ranges
+    markers: dict[tuple[int, bool], Shapes]  # instants (x0 = x1, y0 = y1: the centre)
+    selected: Shapes  # outlines around the selected events
+    connectors: Shapes  # vertical lines joining one event's lanes
+    labels: list[tuple[float, float, int, float]]  # (x, baseline y, event index, width)
+    items: int  # appearances in view before thinning
+
+
+def outline_segments(shapes: Shapes, dashed: bool = False, on: float = 4.0, off: float = 3.0) -> Shapes:
+    """The four edges of each rectangle as line segments (x0, y0) - (x1, y1); dashed edges are cut
+    into `on`-pixel dashes here, in one vectorised pass, because a painter dashing thousands of
+    edges itself takes a hundred times longer."""
+    if not len(shapes):
+        return _empty_shapes()
+    x0, x1, y0, y1 = shapes.x0, shapes.x1, shapes.y0, shapes.y1
+    if dashed:
+        tops = _dashes(np.r_[x0, x0], np.r_[x1, x1], np.r_[y0, y1], on, off)
+        sides = _dashes(np.r_[y0, y0], np.r_[y1, y1], np.r_[x0, x1], on, off)
+        return Shapes(np.r_[tops[0], sides[2]], np.r_[tops[1], sides[2]],
+                      np.r_[tops[2], sides[0]], np.r_[tops[2], sides[1]])
+    return Shapes(np.r_[x0, x0, x0, x1], np.r_[x1, x1, x0, x1], np.r_[y0, y1, y0, y0], np.r_[y0, y1, y1, y1])
+
+
+def _dashes(start: np.ndarray, stop: np.ndarray, across: np.ndarray, on: float, off: float
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    period = on + off
+    counts = np.maximum(np.ceil((stop - start) / period).astype(np.int64), 1)
+    owner = np.repeat(np.arange(len(start)), counts)
+    step = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    begin = start[owner] + step * period
+    return begin, np.minimum(begin + on, stop[owner]), across[owner]
+
+
+def _empty_shapes() -> Shapes:
+    nothing = np.zeros(0)
+    return Shapes(nothing, nothing, nothing, nothing)
+
+
+def visible_items(layout: LaneLayout, data: TimelineData, view: Viewport) -> np.ndarray:
+    """Indices into layout items that intersect the view (rows culled by binary search)."""
+    if not len(layout.item_row):
+        return np.zeros(0, dtype=np.int64)
+    first = int(np.searchsorted(layout.item_row, np.floor(view.y_min) - 1, side="left"))
+    last = int(np.searchsorted(layout.item_row, np.ceil(view.y_max) + 1, side="right"))
+    if last <= first:
+        return np.zeros(0, dtype=np.int64)
+    events = layout.item_event[first:last]
+    # Generous in x by a few pixels, so a marker whose centre is just outside still shows its half.
+    slack = 12 / max(view.x_scale, 1e-12)
+    inside = (data.high[events] >= view.x_min - slack) & (data.low[events] <= view.x_max + slack)
+    return np.flatnonzero(inside) + first
+
+
+def frame_geometry(
+    layout: LaneLayout,
+    data: TimelineData,
+    view: Viewport,
+    *,
+    faded: np.ndarray | None = None,
+    selected: np.ndarray | None = None,
+    measure: Callable[[int], float] | None = None,
+    marker_px: float = 9.0,
+    bar_px: float = 8.0,
+    window_px: float = 14.0,
+) -> Frame:
+    """Device-pixel geometry of one frame, culled to the view and thinned to what pixels can show.
+
+    `faded`: per event, drawn as context only. `selected`: per event, outlined.
+    `measure(event)`: the pixel width of its label; labels are placed only when given.
+    """
+    items = visible_items(layout, data, view)
+    events = layout.item_event[items]
+    rows = layout.item_row[items].astype(np.float64)
+    yc = view.y_px(rows + 0.5)
+    # Clipped a little outside the view: deep zoom would otherwise hand the painter huge coordinates.
+    edge_low, edge_high = view.x_px(view.x_min) - 50, view.x_px(view.x_max) + 50
+    x0, x1, c0, c1 = (np.clip(view.x_px(values[events]), edge_low, edge_high)
+                      for values in (data.low, data.high, data.core_low, data.core_high))
+    ax = view.x_px(data.anchor[events])
+    style = data.style[events]
+    fade = faded[events] if faded is not None else np.zeros(len(events), dtype=bool)
+    uncertain = data.uncertain[events]
+    ranged = (c1 - c0) >= 1.0  # a stated range wide enough to be a bar on screen
+    window_visible = uncertain & ((x1 - x0) >= 3.0)
+    # An uncertain event whose window is a sliver on screen gets its stand-in marker; an
+    # instant always does; a range narrower than a pixel becomes a marker too.
+    marker = (~ranged & ~uncertain) | (uncertain & ~window_visible & ~ranged)
+
+    windows, bars, markers = {}, {}, {}
+    for s in range(N_STYLES):
+        for f in (False, True):
+            group = (style == s) & (fade == f)
+            if not group.any():
+                continue
+            key = (s, f)
+            w = group & window_visible
+            if w.any():
+                windows[key] = _merge_bars(x0[w], x1[w], yc[w] - window_px / 2, yc[w] + window_px / 2)
+            b = group & ranged
+            if b.any():
+                bars[key] = _merge_bars(c0[b], np.maximum(c1[b], c0[b] + 2), yc[b] - bar_px / 2, yc[b] + bar_px / 2)
+            m = group & marker
+            if m.any():
+                markers[key] = _dedupe_points(ax[m], yc[m])
+
+    chosen = np.zeros(0, dtype=np.int64)
+    if selected is not None and len(events):
+        chosen = np.flatnonzero(selected[events])
+    half = marker_px / 2 + 3
+    sel = Shapes(
+        np.where(marker[chosen], ax[chosen] - half, np.minimum(x0[chosen], c0[chosen]) - 3),
+        np.where(marker[chosen], ax[chosen] + half, np.maximum(x1[chosen], c1[chosen]) + 3),
+        yc[chosen] - window_px / 2 - 2, yc[chosen] + window_px / 2 + 2,
+    ) if len(chosen) else _empty_shapes()
+
+    connectors = _frame_connectors(layout, data, view)
+    labels: list[tuple[float, float, int, float]] = []
+    if measure is not None and len(events):
+        labels = place_labels(events, layout.item_row[items], np.where(marker, ax, np.maximum(x0, c0)),
+                              marker, view, measure, marker_px)
+    return Frame(windows, bars, markers, sel, connectors, labels, len(items))
+
+
+def _merge_bars(x0: np.ndarray, x1: np.ndarray, y0: np.ndarray, y1: np.ndarray) -> Shapes:
+    """Bars in the same row (same y0) that overlap or touch within a pixel become one bar."""
+    order = np.lexsort((x0, y0))
+    x0, x1, y0, y1 = x0[order], x1[order], y0[order], y1[order]
+    # Make rows disjoint on one number line, then one running maximum finds each merged run.
+    row_key = np.unique(y0, return_inverse=True)[1].astype(np.float64)
+    offset = row_key * (float(np.max(np.abs(np.r_[x0, x1]))) * 4 + 1e7)
+    reach = np.maximum.accumulate(x1 + offset)
+    new_run = np.ones(len(x0), dtype=bool)
+    new_run[1:] = (x0[1:] + offset[1:] > reach[:-1] + 1.0)
+    starts = np.flatnonzero(new_run)
+    ends = np.r_[starts[1:], len(x0)] - 1
+    return Shapes(x0[starts], reach[ends] - offset[ends], y0[starts], y1[starts])
+
+
+def _dedupe_points(x: np.ndarray, y: np.ndarray) -> Shapes:
+    """Markers on the same device pixel are drawn once."""
+    key = np.round(y) * 1e7 + np.round(x)
+    _, first = np.unique(key, return_index=True)
+    return Shapes(x[first], x[first], y[first], y[first])
+
+
+def _frame_connectors(layout: LaneLayout, data: TimelineData, view: Viewport) -> Shapes:
+    if not len(layout.connector_event):
+        return _empty_shapes()
+    events = layout.connector_event
+    x = data.anchor[events]
+    inside = ((x >= view.x_min) & (x <= view.x_max) & (layout.connector_bottom >= view.y_min)
+              & (layout.connector_top <= view.y_max))
+    if not inside.any():
+        return _empty_shapes()
+    x_px = np.round(view.x_px(x[inside]))
+    top = view.y_px(layout.connector_top[inside])
+    bottom = view.y_px(layout.connector_bottom[inside])
+    # Connectors on the same pixel column merge into one line spanning all of them.
+    order = np.argsort(x_px, kind="stable")
+    x_px, top, bottom = x_px[order], top[order], bottom[order]
+    starts = np.flatnonzero(np.r_[True, x_px[1:] != x_px[:-1]])
+    width = abs(view.x_px(view.x_max) - view.x_px(view.x_min))
+    if len(starts) > width / CONNECTOR_SPACING_PX:
+        # So many that they would grey out the lanes: the joins only help when they can be told apart.
+        return _empty_shapes()
+    return Shapes(x_px[starts], x_px[starts], np.minimum.reduceat(top, starts), np.maximum.reduceat(bottom, starts))
+
+
+def place_labels(events: np.ndarray, rows: np.ndarray, x_px: np.ndarray, is_marker: np.ndarray, view: Viewport,
+                 measure: Callable[[int], float], marker_px: float = 9.0, gap: float = 6.0,
+                 min_px: float = 56.0, limit: int = 4000) -> list[tuple[float, float, int, float]]:
+    """Labels that fit, as (x, baseline y, event, width): left to right in each row, a label never
+    overlaps another label nor runs over the next event of its row or the view's right edge; it is
+    cut short (the view elides it) when at least `min_px` is free, else left out. Too many
+    candidates in view (zoomed far out): no labels at all."""
+    if len(events) > limit:
+        return []
+    order = np.lexsort((x_px, rows))
+    events, rows, x_px, is_marker = events[order], rows[order], x_px[order], is_marker[order]
+    left_edge = view.x_px(view.x_min)
+    right_edge = view.x_px(view.x_max)
+    text_offset = view.y_scale * 0.5 * 0.45
+    # The room before the next event of the row is known for all candidates at once; only those
+    # with enough of it go through the (sequential) check against the label placed before.
+    start = np.maximum(x_px + np.where(is_marker, marker_px / 2 + 3, 3.0), left_edge + 2)
+    same_row_next = np.r_[rows[1:] == rows[:-1], False]
+    next_x = np.where(same_row_next, np.r_[x_px[1:], np.inf], np.inf)
+    room = np.minimum(next_x - 4, right_edge - 2) - start
+    candidates = np.flatnonzero(room >= min_px)
+    placed: list[tuple[float, float, int, float]] = []
+    last_row, last_end = None, -np.inf
+    for row, x, space, event in zip(rows[candidates].tolist(), start[candidates].tolist(),
+                                    room[candidates].tolist(), events[candidates].tolist(), strict=True):
+        if row != last_row:
+            last_row, last_end = row, -np.inf
+        if x < last_end + gap:
+            continue
+        width = min(measure(event), space)
+        placed.append((x, float(view.y_px(row + 0.5) + text_offset), event, width))
+        last_end = x + width
+    return placed
+
+
+def label_text(title: str) -> str:
+    """A label is a title cut to LABEL_CHARS with an ellipsis; the tooltip has the rest."""
+    title = " ".join(title.split())
+    return title if len(title) <= LABEL_CHARS else title[: LABEL_CHARS - 1].rstrip() + "\u2026"
+
+
+# --- axis ticks ---------------------------------------------------------------------------
+
+TICK_STEPS: tuple[tuple[str, int], ...] = (
+    ("minute", 1), ("minute", 5), ("minute", 15), ("minute", 30),
+    ("hour", 1), ("hour", 3), ("hour", 6), ("hour", 12),
+    ("day", 1), ("day", 2), ("week", 1), ("month", 1), ("month", 3), ("year", 1), ("year", 5),
+)
+STEP_SECONDS = {"minute": 60, "hour": HOUR, "day": DAY, "week": 7 * DAY, "month": 30.44 * DAY, "year": 365.25 * DAY}
+
+
+def _day_label(moment: datetime, with_year: bool) -> str:
+    return f"{moment.day} {moment:%b}" + (f" {moment.year}" if with_year else "")
+
+
+def time_ticks(low: float, high: float, zone: ZoneInfo, width_px: float,
+               label_px: float = 50.0) -> list[list[tuple[float, str]]]:
+    """Axis ticks in local time: [major, minor] lists of (epoch seconds, label); DST-correct.
+
+    The step is the finest that leaves about `label_px` per label; day boundaries are major.
+    """
+    if not (np.isfinite(low) and np.isfinite(high)) or high <= low or width_px <= 0:
+        return [[], []]
+    wanted = max(width_px / label_px, 1.0)
+    unit, size = TICK_STEPS[-1]
+    for unit, size in TICK_STEPS:
+        if (high - low) / (STEP_SECONDS[unit] * size) <= wanted:
+            break
+    first = datetime.fromtimestamp(low, UTC).astimezone(zone)
+    last = datetime.fromtimestamp(high, UTC).astimezone(zone)
+    major: list[tuple[float, str]] = []
+    minor: list[tuple[float, str]] = []
+    labelled_year = False
+
+    def add(moment: datetime, is_major: bool, label: str) -> None:
+        stamp = moment.timestamp()
+        if low <= stamp <= high:
+            (major if is_major else minor).append((stamp, label))
+
+    if unit in ("minute", "hour"):
+        step = size * (60 if unit == "minute" else 3600)
+        day = first.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+        while day <= last.replace(tzinfo=None):
+            for offset in range(0, 86400, step):
+                naive = day + timedelta(seconds=offset)
+                moment = naive.replace(tzinfo=zone)
+                if offset == 0:
+                    add(moment, True, _day_label(moment, not labelled_year))
+                    labelled_year = labelled_year or low <= moment.timestamp() <= high
+                else:
+                    add(moment, False, f"{naive:%H:%M}")
+            day += timedelta(days=1)
+        if not major and minor:
+            # No midnight in view: the first tick carries the date, so the axis is never dateless.
+            stamp, text = minor.pop(0)
+            moment = datetime.fromtimestamp(stamp, UTC).astimezone(zone)
+            major.append((stamp, f"{_day_label(moment, True)} {text}"))
+    elif unit in ("day", "week"):
+        day = first.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+        while day <= last.replace(tzinfo=None):
+            moment = day.replace(tzinfo=zone)
+            keep = (unit == "day" and (size == 1 or day.toordinal() % size == 0)) or (
+                unit == "week" and day.weekday() == 0)
+            if keep:
+                first_of_year = day.month == 1 and day.day == 1
+                add(moment, day.day == 1, _day_label(moment, first_of_year or not labelled_year))
+                labelled_year = labelled_year or low <= moment.timestamp() <= high
+            day += timedelta(days=1)
+    else:
+        months = size if unit == "month" else 12 * size
+        year, month = first.year, 1
+        while True:
+            moment = datetime(year, month, 1, tzinfo=zone)
+            if moment > last:
+                break
+            index = year * 12 + month - 1
+            if index % months == 0:
+                add(moment, month == 1, f"{moment:%b %Y}" if unit == "month" else f"{moment.year}")
+            month += 1
+            if month > 12:
+                year, month = year + 1, 1
+    return [major, minor]

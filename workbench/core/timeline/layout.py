@@ -1,0 +1,255 @@
+"""The timeline's swimlanes in data units (rows, epoch seconds): lanes, sub-rows, hit tests, the span to show.
+
+A lane is an actor, an event kind or the one lane of all events; each event is drawn once in
+each of its lanes (an "item"), on a row. Nothing here knows about pixels except `fit_range`'s
+room for labels, given to it in pixels by the view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from workbench.core.timeline.data import DAY, HOUR, TimelineData, utc_text
+
+NO_ACTOR = "(no actor named)"
+MAX_SUBROWS = 4
+PACKING_LIMIT = 20_000
+
+
+# --- swimlanes ----------------------------------------------------------------------------
+
+@dataclass
+class LaneLayout:
+    """Lanes top to bottom and every drawn appearance of an event ("item"), sorted by row."""
+
+    mode: str
+    keys: list[str]  # actor id, event kind, or "" for the single lane
+    labels: list[str]
+    counts: np.ndarray  # events per lane
+    top: np.ndarray  # first row of each lane
+    rows: np.ndarray  # rows per lane (sub-rows where events overlap)
+    total_rows: int
+    item_event: np.ndarray  # int64
+    item_lane: np.ndarray
+    item_row: np.ndarray  # int64 row; the item is drawn centred on row + 0.5
+    connector_event: np.ndarray  # events drawn in more than one lane, joined by a vertical line
+    connector_top: np.ndarray  # row (centre) of the topmost appearance
+    connector_bottom: np.ndarray
+
+    def lane_of_row(self, row: float) -> int:
+        if not len(self.top):
+            return -1
+        lane = int(np.searchsorted(self.top, row, side="right")) - 1
+        return lane if 0 <= lane < len(self.top) and row < self.top[lane] + self.rows[lane] else -1
+
+    def rows_of_lane(self, key: str) -> tuple[int, int] | None:
+        try:
+            lane = self.keys.index(key)
+        except ValueError:
+            return None
+        return int(self.top[lane]), int(self.top[lane] + self.rows[lane])
+
+
+def layout_lanes(data: TimelineData, mask: np.ndarray | None = None, mode: str = "actors", order: str = "first",
+                 actor_mask: np.ndarray | None = None) -> LaneLayout:
+    """Lanes of the shown events: per actor (an event in each of its actors' lanes), per kind, or one.
+
+    Lanes are sorted by first appearance, by name or by number of events (most first); empty
+    lanes are left out. Within a lane, events whose windows overlap go to different sub-rows
+    (up to MAX_SUBROWS), so two events of one evening do not hide each other.
+    """
+    n = len(data)
+    mask = np.ones(n, dtype=bool) if mask is None else mask
+    shown = np.flatnonzero(mask)
+    if mode == "actors":
+        keep = mask[data.pair_event] if len(data.pair_event) else np.zeros(0, bool)
+        if actor_mask is not None and len(data.pair_actor):
+            keep &= actor_mask[data.pair_actor]
+        events = data.pair_event[keep].astype(np.int64)
+        lanes = data.pair_actor[keep].astype(np.int64)
+        lonely = shown[~np.isin(shown, events)] if len(events) else shown
+        keys, labels = list(data.actor_ids), list(data.actor_names)
+        if len(lonely):
+            events = np.concatenate([events, lonely])
+            lanes = np.concatenate([lanes, np.full(len(lonely), len(keys), dtype=np.int64)])
+            keys.append("")
+            labels.append(NO_ACTOR)
+    elif mode == "kinds":
+        events = shown.astype(np.int64)
+        lanes = data.kind[shown].astype(np.int64)
+        keys = list(data.kinds)
+        labels = [k or "(no kind)" for k in data.kinds]
+    else:
+        events = shown.astype(np.int64)
+        lanes = np.zeros(len(shown), dtype=np.int64)
+        keys, labels = [""], ["All events"]
+
+    n_keys = len(keys)
+    counts = np.bincount(lanes, minlength=n_keys) if len(lanes) else np.zeros(n_keys, dtype=np.int64)
+    used = np.flatnonzero(counts)
+    if order == "name":
+        ranked = sorted(used.tolist(), key=lambda k: (labels[k] == NO_ACTOR, labels[k].casefold(), k))
+    elif order == "count":
+        ranked = sorted(used.tolist(), key=lambda k: (labels[k] == NO_ACTOR, -counts[k], labels[k].casefold()))
+    else:
+        first = np.full(n_keys, np.inf)
+        if len(lanes):
+            np.minimum.at(first, lanes, data.low[events])
+        ranked = sorted(used.tolist(), key=lambda k: (labels[k] == NO_ACTOR, first[k], labels[k].casefold()))
+    position = np.full(n_keys, -1, dtype=np.int64)
+    position[ranked] = np.arange(len(ranked))
+    item_lane = position[lanes] if len(lanes) else np.zeros(0, np.int64)
+
+    sub = _subrows(data, events, item_lane)
+    n_lanes = len(ranked)
+    rows = np.ones(n_lanes, dtype=np.int64)
+    if len(sub):
+        np.maximum.at(rows, item_lane, sub + 1)
+    top = np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(np.int64) if n_lanes else np.zeros(0, np.int64)
+    item_row = top[item_lane] + sub if len(sub) else np.zeros(0, np.int64)
+    by_row = np.lexsort((data.low[events] if len(events) else events, item_row))
+    events, item_lane, item_row = events[by_row], item_lane[by_row], item_row[by_row]
+
+    connector_event, connector_top, connector_bottom = _connectors(events, item_row) if mode == "actors" else (
+        np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+    return LaneLayout(mode, [keys[k] for k in ranked], [labels[k] for k in ranked],
+                      counts[ranked] if n_lanes else np.zeros(0, np.int64), top, rows, int(rows.sum()),
+                      events, item_lane, item_row, connector_event, connector_top, connector_bottom)
+
+
+def _subrows(data: TimelineData, events: np.ndarray, lanes: np.ndarray) -> np.ndarray:
+    """Sub-row of each item, so that events whose windows overlap in a lane do not cover each other.
+
+    Up to PACKING_LIMIT items: greedy interval packing (each item takes the first sub-row that is
+    free again, or the one freed soonest). Beyond it, a vectorised approximation: a run of
+    mutually overlapping items cycles through the sub-rows.
+    """
+    if not len(events):
+        return np.zeros(0, dtype=np.int64)
+    low = data.low[events]
+    high = np.maximum(data.high[events], data.anchor[events])
+    span = max(float(data.high.max() - data.low.min()), HOUR)
+    gap = span / 400  # instants this close together would draw on top of each other at "fit"
+    order = np.lexsort((low, lanes))
+    sub = np.empty(len(order), dtype=np.int64)
+    if len(order) <= PACKING_LIMIT:
+        row_end: list[float] = []
+        current_lane = None
+        for i, lane, start, stop in zip(order.tolist(), lanes[order].tolist(), low[order].tolist(),
+                                        (high[order] + gap).tolist(), strict=True):
+            if lane != current_lane:
+                current_lane, row_end = lane, []
+            free = next((r for r, taken_until in enumerate(row_end) if taken_until <= start), None)
+            if free is None:
+                if len(row_end) < MAX_SUBROWS:
+                    free = len(row_end)
+                    row_end.append(stop)
+                else:
+                    free = int(np.argmin(row_end))
+            row_end[free] = max(row_end[free], stop)
+            sub[i] = free
+        return sub
+    lane_sorted = lanes[order]
+    # Lanes are made disjoint on one number line so a single running maximum serves them all.
+    offset = lane_sorted.astype(np.float64) * (span * 4 + 1e10)
+    low_sorted = low[order] + offset
+    reach = np.maximum.accumulate(high[order] + offset + gap)
+    conflict = np.zeros(len(order), dtype=bool)
+    conflict[1:] = low_sorted[1:] < reach[:-1]
+    run = np.cumsum(~conflict) - 1
+    run_start = np.flatnonzero(~conflict)
+    position = np.arange(len(order)) - run_start[run]
+    sub[order] = position % MAX_SUBROWS
+    return sub
+
+
+def _connectors(events: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not len(events):
+        return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
+    order = np.argsort(events, kind="stable")
+    sorted_events = events[order]
+    starts = np.flatnonzero(np.r_[True, sorted_events[1:] != sorted_events[:-1]])
+    sizes = np.diff(np.r_[starts, len(sorted_events)])
+    top = np.minimum.reduceat(rows[order], starts)
+    bottom = np.maximum.reduceat(rows[order], starts)
+    multi = sizes > 1
+    return sorted_events[starts][multi], top[multi] + 0.5, bottom[multi] + 0.5
+
+
+# --- hit testing --------------------------------------------------------------------------
+
+def hit_test(layout: LaneLayout, data: TimelineData, x: float, y: float, x_scale: float,
+             tolerance_px: float = 6.0) -> int:
+    """The event drawn under data point (x, y), or -1. Precise drawings win over wide windows."""
+    row = int(np.floor(y))
+    first = int(np.searchsorted(layout.item_row, row, side="left"))
+    last = int(np.searchsorted(layout.item_row, row, side="right"))
+    if last <= first:
+        return -1
+    events = layout.item_event[first:last]
+    tolerance = tolerance_px / max(x_scale, 1e-12)
+    low = np.minimum(data.low[events], data.anchor[events] - tolerance)
+    high = np.maximum(data.high[events], data.anchor[events] + tolerance)
+    inside = (x >= low) & (x <= high)
+    if not inside.any():
+        return -1
+    candidates = np.flatnonzero(inside)
+    distance = np.abs(data.anchor[events[candidates]] - x)
+    width = data.high[events[candidates]] - data.low[events[candidates]]
+    best = candidates[np.lexsort((distance, width))[0]]
+    return int(events[best])
+
+
+# --- the span to show ---------------------------------------------------------------------
+
+def density(data: TimelineData, mask: np.ndarray, low: float, high: float, bins: int) -> tuple[np.ndarray, np.ndarray]:
+    """Events per bin over [low, high] (bin edges, counts): the overview strip's silhouette."""
+    if not len(data) or high <= low or bins <= 0:
+        return np.linspace(low, high, max(bins, 1) + 1), np.zeros(max(bins, 1))
+    counts, edges = np.histogram(data.anchor[mask], bins=bins, range=(low, high))
+    return edges, counts.astype(np.float64)
+
+
+def fit_range(data: TimelineData, mask: np.ndarray | None = None, margin: float = 0.03,
+              width_px: float = 0.0, label_room_px: float = 0.0) -> tuple[float, float]:
+    """The case's span with a small margin, plus `label_room_px` at the right so the last events'
+    labels fit; a lone instant gets a day around it; no events: the last week."""
+    if not len(data) or (mask is not None and not mask.any()):
+        span = data.span()
+        if span is None:
+            now = datetime.now(UTC).timestamp()
+            return now - 7 * DAY, now + DAY
+        low, high = span
+    else:
+        shown = slice(None) if mask is None else mask
+        low, high = float(data.low[shown].min()), float(data.high[shown].max())
+    width = max(high - low, DAY)
+    middle = (low + high) / 2
+    low, high = middle - width / 2 - width * margin, middle + width / 2 + width * margin
+    if width_px > 2 * label_room_px > 0:
+        high += (high - low) * label_room_px / (width_px - label_room_px)
+    return low, high
+
+
+# --- a new event -------------------------------------------------------------------------
+
+def proposed_event(layout: LaneLayout | None, x: float, y: float) -> tuple[dict[str, object], list[str]]:
+    """A new event for a double-click on empty timeline space: (event values, actor ids to link).
+
+    The time is the clicked moment rounded to the hour (precision 'hour': the analyst refines
+    it in the inspector); in an actor lane the event gets that actor, in a kind lane that kind.
+    """
+    start = utc_text(round(x / 3600) * 3600)
+    values: dict[str, object] = {"title": "New event", "start": start, "time_precision": "hour",
+                                 "confidence": "reported"}
+    actors: list[str] = []
+    lane = layout.lane_of_row(y) if layout is not None else -1
+    if layout is not None and lane >= 0 and layout.keys[lane]:
+        if layout.mode == "actors":
+            actors.append(layout.keys[lane])
+        elif layout.mode == "kinds":
+            values["kind"] = layout.keys[lane]
+    return values, actors
