@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from workbench.core.filters import CaseFilter
 from workbench.core.sample import build_sample_case
 from workbench.core.store import create_case, open_case
+from workbench.core.tags import set_tags
 from workbench.core.timeline.data import WEAK, load_timeline, utc_seconds, utc_text
 from workbench.ui.main_window import MainWindow
 from workbench.ui.timeline import TimelineChart
@@ -312,6 +313,27 @@ def test_edits_to_the_case_reach_the_timeline(window: MainWindow) -> None:
                                   "time_precision": "minute"})
     assert len(chart.data) == 3
     assert "A new event" in chart.data.titles
+
+
+def test_changes_to_sources_and_tags_refilter_without_re_reading_the_events(window: MainWindow) -> None:
+    chart = chart_of(window)
+    case = window.case
+    window.selection.set_filter(CaseFilter(reliability_floor="C"), origin="graph")
+    assert chart.mask.tolist() == [True, False]  # the rumour cites no source
+    loaded = chart.data
+    case.insert("citations", {"source_id": "source-tass", "event_id": "event-rumour", "footnote": "10"})
+    assert chart.mask.tolist() == [True, True]  # now supported by TASS (B)
+    case.update("sources", "source-tass", {"reliability": "E"})
+    assert chart.mask.tolist() == [True, False]
+    window.selection.set_filter(CaseFilter(tags=frozenset({"convoy"})), origin="graph")
+    assert chart.mask.tolist() == [False, False]
+    set_tags(case, "events", "event-rumour", ["convoy"])
+    assert chart.mask.tolist() == [False, True]
+    assert "convoy" in chart.tag_filter.actions_
+    case.set_meta("title", "Renamed")
+    assert chart.data is loaded  # none of these re-read the events
+    case.set_meta("timezone", "Asia/Tokyo")
+    assert chart.data is not loaded and chart.data.zone.key == "Asia/Tokyo"
 
 
 def test_empty_case_and_no_case(qtbot, tmp_path: Path) -> None:

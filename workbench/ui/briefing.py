@@ -316,8 +316,7 @@ class SlideStage(QWidget):
             return
         low, high = span[0], span[1]
         room = max((high - low) * 0.08, 1800.0)
-        self.timeline._fitted = False
-        self.timeline.view.setXRange(low - room, high + room, padding=0)
+        self.timeline.show_span(low - room, high + room)
 
     def _fit_graph(self) -> None:
         """Fill the slide with the chart: zoom in as far as the whole chart fits (up to 250 %)."""

@@ -53,6 +53,7 @@ from workbench.core.store import Case, Changes, new_id
 from workbench.core.tags import all_tags, events_passing
 from workbench.core.timeline.data import (
     DAY,
+    GRADES,
     HOUR,
     N_STYLES,
     PLANNED,
@@ -698,6 +699,7 @@ class TimelineChart(QWidget):
         self.case: Case | None = None
         self.data = load_timeline(None)
         self.mask = np.zeros(0, dtype=bool)
+        self.actor_mask: np.ndarray | None = None
         self.layout: LaneLayout | None = None
         self.faded: np.ndarray | None = None
         self.selected: np.ndarray | None = None
@@ -907,6 +909,34 @@ class TimelineChart(QWidget):
         self._update_overview()
         self._show_time_window(self.selection.time_window)
 
+    # What `load_timeline` reads: a change to these re-reads the events and lays them out again.
+    LOADED_FROM = frozenset({"events", "event_actors", "actors"})
+
+    def case_changed(self, changes: Changes) -> None:
+        """Catch up with one committed change, re-reading no more than it touched.
+
+        Citations, sources and tags only feed the filter (an event's best source grade, its
+        tags) and the emphasis of related events, so a change to them re-filters at most; the
+        events are re-read only when they, their actors or the case's time zone changed.
+        """
+        if self.case is None:
+            return
+        if (changes.touches(self.LOADED_FROM) or "timezone" in changes.ids("meta")
+                or "meta" in changes.bulk):
+            self.set_case(self.case, keep_view=True)
+            return
+        case_filter = self.selection.filter
+        refilter = False
+        if changes.touches({"citations", "sources"}):
+            self.data.forget_grades()
+            refilter = case_filter.reliability_floor in GRADES[:-1]
+        if changes.touches({"tags"}):
+            self.tag_filter.set_kinds(list(all_tags(self.case)), case_filter.tags)
+            refilter = refilter or case_filter.tags is not None
+        if refilter:
+            self._apply_filter(case_filter)
+        self._show_selection(self.selection.selection)
+
     def _apply_filter(self, case_filter: CaseFilter, relayout: bool = True) -> None:
         tagged = events_passing(self.case, case_filter.tags) if case_filter.tags and self.case else None
         self.mask = event_mask(self.data, case_filter, tagged)
@@ -917,8 +947,7 @@ class TimelineChart(QWidget):
 
     def _relayout(self, keep_top: bool = True) -> None:
         top = self.view.viewRange()[1][0] if keep_top and self.layout is not None else 0.0
-        self.layout = layout_lanes(self.data, self.mask, self.lane_mode, self.lane_order,
-                                        getattr(self, "actor_mask", None))
+        self.layout = layout_lanes(self.data, self.mask, self.lane_mode, self.lane_order, self.actor_mask)
         self.plot.getAxis("left").reset()
         self._set_rows(top)
         self._show_status()
@@ -956,14 +985,18 @@ class TimelineChart(QWidget):
         self.view.setXRange(low, high, padding=0)
         self._fitted = True
 
+    def show_span(self, low: float, high: float) -> None:
+        """Show [low, high] in time; the chart no longer follows the whole case when resized."""
+        self._fitted = False
+        self.view.setXRange(low, high, padding=0)
+
     def zoom(self, factor: float, centre: float | None = None) -> None:
         (low, high), _ = self.view.viewRange()
         centre = (low + high) / 2 if centre is None else centre
         width = (high - low) * factor
         if width < 60 or width > 200 * 365.25 * DAY:
             return
-        self._fitted = False
-        self.view.setXRange(centre - (centre - low) * factor, centre + (high - centre) * factor, padding=0)
+        self.show_span(centre - (centre - low) * factor, centre + (high - centre) * factor)
 
     def pan_fraction(self, fraction: float) -> None:
         (low, high), _ = self.view.viewRange()
@@ -972,16 +1005,14 @@ class TimelineChart(QWidget):
     def pan_by(self, dx: float, dy: float) -> None:
         (low, high), (top, _bottom) = self.view.viewRange()
         if dx:
-            self._fitted = False
-            self.view.setXRange(low + dx, high + dx, padding=0)
+            self.show_span(low + dx, high + dx)
         if dy:
             self._set_rows(top + dy)
 
     def centre_on(self, x: float) -> None:
         (low, high), _ = self.view.viewRange()
         half = (high - low) / 2
-        self._fitted = False
-        self.view.setXRange(x - half, x + half, padding=0)
+        self.show_span(x - half, x + half)
 
     def _range_changed(self, *_: Any) -> None:
         if not self._moving_box:
@@ -995,9 +1026,8 @@ class TimelineChart(QWidget):
         if high - low < 60:
             return
         self._moving_box = True
-        self._fitted = False
         try:
-            self.view.setXRange(low, high, padding=0)
+            self.show_span(low, high)
         finally:
             self._moving_box = False
 
@@ -1093,6 +1123,11 @@ class TimelineChart(QWidget):
         values, actors = proposed_event(self.layout, x, y)
         values = {**values, "id": new_id()}
         links = [("event_actors", {"event_id": values["id"], "actor_id": actor, "role": ""}) for actor in actors]
+        # No origin on purpose: the window sends this change back to the timeline, which re-reads the
+        # events once (and only once) to show the new one. The chart's arrays come from one ordered
+        # scan of the case (load_timeline), and a new event can bring a new kind, lane or sub-row
+        # packing; appending it here would be a second loader to keep in step with that one, and the
+        # event list beside the chart has to re-read the events for its new row anyway.
         command = insert_record(case, "events", values, text="Add event on the timeline", links=links)
         if not push(self.selection.undo_stack, command):
             return None
@@ -1280,8 +1315,7 @@ class TimelineChart(QWidget):
             self.fit()
         elif (isinstance(x_range, list) and len(x_range) == 2 and all(isinstance(v, int | float) for v in x_range)
               and all(math.isfinite(v) for v in x_range) and 60 <= x_range[1] - x_range[0] <= 200 * 365.25 * DAY):
-            self._fitted = False
-            self.view.setXRange(float(x_range[0]), float(x_range[1]), padding=0)
+            self.show_span(float(x_range[0]), float(x_range[1]))
         top = state.get("top_row")
         if isinstance(top, int | float) and math.isfinite(top):
             self._set_rows(float(top))
@@ -1315,7 +1349,7 @@ class TimelinePane(QWidget):
 
     def case_changed(self, changes: Changes) -> None:
         if changes.touches(self.depends_on):
-            self.chart.set_case(self.events.case, keep_view=True)
+            self.chart.case_changed(changes)
             self.events.set_case(self.events.case)
 
     def focus_filter(self) -> None:

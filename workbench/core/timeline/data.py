@@ -123,6 +123,10 @@ class TimelineData:
             self._best_grade = best
         return self._best_grade
 
+    def forget_grades(self) -> None:
+        """Citations or sources changed: `best_grade` is read again when next needed."""
+        self._best_grade = None
+
     def indices_of_seq(self, seqs: np.ndarray) -> np.ndarray:
         return np.searchsorted(self.seq, seqs)
 
