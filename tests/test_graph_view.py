@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
@@ -13,8 +14,9 @@ from workbench.core.graph.layouts import LAYOUTS
 from workbench.core.graph.positions import read_positions
 from workbench.core.graph.slicing import IN, OUT, UNCERTAIN
 from workbench.core.store import create_case, open_case
-from workbench.ui.graph.pane import GraphPane
+from workbench.ui.graph.pane import BACKGROUND_WORK_FROM, GraphPane
 from workbench.ui.main_window import MainWindow
+from workbench.ui.tasks import runner
 
 
 @pytest.fixture
@@ -27,6 +29,25 @@ def window(qtbot, sample_path: Path, tmp_path: Path) -> MainWindow:
     window.show()
     assert window.open_path(copy)
     window.graph.flush()
+    return window
+
+
+@pytest.fixture
+def large_window(qtbot, tmp_path: Path) -> MainWindow:
+    """A case of 650 actors in rings of ten: more than BACKGROUND_WORK_FROM, so layouts and figures
+    run in the background."""
+    case = create_case(tmp_path / "large.case", "Large")
+    ids = [f"actor-{k:03d}" for k in range(650)]
+    case.bulk_insert("actors", [{"id": actor_id, "name": f"Actor {k}", "kind": "person"}
+                                for k, actor_id in enumerate(ids)])
+    case.bulk_insert("relations", [{"from_actor_id": ids[k], "to_actor_id": ids[k // 10 * 10 + (k + 1) % 10],
+                                    "kind": "knows"} for k in range(650)])
+    case.close()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    assert window.open_path(tmp_path / "large.case")
     return window
 
 
@@ -292,3 +313,38 @@ def test_a_new_actor_and_relation_reach_the_chart(qtbot, window: MainWindow) -> 
     window.selection.select("actors", [new], origin="inspector")
     pane.canvas.viewport().grab()  # paints without error
     assert pane.chart.selected_nodes == {pane.graph.index[new]}
+
+
+def test_a_large_chart_is_laid_out_and_measured_off_the_ui_thread(large_window: MainWindow) -> None:
+    window = large_window
+    pane = window.graph
+    pane.flush()
+    assert pane.graph.n == 650 > BACKGROUND_WORK_FROM
+    circle = pane.chart.xy.copy()  # shown at once; the force layout follows from the background
+    assert runner().is_busy(pane.task_key) and pane.progress_action.isVisible()
+    assert pane.wait_for_work()
+    assert not np.allclose(pane.chart.xy, circle)
+    assert not pane.progress_action.isVisible()
+    assert window.undo_stack.count() == 0 and read_positions(window.case) == {}  # automatic: nothing stored
+
+    heard = []
+    window.signals.changed.connect(heard.append)
+    pane.layout_choice.setCurrentIndex(list(LAYOUTS).index("circular"))
+    pane.relayout_action.trigger()
+    pane.layout_choice.setCurrentIndex(list(LAYOUTS).index("kind"))
+    pane.relayout_action.trigger()  # replaces the circular one, whose result is dropped
+    assert pane.wait_for_work()
+    assert window.undo_stack.count() == 1
+    assert window.undo_action.text().startswith("&Undo Lay out chart (grouped by kind")
+    assert len(heard) == 1 and heard[0].origin is pane and len(read_positions(window.case)) == 650
+
+    pane.relayout_action.trigger()
+    pane.cancel_work()  # Cancel on the toolbar: nothing of it reaches the chart or the case
+    assert pane.wait_for_work()
+    assert window.undo_stack.count() == 1 and len(heard) == 1 and not pane.progress_action.isVisible()
+
+    pane.compute_metrics(force=True)
+    assert pane.metrics is None or pane.metrics_stale
+    assert pane.wait_for_work()
+    assert pane.metrics is not None and len(pane.metrics.ids) == 650 and not pane.metrics_stale
+    assert pane.analysis.model.rowCount() == 650

@@ -9,16 +9,12 @@ from typing import Any
 
 from PySide6.QtCore import (
     QEasingCurve,
-    QObject,
     QPointF,
     QRectF,
-    QRunnable,
     QSize,
     Qt,
-    QThreadPool,
     QTimer,
     QVariantAnimation,
-    Signal,
 )
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -42,7 +38,7 @@ from workbench.core.graph.metrics import Metrics, analyse, ego_network, shortest
 from workbench.core.graph.model import CaseGraph, load_graph
 from workbench.core.graph.positions import Position, read_positions
 from workbench.core.graph.slicing import OUT, GraphSlice, activity_days, day_label, slice_graph
-from workbench.core.progress import Cancelled, Progress
+from workbench.core.progress import Progress
 from workbench.core.queries import related
 from workbench.core.store import Case, Changes
 from workbench.core.tags import tagged
@@ -52,6 +48,7 @@ from workbench.ui.graph.canvas import GraphCanvas
 from workbench.ui.graph.commands import MOVE_MERGE_KEY, move_actors
 from workbench.ui.listing import ListPane
 from workbench.ui.selection import Selection, SelectionModel, TimeWindow
+from workbench.ui.tasks import runner
 
 ACTOR_WIDTHS = (230, 90, 220, 60, 70)
 RELATION_WIDTHS = (170, 150, 170, 90, 150, 40)
@@ -61,38 +58,6 @@ BACKGROUND_WORK_FROM = 600  # actors; layouts and analysis of bigger graphs run 
 LABEL_SEPARATION_UP_TO = 400  # actors; bigger charts are read by zooming in, not by spacing labels
 SIZE_METRICS = {"uniform": "Size: same", "degree": "Size: degree", "betweenness": "Size: betweenness",
                 "eigenvector": "Size: eigenvector"}
-
-
-class WorkSignals(QObject):
-    progress = Signal(float)
-    finished = Signal(object)
-    failed = Signal(str)
-
-
-class Work(QRunnable):
-    """Runs a core function on the thread pool; `cancel()` makes the core raise Cancelled."""
-
-    def __init__(self, function: Callable[..., Any], **kwargs: Any) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
-        self.function = function
-        self.kwargs = kwargs
-        self.signals = WorkSignals()
-        self.progress = Progress(self.signals.progress.emit)
-
-    def cancel(self) -> None:
-        self.progress.cancel()
-
-    def run(self) -> None:
-        try:
-            result = self.function(progress=self.progress, **self.kwargs)
-        except Cancelled:
-            self.signals.failed.emit("cancelled")
-            return
-        except Exception as error:  # noqa: BLE001 - reported to the analyst, not swallowed
-            self.signals.failed.emit(f"{type(error).__name__}: {error}")
-            return
-        self.signals.finished.emit(result)
 
 
 class GraphPane(QWidget):
@@ -108,7 +73,9 @@ class GraphPane(QWidget):
         self.metrics_stale = True
         self.stored: dict[str, Position] = {}
         self.auto_layout: dict[str, tuple[float, float]] | None = None
-        self.work: Work | None = None
+        # One background run at a time (a layout or the figures): a new one replaces the older, whose
+        # result is dropped (ui.tasks).
+        self.task_key = ("graph", id(self))
         self.play_windows: list[tuple[str, str]] = []
         self.play_step = -1
         self.last_message = ""
@@ -417,18 +384,14 @@ class GraphPane(QWidget):
         return compute_layout(**self._layout_arguments(name))
 
     def _run_layout(self, name: str, automatic: bool = False) -> None:
-        self.cancel_work()
-        work = Work(compute_layout, **self._layout_arguments(name))
-        work.signals.progress.connect(lambda f: self.progress.setValue(int(f * 100)))
-        work.signals.finished.connect(lambda result: self._layout_done(name, result, automatic))
-        work.signals.failed.connect(self._work_failed)
-        self._start(work)
+        arguments = self._layout_arguments(name)
+        self._start(lambda progress: compute_layout(progress=progress, **arguments),
+                    lambda layout: self._layout_done(name, layout, automatic))
 
     def _layout_done(self, name: str, layout: dict[str, tuple[float, float]], automatic: bool = False) -> None:
         import numpy as np
 
         self._show_busy(False)
-        self.work = None
         g = self.graph
         if not g.n or set(layout) != set(g.ids):
             return
@@ -576,18 +539,13 @@ class GraphPane(QWidget):
         if not self.graph.n:
             return
         if self.graph.n > BACKGROUND_WORK_FROM:
-            self.cancel_work()
-            work = Work(analyse, graph=self.graph, graph_slice=self.graph_slice)
-            work.signals.progress.connect(lambda f: self.progress.setValue(int(f * 100)))
-            work.signals.finished.connect(self._metrics_done)
-            work.signals.failed.connect(self._work_failed)
-            self._start(work)
+            graph, graph_slice = self.graph, self.graph_slice
+            self._start(lambda progress: analyse(graph, graph_slice, progress=progress), self._metrics_done)
             return
         self._metrics_done(analyse(self.graph, self.graph_slice))
 
     def _metrics_done(self, metrics: Metrics) -> None:
         self._show_busy(False)
-        self.work = None
         self.metrics = metrics
         self.metrics_stale = False
         self.analysis.show_metrics(self.graph, metrics)
@@ -641,26 +599,28 @@ class GraphPane(QWidget):
         self.chart.update()
 
     # background work
-    def _start(self, work: Work) -> None:
-        self.work = work
+    def _start(self, work: Callable[[Progress], Any], done: Callable[[Any], None]) -> None:
+        """Run `work(progress)` (a layout or the figures, on the graph as it is now) off the UI thread;
+        `done(result)` follows on the UI thread unless a newer run or Cancel came first."""
         self.progress.setValue(0)
         self._show_busy(True)
-        QThreadPool.globalInstance().start(work)
+        runner().run(self.task_key, work, done=done, failed=self._work_failed,
+                     cancelled=lambda: self._show_busy(False),
+                     progress=lambda fraction: self.progress.setValue(int(fraction * 100)),
+                     context=self, failure="Could not finish")
 
     def cancel_work(self) -> None:
-        if self.work is not None:
-            self.work.cancel()
-            self.work = None
+        """Stop the layout or figures running in the background; nothing of it reaches the chart."""
+        runner().cancel(self.task_key)
         self._show_busy(False)
 
-    def wait_for_work(self, timeout_ms: int = 60000) -> None:
-        QThreadPool.globalInstance().waitForDone(timeout_ms)
+    def wait_for_work(self, timeout_ms: int = 60000) -> bool:
+        """Wait until the background work is done and delivered (tests, benchmarks); False on timeout."""
+        return runner().wait_idle(timeout_ms)
 
     def _work_failed(self, message: str) -> None:
         self._show_busy(False)
-        self.work = None
-        if message != "cancelled":
-            self.analysis.status.setText(f"Could not finish: {message}")
+        self.analysis.status.setText(message)
 
     def _show_busy(self, busy: bool) -> None:
         self.progress_action.setVisible(busy)
