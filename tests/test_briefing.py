@@ -15,8 +15,9 @@ from workbench.core.filters import CaseFilter
 from workbench.core.marking import banner_text
 from workbench.core.sample import build_sample_case
 from workbench.core.store import open_case
-from workbench.ui.briefing import PresentationWindow, PresenterView, fit_text
-from workbench.ui.deck import export_deck
+from workbench.ui.briefing.deck import export_deck
+from workbench.ui.briefing.presentation import PresentationWindow, PresenterView
+from workbench.ui.briefing.slides import fit_text
 from workbench.ui.main_window import MainWindow
 
 LONG_TITLE = ("Минск, 15 августа: Лукашенко и Кремль договорились о «всесторонней помощи» — "

@@ -178,7 +178,7 @@ def test_graph_and_timeline_pictures_leave_the_previous_file_on_a_failure(
 def test_a_deck_export_that_fails_leaves_the_previous_deck(qtbot, small_case: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
     from workbench.core import storyboard
-    from workbench.ui.deck import export_deck
+    from workbench.ui.briefing.deck import export_deck
 
     with open_case(small_case) as case:
         case.insert("views", {"title": "Звонок 🇧🇾", "caption": "", "position": 0, "state": storyboard.dump_state({

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 import workbench
 from workbench.core.exporters import FORMATS
 from workbench.core.sample import ensure_sample_case
-from workbench.ui.deck import export_deck
+from workbench.ui.briefing.deck import export_deck
 from workbench.ui.import_review import import_file
 from workbench.ui.main_window import MainWindow
 from workbench.ui.sharing import export_in_background

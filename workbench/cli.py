@@ -122,7 +122,7 @@ def run_subcommand(args: list[str]) -> int:
         if options.command == "export":
             if options.format in DECK_FORMATS:
                 # Briefing decks draw the storyboard's views with Qt (offscreen): a ui module.
-                from workbench.ui.deck import export_deck
+                from workbench.ui.briefing.deck import export_deck
 
                 print(export_deck(options.case, options.format, options.out))
                 return EXIT_OK

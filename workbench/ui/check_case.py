@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from workbench.core.repair import describe, inspect, repair, repair_file
-from workbench.core.store import CaseError, CaseNeedsRepair
+from workbench.core.store import Case, CaseError, CaseNeedsRepair
 
-if TYPE_CHECKING:
-    from workbench.ui.main_window import MainWindow
+
+class CaseHost(Protocol):
+    """What Check Case needs from the main window: its case and undo stack, its yes/no question and
+    refusal, and the window its messages belong to."""
+
+    @property
+    def case(self) -> Case | None: ...
+
+    @property
+    def undo_stack(self) -> QUndoStack: ...
+
+    def ask(self, title: str, question: str) -> bool: ...
+
+    def refuse(self, message: str) -> None: ...
+
+    def window(self) -> QWidget: ...
 
 SHOWN = 8  # problems or fixes listed in the message itself; all of them are in its details
 
@@ -30,7 +45,7 @@ def tell(parent: QWidget, title: str, text: str, details: list[str]) -> None:
     box.exec()
 
 
-def offer_repair(window: MainWindow, path: Path, needs: CaseNeedsRepair) -> bool:
+def offer_repair(window: CaseHost, path: Path, needs: CaseNeedsRepair) -> bool:
     """Ask before repairing a file refused only for dangling references; True once repaired."""
     problems = [describe(item) for item in needs.dangling]
     question = (f"{needs} Repair it now? Each row pointing at a missing record is removed (a note only loses "
@@ -43,22 +58,23 @@ def offer_repair(window: MainWindow, path: Path, needs: CaseNeedsRepair) -> bool
     except CaseError as error:
         window.refuse(str(error))
         return False
-    tell(window, "Case repaired", f"{path.name} was repaired: {len(report.fixes)} fix(es).", report.fixes)
+    tell(window.window(), "Case repaired", f"{path.name} was repaired: {len(report.fixes)} fix(es).", report.fixes)
     return True
 
 
-def check_open_case(window: MainWindow) -> bool:
+def check_open_case(window: CaseHost) -> bool:
     """File > Check Case…: report on the open case and, if the analyst agrees, repair it. True if healthy after."""
     case = window.case
     if case is None:
         return False
+    parent = window.window()
     report = inspect(case)
     if report.healthy:
-        tell(window, "Check Case", f"{case.path.name} is healthy: integrity, references and search index ok.", [])
+        tell(parent, "Check Case", f"{case.path.name} is healthy: integrity, references and search index ok.", [])
         return True
     problems = report.problems()
     if case.read_only:
-        tell(window, "Check Case", f"{case.path.name} has {len(problems)} problem(s), and it is open read-only, "
+        tell(parent, "Check Case", f"{case.path.name} has {len(problems)} problem(s), and it is open read-only, "
              "so it cannot be repaired here.", problems)
         return False
     if not window.ask("Check Case", f"{case.path.name} has {len(problems)} problem(s). Repair them now, in one "
@@ -66,5 +82,5 @@ def check_open_case(window: MainWindow) -> bool:
         return False
     window.undo_stack.clear()  # undo steps may hold rows the repair removes
     report = repair(case)
-    tell(window, "Check Case", f"{case.path.name} was repaired: {len(report.fixes)} fix(es).", report.fixes)
+    tell(parent, "Check Case", f"{case.path.name} was repaired: {len(report.fixes)} fix(es).", report.fixes)
     return inspect(case).healthy

@@ -36,7 +36,7 @@ from workbench.core.store import (
 )
 from workbench.core.times import case_zone, now_stamp, utc_to_local
 from workbench.ui import check_case, commands, sharing
-from workbench.ui.briefing import StoryboardPane
+from workbench.ui.briefing.storyboard import StoryboardPane
 from workbench.ui.commands import Operation, delete_records, insert_record, push
 from workbench.ui.history import HistoryPane
 from workbench.ui.inspector import NOUNS, Inspector, confirm

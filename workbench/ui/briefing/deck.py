@@ -2,7 +2,7 @@
 offline HTML file, each slide with the classification banners, title, caption and slide number, and a last
 page listing every source cited on any slide with its footnote, URL and grade.
 
-Slides are drawn offscreen by workbench.ui.briefing.SlideRenderer, so this needs a QApplication; one is
+Slides are drawn offscreen by workbench.ui.briefing.slides.SlideRenderer, so this needs a QApplication; one is
 created (offscreen when there is no display) when the caller has none. Case text is untrusted: it is
 drawn as plain text, written into PowerPoint as text runs, and escaped in HTML.
 """
@@ -20,6 +20,7 @@ from workbench.core import storyboard as core
 from workbench.core.atomic import atomic_path
 from workbench.core.marking import banner_colours, banner_text
 from workbench.core.store import Case, CaseError, open_case
+from workbench.ui.briefing.slides import BRIEFING_BACKGROUND, BRIEFING_MUTED, BRIEFING_TEXT, SlideRenderer, png_bytes
 
 FORMATS = ("pdf", "pptx", "html")
 PAGE_MM = (338.667, 190.5)  # 13.333 x 7.5 in: PowerPoint's 16:9
@@ -50,8 +51,6 @@ def ensure_application() -> object:
 
 def export_deck_from_case(case: Case, fmt: str, out: Path, progress: Progress | None = None) -> str:
     """Write the storyboard of an open case; raises CaseError when it has no saved views."""
-    from workbench.ui.briefing import SlideRenderer
-
     if fmt not in FORMATS:
         raise ValueError(f"unknown deck format {fmt!r}; choose one of {', '.join(FORMATS)}")
     slides = core.slides(case)
@@ -135,8 +134,6 @@ def paint_sources_page(painter: object, width: int, height: int, case: Case, sou
     from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
     assert isinstance(painter, QPainter)
-    from workbench.ui.briefing import BRIEFING_BACKGROUND, BRIEFING_MUTED, BRIEFING_TEXT
-
     painter.fillRect(QRectF(0, 0, width, height), QColor(BRIEFING_BACKGROUND))
     marking = case.classification
     background, foreground = banner_colours(marking)
@@ -209,8 +206,6 @@ def write_pptx(case: Case, slides: list[core.Slide], sources: list[core.SlideSou
     from pptx.enum.shapes import MSO_SHAPE
     from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
     from pptx.util import Emu, Inches, Pt
-
-    from workbench.ui.briefing import png_bytes
 
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
@@ -372,8 +367,6 @@ tr:nth-child(even) td { background: #161b22; }
 def write_html(case: Case, slides: list[core.Slide], sources: list[core.SlideSource], renderer: object,
                out: Path, progress: Progress | None = None) -> int:
     """One self-contained file: pictures as data: URIs, no scripts, nothing fetched (a CSP says so too)."""
-    from workbench.ui.briefing import png_bytes
-
     esc = html.escape
     marking = case.classification
     background, foreground = banner_colours(marking)

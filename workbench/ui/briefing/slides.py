@@ -1,0 +1,441 @@
+"""Slides: one saved view drawn in the briefing theme (banners, title, caption, its own charts, slide number),
+on screen for presentations and offscreen for thumbnails and decks.
+
+A slide has its own timeline and graph over the same case with their own selection model, so a
+briefing never disturbs (or writes to) what the analyst has open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QEasingCurve, QIODevice, QPoint, QSize, Qt, QTimer, QVariantAnimation
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QImage, QPainter
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from workbench.core import storyboard as core
+from workbench.core.marking import banner_colours, banner_text
+from workbench.core.store import Case
+from workbench.core.times import case_zone, utc_to_local
+from workbench.ui.briefing.state import apply_state
+from workbench.ui.selection import SelectionModel
+
+SLIDE_SIZE = QSize(1600, 900)  # logical size slides are laid out at for thumbnails and decks (16:9)
+THUMBNAIL_SIZE = QSize(320, 180)
+TRANSITION_MS = 700
+SLIDE_LABEL_PT = 11.0  # actor names on a slide's graph (8.5 in the dock)
+ANIMATE_WINDOW_UP_TO = 3000  # relations; bigger graphs jump to the new window instead of sliding
+BRIEFING_BACKGROUND = "#0d1117"
+BRIEFING_TEXT = "#ffffff"
+BRIEFING_MUTED = "#c9d1d9"
+
+
+def png_bytes(image: QImage) -> bytes:
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data.data())
+
+
+def fit_text(text: str, font: QFont, width: int, lines: int) -> str:
+    """`text` cut with an ellipsis so that it wraps into at most `lines` lines of `width` pixels."""
+    metrics = QFontMetrics(font)
+    flags = int(Qt.TextFlag.TextWordWrap)
+    limit = metrics.lineSpacing() * (lines + 0.5)  # a wrapped block is a few pixels taller than n lines
+
+    def fits(candidate: str) -> bool:
+        return metrics.boundingRect(0, 0, max(width, 1), 100_000, flags, candidate).height() < limit
+
+    if fits(text):
+        return text
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that still fits with the ellipsis
+        middle = (low + high + 1) // 2
+        if fits(text[:middle].rstrip() + "\u2026"):
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + "\u2026"
+
+
+
+def _no_focus(widget: QWidget) -> None:
+    """Children of a slide never take the keyboard: the clicker's keys must reach the presentation."""
+    for child in [widget, *widget.findChildren(QWidget)]:
+        child.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+
+# --- a slide: banners, title, caption, and the charts of one saved view ---------------------------
+
+
+class SlideStage(QWidget):
+    """A timeline and a graph over the case with their own selection: what a slide shows."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        # The charts (pyqtgraph, numpy, networkx) load when the first slide is built, not with the main
+        # window, which must paint before they are imported (test_first_paint_does_not_wait_for_heavy_modules).
+        from workbench.ui.graph.pane import GraphPane
+        from workbench.ui.timeline import TimelineChart
+
+        super().__init__(parent)
+        self.setObjectName("slide_stage")
+        self.selection = SelectionModel(self)  # no undo stack: nothing on a slide can write to the case
+        self.case: Case | None = None
+        self.timeline = TimelineChart(self.selection, self)
+        self.graph = GraphPane(self.selection, self)
+        for index in range(self.timeline.controls.count()):
+            item = self.timeline.controls.itemAt(index)
+            if item.widget() is not None:
+                item.widget().hide()
+        self.timeline.status.hide()
+        self.timeline.legend.hide()
+        self.graph.toolbar.hide()
+        self.graph.side.hide()
+        self.graph.keep_tables_closed()  # no room for the analysis tables beside a slide's chart
+        chart = self.graph.chart  # names on a slide are read from across a room
+        chart.label_font.setPointSizeF(SLIDE_LABEL_PT)
+        chart.edge_font.setPointSizeF(SLIDE_LABEL_PT - 2)
+        chart.label_metrics = QFontMetricsF(chart.label_font)
+        chart.edge_metrics = QFontMetricsF(chart.edge_font)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        layout.addWidget(self.timeline, 1)
+        layout.addWidget(self.graph, 1)
+        self.lapse_timer = QTimer(self)
+        self.lapse_timer.timeout.connect(self._lapse_step)
+        self.lapse_windows: list[tuple[str, str]] = []
+        self.lapse_index = -1
+        self.day_label = ""
+        self.on_day: Callable[[str], None] | None = None  # called with the time-lapse's day label
+        self.transition = QVariantAnimation(self)
+        self.transition.setDuration(TRANSITION_MS)
+        self.transition.setStartValue(0.0)
+        self.transition.setEndValue(1.0)
+        self.transition.setEasingCurve(QEasingCurve.Type.InOutCubic)
+        self.transition.valueChanged.connect(self._transition_step)
+        self.transition.finished.connect(self._transition_done)
+        self._from: tuple[float, float, float, float] | None = None
+        self._to: tuple[float, float, float, float] | None = None
+        self._final_window: tuple[str | None, str | None] = (None, None)
+        _no_focus(self)
+
+    def set_case(self, case: Case | None) -> None:
+        self.stop()
+        self.case = case
+        span = case.date_range() if case is not None else None
+        self.selection.set_time_window(*(span or (None, None)))
+        self.timeline.set_case(case)
+        self.graph.set_case(case)
+        self.graph.flush()
+        self.graph.canvas.movable = False
+        _no_focus(self)
+
+    def stop(self) -> None:
+        self.lapse_timer.stop()
+        if self.transition.state() == QVariantAnimation.State.Running:
+            self.transition.stop()
+            self._transition_done()
+        self.graph.finish_animation()
+
+    def show_state(self, state: dict[str, Any], animate: bool = False) -> None:
+        """Show a saved view; with `animate`, slide the time window and move the actors to it."""
+        self.stop()
+        self.day_label = ""
+        docks = state.get("docks") if isinstance(state.get("docks"), dict) else {}
+        show_timeline, show_graph = docks.get("timeline", True) is not False, docks.get("graph", True) is not False
+        if not show_timeline and not show_graph:
+            show_timeline = show_graph = True
+        self.timeline.setVisible(show_timeline)
+        self.graph.setVisible(show_graph)
+        before = self._span_now()
+        apply_state(self.selection, self.timeline, self.graph, state, animate=animate)
+        timeline_state = state.get("timeline") if isinstance(state.get("timeline"), dict) else {}
+        if "x_range" not in timeline_state and not timeline_state.get("fitted"):
+            self._frame_window()
+        graph_state = state.get("graph") if isinstance(state.get("graph"), dict) else {}
+        if "zoom" not in graph_state:
+            self._fit_graph()
+        lapse = core.timelapse_of(state)
+        after = self._span_now()
+        if (animate and before is not None and after is not None and before != after
+                and self.graph.graph.m <= ANIMATE_WINDOW_UP_TO and lapse is None):
+            self._final_window = (self.selection.time_window.start, self.selection.time_window.end)
+            self._from, self._to = before, after
+            self._transition_step(0.0)
+            self.transition.start()
+        if lapse is not None:
+            self.start_timelapse(lapse, immediate=not animate)
+
+    def _span_now(self) -> tuple[float, float, float, float] | None:
+        from workbench.core.timeline.data import utc_seconds  # with numpy: loaded with the charts, not the window
+
+        window = self.selection.time_window
+        span = self.case.date_range() if self.case is not None and not self.case.closed else None
+        start, end = window.start or (span[0] if span else None), window.end or (span[1] if span else None)
+        if start is None or end is None:
+            return None
+        (low, high), _ = self.timeline.view.viewRange()
+        return utc_seconds(start), utc_seconds(end), float(low), float(high)
+
+    def _transition_step(self, value: Any) -> None:
+        from workbench.core.timeline.data import utc_text  # with numpy: loaded with the charts, not the window
+
+        if self._from is None or self._to is None:
+            return
+        t = float(value)
+        a, b, low, high = (f + (g - f) * t for f, g in zip(self._from, self._to, strict=True))
+        self.selection.set_time_window(utc_text(a), utc_text(max(b, a + 60)))
+        self.timeline.view.setXRange(low, high, padding=0)
+
+    def _transition_done(self) -> None:
+        if self._to is not None:
+            self.selection.set_time_window(*self._final_window)
+            self.timeline.view.setXRange(self._to[2], self._to[3], padding=0)
+        self._from = self._to = None
+
+    def _frame_window(self) -> None:
+        """Show the saved window on the timeline with a little room either side."""
+        span = self._span_now()
+        if span is None:
+            self.timeline.fit()
+            return
+        low, high = span[0], span[1]
+        room = max((high - low) * 0.08, 1800.0)
+        self.timeline.show_span(low - room, high + room)
+
+    def _fit_graph(self) -> None:
+        """Fill the slide with the chart: zoom in as far as the whole chart fits (up to 250 %)."""
+        canvas = self.graph.canvas
+        canvas.update_scene_rect()
+        bounds = self.graph.chart.boundingRect()
+        view = canvas.viewport().size()
+        if bounds.width() <= 0 or bounds.height() <= 0 or view.width() <= 0:
+            return
+        scale = min(view.width() / bounds.width(), view.height() / bounds.height(), 2.5) * 0.97
+        canvas.resetTransform()
+        canvas.scale(scale, scale)
+        canvas.centerOn(bounds.center())
+
+    # time-lapse
+    def start_timelapse(self, lapse: tuple[str, str, int], immediate: bool = True) -> None:
+        start, end, step_ms = lapse
+        zone = self.case.meta("timezone") if self.case is not None else "UTC"
+        self.lapse_windows = core.timelapse_windows(start, end, zone)
+        self.lapse_index = -1
+        self.lapse_timer.setInterval(step_ms)
+        if immediate:
+            self._lapse_step()
+        self.lapse_timer.start()
+
+    def replay(self) -> None:
+        if self.lapse_windows:
+            self.lapse_index = -1
+            self._lapse_step()
+            self.lapse_timer.start()
+
+    def _lapse_step(self) -> None:
+        self.lapse_index += 1
+        if self.lapse_index >= len(self.lapse_windows):
+            self.lapse_timer.stop()
+            return
+        start, end = self.lapse_windows[self.lapse_index]
+        self.selection.set_time_window(start, end)
+        zone = case_zone(self.case.meta("timezone") if self.case is not None else "UTC")
+        local = utc_to_local(end, zone)
+        self.day_label = f"up to {local.day} {local:%b %Y}  ({self.lapse_index + 1}/{len(self.lapse_windows)})"
+        if self.on_day is not None:
+            self.on_day(self.day_label)
+
+    def finish_timelapse(self) -> None:
+        """Jump to the time-lapse's last day (decks show that)."""
+        if self.lapse_windows:
+            self.lapse_timer.stop()
+            self.lapse_index = len(self.lapse_windows) - 2
+            self._lapse_step()
+            self.lapse_timer.stop()
+
+
+class SlideView(QWidget):
+    """One slide in the briefing theme: banners top and bottom, title, caption, the charts, slide number."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("slide_view")
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        palette.setColor(self.backgroundRole(), QColor(BRIEFING_BACKGROUND))
+        self.setPalette(palette)
+        self.case: Case | None = None
+        self.slide: core.Slide | None = None
+        self.title_text = ""
+        self.caption_text = ""
+
+        def label(name: str) -> QLabel:
+            widget = QLabel(self)
+            widget.setObjectName(name)
+            widget.setTextFormat(Qt.TextFormat.PlainText)
+            widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            return widget
+
+        self.top_banner = label("slide_top_banner")
+        self.bottom_banner = label("slide_bottom_banner")
+        for banner in (self.top_banner, self.bottom_banner):
+            banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = label("slide_title")
+        self.title.setWordWrap(True)
+        self.caption = label("slide_caption")
+        self.caption.setWordWrap(True)
+        self.number = label("slide_number")
+        self.number.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.footer = label("slide_footer")
+        self.day = label("slide_day")
+        self.stage = SlideStage(self)
+        self.stage.on_day = self.day.setText
+
+        body = QVBoxLayout()
+        body.setContentsMargins(28, 10, 28, 6)
+        body.setSpacing(6)
+        body.addWidget(self.title)
+        body.addWidget(self.caption)
+        body.addWidget(self.stage, 1)
+        foot = QHBoxLayout()
+        foot.addWidget(self.footer, 3)
+        foot.addWidget(self.day, 2)
+        foot.addWidget(self.number, 1)
+        body.addLayout(foot)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.top_banner)
+        column.addLayout(body, 1)
+        column.addWidget(self.bottom_banner)
+        self._apply_sizes()
+        _no_focus(self)
+
+    def set_case(self, case: Case | None) -> None:
+        self.case = case
+        marking = case.classification if case is not None else ""
+        background, foreground = banner_colours(marking)
+        for banner in (self.top_banner, self.bottom_banner):
+            banner.setText(banner_text(marking))
+            banner.setStyleSheet(f"QLabel {{ background: {background}; color: {foreground}; font-weight: bold; }}")
+        self.footer.setText(case.title if case is not None else "")
+        self.stage.set_case(case)
+
+    def show_slide(self, slide: core.Slide, number: int, total: int, animate: bool = False) -> None:
+        self.slide = slide
+        self.title_text, self.caption_text = slide.title or "(untitled view)", slide.caption
+        self.number.setText(f"{number} / {total}")
+        self.day.setText("")
+        self._set_texts()
+        self.stage.show_state(slide.state, animate=animate)
+
+    def blank_text(self) -> None:
+        self.title.setText("")
+        self.caption.setText("")
+
+    def _set_texts(self) -> None:
+        width = max(self.width() - 56, 100)
+        self.title.setText(fit_text(self.title_text, self.title.font(), width, 2))
+        self.caption.setText(fit_text(self.caption_text, self.caption.font(), width, 3))
+        self.caption.setVisible(bool(self.caption_text))
+
+    def _apply_sizes(self) -> None:
+        """Type scales with the slide, large enough to read from the back of a room."""
+        height = max(self.height(), 200)
+
+        def sized(widget: QLabel, fraction: float, bold: bool = False, colour: str = BRIEFING_TEXT) -> None:
+            font = QFont(widget.font())
+            font.setPixelSize(max(int(height * fraction), 9))
+            font.setBold(bold)
+            widget.setFont(font)
+            if widget not in (self.top_banner, self.bottom_banner):
+                widget.setStyleSheet(f"QLabel {{ color: {colour}; }}")
+
+        sized(self.top_banner, 0.026, True)
+        sized(self.bottom_banner, 0.026, True)
+        sized(self.title, 0.048, True)
+        sized(self.caption, 0.027, False, BRIEFING_MUTED)
+        sized(self.number, 0.024, True)
+        sized(self.footer, 0.02, False, BRIEFING_MUTED)
+        sized(self.day, 0.026, True, "#ffb000")
+        pad = max(int(height * 0.008), 2)
+        for banner in (self.top_banner, self.bottom_banner):
+            banner.setFixedHeight(banner.fontMetrics().height() + 2 * pad)
+        line = self.title.fontMetrics().lineSpacing()
+        self.title.setFixedHeight(line * 2 + 8)
+        self.caption.setFixedHeight(self.caption.fontMetrics().lineSpacing() * 3 + 6)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._apply_sizes()
+        self._set_texts()
+
+
+class SlideRenderer:
+    """An offscreen slide for thumbnails and decks: show a saved view, then grab or paint it."""
+
+    def __init__(self, case: Case, size: QSize = SLIDE_SIZE) -> None:
+        self.view = SlideView()
+        self.view.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        self.view.resize(size)
+        self.view.show()
+        self.view.set_case(case)
+        self._settle()
+
+    def _settle(self) -> None:
+        """Deliver the slide's own pending layout and resize events: not the whole event loop's, so that
+        drawing a thumbnail never runs the rest of the application in the middle of something."""
+        for _ in range(3):
+            for widget in [self.view, *self.view.findChildren(QWidget)]:
+                QApplication.sendPostedEvents(widget, 0)
+            self.view.layout().activate()
+
+    def reload(self, case: Case) -> None:
+        self.view.set_case(case)
+        self._settle()
+
+    def show(self, slide: core.Slide, number: int = 1, total: int = 1) -> None:
+        self.view.show_slide(slide, number, total, animate=False)
+        self._settle()
+        stage = self.view.stage
+        stage.finish_timelapse()
+        stage.lapse_timer.stop()
+        stage.graph.finish_animation()
+        self._settle()
+
+    def image(self, scale: float = 1.0) -> QImage:
+        return self._grab(self.view, scale)
+
+    def stage_image(self, scale: float = 2.0) -> QImage:
+        return self._grab(self.view.stage, scale)
+
+    @staticmethod
+    def _grab(widget: QWidget, scale: float) -> QImage:
+        size = widget.size()
+        image = QImage(max(int(size.width() * scale), 1), max(int(size.height() * scale), 1),
+                       QImage.Format.Format_ARGB32)
+        image.fill(QColor(BRIEFING_BACKGROUND))
+        painter = QPainter(image)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        painter.scale(scale, scale)
+        widget.render(painter, QPoint(0, 0))
+        painter.end()
+        return image
+
+    def thumbnail(self, slide: core.Slide) -> bytes:
+        self.show(slide)
+        image = self.image(1.0).scaled(THUMBNAIL_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                                       Qt.TransformationMode.SmoothTransformation)
+        return png_bytes(image)
+
+    def close(self) -> None:
+        self.view.stage.stop()
+        self.view.close()
+        self.view.deleteLater()
+
