@@ -44,7 +44,7 @@ class GraphCanvas(QGraphicsView):
         self.show_legend = True
         self.movable = True
         # A child of the view, not of its viewport: scrolling the chart does not move it.
-        self.legend = LegendOverlay(self)
+        self.legend = LegendOverlay(self, self.chart)
         self._press: QPointF | None = None
         self._drag_node = -1
         self._dragged = False

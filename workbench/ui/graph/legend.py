@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 from workbench.core.graph.model import KINDS
+from workbench.ui.graph.chart import ChartItem
 from workbench.ui.graph.style import EDGE_COLOUR, FADED_ALPHA, KIND_STYLE, LINE_STYLES, add_shape
-
-if TYPE_CHECKING:  # pragma: no cover
-    from workbench.ui.graph.canvas import GraphCanvas
 
 
 def kinds_in_order(kinds: Iterable[str]) -> list[str]:
@@ -131,15 +129,18 @@ class LegendOverlay(QWidget):
     """The legend as a strip under the chart, in a margin of the view, not over its viewport: a
     widget over the viewport would make every step of a pan repaint the whole chart."""
 
-    def __init__(self, canvas: GraphCanvas) -> None:
+    def __init__(self, canvas: QAbstractScrollArea, chart: ChartItem) -> None:
+        """The strip sits in the bottom margin of `canvas`, the view of `chart` (typed by its Qt base: the
+        canvas module imports this one, not the other way round)."""
         super().__init__(canvas)
         self.canvas = canvas
+        self.chart = chart
         self.setObjectName("graph_legend")
         self.kinds: list[str] = []
         self.hide()
 
     def update_kinds(self) -> None:
-        chart = self.canvas.chart
+        chart = self.chart
         self.kinds = kinds_in_order(k for k, s in zip(chart.graph.kinds, chart.graph_slice.node_shown, strict=True)
                                     if s)
         self.place()
@@ -152,7 +153,7 @@ class LegendOverlay(QWidget):
             return
         frame = canvas.frameWidth()
         width = canvas.width() - 2 * frame
-        height = int(math.ceil(paint_legend_strip(None, self.kinds, width, canvas.chart.colour_by)))
+        height = int(math.ceil(paint_legend_strip(None, self.kinds, width, self.chart.colour_by)))
         canvas.setViewportMargins(0, 0, 0, height)
         self.setGeometry(frame, canvas.height() - frame - height, width, height)
 
@@ -161,6 +162,6 @@ class LegendOverlay(QWidget):
         painter.fillRect(self.rect(), QColor(244, 244, 240))
         painter.setPen(QColor(210, 210, 205))
         painter.drawLine(0, 0, self.width(), 0)
-        paint_legend_strip(painter, self.kinds, self.width(), self.canvas.chart.colour_by)
+        paint_legend_strip(painter, self.kinds, self.width(), self.chart.colour_by)
         painter.end()
 
