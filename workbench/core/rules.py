@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from datetime import date, datetime
 from typing import Any
 
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
@@ -58,9 +59,51 @@ def _check_time(field: str, stamp: str | None, found: dict[str, str], exact: boo
     if exact and stamp and not _STAMP.fullmatch(stamp):
         found[field] = f"a time is stored as UTC like 2020-08-15T18:00:00Z; {str(stamp)[:40]!r} is not one"
         return
+    if stamp and not _real_date(stamp, exact):
+        found[field] = f"{stamp[:40]!r} is not a real date and time (no 30 February, no 24:00)"
+        return
     year = _year(stamp)
     if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
         found[field] = f"dates run from {FIRST_YEAR} to {LAST_YEAR}; {year} is outside them"
+
+
+def _real_date(stamp: str, exact: bool) -> bool:
+    """Whether a stamp that has the right digits names a time that exists (2020-02-30 does not)."""
+    try:
+        if exact:
+            datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
+        elif re.match(r"\d{4}-\d{2}-\d{2}", stamp):
+            date.fromisoformat(stamp[:10])
+    except ValueError:
+        return False
+    return True
+
+
+# JSON kept in a record (a view's state, an actor's aliases) is bounded: a received file must not
+# hold a value that the app cannot read back without exhausting the stack.
+MAX_JSON_DEPTH = 32
+
+
+def json_problem(text: Any, want: type) -> str | None:
+    """None when `text` is JSON of type `want` nested at most MAX_JSON_DEPTH deep; else why not."""
+    if not isinstance(text, str):
+        return "it is not JSON text"
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        return "its JSON is nested too deeply"
+    except ValueError:
+        return "it is not valid JSON"
+    if not isinstance(value, want):
+        return f"its JSON is not {'a list' if want is list else 'an object'}"
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            return f"its JSON is nested more than {MAX_JSON_DEPTH} deep"
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return None
 
 
 class InvalidRecord(CaseError, ValueError):
@@ -113,10 +156,7 @@ def problems(table: str, values: dict[str, Any]) -> dict[str, str]:
             found["name"] = f"a name is at most {MAX_NAME} characters ({len(name)} given)"
         aliases = values.get("aliases", [])
         if isinstance(aliases, str):
-            try:
-                aliases = json.loads(aliases)
-            except ValueError:
-                aliases = None
+            aliases = None if json_problem(aliases, list) else json.loads(aliases)
         if not isinstance(aliases, list) or not all(isinstance(alias, str) for alias in aliases):
             found["aliases"] = "aliases are a list of names"
         elif any(len(alias) > MAX_NAME for alias in aliases):
@@ -160,6 +200,10 @@ def problems(table: str, values: dict[str, Any]) -> dict[str, str]:
             found["lat"] = "latitude runs from -90 to 90"
         if lon is not None and not -180 <= lon <= 180:
             found["lon"] = "longitude runs from -180 to 180"
+    elif table == "views":
+        problem = json_problem(values.get("state", "{}"), dict)
+        if problem:
+            found["state"] = f"a view's state is a JSON object, but {problem}"
     elif table == "notes":
         if not values.get("text"):
             found["text"] = "a note needs some text"
