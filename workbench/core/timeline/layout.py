@@ -1,8 +1,8 @@
 """The timeline's swimlanes in data units (rows, epoch seconds): lanes, sub-rows, hit tests, the span to show.
 
 A lane is an actor, an event kind or the one lane of all events; each event is drawn once in
-each of its lanes (an "item"), on a row. Nothing here knows about pixels except `fit_range`'s
-room for labels, given to it in pixels by the view.
+each of its lanes (an "item"), on a row. Pixels enter only as numbers the view passes in: the
+hit test's tolerance and the room `fit_range` keeps for labels; drawing is `frame`'s business.
 """
 
 from __future__ import annotations
