@@ -19,15 +19,18 @@ def digest(path: Path) -> str:
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "html", "pptx", "json", "graphml"])
-def test_the_command_line_refuses_to_export_over_the_case(small_case: Path, tmp_path: Path, fmt: str) -> None:
+def test_the_command_line_refuses_to_export_over_the_case(sample_path: Path, tmp_path: Path, fmt: str) -> None:
+    small_case = tmp_path / "mine.case"  # the sample: it has a storyboard, so every deck format has slides
+    shutil.copy(sample_path, small_case)
     before = digest(small_case)
     link = tmp_path / "link.out"
     link.symlink_to(small_case)
     for out in (small_case, link):
-        result = subprocess.run([sys.executable, "-m", "workbench", "export", str(small_case), "--format", fmt,
+        result = subprocess.run([sys.executable, "-m", "workbench.cli", "export", str(small_case), "--format", fmt,
                                  "--out", str(out)], capture_output=True, text=True, timeout=120)
         assert result.returncode != 0, result.stdout
         assert "Traceback" not in result.stderr, result.stderr[-2000:]
+        assert "overwrite" in result.stderr, result.stderr[-2000:]  # refused for that reason, in one sentence
         assert digest(small_case) == before, f"{fmt} over {out.name} replaced the case"
 
 

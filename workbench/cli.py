@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from workbench import __version__
@@ -102,6 +102,19 @@ def subcommand_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def waiting_message(case: Path) -> Callable[[float], None]:
+    """Say once, on stderr, that the command waits for another program's write to finish."""
+    said: list[bool] = []
+
+    def waiting(seconds: float) -> None:
+        if not said:
+            print(f"Waiting for another program to finish writing to {Path(case).name}\u2026 (Ctrl+C stops)",
+                  file=sys.stderr, flush=True)
+            said.append(True)
+
+    return waiting
+
+
 def run_subcommand(args: list[str]) -> int:
     options = subcommand_parser().parse_args(args)
     try:
@@ -117,7 +130,8 @@ def run_subcommand(args: list[str]) -> int:
             # workbench/core/importers/__init__.py: run_import(file, into, accept_all) -> one-line summary
             from workbench.core.importers import run_import
 
-            print(run_import(options.file, options.into, accept_all=options.accept_all))
+            print(run_import(options.file, options.into, accept_all=options.accept_all,
+                             waiting=waiting_message(options.into)))
             return EXIT_OK
         if options.command == "export":
             if options.format in DECK_FORMATS:

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from workbench.core.errors import CaseError
+
 # The case files open in this process (resolved through symbolic links), with how many
 # connections hold each: no write through atomic_path may replace one of them or its sidecars.
 _open_cases: Counter[Path] = Counter()
@@ -17,7 +19,7 @@ _lock = threading.Lock()
 SIDECAR_SUFFIXES = ("-wal", "-shm", "-journal")
 
 
-class OverwritesCase(OSError):
+class OverwritesCase(CaseError, OSError):
     """A write would replace an open case file or one of its sidecars."""
 
 
@@ -39,10 +41,14 @@ def refuse_open_case(destination: Path) -> None:
     real = Path(destination).resolve()
     with _lock:
         cases = list(_open_cases)
+    name = Path(destination).name
     for case in cases:
-        if real == case or real in (case.with_name(case.name + suffix) for suffix in SIDECAR_SUFFIXES):
-            raise OverwritesCase(f"{Path(destination).name} is the open case {case.name} (or beside it as its "
-                                 "journal); an export cannot overwrite it, so choose another name")
+        if real == case:
+            raise OverwritesCase(f"{name} is the open case {case.name} itself, which a file written by Case "
+                                 "Workbench never overwrites; choose another name")
+        if real in (case.with_name(case.name + suffix) for suffix in SIDECAR_SUFFIXES):
+            raise OverwritesCase(f"{name} is the journal of the open case {case.name}, which a file written by "
+                                 "Case Workbench never overwrites; choose another name")
 
 
 @contextmanager

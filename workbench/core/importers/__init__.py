@@ -68,13 +68,18 @@ def propose_file(case: Case, path: Path, progress: Callable[[int, int], None] | 
     raise ImportRefused(f"{path.name} is a {kind} file; it is imported without a review of proposals.")
 
 
-def run_import(file: Path, into: Path, accept_all: bool = False) -> str:
+def run_import(file: Path, into: Path, accept_all: bool = False,
+               waiting: Callable[[float], None] | None = None) -> str:
     """`workbench import FILE --into CASE [--accept-all]`: one line saying what was written.
 
     Reports need a review: without --accept-all nothing is written and the refusal says how many
     proposals wait (review them in the app with File > Import...). CSV and STIX files are written
     directly when every row is valid; with rejected rows nothing is written unless --accept-all,
     which writes the valid rows and lists the rejected ones.
+
+    The import plans and writes inside one write transaction, so another writer (the app, a
+    second import) cannot change the case between the plan and the write; while another holds
+    the write lock, it waits, calling `waiting(seconds)` now and then (the command line says so).
     """
     file, into = Path(file), Path(into)
     text = read_text(file)
@@ -82,36 +87,42 @@ def run_import(file: Path, into: Path, accept_all: bool = False) -> str:
     with open_case(into) as case:
         if case.read_only:
             raise CaseError(f"{into.name} is read-only; nothing was imported.")
-        if kind == "canonical":
-            from workbench.core.importers.canonical import import_canonical
+        with case.transaction(waiting=waiting):
+            return _import_into(case, file, text, kind, accept_all)
 
-            counts = import_canonical(file, case)
-            return f"Imported {file.name} into {into.name}: {describe_counts(counts)}."
-        if kind == "csv":
-            from workbench.core.importers.csv_import import describe_rejected, read_csv, write_csv
 
-            plan = read_csv(case, file)
-            if plan.rejected and not accept_all:
-                raise ImportRefused(
-                    f"{file.name}: {len(plan.rejected)} rows rejected ({describe_rejected(plan.rejected)}); nothing "
-                    f"was imported; fix them, or pass --accept-all to import the {len(plan.rows)} valid rows.")
-            written = write_csv(case, plan)
-            return _summary(file, into, written, plan.rejected, plan.skipped)
-        plan = propose_file(case, file)
-        if kind == "report" and not accept_all:
-            counts = plan.counts()
-            raise ImportRefused(
-                f"{file.name} proposes {counts.get('event', 0)} events, {counts.get('actor', 0)} actors and "
-                f"{counts.get('source', 0)} sources for review; nothing was imported; review them in the app "
-                "(File > Import...) or pass --accept-all to accept every proposal.")
+def _import_into(case: Case, file: Path, text: str | None, kind: str, accept_all: bool) -> str:
+    into = case.path
+    if kind == "canonical":
+        from workbench.core.importers.canonical import import_canonical
+
+        counts = import_canonical(file, case)
+        return f"Imported {file.name} into {into.name}: {describe_counts(counts)}."
+    if kind == "csv":
+        from workbench.core.importers.csv_import import describe_rejected, read_csv, write_csv
+
+        plan = read_csv(case, file)
         if plan.rejected and not accept_all:
-            from workbench.core.importers.csv_import import describe_rejected
-
             raise ImportRefused(
-                f"{file.name}: {len(plan.rejected)} objects rejected ({describe_rejected(plan.rejected)}); nothing "
-                "was imported; pass --accept-all to import the valid ones.")
-        written = apply_plan(case, plan)
-        return _summary(file, into, written, plan.rejected, 0)
+                f"{file.name}: {len(plan.rejected)} rows rejected ({describe_rejected(plan.rejected)}); nothing "
+                f"was imported; fix them, or pass --accept-all to import the {len(plan.rows)} valid rows.")
+        written = write_csv(case, plan)
+        return _summary(file, into, written, plan.rejected, plan.skipped)
+    plan = propose_file(case, file)
+    if kind == "report" and not accept_all:
+        counts = plan.counts()
+        raise ImportRefused(
+            f"{file.name} proposes {counts.get('event', 0)} events, {counts.get('actor', 0)} actors and "
+            f"{counts.get('source', 0)} sources for review; nothing was imported; review them in the app "
+            "(File > Import...) or pass --accept-all to accept every proposal.")
+    if plan.rejected and not accept_all:
+        from workbench.core.importers.csv_import import describe_rejected
+
+        raise ImportRefused(
+            f"{file.name}: {len(plan.rejected)} objects rejected ({describe_rejected(plan.rejected)}); nothing "
+            "was imported; pass --accept-all to import the valid ones.")
+    written = apply_plan(case, plan)
+    return _summary(file, into, written, plan.rejected, 0)
 
 
 def _summary(file: Path, into: Path, written: dict[str, int], rejected: list[tuple[int, str]], skipped: int) -> str:

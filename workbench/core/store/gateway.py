@@ -14,6 +14,7 @@ import json
 import re
 import sqlite3
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -161,7 +162,8 @@ class Case:
 
     # transactions
     @contextmanager
-    def transaction(self, origin: object = None) -> Iterator[ChangeLog]:
+    def transaction(self, origin: object = None,
+                    waiting: Callable[[float], None] | None = None) -> Iterator[ChangeLog]:
         """One transaction; nested calls join the outer one. Yields the log of this scope's writes.
 
         After COMMIT the listeners hear of everything the transaction wrote once, as one
@@ -174,12 +176,7 @@ class Case:
             if not self._wal:
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 self._wal = True
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:
-                if "locked" in str(error) or "busy" in str(error):
-                    raise CaseBusy(self.path) from None
-                raise
+            self._begin(waiting)
             self._logs = []
         scope = ChangeLog()
         scope.origin = origin if origin is not None else (self._logs[0].origin if self._logs else None)
@@ -201,6 +198,28 @@ class Case:
         if self._depth == 0:
             self.conn.execute("COMMIT")
             self.announce(scope.changes())
+
+    def _begin(self, waiting: Callable[[float], None] | None) -> None:
+        """BEGIN IMMEDIATE: CaseBusy when another program holds the write lock past the busy timeout,
+        or, with `waiting`, wait on (calling waiting(seconds so far) after each timeout) until it is ours."""
+        started = time.monotonic()
+        timeout = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        if waiting is not None:  # short tries, so the caller hears soon that we wait
+            self.conn.execute("PRAGMA busy_timeout = 500")
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as error:
+                    if "locked" not in str(error) and "busy" not in str(error):
+                        raise
+                    if waiting is None:
+                        raise CaseBusy(self.path) from None
+                    waiting(time.monotonic() - started)
+        finally:
+            if waiting is not None:
+                self.conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
 
     @property
     def in_transaction(self) -> bool:
