@@ -77,9 +77,19 @@ def test_a_refusal_names_the_neighbouring_field_it_concerns_and_a_cure_clears_bo
     assert form.errors["start"].text() == "not saved: the end is before the start"
     assert window.case.get("events", "event-call") == stored
     assert window.undo_stack.count() == steps  # a refused write leaves no undo step
-    start.edit.setDateTime(start.edit.dateTime().addDays(-4))  # a day before the old start: sound again
+    start.edit.setDateTime(start.edit.dateTime().addDays(-3))  # back as stored: nothing to write or mark
     start.edit.editingFinished.emit()
     assert form.errors["start"].isHidden() and form.errors["end"].isHidden()
+    assert window.undo_stack.count() == steps
+    form.fields["title"].setText("")
+    form.fields["title"].editingFinished.emit()
+    start.edit.editingFinished.emit()  # leaving a field unchanged keeps a refused neighbour marked
+    assert form.errors["title"].text() == "an event needs a title"
+    form.fields["title"].setText(stored["title"])
+    form.fields["title"].editingFinished.emit()
+    start.edit.setDateTime(start.edit.dateTime().addDays(-1))  # a day before the old start: sound again
+    start.edit.editingFinished.emit()
+    assert form.errors["start"].isHidden() and form.errors["end"].isHidden() and form.errors["title"].isHidden()
     assert window.case.get("events", "event-call")["start"] < stored["start"]
     assert window.undo_stack.count() == steps + 1
 

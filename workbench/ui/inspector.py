@@ -288,6 +288,11 @@ class RecordForm(QWidget):
             return [alias for alias in (clean_text(a) for a in str(value).split("\n")) if alias]
         return value
 
+    def stored_value(self, field: str, row: dict[str, Any]) -> Any:
+        """A column of the stored row as `value_for_case` gives it (aliases as a list)."""
+        value = row.get(field)
+        return json.loads(value or "[]") if field == "aliases" else value
+
     def mark(self, field: str, reason: str) -> None:
         error = self.errors[field]
         error.setText(reason)
@@ -303,11 +308,13 @@ class RecordForm(QWidget):
         if row is None:
             return False
         value = self.value_for_case(field)
-        stored = row.get(field)
-        if field == "aliases":
-            stored = json.loads(stored or "[]")
-        if value == stored:
-            self.mark(field, "")
+        if value == self.stored_value(field, row):
+            # The record as stored is sound: a field back at its stored value has nothing to show, nor
+            # has a neighbour showing its own stored value (its mark came from this field's refused value).
+            for name in self.errors:
+                if name == field or (self.errors[name].text()
+                                     and self.value_for_case(name) == self.stored_value(name, row)):
+                    self.mark(name, "")
             return False
         label = self.layout_.labelForField(self.fields[field].parentWidget())
         name = label.text().rstrip(":").lower() if isinstance(label, QLabel) else field
