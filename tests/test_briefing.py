@@ -325,3 +325,48 @@ def test_cli_exports_decks_of_the_sample(tmp_path: Path) -> None:
                              "--out", str(tmp_path / "none.pdf")], capture_output=True, text=True, env=env, timeout=180)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert not (tmp_path / "none.pdf").exists()
+
+
+def test_the_app_exports_a_deck_in_the_background_with_progress(qtbot, qtlog, window: MainWindow,
+                                                                 tmp_path: Path) -> None:
+    """Export Briefing draws one slide per event-loop turn and writes the file on the task runner: the
+    window keeps running (its timers fire) while the deck is made, and the deck is the command line's."""
+    from pypdf import PdfReader
+    from PySide6.QtCore import QTimer
+
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(5)
+    out = tmp_path / "deck.pdf"
+    assert window.storyboard.export_deck("pdf", out)
+    timer.stop()
+    slides = len(window.storyboard.slides)
+    assert len(ticks) >= slides  # at least one turn of the event loop per slide
+    assert window.statusBar().currentMessage().startswith(f"Wrote {out}: {slides} pages of the storyboard")
+    reader = PdfReader(str(out))
+    assert len(reader.pages) == slides + 2  # 16 sources: two pages of them
+    text = " ".join(reader.pages[1].extract_text().split())
+    assert window.storyboard.slides[1].title.split(":")[0] in text and "Aleksander" in text  # chart text: vector
+    assert not [record.message for record in qtlog.records if "thread" in record.message.lower()]
+
+
+def test_cancelling_a_deck_export_leaves_the_previous_file(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    out = tmp_path / "deck.pptx"
+    out.write_bytes(b"the previous deck")
+
+    def press_cancel() -> None:  # as soon as the export is under way (its dialog shows after 300 ms)
+        dialog = window.storyboard.findChild(QProgressDialog, "task_progress")
+        if dialog is not None:
+            dialog.findChild(QPushButton).click()
+        else:
+            QTimer.singleShot(20, press_cancel)
+
+    QTimer.singleShot(0, press_cancel)
+    assert not window.storyboard.export_deck("pptx", out)
+    assert out.read_bytes() == b"the previous deck"
+    assert list(tmp_path.glob("*deck*")) == [out]  # no partial file left beside it
+    assert "cancelled" in window.statusBar().currentMessage()

@@ -2,9 +2,16 @@
 offline HTML file, each slide with the classification banners, title, caption and slide number, and a last
 page listing every source cited on any slide with its footnote, URL and grade.
 
-Slides are drawn offscreen by workbench.ui.briefing.slides.SlideRenderer, so this needs a QApplication; one is
-created (offscreen when there is no display) when the caller has none. Case text is untrusted: it is
-drawn as plain text, written into PowerPoint as text runs, and escaped in HTML.
+An export has three steps. `plan_deck` reads what the deck needs from the case (the UI thread owns
+the case's connection). `draw_slide` draws one slide with workbench.ui.briefing.slides.SlideRenderer:
+slides are widgets (a pyqtgraph timeline, a QGraphicsView graph), which Qt paints only on the UI
+thread, so this step stays there, one slide per event-loop turn, and hands on a QPicture (the PDF
+page, vector) or a QImage of the charts (PowerPoint, HTML). `build_deck` turns those into the file
+with QPainter, python-pptx or plain text and touches no widget, so the app runs it on the task
+runner (`export_deck_in_background`) while the next slide is drawn; the command line runs all three
+in turn. Drawing needs a QApplication: one is created (offscreen when there is no display) when the
+caller has none. Case text is untrusted: it is drawn as plain text, written into PowerPoint as text
+runs, and escaped in HTML.
 """
 
 from __future__ import annotations
@@ -12,20 +19,62 @@ from __future__ import annotations
 import base64
 import html
 import os
+import queue
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QTimer
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPicture,
+)
+from PySide6.QtWidgets import QApplication, QWidget
 
 from workbench.core import storyboard as core
 from workbench.core.atomic import atomic_path
 from workbench.core.marking import banner_colours, banner_text
+from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import Case, CaseError, open_case
 from workbench.ui.briefing.slides import BRIEFING_BACKGROUND, BRIEFING_MUTED, BRIEFING_TEXT, SlideRenderer, png_bytes
+from workbench.ui.tasks import Outcome, runner
 
 FORMATS = ("pdf", "pptx", "html")
 PAGE_MM = (338.667, 190.5)  # 13.333 x 7.5 in: PowerPoint's 16:9
 SOURCES_PER_PAGE = 12
-Progress = Callable[[int, int], None]
+STAGE_SCALE = {"pptx": 2.0, "html": 1.5}  # pixels per logical pixel of the charts' picture
+DRAWN_AHEAD = 2  # slides drawn but not yet written: each picture of the charts holds ~20 MB
+
+
+@dataclass(frozen=True)
+class DeckPlan:
+    """What a deck is made of, read from the case on the UI thread: the build never touches the case."""
+
+    fmt: str
+    out: Path
+    title: str
+    classification: str
+    slides: list[core.Slide]
+    sources: list[core.SlideSource]
+
+
+@dataclass(frozen=True)
+class DrawnSlide:
+    """One slide drawn on the UI thread: the whole slide as a vector QPicture of `size` logical pixels
+    (PDF), or its charts alone as an image (PowerPoint, HTML)."""
+
+    picture: QPicture | None = None
+    size: tuple[int, int] = (1, 1)
+    stage: QImage | None = None
 
 
 def export_deck(case_path: Path, fmt: str, out: Path) -> str:
@@ -38,37 +87,139 @@ def export_deck(case_path: Path, fmt: str, out: Path) -> str:
         return export_deck_from_case(case, fmt, out)
 
 
-def ensure_application() -> object:
-    from PySide6.QtWidgets import QApplication
-
+def ensure_application() -> QApplication:
     app = QApplication.instance()
     if app is None:
         if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and sys.platform.startswith("linux"):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         app = QApplication(sys.argv[:1])
-    return app
+    return app  # type: ignore[return-value]
 
 
-def export_deck_from_case(case: Case, fmt: str, out: Path, progress: Progress | None = None) -> str:
-    """Write the storyboard of an open case; raises CaseError when it has no saved views."""
+def plan_deck(case: Case, fmt: str, out: Path) -> DeckPlan:
+    """Read the storyboard and its cited sources; raises CaseError when the case has no saved views."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown deck format {fmt!r}; choose one of {', '.join(FORMATS)}")
     slides = core.slides(case)
     if not slides:
         raise CaseError(f"{case.path.name} has no saved views; save views into its storyboard to make a deck.")
     sources = core.cited_sources(case, [s.state for s in slides])
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    return DeckPlan(fmt, Path(out), case.title, case.classification, slides, sources)
+
+
+def draw_slide(renderer: SlideRenderer, plan: DeckPlan, index: int) -> DrawnSlide:
+    """Draw slide `index` of the plan (UI thread: the slide is widgets)."""
+    renderer.show(plan.slides[index], index + 1, len(plan.slides))
+    if plan.fmt == "pdf":
+        picture, size = renderer.picture()
+        return DrawnSlide(picture=picture, size=size)
+    return DrawnSlide(stage=renderer.stage_image(STAGE_SCALE[plan.fmt]))
+
+
+def build_deck(plan: DeckPlan, drawn: Iterable[DrawnSlide], progress: Progress = NO_PROGRESS) -> str:
+    """Write the deck from the slides as drawn (one per slide of the plan, in order); a one-line summary.
+
+    Touches no widget and no case, so it may run on a worker thread. It writes through a temporary
+    file beside `out`: a failure or Cancel leaves the previous deck as it was.
+    """
+    plan.out.parent.mkdir(parents=True, exist_ok=True)
+    writer = {"pdf": write_pdf, "pptx": write_pptx, "html": write_html}[plan.fmt]
+    with atomic_path(plan.out) as partial:
+        pages = writer(plan, drawn, partial, progress)
+    noun = "page" if plan.fmt == "pdf" else "slide" if plan.fmt == "pptx" else "section"
+    return (f"Wrote {plan.out}: {len(plan.slides)} {noun}s of the storyboard and {pages - len(plan.slides)} of "
+            f"sources ({len(plan.sources)} sources cited).")
+
+
+def export_deck_from_case(case: Case, fmt: str, out: Path, progress: Progress = NO_PROGRESS) -> str:
+    """Draw and write the storyboard of an open case in turn, on this thread (the command line's way)."""
+    plan = plan_deck(case, fmt, out)
     renderer = SlideRenderer(case)
-    try:  # through a temporary file beside `out`: a failure leaves the previous deck as it was
-        writer = {"pdf": write_pdf, "pptx": write_pptx, "html": write_html}[fmt]
-        with atomic_path(out) as partial:
-            pages = writer(case, slides, sources, renderer, partial, progress)
+    try:
+        return build_deck(plan, (draw_slide(renderer, plan, i) for i in range(len(plan.slides))), progress)
     finally:
         renderer.close()
-    noun = "page" if fmt == "pdf" else "slide" if fmt == "pptx" else "section"
-    return (f"Wrote {out}: {len(slides)} {noun}s of the storyboard and {pages - len(slides)} of sources "
-            f"({len(sources)} sources cited).")
+
+
+class SlideFeed:
+    """Slides drawn on the UI thread, one per event-loop turn, and handed in order to a build on the runner.
+
+    The window keeps painting between two slides, and the build writes one slide while the next is
+    drawn. At most DRAWN_AHEAD slides wait for the build; a drawing error reaches the build, which
+    fails with it; once the build ends (done, failed or cancelled) no more slides are drawn.
+    """
+
+    def __init__(self, plan: DeckPlan, make_renderer: Callable[[], SlideRenderer]) -> None:
+        self.plan, self.make_renderer = plan, make_renderer
+        self.renderer: SlideRenderer | None = None
+        self.ready: queue.Queue[DrawnSlide | BaseException] = queue.Queue()
+        self.finished = threading.Event()
+        self.next_index = 0
+        self.timer = QTimer()
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self._draw_next)
+
+    def start(self) -> None:
+        self.timer.start(0)
+
+    def close(self) -> None:
+        self.finished.set()
+        self.timer.stop()
+
+    def _draw_next(self) -> None:
+        if self.finished.is_set() or self.next_index >= len(self.plan.slides):
+            return
+        if self.ready.qsize() >= DRAWN_AHEAD:
+            self.timer.start(20)  # the build is behind: let it catch up
+            return
+        try:
+            if self.renderer is None:  # building the slide's charts is a step of its own
+                self.renderer = self.make_renderer()
+                self.timer.start(0)
+                return
+            self.ready.put(draw_slide(self.renderer, self.plan, self.next_index))
+        except Exception as error:  # handed to the build, which fails with it: the analyst hears why
+            self.ready.put(error)
+            return
+        self.next_index += 1
+        self.timer.start(0)
+
+    def drawn(self, progress: Progress) -> Iterator[DrawnSlide]:
+        """The slides in order, as they are drawn (on the build's thread); Cancel stops the wait."""
+        try:
+            for _ in self.plan.slides:
+                while True:
+                    progress.check()
+                    try:
+                        item = self.ready.get(timeout=0.05)
+                    except queue.Empty:
+                        continue
+                    break
+                if isinstance(item, BaseException):
+                    raise item
+                yield item
+        finally:
+            self.finished.set()
+
+
+def export_deck_in_background(parent: QWidget, case: Case, fmt: str, out: Path,
+                              renderer: Callable[[], SlideRenderer] | None = None) -> Outcome:
+    """Export the deck with a progress dialog and Cancel (the Export Briefing menu item's way).
+
+    `renderer` gives the slide to draw with (the storyboard's, already built for its thumbnails);
+    without it one is built and closed after. Raises CaseError or ValueError before anything starts
+    (no saved views, unknown format); how the export ended (written, failed, cancelled) is the Outcome's."""
+    plan = plan_deck(case, fmt, out)
+    feed = SlideFeed(plan, renderer or (lambda: SlideRenderer(case)))
+    try:
+        feed.start()
+        return runner().run_modal(parent, "Exporting the briefing\u2026",
+                                  lambda progress: build_deck(plan, feed.drawn(progress), progress),
+                                  failure="The briefing was not exported")
+    finally:
+        feed.close()
+        if renderer is None and feed.renderer is not None:
+            feed.renderer.close()
 
 
 def _source_pages(sources: list[core.SlideSource]) -> list[list[core.SlideSource]]:
@@ -86,56 +237,47 @@ def _notes(slide: core.Slide) -> str:
 # --- PDF -------------------------------------------------------------------------------------------
 
 
-def write_pdf(case: Case, slides: list[core.Slide], sources: list[core.SlideSource], renderer: object,
-              out: Path, progress: Progress | None = None) -> int:
-    from PySide6.QtCore import QMarginsF, QPoint, QSizeF
-    from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
-
+def write_pdf(plan: DeckPlan, drawn: Iterable[DrawnSlide], out: Path, progress: Progress = NO_PROGRESS) -> int:
     writer = QPdfWriter(str(out))
     writer.setPageSize(QPageSize(QSizeF(*PAGE_MM), QPageSize.Unit.Millimeter, "16:9"))
     writer.setPageOrientation(QPageLayout.Orientation.Landscape if PAGE_MM[0] < PAGE_MM[1]
                               else QPageLayout.Orientation.Portrait)
     writer.setPageMargins(QMarginsF(0, 0, 0, 0))
     writer.setResolution(144)
-    writer.setTitle(f"{case.title} - briefing")
+    writer.setTitle(f"{plan.title} - briefing")
     writer.setCreator("Case Workbench")
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError(f"cannot write {out.name}")
     pages = 0
+    chunks = _source_pages(plan.sources)
+    total = len(plan.slides) + len(chunks)
     try:
-        view = renderer.view  # type: ignore[attr-defined]
         width, height = writer.width(), writer.height()
-        total = len(slides) + len(_source_pages(sources))
-        for number, slide in enumerate(slides, start=1):
+        for slide in drawn:
             if pages:
                 writer.newPage()
-            renderer.show(slide, number, len(slides))  # type: ignore[attr-defined]
             painter.save()
-            painter.scale(width / view.width(), height / view.height())
-            view.render(painter, QPoint(0, 0))
+            painter.scale(width / slide.size[0], height / slide.size[1])
+            painter.drawPicture(0, 0, slide.picture)
             painter.restore()
             pages += 1
-            if progress:
-                progress(pages, total)
-        for page, chunk in enumerate(_source_pages(sources)):
+            progress(pages, total)
+        for page, chunk in enumerate(chunks):
             writer.newPage()
-            paint_sources_page(painter, width, height, case, chunk, page, len(_source_pages(sources)))
+            paint_sources_page(painter, width, height, plan, chunk, page, len(chunks))
             pages += 1
+            progress(pages, total)
     finally:
         painter.end()
     return pages
 
 
-def paint_sources_page(painter: object, width: int, height: int, case: Case, sources: list[core.SlideSource],
+def paint_sources_page(painter: QPainter, width: int, height: int, plan: DeckPlan, sources: list[core.SlideSource],
                        page: int, pages: int) -> None:
     """The last page(s): every source cited on a slide, with footnote, title, publisher, URL and grade."""
-    from PySide6.QtCore import QRectF, Qt
-    from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
-
-    assert isinstance(painter, QPainter)
     painter.fillRect(QRectF(0, 0, width, height), QColor(BRIEFING_BACKGROUND))
-    marking = case.classification
+    marking = plan.classification
     background, foreground = banner_colours(marking)
     band = height * 0.045
 
@@ -191,15 +333,14 @@ def paint_sources_page(painter: object, width: int, height: int, case: Case, sou
     painter.setFont(font(0.018))
     painter.drawText(QRectF(margin, height - band - height * 0.045, inner, height * 0.04),
                      int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                     "Grades: Admiralty source reliability, A (reliable) to F (cannot be judged). " + case.title)
+                     "Grades: Admiralty source reliability, A (reliable) to F (cannot be judged). " + plan.title)
 
 
 # --- PowerPoint ----------------------------------------------------------------------------------------
 
 
-def write_pptx(case: Case, slides: list[core.Slide], sources: list[core.SlideSource], renderer: object,
-               out: Path, progress: Progress | None = None) -> int:
-    import io
+def write_pptx(plan: DeckPlan, drawn: Iterable[DrawnSlide], out: Path, progress: Progress = NO_PROGRESS) -> int:
+    import io  # python-pptx is imported on the first deck, not with the window
 
     from pptx import Presentation
     from pptx.dml.color import RGBColor
@@ -209,11 +350,11 @@ def write_pptx(case: Case, slides: list[core.Slide], sources: list[core.SlideSou
 
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
-    deck.core_properties.title = f"{case.title} - briefing"
+    deck.core_properties.title = f"{plan.title} - briefing"
     deck.core_properties.author = "Case Workbench"
     width, height = deck.slide_width, deck.slide_height
     layout = deck.slide_layouts[5]  # "Title Only": a real title placeholder, so outlines and readers see titles
-    marking = case.classification
+    marking = plan.classification
     background, foreground = banner_colours(marking)
     band = Inches(0.34)
     margin = Inches(0.4)
@@ -277,8 +418,9 @@ def write_pptx(case: Case, slides: list[core.Slide], sources: list[core.SlideSou
             run.font.bold = True
             run.font.color.rgb = rgb("#ffffff")
 
-    total = len(slides) + len(_source_pages(sources))
-    for number, saved in enumerate(slides, start=1):
+    slides, chunks = plan.slides, _source_pages(plan.sources)
+    total = len(slides) + len(chunks)
+    for number, (saved, drawing) in enumerate(zip(slides, drawn, strict=True), start=1):
         slide = deck.slides.add_slide(layout)
         dark_background(slide)
         banners(slide)
@@ -288,25 +430,23 @@ def write_pptx(case: Case, slides: list[core.Slide], sources: list[core.SlideSou
             text_box(slide, margin, top, width - 2 * margin, Inches(0.7), saved.caption, 15, colour="#c9d1d9",
                      name="Caption")
             top += Inches(0.75)
-        renderer.show(saved, number, len(slides))  # type: ignore[attr-defined]
-        image = renderer.stage_image(2.0)  # type: ignore[attr-defined]
+        image = drawing.stage
+        assert image is not None
         room_w, room_h = width - 2 * margin, height - band - Inches(0.45) - top
         ratio = image.width() / max(image.height(), 1)
         w = min(room_w, int(room_h * ratio))
         h = int(w / ratio)
         slide.shapes.add_picture(io.BytesIO(png_bytes(image)), Emu(int((width - w) / 2)), Emu(int(top)), Emu(w),
                                  Emu(h))
-        text_box(slide, margin, height - band - Inches(0.42), Inches(9), Inches(0.36), case.title, 11,
+        text_box(slide, margin, height - band - Inches(0.42), Inches(9), Inches(0.36), plan.title, 11,
                  colour="#c9d1d9", name="Case")
         text_box(slide, width - margin - Inches(2), height - band - Inches(0.42), Inches(2), Inches(0.36),
                  f"{number} / {len(slides)}", 13, bold=True, align=PP_ALIGN.RIGHT, name="Slide number")
         notes = _notes(saved)
         if notes:
             slide.notes_slide.notes_text_frame.text = notes
-        if progress:
-            progress(number, total)
+        progress(number, total)
 
-    chunks = _source_pages(sources)
     for page, chunk in enumerate(chunks):
         slide = deck.slides.add_slide(layout)
         dark_background(slide)
@@ -337,6 +477,7 @@ def write_pptx(case: Case, slides: list[core.Slide], sources: list[core.SlideSou
                      "No source is cited by what these slides show.", 14)
         text_box(slide, margin, height - band - Inches(0.42), Inches(12), Inches(0.36),
                  "Grades: Admiralty source reliability, A (reliable) to F (cannot be judged).", 11, colour="#c9d1d9")
+        progress(len(slides) + page + 1, total)
     deck.save(str(out))
     return len(slides) + len(chunks)
 
@@ -364,11 +505,10 @@ tr:nth-child(even) td { background: #161b22; }
 """
 
 
-def write_html(case: Case, slides: list[core.Slide], sources: list[core.SlideSource], renderer: object,
-               out: Path, progress: Progress | None = None) -> int:
+def write_html(plan: DeckPlan, drawn: Iterable[DrawnSlide], out: Path, progress: Progress = NO_PROGRESS) -> int:
     """One self-contained file: pictures as data: URIs, no scripts, nothing fetched (a CSP says so too)."""
     esc = html.escape
-    marking = case.classification
+    marking = plan.classification
     background, foreground = banner_colours(marking)
     banner = (f'<div class="banner" style="background:{background};color:{foreground}">'
               f"{esc(banner_text(marking))}</div>")
@@ -379,26 +519,26 @@ def write_html(case: Case, slides: list[core.Slide], sources: list[core.SlideSou
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; "
         "style-src 'unsafe-inline'\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(case.title)} - briefing</title>",
+        f"<title>{esc(plan.title)} - briefing</title>",
         f"<style>{HTML_STYLE}</style></head><body>",
     ]
+    slides, sources = plan.slides, plan.sources
     total = len(slides) + 1
-    for number, slide in enumerate(slides, start=1):
-        renderer.show(slide, number, len(slides))  # type: ignore[attr-defined]
-        picture = base64.b64encode(png_bytes(renderer.stage_image(1.5))).decode("ascii")  # type: ignore[attr-defined]
+    for number, (slide, drawing) in enumerate(zip(slides, drawn, strict=True), start=1):
+        assert drawing.stage is not None
+        picture = base64.b64encode(png_bytes(drawing.stage)).decode("ascii")
         caption = f'<p class="caption">{esc(slide.caption)}</p>' if slide.caption else ""
         parts.append(
             f'<section class="slide" id="slide-{number}">{banner}<div class="body">'
             f"<h2>{esc(slide.title or '(untitled view)')}</h2>{caption}"
             f'<div class="stage"><img alt="{esc(slide.title)}" src="data:image/png;base64,{picture}"></div>'
-            f'<div class="foot"><span>{esc(case.title)}</span><span class="number">{number} / {len(slides)}</span>'
+            f'<div class="foot"><span>{esc(plan.title)}</span><span class="number">{number} / {len(slides)}</span>'
             f"</div></div>{banner}</section>"
         )
         notes = _notes(slide)
         if notes:
             parts.append(f'<details class="notes"><summary>Speaker notes</summary><p>{esc(notes)}</p></details>')
-        if progress:
-            progress(number, total)
+        progress(number, total)
     rows = "".join(
         f"<tr><td>{esc(s.footnotes or '–')}</td><td>{esc(s.title or '(untitled)')}"
         f"{(' — ' + esc(s.publisher)) if s.publisher else ''}</td><td>{esc(s.url or '(no URL)')}</td>"
@@ -413,4 +553,5 @@ def write_html(case: Case, slides: list[core.Slide], sources: list[core.SlideSou
     )
     parts.append("</body></html>")
     out.write_text("\n".join(parts), encoding="utf-8")
+    progress(total, total)
     return len(slides) + 1

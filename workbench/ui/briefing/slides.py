@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QEasingCurve, QIODevice, QPoint, QSize, Qt, QTimer, QVariantAnimation
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QImage, QPainter, QPicture
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from workbench.core import storyboard as core
@@ -410,6 +410,15 @@ class SlideRenderer:
 
     def image(self, scale: float = 1.0) -> QImage:
         return self._grab(self.view, scale)
+
+    def picture(self) -> tuple[QPicture, tuple[int, int]]:
+        """The whole slide as recorded paint commands (vector, for a PDF page) and its size in logical
+        pixels. A QPicture may be played by a QPainter on another thread; the slide's widgets may not."""
+        picture = QPicture()
+        painter = QPainter(picture)
+        self.view.render(painter, QPoint(0, 0))
+        painter.end()
+        return picture, (self.view.width(), self.view.height())
 
     def stage_image(self, scale: float = 2.0) -> QImage:
         return self._grab(self.view.stage, scale)

@@ -10,7 +10,6 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -31,9 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core import storyboard as core
-from workbench.core.store import Case, Changes
+from workbench.core.store import Case, CaseError, Changes
 from workbench.core.times import case_zone, utc_to_local
-from workbench.ui.briefing.deck import FORMATS, export_deck_from_case
+from workbench.ui.briefing.deck import FORMATS, export_deck_in_background
 from workbench.ui.briefing.presentation import PresentationWindow
 from workbench.ui.briefing.slides import SlideRenderer
 from workbench.ui.briefing.state import Panes, capture_state, restore_state
@@ -283,13 +282,19 @@ class StoryboardPane(QWidget):
     def render_thumbnail(self, slide: core.Slide) -> bytes:
         if self.case is None or self.case.closed:
             return b""
+        return self.slide_renderer().thumbnail(slide)
+
+    def slide_renderer(self) -> SlideRenderer:
+        """The offscreen slide that thumbnails and decks are drawn on, built on first use and kept up to
+        date with the case (an open case)."""
+        assert self.case is not None
         if self.renderer is None:
             self.renderer = SlideRenderer(self.case)
             self.renderer_stale = False
         elif self.renderer_stale:
             self.renderer.reload(self.case)
             self.renderer_stale = False
-        return self.renderer.thumbnail(slide)
+        return self.renderer
 
     def _enable(self) -> None:
         case = self.case
@@ -439,13 +444,22 @@ class StoryboardPane(QWidget):
         out = Path(name)
         if out.suffix.lower() != f".{fmt}":
             out = out.with_suffix(f".{fmt}")
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self.export_deck(fmt, out)
+
+    def export_deck(self, fmt: str, out: Path) -> bool:
+        """Write the storyboard as a deck; the window keeps painting, with progress and Cancel. True if written."""
+        if self.case is None:
+            return False
         try:
-            summary = export_deck_from_case(self.case, fmt, out)
-        except (OSError, ValueError) as error:
-            QApplication.restoreOverrideCursor()
+            outcome = export_deck_in_background(self, self.case, fmt, out, renderer=self.slide_renderer)
+        except (CaseError, OSError, ValueError) as error:
             warn(self, "Cannot export the briefing", str(error))
-            return
-        QApplication.restoreOverrideCursor()
-        self.window_.statusBar().showMessage(summary, 10_000)
+            return False
+        if outcome.cancelled:
+            self.window_.statusBar().showMessage("Export of the briefing cancelled; no file was written.", 10_000)
+        elif outcome.error is not None:
+            warn(self, "Cannot export the briefing", outcome.error)
+        else:
+            self.window_.statusBar().showMessage(outcome.result, 10_000)
+        return outcome.ok
 
