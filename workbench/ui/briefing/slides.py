@@ -413,7 +413,10 @@ class SlideRenderer:
 
     def picture(self) -> tuple[QPicture, tuple[int, int]]:
         """The whole slide as recorded paint commands (vector, for a PDF page) and its size in logical
-        pixels. A QPicture may be played by a QPainter on another thread; the slide's widgets may not."""
+        pixels. Unlike the slide's widgets, a QPicture may be played by a QPainter on another thread (onto
+        a QImage or a PDF writer). Pictures it recorded as pixmaps are raster pixmaps, which the desktop
+        platform plugins let other threads read (Qt's ThreadedPixmaps); played on the runner, it makes the
+        same PDF page (text and images) as painting the slide straight into the PDF did."""
         picture = QPicture()
         painter = QPainter(picture)
         self.view.render(painter, QPoint(0, 0))
