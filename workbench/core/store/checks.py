@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sqlite3
 import struct
+import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -72,11 +74,24 @@ def read_header(path: Path) -> HeaderInfo:
     if size % page_size:
         raise CaseRefused(path, f"it is truncated or damaged ({size} bytes is not a whole number of pages)")
     # The in-header page count is only meaningful when written by SQLite 3.7.0+ (valid_for matches).
-    if change_counter == valid_for and page_count and size < page_count * page_size:
+    # A checkpoint killed midway leaves the new header (and page count) in a file not yet grown,
+    # beside a whole WAL that holds every page: SQLite reads that consistently, so the verdict is
+    # left to the database check, which reads it with its WAL (on a private copy).
+    if change_counter == valid_for and page_count and size < page_count * page_size and not has_wal(path):
         raise CaseRefused(
             path, f"it is truncated ({size} of {page_count * page_size} bytes present)"
         )
     return HeaderInfo(page_size, page_count, user_version, application_id, wal)
+
+
+def has_wal(path: Path) -> bool:
+    """Whether a non-empty write-ahead log lies beside the real file (behind any symbolic link)."""
+    real = path.resolve()
+    wal = real.with_name(real.name + "-wal")
+    try:
+        return wal.is_file() and wal.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def check_header(path: Path, header: HeaderInfo) -> None:
@@ -177,7 +192,22 @@ def check_database(path: Path, header: HeaderInfo, check_references: bool = True
         # open would then roll the journal's pages in: what was checked is not what is opened.
         raise CaseRefused(path, f"another program left an unfinished change in {journal.name} beside it, so it "
                           "cannot be checked as it would be opened")
-    mode = "ro" if wal_file.exists() and wal_file.stat().st_size else "ro&immutable=1"
+    if not (wal_file.exists() and wal_file.stat().st_size):
+        return _check_connection(path, real, "ro&immutable=1", header, check_references)
+    # A WAL beside it (an unclean close, a checkpoint killed midway): check the file with its WAL
+    # applied, on a private copy, so the check creates no -shm beside the received file and sees
+    # exactly what opening it will replay.
+    with tempfile.TemporaryDirectory(prefix="workbench-check-") as folder:
+        copy = Path(folder) / "case"
+        try:
+            shutil.copyfile(real, copy)
+            shutil.copyfile(wal_file, Path(folder) / "case-wal")
+        except OSError as error:
+            raise CaseRefused(path, f"it cannot be read ({error.strerror or error})") from None
+        return _check_connection(path, copy, "ro", header, check_references)
+
+
+def _check_connection(path: Path, real: Path, mode: str, header: HeaderInfo, check_references: bool) -> int:
     uri = f"{real.as_uri()}?mode={mode}"
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None)
