@@ -15,6 +15,7 @@ from workbench.core.graph.positions import read_positions
 from workbench.core.graph.slicing import IN, OUT, UNCERTAIN
 from workbench.core.store import create_case, open_case
 from workbench.ui.graph.pane import BACKGROUND_WORK_FROM, GraphPane
+from workbench.ui.graph.style import NODE_RADIUS
 from workbench.ui.main_window import MainWindow
 from workbench.ui.tasks import runner
 
@@ -321,10 +322,14 @@ def test_a_large_chart_is_laid_out_and_measured_off_the_ui_thread(large_window: 
     pane.flush()
     assert pane.graph.n == 650 > BACKGROUND_WORK_FROM
     circle = pane.chart.xy.copy()  # shown at once; the force layout follows from the background
-    assert runner().is_busy(pane.task_key) and pane.progress_action.isVisible()
+    assert runner().is_busy(pane.layout_key) and pane.progress_action.isVisible()
+    pane.size_choice.setCurrentIndex(pane.size_choice.findData("degree"))  # the figures meanwhile
+    assert runner().is_busy(pane.figures_key) and runner().is_busy(pane.layout_key)  # side by side
     assert pane.wait_for_work()
     assert not np.allclose(pane.chart.xy, circle)
-    assert not pane.progress_action.isVisible()
+    placed = pane.chart.xy.copy()
+    assert pane.metrics is not None and pane.chart.radius.min() > NODE_RADIUS  # sized by degree (all 2)
+    assert not pane.progress_action.isVisible() and not pane.busy
     assert window.undo_stack.count() == 0 and read_positions(window.case) == {}  # automatic: nothing stored
 
     heard = []
@@ -338,13 +343,24 @@ def test_a_large_chart_is_laid_out_and_measured_off_the_ui_thread(large_window: 
     assert window.undo_action.text().startswith("&Undo Lay out chart (grouped by kind")
     assert len(heard) == 1 and heard[0].origin is pane and len(read_positions(window.case)) == 650
 
+    window.undo_stack.undo()  # nothing stored: placed again off the UI thread, where it was
+    assert runner().is_busy(pane.layout_key)
+    assert pane.wait_for_work()
+    pane.finish_animation()
+    assert pane.chart.xy == pytest.approx(placed)
+    window.undo_stack.redo()
+    pane.finish_animation()
+    assert not pane.busy and len(read_positions(window.case)) == 650
+
     pane.relayout_action.trigger()
     pane.cancel_work()  # Cancel on the toolbar: nothing of it reaches the chart or the case
     assert pane.wait_for_work()
-    assert window.undo_stack.count() == 1 and len(heard) == 1 and not pane.progress_action.isVisible()
+    assert window.undo_stack.count() == 1 and len(heard) == 3 and not pane.progress_action.isVisible()
 
+    window.selection.set_time_window("2000-01-01T00:00:00Z", "2000-01-02T00:00:00Z", origin="test")
+    assert pane.metrics_stale
     pane.compute_metrics(force=True)
-    assert pane.metrics is None or pane.metrics_stale
+    assert pane.metrics_stale and runner().is_busy(pane.figures_key)
     assert pane.wait_for_work()
     assert pane.metrics is not None and len(pane.metrics.ids) == 650 and not pane.metrics_stale
     assert pane.analysis.model.rowCount() == 650

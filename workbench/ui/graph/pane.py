@@ -72,10 +72,10 @@ class GraphPane(QWidget):
         self.metrics: Metrics | None = None
         self.metrics_stale = True
         self.stored: dict[str, Position] = {}
-        self.auto_layout: dict[str, tuple[float, float]] | None = None
-        # One background run at a time (a layout or the figures): a new one replaces the older, whose
-        # result is dropped (ui.tasks).
-        self.task_key = ("graph", id(self))
+        # Background runs (ui.tasks): a new layout replaces the older one, new figures the older
+        # figures, and the replaced run's result is dropped; a layout and the figures run side by side.
+        self.layout_key = ("graph layout", id(self))
+        self.figures_key = ("graph figures", id(self))
         self.play_windows: list[tuple[str, str]] = []
         self.play_step = -1
         self.last_message = ""
@@ -232,7 +232,6 @@ class GraphPane(QWidget):
         self.case = case
         self.actors.set_case(case)
         self.relations.set_case(case)
-        self.auto_layout = None
         self.metrics = None
         self.metrics_stale = True
         self.rebuild_timer.start(0)  # after the window's first paint, not before it
@@ -244,7 +243,6 @@ class GraphPane(QWidget):
             self.actors.set_case(self.case)
             self.relations.set_case(self.case)
         if changes.touches({"actors", "relations", "citations"}):
-            self.auto_layout = None
             self.metrics_stale = True
             self.rebuild_timer.start(0)
         elif changes.touches({"actor_layout"}):
@@ -285,7 +283,7 @@ class GraphPane(QWidget):
                 if a in self.graph.index:
                     xy[self.graph.index[a]] = (x, y)
             self.chart.set_graph(self.graph, self.graph_slice, xy, pinned)
-            self._run_layout("force", automatic=True)
+            self._place_in_background(fit=True)
         else:
             xy = self._initial_positions()
             self.chart.set_graph(self.graph, self.graph_slice, xy, pinned)
@@ -299,13 +297,23 @@ class GraphPane(QWidget):
 
     def _initial_positions(self) -> Any:
         """Stored positions; actors without one are placed by the force layout around the stored ones."""
+        missing = any(a not in self.stored for a in self.graph.ids)
+        return self._placed(compute_layout(**self._placement_arguments()) if missing else None)
+
+    def _placement_arguments(self) -> dict[str, Any]:
+        """compute_layout's arguments for placing the actors without a stored place around the stored ones."""
+        stored = {a: p for a, p in self.stored.items() if a in self.graph.index}
+        return {"graph": self.graph, "name": "force", "current": {a: (p[0], p[1]) for a, p in stored.items()},
+                "pinned": list(stored)}
+
+    def _placed(self, layout: dict[str, tuple[float, float]] | None) -> Any:
+        """Every actor's place: the stored one, else the one in `layout` (kept clear of the stored
+        actors' labels on small charts)."""
         import numpy as np
 
         g = self.graph
         stored = {a: p for a, p in self.stored.items() if a in g.index}
-        if len(stored) < g.n:
-            layout = compute_layout(g, "force", current={a: (p[0], p[1]) for a, p in stored.items()},
-                                         pinned=list(stored))
+        if layout is not None:
             xy = np.array([layout[a] for a in g.ids], dtype=float)
             if g.n <= LABEL_SEPARATION_UP_TO:
                 fixed = np.array([a in stored for a in g.ids], dtype=bool)
@@ -315,6 +323,25 @@ class GraphPane(QWidget):
         for a, (x, y, _pinned) in stored.items():
             xy[g.index[a]] = (x, y)
         return xy
+
+    def _place_in_background(self, fit: bool) -> None:
+        """Place the actors without a stored place off the UI thread (large charts); the chart keeps
+        what it shows until then, and then moves (or, with `fit`, jumps and is fitted into view)."""
+        arguments = self._placement_arguments()
+        graph = self.graph
+
+        def placed(layout: dict[str, tuple[float, float]]) -> None:
+            self._work_ended()
+            if self.graph is not graph:
+                return  # rebuilt meanwhile: the new graph is placed by its own run
+            xy = self._placed(layout)
+            if fit:
+                self.chart.set_positions(xy)
+                self.canvas.fit()
+            else:
+                self._move_to(xy)
+
+        self._start(self.layout_key, lambda progress: compute_layout(progress=progress, **arguments), placed)
 
     def _slice(self) -> GraphSlice:
         window: TimeWindow = self.selection.time_window
@@ -345,8 +372,11 @@ class GraphPane(QWidget):
         if self.case is None or not self.graph.n:
             return
         self.stored = read_positions(self.case)
-        target = self._initial_positions()
         self.chart.pinned = np.array([self.stored.get(a, (0, 0, False))[2] for a in self.graph.ids], dtype=bool)
+        if self.graph.n > BACKGROUND_WORK_FROM and any(a not in self.stored for a in self.graph.ids):
+            self._place_in_background(fit=False)
+            return
+        target = self._initial_positions()
         if self.chart.xy is not None and len(self.chart.xy) == len(target) and np.allclose(self.chart.xy, target):
             self.chart.update()
             return
@@ -383,15 +413,18 @@ class GraphPane(QWidget):
     def _compute_layout(self, name: str) -> dict[str, tuple[float, float]]:
         return compute_layout(**self._layout_arguments(name))
 
-    def _run_layout(self, name: str, automatic: bool = False) -> None:
+    def _run_layout(self, name: str) -> None:
         arguments = self._layout_arguments(name)
-        self._start(lambda progress: compute_layout(progress=progress, **arguments),
-                    lambda layout: self._layout_done(name, layout, automatic))
 
-    def _layout_done(self, name: str, layout: dict[str, tuple[float, float]], automatic: bool = False) -> None:
+        def done(layout: dict[str, tuple[float, float]]) -> None:
+            self._work_ended()
+            self._layout_done(name, layout)
+
+        self._start(self.layout_key, lambda progress: compute_layout(progress=progress, **arguments), done)
+
+    def _layout_done(self, name: str, layout: dict[str, tuple[float, float]]) -> None:
         import numpy as np
 
-        self._show_busy(False)
         g = self.graph
         if not g.n or set(layout) != set(g.ids):
             return
@@ -400,11 +433,6 @@ class GraphPane(QWidget):
         pinned_mask = np.array([self.stored.get(a, (0, 0, False))[2] for a in g.ids], dtype=bool)
         if g.n <= LABEL_SEPARATION_UP_TO:
             xy = separate_boxes(xy, self.chart.label_boxes(), pinned_mask if keep else None)
-        if automatic:
-            self.auto_layout = layout
-            self.chart.set_positions(xy)
-            self.canvas.fit()
-            return
         after = {a: (float(xy[i, 0]), float(xy[i, 1]), bool(pinned_mask[i] and keep)) for i, a in enumerate(g.ids)}
         self._move_to(xy)
         if self.case is not None and not self.case.read_only:
@@ -540,12 +568,16 @@ class GraphPane(QWidget):
             return
         if self.graph.n > BACKGROUND_WORK_FROM:
             graph, graph_slice = self.graph, self.graph_slice
-            self._start(lambda progress: analyse(graph, graph_slice, progress=progress), self._metrics_done)
+
+            def done(metrics: Metrics) -> None:
+                self._work_ended()
+                self._metrics_done(metrics)
+
+            self._start(self.figures_key, lambda progress: analyse(graph, graph_slice, progress=progress), done)
             return
         self._metrics_done(analyse(self.graph, self.graph_slice))
 
     def _metrics_done(self, metrics: Metrics) -> None:
-        self._show_busy(False)
         self.metrics = metrics
         self.metrics_stale = False
         self.analysis.show_metrics(self.graph, metrics)
@@ -599,19 +631,28 @@ class GraphPane(QWidget):
         self.chart.update()
 
     # background work
-    def _start(self, work: Callable[[Progress], Any], done: Callable[[Any], None]) -> None:
+    def _start(self, key: tuple[str, int], work: Callable[[Progress], Any], done: Callable[[Any], None]) -> None:
         """Run `work(progress)` (a layout or the figures, on the graph as it is now) off the UI thread;
-        `done(result)` follows on the UI thread unless a newer run or Cancel came first."""
+        `done(result)` follows on the UI thread unless a newer run of `key` or Cancel came first."""
         self.progress.setValue(0)
         self._show_busy(True)
-        runner().run(self.task_key, work, done=done, failed=self._work_failed,
-                     cancelled=lambda: self._show_busy(False),
+        runner().run(key, work, done=done, failed=self._work_failed, cancelled=self._work_ended,
                      progress=lambda fraction: self.progress.setValue(int(fraction * 100)),
                      context=self, failure="Could not finish")
 
+    @property
+    def busy(self) -> bool:
+        """Whether a layout or the figures are being computed in the background."""
+        tasks = runner()
+        return tasks.is_busy(self.layout_key) or tasks.is_busy(self.figures_key)
+
+    def _work_ended(self) -> None:
+        self._show_busy(self.busy)
+
     def cancel_work(self) -> None:
-        """Stop the layout or figures running in the background; nothing of it reaches the chart."""
-        runner().cancel(self.task_key)
+        """Stop the layout and figures running in the background; nothing of them reaches the chart."""
+        runner().cancel(self.layout_key)
+        runner().cancel(self.figures_key)
         self._show_busy(False)
 
     def wait_for_work(self, timeout_ms: int = 60000) -> bool:
@@ -619,7 +660,7 @@ class GraphPane(QWidget):
         return runner().wait_idle(timeout_ms)
 
     def _work_failed(self, message: str) -> None:
-        self._show_busy(False)
+        self._work_ended()
         self.analysis.status.setText(message)
 
     def _show_busy(self, busy: bool) -> None:
