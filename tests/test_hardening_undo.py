@@ -81,3 +81,23 @@ def test_redo_after_another_writer_changed_the_record_refuses(window: MainWindow
     assert case.get("events", "event-call")["title"] == "Theirs"
     assert window.undo_stack.index() == 0 and window.undo_stack.canRedo()
     assert boxes.texts
+
+
+def test_undoing_a_json_import_puts_back_the_case_settings(small_case: Path, tmp_path: Path) -> None:
+    """Importing our JSON into an empty case takes the document's title, marking, zone and case id;
+    its undo puts back the empty case's own (issue 16, item 6)."""
+    from workbench.core.exporters.canonical import export_canonical
+    from workbench.core.importers.canonical import import_canonical
+    from workbench.core.store import create_case
+
+    document = tmp_path / "small.json"
+    with open_case(small_case, read_only=True) as source:
+        export_canonical(source, document)
+    with create_case(tmp_path / "empty.case", "Empty", "UNCLASSIFIED", "UTC") as case:
+        before = case.all_meta()
+        with case.recording() as journal:
+            import_canonical(document, case)
+        assert case.meta("classification") == "SECRET//NOFORN" and case.meta("timezone") == "Europe/Minsk"
+        case.revert(journal)
+        assert case.all_meta() == before
+        assert case.counts()["events"] == 0
