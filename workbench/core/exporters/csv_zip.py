@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.canonical import data_tables, iter_records, table_columns
+from workbench.core.cells import safe_cell
 from workbench.core.exporters import Cancelled, Progress, atomic_output, check_cancelled, report
 from workbench.core.store import Case
 
@@ -67,27 +68,12 @@ COLUMN_NOTES = {
     "who": "the analyst who made the change",
     "at": "when the change was made, UTC",
 }
-# A spreadsheet runs a cell that starts with one of these as a formula; a hostile source's title
-# could, so such text cells get a leading apostrophe (see the README in the zip).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, dict) and "base64" in value:
         return value["base64"]
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _is_number(value):
-        return "'" + value
-    return value
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return safe_cell(value)
 
 
 def readme(case: Case, tables: list[str], counts: dict[str, int]) -> str:

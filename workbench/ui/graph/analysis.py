@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core.cells import safe_cell
 from workbench.core.graph.metrics import Metrics
 from workbench.core.graph.model import CaseGraph
 
@@ -111,8 +112,9 @@ class AnalysisPanel(QWidget):
     def table_text(self) -> str:
         """The table as tab-separated text, in its current order, with a header row."""
         lines = ["\t".join(METRIC_COLUMNS)]
-        for row in range(self.model.rowCount()):
-            lines.append("\t".join(self.model.item(row, c).text() for c in range(self.model.columnCount())))
+        for row in range(self.model.rowCount()):  # names come from sources: no formula may run when pasted
+            lines.append("\t".join(safe_cell(self.model.item(row, c).text().replace("\t", " "))
+                                   for c in range(self.model.columnCount())))
         return "\n".join(lines)
 
     def copy(self) -> None:
