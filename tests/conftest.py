@@ -6,7 +6,10 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -183,6 +186,7 @@ def no_leftover_work(request: pytest.FixtureRequest):
 
     before = {thread.ident for thread in threading.enumerate()}
     yield
+    left_tasks: list[str] = []
     if "PySide6.QtCore" not in sys.modules:
         leftover_timers: list[str] = []
     else:
@@ -190,6 +194,12 @@ def no_leftover_work(request: pytest.FixtureRequest):
         from PySide6.QtWidgets import QApplication
 
         QThreadPool.globalInstance().waitForDone(5000)
+        tasks = sys.modules.get("workbench.ui.tasks")  # the one background runner, with a pool of its own
+        runner = tasks.existing_runner() if tasks is not None else None
+        if runner is not None and runner.is_busy():
+            runner.cancel_all()
+            runner.wait_idle(10_000)
+            left_tasks = ["background work on ui.tasks"]
         if QApplication.instance() is not None:
             for _ in range(3):  # deleteLater and close events of the test's own clean-up
                 QApplication.sendPostedEvents(None, 0)
@@ -204,6 +214,59 @@ def no_leftover_work(request: pytest.FixtureRequest):
         if not extra or time.monotonic() > deadline:
             break
         time.sleep(0.02)
-    problems = [f"thread {t.name}" for t in extra] + [f"timer {t}" for t in leftover_timers]
+    problems = [f"thread {t.name}" for t in extra] + [f"timer {t}" for t in leftover_timers] + left_tasks
     if problems:
         pytest.fail(f"the test left work running: {', '.join(problems)}", pytrace=False)
+
+
+class CancelPresser:
+    """Clicks Cancel on the app's progress dialog (ui.tasks) as soon as it is on screen, from a UI-thread
+    timer whose ticks it counts: ticks while work runs show the UI thread kept processing events."""
+
+    def __init__(self, parent: object) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.parent, self.ticks, self.pressed = parent, [], 0
+        self.timer = QTimer()
+        self.timer.timeout.connect(self._tick)
+        self.timer.start(20)
+
+    def _tick(self) -> None:
+        from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+        self.ticks.append(time.monotonic())
+        dialog = self.parent.findChild(QProgressDialog, "task_progress")
+        if dialog is not None and dialog.isVisible():
+            dialog.findChild(QPushButton).click()
+            self.pressed += 1
+
+
+@pytest.fixture
+def press_cancel(qtbot):
+    """press_cancel(window) starts pressing Cancel on the window's progress dialogs until the test ends."""
+    started: list[CancelPresser] = []
+
+    def start(parent: object) -> CancelPresser:
+        started.append(CancelPresser(parent))
+        return started[-1]
+
+    yield start
+    for presser in started:
+        presser.timer.stop()
+
+
+def held_until_cancelled(real: Callable[..., Any]) -> Callable[..., Any]:
+    """`real` (an export, an import's read or write) run with a Progress that waits at each step until
+    Cancel was pressed, so a test can cancel it mid-way however fast the machine is."""
+    def held(*args: Any, progress: Any, **kwargs: Any) -> Any:
+        from workbench.core.progress import Progress
+
+        waiting = Progress(lambda _fraction: progress.stop.wait(10), stop=progress.stop)
+        return real(*args, progress=waiting, **kwargs)
+
+    return held
+
+
+@pytest.fixture
+def hold_until_cancelled() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return held_until_cancelled

@@ -10,7 +10,7 @@ from workbench.core.evidence import evidence_health
 from workbench.core.sample import build_sample_case
 from workbench.ui.main_window import MainWindow
 from workbench.ui.sources.health import HealthPanel
-from workbench.ui.worker import Background
+from workbench.ui.tasks import runner
 
 
 def test_reader_sees_committed_changes_and_cannot_write(tmp_path: Path) -> None:
@@ -37,23 +37,8 @@ def test_evidence_health_of_a_large_case_arrives_from_the_background(qtbot, tmp_
     window.open_path(path)
     panel = window.sources.health
     window.sources.tabs.setCurrentWidget(panel)
-    qtbot.waitUntil(lambda: panel.health is not None and not panel.background.busy, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.health is not None and not runner().is_busy(panel.task_key), timeout=10_000)
     expected = evidence_health(window.case).counts()
     assert panel.health.counts() == expected
     assert panel.category.isEnabled()
     assert "(" in panel.category.itemText(0)
-
-
-def test_a_newer_run_drops_the_older_result(qtbot, tmp_path: Path) -> None:
-    path = tmp_path / "s.case"
-    build_sample_case(path).close()
-    results: list[object] = []
-    background = Background()
-    from workbench.core.store import open_case
-
-    with open_case(path, read_only=True) as case:
-        background.run(case, lambda reader: "first", results.append)
-        background.run(case, lambda reader: reader.counts()["events"], results.append)
-        qtbot.waitUntil(lambda: not background.busy, timeout=10_000)
-        qtbot.wait(50)
-    assert results == [20]

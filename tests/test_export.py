@@ -13,9 +13,10 @@ import networkx as nx
 import pytest
 
 from workbench.cli import main
-from workbench.core.exporters import FORMATS, ExportCancelled, export, run_export
+from workbench.core.exporters import FORMATS, export, run_export
 from workbench.core.exporters.canonical import canonical_text, export_canonical
 from workbench.core.importers.canonical import import_canonical
+from workbench.core.progress import Cancelled, Progress
 from workbench.core.store import Case, CaseError, check_case, create_case, open_case
 
 ANALYST = "Ivanova-Analyst-7"
@@ -298,8 +299,10 @@ def test_subset_by_actors_takes_their_events_relations_and_other_ends(rich_case:
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_cancelled_export_leaves_no_file(rich_case: Path, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"out.{fmt}"
-    with open_case(rich_case, read_only=True) as case, pytest.raises(ExportCancelled):
-        export(case, fmt, out, cancelled=lambda: True)
+    stopped = Progress()
+    stopped.cancel()
+    with open_case(rich_case, read_only=True) as case, pytest.raises(Cancelled):
+        export(case, fmt, out, progress=stopped)
     assert list(tmp_path.iterdir()) == [rich_case] or not out.exists()
     assert not out.exists() and not list(tmp_path.glob(".*"))
 

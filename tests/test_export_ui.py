@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import time
 from pathlib import Path
 
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from workbench.core.exporters import FORMATS
@@ -14,6 +16,7 @@ from workbench.core.exporters.canonical import canonical_text
 from workbench.core.store import Changes, open_case
 from workbench.ui import sharing
 from workbench.ui.main_window import MainWindow
+from workbench.ui.tasks import runner
 
 
 def open_window(qtbot: QtBot, path: Path, read_only: bool = False) -> MainWindow:
@@ -54,11 +57,11 @@ def test_export_dialog_builds_copy_options_from_the_selection(qtbot: QtBot, smal
 
 def test_export_runs_off_the_ui_thread_and_writes_the_file(qtbot: QtBot, small_case: Path, tmp_path: Path) -> None:
     window = open_window(qtbot, small_case)
-    threads: list[threading.Thread] = []
+    threads: list[int] = []
     original = sharing.export
 
     def watched(*args: object, **kwargs: object) -> str:
-        threads.append(threading.current_thread())
+        threads.append(threading.get_ident())  # not current_thread(): a pool thread would keep a dummy Thread
         return original(*args, **kwargs)  # type: ignore[arg-type]
 
     sharing.export = watched  # type: ignore[assignment]
@@ -68,23 +71,33 @@ def test_export_runs_off_the_ui_thread_and_writes_the_file(qtbot: QtBot, small_c
     finally:
         sharing.export = original  # type: ignore[assignment]
     assert summary and summary.startswith("Exported") and out.exists()
-    assert threads and threads[0] is not threading.main_thread()
+    assert threads and threads[0] != threading.main_thread().ident
     assert json.loads(out.read_text(encoding="utf-8"))["events"]
     assert "Exported" in window.statusBar().currentMessage()
 
 
-def test_cancelled_export_leaves_no_partial_file(qtbot: QtBot, small_case: Path, tmp_path: Path) -> None:
+def test_cancel_during_an_export_leaves_the_destination_unchanged_and_the_window_responsive(
+        qtbot: QtBot, small_case: Path, tmp_path: Path, monkeypatch, answer_boxes, press_cancel,
+        hold_until_cancelled) -> None:
     window = open_window(qtbot, small_case)
+    monkeypatch.setattr(sharing, "export", hold_until_cancelled(sharing.export))
+    answer_boxes(QMessageBox.StandardButton.Yes)  # "x exists. Replace it?"
     for fmt in FORMATS:
         out = tmp_path / f"cancelled{FORMATS[fmt].suffix}"
-
-        def work(progress: object, cancelled: object, fmt: str = fmt, out: Path = out) -> str:
-            with sharing.reader(window.case) as snapshot:
-                return sharing.export(snapshot, fmt, out, cancelled=lambda: True)
-
-        job = sharing.run_job(window, sharing.Job(work, window), "Exporting")
-        assert job.cancelled and not out.exists()
+        out.write_bytes(b"the previous export")
+        presser = press_cancel(window)
+        started = time.monotonic()
+        assert sharing.finish_export(window, window.case, fmt, out, None) is None
+        presser.timer.stop()
+        ticks = presser.ticks
+        assert presser.pressed and time.monotonic() - started < 8, "Cancel stopped the export"
+        assert out.read_bytes() == b"the previous export"
+        assert window.statusBar().currentMessage() == "Export cancelled; no file was written."
+        # The UI thread went on handling events while the export waited (the Cancel above was pressed
+        # by a UI-thread timer, which could not have fired otherwise): it kept ticking.
+        assert len(ticks) >= 5
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert runner().wait_idle(10_000)
 
 
 def test_merge_from_a_colleague_is_one_undo_step(qtbot: QtBot, small_case: Path, tmp_path: Path) -> None:

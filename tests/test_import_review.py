@@ -3,15 +3,18 @@ the accepted ones written as one undo step; reading runs in a worker thread."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
+from workbench.core.exporters.canonical import export_canonical
 from workbench.core.importers import propose_file
-from workbench.core.store import create_case
+from workbench.core.store import Changes, create_case, open_case
 from workbench.ui.import_review import ImportReviewDialog, import_file, write_plan
 from workbench.ui.main_window import MainWindow
+from workbench.ui.tasks import runner
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "isw-belarus-2020-08-15.md"
 SAMPLE = Path(__file__).resolve().parents[1] / "resources" / "sample" / "isw-belarus-2020-08-15.md"
@@ -120,3 +123,64 @@ def test_csv_templates_are_saved_and_import_cleanly(window: MainWindow, tmp_path
     create_case(target, "Templates", timezone="Europe/Minsk").close()
     for name in ("actors", "sources", "events", "relations"):
         run_import(tmp_path / "templates" / f"{name}-template.csv", target, accept_all=False)
+
+
+def test_importing_the_sample_report_is_one_notice_and_one_undo_step(window: MainWindow) -> None:
+    case = window.case
+    before = {k: v for k, v in case.counts().items() if k != "audit"}
+    heard: list[Changes] = []
+    window.signals.changed.connect(heard.append)
+    written = import_file(window, REPORT, review=False)
+    assert written and written["events"] >= 20
+    assert len(heard) == 1, "the views hear of the whole import once"
+    assert heard[0].touches({"events", "actors", "sources", "citations", "documents"})
+    assert window.undo_stack.count() == 1 and window.undo_stack.undoText() == f"Import {REPORT.name}"
+    window.undo_stack.undo()
+    assert len(heard) == 2
+    assert {k: v for k, v in case.counts().items() if k != "audit"} == before
+    window.undo_stack.redo()
+    assert len(heard) == 3 and case.counts()["events"] == written["events"]
+    assert runner().wait_idle(10_000)
+
+
+def test_csv_and_case_json_imports_are_one_notice_each(window: MainWindow, tmp_path: Path, small_case: Path) -> None:
+    heard: list[Changes] = []
+    window.signals.changed.connect(heard.append)
+    table = tmp_path / "events.csv"
+    table.write_text("title,start,actors\nStrike at MTZ,2020-08-17,Workers\nRally in Grodno,2020-08-16,\n",
+                     encoding="utf-8")
+    assert import_file(window, table) == {"actors": 1, "events": 2}
+    assert len(heard) == 1 and heard[0].touches({"events"})
+    document = tmp_path / "small.json"
+    with open_case(small_case, read_only=True) as other:
+        export_canonical(other, document)
+    written = import_file(window, document)
+    assert written and written["events"] == 2
+    assert len(heard) == 2 and window.undo_stack.count() == 2
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert window.case.counts()["events"] == 0 and len(heard) == 4
+
+
+@pytest.mark.parametrize("step", ["read", "write"])
+def test_cancel_during_an_import_leaves_the_case_unchanged(window: MainWindow, monkeypatch, press_cancel,
+                                                           hold_until_cancelled, step: str) -> None:
+    from workbench.ui import import_review
+
+    name = "propose_file" if step == "read" else "apply_plan"
+    monkeypatch.setattr(import_review, name, hold_until_cancelled(getattr(import_review, name)))
+    case = window.case
+    before = case.counts()
+    heard: list[Changes] = []
+    window.signals.changed.connect(heard.append)
+    presser = press_cancel(window)
+    started = time.monotonic()
+    assert import_file(window, REPORT, review=False) is None
+    presser.timer.stop()
+    assert presser.pressed and time.monotonic() - started < 8, "Cancel stopped the import"
+    assert len(presser.ticks) >= 5, "the UI thread kept processing events meanwhile"
+    assert case.counts() == before and heard == [] and window.undo_stack.count() == 0
+    assert runner().wait_idle(10_000)
+    # The file is untouched on disk too: a fresh connection sees the same.
+    with open_case(case.path, read_only=True) as fresh:
+        assert fresh.counts() == before

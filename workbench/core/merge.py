@@ -14,28 +14,20 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from workbench.core.canonical import data_tables, iter_records, sort_columns
-from workbench.core.store import LINK_TABLES, RECORD_TABLES, Case, CaseError, open_case
+from workbench.core.progress import NO_PROGRESS, Progress
+from workbench.core.store import LINK_TABLES, RECORD_TABLES, Case, open_case
 
 THEIRS, MINE = "theirs", "mine"
 # Columns that change with every save and say nothing about the content.
 STAMP_COLUMNS = ("updated_at",)
 SILENT_TABLES = ("actor_layout",)
 LABEL_COLUMNS = ("title", "name", "kind", "url", "text", "quote", "key")
-
-Progress = Callable[[float], None]
-Cancelled = Callable[[], bool]
-
-
-class MergeCancelled(CaseError):
-    def __init__(self) -> None:
-        super().__init__("The merge was cancelled; this case is unchanged.")
-
 
 @dataclass
 class Conflict:
@@ -134,16 +126,14 @@ def merge_tables(case: Case, other: Case) -> list[str]:
     return [t for t in data_tables(case.conn, include_audit=False) if t != "meta" and t in theirs]
 
 
-def plan_merge(case: Case, other: Case, progress: Progress | None = None,
-               cancelled: Cancelled | None = None) -> MergePlan:
+def plan_merge(case: Case, other: Case, progress: Progress = NO_PROGRESS) -> MergePlan:
     """What merging `other` into `case` would do; reads both, writes nothing."""
     plan = MergePlan(other.path, other.title, other.classification, case.classification)
     deleted_here = set(case.conn.execute(
         "SELECT table_name, record_id FROM audit WHERE action = 'delete' AND record_id <> ''"))
     tables = merge_tables(case, other)
     for number, table in enumerate(tables):
-        if cancelled is not None and cancelled():
-            raise MergeCancelled
+        progress(number, len(tables) + 1)
         keys = sort_columns(case.conn, table)
         mine = {_key(row, keys): row for row in iter_records(case.conn, table, blobs_as_base64=False)}
         added: list[dict[str, Any]] = []
@@ -166,8 +156,7 @@ def plan_merge(case: Case, other: Case, progress: Progress | None = None,
             plan.conflicts.append(Conflict(table, key, _label(here), here, row, differing, newer))
         plan.added[table] = added
         plan.identical[table] = identical
-        if progress is not None:
-            progress((number + 1) / (len(tables) + 1))
+        progress(number + 1, len(tables) + 1)
     # Actors new from theirs that look like one of ours under another id.
     known: dict[str, dict[str, Any]] = {}
     for row in case.rows("actors"):
@@ -177,8 +166,7 @@ def plan_merge(case: Case, other: Case, progress: Progress | None = None,
         match = next((known[name] for name in _names(row) if name in known), None)
         if match is not None:
             plan.duplicates.append(DuplicateActor(match["id"], row["id"], match["name"], row["name"]))
-    if progress is not None:
-        progress(1.0)
+    progress(1.0)
     return plan
 
 
@@ -193,12 +181,14 @@ def apply_merge(
     take_theirs: Iterable[tuple[str, str]] = (),
     merge_duplicates: Iterable[tuple[str, str]] = (),
     origin: object = None,
+    progress: Progress = NO_PROGRESS,
 ) -> dict[str, int]:
     """Write a merge plan: add the new records, settle each conflict (theirs for the keys in
     `take_theirs`, else mine), fold each (mine id, theirs id) of `merge_duplicates` into ours.
 
-    One transaction; a record whose parent is missing (deleted here and kept deleted) is skipped
-    with its dependants. Returns counts: added, theirs, mine, merged_actors, skipped.
+    One transaction (Cancel through `progress` rolls it back); a record whose parent is missing
+    (deleted here and kept deleted) is skipped with its dependants. Returns counts: added, theirs,
+    mine, merged_actors, skipped.
     """
     from workbench.core.ops.actors import merge_actors
 
@@ -222,7 +212,9 @@ def apply_merge(
             return all(row.get(column) is None or row[column] in ids_of(parent)
                        for column, parent in _foreign_keys(case, table))
 
-        for table in merge_tables_of(plan):
+        tables = merge_tables_of(plan)
+        for number, table in enumerate(tables):
+            progress(number, len(tables) + 1)
             for conflict in conflicts_by_table.get(table, []):
                 if conflict.choice_key not in chosen:
                     counts["mine"] += 1
@@ -245,7 +237,9 @@ def apply_merge(
                 continue
             if table in RECORD_TABLES:
                 if recording:
-                    for row in rows:
+                    for row_number, row in enumerate(rows):
+                        if row_number % 500 == 0:
+                            progress.check()
                         case.insert(table, row, origin=origin)
                 else:
                     case.bulk_insert(table, rows, origin=origin)
@@ -253,9 +247,12 @@ def apply_merge(
             elif table in LINK_TABLES and not recording:
                 case.bulk_insert(table, rows, origin=origin)
             else:
-                for row in rows:
+                for row_number, row in enumerate(rows):
+                    if row_number % 500 == 0:
+                        progress.check()
                     case.link(table, row, origin=origin)
             counts["added"] += len(rows)
+        progress(len(tables), len(tables) + 1)
         for mine_id, theirs_id in merge_duplicates:
             if case.get("actors", mine_id) is not None and case.get("actors", theirs_id) is not None:
                 merge_actors(case, mine_id, theirs_id, origin=origin)

@@ -1,6 +1,9 @@
 """Import in the app: read a file off the UI thread (progress, Cancel), review a report's proposals
 (the report beside them, each highlighted in place with its hedges; accept / edit / reject, bulk
-accept, a timeline preview), and write the accepted ones as one undo step.
+accept, a timeline preview), and write the accepted ones off the UI thread as one undo step.
+
+Reading and writing both run through `ui.tasks` (the write on a writer connection, so the window
+keeps painting during a long import); the views hear of an import once.
 
 Every piece of the report and of the proposals is shown as plain text: the widgets here never
 interpret markup from the file.
@@ -8,13 +11,13 @@ interpret markup from the file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRectF, Qt, QThread, Signal
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -24,7 +27,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
-    QProgressDialog,
     QPushButton,
     QSplitter,
     QTextEdit,
@@ -35,13 +37,14 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.confidence import CONFIDENCE_LEVELS, TIME_PRECISIONS
-from workbench.core.importers import ImportCancelled, Plan, apply_plan, file_kind, propose_file, read_text
+from workbench.core.importers import Plan, apply_plan, file_kind, propose_file, read_text
 from workbench.core.importers.proposals import GROUP_TITLES, GROUPS, Proposal, describe_counts
+from workbench.core.progress import Progress
 from workbench.core.rules import clean_text, problems
-from workbench.core.store import Case, CaseError
+from workbench.core.store import Case
 from workbench.core.times import case_zone, describe_when, local_to_utc, parse_utc, utc_to_local
-from workbench.ui.commands import Operation, push
 from workbench.ui.plaintext import inform, warn
+from workbench.ui.tasks import runner, write_modal
 
 IMPORTABLE = (".md", ".markdown", ".html", ".htm", ".txt", ".text", ".csv", ".json", ".stix")
 FILE_FILTER = ("Reports, CSV, JSON and STIX (*.md *.markdown *.html *.htm *.txt *.csv *.json *.stix);;"
@@ -56,75 +59,27 @@ def importable(path: Path) -> bool:
     return path.suffix.lower() in IMPORTABLE
 
 
-class ReadWorker(QObject):
-    """Reads and proposes in a worker thread, on its own read-only connection to the case file."""
+def read_file(reader: Case, path: Path, progress: Progress) -> Any:
+    """On a worker: a report's or STIX bundle's Plan, a checked CSV, or "canonical" (written without review)."""
+    kind = file_kind(path, read_text(path) if path.suffix.lower() == ".json" else None)
+    if kind == "csv":
+        from workbench.core.importers.csv_import import read_csv
 
-    progress = Signal(int, int)
-    done = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, case: Case, path: Path) -> None:
-        super().__init__()
-        self.case, self.path = case, path
-        self.cancel_requested = False
-
-    def run(self) -> None:
-        try:
-            snapshot = self.case.open_reader()  # its own connection; the window's is not touched
-            try:
-                kind = file_kind(self.path, read_text(self.path) if self.path.suffix.lower() == ".json" else None)
-                if kind == "csv":
-                    from workbench.core.importers.csv_import import read_csv
-
-                    result: Any = read_csv(snapshot, self.path, cancelled=lambda: self.cancel_requested)
-                elif kind == "canonical":
-                    result = "canonical"
-                else:
-                    result = propose_file(snapshot, self.path, progress=self.progress.emit,
-                                          cancelled=lambda: self.cancel_requested)
-            finally:
-                snapshot.close()
-            self.done.emit(result)
-        except ImportCancelled:
-            self.failed.emit("")
-        except CaseError as error:
-            self.failed.emit(str(error))
-        except Exception as error:  # a file we cannot read must not take the app down
-            self.failed.emit(f"Cannot import {self.path.name}: {error}.")
+        return read_csv(reader, path, progress=progress)
+    if kind == "canonical":
+        return "canonical"
+    return propose_file(reader, path, progress=progress)
 
 
 def read_in_background(parent: QWidget, case: Case, path: Path) -> Any:
-    """Run ReadWorker with a progress dialog (shown after 0.3 s) and a Cancel button; the result or None."""
-    thread = QThread(parent)
-    worker = ReadWorker(case, path)
-    worker.moveToThread(thread)
-    outcome: dict[str, Any] = {}
-    progress = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 0, parent)
-    progress.setWindowTitle("Import")
-    progress.setMinimumDuration(300)
-    progress.setWindowModality(Qt.WindowModality.WindowModal)
-
-    def finish(key: str, value: Any) -> None:
-        outcome[key] = value
-        thread.quit()
-
-    worker.done.connect(lambda value: finish("result", value))
-    worker.failed.connect(lambda message: finish("error", message))
-    worker.progress.connect(lambda done, total: (progress.setMaximum(total), progress.setValue(done)))
-    progress.canceled.connect(lambda: setattr(worker, "cancel_requested", True))
-    thread.started.connect(worker.run)
-    thread.start()
-    while thread.isRunning():
-        QApplication.processEvents()
-        thread.wait(20)
-    QApplication.processEvents()
-    progress.reset()
-    progress.deleteLater()
-    worker.deleteLater()
-    thread.deleteLater()
-    if outcome.get("error"):
-        warn(parent, "Cannot import", outcome["error"])
-    return outcome.get("result")
+    """Read and propose on a worker (its own read-only connection) behind a progress dialog with Cancel;
+    the result, or None when cancelled or refused (the refusal is shown)."""
+    outcome = runner().run_modal(parent, f"Reading {path.name}…",
+                                 lambda reader, progress: read_file(reader, path, progress),
+                                 reader_of=case, title="Import", failure=f"Cannot import {path.name}")
+    if outcome.error:
+        warn(parent, "Cannot import", outcome.error)
+    return outcome.result
 
 
 class TimelinePreview(QWidget):
@@ -504,39 +459,31 @@ class ImportReviewDialog(QDialog):
             self.report.centerCursor()
 
 
+def write_in_background(window: Any, case: Case, name: str, action: Callable[[Case, Progress], Any]
+                        ) -> dict[str, int] | None:
+    """Write an import on a writer connection off the UI thread, as one undo step "Import <name>".
+
+    The views hear of it once; Cancel (or a refusal, which is shown) leaves the case unchanged.
+    """
+    outcome = write_modal(window, window.undo_stack, case, f"Import {name}", f"Importing {name}…", action,
+                          failure=f"Cannot import {name}")
+    if outcome.cancelled:
+        window.statusBar().showMessage(f"Import of {name} cancelled; the case is unchanged.", 10_000)
+        return None
+    if outcome.error:
+        warn(window, "Cannot import", outcome.error)
+        return None
+    return outcome.result
+
+
 def write_plan(window: Any, case: Case, plan: Plan) -> dict[str, int] | None:
     """Accepted proposals -> one undo step on the window's stack."""
-    command = Operation(case, f"Import {plan.name}", lambda c: apply_plan(c, plan))
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        pushed = push(window.undo_stack, command)
-    except CaseError as error:
-        warn(window, "Cannot import", str(error))
-        return None
-    finally:
-        QApplication.restoreOverrideCursor()
-    return command.result if pushed else None
-
-
-def write_csv_undoable(case: Case, csv_plan: Any) -> dict[str, int]:
-    """CSV rows through the per-record gateway, so that the import is one exact undo step."""
-    written: dict[str, int] = {}
-    with case.transaction():
-        for actor in csv_plan.new_actors:
-            case.insert("actors", actor)
-        for row in csv_plan.rows:
-            case.insert(csv_plan.table, row)
-        kept = {row["id"] for row in csv_plan.rows}
-        for link in {(k["event_id"], k["actor_id"]): k for k in csv_plan.links if k["event_id"] in kept}.values():
-            case.link("event_actors", link)
-    if csv_plan.new_actors:
-        written["actors"] = len(csv_plan.new_actors)
-    written[csv_plan.table] = written.get(csv_plan.table, 0) + len(csv_plan.rows)
-    return written
+    return write_in_background(window, case, plan.name,
+                               lambda writer, progress: apply_plan(writer, plan, progress=progress))
 
 
 def import_file(window: Any, path: Path, review: bool = True) -> dict[str, int] | None:
-    """File > Import… and drops: read off the UI thread, review, write as one undo step."""
+    """File > Import… and drops: read off the UI thread, review, write off the UI thread as one undo step."""
     case: Case | None = window.case
     if case is None or case.read_only:
         inform(window, "Import", "Open a case you may change first, then import into it.")
@@ -555,14 +502,12 @@ def import_file(window: Any, path: Path, review: bool = True) -> dict[str, int] 
                 return None
         written = write_plan(window, case, result)
     else:  # a checked CSV
+        from workbench.core.importers.csv_import import write_csv
+
         if result.rejected and not _rejected_ok(window, path, result.rejected, len(result.rows)):
             return None
-        command = Operation(case, f"Import {path.name}", lambda c: write_csv_undoable(c, result))
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            written = command.result if push(window.undo_stack, command) else None
-        finally:
-            QApplication.restoreOverrideCursor()
+        written = write_in_background(window, case, path.name,
+                                     lambda writer, progress: write_csv(writer, result, progress=progress))
     if written is not None:
         window.statusBar().showMessage(f"Imported {path.name}: {describe_counts(written)}.", 10_000)
     return written
@@ -588,9 +533,5 @@ def _import_canonical(window: Any, case: Case, path: Path) -> dict[str, int] | N
     except ImportError:
         warn(window, "Cannot import", "This build cannot import case JSON yet.")
         return None
-    command = Operation(case, f"Import {path.name}", lambda c: import_canonical(path, c))
-    try:
-        return command.result if push(window.undo_stack, command) else None
-    except CaseError as error:
-        warn(window, "Cannot import", str(error))
-        return None
+    return write_in_background(window, case, path.name,
+                               lambda writer, progress: import_canonical(path, writer, progress=progress))

@@ -44,6 +44,7 @@ from workbench.ui.listing import ListPane
 from workbench.ui.plaintext import warn
 from workbench.ui.selection import SelectionModel
 from workbench.ui.settings import analyst_name, app_settings, forget_recent, recent_files, remember_recent, set_analyst
+from workbench.ui.tasks import runner
 
 if TYPE_CHECKING:
     from workbench.ui.graph.pane import GraphPane
@@ -672,6 +673,9 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.keep_layout:
             self.save_layout()
+        # Background work reads the case file: stop it before the case closes (the app has one window).
+        runner().cancel_all()
+        runner().wait_idle(10_000)
         # Pending work of the views (a thumbnail to draw, a rebuild to run) must not fire on a closed case.
         for timer in self.findChildren(QTimer):
             timer.stop()

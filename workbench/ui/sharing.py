@@ -1,22 +1,20 @@
 """File > Export and File > Merge Case: the dialogs, and the work run off the UI thread with progress and Cancel.
 
-An export reads the case through its own read-only connection on a worker thread and writes its file
-under a temporary name, so Cancel (or a failure) leaves no partial file. A merge plans on a worker
-thread (reading both files), shows the analyst what it would add and every conflict to settle as
-theirs or mine, then writes on the UI thread as one undo step whose change notices reach the views
-once per table, not once per record.
+All of it runs through `ui.tasks`. An export reads the case through its own read-only connection on
+a worker thread and writes its file under a temporary name, so Cancel (or a failure) leaves no
+partial file. A merge plans on a worker thread (reading both files), shows the analyst what it would
+add and every conflict to settle as theirs or mine, then writes on a writer connection on a worker
+thread as one undo step, which the views hear of once.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QEventLoop, QModelIndex, QPersistentModelIndex, Qt, QThread, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -29,87 +27,35 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QProgressDialog,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from workbench.core.exporters import FORMATS, ExportCancelled, export, reader
+from workbench.core.exporters import FORMATS, export
 from workbench.core.exporters.case_copy import CopyOptions
-from workbench.core.merge import MINE, THEIRS, MergeCancelled, MergePlan, apply_merge, plan_merge
-from workbench.core.store import CASE_SUFFIX, Case, CaseError, open_case
+from workbench.core.merge import MINE, THEIRS, MergePlan, apply_merge, plan_merge
+from workbench.core.progress import Progress
+from workbench.core.store import CASE_SUFFIX, Case, open_case
 from workbench.core.times import case_zone, utc_to_local
-from workbench.ui.commands import Operation, push
 from workbench.ui.plaintext import tip, warn
 from workbench.ui.selection import SelectionModel
+from workbench.ui.tasks import Outcome, runner, write_modal
 
 Index = QModelIndex | QPersistentModelIndex
-
-
-# --- work off the UI thread -----------------------------------------------------------------------
-
-
-class Job(QThread):
-    """Runs `work(progress, cancelled)` on a worker thread; the result or the one-sentence error comes back."""
-
-    progressed = Signal(float)
-
-    def __init__(self, work: Callable[[Callable[[float], None], Callable[[], bool]], Any],
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.work = work
-        self.stop = threading.Event()
-        self.result: Any = None
-        self.error: str | None = None
-        self.cancelled = False
-
-    def run(self) -> None:
-        try:
-            self.result = self.work(self.progressed.emit, self.stop.is_set)
-        except (ExportCancelled, MergeCancelled):
-            self.cancelled = True
-        except CaseError as error:
-            self.error = str(error)
-        except Exception as error:  # noqa: BLE001 - any failure must reach the analyst, not kill the thread
-            self.error = f"It failed: {error}."
-
-
-def run_job(parent: QWidget | None, job: Job, label: str) -> Job:
-    """Start a job and wait for it in a local event loop behind a progress dialog with Cancel."""
-    dialog = QProgressDialog(label, "Cancel", 0, 1000, parent)
-    dialog.setObjectName("job_progress")
-    dialog.setWindowTitle("Case Workbench")
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    dialog.setValue(0)
-    dialog.canceled.connect(job.stop.set)
-    job.progressed.connect(lambda fraction: dialog.setValue(int(fraction * 1000)))
-    loop = QEventLoop()
-    job.finished.connect(loop.quit)
-    job.start()
-    if not job.isFinished():
-        loop.exec()
-    job.wait()
-    dialog.close()
-    dialog.deleteLater()
-    return job
 
 
 # --- export ----------------------------------------------------------------------------------------
 
 
 def export_in_background(parent: QWidget | None, case: Case, fmt: str, out: Path,
-                         options: CopyOptions | None = None) -> Job:
-    """Export on a worker thread through a reader of its own; returns the finished job."""
-    def work(progress: Callable[[float], None], cancelled: Callable[[], bool]) -> str:
-        with reader(case) as snapshot:
-            return export(snapshot, fmt, out, options=options, progress=progress, cancelled=cancelled)
+                         options: CopyOptions | None = None) -> Outcome:
+    """Export on a worker thread through a reader of its own, behind a progress dialog with Cancel."""
+    def work(snapshot: Case, progress: Progress) -> str:
+        return export(snapshot, fmt, out, options=options, progress=progress)
 
-    return run_job(parent, Job(work, parent), f"Exporting {case.title} as {FORMATS[fmt].label}…")
+    return runner().run_modal(parent, f"Exporting {case.title} as {FORMATS[fmt].label}…", work, reader_of=case)
 
 
 class ExportDialog(QDialog):
@@ -255,15 +201,15 @@ def finish_export(window: Any, case: Case, fmt: str, out: Path, options: CopyOpt
         return None
     if out.exists() and not ask(window, "Export", f"{out.name} exists. Replace it?"):
         return None
-    job = export_in_background(window, case, fmt, out, options)
-    if job.cancelled:
+    outcome = export_in_background(window, case, fmt, out, options)
+    if outcome.cancelled:
         window.statusBar().showMessage("Export cancelled; no file was written.", 10_000)
         return None
-    if job.error:
-        warn(window, "Cannot export", job.error)
+    if outcome.error:
+        warn(window, "Cannot export", outcome.error)
         return None
-    window.statusBar().showMessage(str(job.result), 15_000)
-    return str(job.result)
+    window.statusBar().showMessage(str(outcome.result), 15_000)
+    return str(outcome.result)
 
 
 def ask(parent: QWidget, title: str, question: str) -> bool:
@@ -450,12 +396,12 @@ class MergeDialog(QDialog):
         layout.addWidget(buttons)
 
 
-def plan_in_background(parent: QWidget | None, case: Case, other: Path) -> Job:
-    def work(progress: Callable[[float], None], cancelled: Callable[[], bool]) -> MergePlan:
-        with reader(case) as mine, open_case(other, read_only=True) as theirs:
-            return plan_merge(mine, theirs, progress=progress, cancelled=cancelled)
+def plan_in_background(parent: QWidget | None, case: Case, other: Path) -> Outcome:
+    def work(mine: Case, progress: Progress) -> MergePlan:
+        with open_case(other, read_only=True) as theirs:
+            return plan_merge(mine, theirs, progress=progress)
 
-    return run_job(parent, Job(work, parent), f"Comparing {other.name} with this case…")
+    return runner().run_modal(parent, f"Comparing {other.name} with this case…", work, reader_of=case)
 
 
 def merge_case(window: Any) -> bool:
@@ -477,14 +423,14 @@ def merge_from(window: Any, other: Path, dialog: Callable[[MergePlan, QWidget], 
     case: Case | None = window.case
     if case is None or case.read_only:
         return False
-    job = plan_in_background(window, case, other)
-    if job.cancelled:
+    outcome = plan_in_background(window, case, other)
+    if outcome.cancelled:
         window.statusBar().showMessage("Merge cancelled; this case is unchanged.", 10_000)
         return False
-    if job.error:
-        warn(window, "Cannot merge", job.error)
+    if outcome.error:
+        warn(window, "Cannot merge", outcome.error)
         return False
-    plan: MergePlan = job.result
+    plan: MergePlan = outcome.result
     if plan.is_empty:
         window.statusBar().showMessage(
             f"Nothing to merge: every record of {other.name} is already here ({plan.identical_count} identical).",
@@ -495,17 +441,16 @@ def merge_from(window: Any, other: Path, dialog: Callable[[MergePlan, QWidget], 
     if not accepted:
         return False
     take_theirs, pairs = chooser.conflicts.take_theirs(), chooser.duplicates.pairs()
-    command = Operation(case, f"Merge {other.name}",
-                        lambda c: apply_merge(c, plan, take_theirs=take_theirs, merge_duplicates=pairs))
-    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        push(window.undo_stack, command)
-    except CaseError as error:
-        warn(window, "Cannot merge", str(error))
+    written = write_modal(window, window.undo_stack, case, f"Merge {other.name}", f"Merging {other.name}…",
+                          lambda writer, progress: apply_merge(writer, plan, take_theirs=take_theirs,
+                                                               merge_duplicates=pairs, progress=progress))
+    if written.cancelled:
+        window.statusBar().showMessage("Merge cancelled; this case is unchanged.", 10_000)
         return False
-    finally:
-        QApplication.restoreOverrideCursor()
-    counts = command.result or {}
+    if written.error:
+        warn(window, "Cannot merge", written.error)
+        return False
+    counts = written.result or {}
     window.statusBar().showMessage(
         f"Merged {other.name}: {counts.get('added', 0)} added, {counts.get('theirs', 0)} conflicts settled theirs, "
         f"{counts.get('mine', 0)} mine, {counts.get('merged_actors', 0)} actors merged. Ctrl+Z undoes it.", 15_000)

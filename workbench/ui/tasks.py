@@ -69,8 +69,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEventLoop, QObject, Qt, QThreadPool, Signal
-from PySide6.QtGui import QUndoStack
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEvent, QEventLoop, QObject, Qt, QThreadPool, Signal
+from PySide6.QtGui import QUndoStack, QWindow
 from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
 
 from workbench.core.progress import Cancelled, Progress
@@ -216,6 +216,11 @@ class TaskRunner(QObject):
         dialog.setValue(0)  # starts the timer that shows the dialog after SHOW_AFTER_MS
         loop = QEventLoop()
         outcomes: list[Outcome] = []
+        # Modal from the start, although shown only after SHOW_AFTER_MS: no click or shortcut reaches
+        # the window meanwhile (an undo during a write on the worker's connection would wait on its lock).
+        blocker = _InputBlocker(dialog)
+        app = QCoreApplication.instance()
+        app.installEventFilter(blocker)
 
         def finish(outcome: Outcome) -> None:
             outcomes.append(outcome)
@@ -224,8 +229,11 @@ class TaskRunner(QObject):
         task = self._start(None, work, finish, lambda fraction: bar.setValue(round(fraction * STEPS)),
                            reader_of, writer_of, None, failure)
         dialog.canceled.connect(task.cancel)
-        if not outcomes:
-            loop.exec()
+        try:
+            if not outcomes:
+                loop.exec()
+        finally:
+            app.removeEventFilter(blocker)
         dialog.canceled.disconnect(task.cancel)
         dialog.hide()
         dialog.deleteLater()
@@ -245,9 +253,13 @@ class TaskRunner(QObject):
         if older is not None:
             older.cancel()  # its result will be dropped anyway: let it stop early
         self._latest[task.key] = task
-        # A writer may switch the case's own connection to WAL, which must happen on this thread.
-        writer = writer_of.open_writer() if writer_of is not None else None
         self._running.add(generation)
+        try:
+            # A writer may switch the case's own connection to WAL, which must happen on this thread.
+            writer = writer_of.open_writer() if writer_of is not None else None
+        except Exception as error:  # noqa: BLE001 - a read-only or closed case: said like any failure
+            self._finished.emit(task, Outcome(error=describe_error(error, failure)))
+            return task
         progress = task.progress
 
         def job() -> None:
@@ -302,6 +314,25 @@ class TaskRunner(QObject):
             task.deliver(outcome)
 
 
+class _InputBlocker(QObject):
+    """Swallows the analyst's input to everything but one dialog (its Cancel button stays usable)."""
+
+    INPUT = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick,
+                       QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.Wheel, QEvent.Type.Shortcut,
+                       QEvent.Type.ShortcutOverride, QEvent.Type.ContextMenu, QEvent.Type.Drop})
+
+    def __init__(self, dialog: QWidget) -> None:
+        super().__init__(dialog)
+        self.dialog = dialog
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() not in self.INPUT or isinstance(watched, QWindow):  # a window passes it on to a widget
+            return False
+        if isinstance(watched, QWidget):
+            return not (watched is self.dialog or self.dialog.isAncestorOf(watched))
+        return True  # a shortcut's QAction or QShortcut
+
+
 _RUNNER: TaskRunner | None = None
 
 
@@ -312,6 +343,11 @@ def runner() -> TaskRunner:
     if _RUNNER is None or not shiboken6.isValid(_RUNNER) or _RUNNER.parent() is not app:
         _RUNNER = TaskRunner(app)
     return _RUNNER
+
+
+def existing_runner() -> TaskRunner | None:
+    """The application's runner if one was made (for checks that must not make one)."""
+    return _RUNNER if _RUNNER is not None and shiboken6.isValid(_RUNNER) else None
 
 
 @dataclass

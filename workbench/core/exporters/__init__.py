@@ -9,17 +9,15 @@ leaves a partial file. Heavy libraries (networkx, stix2) are imported by the wri
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from workbench.core.atomic import atomic_path
+from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import Case, CaseError, open_case
-
-Progress = Callable[[float], None]
-Cancelled = Callable[[], bool]
 
 
 @dataclass(frozen=True)
@@ -45,23 +43,6 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
 )}
 # Storyboard formats: the briefing issue adds them; until then they are refused with a reason.
 BRIEFING_FORMATS = ("pdf", "pptx", "html")
-
-
-class ExportCancelled(CaseError):
-    """The analyst cancelled an export; nothing was written."""
-
-    def __init__(self) -> None:
-        super().__init__("The export was cancelled; no file was written.")
-
-
-def check_cancelled(cancelled: Cancelled | None) -> None:
-    if cancelled is not None and cancelled():
-        raise ExportCancelled
-
-
-def report(progress: Progress | None, fraction: float) -> None:
-    if progress is not None:
-        progress(min(1.0, max(0.0, fraction)))
 
 
 @contextmanager
@@ -107,8 +88,7 @@ def export(
     out: Path,
     *,
     options: Any = None,
-    progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> str:
     """Write `case` to `out` in format `fmt`; returns a one-line summary. `options`: CopyOptions for 'case'."""
     out = Path(out)
@@ -118,30 +98,30 @@ def export(
     if fmt == "case":
         from workbench.core.exporters.case_copy import CopyOptions, export_case_copy
 
-        return export_case_copy(case, out, options or CopyOptions(), progress=progress, cancelled=cancelled)
+        return export_case_copy(case, out, options or CopyOptions(), progress=progress)
     if fmt == "json":
         from workbench.core.exporters.canonical import export_canonical
 
-        return export_canonical(case, out, progress=progress, cancelled=cancelled)
+        return export_canonical(case, out, progress=progress)
     if fmt == "csv":
         from workbench.core.exporters.csv_zip import export_csv
 
-        return export_csv(case, out, progress=progress, cancelled=cancelled)
+        return export_csv(case, out, progress=progress)
     if fmt == "graphml":
         from workbench.core.exporters.graphml import export_graphml
 
-        return export_graphml(case, out, progress=progress, cancelled=cancelled)
+        return export_graphml(case, out, progress=progress)
     if fmt == "gexf":
         from workbench.core.exporters.gexf import export_gexf
 
-        return export_gexf(case, out, progress=progress, cancelled=cancelled)
+        return export_gexf(case, out, progress=progress)
     if fmt == "stix":
         from workbench.core.exporters.stix import export_stix
 
-        return export_stix(case, out, progress=progress, cancelled=cancelled)
+        return export_stix(case, out, progress=progress)
     from workbench.core.exporters.timelinejs import export_timelinejs
 
-    return export_timelinejs(case, out, progress=progress, cancelled=cancelled)
+    return export_timelinejs(case, out, progress=progress)
 
 
 def run_export(case: Path, fmt: str, out: Path) -> str:

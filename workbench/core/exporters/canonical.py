@@ -46,12 +46,13 @@ from workbench.core.canonical import (
     data_tables,
     iter_records,
 )
-from workbench.core.exporters import Cancelled, Progress, atomic_output, check_cancelled, report
+from workbench.core.exporters import atomic_output
+from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import Case
 
 
-def write_canonical(case: Case, handle: Any, include_audit: bool = False, progress: Progress | None = None,
-                    cancelled: Cancelled | None = None) -> dict[str, int]:
+def write_canonical(case: Case, handle: Any, include_audit: bool = False,
+                    progress: Progress = NO_PROGRESS) -> dict[str, int]:
     """Write the canonical document to a text handle; returns the number of records per table."""
     conn = case.conn
     # One encoder for every record: its C implementation, without per-call set-up.
@@ -68,7 +69,7 @@ def write_canonical(case: Case, handle: Any, include_audit: bool = False, progre
         conn.execute("BEGIN")
     try:
         for table in tables:
-            check_cancelled(cancelled)
+            progress.check()
             handle.write(",\n" + json.dumps(table) + ": [")
             count = 0
             lines: list[str] = []
@@ -79,14 +80,14 @@ def write_canonical(case: Case, handle: Any, include_audit: bool = False, progre
                     handle.write(("\n" if count == len(lines) else ",\n") + ",\n".join(lines))
                     lines.clear()
                     done += 5000
-                    report(progress, done / grand_total)
-                    check_cancelled(cancelled)
+                    progress(done / grand_total)
+                    progress.check()
             if lines:
                 handle.write(("\n" if count == len(lines) else ",\n") + ",\n".join(lines))
                 done += len(lines)
             handle.write("\n]" if count else "]")
             counts[table] = count
-            report(progress, done / grand_total)
+            progress(done / grand_total)
     finally:
         if began:
             conn.execute("COMMIT")
@@ -94,14 +95,13 @@ def write_canonical(case: Case, handle: Any, include_audit: bool = False, progre
     return counts
 
 
-def export_canonical(case: Case, out: Path, include_audit: bool = False, progress: Progress | None = None,
-                     cancelled: Cancelled | None = None) -> str:
+def export_canonical(case: Case, out: Path, include_audit: bool = False,
+                     progress: Progress = NO_PROGRESS) -> str:
     """Write the case's canonical JSON document to `out` (atomically); returns a one-line summary."""
     out = Path(out)
     with atomic_output(out) as partial:
         with partial.open("w", encoding="utf-8", newline="\n") as handle:
-            counts = write_canonical(case, handle, include_audit=include_audit, progress=progress,
-                                     cancelled=cancelled)
+            counts = write_canonical(case, handle, include_audit=include_audit, progress=progress)
     records = sum(n for table, n in counts.items() if table not in ("meta", "audit"))
     trail = f", {counts['audit']} audit rows" if "audit" in counts else ""
     return f"Exported {records} records of {len(counts)} tables{trail} as canonical JSON to {out}."

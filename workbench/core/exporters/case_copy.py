@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.core.exporters import Cancelled, ExportCancelled, Progress, atomic_output, check_cancelled, report
+from workbench.core.exporters import atomic_output
+from workbench.core.progress import NO_PROGRESS, Cancelled, Progress
 from workbench.core.store import FTS_COLUMNS, Case, CaseError, CaseRefused, check_case
 
 BACKUP_PAGES = 2048
@@ -68,8 +69,8 @@ class CopyOptions:
         return "; ".join(parts) or "whole case"
 
 
-def export_case_copy(case: Case, out: Path, options: CopyOptions | None = None, progress: Progress | None = None,
-                     cancelled: Cancelled | None = None) -> str:
+def export_case_copy(case: Case, out: Path, options: CopyOptions | None = None,
+                     progress: Progress = NO_PROGRESS) -> str:
     """Write a checked case file copy to `out`; returns a one-line summary."""
     options = options or CopyOptions()
     out = Path(out)
@@ -77,16 +78,16 @@ def export_case_copy(case: Case, out: Path, options: CopyOptions | None = None, 
         options = _with_view(case, options)
     with atomic_output(out) as partial:
         if options.is_subset or options.is_redacted:
-            _write_pruned(case, partial, options, progress, cancelled)
+            _write_pruned(case, partial, options, progress)
         else:
-            _write_whole(case, partial, progress, cancelled)
-        report(progress, 0.95)
+            _write_whole(case, partial, progress)
+        progress(0.95)
         try:
             check_case(partial)
         except CaseRefused as refused:
             raise CaseError(f"The copy written to {out.name} failed its check: {refused.reason}.") from None
         counts = _counts(partial)
-    report(progress, 1.0)
+        progress(1.0)  # the last point where Cancel is heard: the file is not in place yet
     what = options.describe()
     return (f"Exported a checked case copy ({what}: {counts['events']} events, {counts['actors']} actors, "
             f"{counts['sources']} sources) to {out}.")
@@ -100,26 +101,24 @@ def _counts(path: Path) -> dict[str, int]:
         conn.close()
 
 
-def _backup(case: Case, target: sqlite3.Connection, progress: Progress | None, cancelled: Cancelled | None,
-            share: float) -> None:
+def _backup(case: Case, target: sqlite3.Connection, progress: Progress, share: float) -> None:
     def step(_status: int, remaining: int, total: int) -> None:
-        report(progress, share * (1 - remaining / max(1, total)))
-        check_cancelled(cancelled)
+        progress(share * (1 - remaining / max(1, total)))  # raises Cancelled: the backup stops
 
     case.conn.backup(target, pages=BACKUP_PAGES, progress=step)
 
 
-def _write_whole(case: Case, partial: Path, progress: Progress | None, cancelled: Cancelled | None) -> None:
+def _write_whole(case: Case, partial: Path, progress: Progress) -> None:
     target = sqlite3.connect(partial, isolation_level=None)
     try:
-        _backup(case, target, progress, cancelled, 0.8)
+        _backup(case, target, progress, 0.8)
         target.execute("PRAGMA journal_mode = DELETE")
         # The backup copies pages as they are: freed cells and free pages of the case (text deleted
         # where SQLite is built without SECURE_DELETE) and search-index segments still holding deleted
         # words. Rebuilding the indexes and VACUUM leave only the live rows in the copy.
         for table in FTS_COLUMNS:
             target.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('rebuild')")
-        check_cancelled(cancelled)
+        progress.check()
         target.execute("VACUUM")
     except sqlite3.Error as error:
         raise CaseError(f"Cannot write the case copy: {error}.") from None
@@ -127,11 +126,10 @@ def _write_whole(case: Case, partial: Path, progress: Progress | None, cancelled
         target.close()
 
 
-def _write_pruned(case: Case, partial: Path, options: CopyOptions, progress: Progress | None,
-                  cancelled: Cancelled | None) -> None:
+def _write_pruned(case: Case, partial: Path, options: CopyOptions, progress: Progress) -> None:
     work = sqlite3.connect(":memory:", isolation_level=None)
     try:
-        _backup(case, work, progress, cancelled, 0.4)
+        _backup(case, work, progress, 0.4)
         work.execute("PRAGMA foreign_keys = ON")
         work.execute("PRAGMA secure_delete = ON")
         # The trail is append-only by trigger; the copy's pruning must pass it, then the triggers
@@ -142,8 +140,8 @@ def _write_pruned(case: Case, partial: Path, options: CopyOptions, progress: Pro
             work.execute(f'DROP TRIGGER "{name}"')
         if options.is_subset:
             _prune(work, options)
-        report(progress, 0.55)
-        check_cancelled(cancelled)
+        progress(0.55)
+        progress.check()
         _redact(work, options)
         for _name, sql in triggers:
             work.execute(sql)
@@ -156,10 +154,10 @@ def _write_pruned(case: Case, partial: Path, options: CopyOptions, progress: Pro
         # sqlite_stat4 (when present) samples index keys: text that may have been removed.
         if work.execute("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat4'").fetchone():
             work.execute("DELETE FROM sqlite_stat4")
-        report(progress, 0.7)
-        check_cancelled(cancelled)
+        progress(0.7)
+        progress.check()
         work.execute("VACUUM INTO ?", (str(partial),))
-    except ExportCancelled:
+    except Cancelled:
         raise
     except sqlite3.Error as error:
         raise CaseError(f"Cannot write the case copy: {error}.") from None

@@ -10,7 +10,8 @@ from typing import Any
 
 from workbench.core.canonical import data_tables, iter_records, table_columns
 from workbench.core.cells import safe_cell
-from workbench.core.exporters import Cancelled, Progress, atomic_output, check_cancelled, report
+from workbench.core.exporters import atomic_output
+from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import Case
 
 TABLE_NOTES = {
@@ -96,7 +97,7 @@ def readme(case: Case, tables: list[str], counts: dict[str, int]) -> str:
     return "\n".join(lines)
 
 
-def export_csv(case: Case, out: Path, progress: Progress | None = None, cancelled: Cancelled | None = None) -> str:
+def export_csv(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
     """Write every table of the case as CSV into a zip at `out`; returns a one-line summary."""
     out = Path(out)
     conn = case.conn
@@ -108,7 +109,7 @@ def export_csv(case: Case, out: Path, progress: Progress | None = None, cancelle
             conn.execute("BEGIN")
         try:
             for number, table in enumerate(tables):
-                check_cancelled(cancelled)
+                progress.check()
                 names = [name for name, _kind, _pk in table_columns(conn, table)]
                 with archive.open(f"{table}.csv", "w", force_zip64=True) as raw:
                     text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
@@ -119,14 +120,14 @@ def export_csv(case: Case, out: Path, progress: Progress | None = None, cancelle
                         writer.writerow([_cell(record[name]) for name in names])
                         count += 1
                         if count % 20000 == 0:
-                            check_cancelled(cancelled)
+                            progress.check()
                     text.flush()
                     text.detach()
                 counts[table] = count
-                report(progress, (number + 1) / (len(tables) + 1))
+                progress((number + 1) / (len(tables) + 1))
         finally:
             if began:
                 conn.execute("COMMIT")
         archive.writestr("README.txt", readme(case, tables, counts))
-    report(progress, 1.0)
+        progress(1.0)  # the last point where Cancel is heard: the file is not in place yet
     return f"Exported {len(tables)} tables ({sum(counts.values())} rows) as CSV to {out}."

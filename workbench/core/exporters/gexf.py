@@ -14,8 +14,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from workbench.core.exporters import Cancelled, Progress, atomic_output, check_cancelled, report
+from workbench.core.exporters import atomic_output
 from workbench.core.exporters.graphml import actor_network
+from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import Case
 from workbench.core.times import case_zone, utc_to_local
 
@@ -48,10 +49,10 @@ def _values(parent: ET.Element, data: dict[str, Any], declared: tuple[tuple[str,
             ET.SubElement(values, "attvalue", {"for": name, "value": _text(data[name])})
 
 
-def export_gexf(case: Case, out: Path, progress: Progress | None = None, cancelled: Cancelled | None = None) -> str:
+def export_gexf(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
     """Write the actor graph as dynamic GEXF to `out`; returns a one-line summary."""
     out = Path(out)
-    network = actor_network(case, progress, cancelled)
+    network = actor_network(case, progress)
     zone = case_zone(case.meta("timezone"))
 
     def day(stamp: str) -> str:
@@ -75,7 +76,7 @@ def export_gexf(case: Case, out: Path, progress: Progress | None = None, cancell
         ET.SubElement(node, "viz:color", {"r": str(data["r"]), "g": str(data["g"]), "b": str(data["b"])})
         ET.SubElement(node, "viz:size", {"value": repr(data["size"])})
         ET.SubElement(node, "viz:position", {"x": repr(data["x"]), "y": repr(data["y"]), "z": "0.0"})
-    check_cancelled(cancelled)
+    progress.check()
     edges = ET.SubElement(graph, "edges")
     for source, target, relation_id, data in network.edges:
         attributes = {"id": relation_id, "source": source, "target": target, "label": data["label"],
@@ -90,6 +91,6 @@ def export_gexf(case: Case, out: Path, progress: Progress | None = None, cancell
     ET.indent(root)
     with atomic_output(out) as partial:
         ET.ElementTree(root).write(partial, encoding="utf-8", xml_declaration=True)
-    report(progress, 1.0)
+        progress(1.0)  # the last point where Cancel is heard: the file is not in place yet
     return (f"Exported the actor graph ({len(network.nodes)} actors, {len(network.edges)} relations, "
             f"{len(starts)} dated) as GEXF to {out}.")

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.core.exporters import Cancelled, ExportCancelled, Progress, atomic_output, check_cancelled, report
+from workbench.core.exporters import atomic_output
+from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import Case
 
 # The link chart's fill per actor kind (ui/graph/style.KIND_STYLE), so Gephi shows the same colours.
@@ -33,7 +34,7 @@ def hex_rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
 
 
-def actor_network(case: Case, progress: Progress | None = None, cancelled: Cancelled | None = None) -> ActorNetwork:
+def actor_network(case: Case, progress: Progress = NO_PROGRESS) -> ActorNetwork:
     """Actors and relations with everything the graph formats carry; positions as left on the chart,
     else from the chart's own automatic layout, with the stored ones held in place. y points up
     (as in Gephi), the chart's y down."""
@@ -41,29 +42,17 @@ def actor_network(case: Case, progress: Progress | None = None, cancelled: Cance
     from workbench.core.graph.metrics import analyse
     from workbench.core.graph.model import load_graph
     from workbench.core.graph.positions import read_positions
-    from workbench.core.progress import Cancelled as Stopped
-    from workbench.core.progress import Progress as Steps
 
-    def note(fraction: float) -> None:  # the graph core reports through one Progress; Cancel reaches it here
-        report(progress, fraction)
-        if cancelled is not None and cancelled():
-            steps.cancel()
-
-    steps = Steps(note)
     graph = load_graph(case)
-    check_cancelled(cancelled)
+    progress.check()
     stored = read_positions(case)
-    try:
-        metrics = analyse(graph, progress=steps.part(0.1, 0.5))
-        check_cancelled(cancelled)
-        if all(actor_id in stored for actor_id in graph.ids):
-            positions = {actor_id: stored[actor_id][:2] for actor_id in graph.ids}
-        else:
-            positions = compute_layout(graph, "force", current={a: p[:2] for a, p in stored.items()},
-                                       pinned=list(stored), progress=steps.part(0.5, 0.9))
-    except Stopped:
-        raise ExportCancelled from None
-    report(progress, 0.9)
+    metrics = analyse(graph, progress=progress.part(0.1, 0.5))  # Cancel raises Cancelled from inside
+    if all(actor_id in stored for actor_id in graph.ids):
+        positions = {actor_id: stored[actor_id][:2] for actor_id in graph.ids}
+    else:
+        positions = compute_layout(graph, "force", current={a: p[:2] for a, p in stored.items()},
+                                   pinned=list(stored), progress=progress.part(0.5, 0.9))
+    progress(0.9)
     rows = {row[0]: row[1:] for row in case.conn.execute("SELECT id, aliases, description FROM actors")}
     events = dict(case.conn.execute("SELECT actor_id, count(*) FROM event_actors GROUP BY actor_id"))
     measured = {name: metrics.of(name) for name in ("degree", "betweenness", "eigenvector", "community")}
@@ -102,21 +91,21 @@ def actor_network(case: Case, progress: Progress | None = None, cancelled: Cance
     return ActorNetwork(nodes, edges)
 
 
-def export_graphml(case: Case, out: Path, progress: Progress | None = None, cancelled: Cancelled | None = None) -> str:
+def export_graphml(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
     """Write the actor graph as GraphML to `out`; returns a one-line summary."""
     import networkx as nx
 
     out = Path(out)
-    network = actor_network(case, progress, cancelled)
+    network = actor_network(case, progress)
     # A multigraph: two actors may be tied by several relations. Every edge is written from
     # from_actor to to_actor; `directed` says whether the relation has a direction.
     g = nx.MultiDiGraph(name=case.title, classification=case.classification)
     g.add_nodes_from(network.nodes)
     for source, target, relation_id, attributes in network.edges:
         g.add_edge(source, target, key=relation_id, **attributes)
-    check_cancelled(cancelled)
+    progress.check()
     with atomic_output(out) as partial:
         nx.write_graphml(g, partial, encoding="utf-8", prettyprint=True, named_key_ids=True)
-    report(progress, 1.0)
+        progress(1.0)  # the last point where Cancel is heard: the file is not in place yet
     return (f"Exported the actor graph ({len(network.nodes)} actors, {len(network.edges)} relations) "
             f"as GraphML to {out}.")

@@ -33,8 +33,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from workbench.core.exporters import Cancelled, Progress, atomic_output, check_cancelled, report
+from workbench.core.exporters import atomic_output
 from workbench.core.exporters.graphml import CONFIDENCE_SCORES
+from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.queries import domain_of
 from workbench.core.store import Case
 
@@ -78,7 +79,7 @@ def _dates(row: dict[str, Any]) -> tuple[str, str]:
     return created, max(created, modified)
 
 
-def export_stix(case: Case, out: Path, progress: Progress | None = None, cancelled: Cancelled | None = None) -> str:
+def export_stix(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
     """Write the case as a STIX 2.1 bundle to `out`; returns a one-line summary."""
     import stix2
 
@@ -127,7 +128,7 @@ def export_stix(case: Case, out: Path, progress: Progress | None = None, cancell
         if source["url"]:
             reference["url"] = source["url"]
         references[claim].append(stix2.ExternalReference(**reference))
-    report(progress, 0.1)
+    progress(0.1)
 
     actors: dict[str, Any] = {}
     for row in case.rows("actors", order_by="id"):
@@ -155,8 +156,8 @@ def export_stix(case: Case, out: Path, progress: Progress | None = None, cancell
                                    sectors=sectors or None, **base)
         actors[row["id"]] = actor
         objects.append(actor)
-    check_cancelled(cancelled)
-    report(progress, 0.25)
+    progress.check()
+    progress(0.25)
 
     locations: dict[str, Any] = {}
     for row in case.rows("places", order_by="id"):
@@ -183,8 +184,8 @@ def export_stix(case: Case, out: Path, progress: Progress | None = None, cancell
     sightings = 0
     for number, row in enumerate(events):
         if number % 2000 == 0:
-            check_cancelled(cancelled)
-            report(progress, 0.3 + 0.4 * number / max(1, len(events)))
+            progress.check()
+            progress(0.3 + 0.4 * number / max(1, len(events)))
         created, modified = _dates(row)
         involved = [actors[a] for a in participants.get(row["id"], ()) if a in actors]
         where = [locations[p] for p in places_of.get(row["id"], ()) if p in locations]
@@ -211,12 +212,12 @@ def export_stix(case: Case, out: Path, progress: Progress | None = None, cancell
                 sighting["where_sighted_refs"] = [o.id for o in where]
             objects.append(stix2.Sighting(id=stix_id("sighting", "events", f"{row['id']}/{actor.id}"), **sighting))
             sightings += 1
-    report(progress, 0.7)
+    progress(0.7)
 
     relations = case.rows("relations", order_by="id")
     for number, row in enumerate(relations):
         if number % 2000 == 0:
-            check_cancelled(cancelled)
+            progress.check()
         source, target = actors.get(row["from_actor_id"]), actors.get(row["to_actor_id"])
         if source is None or target is None:
             continue
@@ -233,13 +234,13 @@ def export_stix(case: Case, out: Path, progress: Progress | None = None, cancell
         if end and (start is None or end > start):  # STIX wants stop_time strictly after start_time
             relationship["stop_time"] = end
         objects.append(stix2.Relationship(id=stix_id("relationship", "relations", row["id"]), **relationship))
-    check_cancelled(cancelled)
-    report(progress, 0.85)
+    progress.check()
+    progress(0.85)
 
     bundle = stix2.Bundle(id=stix_id("bundle", "case", case_id), objects=objects)
     with atomic_output(out) as partial:
         # Not pretty=True: stix2 then orders every property by a search that took minutes on 1k events.
         partial.write_text(bundle.serialize(indent=1, ensure_ascii=False), encoding="utf-8")
-    report(progress, 1.0)
+        progress(1.0)  # the last point where Cancel is heard: the file is not in place yet
     return (f"Exported a STIX 2.1 bundle ({len(actors)} actors, {len(events)} events as reports, {sightings} "
             f"sightings, {len(relations)} relationships, {len(locations)} locations) to {out}.")

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.confidence import CONFIDENCE_LEVELS
-from workbench.core.exporters import Cancelled, Progress, atomic_output, check_cancelled, report
+from workbench.core.exporters import atomic_output
+from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import Case
 from workbench.core.times import case_zone, describe_when, utc_to_local
 
@@ -35,7 +36,7 @@ def _link(url: str, text: str) -> str:
     return html.escape(text)
 
 
-def timeline_document(case: Case, cancelled: Cancelled | None = None) -> dict[str, Any]:
+def timeline_document(case: Case, progress: Progress = NO_PROGRESS) -> dict[str, Any]:
     zone = case_zone(case.meta("timezone"))
     conn = case.conn
     actors: dict[str, list[str]] = defaultdict(list)
@@ -50,7 +51,7 @@ def timeline_document(case: Case, cancelled: Cancelled | None = None) -> dict[st
     events = []
     for number, row in enumerate(case.rows("events", order_by="start, id")):
         if number % 5000 == 0:
-            check_cancelled(cancelled)
+            progress.check()
         parts = []
         if row["summary"]:
             parts.append(f"<p>{html.escape(row['summary'])}</p>")
@@ -78,13 +79,12 @@ def timeline_document(case: Case, cancelled: Cancelled | None = None) -> dict[st
     }
 
 
-def export_timelinejs(case: Case, out: Path, progress: Progress | None = None,
-                      cancelled: Cancelled | None = None) -> str:
+def export_timelinejs(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
     """Write the events as TimelineJS JSON to `out`; returns a one-line summary."""
     out = Path(out)
-    document = timeline_document(case, cancelled)
-    report(progress, 0.8)
+    document = timeline_document(case, progress.part(0, 0.8))
+    progress(0.8)
     with atomic_output(out) as partial:
         partial.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-    report(progress, 1.0)
+        progress(1.0)  # the last point where Cancel is heard: the file is not in place yet
     return f"Exported {len(document['events'])} events as TimelineJS JSON to {out}."

@@ -7,15 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from workbench.core.importers.proposals import (
-    ImportCancelled,
     ImportRefused,
     Plan,
     apply_plan,
     describe_counts,
 )
+from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import Case, CaseError, open_case
 
-__all__ = ["ImportCancelled", "ImportRefused", "Plan", "apply_plan", "file_kind", "propose_file", "run_import"]
+__all__ = ["ImportRefused", "Plan", "apply_plan", "file_kind", "propose_file", "run_import"]
 MAX_REPORT_BYTES = 50 * 1024 * 1024
 
 
@@ -52,15 +52,14 @@ def read_text(path: Path) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
-def propose_file(case: Case, path: Path, progress: Callable[[int, int], None] | None = None,
-                 cancelled: Callable[[], bool] | None = None) -> Plan:
+def propose_file(case: Case, path: Path, progress: Progress = NO_PROGRESS) -> Plan:
     """A report or STIX bundle -> the proposals for review; writes nothing."""
     text = read_text(path)
     kind = file_kind(path, text)
     if kind == "report":
         from workbench.core.importers.report import propose_report
 
-        return propose_report(case, text, path.name, progress=progress, cancelled=cancelled)
+        return propose_report(case, text, path.name, progress=progress)
     if kind == "stix":
         from workbench.core.importers.stix_import import load_json, propose_stix
 

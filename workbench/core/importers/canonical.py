@@ -17,6 +17,7 @@ from workbench.core.canonical import (
     table_columns,
 )
 from workbench.core.jsonio import strict_json
+from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import LINK_TABLES, RECORD_TABLES, Case, CaseError, schema_version
 
 
@@ -81,7 +82,7 @@ def _decode_rows(name: str, table: str, rows: Any, columns: dict[str, str]) -> l
     return decoded
 
 
-def import_canonical(path: Path, into: Case) -> dict[str, int]:
+def import_canonical(path: Path, into: Case, progress: Progress = NO_PROGRESS) -> dict[str, int]:
     """Read a canonical JSON document into `into`, in one transaction; returns records added per table.
 
     Into an empty case the document is restored whole (meta included, so the case's own export is
@@ -90,6 +91,7 @@ def import_canonical(path: Path, into: Case) -> dict[str, int]:
     """
     path = Path(path)
     document = read_document(path)
+    progress(0.2)
     conn = into.conn
     unknown = [key for key in document if key != HEADER_KEY and (
         not is_exported_table(key) or not conn.execute(
@@ -100,7 +102,9 @@ def import_canonical(path: Path, into: Case) -> dict[str, int]:
     try:
         with into.transaction():
             empty = _is_empty(into)
-            for table in data_tables(conn):
+            tables = data_tables(conn)
+            for number, table in enumerate(tables):
+                progress(0.2 + 0.8 * number / len(tables))
                 if table not in document:
                     continue
                 columns = {name: kind for name, kind, _pk in table_columns(conn, table)}
@@ -110,7 +114,8 @@ def import_canonical(path: Path, into: Case) -> dict[str, int]:
                 elif table == "audit":
                     added[table] = _append_history(into, rows, path.name)
                 else:
-                    added[table] = _import_rows(into, table, rows)
+                    added[table] = _import_rows(into, table, rows, progress)
+            progress(1.0)
     except sqlite3.Error as error:
         raise CaseError(f"{path.name} cannot be imported: {error}.") from None
     except (TypeError, ValueError, OverflowError) as error:
@@ -130,7 +135,7 @@ def _import_meta(case: Case, rows: list[dict[str, Any]]) -> int:
     return changed
 
 
-def _import_rows(case: Case, table: str, rows: list[dict[str, Any]]) -> int:
+def _import_rows(case: Case, table: str, rows: list[dict[str, Any]], progress: Progress) -> int:
     conn = case.conn
     keys = sort_columns(conn, table)
     where = " AND ".join(f'"{k}" = ?' for k in keys)
@@ -148,14 +153,18 @@ def _import_rows(case: Case, table: str, rows: list[dict[str, Any]]) -> int:
     recording = case.is_recording
     if table in RECORD_TABLES:
         if recording:
-            for row in new_rows:
+            for number, row in enumerate(new_rows):
+                if number % 500 == 0:
+                    progress.check()
                 case.insert(table, row)
         else:
             case.bulk_insert(table, new_rows)
     elif table in LINK_TABLES and not recording:
         case.bulk_insert(table, new_rows)
     else:
-        for row in new_rows:
+        for number, row in enumerate(new_rows):
+            if number % 500 == 0:
+                progress.check()
             case.link(table, row)
     return len(new_rows)
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +25,8 @@ from typing import Any
 
 from workbench.core.confidence import CONFIDENCE_LEVELS, TIME_PRECISIONS
 from workbench.core.importers.names import ActorIndex, fold
-from workbench.core.importers.proposals import ImportCancelled, ImportRefused, clean_url, stable_id
+from workbench.core.importers.proposals import ImportRefused, clean_url, stable_id
+from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.rules import problems
 from workbench.core.store import Case
 from workbench.core.times import UTC_FORMAT, case_zone, now_stamp
@@ -119,7 +119,7 @@ class TimeReader:
         return stamp
 
 
-def read_csv(case: Case, path: Path, cancelled: Callable[[], bool] | None = None) -> CsvPlan:
+def read_csv(case: Case, path: Path, progress: Progress = NO_PROGRESS) -> CsvPlan:
     """Check every row of a CSV file against `case`; nothing is written."""
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
@@ -128,12 +128,12 @@ def read_csv(case: Case, path: Path, cancelled: Callable[[], bool] | None = None
     limit = csv.field_size_limit(CSV_FIELD_LIMIT)  # a field over MAX_FIELD_CHARS rejects its row, not the file
     try:
         with handle:
-            return _read_rows(case, path, handle, cancelled)
+            return _read_rows(case, path, handle, progress)
     finally:
         csv.field_size_limit(limit)
 
 
-def _read_rows(case: Case, path: Path, handle: Any, cancelled: Callable[[], bool] | None) -> CsvPlan:
+def _read_rows(case: Case, path: Path, handle: Any, progress: Progress) -> CsvPlan:
     # strict: a quote left open or a stray quote after a closing one is an error, never rows merged into one field
     reader = csv.reader(handle, strict=True)
     try:
@@ -160,12 +160,13 @@ def _read_rows(case: Case, path: Path, handle: Any, cancelled: Callable[[], bool
     existing = {row_id for (row_id,) in case.conn.execute(f"SELECT id FROM {table}")}
     seen: dict[str, int] = {}  # id -> line of the file's row
     width = len(header)
+    size = max(1, path.stat().st_size)
     start = reader.line_num + 1  # the line a row starts on (a quoted field may run over several)
     try:
         for number, values in enumerate(reader, start=2):
             line, start = start, reader.line_num + 1
-            if cancelled is not None and number % 5000 == 0 and cancelled():
-                raise ImportCancelled()
+            if number % 5000 == 0:
+                progress(handle.buffer.tell(), size)  # bytes read so far (ahead by a buffer at most)
             if not values or not any(v.strip() for v in values):
                 continue
             if len(values) != width:
@@ -330,20 +331,42 @@ def _source_row(row: dict[str, str], context: _Context, plan: CsvPlan) -> dict[s
             "updated_at": context.stamp}
 
 
-def write_csv(case: Case, plan: CsvPlan) -> dict[str, int]:
-    """Write the valid rows of a checked CSV in one transaction (bulk inserts)."""
+def write_csv(case: Case, plan: CsvPlan, progress: Progress = NO_PROGRESS) -> dict[str, int]:
+    """Write the valid rows of a checked CSV in one transaction.
+
+    Bulk inserts, except while an undoable action records (the app's import): the undo journal
+    notes one-record writes only, so then every row goes through the per-record gateway.
+    """
     written: dict[str, int] = {}
+    kept = {row["id"] for row in plan.rows}
+    links = list({(link["event_id"], link["actor_id"]): link for link in plan.links
+                  if link["event_id"] in kept}.values())
     with case.transaction():
-        if plan.new_actors:
-            written["actors"] = case.bulk_insert("actors", plan.new_actors)
-        if plan.rows:
-            written[plan.table] = written.get(plan.table, 0) + case.bulk_insert(plan.table, plan.rows)
-        if plan.links:
-            kept = {row["id"] for row in plan.rows}
-            links = list({(link["event_id"], link["actor_id"]): link for link in plan.links
-                          if link["event_id"] in kept}.values())
+        if case.is_recording:
+            total, done = len(plan.new_actors) + len(plan.rows) + len(links), 0
+            for table, rows in (("actors", plan.new_actors), (plan.table, plan.rows)):
+                for row in rows:
+                    if done % 500 == 0:
+                        progress(done, total)
+                    case.insert(table, row)
+                    done += 1
+                if rows:
+                    written[table] = written.get(table, 0) + len(rows)
+            for link in links:
+                if done % 500 == 0:
+                    progress(done, total)
+                case.link("event_actors", link)
+                done += 1
+        else:
+            if plan.new_actors:
+                written["actors"] = case.bulk_insert("actors", plan.new_actors)
+            progress.check()
+            if plan.rows:
+                written[plan.table] = written.get(plan.table, 0) + case.bulk_insert(plan.table, plan.rows)
+            progress.check()
             if links:
                 case.bulk_insert("event_actors", links)
+        progress(1.0)
     return written
 
 

@@ -1,5 +1,6 @@
 """What an import proposes (records with stable ids, each with its evidence) and how accepted proposals
-are written: one transaction, nothing duplicated on a second import, cancellable with the case unchanged."""
+are written: one transaction, nothing duplicated on a second import, cancellable (`core.progress.Cancelled`)
+with the case unchanged."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import hashlib
 import re
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from workbench.core.jsonio import strict_json as _strict_json
+from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import LINK_TABLES, Case, CaseError
 
 # Fixed namespace: the same report, row or URL gets the same ids in every import, on every machine.
@@ -25,11 +27,6 @@ TABLES = {"document": "documents", "source": "sources", "actor": "actors", "even
           "citation": "citations", "footnote": "footnotes", "event_actor": "event_actors", "place": "places"}
 WRITE_ORDER = ("document", "source", "footnote", "actor", "place", "event", "event_actor", "relation", "citation")
 TRACKING_PARAMS = re.compile(r"^(?:utm_\w+|fbclid|gclid|igshid|mc_cid|mc_eid|ref_src|s|t)$")
-
-
-class ImportCancelled(CaseError):
-    def __init__(self) -> None:
-        super().__init__("The import was cancelled; the case is unchanged.")
 
 
 class ImportRefused(CaseError):
@@ -153,8 +150,7 @@ class Plan:
         return found
 
 
-def apply_plan(case: Case, plan: Plan, progress: Callable[[int, int], None] | None = None,
-               cancelled: Callable[[], bool] | None = None) -> dict[str, int]:
+def apply_plan(case: Case, plan: Plan, progress: Progress = NO_PROGRESS) -> dict[str, int]:
     """Write the accepted proposals in one transaction; returns table -> rows written.
 
     A record whose id is already in the case is left as it is, so importing the same file twice
@@ -166,9 +162,7 @@ def apply_plan(case: Case, plan: Plan, progress: Callable[[int, int], None] | No
     written: dict[str, int] = {}
     with case.transaction():
         for index, proposal in enumerate(chosen):
-            if cancelled is not None and index % 50 == 0 and cancelled():
-                raise ImportCancelled()
-            if progress is not None and index % 50 == 0:
+            if index % 50 == 0:
                 progress(index, len(chosen))
             if proposal.existing:
                 continue
@@ -192,8 +186,7 @@ def apply_plan(case: Case, plan: Plan, progress: Callable[[int, int], None] | No
                 raise ImportRefused(f"{plan.name}: the {proposal.kind} '{str(proposal.label)[:60]}' cannot be "
                                     f"stored ({str(error).splitlines()[0][:120]}); nothing was imported.") from None
             written[table] = written.get(table, 0) + 1
-        if progress is not None:
-            progress(len(chosen), len(chosen))
+        progress(len(chosen), len(chosen))
     return written
 
 

@@ -9,7 +9,6 @@ plain-text reader (the stdlib HTML parser, links kept as data).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from urllib.parse import urlsplit
@@ -26,7 +25,6 @@ from workbench.core.importers.names import (
     similar,
 )
 from workbench.core.importers.proposals import (
-    ImportCancelled,
     Plan,
     Proposal,
     clean_url,
@@ -34,6 +32,7 @@ from workbench.core.importers.proposals import (
     text_digest,
     url_key,
 )
+from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import Case
 from workbench.core.times import case_zone
 
@@ -474,8 +473,7 @@ class ActorTable:
 
 
 def propose_report(case: Case, text: str, name: str, fmt: str | None = None,
-                   progress: Callable[[int, int], None] | None = None,
-                   cancelled: Callable[[], bool] | None = None) -> Plan:
+                   progress: Progress = NO_PROGRESS) -> Plan:
     """Read a report and propose everything in it for `case`; writes nothing."""
     fmt = fmt or report_format(name, text)
     reading = read_document(text, fmt)
@@ -559,10 +557,10 @@ def propose_report(case: Case, text: str, name: str, fmt: str | None = None,
     # events
     context_day: dict[int, tuple[date, dt_time | None]] = {}
     for number, sentence in enumerate(sentences):
-        if cancelled is not None and cancelled():
-            raise ImportCancelled()
-        if progress is not None and number % 20 == 0:
+        if number % 20 == 0:
             progress(number, len(sentences))
+        else:
+            progress.check()
         _propose_events(plan, sentence, reading, reference, reference_end, zone, mentions, actor_ids, document_id,
                         label_sources, context_day, header)
     return plan

@@ -20,7 +20,7 @@ from workbench.core.store import Case
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 from workbench.ui.sources.plain import plain_label
-from workbench.ui.worker import Background
+from workbench.ui.tasks import runner
 
 
 class HealthModel(QAbstractTableModel):
@@ -81,7 +81,7 @@ class HealthPanel(QWidget):
         self.selection = selection
         self.case: Case | None = None
         self.health: EvidenceHealth | None = None
-        self.background = Background(self)
+        self.task_key = ("evidence health", id(self))  # its runs replace each other in ui.tasks
         self.dirty = True
         self.active = False  # the current tab of the dock (visible or not: a hidden window still counts)
         self._applying = False
@@ -141,20 +141,20 @@ class HealthPanel(QWidget):
         floor = self.selection.filter.reliability_floor
         case = self.case
         if case is None:
-            self.background.cancel()
+            runner().cancel(self.task_key)
             self._health_ready(None)
             return
         # ~1.5 s on 100k events and 175k citations: a large case is examined on a reader thread
         # while the panel says so; a small one at once.
         counts = case.counts()
         if counts["events"] + counts["relations"] + counts["actors"] <= self.BACKGROUND_ABOVE:
-            self.background.cancel()
+            runner().cancel(self.task_key)
             self._health_ready(evidence_health(case, floor))
             return
         self.description.setText("Examining the evidence of the whole case…")
         self.category.setEnabled(False)
-        self.background.run(case, lambda reader: evidence_health(reader, floor), self._health_ready,
-                            self._health_failed)
+        runner().run(self.task_key, lambda reader, _progress: evidence_health(reader, floor), reader_of=case,
+                     done=self._health_ready, failed=self._health_failed, context=self)
 
     def _health_failed(self, message: str) -> None:
         self.category.setEnabled(True)
