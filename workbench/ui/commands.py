@@ -9,6 +9,10 @@ records it touches (an actor deleted with its relations and citations, a whole i
 
 The first run names the view that asked as the origin, so that view need not re-read what it
 just did; undo and redo name no origin, and every view that depends on the tables refreshes.
+
+A long write (an import, a merge) runs on a worker thread instead (`ui.tasks.write_modal`): it
+is journalled there on a writer connection, and `Operation.from_journal` makes the same kind of
+undo step from the journal it sends back, without running anything again.
 """
 
 from __future__ import annotations
