@@ -20,7 +20,7 @@ Cancel was asked for, which this runner reports as "cancelled", not as a failure
 A view that recomputes something in the background (layout, metrics, evidence health):
 
     from workbench.ui.tasks import runner
-    runner().run(("health", id(self)), lambda reader, progress: evidence_health(reader, floor, progress),
+    runner().run(("evidence health", id(self)), lambda reader, progress: evidence_health(reader, floor),
                  reader_of=case, done=self._health_ready, failed=self._health_failed, context=self)
 
 - `key`: runs with the same key replace each other. Starting a new run cancels the older one's
@@ -41,9 +41,10 @@ an `Outcome` once the work is over:
 
 It shows a `QProgressDialog` (after 300 ms; quick work shows nothing) whose Cancel button cancels
 the Progress, and waits in a local `QEventLoop`, so the window keeps painting and timers keep
-firing while the work runs; the dialog is window-modal, so the analyst cannot start a second
-change meanwhile. If the work finished before it noticed Cancel, the outcome is the result: what
-was done is reported truthfully (a write that committed is still a write).
+firing while the work runs. It is modal from the start (before the dialog shows, clicks and
+shortcuts meant for the window are dropped), so the analyst cannot start a second change
+meanwhile. If the work finished before it noticed Cancel, the outcome is the result: what was
+done is reported truthfully (a write that committed is still a write).
 
 A write goes on a writer connection with `write_modal` (one undo step, one change notice):
 
