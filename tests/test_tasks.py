@@ -280,3 +280,16 @@ def test_no_click_or_shortcut_reaches_the_window_before_the_dialog_shows(qtbot, 
     assert outcome.result == "done" and heard == []
     poke()  # afterwards both work again
     assert heard == ["click", "undo"]
+
+
+def test_a_progress_step_reported_just_after_another_still_arrives(tasks: TaskRunner) -> None:
+    shown: list[float] = []
+
+    def work(progress: Progress) -> None:
+        progress(0, 2)
+        progress(1, 2)  # at once: a bar that dropped it would sit at 0 during the long step below
+        time.sleep(0.2)
+
+    tasks.run("k", work, progress=shown.append)
+    assert tasks.wait_idle(10_000)
+    assert shown == [0.0, 0.5]

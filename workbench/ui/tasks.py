@@ -81,7 +81,7 @@ from workbench.core.store import Case, CaseError, Changes
 STEPS = 1000
 # The dialog appears only for work that takes longer than this.
 SHOW_AFTER_MS = 300
-# Fractions reach the UI thread at most this often (a tight loop must not flood the event queue).
+# Fractions that moved less than 1% reach the UI thread at most this often.
 REPORT_EVERY_S = 0.03
 
 
@@ -292,7 +292,10 @@ class TaskRunner(QObject):
         def report(fraction: float) -> None:
             now = time.monotonic()
             with lock:
-                if fraction == last[0] or (now - last[1] < REPORT_EVERY_S and fraction < 1.0):
+                # A step of 1% always shows (a bar must not sit on a dropped value); smaller ones at most
+                # every REPORT_EVERY_S, so a tight loop does not flood the event queue.
+                if fraction == last[0] or (now - last[1] < REPORT_EVERY_S and abs(fraction - last[0]) < 0.01
+                                           and fraction < 1.0):
                     return
                 last[0], last[1] = fraction, now
             self._progressed.emit(task, fraction)
