@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from pathlib import Path
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton, QWidge
 
 from workbench.core.progress import Progress
 from workbench.core.store import Case, CaseError, Changes, open_case
-from workbench.ui.tasks import TaskRunner, runner, write_modal
+from workbench.ui.tasks import Task, TaskRunner, runner, write_modal
 
 
 @pytest.fixture
@@ -293,3 +294,18 @@ def test_a_progress_step_reported_just_after_another_still_arrives(tasks: TaskRu
     tasks.run("k", work, progress=shown.append)
     assert tasks.wait_idle(10_000)
     assert shown == [0.0, 0.5]
+
+
+def test_finished_runs_leave_nothing_for_the_garbage_collector(tasks: TaskRunner) -> None:
+    """A run's callbacks hold Qt objects (an event loop, a bar, a view): they must go when the run is
+    delivered, on the UI thread, not later in a collection that may run on a worker thread."""
+    gc.collect()
+    gc.disable()
+    try:
+        tasks.run_modal(None, "Working…", lambda progress: progress(1, 2) or 1)
+        tasks.run("k", lambda progress: progress(1, 2) or 2, done=lambda result: None, progress=lambda f: None)
+        tasks.run("k", lambda progress: 3, done=lambda result: None)  # the first "k" is dropped
+        assert tasks.wait_idle(10_000)
+        assert not [thing for thing in gc.get_objects() if isinstance(thing, Task)]
+    finally:
+        gc.enable()

@@ -109,9 +109,15 @@ class Task:
     report: Callable[[float], None] | None = None
     context: QObject | None = None
     modal: bool = False
+    work: Callable[..., Any] | None = None  # held here so the UI thread, not a worker, lets go of it last
 
     def cancel(self) -> None:
         self.progress.cancel()
+
+    def forget(self) -> None:
+        """Drop the callbacks (and the widgets they hold): nothing more is delivered."""
+        self.deliver = self.report = self.work = None
+        self.context = None
 
 
 def describe_error(error: BaseException, failure: str = "It failed") -> str:
@@ -125,9 +131,12 @@ def describe_error(error: BaseException, failure: str = "It failed") -> str:
 class TaskRunner(QObject):
     """Runs work on its own thread pool and delivers outcomes on the UI thread; see the module docstring."""
 
-    # (task, Outcome) and (task, fraction), emitted on a worker and received on the UI thread.
-    _finished = Signal(object, object)
-    _progressed = Signal(object, float)
+    # (generation, Outcome) and (generation, fraction), emitted on a worker, received on the UI thread.
+    # Workers see generations only, never a Task: its callbacks hold Qt objects (a view, an event
+    # loop, a progress bar), which must be released on the UI thread, not wherever a worker or the
+    # garbage collector happens to drop them.
+    _finished = Signal(int, object)
+    _progressed = Signal(int, float)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -136,7 +145,7 @@ class TaskRunner(QObject):
         self.pool.setMaxThreadCount(max(4, QThreadPool.globalInstance().maxThreadCount()))
         self._generations = itertools.count(1)
         self._latest: dict[Hashable, Task] = {}  # the newest run of each key, while it runs
-        self._running: set[int] = set()  # generations started and not yet delivered
+        self._running: dict[int, Task] = {}  # every run started and not yet delivered, by generation
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self._progressed.connect(self._report, Qt.ConnectionType.QueuedConnection)
 
@@ -167,6 +176,7 @@ class TaskRunner(QObject):
         task = self._latest.pop(key, None)
         if task is not None:
             task.cancel()
+            task.forget()
 
     def cancel_all(self) -> None:
         """Stop every run; keyed runs are forgotten, a modal one still reports (its caller waits for it)."""
@@ -246,29 +256,31 @@ class TaskRunner(QObject):
                report: Callable[[float], None] | None, reader_of: Case | None, writer_of: Case | None,
                context: QObject | None, failure: str) -> Task:
         generation = next(self._generations)
-        task = Task(key if key is not None else ("unkeyed", generation), generation, Progress(), deliver,
-                    report, context, modal=key is None)
-        if report is not None:
-            task.progress = Progress(self._throttled(task))
+        progress = Progress(self._throttled(generation) if report is not None else None)
+        task = Task(key if key is not None else ("unkeyed", generation), generation, progress, deliver,
+                    report, context, modal=key is None, work=work)
         older = self._latest.get(task.key)
         if older is not None:
             older.cancel()  # its result will be dropped anyway: let it stop early
+            older.forget()
         self._latest[task.key] = task
-        self._running.add(generation)
+        self._running[generation] = task
         try:
             # A writer may switch the case's own connection to WAL, which must happen on this thread.
             writer = writer_of.open_writer() if writer_of is not None else None
         except Exception as error:  # noqa: BLE001 - a read-only or closed case: said like any failure
-            self._finished.emit(task, Outcome(error=describe_error(error, failure)))
+            self._finished.emit(generation, Outcome(error=describe_error(error, failure)))
             return task
-        progress = task.progress
+
+        handed = [work]  # the worker takes it and lets go of it before it reports (see Task.work)
 
         def job() -> None:
             connection: Case | None = writer
+            run = handed.pop()
             try:
                 if reader_of is not None:
                     connection = reader_of.open_reader()
-                result = work(connection, progress) if connection is not None else work(progress)
+                result = run(connection, progress) if connection is not None else run(progress)
                 outcome = Outcome(result=result)
             except Cancelled:
                 outcome = Outcome(cancelled=True)
@@ -280,12 +292,13 @@ class TaskRunner(QObject):
                         connection.close()
                     except Exception:  # noqa: BLE001, S110 - a close that fails loses nothing committed
                         pass
-            self._finished.emit(task, outcome)
+                del run
+            self._finished.emit(generation, outcome)
 
         self.pool.start(job)
         return task
 
-    def _throttled(self, task: Task) -> Callable[[float], None]:
+    def _throttled(self, generation: int) -> Callable[[float], None]:
         last = [-1.0, 0.0]  # fraction and time of the last report sent; only the worker touches it
         lock = threading.Lock()
 
@@ -298,24 +311,28 @@ class TaskRunner(QObject):
                                            and fraction < 1.0):
                     return
                 last[0], last[1] = fraction, now
-            self._progressed.emit(task, fraction)
+            self._progressed.emit(generation, fraction)
 
         return report
 
     def _alive(self, task: Task) -> bool:
         return self._latest.get(task.key) is task and (task.context is None or shiboken6.isValid(task.context))
 
-    def _report(self, task: Task, fraction: float) -> None:
-        if task.report is not None and self._alive(task):
+    def _report(self, generation: int, fraction: float) -> None:
+        task = self._running.get(generation)
+        if task is not None and task.report is not None and self._alive(task):
             task.report(fraction)
 
-    def _deliver(self, task: Task, outcome: Outcome) -> None:
-        self._running.discard(task.generation)
-        if not self._alive(task):
-            return  # a newer run of its key started, or it was cancelled and forgotten, or its view is gone
-        del self._latest[task.key]
-        if task.deliver is not None:
-            task.deliver(outcome)
+    def _deliver(self, generation: int, outcome: Outcome) -> None:
+        task = self._running.pop(generation, None)
+        if task is None:
+            return
+        deliver = task.deliver if self._alive(task) else None
+        if self._latest.get(task.key) is task:
+            del self._latest[task.key]
+        task.forget()
+        if deliver is not None:  # else a newer run of its key started, it was cancelled, or its view is gone
+            deliver(outcome)
 
 
 class _InputBlocker(QObject):
