@@ -30,12 +30,39 @@ def valid_zone(name: str) -> bool:
     return bool(name)
 
 
+class NonexistentTime(ValueError):
+    """A wall-clock time the zone skips (the clocks went forward over it)."""
+
+
+def localize(naive: datetime, zone: ZoneInfo) -> tuple[datetime, bool]:
+    """A wall-clock time in `zone` as an aware datetime, exactly, whatever the computer's own zone.
+
+    Raises NonexistentTime for a time in a gap (02:30 on a spring-forward night). A time that
+    occurs twice (the hour repeated when the clocks go back) is taken as its first occurrence,
+    and the second value says it was ambiguous, so the caller can flag the choice made.
+    """
+    first, second = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
+    back = [moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) for moment in (first, second)]
+    if naive not in back:
+        raise NonexistentTime(f"{naive:%Y-%m-%d %H:%M} does not exist in {zone.key} (the clocks went forward "
+                              "over it)")
+    return first, first.astimezone(UTC) != second.astimezone(UTC)
+
+
 def local_to_utc(text: str, zone: ZoneInfo) -> str:
-    """'2020-08-15' or '2020-08-15T18:00' (local to `zone`, or with its own offset) -> stored UTC text."""
+    """'2020-08-15' or '2020-08-15T18:00' (local to `zone`, or with its own offset) -> stored UTC text.
+
+    A local time the zone skips raises NonexistentTime; one it repeats is its first occurrence.
+    """
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone)
+        moment, _ambiguous = localize(moment, zone)
     return moment.astimezone(UTC).strftime(UTC_FORMAT)
+
+
+def ambiguity_note(naive: datetime, zone: ZoneInfo) -> str:
+    return (f"{naive:%Y-%m-%d %H:%M} occurs twice in {zone.key} (the clocks went back); taken as the first, "
+            "before the change")
 
 
 def parse_utc(text: str) -> datetime:

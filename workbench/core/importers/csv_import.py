@@ -29,7 +29,7 @@ from workbench.core.importers.proposals import ImportRefused, clean_url, stable_
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.rules import problems
 from workbench.core.store import Case
-from workbench.core.times import UTC_FORMAT, case_zone, now_stamp
+from workbench.core.times import UTC_FORMAT, NonexistentTime, ambiguity_note, case_zone, localize, now_stamp
 
 COLUMNS = {
     "events": ("title", "start", "end", "time_precision", "time_note", "earliest", "latest", "confidence", "kind",
@@ -100,6 +100,8 @@ class TimeReader:
     def __init__(self, zone_name: str) -> None:
         self.zone = case_zone(zone_name)
         self.cache: dict[str, str] = {}
+        # Local times the zone repeats (the hour the clocks go back), with the note saying which was taken.
+        self.ambiguous: dict[str, str] = {}
 
     def __call__(self, text: str) -> str:
         found = self.cache.get(text)
@@ -110,7 +112,10 @@ class TimeReader:
             value = value[:-1] + "+00:00"
         moment = datetime.fromisoformat(value)
         if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=self.zone)
+            naive = moment
+            moment, ambiguous = localize(naive, self.zone)  # NonexistentTime rejects the row with its line
+            if ambiguous:
+                self.ambiguous[text] = ambiguity_note(naive, self.zone)
         if not 1900 <= moment.year <= 2100:
             raise ValueError(f"{moment.year} is outside 1900-2100")
         stamp = moment.astimezone(UTC).strftime(UTC_FORMAT)
@@ -257,8 +262,17 @@ def _time(context: _Context, row: dict[str, str], column: str, required: bool = 
         return None
     try:
         return context.times(text)
+    except NonexistentTime as error:
+        raise ValueError(f"{column} {error}") from None
     except ValueError:
         raise ValueError(f"{column} '{text[:40]}' is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
+
+
+def _with_ambiguity(row: dict[str, str], context: _Context) -> str:
+    """The row's time note, with a word on any of its times that the case's zone repeats."""
+    notes = [context.times.ambiguous[row[c].strip()] for c in ("start", "end", "earliest", "latest")
+             if row.get(c, "").strip() in context.times.ambiguous]
+    return "; ".join(filter(None, [row.get("time_note", "").strip(), *dict.fromkeys(notes)]))
 
 
 def _choice(row: dict[str, str], column: str, allowed: object, default: str) -> str:
@@ -276,7 +290,7 @@ def _event_row(row: dict[str, str], context: _Context, plan: CsvPlan) -> dict[st
     record = {
         "id": event_id, "title": title, "summary": row.get("summary", ""), "kind": row.get("kind", "").strip(),
         "start": start, "end": end, "time_precision": _choice(row, "time_precision", TIME_PRECISIONS, "day"),
-        "time_note": row.get("time_note", "").strip(), "earliest": earliest, "latest": latest,
+        "time_note": _with_ambiguity(row, context), "earliest": earliest, "latest": latest,
         "confidence": _choice(row, "confidence", CONFIDENCE_LEVELS, "reported"),
         "created_at": context.stamp, "updated_at": context.stamp,
     }
