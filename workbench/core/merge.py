@@ -12,7 +12,6 @@ analyst's own view: theirs are added for actors this case has not placed, never 
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.canonical import data_tables, iter_records, sort_columns
+from workbench.core.model import aliases_of
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import LINK_TABLES, RECORD_TABLES, Case, open_case
 
@@ -102,7 +102,7 @@ def _fold(text: str) -> str:
 
 def _names(row: dict[str, Any]) -> list[str]:
     try:
-        aliases = [str(a) for a in json.loads(row.get("aliases") or "[]")]
+        aliases = aliases_of(row.get("aliases"))
     except ValueError:
         aliases = []
     return [name for name in (_fold(n) for n in [row["name"], *aliases]) if name]

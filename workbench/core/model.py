@@ -7,6 +7,19 @@ from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 
+def aliases_of(text: str | list | None) -> list[str]:
+    """An actor's aliases as stored (JSON text), read without fail: a received file may hold anything there
+    (not JSON, not a list, nested without end), and that must not break a view; it reads as no aliases."""
+    if isinstance(text, list):
+        value: object = text
+    else:
+        try:
+            value = json.loads(text or "[]")
+        except (ValueError, RecursionError):
+            return []
+    return [str(alias) for alias in value if isinstance(alias, (str, int, float))] if isinstance(value, list) else []
+
+
 @dataclass
 class Record:
     table: ClassVar[str] = ""
@@ -44,8 +57,7 @@ class Actor(Record):
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Actor:
         actor = super().from_row(row)
-        if isinstance(actor.aliases, str):
-            actor.aliases = json.loads(actor.aliases)
+        actor.aliases = aliases_of(actor.aliases)
         return actor
 
     def to_row(self) -> dict[str, Any]:

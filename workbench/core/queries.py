@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
+from workbench.core.model import aliases_of
 from workbench.core.store import Case, fts_query
 from workbench.core.store.search import search_words
 from workbench.core.times import case_zone, describe_when, utc_to_local
@@ -145,11 +146,7 @@ def actor_listing(case: Case) -> Listing:
 
 
 def _aliases(text: str | None) -> list[str]:
-    try:
-        value = json.loads(text or "[]")
-    except ValueError:
-        return []
-    return [str(alias) for alias in value] if isinstance(value, list) else []
+    return aliases_of(text)
 
 
 def relation_listing(case: Case) -> Listing:

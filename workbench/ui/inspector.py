@@ -8,7 +8,6 @@ it names is marked, with the reason beside it. All text is plain text.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -40,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core import ops
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
-from workbench.core.model import ACTOR_KINDS, NOUNS
+from workbench.core.model import ACTOR_KINDS, NOUNS, aliases_of
 from workbench.core.ops.actors import merge_actors, same_name_actors
 from workbench.core.queries import actor_choices, details, event_actors
 from workbench.core.rules import InvalidRecord, clean_text
@@ -276,7 +275,7 @@ class RecordForm(QWidget):
     def value_for_widget(self, field: str, row: dict[str, Any]) -> Any:
         value = row.get(field)
         if field == "aliases":
-            return "\n".join(json.loads(value or "[]"))
+            return "\n".join(aliases_of(value))
         return value
 
     def after_load(self, row: dict[str, Any]) -> None:
@@ -291,7 +290,7 @@ class RecordForm(QWidget):
     def stored_value(self, field: str, row: dict[str, Any]) -> Any:
         """A column of the stored row as `value_for_case` gives it (aliases as a list)."""
         value = row.get(field)
-        return json.loads(value or "[]") if field == "aliases" else value
+        return aliases_of(value) if field == "aliases" else value
 
     def mark(self, field: str, reason: str) -> None:
         error = self.errors[field]
@@ -471,7 +470,7 @@ class ActorForm(RecordForm):
 
     def after_load(self, row: dict[str, Any]) -> None:
         twins: dict[str, dict[str, Any]] = {}
-        for name in [row["name"], *json.loads(row["aliases"] or "[]")]:
+        for name in [row["name"], *aliases_of(row["aliases"])]:
             for twin in same_name_actors(self.case, name, exclude_id=row["id"]):
                 twins[twin["id"]] = twin
         self.twins = list(twins.values())

@@ -6,12 +6,12 @@ confidence and dates; read by Gephi, yEd, Cytoscape and networkx.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from workbench.core.exporters import atomic_output
+from workbench.core.model import aliases_of
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import Case
 
@@ -61,7 +61,7 @@ def actor_network(case: Case, progress: Progress = NO_PROGRESS) -> ActorNetwork:
         colour = graph.colors[i] or KIND_COLOURS.get(graph.kinds[i], KIND_COLOURS["other"])
         aliases_text, description = rows.get(actor_id, ("[]", ""))
         try:
-            aliases = [str(a) for a in json.loads(aliases_text)]
+            aliases = aliases_of(aliases_text)
         except (ValueError, TypeError):
             aliases = []
         x, y = positions.get(actor_id, (0.0, 0.0))

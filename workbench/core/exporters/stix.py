@@ -25,7 +25,6 @@ claim cites and analysts' notes are not exported.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 import uuid
@@ -35,6 +34,7 @@ from typing import Any
 
 from workbench.core.exporters import atomic_output
 from workbench.core.exporters.graphml import CONFIDENCE_SCORES
+from workbench.core.model import aliases_of
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.queries import domain_of
 from workbench.core.store import Case
@@ -135,7 +135,7 @@ def export_stix(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
         created, modified = _dates(row)
         kind = (row["kind"] or "other").lower()
         try:
-            aliases = [str(a) for a in json.loads(row["aliases"] or "[]") if str(a) != row["name"]]
+            aliases = [a for a in aliases_of(row["aliases"]) if a != row["name"]]
         except ValueError:
             aliases = []
         base = dict(common, created=created, modified=modified, name=row["name"],

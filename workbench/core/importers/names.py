@@ -4,11 +4,12 @@ organisations, Cyrillic names), a small lexicon of generic kinds, and matching a
 from __future__ import annotations
 
 import difflib
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
+
+from workbench.core.model import aliases_of
 
 # Words that say what kind of actor a phrase ending in them is (lower case).
 KIND_HEADS: dict[str, str] = {}
@@ -143,7 +144,7 @@ class ActorIndex:
         for row in rows:
             aliases = row["aliases"]
             if isinstance(aliases, str):
-                aliases = json.loads(aliases or "[]")
+                aliases = aliases_of(aliases)
             for name in [row["name"], *aliases]:
                 key = fold(name)
                 if key:

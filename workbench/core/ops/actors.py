@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from typing import Any
 
 from workbench.core.errors import CaseError
+from workbench.core.model import aliases_of
 from workbench.core.ops import operation
 from workbench.core.store import Case
 
@@ -24,7 +24,7 @@ def same_name_actors(case: Case, name: str, exclude_id: str | None = None) -> li
     for row in case.rows("actors"):
         if row["id"] == exclude_id:
             continue
-        names = [row["name"], *json.loads(row["aliases"] or "[]")]
+        names = [row["name"], *aliases_of(row["aliases"])]
         if any(fold(candidate) == wanted for candidate in names):
             found.append(row)
     return found
@@ -40,7 +40,7 @@ def merge_actors(case: Case, keep_id: str, other_id: str) -> None:
     if keep is None or other is None:
         raise CaseError("Both actors must still be in the case to merge them.")
     aliases = list(dict.fromkeys(
-        [*json.loads(keep["aliases"]), other["name"], *json.loads(other["aliases"])]))
+        [*aliases_of(keep["aliases"]), other["name"], *aliases_of(other["aliases"])]))
     aliases = [alias for alias in aliases if alias != keep["name"]]
     case.update("actors", keep_id, {"aliases": aliases})
     if not keep["description"] and other["description"]:
