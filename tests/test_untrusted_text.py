@@ -142,3 +142,30 @@ def test_refusal_dialog_shows_a_hostile_file_name_as_text(qtbot, tmp_path: Path)
     finally:
         timer.stop()
     assert seen and seen[0][0] == Qt.TextFormat.PlainText and "<img" in seen[0][1]
+
+
+def test_a_progress_label_shows_a_file_name_as_plain_text(qtbot) -> None:
+    """A file named like markup (issue 16, item 11) is named as it is, not drawn as a heading and an image."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel, QProgressDialog
+
+    from workbench.ui.tasks import runner
+
+    seen: dict[str, object] = {}
+
+    def work(progress):
+        return None
+
+    def look() -> None:
+        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QProgressDialog))
+        label = dialog.findChild(QLabel)
+        seen["format"], seen["text"] = label.textFormat(), label.text()
+
+    from PySide6.QtCore import QTimer
+
+    name = "<h1>Report</h1><img src=x.png>.md"
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    QTimer.singleShot(0, look)
+    runner().run_modal(parent, f"Reading {name}…", work)
+    assert seen["format"] == Qt.TextFormat.PlainText and name in str(seen["text"])

@@ -72,7 +72,7 @@ from typing import Any
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QEvent, QEventLoop, QObject, Qt, QThreadPool, Signal
 from PySide6.QtGui import QUndoStack, QWindow
-from PySide6.QtWidgets import QProgressBar, QProgressDialog, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QProgressDialog, QWidget
 
 from workbench.core.progress import Cancelled, Progress
 from workbench.core.store import Case, CaseError, Changes
@@ -214,6 +214,10 @@ class TaskRunner(QObject):
         dialog = QProgressDialog(parent)
         dialog.setObjectName("task_progress")
         dialog.setWindowTitle(title)
+        # The label names files and cases, which are untrusted: plain text, never rich text.
+        text = QLabel(dialog)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        dialog.setLabel(text)
         dialog.setLabelText(label)
         dialog.setCancelButtonText("Cancel")
         # Our own bar, set directly: QProgressDialog.setValue on a modal dialog calls processEvents.
