@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import threading
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -51,6 +53,22 @@ def refuse_open_case(destination: Path) -> None:
                                  "Case Workbench never overwrites; choose another name")
 
 
+# A write in progress touches its temporary file all the time; one untouched this long was left by
+# a process that was killed (a crash, kill -9, a power cut), and goes before the next write there.
+STALE_PARTIAL_SECONDS = 600
+
+
+def remove_stale_partials(destination: Path) -> None:
+    """Remove temporary files that earlier, killed writes of `destination` left beside it."""
+    now = time.time()
+    for partial in destination.parent.glob(f".{glob.escape(destination.name)}.*.partial"):
+        try:
+            if now - partial.stat().st_mtime > STALE_PARTIAL_SECONDS:
+                partial.unlink()
+        except OSError:
+            pass  # gone already, or not ours to remove: the new write goes on regardless
+
+
 @contextmanager
 def atomic_path(destination: Path | str) -> Iterator[Path]:
     """A fresh, empty temporary file beside `destination` to write; renamed over it on success.
@@ -61,6 +79,7 @@ def atomic_path(destination: Path | str) -> Iterator[Path]:
     """
     destination = Path(destination)
     refuse_open_case(destination)
+    remove_stale_partials(destination)
     temporary = destination.with_name(f".{destination.name}.{uuid.uuid4().hex[:8]}.partial")
     os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))  # 0o666: the umask applies
     try:

@@ -118,18 +118,19 @@ def _import_into(case: Case, file: Path, text: str | None, kind: str, accept_all
         from workbench.core.importers.csv_import import describe_rejected
 
         raise ImportRefused(
-            f"{file.name}: {len(plan.rejected)} objects rejected ({describe_rejected(plan.rejected)}); nothing "
-            "was imported; pass --accept-all to import the valid ones.")
+            f"{file.name}: {len(plan.rejected)} objects rejected ({describe_rejected(plan.rejected, 'object')}); "
+            "nothing was imported; pass --accept-all to import the valid ones.")
     written = apply_plan(case, plan)
-    return _summary(file, into, written, plan.rejected, 0)
+    return _summary(file, into, written, plan.rejected, 0, unit="object")
 
 
-def _summary(file: Path, into: Path, written: dict[str, int], rejected: list[tuple[int, str]], skipped: int) -> str:
+def _summary(file: Path, into: Path, written: dict[str, int], rejected: list[tuple[int, str]], skipped: int,
+             unit: str = "line") -> str:
     text = f"Imported {file.name} into {into.name}: {describe_counts(written)}"
     if skipped:
         text += f"; {skipped} rows already in the case"
     if rejected:
         from workbench.core.importers.csv_import import describe_rejected
 
-        text += f"; rejected {len(rejected)} ({describe_rejected(rejected)})"
+        text += f"; rejected {len(rejected)} ({describe_rejected(rejected, unit)})"
     return text + "."

@@ -384,7 +384,8 @@ def write_csv(case: Case, plan: CsvPlan, progress: Progress = NO_PROGRESS) -> di
     return written
 
 
-def describe_rejected(rejected: list[tuple[int, str]]) -> str:
-    shown = "; ".join(f"line {line}: {reason}" for line, reason in rejected[:MAX_REASONS])
+def describe_rejected(rejected: list[tuple[int, str]], unit: str = "line") -> str:
+    """'line 3: title is empty; ...' (a CSV's lines; a STIX bundle's rejections are numbered by `unit` 'object')."""
+    shown = "; ".join(f"{unit} {line}: {reason}" for line, reason in rejected[:MAX_REASONS])
     more = f"; and {len(rejected) - MAX_REASONS} more" if len(rejected) > MAX_REASONS else ""
     return shown + more
