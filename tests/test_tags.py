@@ -90,3 +90,23 @@ def test_lists_honour_the_shared_filter(qtbot, window: MainWindow) -> None:
     assert ids(sources) == {"source-tass"}  # BelTA is graded C
     window.selection.set_filter(CaseFilter())
     assert ids(events) == {"event-call", "event-rumour"} and len(ids(sources)) == 2
+
+
+def test_thousands_of_tags_make_one_list_not_thousands_of_menu_actions(qtbot, small_case: Path) -> None:
+    """A received case with 30,000 tags (issue 16, item 10): its tag filter is one list with a filter field,
+    not 30,000 menu actions (which took seconds to build and minutes to free at exit)."""
+    with open_case(small_case) as case:
+        case.bulk_insert("tags", [{"tag": f"tag {n:05d}", "event_id": "event-call"} for n in range(30_000)])
+    window = MainWindow()
+    window.keep_layout = False
+    qtbot.addWidget(window)
+    assert window.open_path(small_case)
+    button = window.timeline.chart.tag_filter
+    assert len(button.actions_) == 30_000
+    assert len(button.menu_.actions()) == 1, "one widget action holds the list"
+    assert not button.filter.isHidden(), "many tags: a filter field"
+    button.filter.setText("tag 2999")
+    shown = [k for k, entry in button.actions_.items() if not entry.item.isHidden()]
+    assert shown == [f"tag 2999{n}" for n in range(10)]
+    button.actions_["tag 02999"].setChecked(True)
+    assert window.selection.filter.tags == frozenset({"tag 02999"})

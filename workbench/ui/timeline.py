@@ -17,7 +17,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAction,
     QBrush,
     QColor,
     QFont,
@@ -36,6 +35,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMenu,
     QPushButton,
     QSizePolicy,
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
     QToolTip,
     QVBoxLayout,
     QWidget,
+    QWidgetAction,
 )
 
 from workbench.core.confidence import CONFIDENCE_LEVELS
@@ -608,10 +610,29 @@ class Legend(QWidget):
         row.addStretch(1)
 
 
+class KindItem:
+    """One kind of the drop-down: checkable like the menu action it replaced, but no QObject, so a
+    received case with 30,000 tags builds (and tears down) its list in one go."""
+
+    def __init__(self, item: QListWidgetItem) -> None:
+        self.item = item
+
+    def isChecked(self) -> bool:  # noqa: N802 - the QAction spelling callers use
+        return self.item.checkState() == Qt.CheckState.Checked
+
+    def setChecked(self, checked: bool) -> None:  # noqa: N802
+        self.item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+
 class KindMenuButton(QToolButton):
-    """A drop-down of checkable kinds; all checked means no restriction (None)."""
+    """A drop-down of checkable kinds; all checked means no restriction (None).
+
+    The kinds are items of one list in the pop-up (with a filter field once there are many), not
+    one menu action each: menus of thousands of actions take seconds to build and minutes to free.
+    """
 
     changed = Signal()
+    FILTER_FROM = 15  # kinds: from this many on, the pop-up offers a filter field
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -619,28 +640,69 @@ class KindMenuButton(QToolButton):
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.menu_ = QMenu(self)
         self.setMenu(self.menu_)
-        self.actions_: dict[str, QAction] = {}
+        panel = QWidget(self.menu_)
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.all_button = QPushButton("Show all", panel)
+        self.all_button.clicked.connect(lambda: self._set_all(True))
+        self.filter = QLineEdit(panel)
+        self.filter.setPlaceholderText("Filter")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._filter)
+        self.list = QListWidget(panel)
+        self.list.setUniformItemSizes(True)
+        self.list.setMaximumHeight(320)
+        self.list.itemChanged.connect(self._item_changed)
+        for widget in (self.all_button, self.filter, self.list):
+            layout.addWidget(widget)
+        holder = QWidgetAction(self.menu_)
+        holder.setDefaultWidget(panel)
+        self.menu_.addAction(holder)
+        self.actions_: dict[str, KindItem] = {}
+        self._quiet = False
         self.set_kinds([], None)
 
     def set_kinds(self, kinds: list[str], chosen: frozenset[str] | None) -> None:
-        self.menu_.clear()
-        self.actions_ = {}
-        everything = self.menu_.addAction("Show all")
-        everything.triggered.connect(lambda: self._set_all(True))
-        self.menu_.addSeparator()
-        for kind in sorted(set(kinds), key=str.casefold):
-            action = self.menu_.addAction(kind or "(none)")
-            action.setCheckable(True)
-            action.setChecked(chosen is None or kind in chosen)
-            action.toggled.connect(lambda _checked: self._changed())
-            self.actions_[kind] = action
+        self._quiet = True
+        self.list.setUpdatesEnabled(False)
+        try:
+            self.list.clear()
+            self.actions_ = {}
+            flags = Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
+            for kind in sorted(set(kinds), key=str.casefold):
+                item = QListWidgetItem(kind or "(none)")
+                item.setFlags(flags)
+                item.setCheckState(Qt.CheckState.Checked if chosen is None or kind in chosen
+                                   else Qt.CheckState.Unchecked)
+                self.list.addItem(item)
+                self.actions_[kind] = KindItem(item)
+        finally:
+            self.list.setUpdatesEnabled(True)
+            self._quiet = False
+        self.filter.setVisible(len(self.actions_) >= self.FILTER_FROM)
+        self.filter.clear()
         self._caption(chosen)
 
+    def _filter(self, text: str) -> None:
+        wanted = text.casefold().strip()
+        for kind, entry in self.actions_.items():
+            entry.item.setHidden(bool(wanted) and wanted not in (kind or "(none)").casefold())
+
+    def _item_changed(self, _item: QListWidgetItem) -> None:
+        if not self._quiet:
+            self._changed()
+
+    def _check_all(self, checked: bool | None, chosen: frozenset[str] | None = None) -> None:
+        """Tick every kind (checked), none, or those of `chosen`, without a signal per kind."""
+        self._quiet = True
+        try:
+            for kind, entry in self.actions_.items():
+                entry.setChecked(checked if checked is not None else (chosen is None or kind in chosen))
+        finally:
+            self._quiet = False
+
     def _set_all(self, checked: bool) -> None:
-        for action in self.actions_.values():
-            action.blockSignals(True)
-            action.setChecked(checked)
-            action.blockSignals(False)
+        self._check_all(checked)
         self._changed()
 
     def _changed(self) -> None:
@@ -652,14 +714,11 @@ class KindMenuButton(QToolButton):
         self.setText(f"{self.title}: {shown}")
 
     def chosen(self) -> frozenset[str] | None:
-        checked = frozenset(kind for kind, action in self.actions_.items() if action.isChecked())
+        checked = frozenset(kind for kind, entry in self.actions_.items() if entry.isChecked())
         return None if len(checked) == len(self.actions_) else checked
 
     def set_chosen(self, chosen: frozenset[str] | None) -> None:
-        for kind, action in self.actions_.items():
-            action.blockSignals(True)
-            action.setChecked(chosen is None or kind in chosen)
-            action.blockSignals(False)
+        self._check_all(None, chosen)
         self._caption(chosen)
 
 
@@ -678,14 +737,11 @@ class TagMenuButton(KindMenuButton):
         self.setText(f"{self.title}: any" if chosen is None else f"{self.title}: {', '.join(sorted(chosen))[:24]}")
 
     def chosen(self) -> frozenset[str] | None:
-        checked = frozenset(kind for kind, action in self.actions_.items() if action.isChecked())
+        checked = frozenset(kind for kind, entry in self.actions_.items() if entry.isChecked())
         return checked or None
 
     def set_chosen(self, chosen: frozenset[str] | None) -> None:
-        for kind, action in self.actions_.items():
-            action.blockSignals(True)
-            action.setChecked(chosen is not None and kind in chosen)
-            action.blockSignals(False)
+        self._check_all(False if chosen is None else None, chosen)
         self._caption(chosen)
 
 
