@@ -268,6 +268,38 @@ class Bench:
         self.results["startup_ratio_vs_bare_qt"] = self.results["startup_s_sample"] / self.results["startup_s_bare_qt"]
 
 
+    def hostile_open(self) -> None:
+        """Whole process, start to exit, of the app opening a received sample that carries one 100 MB value and
+        30k tags (issue 16), against the same for the plain sample, alternated."""
+        from workbench.core.sample import build_sample_case
+
+        plain, hostile = self.workdir / "plain.case", self.workdir / "hostile.case"
+        build_sample_case(plain).close()
+        build_sample_case(hostile).close()
+        with open_case(hostile) as case:
+            case.update("sources", case.rows("sources")[0]["id"], {"archived_text": "x" * 100_000_000})
+            event = case.rows("events")[0]["id"]
+            case.bulk_insert("tags", [{"tag": f"tag {n}", "event_id": event} for n in range(30_000)])
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(self.workdir / "data"),
+                   XDG_CONFIG_HOME=str(self.workdir / "config"), XDG_CACHE_HOME=str(self.workdir / "cache"))
+
+        def wall(path: Path) -> float:
+            started = time.perf_counter()
+            result = subprocess.run([sys.executable, "-m", "workbench.cli", "--exit-after-paint", str(path)], env=env,
+                                    capture_output=True, text=True, timeout=STARTUP_TIMEOUT * 3, cwd=ROOT)
+            if result.returncode:
+                raise RuntimeError(f"the app exited {result.returncode} on {path.name}")
+            return time.perf_counter() - started
+
+        wall(plain)
+        hostiles, plains = [], []
+        for _round in range(3):
+            hostiles.append(wall(hostile))
+            plains.append(wall(plain))
+        self.results["open_hostile_large_s"] = statistics.median(hostiles)
+        self.results["open_hostile_ratio_vs_sample"] = statistics.median(hostiles) / statistics.median(plains)
+
+
 VIEW_BENCHES = ("bench_timeline", "bench_graph", "bench_import", "bench_export")
 
 FIGURES: dict[str, tuple[str, str]] = {
@@ -288,6 +320,8 @@ FIGURES: dict[str, tuple[str, str]] = {
     "startup_s_sample": ("workbench --exit-after-paint on the sample case, whole process", "s"),
     "startup_s_bare_qt": ("bare PySide6 QMainWindow to first paint, whole process", "s"),
     "startup_ratio_vs_bare_qt": ("app start-up / bare Qt start-up", "x"),
+    "open_hostile_large_s": ("the app on the sample plus one 100 MB value and 30k tags, start to exit", "s"),
+    "open_hostile_ratio_vs_sample": ("that / the same for the plain sample", "x"),
 }
 
 
@@ -318,6 +352,8 @@ def main() -> int:
             bench.run("search", bench.search, ("fts_search_ms_100k", "like_search_ms_100k", "fts_ratio_vs_like_100k"))
             bench.run("peak memory", bench.peak_memory, ("peak_mb_baseline", "peak_mb_100k"))
         bench.run("start-up", bench.startup, ("startup_s_sample", "startup_s_bare_qt", "startup_ratio_vs_bare_qt"))
+        bench.run("a received case with a 100 MB value and 30k tags", bench.hostile_open,
+                  ("open_hostile_large_s", "open_hostile_ratio_vs_sample"))
         if have_case:
             bench.run("views and exchange", bench.views, ())
         for name in FIGURES:
