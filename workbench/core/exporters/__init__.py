@@ -8,7 +8,6 @@ leaves a partial file. Heavy libraries (networkx, stix2) are imported by the wri
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -59,18 +58,6 @@ def atomic_output(out: Path) -> Iterator[Path]:
             yield partial
     except OSError as error:
         raise CaseError(f"Cannot write {out.name}: {error.strerror or error}.") from None
-
-
-def reader(case: Case) -> Case:
-    """A second, read-only connection to an open case's file, for an export running on another thread.
-
-    The file was checked when the case was opened, so the checks are not repeated; the reader sees
-    every committed change and never blocks the window's own connection.
-    """
-    try:
-        return case.open_reader()
-    except sqlite3.Error as error:
-        raise CaseError(f"Cannot read {case.path.name}: {error}.") from None
 
 
 def check_format(fmt: str) -> None:
