@@ -16,6 +16,7 @@ from workbench.core.evidence import (
     item_when,
     source_pane_listing,
 )
+from workbench.core.progress import Cancelled, Progress
 from workbench.core.queries import highlight, related, search_case
 from workbench.core.store import Case, open_case
 
@@ -102,6 +103,18 @@ def test_reliability_floor_turns_claims_on_weak_sources_into_uncited(sample: Cas
     assert any(t.startswith("Unverified report of Russian forces") for t in titles(strict.uncited))
     assert strict.weak_only == []
 
+
+
+def test_evidence_health_reports_how_far_it_is_and_stops_when_cancelled(sample: Case) -> None:
+    """The panel runs it on ui.tasks: a newer run cancels the older one's Progress, which must stop it."""
+    seen: list[float] = []
+    health = evidence_health(sample, progress=Progress(seen.append))
+    assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen) and len(seen) >= 4
+    assert health.counts() == evidence_health(sample).counts()
+    stopped = Progress()
+    stopped.cancel()
+    with pytest.raises(Cancelled):
+        evidence_health(sample, progress=stopped)
 
 def test_if_belta_falls_the_edit_report_loses_its_only_source(sample: Case) -> None:
     belta = source_id(sample, "lukashenko-dogovorilsja")

@@ -153,7 +153,7 @@ class HealthPanel(QWidget):
             return
         self.description.setText("Examining the evidence of the whole case…")
         self.category.setEnabled(False)
-        runner().run(self.task_key, lambda reader, _progress: evidence_health(reader, floor), reader_of=case,
+        runner().run(self.task_key, lambda reader, progress: evidence_health(reader, floor, progress), reader_of=case,
                      done=self._health_ready, failed=self._health_failed, context=self)
 
     def _health_failed(self, message: str) -> None:
