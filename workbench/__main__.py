@@ -4,4 +4,5 @@ import sys
 
 from workbench.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # importing this module (as tests that import every module do) runs nothing
+    sys.exit(main())
