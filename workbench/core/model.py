@@ -165,7 +165,7 @@ class Tag(Record):
 
 # What one record of each table is called in messages: "Delete the event ...", "Edit actor name".
 # The kinds of actor the forms offer (a kind is free text: others may be typed or imported).
-ACTOR_KINDS = ("person", "state", "government", "organization", "military", "security", "media", "group", "other")
+ACTOR_KINDS = ("person", "state", "organization", "government", "military", "security", "media", "group", "other")
 
 NOUNS: dict[str, str] = {
     "events": "event", "actors": "actor", "relations": "relation", "sources": "source", "citations": "citation",

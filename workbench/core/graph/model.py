@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.core.model import ACTOR_KINDS
 from workbench.core.store import Case
 
 # Actor kinds the chart knows by shape and colour; anything else is drawn as "other".
-KINDS = ("person", "state", "organization", "government", "military", "security", "media", "group", "other")
+# The actor kinds, in the legend's order: the one list in core.model.
+KINDS = ACTOR_KINDS
 
 
 @dataclass
