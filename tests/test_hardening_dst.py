@@ -51,3 +51,17 @@ def test_csv_refuses_a_skipped_time_with_its_line_and_flags_a_repeated_one(tmp_p
         assert "occurs twice" in autumn["time_note"]
         plain = next(row for row in case.rows("events") if row["title"] == "Plain")
         assert plain["time_note"] == ""
+
+
+def test_the_inspector_shows_and_keeps_a_time_the_computers_zone_skips(qtbot, computer_in_berlin,
+                                                                          tmp_path: Path) -> None:
+    """A Minsk case on a Berlin computer: 02:30 on 28 Mar 2021 exists in Minsk, not in Berlin. The
+    inspector showed it as 03:30 and stored that on tab-out."""
+    from workbench.ui.inspector import TimeField
+
+    field = TimeField(optional=False)
+    qtbot.addWidget(field)
+    field.zone = ZoneInfo("Europe/Minsk")
+    field.set_value("2021-03-27T23:30:00Z")
+    assert field.edit.dateTime().time().hour() == 2 and field.edit.dateTime().time().minute() == 30
+    assert field.value() == "2021-03-27T23:30:00Z"

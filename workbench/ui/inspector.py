@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QStringListModel, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QStringListModel, Qt, QTime, QTimeZone
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -63,6 +63,9 @@ class TimeField(QWidget):
         self.date_only = date_only  # stored as 'YYYY-MM-DD' (a source's publication date)
         self.enabled = QCheckBox(self) if optional else None
         self.edit = QDateTimeEdit(self)
+        # The field holds the case zone's wall-clock time, which core converts; in Qt's default (the
+        # computer's own zone) a time that zone skips at a clock change would be moved an hour.
+        self.edit.setTimeZone(QTimeZone.utc())
         self.edit.setDisplayFormat("d MMM yyyy" if date_only else "d MMM yyyy HH:mm")
         self.edit.setCalendarPopup(True)
         self.edit.setMinimumDate(QDate(1900, 1, 1))
@@ -87,7 +90,7 @@ class TimeField(QWidget):
                 except ValueError:
                     return
             self.edit.setDateTime(QDateTime(QDate(local.year, local.month, local.day),
-                                            QTime(local.hour, local.minute)))
+                                            QTime(local.hour, local.minute), QTimeZone.utc()))
 
     def value(self) -> str | None:
         if self.enabled is not None and not self.enabled.isChecked():
