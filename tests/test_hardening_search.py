@@ -45,3 +45,19 @@ def test_a_pasted_page_and_an_endless_word_are_searched_within_bounds(sample: Pa
 def test_repeated_words_count_once() -> None:
     assert search_words("OMON omon Omon Minsk") == ["OMON", "Minsk"]
     assert words_left_out("a b c") == 0
+
+
+def test_the_search_panel_says_when_words_were_left_out(qtbot, sample: Path) -> None:
+    from workbench.ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.keep_layout = False
+    qtbot.addWidget(window)
+    assert window.open_path(sample)
+    panel = window.view("sources").search
+    panel.field.setText(" ".join(f"word{n}" for n in range(30)) + " омон кремль")
+    panel.run()
+    assert f"searched the first {MAX_TERMS} words; 8 more left out" in panel.summary.text()
+    panel.field.setText("омон state")
+    panel.run()
+    assert "left out" not in panel.summary.text() and "match" in panel.summary.text()

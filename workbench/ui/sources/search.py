@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.queries import SearchHit, search_case
-from workbench.core.store import Case
+from workbench.core.store import MAX_TERMS, Case, words_left_out
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import SelectionModel
 from workbench.ui.sources.plain import plain_label
@@ -134,7 +134,11 @@ class SearchPanel(QWidget):
         if not text.strip():
             self.summary.setText("Type to search; words match at their start, in any case, Latin or Cyrillic.")
             return
-        self.summary.setText(f"{total} match{'es' if total != 1 else ''}" if total else "Nothing matches.")
+        summary = f"{total} match{'es' if total != 1 else ''}" if total else "Nothing matches."
+        left_out = words_left_out(text)
+        if left_out:  # a pasted page: say which words were searched for
+            summary += f" (searched the first {MAX_TERMS} words; {left_out} more left out)"
+        self.summary.setText(summary)
         bold = QFont(self.results.font())
         bold.setBold(True)
         for table, hits in self.hits.items():
