@@ -70,8 +70,8 @@ def _check_time(field: str, stamp: str | None, found: dict[str, str], exact: boo
 def _real_date(stamp: str, exact: bool) -> bool:
     """Whether a stamp that has the right digits names a time that exists (2020-02-30 does not)."""
     try:
-        if exact:
-            datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
+        if exact:  # the pattern already matched: fromisoformat (C, ~20x strptime) checks the values
+            datetime.fromisoformat(stamp[:-1])
         elif re.match(r"\d{4}-\d{2}-\d{2}", stamp):
             date.fromisoformat(stamp[:10])
     except ValueError:
