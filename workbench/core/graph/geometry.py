@@ -70,6 +70,135 @@ def separate_boxes(xy: numpy.ndarray, boxes: numpy.ndarray, fixed: numpy.ndarray
     return xy
 
 
+# Where a name may go around its actor's marker, tried in this order: below and above (centred,
+# then starting or ending under the marker, for a name near the view's edge), right, left, then
+# the four corners. (dx, dy): dy is -1 above, 1 below, 0 beside; dx is 0 centred, 1 or -1 clear of
+# the marker to the right or left, 0.5 or -0.5 starting or ending at the marker's middle.
+LABEL_SPOTS: tuple[tuple[float, float], ...] = (
+    (0, 1), (0, -1), (0.5, 1), (-0.5, 1), (0.5, -1), (-0.5, -1), (1, 0), (-1, 0),
+    (1, 1), (-1, 1), (1, -1), (-1, -1),
+)
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+RETRY_UP_TO = 300  # names to place up to which other orders are tried
+RETRY_ROUNDS = 4
+
+
+class LabelBoard:
+    """Boxes already drawn (names, markers, relation labels), in a grid of cells so that testing a
+    new box looks only at the few boxes near it."""
+
+    def __init__(self, cell: float = 64.0) -> None:
+        self.cell = cell
+        self.grid: dict[tuple[int, int], list[tuple[float, float, float, float, int]]] = {}
+
+    def _cells(self, box: Box) -> list[tuple[int, int]]:
+        c = self.cell
+        x0, y0, x1, y1 = int(box[0] // c), int(box[1] // c), int(box[2] // c), int(box[3] // c)
+        return [(i, j) for i in range(x0, x1 + 1) for j in range(y0, y1 + 1)]
+
+    def copy(self) -> LabelBoard:
+        board = LabelBoard(self.cell)
+        board.grid = {key: list(boxes) for key, boxes in self.grid.items()}
+        return board
+
+    def add(self, box: Box, owner: int = -1) -> None:
+        """Take `box`; `owner` (an actor) may still overlap it with its own name."""
+        for key in self._cells(box):
+            self.grid.setdefault(key, []).append((*box, owner))
+
+    def free(self, box: Box, owner: int = -1) -> bool:
+        """Whether `box` overlaps nothing taken, but for boxes of `owner` (when it is 0 or more)."""
+        for key in self._cells(box):
+            for left, top, right, bottom, other in self.grid.get(key, ()):
+                if other == owner and owner >= 0:
+                    continue
+                if box[0] < right and left < box[2] and box[1] < bottom and top < box[3]:
+                    return False
+        return True
+
+
+def place_labels(anchors: numpy.ndarray, radius: numpy.ndarray, widths: numpy.ndarray, height: float,
+                 order: list[int], markers: list[int] | None = None, gap: float = 2.0,
+                 board: LabelBoard | None = None, frame: Box | None = None,
+                 wrapped: dict[int, list[tuple[float, float]]] | None = None) -> dict[int, Box]:
+    """Names that can be drawn without overlapping, and where: {actor: (left, top, right, bottom)}.
+
+    Greedy, in screen pixels (`anchors` are the actors' positions times the zoom): actors are taken
+    in `order` (most important first) and each name goes in the first of LABEL_SPOTS where it
+    covers no name already placed and no marker of the actors in `markers` (all when None) but its
+    own; an actor whose name fits nowhere is left unnamed (its tooltip and a closer zoom name it).
+    The boxes taken are added to `board` (a new one when None), e.g. for relation labels after.
+    The name of an actor inside `frame` (the view) must fit inside it too: a name cut off at the
+    view's edge is not read. `wrapped` gives some actors more sizes (width, height: the name on
+    two or three lines), each tried at every spot when the one before fits at none. On a small chart, if
+    some names found no room, the placement is tried again with those first (a few rounds, each
+    adding the names left out), and the one naming most actors is kept (the earliest on a tie), as
+    long as it still names every actor named ahead of the first one left out.
+    """
+    board = LabelBoard(max(48.0, float(height) * 4)) if board is None else board
+    for v in markers if markers is not None else range(len(anchors)):
+        x, y, r = float(anchors[v][0]), float(anchors[v][1]), float(radius[v])
+        board.add((x - r, y - r, x + r, y + r), int(v))
+    first = board.copy() if len(order) <= RETRY_UP_TO else board
+    placed = _place_in_order(first, anchors, radius, widths, height, order, gap, frame, wrapped)
+    # Those named ahead of the first left out keep their names: a retry may not trade them away.
+    earned = next((order[:k] for k, v in enumerate(order) if v not in placed), order)
+    ahead: list[int] = []  # names that found no room in some round, placed first in the next
+    for _round in range(RETRY_ROUNDS if len(order) <= RETRY_UP_TO else 0):
+        if len(placed) == len(order):
+            break
+        ahead += [v for v in order if v not in placed and v not in ahead]
+        again = board.copy()
+        retried = _place_in_order(again, anchors, radius, widths, height,
+                                  ahead + [v for v in order if v not in ahead], gap, frame, wrapped)
+        if len(retried) > len(placed) and all(v in retried for v in earned):
+            placed, first = retried, again
+    if first is not board:
+        board.grid = first.grid
+    return placed
+
+
+def _place_in_order(board: LabelBoard, anchors: numpy.ndarray, radius: numpy.ndarray, widths: numpy.ndarray,
+                    height: float, order: list[int], gap: float, frame: Box | None,
+                    wrapped: dict[int, list[tuple[float, float]]] | None) -> dict[int, Box]:
+    placed: dict[int, Box] = {}
+    for v in order:
+        x, y, r = float(anchors[v][0]), float(anchors[v][1]), float(radius[v])
+        framed = frame is not None and frame[0] <= x <= frame[2] and frame[1] <= y <= frame[3]
+        sizes = [(float(widths[v]), float(height))]
+        if wrapped and v in wrapped:
+            sizes += wrapped[v]
+        for width, tall in sizes:
+            half_w, half_h = width / 2, tall / 2
+            box = _first_free_spot(board, int(v), x, y, r + gap, half_w, half_h, frame if framed else None)
+            if box is not None:
+                placed[v] = box
+                board.add(box)
+                break
+    return placed
+
+
+def _first_free_spot(board: LabelBoard, owner: int, x: float, y: float, reach: float, half_w: float,
+                     half_h: float, frame: Box | None) -> Box | None:
+    # Next to the marker first; then one line further out, past a name that is in the way.
+    for extra in (0.0, 2 * half_h if half_h < 10 else 12.0):
+        for dx, dy in LABEL_SPOTS:
+            if abs(dx) == 0.5:
+                cx = x + (half_w if dx > 0 else -half_w)  # the name starts (or ends) under the marker
+            else:
+                cx = x + dx * (half_w + reach + (extra if dy == 0 else 0.0))
+            cy = y + dy * (half_h + reach + extra)
+            box = (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+            if frame is not None and not (frame[0] <= box[0] and box[2] <= frame[2]
+                                          and frame[1] <= box[1] and box[3] <= frame[3]):
+                continue
+            if board.free(box, owner):
+                return box
+    return None
+
+
 def parallel_offsets(src: list[int], dst: list[int]) -> list[float]:
     """For relations between the same two actors: -0.5, 0.5 (two), -1, 0, 1 (three)... so that the
     chart bends them apart; 0 for a single relation. The sign is the same whichever way an edge runs."""

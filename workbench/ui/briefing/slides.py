@@ -219,6 +219,7 @@ class SlideStage(QWidget):
         canvas.resetTransform()
         canvas.scale(scale, scale)
         canvas.centerOn(bounds.center())
+        canvas.view_changed()  # the chart's names are placed for this zoom
 
     # time-lapse
     def start_timelapse(self, lapse: tuple[str, str, int], immediate: bool = True) -> None:

@@ -13,6 +13,8 @@ from workbench.ui.graph.chart import ChartItem
 from workbench.ui.graph.legend import LegendOverlay, kinds_in_order, paint_legend
 from workbench.ui.pictures import save_png, save_svg
 
+FIT_MARGIN = 6  # pixels left around the chart and its names by Fit
+
 
 class GraphCanvas(QGraphicsView):
     """Zoom (wheel), pan (drag the background), click to select, drag an actor to move and pin it."""
@@ -65,21 +67,30 @@ class GraphCanvas(QGraphicsView):
         self.setSceneRect(bounds.adjusted(-pad, -pad, pad, pad))
 
     def fit(self) -> None:
-        """Show the whole chart, no larger than 100 % for a small chart."""
+        """Show the whole chart with the names drawn at that zoom, no larger than 100 % for a small chart."""
         self.update_scene_rect()
         bounds = self.chart.boundingRect()
         if not bounds.isValid() or bounds.width() <= 0 or bounds.height() <= 0:
             return
         view = self.viewport().size()
-        scale = min(view.width() / bounds.width(), view.height() / bounds.height(), 1.0)
+        scale, extent = self.chart.fit_scale(view.width() - 2 * FIT_MARGIN, view.height() - 2 * FIT_MARGIN)
         self.resetTransform()
         self.scale(scale, scale)
-        self.centerOn(bounds.center())
+        self.update_scene_rect()
+        self.centerOn(extent.center())
+        self.view_changed()
 
     def zoom(self, factor: float) -> None:
         scale = self.transform().m11() * factor
         if 0.01 <= scale <= 8:
             self.scale(factor, factor)
+            self.view_changed()
+
+    def view_changed(self) -> None:
+        """Tell the chart the zoom and the part of it in view: names are placed for them."""
+        inside = self.viewport().rect().adjusted(FIT_MARGIN, FIT_MARGIN, -FIT_MARGIN, -FIT_MARGIN)
+        area = self.mapToScene(inside).boundingRect()
+        self.chart.set_view_scale(self.transform().m11(), area)
 
     def wheelEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         self.zoom(1.0015 ** event.angleDelta().y())
@@ -87,6 +98,7 @@ class GraphCanvas(QGraphicsView):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self.legend.place()
+        self.view_changed()
 
     def update_legend(self) -> None:
         self.legend.setVisible(self.show_legend and self.chart.graph.n > 0)
@@ -166,6 +178,7 @@ class GraphCanvas(QGraphicsView):
             self.nodes_moved.emit({node: (float(self.chart.xy[node, 0]), float(self.chart.xy[node, 1]))})
             return
         if dragged:
+            self.view_changed()  # a pan: on a big chart, the names of what came into view
             return
         point = self._scene_point(event)
         if node >= 0:

@@ -10,10 +10,28 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QTransform,
+)
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from workbench.core.graph.geometry import edge_width, line_style, nearest_edge, nearest_node, parallel_offsets
+from workbench.core.graph.geometry import (
+    LabelBoard,
+    edge_width,
+    line_style,
+    nearest_edge,
+    nearest_node,
+    parallel_offsets,
+    place_labels,
+)
 from workbench.core.graph.model import CaseGraph
 from workbench.core.graph.slicing import OUT, UNCERTAIN, GraphSlice
 from workbench.ui.graph.style import (
@@ -32,7 +50,30 @@ BEND = 30.0  # chart units between two relations of the same two actors, at thei
 OVERVIEW_FROM_EDGES = 2000  # relations; bigger charts draw hairlines when zoomed out
 OVERVIEW_LOD = 0.45  # zoom below which they do
 EDGE_LABELS_UP_TO = 120  # relations in view; more are labelled when zoomed in or selected
-MAX_LABELS = 600  # drawn per frame; beyond, only the best-connected actors are labelled
+MAX_LABELS = 600  # placed per zoom; beyond, only the most important actors are candidates
+MIN_LABEL_PT = 8.0  # names are never drawn smaller on screen: zoomed out, fewer actors are named instead
+LABEL_CANDIDATES = 2000  # shown actors up to which every one is a candidate wherever the view is
+FIT_TRIES_UP_TO = 200  # actors up to which Fit tries smaller zooms until every name fits
+WRAP_FROM = 8  # names wider than this many line heights may go on two lines where one line does not fit
+EDGE_LABEL_ROOM = 1.3  # a relation is labelled only if its drawn length is this many times its label
+
+
+def wrap_name(name: str, lines: int) -> str:
+    """`name` broken at spaces into `lines` lines of about equal length ("Belarusian National TV\nand
+    Radio Company"); fewer lines if it has too few spaces."""
+    words = name.split(" ")
+    if lines < 2 or len(words) < 2:
+        return name
+    target = len(name) / min(lines, len(words))
+    out: list[str] = []
+    line = ""
+    for word in words:
+        if line and len(line) + 1 + len(word) / 2 > target and len(out) < lines - 1:
+            out.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return "\n".join([*out, line])
 
 
 class ChartItem(QGraphicsItem):
@@ -64,11 +105,16 @@ class ChartItem(QGraphicsItem):
         self.edge_metrics = QFontMetricsF(self.edge_font)
         self.label_widths: list[float] = []
         self._bounds = QRectF(-100, -100, 200, 200)
+        self._nominal = QRectF(self._bounds)  # markers and names at the chart's own size
         self._edge_paths: dict[tuple, QPainterPath] = {}
         self._overview_paths: dict[bool, QPainterPath] = {}
         self._arrow_paths: dict[bool, QPainterPath] = {}
         self._node_paths: dict[tuple[str, str], QPainterPath] = {}
         self._geometry: dict[str, Any] = {}
+        self._version = 0  # bumped when what the labels are placed around changes
+        self._labels: dict[str, Any] = {}  # the last placement of names and relation labels
+        self.view_scale = 1.0  # the zoom of the view showing the chart: its bounds hold the labels at it
+        self.label_area: QRectF | None = None  # on a big chart, where the view is: candidates come from there
 
     # data in
     def set_graph(self, graph: CaseGraph, graph_slice: GraphSlice, xy: Any, pinned: Any) -> None:
@@ -173,6 +219,7 @@ class ChartItem(QGraphicsItem):
         import numpy as np
 
         self.prepareGeometryChange()
+        self._version += 1
         g = self.graph
         self._edge_paths, self._arrow_paths, self._node_paths = {}, {}, {}
         self._overview_paths = {}
@@ -220,8 +267,199 @@ class ChartItem(QGraphicsItem):
         boxes = boxes[shown_mask] if shown_mask.any() else boxes
         low = np.min(xy + boxes[:, :2], axis=0) - 8
         high = np.max(xy + boxes[:, 2:], axis=0) + 8
-        self._bounds = QRectF(float(low[0]), float(low[1]), float(high[0] - low[0]), float(high[1] - low[1]))
+        self._nominal = QRectF(float(low[0]), float(low[1]), float(high[0] - low[0]), float(high[1] - low[1]))
+        self._bounds = self._nominal.united(self._label_extent(self.view_scale))
         self.update()
+
+    # labels
+    def set_view_scale(self, scale: float, area: QRectF | None = None) -> None:
+        """The view now shows the chart at `scale` (and, for a big chart, `area` of it): the bounds
+        grow to hold names drawn at their on-screen size there."""
+        if scale <= 0:
+            return
+        self.view_scale = scale
+        self.label_area = area
+        if self.xy is None or not self.graph.n or len(self.xy) != self.graph.n or not self._geometry:
+            return
+        bounds = self._nominal.united(self._label_extent(scale))
+        if bounds != self._bounds:
+            self.prepareGeometryChange()
+            self._bounds = bounds
+        self.update()
+
+    def _label_extent(self, scale: float) -> QRectF:
+        rects = list(self.label_rects(scale).values())
+        extent = QRectF()
+        for rect in rects:
+            extent = extent.united(rect)
+        return extent
+
+    def fit_scale(self, width: float, height: float, limit: float = 1.0) -> tuple[float, QRectF]:
+        """The zoom (up to `limit`) for a view of `width` x `height` pixels that shows every actor and
+        names as many as it can, and the chart's point to centre. Names keep their screen size, so a
+        smaller zoom makes room between them: the largest zoom that names every shown actor (on a
+        chart up to FIT_TRIES_UP_TO actors), else the one that names most. Leaves `label_area` at the view."""
+        import numpy as np
+
+        if self.xy is None or not self.graph.n or len(self.xy) != self.graph.n or width <= 0 or height <= 0:
+            return limit, QRectF(self._bounds)
+        shown = np.asarray(self.graph_slice.node_shown, dtype=bool)
+        xy = self.xy[shown] if shown.any() else self.xy
+        r = (np.asarray(self.radius)[shown] if shown.any() else np.asarray(self.radius))
+        low, high = (xy - r[:, None]).min(axis=0), (xy + r[:, None]).max(axis=0)
+        markers = QRectF(float(low[0]), float(low[1]), float(high[0] - low[0]), float(high[1] - low[1]))
+        centre = markers.center()
+        # Room for a line of names above the top actor and below the bottom one: names at the view's
+        # edge could otherwise only go inward, where the actors next to them are.
+        line = QFontMetricsF(self._scaled_font(self.label_font, min(limit, 1.0))).height() + 4  # + gap, rounding
+        top = min(limit, width / max(markers.width(), 1e-6),
+                  max(height - 2 * line, height / 2) / max(markers.height(), 1e-6))
+        wanted = min(int(shown.sum()), MAX_LABELS)
+        tries = 12 if self.graph.n <= FIT_TRIES_UP_TO else 1
+        best, best_named = top, -1
+        scale = top
+        for _try in range(tries):
+            half_w, half_h = width / 2 / scale, height / 2 / scale
+            self.label_area = QRectF(centre.x() - half_w, centre.y() - half_h, 2 * half_w, 2 * half_h)
+            named = len(self.label_placement(scale)["names"])
+            if named > best_named:
+                best, best_named = scale, named
+            if named >= wanted:
+                break
+            scale *= 0.93
+        half_w, half_h = width / 2 / best, height / 2 / best
+        self.label_area = QRectF(centre.x() - half_w, centre.y() - half_h, 2 * half_w, 2 * half_h)
+        return best, markers
+
+    def label_point_size(self, scale: float, font: QFont | None = None) -> float:
+        """The on-screen size of names (or of `font`) at `scale`: as the chart's, never below MIN_LABEL_PT."""
+        base = (font or self.label_font).pointSizeF()
+        return max(base * scale, min(MIN_LABEL_PT, base))
+
+    def _scaled_font(self, font: QFont, scale: float) -> QFont:
+        scaled = QFont(font)
+        scaled.setPointSizeF(self.label_point_size(scale, font))
+        return scaled
+
+    def label_order(self) -> list[int]:
+        """Actors by how much their name matters: selected, then on a path or tied to the selection,
+        then the best connected; only those shown (and, on a big chart, in `label_area`)."""
+        import numpy as np
+
+        shown = np.asarray(self.graph_slice.node_shown, dtype=bool)
+        if self.xy is None or not len(shown):
+            return []
+        candidates = np.flatnonzero(shown)
+        if len(candidates) > LABEL_CANDIDATES and self.label_area is not None:
+            area = self.label_area
+            x, y = self.xy[candidates, 0], self.xy[candidates, 1]
+            candidates = candidates[(x >= area.left()) & (x <= area.right()) & (y >= area.top())
+                                    & (y <= area.bottom())]
+        degree = np.asarray(self.degree)[candidates] if len(self.degree) == self.graph.n else np.zeros(len(candidates))
+        rank = np.where(np.isin(candidates, list(self.selected_nodes)), 0,
+                        np.where(np.isin(candidates, list(self.path_nodes | self.related_nodes)), 1, 2))
+        order = candidates[np.lexsort((candidates, -degree, rank))]
+        return order[:MAX_LABELS].tolist()
+
+    def label_placement(self, scale: float) -> dict[str, Any]:
+        """Where names and relation labels go at `scale`, in the chart's units times `scale` (screen
+        pixels without the pan): {"font", "names": {actor: box}, "edge_font", "edges": {relation: box}}.
+        Labels are drawn at their on-screen size and none overlaps another or a marker; those that
+        do not fit are left out (see place_labels). Kept until the zoom, the chart or the selection changes."""
+        import numpy as np
+
+        key = (round(scale, 6), self._version, frozenset(self.selected_nodes), frozenset(self.related_nodes),
+               frozenset(self.path_nodes), frozenset(self.selected_edges), frozenset(self.related_edges),
+               frozenset(self.path_edges), self.label_font.pointSizeF(), self.edge_font.pointSizeF(),
+               None if self.label_area is None else tuple(round(c, 3) for c in self.label_area.getRect()))
+        if self._labels.get("key") == key:
+            return self._labels
+        g = self.graph
+        font = self._scaled_font(self.label_font, scale)
+        edge_font = self._scaled_font(self.edge_font, scale)
+        placement: dict[str, Any] = {"key": key, "font": font, "edge_font": edge_font, "names": {}, "edges": {},
+                                     "text": {}}
+        if self.xy is None or not g.n or len(self.xy) != g.n or not self._geometry:
+            self._labels = placement
+            return placement
+        metrics = QFontMetricsF(font)
+        order = self.label_order()
+        widths = np.zeros(g.n)
+        wrapped: dict[int, list[tuple[float, float]]] = {}
+        texts: dict[tuple[int, float], str] = {}  # (actor, box height) -> the name as drawn in it
+        for v in order:
+            widths[v] = metrics.horizontalAdvance(g.names[v]) + 2
+            if widths[v] > WRAP_FROM * metrics.height():
+                for lines in (2, 3):
+                    text = wrap_name(g.names[v], lines)
+                    if text.count("\n") != lines - 1:
+                        break
+                    height = lines * metrics.height()
+                    texts[(v, round(height, 2))] = text
+                    wrapped.setdefault(v, []).append(
+                        (max(metrics.horizontalAdvance(part) for part in text.split("\n")) + 2, height))
+        anchors = self.xy * scale
+        radius = np.asarray(self.radius) * scale
+        shown = np.flatnonzero(np.asarray(self.graph_slice.node_shown, dtype=bool)).tolist()
+        board = LabelBoard(max(48.0, metrics.height() * 4))
+        area = self.label_area
+        frame = None if area is None else (area.left() * scale, area.top() * scale, area.right() * scale,
+                                           area.bottom() * scale)
+        placement["names"] = place_labels(anchors, radius, widths, metrics.height(), order, shown, board=board,
+                                          frame=frame, wrapped=wrapped)
+        # The text of each name as drawn: on two or three lines where only that fitted.
+        placement["text"] = {v: texts.get((v, round(box[3] - box[1], 2)), g.names[v])
+                             for v, box in placement["names"].items()}
+        placement["edges"] = self._place_edge_labels(scale, edge_font, board)
+        self._labels = placement
+        return placement
+
+    def _place_edge_labels(self, scale: float, font: QFont, board: LabelBoard) -> dict[int, tuple]:
+        """Relation labels where they fit: along their line, clear of names, markers and each other,
+        and only on a line long enough on screen to carry one."""
+        import numpy as np
+
+        g, geometry = self.graph, self._geometry
+        if not g.m:
+            return {}
+        focus = bool(self.selected_nodes or self.selected_edges or self.path_nodes)
+        important = self.selected_edges | self.related_edges | self.path_edges
+        edges = np.flatnonzero(geometry["shown"]).tolist()
+        if focus:
+            edges = [e for e in edges if e in important]
+        elif len(edges) > EDGE_LABELS_UP_TO and scale < 1.0:
+            return {}  # a wall of text helps nobody: zoom in, or select an actor
+        metrics = QFontMetricsF(font)
+        height = metrics.height()
+        placed: dict[int, tuple] = {}
+        for e in sorted(edges, key=lambda e: (e not in important, -g.citations[e], e)):
+            width = metrics.horizontalAdvance(g.edge_kinds[e]) + 2
+            p0, c, p1 = geometry["p0"][e] * scale, geometry["c"][e] * scale, geometry["p1"][e] * scale
+            if float(np.hypot(*(p1 - p0))) < width * EDGE_LABEL_ROOM and e not in important:
+                continue
+            for t in (0.5, 0.38, 0.62, 0.28, 0.72):
+                point = (1 - t) ** 2 * p0 + 2 * (1 - t) * t * c + t * t * p1
+                box = (float(point[0]) - width / 2, float(point[1]) - height / 2,
+                       float(point[0]) + width / 2, float(point[1]) + height / 2)
+                if board.free(box):
+                    board.add(box)
+                    placed[e] = box
+                    break
+        return placed
+
+    def label_rects(self, scale: float | None = None) -> dict[int, QRectF]:
+        """The scene rectangle of each name drawn at `scale` (the view's by default), by actor."""
+        scale = self.view_scale if scale is None else scale
+        names = self.label_placement(scale)["names"]
+        return {v: QRectF(box[0] / scale, box[1] / scale, (box[2] - box[0]) / scale, (box[3] - box[1]) / scale)
+                for v, box in names.items()}
+
+    def edge_label_rects(self, scale: float | None = None) -> dict[int, QRectF]:
+        """The scene rectangle of each relation label drawn at `scale` (the view's by default)."""
+        scale = self.view_scale if scale is None else scale
+        edges = self.label_placement(scale)["edges"]
+        return {e: QRectF(box[0] / scale, box[1] / scale, (box[2] - box[0]) / scale, (box[3] - box[1]) / scale)
+                for e, box in edges.items()}
 
     def node_colour(self, v: int) -> str:
         if self.colour_by == "community" and self.community:
@@ -264,7 +502,6 @@ class ChartItem(QGraphicsItem):
         if self.xy is None or not g.n or len(self.xy) != g.n or not self._geometry:
             return
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
-        exposed = option.exposedRect
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, g.m < 4000 or lod > 0.5)
         focus = bool(self.selected_nodes or self.selected_edges or self.path_nodes)
         base_opacity = 0.22 if focus else 1.0
@@ -318,8 +555,7 @@ class ChartItem(QGraphicsItem):
             for v in np.flatnonzero(self.pinned & shown).tolist():
                 x, y, r = float(self.xy[v, 0]), float(self.xy[v, 1]), float(self.radius[v])
                 painter.drawEllipse(QPointF(x + r * 0.75, y - r * 0.75), 2.6, 2.6)
-        self._paint_edge_labels(painter, exposed, lod, focus)
-        self._paint_labels(painter, exposed, lod, shown, focus)
+        self._paint_labels(painter, focus)
 
     def _paint_focus_edges(self, painter: QPainter) -> None:
         g, geometry = self.graph, self._geometry
@@ -358,80 +594,40 @@ class ChartItem(QGraphicsItem):
                 painter.setBrush(QBrush(QColor(self.node_colour(v))))
                 painter.drawPath(path)
 
-    def _paint_labels(self, painter: QPainter, exposed: QRectF, lod: float, shown: Any, focus: bool) -> None:
-        import numpy as np
-
+    def _paint_labels(self, painter: QPainter, focus: bool) -> None:
+        """Names and relation labels at their on-screen size, where label_placement put them."""
+        transform = painter.worldTransform()
+        scale = transform.m11()
+        if scale <= 0 or abs(transform.m12()) > 1e-9 or abs(transform.m21()) > 1e-9:
+            return  # the chart is never rotated or sheared
+        placement = self.label_placement(scale)
         g = self.graph
-        if lod * self.label_font.pointSizeF() < 4.5:
-            return  # too small to read: zoom in to see names
-        x, y = self.xy[:, 0], self.xy[:, 1]
-        margin = 120
-        inside = shown & (x >= exposed.left() - margin) & (x <= exposed.right() + margin) & (
-            y >= exposed.top() - margin) & (y <= exposed.bottom() + margin)
-        candidates = np.flatnonzero(inside)
-        if len(candidates) > MAX_LABELS:
-            degree = np.asarray(self.degree)[candidates]
-            candidates = candidates[np.argsort(-degree, kind="stable")[:MAX_LABELS]]
-        important = self.selected_nodes | self.related_nodes | self.path_nodes
-        painter.setFont(self.label_font)
-        ascent = self.label_metrics.ascent()
-        halo = QColor(255, 255, 255, 200)
-        for v in candidates.tolist():
-            name = g.names[v]
-            width = self.label_widths[v]
-            left = float(x[v]) - width / 2
-            top = float(y[v]) + float(self.radius[v]) + 2
-            dim = focus and v not in important
-            painter.setOpacity(0.35 if dim else 1.0)
-            painter.fillRect(QRectF(left - 1, top, width + 2, self.label_metrics.height()), halo)
-            painter.setPen(QColor(20, 20, 20))
-            painter.drawText(QPointF(left, top + ascent), name)
-        painter.setOpacity(1.0)
-
-    def _paint_edge_labels(self, painter: QPainter, exposed: QRectF, lod: float, focus: bool) -> None:
-        import numpy as np
-
-        g = self.graph
-        if not g.m or lod * self.edge_font.pointSizeF() < 4.5:
-            return
-        mid = self._geometry["mid"]
-        shown = self._geometry["shown"]
-        inside = shown & (mid[:, 0] >= exposed.left() - 60) & (mid[:, 0] <= exposed.right() + 60) & (
-            mid[:, 1] >= exposed.top() - 20) & (mid[:, 1] <= exposed.bottom() + 20)
-        edges = np.flatnonzero(inside)
-        if len(edges) > EDGE_LABELS_UP_TO and not focus:
-            return  # a wall of text helps nobody: zoom in, or select an actor
-        important = self.selected_edges | self.related_edges | self.path_edges
-        if focus:
-            edges = np.asarray([e for e in edges.tolist() if e in important], dtype=int)
-        geometry = self._geometry
-        # Names of actors come first; a relation's label goes where it overlaps nothing already
-        # placed (its middle, else further along its line), or is left out.
-        taken = [QRectF(float(self.xy[v, 0]) - self.label_widths[v] / 2 - float(self.radius[v]) * 0,
-                        float(self.xy[v, 1]) - float(self.radius[v]),
-                        self.label_widths[v], float(self.radius[v]) * 2 + 2 + self.label_metrics.height())
-                 for v in range(g.n) if self.graph_slice.node_shown[v]
-                 and exposed.adjusted(-150, -50, 150, 50).contains(QPointF(*map(float, self.xy[v])))]
-        painter.setFont(self.edge_font)
+        dx, dy = transform.dx(), transform.dy()
+        # Drawn in device pixels: the boxes are the chart's units times the zoom, plus the pan.
+        painter.save()
+        painter.setWorldTransform(QTransform())
+        important_edges = self.selected_edges | self.related_edges | self.path_edges
+        painter.setFont(placement["edge_font"])
+        ascent = QFontMetricsF(placement["edge_font"]).ascent()
         halo = QColor(255, 255, 255, 215)
-        ascent = self.edge_metrics.ascent()
-        height = self.edge_metrics.height()
-        order = sorted(edges.tolist(), key=lambda e: (e not in important, -g.citations[e]))
-        for e in order:
-            text = g.edge_kinds[e]
-            width = self.edge_metrics.horizontalAdvance(text)
-            p0, c, p1 = geometry["p0"][e], geometry["c"][e], geometry["p1"][e]
-            for t in (0.5, 0.38, 0.62, 0.28, 0.72):
-                point = (1 - t) ** 2 * p0 + 2 * (1 - t) * t * c + t * t * p1
-                rect = QRectF(float(point[0]) - width / 2 - 1, float(point[1]) - height / 2, width + 2, height)
-                if not any(rect.intersects(other) for other in taken):
-                    break
-            else:
-                continue
-            taken.append(rect)
+        for e, box in placement["edges"].items():
+            rect = QRectF(box[0] + dx, box[1] + dy, box[2] - box[0], box[3] - box[1])
             painter.setOpacity(FADED_ALPHA + 0.2 if self.graph_slice.edge_state[e] == UNCERTAIN else 1.0)
             painter.fillRect(rect, halo)
-            painter.setPen(QColor(90, 60, 20) if e in important else QColor(85, 85, 95))
-            painter.drawText(QPointF(rect.left() + 1, rect.top() + ascent), text)
-        painter.setOpacity(1.0)
-
+            painter.setPen(QColor(90, 60, 20) if e in important_edges else QColor(85, 85, 95))
+            painter.drawText(QPointF(rect.left() + 1, rect.top() + ascent), g.edge_kinds[e])
+        important = self.selected_nodes | self.related_nodes | self.path_nodes
+        painter.setFont(placement["font"])
+        ascent = QFontMetricsF(placement["font"]).ascent()
+        halo = QColor(255, 255, 255, 200)
+        for v, box in placement["names"].items():
+            rect = QRectF(box[0] + dx, box[1] + dy, box[2] - box[0], box[3] - box[1])
+            painter.setOpacity(0.35 if focus and v not in important else 1.0)
+            painter.fillRect(rect, halo)
+            painter.setPen(QColor(20, 20, 20))
+            text = placement["text"][v]
+            if "\n" in text:  # drawText with a str is plain text: a name is never read as markup
+                painter.drawText(rect, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), text)
+            else:
+                painter.drawText(QPointF(rect.left() + 1, rect.top() + ascent), text)
+        painter.restore()

@@ -828,6 +828,7 @@ class GraphPane(QWidget):
                     (self.canvas.verticalScrollBar(), target_centre.y() - shown.y()))
             for bar, offset in bars:
                 bar.setValue(bar.value() + round(offset * scale))
+            self.canvas.view_changed()
 
     # export
     def _ask_export_png(self) -> None:

@@ -1,0 +1,145 @@
+"""Labels readable at the common window sizes (issue 19): every actor named after Fit, none overlapping;
+timeline axis labels never colliding, measured from the rectangles they are drawn in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QColor, QFontMetricsF, QImage
+from PySide6.QtWidgets import QApplication
+
+from workbench.core.graph.geometry import LabelBoard, place_labels
+from workbench.ui.graph.chart import MIN_LABEL_PT, ChartItem
+from workbench.ui.main_window import MainWindow
+
+
+def open_window(qtbot, sample_path: Path, tmp_path: Path, width: int, height: int) -> MainWindow:
+    copy = tmp_path / "sample.case"
+    copy.write_bytes(sample_path.read_bytes())
+    window = MainWindow()
+    window.keep_layout = False
+    qtbot.addWidget(window)
+    assert window.open_path(copy)
+    window.resize(width, height)
+    window.show()
+    QApplication.processEvents()
+    window.build_views()
+    for _ in range(5):
+        QApplication.processEvents()
+    return window
+
+
+def on_screen(chart: ChartItem, canvas, rects: dict[int, QRectF]) -> dict[int, QRectF]:
+    transform = canvas.viewportTransform()
+    return {key: transform.mapRect(rect) for key, rect in rects.items()}
+
+
+def overlapping(rects: list[QRectF]) -> list[tuple[int, int]]:
+    return [(a, b) for a in range(len(rects)) for b in range(a + 1, len(rects)) if rects[a].intersects(rects[b])]
+
+
+def dark_pixels(image: QImage, rect: QRectF) -> int:
+    count = 0
+    for x in range(max(int(rect.left()), 0), min(int(rect.right()), image.width())):
+        for y in range(max(int(rect.top()), 0), min(int(rect.bottom()), image.height())):
+            if QColor(image.pixel(x, y)).lightness() < 110:
+                count += 1
+    return count
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (1366, 768), (1920, 1080)])
+def test_every_actor_is_named_after_fit_and_no_two_labels_overlap(qtbot, sample_path: Path, tmp_path: Path,
+                                                                  size: tuple[int, int]) -> None:
+    window = open_window(qtbot, sample_path, tmp_path, *size)
+    pane = window.graph
+    pane.flush()
+    pane.fit_action.trigger()
+    QApplication.processEvents()
+    chart, canvas = pane.chart, pane.canvas
+    graph = chart.graph
+    assert graph.n == 23
+    names = on_screen(chart, canvas, chart.label_rects())
+    assert sorted(graph.names[v] for v in names) == sorted(graph.names), "every actor of the sample is named"
+    view = QRectF(canvas.viewport().rect())
+    for v, rect in names.items():
+        assert view.contains(rect), f"{graph.names[v]} is cut off at the view's edge: {rect} in {view}"
+    names_list = list(names.values())
+    assert overlapping(names_list) == []
+    edges = list(on_screen(chart, canvas, chart.edge_label_rects()).values())
+    assert overlapping(names_list + edges) == [], "a relation label covers a name or another relation label"
+    # No name covers another actor's marker.
+    scale = canvas.transform().m11()
+    for v, rect in names.items():
+        for w in range(graph.n):
+            if w == v:
+                continue
+            centre = canvas.mapFromScene(float(chart.xy[w, 0]), float(chart.xy[w, 1]))
+            r = float(chart.radius[w]) * scale
+            marker = QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r)
+            assert not rect.adjusted(1, 1, -1, -1).intersects(marker), (graph.names[v], graph.names[w])
+    # Drawn at a readable size, and really drawn: text (dark pixels) inside each rectangle.
+    placement = chart.label_placement(scale)
+    assert placement["font"].pointSizeF() >= MIN_LABEL_PT
+    metrics = QFontMetricsF(placement["font"])
+    picture = canvas.viewport().grab().toImage()
+    for v, rect in names.items():
+        lines = placement["text"][v].split("\n")
+        assert " ".join(lines) == graph.names[v]
+        assert max(metrics.horizontalAdvance(line) for line in lines) <= rect.width() + 0.5
+        assert dark_pixels(picture, rect) >= 8 * len(graph.names[v].replace(" ", "")) // 4, graph.names[v]
+
+
+def test_names_keep_their_screen_size_when_zoomed_out_and_grow_when_zoomed_in(qtbot, sample_path: Path,
+                                                                             tmp_path: Path) -> None:
+    window = open_window(qtbot, sample_path, tmp_path, 1440, 900)
+    pane = window.graph
+    pane.flush()
+    pane.canvas.fit()
+    chart = pane.chart
+    assert chart.label_placement(0.2)["font"].pointSizeF() == pytest.approx(MIN_LABEL_PT)
+    assert chart.label_placement(2.0)["font"].pointSizeF() == pytest.approx(2 * chart.label_font.pointSizeF())
+    # Zoomed far out, fewer actors are named rather than names piled on each other.
+    fitted = pane.canvas.transform().m11()
+    pane.canvas.zoom(0.3)
+    few = on_screen(chart, pane.canvas, chart.label_rects())
+    assert 0 < len(few) < chart.graph.n
+    assert overlapping(list(few.values())) == []
+    assert "Aleksander Lukashenko" in {chart.graph.names[v] for v in few}  # the best connected first
+    # Zoomed in again, everyone is named again.
+    pane.canvas.zoom(1 / 0.3)
+    assert pane.canvas.transform().m11() == pytest.approx(fitted)
+    assert len(chart.label_rects()) == chart.graph.n
+
+
+def test_place_labels_moves_a_name_aside_and_leaves_out_one_with_no_room() -> None:
+    anchors = np.array([[0.0, 0.0], [0.0, 20.0], [200.0, 0.0]])
+    radius = np.full(3, 4.0)
+    widths = np.array([60.0, 60.0, 60.0])
+    placed = place_labels(anchors, radius, widths, 12.0, [0, 1, 2])
+    assert set(placed) == {0, 1, 2}
+    boxes = [QRectF(b[0], b[1], b[2] - b[0], b[3] - b[1]) for b in placed.values()]
+    assert overlapping(boxes) == []
+    assert placed[2][1] >= 4.0  # a name goes below its marker, where it is looked for first...
+    assert placed[0][3] <= -4.0  # ...unless another marker is there: then above
+    # A frame too small for any name: none is drawn cut off, the actor is left unnamed.
+    board = LabelBoard()
+    assert place_labels(anchors[:1], radius[:1], widths[:1], 12.0, [0], board=board, frame=(-20, -20, 20, 20)) == {}
+    # A name with a wrapped form is drawn on two lines where one line does not fit.
+    placed = place_labels(anchors[:1], radius[:1], np.array([200.0]), 12.0, [0], frame=(-70, -70, 70, 70),
+                          wrapped={0: [(110.0, 24.0)]})
+    assert placed[0][3] - placed[0][1] == pytest.approx(24.0)
+
+
+def test_picture_export_names_the_actors(qtbot, sample_path: Path, tmp_path: Path) -> None:
+    window = open_window(qtbot, sample_path, tmp_path, 1366, 768)
+    pane = window.graph
+    pane.flush()
+    image = pane.canvas.render_image(2.0)
+    assert not image.isNull()
+    # The picture is drawn at twice the chart's size: names at twice their size, every one of them.
+    placement = pane.chart.label_placement(2.0)
+    assert placement["font"].pointSizeF() == pytest.approx(2 * pane.chart.label_font.pointSizeF())
+    assert len(placement["names"]) == pane.chart.graph.n
