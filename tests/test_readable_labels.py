@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QFontMetricsF, QImage
+from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from workbench.core.graph.geometry import LabelBoard, place_labels
@@ -143,3 +143,62 @@ def test_picture_export_names_the_actors(qtbot, sample_path: Path, tmp_path: Pat
     placement = pane.chart.label_placement(2.0)
     assert placement["font"].pointSizeF() == pytest.approx(2 * pane.chart.label_font.pointSizeF())
     assert len(placement["names"]) == pane.chart.graph.n
+
+
+def axis_label_rects(axis) -> list[tuple[QRectF, str]]:
+    """The rectangles pyqtgraph draws the axis labels in, as it computes them for painting."""
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _axis, _ticks, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [(rect, text) for rect, _flags, text in texts if text]
+
+
+@pytest.mark.parametrize("width", [1366, 1440, 1920, 900])
+def test_timeline_axis_labels_never_overlap_at_any_zoom(qtbot, sample_path: Path, tmp_path: Path,
+                                                        width: int) -> None:
+    window = open_window(qtbot, sample_path, tmp_path, width, 900)
+    timeline = window.timeline.chart
+    timeline.fit()
+    QApplication.processEvents()
+    low, high = timeline.view.viewRange()[0]
+    middle = (low + high) / 2
+    axes = {"timeline": timeline.plot.getAxis("bottom"), "overview": timeline.overview.getPlotItem().getAxis("bottom")}
+    # The fitted span, then from ten minutes to forty years in steps of 1.6x: every tick step is crossed.
+    spans = [high - low] + [600 * 1.6 ** k for k in range(32)]
+    seen = set()
+    for span in spans:
+        timeline.show_span(middle - span / 2, middle + span / 2)
+        QApplication.processEvents()
+        for name, axis in axes.items():
+            labels = axis_label_rects(axis)
+            seen.update(text for _rect, text in labels)
+            rects = [rect for rect, _text in labels]
+            clashes = [(labels[a][1], labels[b][1]) for a, b in overlapping(rects)]
+            assert clashes == [], f"{name} axis at {span / 86400:.2f} days, {width} px wide: {clashes}"
+            assert len(labels) >= 2 or name == "overview", f"{name} axis at {span / 86400:.2f} days has no dates"
+    assert any("2020" in text for text in seen)  # the year is shown, and does not run into the next label
+
+
+def test_time_ticks_space_labels_by_their_measured_width() -> None:
+    from zoneinfo import ZoneInfo
+
+    from workbench.core.timeline.frame import time_ticks
+
+    zone = ZoneInfo("Europe/Minsk")
+    low = 1595800000.0  # 27 Jul 2020
+
+    def width(text: str) -> float:
+        return 7.5 * len(text)
+
+    for span in [600 * 1.7 ** k for k in range(28)]:
+        for pixels in (120, 400, 900, 1500):
+            major, minor = time_ticks(low, low + span, zone, pixels, measure=width)
+            labelled = sorted((value, text) for value, text in major + minor if text)
+            assert labelled, (span, pixels)  # never a dateless axis
+            centres = [(value - low) / span * pixels for value, _text in labelled]
+            for (a, (_va, ta)), (b, (_vb, tb)) in zip(zip(centres, labelled, strict=True),
+                                                     zip(centres[1:], labelled[1:], strict=True), strict=False):
+                assert b - a >= (width(ta) + width(tb)) / 2 + 8 - 1e-6, (span, pixels, ta, tb)

@@ -357,9 +357,20 @@ class TimeAxis(pg.AxisItem):
         # The core already spaces the ticks so their labels fit; let pyqtgraph show all of them.
         self.setStyle(textFillLimits=[(0, 0.95), (2, 0.95), (4, 0.95), (6, 0.95)])
         self._labels: dict[float, str] = {}
+        self._widths: dict[str, float] = {}
+
+    def tick_label_width(self, text: str) -> float:
+        """The width pyqtgraph gives `text` on this axis (its boundingRect in the tick font)."""
+        width = self._widths.get(text)
+        if width is None:
+            font = self.style.get("tickFont") or QFont()
+            box = QFontMetricsF(font).boundingRect(QRectF(0, 0, 100, 100), int(Qt.AlignmentFlag.AlignCenter), text)
+            width = self._widths[text] = box.width()
+        return width
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list:  # noqa: N802,N803 - pyqtgraph API
-        major, minor = time_ticks(minVal, maxVal, self.chart.data.zone, size)
+        # Labels measured in the axis font: the step is the finest whose labels do not collide.
+        major, minor = time_ticks(minVal, maxVal, self.chart.data.zone, size, measure=self.tick_label_width)
         self._labels = {value: label for value, label in major + minor}
         levels = []
         if major:

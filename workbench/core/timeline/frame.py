@@ -278,6 +278,8 @@ TICK_STEPS: tuple[tuple[str, int], ...] = (
     ("hour", 1), ("hour", 3), ("hour", 6), ("hour", 12),
     ("day", 1), ("day", 2), ("week", 1), ("month", 1), ("month", 3), ("year", 1), ("year", 5),
 )
+TICK_GAP_PX = 8.0  # at least this much space between two axis labels
+APPROX_CHAR_PX = 7.0  # width of a label character when the caller cannot measure text
 STEP_SECONDS = {"minute": 60, "hour": HOUR, "day": DAY, "week": 7 * DAY, "month": 30.44 * DAY, "year": 365.25 * DAY}
 
 
@@ -285,19 +287,72 @@ def _day_label(moment: datetime, with_year: bool) -> str:
     return f"{moment.day} {moment:%b}" + (f" {moment.year}" if with_year else "")
 
 
-def time_ticks(low: float, high: float, zone: ZoneInfo, width_px: float,
-               label_px: float = 50.0) -> list[list[tuple[float, str]]]:
+def time_ticks(low: float, high: float, zone: ZoneInfo, width_px: float, label_px: float = 50.0,
+               measure: Callable[[str], float] | None = None, gap_px: float = TICK_GAP_PX
+               ) -> list[list[tuple[float, str]]]:
     """Axis ticks in local time: [major, minor] lists of (epoch seconds, label); DST-correct.
 
-    The step is the finest that leaves about `label_px` per label; day boundaries are major.
+    The step is the finest whose labels, centred on their ticks and `measure`d in pixels (about
+    APPROX_CHAR_PX a character without one), keep `gap_px` apart; never finer than one label per
+    `label_px`. Day boundaries are major. If even the coarsest step crowds (a very narrow axis),
+    labels are left off, majors last, until none overlaps: the axis never shows "27 Jul 202028 Jul".
     """
     if not (np.isfinite(low) and np.isfinite(high)) or high <= low or width_px <= 0:
         return [[], []]
+    size_of = measure if measure is not None else (lambda text: APPROX_CHAR_PX * len(text))
     wanted = max(width_px / label_px, 1.0)
-    unit, size = TICK_STEPS[-1]
-    for unit, size in TICK_STEPS:
-        if (high - low) / (STEP_SECONDS[unit] * size) <= wanted:
-            break
+    steps = [step for step in TICK_STEPS if (high - low) / (STEP_SECONDS[step[0]] * step[1]) <= wanted]
+    labelled: list[list[tuple[float, str]]] = [[], []]  # the coarsest step seen with a label in view
+    for unit, size in steps or TICK_STEPS[-1:]:
+        ticks = _ticks_at(unit, size, low, high, zone)
+        if not any(label for level in ticks for _value, label in level):
+            continue  # a step too coarse to have a tick in view does not date the axis
+        labelled = ticks
+        if not _crowded(ticks, low, high, width_px, size_of, gap_px):
+            return ticks
+    if not any(labelled):  # no coarse tick in view (three years between two five-year ticks): a finer one
+        for unit, size in reversed([step for step in TICK_STEPS if step not in steps]):
+            labelled = _ticks_at(unit, size, low, high, zone)
+            if any(label for level in labelled for _value, label in level):
+                break
+    return _thinned(labelled, low, high, width_px, size_of, gap_px)
+
+
+def _label_spans(ticks: list[list[tuple[float, str]]], low: float, high: float, width_px: float,
+                 size_of: Callable[[str], float]) -> list[tuple[float, float, int, int]]:
+    """(left, right, level, index) of each label drawn centred on its tick, in pixels, left to right."""
+    spans = []
+    for level, items in enumerate(ticks):
+        for index, (value, label) in enumerate(items):
+            if label:
+                x = (value - low) / (high - low) * width_px
+                half = size_of(label) / 2
+                spans.append((x - half, x + half, level, index))
+    return sorted(spans)
+
+
+def _crowded(ticks: list[list[tuple[float, str]]], low: float, high: float, width_px: float,
+             size_of: Callable[[str], float], gap_px: float) -> bool:
+    spans = _label_spans(ticks, low, high, width_px, size_of)
+    return any(after[0] - before[1] < gap_px for before, after in zip(spans, spans[1:], strict=False))
+
+
+def _thinned(ticks: list[list[tuple[float, str]]], low: float, high: float, width_px: float,
+             size_of: Callable[[str], float], gap_px: float) -> list[list[tuple[float, str]]]:
+    """`ticks` with the labels that would overlap an earlier one left empty (majors kept first)."""
+    spans = _label_spans(ticks, low, high, width_px, size_of)
+    kept: list[tuple[float, float]] = []
+    keep: set[tuple[int, int]] = set()
+    for left, right, level, index in sorted(spans, key=lambda s: (s[2], s[0])):
+        if all(right + gap_px <= other_left or other_right + gap_px <= left for other_left, other_right in kept):
+            kept.append((left, right))
+            keep.add((level, index))
+    return [[(value, label if (level, index) in keep else "") for index, (value, label) in enumerate(items)]
+            for level, items in enumerate(ticks)]
+
+
+def _ticks_at(unit: str, size: int, low: float, high: float, zone: ZoneInfo) -> list[list[tuple[float, str]]]:
+    """Every tick of one step (`size` `unit`s) between `low` and `high`, with its label."""
     first = datetime.fromtimestamp(low, UTC).astimezone(zone)
     last = datetime.fromtimestamp(high, UTC).astimezone(zone)
     major: list[tuple[float, str]] = []
