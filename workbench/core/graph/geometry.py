@@ -81,8 +81,9 @@ LABEL_SPOTS: tuple[tuple[float, float], ...] = (
 
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom
-RETRY_UP_TO = 300  # names to place up to which other orders are tried
+RETRY_UP_TO = 120  # names to place up to which other orders are tried
 RETRY_ROUNDS = 4
+GIVE_UP_AFTER = 60  # names in a row that found no room, after which a long list stops looking
 
 
 class LabelBoard:
@@ -164,7 +165,11 @@ def _place_in_order(board: LabelBoard, anchors: numpy.ndarray, radius: numpy.nda
                     height: float, order: list[int], gap: float, frame: Box | None,
                     wrapped: dict[int, list[tuple[float, float]]] | None) -> dict[int, Box]:
     placed: dict[int, Box] = {}
+    misses = 0
     for v in order:
+        if misses >= GIVE_UP_AFTER and len(order) > RETRY_UP_TO:
+            break  # a crowded view of a big chart: the less important names would not fit either
+        misses += 1
         x, y, r = float(anchors[v][0]), float(anchors[v][1]), float(radius[v])
         framed = frame is not None and frame[0] <= x <= frame[2] and frame[1] <= y <= frame[3]
         sizes = [(float(widths[v]), float(height))]
@@ -176,6 +181,7 @@ def _place_in_order(board: LabelBoard, anchors: numpy.ndarray, radius: numpy.nda
             if box is not None:
                 placed[v] = box
                 board.add(box)
+                misses = 0
                 break
     return placed
 

@@ -54,6 +54,7 @@ MAX_LABELS = 600  # placed per zoom; beyond, only the most important actors are 
 MIN_LABEL_PT = 8.0  # names are never drawn smaller on screen: zoomed out, fewer actors are named instead
 LABEL_CANDIDATES = 2000  # shown actors up to which every one is a candidate wherever the view is
 FIT_TRIES_UP_TO = 200  # actors up to which Fit tries smaller zooms until every name fits
+MARKER_OBSTACLE_PX = 2.0  # markers this wide (radius on screen) or more are kept clear of names
 WRAP_FROM = 8  # names wider than this many line heights may go on two lines where one line does not fit
 EDGE_LABEL_ROOM = 1.3  # a relation is labelled only if its drawn length is this many times its label
 
@@ -400,9 +401,17 @@ class ChartItem(QGraphicsItem):
                         (max(metrics.horizontalAdvance(part) for part in text.split("\n")) + 2, height))
         anchors = self.xy * scale
         radius = np.asarray(self.radius) * scale
-        shown = np.flatnonzero(np.asarray(self.graph_slice.node_shown, dtype=bool)).tolist()
-        board = LabelBoard(max(48.0, metrics.height() * 4))
+        shown_mask = np.asarray(self.graph_slice.node_shown, dtype=bool)
         area = self.label_area
+        if area is not None and g.n > LABEL_CANDIDATES:  # markers far out of view cannot be in a name's way
+            grown = area.adjusted(-area.width() / 4, -area.height() / 4, area.width() / 4, area.height() / 4)
+            x, y = self.xy[:, 0], self.xy[:, 1]
+            shown_mask = shown_mask & (x >= grown.left()) & (x <= grown.right()) & (y >= grown.top()) & (
+                y <= grown.bottom())
+        if scale * float(np.max(self.radius, initial=0.0)) < MARKER_OBSTACLE_PX:
+            shown_mask = np.zeros_like(shown_mask)  # dots too small to hide: names may cover them
+        shown = np.flatnonzero(shown_mask).tolist()
+        board = LabelBoard(max(48.0, metrics.height() * 4))
         frame = None if area is None else (area.left() * scale, area.top() * scale, area.right() * scale,
                                            area.bottom() * scale)
         placement["names"] = place_labels(anchors, radius, widths, metrics.height(), order, shown, board=board,
@@ -424,10 +433,16 @@ class ChartItem(QGraphicsItem):
             return {}
         focus = bool(self.selected_nodes or self.selected_edges or self.path_nodes)
         important = self.selected_edges | self.related_edges | self.path_edges
-        edges = np.flatnonzero(geometry["shown"]).tolist()
+        shown = np.asarray(geometry["shown"], dtype=bool)
+        area = self.label_area
+        if area is not None:  # the relations in view
+            mid = geometry["mid"]
+            shown = shown & (mid[:, 0] >= area.left()) & (mid[:, 0] <= area.right()) & (
+                mid[:, 1] >= area.top()) & (mid[:, 1] <= area.bottom())
+        edges = np.flatnonzero(shown).tolist()
         if focus:
             edges = [e for e in edges if e in important]
-        elif len(edges) > EDGE_LABELS_UP_TO and scale < 1.0:
+        elif len(edges) > EDGE_LABELS_UP_TO:
             return {}  # a wall of text helps nobody: zoom in, or select an actor
         metrics = QFontMetricsF(font)
         height = metrics.height()
