@@ -54,6 +54,7 @@ MAX_LABELS = 600  # placed per zoom; beyond, only the most important actors are 
 MIN_LABEL_PT = 8.0  # names are never drawn smaller on screen: zoomed out, fewer actors are named instead
 LABEL_CANDIDATES = 2000  # shown actors up to which every one is a candidate wherever the view is
 FIT_TRIES_UP_TO = 200  # actors up to which Fit tries smaller zooms until every name fits
+LABEL_PAD = 1.0  # pixels either side of a name, inside its halo
 MARKER_OBSTACLE_PX = 2.0  # markers this wide (radius on screen) or more are kept clear of names
 WRAP_FROM = 8  # names wider than this many line heights may go on two lines where one line does not fit
 EDGE_LABEL_ROOM = 1.3  # a relation is labelled only if its drawn length is this many times its label
@@ -389,7 +390,7 @@ class ChartItem(QGraphicsItem):
         wrapped: dict[int, list[tuple[float, float]]] = {}
         texts: dict[tuple[int, float], str] = {}  # (actor, box height) -> the name as drawn in it
         for v in order:
-            widths[v] = metrics.horizontalAdvance(g.names[v]) + 2
+            widths[v] = metrics.horizontalAdvance(g.names[v]) + 2 * LABEL_PAD
             if widths[v] > WRAP_FROM * metrics.height():
                 for lines in (2, 3):
                     text = wrap_name(g.names[v], lines)
@@ -398,7 +399,7 @@ class ChartItem(QGraphicsItem):
                     height = lines * metrics.height()
                     texts[(v, round(height, 2))] = text
                     wrapped.setdefault(v, []).append(
-                        (max(metrics.horizontalAdvance(part) for part in text.split("\n")) + 2, height))
+                        (max(metrics.horizontalAdvance(part) for part in text.split("\n")) + 2 * LABEL_PAD, height))
         anchors = self.xy * scale
         radius = np.asarray(self.radius) * scale
         shown_mask = np.asarray(self.graph_slice.node_shown, dtype=bool)
@@ -644,5 +645,5 @@ class ChartItem(QGraphicsItem):
             if "\n" in text:  # drawText with a str is plain text: a name is never read as markup
                 painter.drawText(rect, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), text)
             else:
-                painter.drawText(QPointF(rect.left() + 1, rect.top() + ascent), text)
+                painter.drawText(QPointF(rect.left() + LABEL_PAD, rect.top() + ascent), text)
         painter.restore()
