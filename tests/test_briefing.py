@@ -7,17 +7,20 @@ import hashlib
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QApplication
 
 from workbench.core import storyboard as core
 from workbench.core.filters import CaseFilter
 from workbench.core.marking import banner_text
 from workbench.core.sample import build_sample_case
 from workbench.core.store import open_case
-from workbench.ui.briefing.deck import export_deck
+from workbench.ui.briefing.deck import STAGE_SCALE, export_deck
 from workbench.ui.briefing.presentation import PresentationWindow, PresenterView
-from workbench.ui.briefing.slides import fit_text
+from workbench.ui.briefing.slides import SlideRenderer, fit_text
 from workbench.ui.main_window import MainWindow
 
 LONG_TITLE = ("Минск, 15 августа: Лукашенко и Кремль договорились о «всесторонней помощи» — "
@@ -112,6 +115,108 @@ def test_restoring_a_saved_view_puts_every_pane_back_exactly(qtbot, window: Main
     # Restoring shows the view; it does not rewrite the case's stored chart layout.
     with open_case(window.case.path, read_only=True) as other:
         assert other.conn.execute("SELECT count(*) FROM actor_layout").fetchone()[0] == 0
+
+
+def test_restoring_a_view_shows_what_it_does_not_name_as_a_fresh_window_does(qtbot, window: MainWindow) -> None:
+    """The sample's slides name a window, a selection and at most a highlight: restoring one in the main
+    window puts every other part back to what a freshly opened case shows, not what was there before."""
+    selection, timeline, graph, board = window.selection, window.timeline, window.graph, window.storyboard
+    fresh = graph.view_state()
+    slides = board.slides
+    assert board.restore(slides[4].id, animate=False)
+    assert len(graph.view_state()["highlight"]["actors"]) == 4
+    selection.set_filter(CaseFilter(confidence_floor="likely", text="warrant"))
+    timeline.chart.lane_combo.setCurrentIndex(timeline.chart.lane_combo.findData("kinds"))
+    graph.chart.set_positions(graph.chart.xy * 0.5)
+    graph.canvas.scale(2.0, 2.0)
+    window.docks["sources"].hide()
+
+    assert board.restore(slides[5].id, animate=False)
+    now = graph.view_state()
+    assert now["highlight"] == {"actors": [], "relations": []}
+    assert now["positions"] == fresh["positions"]
+    assert now["zoom"] == pytest.approx(fresh["zoom"])
+    assert selection.filter == CaseFilter() and timeline.chart.current_filter() == CaseFilter()
+    assert timeline.chart.lane_mode == "actors"
+    assert not window.docks["sources"].isHidden()
+    assert (selection.time_window.start, selection.time_window.end) == core.time_window_of(slides[5].state)
+
+
+def presentation_pixels(presentation: PresentationWindow) -> QImage:
+    """What the audience sees once the slide has arrived: transitions and moves ended, the time-lapse
+    on its first day (presentation mode starts it there, however the slide was reached)."""
+    presentation.view.stage.stop()
+    QApplication.processEvents()
+    return presentation.view.grab().toImage()
+
+
+def deck_pixels(renderer: SlideRenderer, slide: core.Slide, number: int, total: int) -> tuple[QImage, QImage]:
+    """A slide as the decks draw it: the whole slide as the PDF's vector picture (played into an image)
+    and the charts as the PowerPoint and HTML decks' image."""
+    renderer.show(slide, number, total)
+    picture, (width, height) = renderer.picture()
+    page = QImage(width, height, QImage.Format.Format_ARGB32)
+    page.fill(0)
+    painter = QPainter(page)
+    painter.drawPicture(0, 0, picture)
+    painter.end()
+    return page, renderer.stage_image(STAGE_SCALE["pptx"])
+
+
+def differing_pixels(one: QImage, other: QImage) -> int:
+    """How many pixels differ between two images of one size (every pixel when the sizes differ)."""
+    if one.size() != other.size():
+        return max(one.width() * one.height(), other.width() * other.height())
+    images = [image.convertToFormat(QImage.Format.Format_ARGB32) for image in (one, other)]  # kept: arrays view them
+    a, b = (np.frombuffer(image.constBits(), np.uint32, image.width() * image.height()) for image in images)
+    return int(np.count_nonzero(a != b))
+
+
+def test_a_slide_shows_the_same_after_any_slide_as_on_its_own(qtbot, sample_path: Path) -> None:
+    """A slide is its whole state: every slide of the sample storyboard, reached from the slide before
+    (and, going back, from the slide after), shows the same pixels as when it is shown first, in
+    presentation mode and as the decks draw it. Slide 5 highlights four actors and slides 6-8 name no
+    highlight: they must not keep slide 5's."""
+    with open_case(sample_path, read_only=True) as case:
+        slides = core.slides(case)
+        total = len(slides)
+        assert total >= 8 and "highlight" in slides[4].state.get("graph", {})
+
+        def fresh_presentation(start: int) -> PresentationWindow:
+            presentation = PresentationWindow(case, slides, start=start)
+            qtbot.addWidget(presentation)
+            presentation.start(fullscreen=False)
+            return presentation
+
+        def fresh_deck(index: int) -> tuple[QImage, QImage]:
+            renderer = SlideRenderer(case)
+            try:
+                return deck_pixels(renderer, slides[index], index + 1, total)
+            finally:
+                renderer.close()
+
+        alone = []
+        for index in range(total):
+            presentation = fresh_presentation(index)
+            alone.append((presentation_pixels(presentation), *fresh_deck(index)))
+            presentation.close()
+
+        presentation = fresh_presentation(0)
+        renderer = SlideRenderer(case)
+        try:
+            order = [*range(1, total), *range(total - 2, -1, -1)]  # forward to the end, then back to the start
+            wrong = []
+            for index in order:
+                presentation.go(index)  # as the clicker's keys do: animated
+                shown = (presentation_pixels(presentation), *deck_pixels(renderer, slides[index], index + 1, total))
+                for where, now, expected in zip(("presentation", "PDF deck", "PowerPoint/HTML deck"), shown,
+                                                alone[index], strict=True):
+                    if (count := differing_pixels(now, expected)):
+                        wrong.append(f"slide {index + 1} in the {where}: {count} pixels differ")
+        finally:
+            renderer.close()
+            presentation.close()
+    assert not wrong, "\n".join(wrong)
 
 
 def test_storyboard_reorder_edit_and_delete_are_undoable(qtbot, window: MainWindow) -> None:

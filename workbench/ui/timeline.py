@@ -1371,6 +1371,12 @@ class TimelineChart(QWidget):
         return {"lane_mode": self.lane_mode, "lane_order": self.lane_order, "x_range": [float(low), float(high)],
                 "top_row": float(top), "fitted": self._fitted}
 
+    def default_view_state(self) -> dict[str, Any]:
+        """The chart as a freshly opened case shows it, in `view_state`'s terms: the first lane mode and
+        order, the top row, the whole case fitted."""
+        return {"lane_mode": self.lane_combo.itemData(0), "lane_order": self.order_combo.itemData(0),
+                "top_row": 0.0, "fitted": True}
+
     def restore_view_state(self, state: dict[str, Any]) -> None:
         """Put the chart back as `view_state` saw it; missing or malformed entries leave it as it is."""
         for combo, value in ((self.lane_combo, state.get("lane_mode")), (self.order_combo, state.get("lane_order"))):
@@ -1429,6 +1435,9 @@ class TimelinePane(QWidget):
 
     def view_state(self) -> dict[str, Any]:
         return {**self.chart.view_state(), "tab": self.tabs.currentIndex()}
+
+    def default_view_state(self) -> dict[str, Any]:
+        return {**self.chart.default_view_state(), "tab": 0}
 
     def restore_view_state(self, state: dict[str, Any]) -> None:
         tab = state.get("tab")

@@ -18,7 +18,7 @@ from workbench.core import storyboard as core
 from workbench.core.marking import banner_colours, banner_text
 from workbench.core.store import Case
 from workbench.core.times import case_zone, utc_to_local
-from workbench.ui.briefing.state import apply_state
+from workbench.ui.briefing.state import apply_state, part
 from workbench.ui.selection import SelectionModel
 
 SLIDE_SIZE = QSize(1600, 900)  # logical size slides are laid out at for thumbnails and decks (16:9)
@@ -142,22 +142,24 @@ class SlideStage(QWidget):
         self.graph.finish_animation()
 
     def show_state(self, state: dict[str, Any], animate: bool = False) -> None:
-        """Show a saved view; with `animate`, slide the time window and move the actors to it."""
+        """Show a saved view, all of it (see state.apply_state: nothing of the slide before stays); with
+        `animate`, slide the time window and move the actors to it."""
         self.stop()
         self.day_label = ""
-        docks = state.get("docks") if isinstance(state.get("docks"), dict) else {}
+        self.lapse_windows, self.lapse_index = [], -1  # a time-lapse belongs to its own slide only
+        docks = part(state, "docks")
         show_timeline, show_graph = docks.get("timeline", True) is not False, docks.get("graph", True) is not False
         if not show_timeline and not show_graph:
             show_timeline = show_graph = True
         self.timeline.setVisible(show_timeline)
         self.graph.setVisible(show_graph)
         before = self._span_now()
-        apply_state(self.selection, self.timeline, self.graph, state, animate=animate)
-        timeline_state = state.get("timeline") if isinstance(state.get("timeline"), dict) else {}
+        span = self.case.date_range() if self.case is not None and not self.case.closed else None
+        fit = apply_state(self.selection, self.timeline, self.graph, state, span or (None, None), animate=animate)
+        timeline_state = part(state, "timeline")
         if "x_range" not in timeline_state and not timeline_state.get("fitted"):
             self._frame_window()
-        graph_state = state.get("graph") if isinstance(state.get("graph"), dict) else {}
-        if "zoom" not in graph_state:
+        if fit:
             self._fit_graph()
         lapse = core.timelapse_of(state)
         after = self._span_now()
@@ -168,7 +170,8 @@ class SlideStage(QWidget):
             self._transition_step(0.0)
             self.transition.start()
         if lapse is not None:
-            self.start_timelapse(lapse, immediate=not animate)
+            # On its first day at once, however the slide was reached (not the whole window for a step).
+            self.start_timelapse(lapse)
 
     def _span_now(self) -> tuple[float, float, float, float] | None:
         from workbench.core.timeline.data import utc_seconds  # with numpy: loaded with the charts, not the window
@@ -367,6 +370,10 @@ class SlideView(QWidget):
         pad = max(int(height * 0.008), 2)
         for banner in (self.top_banner, self.bottom_banner):
             banner.setFixedHeight(banner.fontMetrics().height() + 2 * pad)
+        for label in (self.footer, self.day, self.number):
+            # Fixed, so that the charts keep their size whether or not a time-lapse day is shown (an
+            # emptied label asks for another height than one never filled).
+            label.setFixedHeight(label.fontMetrics().height() + 2)
         line = self.title.fontMetrics().lineSpacing()
         self.title.setFixedHeight(line * 2 + 8)
         self.caption.setFixedHeight(self.caption.fontMetrics().lineSpacing() * 3 + 6)

@@ -72,6 +72,7 @@ class GraphPane(QWidget):
         self.metrics: Metrics | None = None
         self.metrics_stale = True
         self.stored: dict[str, Position] = {}
+        self.layout_xy: Any = None  # each actor's place in the case's own layout, whatever a saved view shows
         # Background runs (ui.tasks): a new layout replaces the older one, new figures the older
         # figures, and the replaced run's result is dropped; a layout and the figures run side by side.
         self.layout_key = ("graph layout", id(self))
@@ -265,6 +266,7 @@ class GraphPane(QWidget):
             self.graph = CaseGraph()
             self.graph_slice = GraphSlice([], [])
             self.chart.set_graph(self.graph, self.graph_slice, np.zeros((0, 2)), np.zeros(0, bool))
+            self.layout_xy = None
             self.analysis.show_metrics(self.graph, None)
             self.canvas.update_scene_rect()
             return
@@ -287,6 +289,7 @@ class GraphPane(QWidget):
         else:
             xy = self._initial_positions()
             self.chart.set_graph(self.graph, self.graph_slice, xy, pinned)
+        self.layout_xy = xy
         self._apply_sizes(redraw=False)
         self._apply_colouring(redraw=False)
         self.chart.rebuild()
@@ -335,6 +338,7 @@ class GraphPane(QWidget):
             if self.graph is not graph:
                 return  # rebuilt meanwhile: the new graph is placed by its own run
             xy = self._placed(layout)
+            self.layout_xy = xy
             if fit:
                 self.chart.set_positions(xy)
                 self.canvas.fit()
@@ -377,6 +381,7 @@ class GraphPane(QWidget):
             self._place_in_background(fit=False)
             return
         target = self._initial_positions()
+        self.layout_xy = target
         if self.chart.xy is not None and len(self.chart.xy) == len(target) and np.allclose(self.chart.xy, target):
             self.chart.update()
             return
@@ -434,6 +439,7 @@ class GraphPane(QWidget):
         if g.n <= LABEL_SEPARATION_UP_TO:
             xy = separate_boxes(xy, self.chart.label_boxes(), pinned_mask if keep else None)
         after = {a: (float(xy[i, 0]), float(xy[i, 1]), bool(pinned_mask[i] and keep)) for i, a in enumerate(g.ids)}
+        self.layout_xy = xy
         self._move_to(xy)
         if self.case is not None and not self.case.read_only:
             # Every actor's place is stored and already shown: the window need not send it back.
@@ -765,6 +771,21 @@ class GraphPane(QWidget):
             "highlight": {"actors": [g.ids[v] for v in sorted(chart.path_nodes) if v < g.n],
                           "relations": [g.edge_ids[e] for e in sorted(chart.path_edges) if e < g.m]},
         }
+
+    def default_view_state(self) -> dict[str, Any]:
+        """The chart as a freshly opened case shows it, in `view_state`'s terms: every actor in the case's
+        own layout, the first colouring and sizing, the legend on, nothing highlighted. A fresh chart is
+        also fitted (`fit`), which a view state says with a zoom and centre."""
+        g, xy = self.graph, self.layout_xy
+        positions = ({a: [float(xy[i, 0]), float(xy[i, 1])] for i, a in enumerate(g.ids)}
+                     if xy is not None and len(xy) == g.n else {})
+        return {"positions": positions, "colour_by": str(self.colour_choice.itemData(0)),
+                "size_by": str(self.size_choice.itemData(0)), "legend": True,
+                "highlight": {"actors": [], "relations": []}}
+
+    def fit(self) -> None:
+        """Show the whole chart (the Fit button), as a freshly opened case does."""
+        self.canvas.fit()
 
     def restore_view_state(self, state: dict[str, Any], animate: bool = False) -> None:
         """Put the chart back as `view_state` saw it (shown only: the case's stored layout is not
