@@ -219,6 +219,54 @@ def test_a_slide_shows_the_same_after_any_slide_as_on_its_own(qtbot, sample_path
     assert not wrong, "\n".join(wrong)
 
 
+def test_a_slide_naming_every_part_leaves_nothing_behind(qtbot, sample_path: Path) -> None:
+    """Slides that name what the sample's do not (filter, lanes and rows, places, zoom, colouring,
+    sizing, legend, a closed dock), shown between sample slides, leave nothing of theirs behind."""
+    with open_case(sample_path, read_only=True) as case:
+        sample = core.slides(case)
+        luka, kremlin = sample[4].state["graph"]["highlight"]["actors"][:2]
+        dense = core.Slide("dense", "Everything named", "", 8, {
+            **sample[3].state,
+            "filter": core.filter_to_json(CaseFilter(confidence_floor="likely", text="a")),
+            "timeline": {"lane_mode": "kinds", "lane_order": "name", "top_row": 2.0, "fitted": True},
+            "graph": {"positions": {luka: [300.0, -200.0], kremlin: [-250.0, 180.0]}, "zoom": 1.6,
+                      "centre": [0.0, 0.0], "colour_by": "community", "size_by": "degree", "legend": False,
+                      "highlight": {"actors": [kremlin], "relations": []}},
+            "docks": {"timeline": False}}, None)
+        slides = [sample[5], dense, sample[6], dense, sample[1]]
+        total = len(slides)
+
+        def fresh(index: int) -> tuple[QImage, ...]:
+            presentation = PresentationWindow(case, slides, start=index)
+            qtbot.addWidget(presentation)
+            presentation.start(fullscreen=False)
+            renderer = SlideRenderer(case)
+            try:
+                return (presentation_pixels(presentation), *deck_pixels(renderer, slides[index], index + 1, total))
+            finally:
+                renderer.close()
+                presentation.close()
+
+        presentation = PresentationWindow(case, slides, start=0)
+        qtbot.addWidget(presentation)
+        presentation.start(fullscreen=False)
+        renderer = SlideRenderer(case)
+        wrong = []
+        try:
+            deck_pixels(renderer, slides[0], 1, total)
+            for index in range(1, total):
+                presentation.go(index)
+                shown = (presentation_pixels(presentation), *deck_pixels(renderer, slides[index], index + 1, total))
+                for where, now, expected in zip(("presentation", "PDF deck", "PowerPoint/HTML deck"), shown,
+                                                fresh(index), strict=True):
+                    if (count := differing_pixels(now, expected)):
+                        wrong.append(f"slide {index + 1} in the {where}: {count} pixels differ")
+        finally:
+            renderer.close()
+            presentation.close()
+    assert not wrong, "\n".join(wrong)
+
+
 def test_storyboard_reorder_edit_and_delete_are_undoable(qtbot, window: MainWindow) -> None:
     board = window.storyboard
     before = [s.id for s in board.slides]

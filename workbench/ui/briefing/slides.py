@@ -153,6 +153,9 @@ class SlideStage(QWidget):
             show_timeline = show_graph = True
         self.timeline.setVisible(show_timeline)
         self.graph.setVisible(show_graph)
+        # The charts take their size for this slide before they show it: a fit or a saved zoom and
+        # centre worked out in the previous slide's size is off once the layout catches up.
+        self.layout().activate()
         before = self._span_now()
         span = self.case.date_range() if self.case is not None and not self.case.closed else None
         fit = apply_state(self.selection, self.timeline, self.graph, state, span or (None, None), animate=animate)
@@ -336,6 +339,7 @@ class SlideView(QWidget):
         self.number.setText(f"{number} / {total}")
         self.day.setText("")
         self._set_texts()
+        self.layout().activate()  # a caption shown or hidden resizes the charts: before they show the slide
         self.stage.show_state(slide.state, animate=animate)
 
     def blank_text(self) -> None:
