@@ -187,16 +187,20 @@ def check_database(path: Path, header: HeaderInfo, check_references: bool = True
     real = path.resolve()  # through a symbolic link, SQLite reads the sidecars beside the real file
     wal_file = real.with_name(real.name + "-wal")
     journal = real.with_name(real.name + "-journal")
-    if journal.exists() and journal.stat().st_size:
+    if _lingering(journal):
         # An immutable read would check the file without the journal, and the first read-write
         # open would then roll the journal's pages in: what was checked is not what is opened.
         raise CaseRefused(path, f"another program left an unfinished change in {journal.name} beside it, so it "
                           "cannot be checked as it would be opened")
     if not (wal_file.exists() and wal_file.stat().st_size):
         return _check_connection(path, real, "ro&immutable=1", header, check_references)
-    # A WAL beside it (an unclean close, a checkpoint killed midway): check the file with its WAL
-    # applied, on a private copy, so the check creates no -shm beside the received file and sees
-    # exactly what opening it will replay.
+    if real.stat().st_size >= header.page_count * header.page_size:
+        # A WAL beside a whole file: an unclean close, or another program writing right now (a second
+        # import). SQLite's own read-only mode reads it consistently under the WAL's locks.
+        return _check_connection(path, real, "ro", header, check_references)
+    # A file shorter than its header says, beside a WAL: a checkpoint killed midway. Check the file
+    # with its WAL applied on a private copy, so the check sees exactly what opening it will replay
+    # and leaves nothing beside the received file.
     with tempfile.TemporaryDirectory(prefix="workbench-check-") as folder:
         copy = Path(folder) / "case"
         try:
@@ -205,6 +209,25 @@ def check_database(path: Path, header: HeaderInfo, check_references: bool = True
         except OSError as error:
             raise CaseRefused(path, f"it cannot be read ({error.strerror or error})") from None
         return _check_connection(path, copy, "ro", header, check_references)
+
+
+# A rollback journal beside a case is there while another program writes (briefly: a write, or
+# the switch to WAL) or for good after a crash; one still there after this long is the latter.
+JOURNAL_WAIT_SECONDS = 5.0
+
+
+def _lingering(journal: Path) -> bool:
+    """Whether a non-empty rollback journal stays beside the case past JOURNAL_WAIT_SECONDS."""
+    deadline = time.monotonic() + JOURNAL_WAIT_SECONDS
+    while True:
+        try:
+            if not journal.exists() or not journal.stat().st_size:
+                return False
+        except OSError:
+            return False
+        if time.monotonic() > deadline:
+            return True
+        time.sleep(0.02)
 
 
 def _check_connection(path: Path, real: Path, mode: str, header: HeaderInfo, check_references: bool) -> int:

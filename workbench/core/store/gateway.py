@@ -173,9 +173,6 @@ class Case:
         """
         self._require_writable()
         if self._depth == 0:
-            if not self._wal:
-                self.conn.execute("PRAGMA journal_mode = WAL")
-                self._wal = True
             self._begin(waiting)
             self._logs = []
         scope = ChangeLog()
@@ -200,7 +197,7 @@ class Case:
             self.announce(scope.changes())
 
     def _begin(self, waiting: Callable[[float], None] | None) -> None:
-        """BEGIN IMMEDIATE: CaseBusy when another program holds the write lock past the busy timeout,
+        """(WAL on, then) BEGIN IMMEDIATE: CaseBusy when another program holds the write lock past the busy timeout,
         or, with `waiting`, wait on (calling waiting(seconds so far) after each timeout) until it is ours."""
         started = time.monotonic()
         timeout = self.conn.execute("PRAGMA busy_timeout").fetchone()[0]
@@ -209,6 +206,9 @@ class Case:
         try:
             while True:
                 try:
+                    if not self._wal:  # WAL from the first write on; switching needs the lock too
+                        self.conn.execute("PRAGMA journal_mode = WAL")
+                        self._wal = True
                     self.conn.execute("BEGIN IMMEDIATE")
                     return
                 except sqlite3.OperationalError as error:
