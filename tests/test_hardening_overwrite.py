@@ -49,3 +49,16 @@ def test_no_write_replaces_an_open_case_or_its_sidecars(small_case: Path, tmp_pa
     assert copy.read_bytes() == b"fine"
     with atomic_path(small_case) as partial:  # once closed, it is an ordinary file (the app asks first)
         partial.write_bytes(b"closed")
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "json"])
+def test_a_folder_or_a_missing_folder_is_refused_in_one_sentence(sample_path: Path, tmp_path: Path, fmt: str) -> None:
+    """Deck exports gave a traceback for a folder's name and created missing folders; other formats refused."""
+    for out in (tmp_path, tmp_path / "missing" / "deeper" / f"deck.{fmt}"):
+        result = subprocess.run([sys.executable, "-m", "workbench.cli", "export", str(sample_path), "--format", fmt,
+                                 "--out", str(out)], capture_output=True, text=True, timeout=120)
+        assert result.returncode != 0
+        assert "Traceback" not in result.stderr, result.stderr[-2000:]
+        assert "folder" in result.stderr
+    assert not (tmp_path / "missing").exists(), "no folder is created on its own"
+    assert not list(tmp_path.glob(".*.partial")) and not list(Path(tmp_path.anchor).glob(".*.partial"))

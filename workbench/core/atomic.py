@@ -58,6 +58,20 @@ def refuse_open_case(destination: Path) -> None:
 STALE_PARTIAL_SECONDS = 600
 
 
+class BadDestination(CaseError, OSError):
+    """A file cannot be written there: the name is a folder, or its folder does not exist."""
+
+
+def refuse_bad_destination(destination: Path) -> None:
+    """Raise BadDestination (one sentence) for a folder's name or a missing folder; every export refuses
+    them alike, and none creates folders on its own."""
+    if destination.is_dir():
+        raise BadDestination(f"{destination} is a folder; give the name of the file to write in it")
+    if not destination.parent.is_dir():
+        raise BadDestination(f"the folder {destination.parent} does not exist, so {destination.name} cannot be "
+                             "written there")
+
+
 def remove_stale_partials(destination: Path) -> None:
     """Remove temporary files that earlier, killed writes of `destination` left beside it."""
     now = time.time()
@@ -79,6 +93,7 @@ def atomic_path(destination: Path | str) -> Iterator[Path]:
     """
     destination = Path(destination)
     refuse_open_case(destination)
+    refuse_bad_destination(destination)
     remove_stale_partials(destination)
     temporary = destination.with_name(f".{destination.name}.{uuid.uuid4().hex[:8]}.partial")
     os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))  # 0o666: the umask applies

@@ -122,7 +122,6 @@ def build_deck(plan: DeckPlan, drawn: Iterable[DrawnSlide], progress: Progress =
     Touches no widget and no case, so it may run on a worker thread. It writes through a temporary
     file beside `out`: a failure or Cancel leaves the previous deck as it was.
     """
-    plan.out.parent.mkdir(parents=True, exist_ok=True)
     writer = {"pdf": write_pdf, "pptx": write_pptx, "html": write_html}[plan.fmt]
     with atomic_path(plan.out) as partial:
         pages = writer(plan, drawn, partial, progress)
