@@ -172,6 +172,43 @@ def differing_pixels(one: QImage, other: QImage) -> int:
     return int(np.count_nonzero(a != b))
 
 
+def shown_alone(qtbot, case, slides: list, index: int) -> tuple[QImage, ...]:
+    """Slide `index` as a fresh presentation and a fresh deck renderer show it first: (presentation, PDF, image)."""
+    presentation = PresentationWindow(case, slides, start=index)
+    qtbot.addWidget(presentation)
+    presentation.start(fullscreen=False)
+    renderer = SlideRenderer(case)
+    try:
+        return (presentation_pixels(presentation), *deck_pixels(renderer, slides[index], index + 1, len(slides)))
+    finally:
+        renderer.close()
+        presentation.close()
+
+
+def slides_that_differ(qtbot, case, slides: list, order: list[int], alone: list) -> list[str]:
+    """Walk one presentation and one deck renderer through `order` (starting on slide 0) and name every slide
+    whose pixels differ from `alone[index]`, the slide shown on its own."""
+    total = len(slides)
+    presentation = PresentationWindow(case, slides, start=0)
+    qtbot.addWidget(presentation)
+    presentation.start(fullscreen=False)
+    renderer = SlideRenderer(case)
+    wrong = []
+    try:
+        deck_pixels(renderer, slides[0], 1, total)
+        for index in order:
+            presentation.go(index)  # as the clicker's keys do: animated
+            shown = (presentation_pixels(presentation), *deck_pixels(renderer, slides[index], index + 1, total))
+            for where, now, expected in zip(("presentation", "PDF deck", "PowerPoint/HTML deck"), shown,
+                                            alone[index], strict=True):
+                if (count := differing_pixels(now, expected)):
+                    wrong.append(f"slide {index + 1} in the {where}: {count} pixels differ")
+    finally:
+        renderer.close()
+        presentation.close()
+    return wrong
+
+
 def test_a_slide_shows_the_same_after_any_slide_as_on_its_own(qtbot, sample_path: Path) -> None:
     """A slide is its whole state: every slide of the sample storyboard, reached from the slide before
     (and, going back, from the slide after), shows the same pixels as when it is shown first, in
@@ -181,41 +218,9 @@ def test_a_slide_shows_the_same_after_any_slide_as_on_its_own(qtbot, sample_path
         slides = core.slides(case)
         total = len(slides)
         assert total >= 8 and "highlight" in slides[4].state.get("graph", {})
-
-        def fresh_presentation(start: int) -> PresentationWindow:
-            presentation = PresentationWindow(case, slides, start=start)
-            qtbot.addWidget(presentation)
-            presentation.start(fullscreen=False)
-            return presentation
-
-        def fresh_deck(index: int) -> tuple[QImage, QImage]:
-            renderer = SlideRenderer(case)
-            try:
-                return deck_pixels(renderer, slides[index], index + 1, total)
-            finally:
-                renderer.close()
-
-        alone = []
-        for index in range(total):
-            presentation = fresh_presentation(index)
-            alone.append((presentation_pixels(presentation), *fresh_deck(index)))
-            presentation.close()
-
-        presentation = fresh_presentation(0)
-        renderer = SlideRenderer(case)
-        try:
-            order = [*range(1, total), *range(total - 2, -1, -1)]  # forward to the end, then back to the start
-            wrong = []
-            for index in order:
-                presentation.go(index)  # as the clicker's keys do: animated
-                shown = (presentation_pixels(presentation), *deck_pixels(renderer, slides[index], index + 1, total))
-                for where, now, expected in zip(("presentation", "PDF deck", "PowerPoint/HTML deck"), shown,
-                                                alone[index], strict=True):
-                    if (count := differing_pixels(now, expected)):
-                        wrong.append(f"slide {index + 1} in the {where}: {count} pixels differ")
-        finally:
-            renderer.close()
-            presentation.close()
+        alone = [shown_alone(qtbot, case, slides, index) for index in range(total)]
+        order = [*range(1, total), *range(total - 2, -1, -1)]  # forward to the end, then back to the start
+        wrong = slides_that_differ(qtbot, case, slides, order, alone)
     assert not wrong, "\n".join(wrong)
 
 
@@ -234,36 +239,8 @@ def test_a_slide_naming_every_part_leaves_nothing_behind(qtbot, sample_path: Pat
                       "highlight": {"actors": [kremlin], "relations": []}},
             "docks": {"timeline": False}}, None)
         slides = [sample[5], dense, sample[6], dense, sample[1]]
-        total = len(slides)
-
-        def fresh(index: int) -> tuple[QImage, ...]:
-            presentation = PresentationWindow(case, slides, start=index)
-            qtbot.addWidget(presentation)
-            presentation.start(fullscreen=False)
-            renderer = SlideRenderer(case)
-            try:
-                return (presentation_pixels(presentation), *deck_pixels(renderer, slides[index], index + 1, total))
-            finally:
-                renderer.close()
-                presentation.close()
-
-        presentation = PresentationWindow(case, slides, start=0)
-        qtbot.addWidget(presentation)
-        presentation.start(fullscreen=False)
-        renderer = SlideRenderer(case)
-        wrong = []
-        try:
-            deck_pixels(renderer, slides[0], 1, total)
-            for index in range(1, total):
-                presentation.go(index)
-                shown = (presentation_pixels(presentation), *deck_pixels(renderer, slides[index], index + 1, total))
-                for where, now, expected in zip(("presentation", "PDF deck", "PowerPoint/HTML deck"), shown,
-                                                fresh(index), strict=True):
-                    if (count := differing_pixels(now, expected)):
-                        wrong.append(f"slide {index + 1} in the {where}: {count} pixels differ")
-        finally:
-            renderer.close()
-            presentation.close()
+        alone = [None, *(shown_alone(qtbot, case, slides, index) for index in range(1, len(slides)))]
+        wrong = slides_that_differ(qtbot, case, slides, list(range(1, len(slides))), alone)
     assert not wrong, "\n".join(wrong)
 
 

@@ -36,15 +36,21 @@ def grown_in_wal(path: Path, rows: int) -> tuple[bytes, bytes]:
     return data, wal
 
 
-def test_a_header_written_before_the_file_grew_opens_with_its_wal(tmp_path: Path) -> None:
-    data, wal = grown_in_wal(tmp_path / "source.case", 2_000)
+def header_ahead(data: bytes, wal: bytes) -> bytes:
+    """The file as a checkpoint killed midway leaves it: page 1 copied from the WAL (the new header, with
+    a larger page count), the rest not yet written."""
     (page_size,) = struct.unpack(">I", wal[8:12])
-    # The checkpoint copied page 1 (the new header: a larger page count) and was killed before the rest.
     frames = [(struct.unpack(">I", wal[32 + i:36 + i])[0], 32 + i + 24)
               for i in range(0, len(wal) - 32, page_size + 24)]
     first_page = [offset for page, offset in frames if page == 1][-1]
+    return wal[first_page:first_page + page_size] + data[page_size:]
+
+
+def test_a_header_written_before_the_file_grew_opens_with_its_wal(tmp_path: Path) -> None:
+    data, wal = grown_in_wal(tmp_path / "source.case", 2_000)
+    (page_size,) = struct.unpack(">I", wal[8:12])
     crashed = tmp_path / "crashed.case"
-    crashed.write_bytes(wal[first_page:first_page + page_size] + data[page_size:])
+    crashed.write_bytes(header_ahead(data, wal))
     crashed.with_name("crashed.case-wal").write_bytes(wal)
     (new_count,) = struct.unpack(">I", crashed.read_bytes()[28:32])
     assert crashed.stat().st_size < new_count * page_size, "the file is shorter than its header says"
@@ -57,12 +63,8 @@ def test_a_header_written_before_the_file_grew_opens_with_its_wal(tmp_path: Path
 
 def test_truncated_without_a_wal_is_still_refused(tmp_path: Path) -> None:
     data, wal = grown_in_wal(tmp_path / "source.case", 2_000)
-    (page_size,) = struct.unpack(">I", wal[8:12])
-    frames = [(struct.unpack(">I", wal[32 + i:36 + i])[0], 32 + i + 24)
-              for i in range(0, len(wal) - 32, page_size + 24)]
-    first_page = [offset for page, offset in frames if page == 1][-1]
     lost = tmp_path / "lost.case"
-    lost.write_bytes(wal[first_page:first_page + page_size] + data[page_size:])
+    lost.write_bytes(header_ahead(data, wal))
     with pytest.raises(CaseRefused, match="truncated"):
         check_case(lost)
 

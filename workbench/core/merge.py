@@ -101,11 +101,7 @@ def _fold(text: str) -> str:
 
 
 def _names(row: dict[str, Any]) -> list[str]:
-    try:
-        aliases = aliases_of(row.get("aliases"))
-    except ValueError:
-        aliases = []
-    return [name for name in (_fold(n) for n in [row["name"], *aliases]) if name]
+    return [name for name in (_fold(n) for n in [row["name"], *aliases_of(row.get("aliases"))]) if name]
 
 
 def _label(row: dict[str, Any]) -> str:

@@ -20,6 +20,15 @@ def aliases_of(text: str | list | None) -> list[str]:
     return [str(alias) for alias in value if isinstance(alias, (str, int, float))] if isinstance(value, list) else []
 
 
+# The column that names a record to the analyst, first present first (a title, a name, a URL...).
+NAMING_COLUMNS = ("title", "name", "url", "text", "quote", "kind")
+
+
+def record_name(row: dict, default: str = "") -> str:
+    """What to call a record in a sentence ("Delete the event 'Rally'?"): its first naming column."""
+    return next((str(row[column]) for column in NAMING_COLUMNS if row.get(column)), default)
+
+
 @dataclass
 class Record:
     table: ClassVar[str] = ""

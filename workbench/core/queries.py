@@ -138,15 +138,11 @@ def actor_listing(case: Case) -> Listing:
     )
     ids, rows, keys = [], [], []
     for actor_id, name, kind, aliases, n_events, n_relations in cursor:
-        alias_text = ", ".join(_aliases(aliases))
+        alias_text = ", ".join(aliases_of(aliases))
         ids.append(actor_id)
         rows.append((name, kind, alias_text, str(n_events), str(n_relations)))
         keys.append((name.casefold(), kind, alias_text.casefold(), n_events, n_relations))
     return Listing("actors", ACTOR_COLUMNS, ids, rows, keys)
-
-
-def _aliases(text: str | None) -> list[str]:
-    return aliases_of(text)
 
 
 def relation_listing(case: Case) -> Listing:
@@ -250,7 +246,7 @@ def details(case: Case, table: str, record_id: str) -> list[tuple[str, str]]:
         pairs += [
             ("Actor", row["name"]),
             ("Kind", row["kind"]),
-            ("Also known as", ", ".join(_aliases(row["aliases"]))),
+            ("Also known as", ", ".join(aliases_of(row["aliases"]))),
             ("Description", row["description"]),
         ]
     elif table == "relations":
@@ -329,7 +325,7 @@ class ActorChoice:
 
 def actor_choices(case: Case) -> list[ActorChoice]:
     """Every actor of the case, by name: what a form's actor pickers offer."""
-    return [ActorChoice(actor_id, name, tuple(_aliases(aliases))) for actor_id, name, aliases in
+    return [ActorChoice(actor_id, name, tuple(aliases_of(aliases))) for actor_id, name, aliases in
             case.conn.execute("SELECT id, name, aliases FROM actors ORDER BY name")]
 
 
@@ -480,7 +476,7 @@ def search_case(case: Case, text: str, limit: int = 50) -> dict[str, list[Search
         )
         for row in cursor:
             record_id, values = row[0], row[1:1 + len(fields)]
-            values = [", ".join(_aliases(v)) if column == "aliases" else (v or "")
+            values = [", ".join(aliases_of(v)) if column == "aliases" else (v or "")
                       for (column, _), v in zip(fields, values, strict=True)]
             title_text = values[0] or (values[2] if table == "sources" else "") or "untitled"
             context, where = (), ""
@@ -522,7 +518,7 @@ def _search_relations(case: Case, words: list[str], limit: int) -> list[SearchHi
         params,
     ):
         title = f"{source_name} {label or kind} {target_name}"
-        everything = " ".join((title, kind, ", ".join(_aliases(from_aliases)), ", ".join(_aliases(to_aliases))))
+        everything = " ".join((title, kind, ", ".join(aliases_of(from_aliases)), ", ".join(aliases_of(to_aliases))))
         if not all(_matches(everything, [word]) for word in words):
             continue
         hits.append(SearchHit("relations", relation_id, highlight(title, words)))

@@ -171,31 +171,26 @@ def undo(stack: QUndoStack) -> str | None:
     """Undo the last step. If the case refuses (another program holds the write lock, or changed
     what the step would restore), nothing is written, the stack stays where it was and the reason
     comes back as one sentence; None when it was undone (or there was nothing to undo)."""
-    index = stack.index()
-    if index == 0:
+    if not stack.canUndo():
         return None
-    command = stack.command(index - 1)
-    if isinstance(command, Operation):
-        try:
-            command.revert_now()
-        except CaseError as refused:
-            return str(refused)
-    stack.undo()
-    return None
+    return _step(stack.command(stack.index() - 1), Operation.revert_now, stack.undo)
 
 
 def redo(stack: QUndoStack) -> str | None:
     """Redo the next step; like `undo`, a refusal leaves the stack where it was and says why."""
-    index = stack.index()
-    if index >= stack.count():
+    if not stack.canRedo():
         return None
-    command = stack.command(index)
+    return _step(stack.command(stack.index()), Operation.replay_now, stack.redo)
+
+
+def _step(command: QUndoCommand, run_now: Callable[[Operation], None], move: Callable[[], None]) -> str | None:
+    """Run the step on the case first; only when that worked does the stack move (its own call is then a no-op)."""
     if isinstance(command, Operation):
         try:
-            command.replay_now()
+            run_now(command)
         except CaseError as refused:
             return str(refused)
-    stack.redo()
+    move()
     return None
 
 

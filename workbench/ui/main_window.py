@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.marking import banner_colours, banner_text
+from workbench.core.model import record_name
 from workbench.core.ops.actors import describe_dependents, merge_actors
 from workbench.core.rules import clean_text
 from workbench.core.sample import ensure_sample_case
@@ -489,7 +490,7 @@ class MainWindow(QMainWindow):
         noun = NOUNS.get(chosen.table, "record")
         if len(chosen.ids) == 1:
             row = case.get(chosen.table, chosen.ids[0]) or {}
-            name = next((row[k] for k in ("title", "name", "url", "text", "quote", "kind") if row.get(k)), "")
+            name = record_name(row)
             question = f"Delete the {noun} “{name[:80]}”?" if name else f"Delete this {noun}?"
         else:
             question = f"Delete these {len(chosen.ids)} {noun}s?"

@@ -60,10 +60,7 @@ def actor_network(case: Case, progress: Progress = NO_PROGRESS) -> ActorNetwork:
     for i, actor_id in enumerate(graph.ids):
         colour = graph.colors[i] or KIND_COLOURS.get(graph.kinds[i], KIND_COLOURS["other"])
         aliases_text, description = rows.get(actor_id, ("[]", ""))
-        try:
-            aliases = aliases_of(aliases_text)
-        except (ValueError, TypeError):
-            aliases = []
+        aliases = aliases_of(aliases_text)
         x, y = positions.get(actor_id, (0.0, 0.0))
         r, g, b = hex_rgb(colour)
         degree = int(measured["degree"].get(actor_id, 0))

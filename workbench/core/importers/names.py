@@ -142,10 +142,7 @@ class ActorIndex:
     def __init__(self, rows: list[dict[str, Any]]) -> None:
         self.by_name: dict[str, dict[str, Any]] = {}
         for row in rows:
-            aliases = row["aliases"]
-            if isinstance(aliases, str):
-                aliases = aliases_of(aliases)
-            for name in [row["name"], *aliases]:
+            for name in [row["name"], *aliases_of(row["aliases"])]:
                 key = fold(name)
                 if key:
                     self.by_name.setdefault(key, row)

@@ -192,7 +192,7 @@ def check_database(path: Path, header: HeaderInfo, check_references: bool = True
         # open would then roll the journal's pages in: what was checked is not what is opened.
         raise CaseRefused(path, f"another program left an unfinished change in {journal.name} beside it, so it "
                           "cannot be checked as it would be opened")
-    if not (wal_file.exists() and wal_file.stat().st_size):
+    if not has_wal(path):
         return _check_connection(path, real, "ro&immutable=1", header, check_references)
     if real.stat().st_size >= header.page_count * header.page_size:
         # A WAL beside a whole file: an unclean close, or another program writing right now (a second

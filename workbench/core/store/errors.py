@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.errors import CaseError
+from workbench.core.model import record_name
 
 
 class CaseRefused(CaseError):
@@ -62,7 +63,7 @@ class StaleJournal(CaseError):
     """Undo or redo would overwrite what another writer did since; nothing was written."""
 
     def __init__(self, table: str, row: dict[str, Any], what: str) -> None:
-        name = next((str(row[k]) for k in ("title", "name", "url", "text", "kind") if row.get(k)), row.get("id", ""))
+        name = record_name(row, default=str(row.get("id", "")))
         noun = table.removesuffix("s") if table != "meta" else "case property"
         super().__init__(f"The {noun} '{name[:60]}' {what} by someone else since (another program or the "
                          "command line), so this step cannot be undone or redone without overwriting that; "
