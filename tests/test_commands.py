@@ -22,7 +22,7 @@ def test_insert_undo_redo_reach_the_file_and_the_views(qtbot, small_case: Path) 
     assert push(window.undo_stack, command)
     assert case.get("events", command.record_id)["title"] == "Strike at MTZ"
     assert "Strike at MTZ" in event_titles(window)
-    assert window.undo_action.text() == "&Undo Add event"
+    assert window.undo_action.text() == "&Undo Add event 'Strike at MTZ'"
     window.undo_action.trigger()
     assert case.get("events", command.record_id) is None
     assert "Strike at MTZ" not in event_titles(window)

@@ -29,7 +29,7 @@ def test_editing_a_title_writes_it_once_and_undo_takes_it_back(qtbot, window: Ma
     title.setText("  Lukashenko\x00 calls Putin\u202e twice ")
     title.editingFinished.emit()
     assert window.case.get("events", "event-call")["title"] == "Lukashenko calls Putin twice"
-    assert window.undo_action.text() == "&Undo Edit event title"
+    assert window.undo_action.text() == "&Undo Edit event 'Lukashenko calls Putin': title"
     assert "Lukashenko calls Putin twice" in [
         window.panes["events"].model.index(r, 1).data() for r in range(window.panes["events"].model.rowCount())]
     window.undo_action.trigger()
@@ -107,6 +107,23 @@ def test_relation_to_itself_is_refused_in_the_form(qtbot, window: MainWindow) ->
     assert form.errors["to_actor_id"].isHidden()
 
 
+def test_undo_steps_name_the_record_they_change(qtbot, window: MainWindow) -> None:
+    """Issue 21, item 6: 'Edit relation relation' named the noun twice and the record not at all."""
+    window.selection.select("relations", ["relation-support"])
+    form = window.inspector.forms["relations"]
+    form.fields["kind"].setText("met employees of")
+    form.fields["kind"].editingFinished.emit()
+    assert window.undo_action.text() == "&Undo Edit relation 'requests support from': relation"
+    form.fields["confidence"].setCurrentIndex(form.fields["confidence"].findData("likely"))
+    form.fields["confidence"].activated.emit(form.fields["confidence"].currentIndex())
+    assert window.undo_action.text() == "&Undo Edit relation 'met employees of': confidence"
+    window.selection.select("events", ["event-rumour"])
+    events = window.inspector.forms["events"]
+    events.add_actor.setText("Батька")
+    events.add_actor.returnPressed.emit()
+    assert window.undo_action.text().startswith("&Undo Add actor 'Александр Лукашенко' to event '")
+
+
 def test_choices_explain_themselves_and_grade_edits_are_undoable(qtbot, window: MainWindow) -> None:
     window.selection.select("sources", ["source-belta"])
     form = window.inspector.forms["sources"]
@@ -146,7 +163,7 @@ def test_removing_an_actor_from_an_event_is_one_undo_step(qtbot, window: MainWin
     form.remove_actor.click()
     assert [a for a, _, _ in event_actors(window.case, "event-call")] == ["actor-kremlin"]
     assert [form.actors.item(n).text() for n in range(form.actors.count())] == ["Kremlin"]
-    assert window.undo_action.text() == "&Undo Remove actor from event"
+    assert window.undo_action.text() == "&Undo Remove actor 'Александр Лукашенко' from event 'Lukashenko calls Putin'"
     window.undo_stack.undo()
     assert [a for a, _, _ in event_actors(window.case, "event-call")] == ["actor-kremlin", "actor-luka"]
     assert [form.actors.item(n).text() for n in range(form.actors.count())] == shown

@@ -34,6 +34,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_app(args)
 
 
+def unknown_case(path: Path) -> str | None:
+    """Why the app cannot open `path`, said on the terminal before any window exists; None when it is a file.
+
+    A word that is no file and looks like a command (no folder, no suffix) is taken for a mistyped
+    subcommand, and the nearest commands are suggested.
+    """
+    if path.is_file():
+        return None
+    if path.is_dir():
+        return f"workbench: {path} is a folder, not a case file."
+    text = str(path)
+    if not path.suffix and "/" not in text and "\\" not in text:
+        import difflib
+
+        near = difflib.get_close_matches(text, SUBCOMMANDS, n=2, cutoff=0.5)
+        hint = f" Did you mean {' or '.join(near)}?" if near else ""
+        return (f"workbench: '{text}' is neither a command nor a case file.{hint} "
+                f"Commands: {', '.join(SUBCOMMANDS)}; workbench --help says more.")
+    return f"workbench: there is no case file at {path}; workbench new {path} creates one."
+
+
 def app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench",
@@ -52,6 +73,11 @@ def app_parser() -> argparse.ArgumentParser:
 
 def run_app(args: list[str]) -> int:
     options = app_parser().parse_args(args)
+    if options.case is not None:
+        problem = unknown_case(options.case)
+        if problem:  # before Qt: no window, no dialog nobody can answer, no abort without a display
+            print(problem, file=sys.stderr)
+            return EXIT_REFUSED
     # Qt is imported only here so that the subcommands start fast and run without a display.
     from workbench.ui.app import run
 
@@ -69,8 +95,9 @@ def subcommand_parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new", help="create an empty case file")
     new.add_argument("case", type=Path)
-    new.add_argument("--title", required=True)
-    new.add_argument("--classification", default="UNCLASSIFIED")
+    new.add_argument("--title", help="the case's title (default: the file's name)")
+    new.add_argument("--classification", default="UNCLASSIFIED",
+                     help="marking, a level and caveats, e.g. SECRET//NOFORN or TLP:AMBER")
     new.add_argument("--timezone", default="UTC", help="IANA time zone of the case, e.g. Europe/Minsk")
 
     info = commands.add_parser("info", help="counts per table and the date range of a case")
@@ -85,6 +112,9 @@ def subcommand_parser() -> argparse.ArgumentParser:
     imports.add_argument("file", type=Path)
     imports.add_argument("--into", type=Path, required=True, metavar="CASE", help="case file to add to")
     imports.add_argument("--accept-all", action="store_true", help="accept every proposal without review")
+    imports.add_argument("--create", action="store_true",
+                         help="create CASE when it does not exist, titled from the document "
+                              "(a JSON export is restored whole: title, marking, time zone, records)")
 
     export = commands.add_parser("export", help="write the case in another format")
     export.add_argument("case", type=Path)
@@ -119,9 +149,7 @@ def run_subcommand(args: list[str]) -> int:
     options = subcommand_parser().parse_args(args)
     try:
         if options.command == "new":
-            create_case(options.case, options.title, options.classification, options.timezone).close()
-            print(f"Created {options.case} ({options.title}).")
-            return EXIT_OK
+            return new_case(options.case, options.title, options.classification, options.timezone)
         if options.command == "info":
             return print_info(options.case)
         if options.command == "check":
@@ -131,7 +159,7 @@ def run_subcommand(args: list[str]) -> int:
             from workbench.core.importers import run_import
 
             print(run_import(options.file, options.into, accept_all=options.accept_all,
-                             waiting=waiting_message(options.into)))
+                             waiting=waiting_message(options.into), create=options.create))
             return EXIT_OK
         if options.command == "export":
             if options.format in DECK_FORMATS:
@@ -161,6 +189,23 @@ def run_subcommand(args: list[str]) -> int:
         print(error, file=sys.stderr)
         return EXIT_REFUSED
     return EXIT_USAGE
+
+
+def new_case(path: Path, title: str | None, classification: str, timezone: str) -> int:
+    """`workbench new`: the title defaults to the file's name; a bad marking or zone is refused, naming it."""
+    from workbench.core.ops import clean_meta, meta_problem
+
+    values = {"title": title if title is not None else path.stem, "classification": classification,
+              "timezone": timezone}
+    values = {key: clean_meta(key, value) for key, value in values.items()}
+    for key, value in values.items():
+        problem = meta_problem(key, value)
+        if problem:
+            print(f"Cannot create {path.name}: {problem}.", file=sys.stderr)
+            return EXIT_REFUSED
+    create_case(path, values["title"], values["classification"], values["timezone"]).close()
+    print(f"Created {path} ({values['title']}; {values['classification']}; {values['timezone']}).")
+    return EXIT_OK
 
 
 def print_info(path: Path) -> int:

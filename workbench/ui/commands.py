@@ -23,13 +23,51 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from workbench.core import ops
-from workbench.core.model import NOUNS
+from workbench.core.model import NOUNS, record_name
 from workbench.core.store import Case, CaseError, Changes, new_id
 
 
 def noun(table: str, count: int = 1) -> str:
     word = NOUNS.get(table, table)
     return word if count == 1 else f"{count} {word}s"
+
+
+# An undo step names its record in at most this many characters ("Edit event 'Lukashenko calls Pu…'").
+NAME_IN_STEP = 40
+
+
+def quoted(name: str) -> str:
+    """A record's name as an undo step quotes it: one line, cut to NAME_IN_STEP characters."""
+    name = " ".join(str(name).split())
+    return f"'{name[:NAME_IN_STEP - 1]}\u2026'" if len(name) > NAME_IN_STEP else f"'{name}'"
+
+
+def step_name(case: Case | None, table: str, row: dict[str, Any] | None) -> str:
+    """'event 'Rally in Minsk'', 'relation 'commands'': the noun and what the analyst calls the record.
+
+    A relation is named by its label, else its kind; a citation by the record it supports.
+    """
+    word = NOUNS.get(table, table)
+    if not row:
+        return word
+    if table == "relations":
+        name = row.get("label") or row.get("kind") or ""
+    elif table == "citations" and case is not None:
+        for column, target in (("event_id", "events"), ("relation_id", "relations"), ("actor_id", "actors")):
+            if row.get(column):
+                return f"citation for {step_name(case, target, case.get(target, row[column]))}"
+        name = ""
+    else:
+        name = record_name(row)
+    return f"{word} {quoted(name)}" if name else word
+
+
+def record_step_name(case: Case, table: str, record_id: str) -> str:
+    """step_name of a stored record (the noun alone when it is gone)."""
+    try:
+        return step_name(case, table, case.get(table, record_id))
+    except (CaseError, ValueError):
+        return NOUNS.get(table, table)
 
 
 class Operation(QUndoCommand):
@@ -133,7 +171,7 @@ def insert_record(case: Case, table: str, values: dict[str, Any], text: str = ""
     values = dict(values)
     values.setdefault("id", new_id())
     links = list(links)
-    command = Operation(case, text or f"Add {noun(table)}",
+    command = Operation(case, text or f"Add {step_name(case, table, values)}",
                         lambda c: ops.add_record(c, table, values, links), origin=origin)
     command.record_id = values["id"]  # type: ignore[attr-defined]
     return command
@@ -143,7 +181,7 @@ def update_record(case: Case, table: str, record_id: str, changes: dict[str, Any
                   merge_key: int = -1, origin: object = None) -> Operation:
     """Change some fields of one record; steps with the same merge_key and record merge."""
     changes = dict(changes)
-    return Operation(case, text or f"Edit {noun(table)}",
+    return Operation(case, text or f"Edit {record_step_name(case, table, record_id)}",
                      lambda c: ops.edit_record(c, table, record_id, changes),
                      origin=origin, merge_key=merge_key, target=(table, record_id))
 
@@ -152,19 +190,34 @@ def delete_records(case: Case, table: str, record_ids: Iterable[str], text: str 
                    origin: object = None) -> Operation:
     """Delete records and everything that hangs on them, as one undo step."""
     ids = list(dict.fromkeys(record_ids))
-    return Operation(case, text or f"Delete {noun(table, len(ids))}",
+    what = record_step_name(case, table, ids[0]) if len(ids) == 1 else noun(table, len(ids))
+    return Operation(case, text or f"Delete {what}",
                      lambda c: ops.delete_records(c, table, ids), origin=origin)
 
 
 def link_records(case: Case, table: str, values: dict[str, Any], text: str = "", origin: object = None) -> Operation:
     """Add a row to a join table (an actor to an event, a source under a footnote)."""
     values = dict(values)
-    return Operation(case, text or "Link records", lambda c: ops.link(c, table, values), origin=origin)
+    return Operation(case, text or f"Link {link_step_name(case, table, values)}",
+                     lambda c: ops.link(c, table, values), origin=origin)
+
+
+def link_step_name(case: Case, table: str, values: dict[str, Any]) -> str:
+    """'actor 'OMON' to event 'Rally'': the two records a join row ties, as an undo step names them."""
+    ends = [(column.removesuffix("_id") + "s", value) for column, value in values.items()
+            if column.endswith("_id") and isinstance(value, str)]
+    if len(ends) != 2:
+        return "records"
+    (first_table, first_id), (second_table, second_id) = ends
+    # event_actors lists the event first; a step reads better naming what is added to what
+    return f"{record_step_name(case, second_table, second_id)} to {record_step_name(case, first_table, first_id)}"
 
 
 def set_meta(case: Case, key: str, value: str, text: str = "", origin: object = None) -> Operation:
     """Change one case property (title, classification, time zone)."""
-    return Operation(case, text or f"Change case {key}", lambda c: ops.set_meta(c, key, value), origin=origin)
+    words = {"timezone": "time zone", "classification": "classification marking"}
+    return Operation(case, text or f"Change case {words.get(key, key)}", lambda c: ops.set_meta(c, key, value),
+                     origin=origin)
 
 
 def undo(stack: QUndoStack) -> str | None:

@@ -46,7 +46,15 @@ from workbench.core.rules import InvalidRecord, clean_text
 from workbench.core.store import Case, CaseError, Changes
 from workbench.core.tags import parse_tags, set_tags, tags_of
 from workbench.core.times import case_zone, local_to_utc, utc_to_local
-from workbench.ui.commands import Operation, link_records, push, update_record
+from workbench.ui.commands import (
+    Operation,
+    link_records,
+    link_step_name,
+    push,
+    record_step_name,
+    step_name,
+    update_record,
+)
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 
@@ -323,7 +331,7 @@ class RecordForm(QWidget):
         try:
             written = push(self.inspector.selection.undo_stack,
                            update_record(self.case, self.table, self.record_id, {field: value},
-                                         text=f"Edit {NOUNS.get(self.table, 'record')} {name}"))
+                                         text=f"Edit {step_name(self.case, self.table, row)}: {name}"))
         except InvalidRecord as refusal:
             self.show_problems(field, refusal.problems)
             return False
@@ -440,15 +448,16 @@ class EventForm(RecordForm):
         event_id = self.record_id
         push(self.inspector.selection.undo_stack, link_records(
             self.case, "event_actors", {"event_id": event_id, "actor_id": actor_id, "role": ""},
-            text="Add actor to event"))
+            text=f"Add {link_step_name(self.case, 'event_actors', {'event_id': event_id, 'actor_id': actor_id})}"))
 
     def _remove_actor(self) -> None:
         item = self.actors.currentItem()
         if item is None or self.record_id is None:
             return
         actor_id, event_id = item.data(Qt.ItemDataRole.UserRole), self.record_id
+        names = (record_step_name(self.case, "actors", actor_id), record_step_name(self.case, "events", event_id))
         push(self.inspector.selection.undo_stack, Operation(
-            self.case, "Remove actor from event",
+            self.case, f"Remove {names[0]} from {names[1]}",
             lambda case: ops.unlink(case, "event_actors", {"event_id": event_id, "actor_id": actor_id})))
 
 

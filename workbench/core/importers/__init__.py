@@ -13,9 +13,10 @@ from workbench.core.importers.proposals import (
     describe_counts,
 )
 from workbench.core.progress import NO_PROGRESS, Progress
-from workbench.core.store import Case, CaseError, open_case
+from workbench.core.rules import MAX_TITLE, clean_text
+from workbench.core.store import Case, CaseError, create_case, open_case
 
-__all__ = ["ImportRefused", "Plan", "apply_plan", "file_kind", "propose_file", "run_import"]
+__all__ = ["ImportRefused", "Plan", "apply_plan", "document_title", "file_kind", "propose_file", "run_import"]
 MAX_REPORT_BYTES = 50 * 1024 * 1024
 
 
@@ -68,13 +69,16 @@ def propose_file(case: Case, path: Path, progress: Progress = NO_PROGRESS) -> Pl
 
 
 def run_import(file: Path, into: Path, accept_all: bool = False,
-               waiting: Callable[[float], None] | None = None) -> str:
-    """`workbench import FILE --into CASE [--accept-all]`: one line saying what was written.
+               waiting: Callable[[float], None] | None = None, create: bool = False) -> str:
+    """`workbench import FILE --into CASE [--accept-all] [--create]`: one line saying what was written.
 
     Reports need a review: without --accept-all nothing is written and the refusal says how many
     proposals wait (review them in the app with File > Import...). CSV and STIX files are written
     directly when every row is valid; with rejected rows nothing is written unless --accept-all,
     which writes the valid rows and lists the rejected ones.
+
+    With `create`, a missing CASE is created first, titled from the document (a JSON export restores
+    its own title, marking and time zone); if the import is refused, the new file goes again.
 
     The import plans and writes inside one write transaction, so another writer (the app, a
     second import) cannot change the case between the plan and the write; while another holds
@@ -83,11 +87,44 @@ def run_import(file: Path, into: Path, accept_all: bool = False,
     file, into = Path(file), Path(into)
     text = read_text(file)
     kind = file_kind(file, text)
-    with open_case(into) as case:
-        if case.read_only:
-            raise CaseError(f"{into.name} is read-only; nothing was imported.")
-        with case.transaction(waiting=waiting):
-            return _import_into(case, file, text, kind, accept_all)
+    created = False
+    if not into.exists():
+        if not create:
+            raise CaseError(f"{into.name} does not exist; nothing was imported; pass --create to make it a new "
+                            "case (a JSON export then restores its title, marking and time zone).")
+        create_case(into, document_title(file, text, kind)).close()
+        created = True
+    try:
+        with open_case(into) as case:
+            if case.read_only:
+                raise CaseError(f"{into.name} is read-only; nothing was imported.")
+            with case.transaction(waiting=waiting):
+                summary = _import_into(case, file, text, kind, accept_all)
+    except BaseException:
+        if created:  # the case was made for this import only: a refused import leaves no empty case behind
+            for leftover in (into, *(into.with_name(into.name + end) for end in ("-wal", "-shm", "-journal"))):
+                leftover.unlink(missing_ok=True)
+        raise
+    return f"Created {into.name}. {summary}" if created else summary
+
+
+def document_title(file: Path, text: str, kind: str) -> str:
+    """The title a case made for importing `file` gets: a report's own title, a STIX report's name, else
+    the file's name (a JSON export brings its title with it when restored)."""
+    title = ""
+    if kind == "report":
+        from workbench.core.document import read_document
+        from workbench.core.importers.report import parse_header, report_format
+
+        title = parse_header(read_document(text, report_format(file.name, text))).title
+    elif kind == "stix":
+        from workbench.core.importers.stix_import import load_json
+
+        data = load_json(file.name, text)
+        reports = [obj for obj in data.get("objects", []) if isinstance(obj, dict) and obj.get("type") == "report"]
+        title = str(reports[0].get("name", "")) if reports else ""
+    title = clean_text(title)[:MAX_TITLE].strip()
+    return title or file.stem
 
 
 def _import_into(case: Case, file: Path, text: str | None, kind: str, accept_all: bool) -> str:

@@ -16,14 +16,17 @@ from collections.abc import Callable, Iterable
 from typing import Any, Concatenate, ParamSpec
 
 from workbench.core.errors import CaseError
-from workbench.core.rules import InvalidRecord, check, clean_text, problems
+from workbench.core.marking import compose_marking, marking_problem, split_marking
+from workbench.core.rules import MAX_NAME, MAX_TITLE, InvalidRecord, check, clean_text, problems
 from workbench.core.store import Case, Changes, new_id
+from workbench.core.times import valid_zone
 
 P = ParamSpec("P")
 
 __all__ = [
-    "CaseError", "Changes", "InvalidRecord", "add_record", "check", "clean_text", "delete_records",
-    "edit_record", "link", "operation", "problems", "set_meta", "unlink",
+    "META_KEYS", "CaseError", "Changes", "InvalidRecord", "add_record", "check", "check_meta", "clean_meta",
+    "clean_text", "delete_records", "edit_record", "link", "meta_problem", "operation", "problems", "set_meta",
+    "unlink",
 ]
 
 
@@ -82,21 +85,45 @@ def unlink(case: Case, table: str, values: dict[str, Any]) -> None:
     case.unlink(table, values)
 
 
-# Case properties an analyst may set, and how each is checked.
-META_KEYS = ("title", "classification", "timezone", "description")
+# Case properties an analyst may set (File > Case Properties, `workbench new`), and how each is checked.
+META_KEYS = ("title", "analyst", "classification", "timezone", "description")
+
+
+def meta_problem(key: str, value: str) -> str | None:
+    """Why `value` cannot be the case property `key`, in words for the analyst; None when it can."""
+    if key not in META_KEYS:
+        return f"not a case property (one of {', '.join(META_KEYS)})"
+    if key == "title" and not value:
+        return "a case needs a title"
+    if key == "title" and len(value) > MAX_TITLE:
+        return f"a title is at most {MAX_TITLE} characters ({len(value)} given)"
+    if key == "timezone" and not valid_zone(value):
+        return f"{value[:60]!r} is not a time zone name (e.g. Europe/Minsk, UTC)"
+    if key == "classification":
+        return marking_problem(value)
+    if key == "analyst" and len(value) > MAX_NAME:
+        return f"a name is at most {MAX_NAME} characters"
+    return None
+
+
+def clean_meta(key: str, value: str) -> str:
+    """A case property as stored: text cleaned (a description keeps its lines), a marking in capitals."""
+    value = clean_text(value, multiline=key == "description")
+    if key == "classification" and not marking_problem(value):
+        value = compose_marking(*split_marking(value))
+    return value
+
+
+def check_meta(values: dict[str, str]) -> None:
+    """Raise InvalidRecord naming each case property of `values` that cannot be stored."""
+    found = {key: why for key, value in values.items() if (why := meta_problem(key, clean_meta(key, value)))}
+    if found:
+        raise InvalidRecord("meta", found)
 
 
 @operation
 def set_meta(case: Case, key: str, value: str) -> None:
-    """Set one case property (title, classification marking, time zone...)."""
-    if key not in META_KEYS:
-        raise InvalidRecord("meta", {key: f"not a case property (one of {', '.join(META_KEYS)})"})
-    value = clean_text(value)
-    if key == "title" and not value:
-        raise InvalidRecord("meta", {"title": "a case needs a title"})
-    if key == "timezone":
-        from workbench.core.times import valid_zone
-
-        if not valid_zone(value):
-            raise InvalidRecord("meta", {"timezone": f"{value!r} is not a time zone name (e.g. Europe/Minsk)"})
+    """Set one case property (title, analyst, classification marking, time zone, description)."""
+    value = clean_meta(key, value)
+    check_meta({key: value})
     case.set_meta(key, value)
