@@ -127,7 +127,8 @@ def test_cyrillic_words_find_latin_spellings_on_the_sample(tmp_path: Path) -> No
     from workbench.core.store import fts_query, transliterations
 
     assert transliterations("Лукашенко") == ["lukashenko"]
-    assert transliterations("договорился") == ["dogovorilsya", "dogovorilsja"]
+    assert {"dogovorilsya", "dogovorilsja"} <= set(transliterations("договорился"))
+    assert "kyiv" in transliterations("Київ") and "hrodna" in transliterations("Гродна")  # passport, BGN/PCGN
     assert transliterations("OMON") == []
     assert '"x"*' in fts_query('x" OR NEAR(') and "NEAR(" not in fts_query('x" OR NEAR(')
     with build_sample_case(tmp_path / "sample.case") as case:

@@ -12,7 +12,6 @@ analyst's own view: theirs are added for actors this case has not placed, never 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 from workbench.core.canonical import data_tables, iter_records, sort_columns
 from workbench.core.model import aliases_of
+from workbench.core.names import NameIndex
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import LINK_TABLES, RECORD_TABLES, Case, open_case
 
@@ -95,13 +95,8 @@ class MergePlan:
         return ", ".join(parts) or "nothing"
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
-
-
 def _names(row: dict[str, Any]) -> list[str]:
-    return [name for name in (_fold(n) for n in [row["name"], *aliases_of(row.get("aliases"))]) if name]
+    return [row["name"], *aliases_of(row.get("aliases"))]
 
 
 def _label(row: dict[str, Any]) -> str:
@@ -153,13 +148,13 @@ def plan_merge(case: Case, other: Case, progress: Progress = NO_PROGRESS) -> Mer
         plan.added[table] = added
         plan.identical[table] = identical
         progress(number + 1, len(tables) + 1)
-    # Actors new from theirs that look like one of ours under another id.
-    known: dict[str, dict[str, Any]] = {}
-    for row in case.rows("actors"):
-        for name in _names(row):
-            known.setdefault(name, row)
+    # Actors new from theirs that look like one of ours under another id: the same name or alias in
+    # any script or spelling (core.names), so their "Лукашэнка" is proposed as our "Lukashenko".
+    ours = {row["id"]: row for row in case.rows("actors")}
+    known = NameIndex((actor_id, _names(row)) for actor_id, row in ours.items())
     for row in plan.added.get("actors", []):
-        match = next((known[name] for name in _names(row) if name in known), None)
+        found = next((m for m in (known.find(name, whole=True) for name in _names(row)) if m is not None), None)
+        match = ours[found.record_id] if found is not None else None
         if match is not None:
             plan.duplicates.append(DuplicateActor(match["id"], row["id"], match["name"], row["name"]))
     progress(1.0)

@@ -3,12 +3,11 @@ organisations, Cyrillic names), a small lexicon of generic kinds, and matching a
 
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from workbench.core import names
 from workbench.core.model import aliases_of
 
 # Words that say what kind of actor a phrase ending in them is (lower case).
@@ -105,21 +104,14 @@ _QUOTED_SHORT = re.compile(r"[“\"«]([^”\"»]{1,40})[”\"»]")
 
 
 def fold(text: str) -> str:
-    """Case, accents, apostrophes and spacing aside; Belarusian/Belorussian spellings alike."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = re.sub(r"['’`]s\b", "", plain)
-    plain = re.sub(r"^the\s+", "", plain.strip())
-    return " ".join(re.findall(r"\w+", plain))
+    """Case, accents, apostrophes and spacing aside, a leading 'the' and a trailing 's' gone."""
+    plain = re.sub(r"['’`]s\b", "", text.strip(), flags=re.IGNORECASE)
+    return names.fold(re.sub(r"^the\s+", "", plain, flags=re.IGNORECASE))
 
 
 def similar(a: str, b: str) -> bool:
-    """Fuzzy equality of two folded names: spelling variants of transliterated names."""
-    if a == b:
-        return True
-    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 3 or a[0] != b[0]:
-        return False
-    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.88
+    """Whether two names are one in another spelling or script (core.names decides)."""
+    return a == b or names.same_name(a, b)
 
 
 @dataclass
@@ -137,32 +129,16 @@ class ActorCandidate:
 
 
 class ActorIndex:
-    """The case's actors by folded name and alias, for exact and fuzzy matching."""
+    """The case's actors by name and alias, matched through core.names (any script or spelling)."""
 
     def __init__(self, rows: list[dict[str, Any]]) -> None:
-        self.by_name: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            for name in [row["name"], *aliases_of(row["aliases"])]:
-                key = fold(name)
-                if key:
-                    self.by_name.setdefault(key, row)
+        self.rows = {str(row["id"]): row for row in rows}
+        self.index = names.NameIndex(
+            (str(row["id"]), [fold(n) for n in [row["name"], *aliases_of(row["aliases"])]]) for row in rows)
 
     def find(self, name: str) -> dict[str, Any] | None:
-        key = fold(name)
-        if not key:
-            return None
-        if key in self.by_name:
-            return self.by_name[key]
-        for known, row in self.by_name.items():
-            if similar(key, known):
-                return row
-        # "Belorussian forest ministry" vs "Belarusian forest ministry": word by word
-        words = key.split()
-        for known, row in self.by_name.items():
-            other = known.split()
-            if len(other) == len(words) > 1 and all(similar(a, b) for a, b in zip(words, other, strict=True)):
-                return row
-        return None
+        match = self.index.find(fold(name))
+        return self.rows[match.record_id] if match is not None else None
 
 
 def kind_of(phrase: str) -> str:

@@ -2,32 +2,27 @@
 
 from __future__ import annotations
 
-import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from workbench.core.errors import CaseError
 from workbench.core.model import aliases_of
+from workbench.core.names import NameIndex
 from workbench.core.ops import operation
 from workbench.core.store import Case
 
 
-def same_name_actors(case: Case, name: str, exclude_id: str | None = None) -> list[dict[str, Any]]:
-    """Actors already in the case whose name or an alias matches `name` (case and accents aside)."""
-    def fold(text: str) -> str:
-        decomposed = unicodedata.normalize("NFKD", text.casefold())
-        return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
-
-    wanted = fold(name)
-    if not wanted:
-        return []
-    found = []
-    for row in case.rows("actors"):
-        if row["id"] == exclude_id:
-            continue
-        names = [row["name"], *aliases_of(row["aliases"])]
-        if any(fold(candidate) == wanted for candidate in names):
-            found.append(row)
-    return found
+def same_name_actors(case: Case, name: str | Iterable[str], exclude_id: str | None = None) -> list[dict[str, Any]]:
+    """Actors already in the case whose name or an alias is `name` (or one of `name`s) in any script
+    or spelling, word for word (core.names): the duplicate check, and what a typed name means."""
+    wanted = [name] if isinstance(name, str) else list(name)
+    rows = {row["id"]: row for row in case.rows("actors") if row["id"] != exclude_id}
+    index = NameIndex((actor_id, [row["name"], *aliases_of(row["aliases"])]) for actor_id, row in rows.items())
+    found: dict[str, float] = {}
+    for each in wanted:
+        for match in index.matches(each, limit=len(rows) or 1, whole=True):
+            found[match.record_id] = max(found.get(match.record_id, 0.0), match.score)
+    return [rows[actor_id] for actor_id in sorted(found, key=lambda i: (-found[i], rows[i]["name"]))]
 
 
 @operation

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from workbench.core.names import latin_forms
+
 # A search looks for at most this many words, each cut to this many characters: a pasted page
 # or one endless "word" must not build a query SQLite refuses or takes quadratic time over.
 MAX_TERMS = 24
@@ -44,25 +46,7 @@ def fts_query(text: str) -> str:
     return " AND ".join(groups)
 
 
-# Two common romanisations of Russian and Belarusian, as seen in news URL slugs: the
-# 'ya/kh/ts' style (Meduza, TASS) and the 'ja/h/c' style (BelTA, scholarly).
-_ROMAN_COMMON = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
-    "і": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ў": "u", "ф": "f", "ч": "ch", "ш": "sh", "щ": "sch", "ъ": "", "ы": "y", "ь": "", "э": "e",
-}
-
-
-_ROMAN_STYLES = (
-    {"й": "y", "х": "kh", "ц": "ts", "ю": "yu", "я": "ya"},
-    {"й": "j", "х": "h", "ц": "c", "ю": "ju", "я": "ja"},
-)
-
-
 def transliterations(word: str) -> list[str]:
-    """Latin spellings of a Cyrillic word (none for a word without Cyrillic letters)."""
-    lower = word.lower()
-    if not re.search("[\u0400-\u04ff]", lower):
-        return []
-    return list(dict.fromkeys(
-        "".join(style.get(ch, _ROMAN_COMMON.get(ch, ch)) for ch in lower) for style in _ROMAN_STYLES))
+    """Latin spellings of a Cyrillic word (none for a word without Cyrillic letters): core.names'
+    forms (news and passport style, the Russian, Belarusian and Ukrainian romanisations, slugs)."""
+    return latin_forms(word)

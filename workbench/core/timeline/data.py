@@ -24,6 +24,8 @@ import numpy as np
 
 from workbench.core.confidence import CONFIDENCE_LEVELS, RELIABILITY, TIME_PRECISIONS
 from workbench.core.filters import CaseFilter
+from workbench.core.model import aliases_of
+from workbench.core.names import TextFilter, haystacks
 from workbench.core.store import Case
 from workbench.core.times import UTC_FORMAT, case_zone, describe_when
 
@@ -77,6 +79,7 @@ class TimelineData:
     _titles: list[str] | None = None
     _ids: list[str] | None = None
     _best_grade: np.ndarray | None = None
+    haystack: tuple[list[str], list[str], list[str]] | None = None  # see `text_haystack`
 
     def __post_init__(self) -> None:
         (self.low, self.high, self.core_low, self.core_high, self.anchor,
@@ -369,20 +372,41 @@ def event_mask(data: TimelineData, case_filter: CaseFilter, tagged_events: set[s
     if case_filter.reliability_floor in GRADES and case_filter.reliability_floor != GRADES[-1]:
         # Support counts only from sources at or above the floor; an uncited event has none.
         mask &= data.best_grade <= GRADES.index(case_filter.reliability_floor)
-    words = case_filter.text.casefold().split()
+    words = TextFilter(case_filter.text)
     if words:
-        haystack = text_haystack(data)
-        mask &= np.array([all(w in text for w in words) for text in haystack], dtype=bool)
+        titles, kinds, actors = text_haystack(data)
+        for word in words.split():  # every word in the title, the kind or the name of one of its actors
+            if mask.all():
+                found = word.mask(titles)
+            else:
+                rows = np.flatnonzero(mask)
+                found = np.zeros(n, dtype=bool)
+                found[rows] = word.mask([titles[i] for i in rows.tolist()])
+            found |= word.mask(kinds)[data.kind]
+            actor_found = word.mask(actors)
+            if len(data.pair_event) and actor_found.any():
+                found[data.pair_event[actor_found[data.pair_actor]]] = True
+            mask &= found
     return mask
 
 
-def text_haystack(data: TimelineData) -> list[str]:
-    """Per event, the casefolded text the text filter searches: title, kind and actor names."""
-    names: list[list[str]] = [[] for _ in range(len(data))]
-    for event, actor in zip(data.pair_event.tolist(), data.pair_actor.tolist(), strict=True):
-        names[event].append(data.actor_names[actor])
-    return [" \u241f ".join([title, data.kinds[k], *who]).casefold()
-            for title, k, who in zip(data.titles, data.kind.tolist(), names, strict=True)]
+def text_haystack(data: TimelineData) -> tuple[list[str], list[str], list[str]]:
+    """What the text filter searches, as core.names haystacks (folded, and keyed so that 'Лукашенко'
+    finds Lukashenko's events in any script): per event its title, per kind its name, per actor its
+    name and aliases; worked out once per load."""
+    if data.haystack is None:
+        data.haystack = (haystacks(data.titles), haystacks(data.kinds), haystacks(actor_words(data)))
+    return data.haystack
+
+
+def actor_words(data: TimelineData) -> list[str]:
+    """Each actor's name and aliases, in the order of `data.actor_ids`."""
+    if data.case is None or data.case.closed:
+        return list(data.actor_names)
+    aliases = {actor_id: aliases_of(value) for actor_id, value in data.case.conn.execute(
+        "SELECT id, aliases FROM actors")}
+    return [" \u241f ".join([name, *aliases.get(actor_id, [])])
+            for actor_id, name in zip(data.actor_ids, data.actor_names, strict=True)]
 
 
 def allowed_actors(data: TimelineData, case_filter: CaseFilter) -> np.ndarray:
