@@ -173,6 +173,34 @@ def latin_forms(word: str) -> list[str]:
     return [form for form in dict.fromkeys(plain) if form and not _CYRILLIC.search(form)]
 
 
+def _script(text: str) -> str:
+    return "cyrillic" if _CYRILLIC.search(text.casefold()) else "latin"
+
+
+def other_spellings(name: str, aliases: Iterable[str] = (), person: bool = False) -> list[str]:
+    """Spellings of an actor's names in the other script that none of its names has yet, for the
+    alias editor to offer: a Cyrillic name in Latin letters (anyascii), and a person's Latin name in
+    Russian Cyrillic (cyrtranslit; a guess the analyst takes or leaves; an organisation's English
+    name would come out as letters, not as its Russian name)."""
+    known = [n for n in [name, *aliases] if n and n.strip()]
+    have = {(_script(n), key(n)) for n in known}
+    folded = {fold(n) for n in known}
+    offered: list[str] = []
+    for each in known:
+        if _script(each) == "cyrillic":
+            spelled = " ".join(word.upper() if original.isupper() else word[:1].upper() + word[1:]
+                               for word, original in zip(latin(each).split(), each.split(), strict=False))
+        elif each == name and person:
+            spelled = cyrtranslit.to_cyrillic(each, "ru")
+        else:
+            continue
+        spelled = " ".join(spelled.split())
+        if spelled and fold(spelled) not in folded and (_script(spelled), key(spelled)) not in have:
+            offered.append(spelled)
+            have.add((_script(spelled), key(spelled)))
+    return offered
+
+
 # --- scoring two names ------------------------------------------------------------------------------
 
 # Feminine and masculine endings of one Slavic surname, as keys write them: a match across them is

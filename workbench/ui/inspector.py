@@ -12,11 +12,10 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QStringListModel, Qt, QTime, QTimeZone
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimeZone
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDateTimeEdit,
     QDoubleSpinBox,
     QFormLayout,
@@ -55,6 +54,7 @@ from workbench.ui.commands import (
     step_name,
     update_record,
 )
+from workbench.ui.name_fields import AliasEditor, NameCompleter
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 
@@ -128,6 +128,7 @@ class RecordForm(QWidget):
         self.layout_.setContentsMargins(2, 2, 2, 2)
         self._loading = False
         self.tags_edit: QLineEdit | None = None
+        self.name_completers: dict[str, NameCompleter] = {}
 
     @property
     def case(self) -> Case:
@@ -221,14 +222,16 @@ class RecordForm(QWidget):
         combo = QComboBox(self)
         combo.setEditable(True)
         combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        completer = QCompleter(self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        combo.setCompleter(completer)
+        completer = NameCompleter(self)  # any script or spelling of a name or alias
+        completer.attach(combo.lineEdit(), combo)
+        self.name_completers[field] = completer
 
         def read() -> Any:
             index = combo.findText(combo.currentText())
-            return combo.itemData(index) if index >= 0 else None
+            if index < 0:
+                found = completer.index.find(combo.currentText())
+                return found.record_id if found is not None else None
+            return combo.itemData(index)
 
         def write(value: Any) -> None:
             index = combo.findData(value)
@@ -390,13 +393,10 @@ class EventForm(RecordForm):
         self.add_actor = QLineEdit(self)
         self.add_actor.setObjectName("events_add_actor")
         self.add_actor.setPlaceholderText("add an actor: type a name or alias")
-        self.completion = QStringListModel(self)
-        completer = QCompleter(self.completion, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.add_actor.setCompleter(completer)
+        self.completer = NameCompleter(self)  # 'лукашенко' offers Aleksander Lukashenko
+        self.completer.attach(self.add_actor)
         self.add_actor.returnPressed.connect(self._add_actor)
-        completer.activated.connect(lambda _text: self._add_actor())
+        self.completer.activated.connect(lambda _text: self._add_actor())
         self.remove_actor = QPushButton("Remove actor", self)
         self.remove_actor.setObjectName("events_remove_actor")
         self.remove_actor.clicked.connect(self._remove_actor)
@@ -425,8 +425,9 @@ class EventForm(RecordForm):
             item = QListWidgetItem(name + (f" ({role})" if role else ""))
             item.setData(Qt.ItemDataRole.UserRole, actor_id)
             self.actors.addItem(item)
-        self.choices = {choice.label: choice.actor_id for choice in actor_choices(self.case)}
-        self.completion.setStringList(list(self.choices))
+        choices = actor_choices(self.case)
+        self.choices = {choice.label: choice.actor_id for choice in choices}
+        self.completer.set_choices((c.actor_id, c.label, (c.name, *c.aliases)) for c in choices)
         editable = not self.case.read_only
         for widget in (self.add_actor, self.remove_actor):
             widget.setEnabled(editable)
@@ -436,9 +437,9 @@ class EventForm(RecordForm):
         if not text or self.record_id is None:
             return
         actor_id = self.choices.get(text)
-        if actor_id is None:
-            matches = same_name_actors(self.case, text)
-            actor_id = matches[0]["id"] if len(matches) == 1 else None
+        if actor_id is None:  # a name or alias in any spelling, if it means one actor (core.names)
+            found = self.completer.index.find(text)
+            actor_id = found.record_id if found is not None else None
         if actor_id is None:
             self.actor_error.setText(f"No actor is called {text!r}; add it in the actor list first.")
             self.actor_error.show()
@@ -466,7 +467,8 @@ class ActorForm(RecordForm):
         super().__init__(inspector, "actors")
         self.line("name", "Name")
         self.choice("kind", "Kind", {kind: kind for kind in ACTOR_KINDS}, editable=True)
-        self.text("aliases", "Also known as\n(one per line)", 60)
+        self.aliases = AliasEditor(self, lambda: self.commit("aliases"))
+        self._row("aliases", "Also known as", self.aliases, self.aliases.value, self.aliases.set_value)
         self.text("description", "Description", 80)
         self.tag_line()
         self.duplicate = QLabel(self)
@@ -481,11 +483,9 @@ class ActorForm(RecordForm):
         self.twins: list[dict[str, Any]] = []
 
     def after_load(self, row: dict[str, Any]) -> None:
-        twins: dict[str, dict[str, Any]] = {}
-        for name in [row["name"], *aliases_of(row["aliases"])]:
-            for twin in same_name_actors(self.case, name, exclude_id=row["id"]):
-                twins[twin["id"]] = twin
-        self.twins = list(twins.values())
+        self.aliases.set_name(row["name"], row["kind"] == "person")
+        # another actor with this name or an alias in any script or spelling (core.names)
+        self.twins = same_name_actors(self.case, [row["name"], *aliases_of(row["aliases"])], exclude_id=row["id"])
         if self.twins:
             names = ", ".join(twin["name"] for twin in self.twins)
             self.duplicate.setText(f"Another actor has this name or alias: {names}. Same actor? Merge them.")
@@ -526,7 +526,7 @@ class RelationForm(RecordForm):
             combo.clear()
             for actor in actors:
                 combo.addItem(actor.name, actor.actor_id)
-            combo.completer().setModel(combo.model())
+            self.name_completers[field].set_choices((a.actor_id, a.name, (a.name, *a.aliases)) for a in actors)
             combo.setCurrentIndex(combo.findData(row[field]))
             combo.blockSignals(False)
 

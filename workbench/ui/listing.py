@@ -21,6 +21,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from workbench.core.confidence import is_weak
+from workbench.core.names import TextFilter, haystacks
 from workbench.core.queries import LISTINGS, Listing, passing_ids, related
 from workbench.core.store import Case
 from workbench.ui.plaintext import tip
@@ -34,7 +35,7 @@ class ListingModel(QAbstractTableModel):
     def __init__(self, listing: Listing, parent: Any = None) -> None:
         super().__init__(parent)
         self.listing = listing
-        self._texts = [" \u241f ".join(row).casefold() for row in listing.rows]
+        self._texts: list[str] | None = None  # core.names haystacks of the rows, made on the first filter
         self.visible = list(range(len(listing)))
         self.sort_column = -1
         self.sort_order = Qt.SortOrder.AscendingOrder
@@ -97,20 +98,23 @@ class ListingModel(QAbstractTableModel):
     # ours
     def set_filter(self, text: str) -> None:
         self.beginResetModel()
-        self.filter_text = text.casefold().strip()
+        self.filter_text = text.strip()
         self.arrange()
         self.endResetModel()
 
     def arrange(self) -> None:
         """Work out the visible rows from the filter text, the allowed ids and the sort, without telling
         the views: callers wrap it in a reset or layout change, or call it before the model is shown."""
-        words = self.filter_text.split()
+        words = TextFilter(self.filter_text)
         rows = range(len(self.listing))
         if self.allowed is not None:
             ids, allowed = self.listing.ids, self.allowed
             rows = [i for i in rows if ids[i] in allowed]
-        if words:
-            rows = [i for i in rows if all(word in self._texts[i] for word in words)]
+        if words:  # every word, in any script or spelling (core.names)
+            if self._texts is None:
+                self._texts = haystacks([" \u241f ".join(row) for row in self.listing.rows])
+            texts = self._texts
+            rows = [i for i in rows if words.passes(texts[i])]
         if self.sort_column >= 0:
             keys = self.listing.sort_keys
             column = self.sort_column
@@ -198,7 +202,7 @@ class ListPane(QWidget):
             first_time = self.model is None
             sort = (self.model.sort_column, self.model.sort_order) if self.model else (-1, Qt.SortOrder.AscendingOrder)
             self.model = ListingModel(listing, self)
-            self.model.filter_text = self.filter.text().casefold().strip()
+            self.model.filter_text = self.filter.text().strip()
             self.model.sort_column, self.model.sort_order = sort
             self.model.allowed = self._allowed()
             self.model.arrange()

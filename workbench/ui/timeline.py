@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core.confidence import CONFIDENCE_LEVELS
 from workbench.core.filters import CaseFilter
+from workbench.core.names import TextFilter, haystack
 from workbench.core.queries import related
 from workbench.core.store import Case, Changes, new_id
 from workbench.core.tags import all_tags, events_passing
@@ -695,9 +696,9 @@ class KindMenuButton(QToolButton):
         self._caption(chosen)
 
     def _filter(self, text: str) -> None:
-        wanted = text.casefold().strip()
+        wanted = TextFilter(text)  # any script or spelling (core.names)
         for kind, entry in self.actions_.items():
-            entry.item.setHidden(bool(wanted) and wanted not in (kind or "(none)").casefold())
+            entry.item.setHidden(bool(wanted) and not wanted.passes(haystack(kind or "(none)")))
 
     def _item_changed(self, _item: QListWidgetItem) -> None:
         if not self._quiet:
@@ -886,7 +887,8 @@ class TimelineChart(QWidget):
         self.text_filter.setObjectName("timeline_text_filter")
         self.text_filter.setPlaceholderText("Filter timeline\u2026")
         self.text_filter.setClearButtonEnabled(True)
-        self.text_filter.setToolTip("Words that must all appear in the event's title, kind or actors")
+        self.text_filter.setToolTip("Words that must all appear in the event's title, kind or actors' names and "
+                                    "aliases, in any script or spelling (Лукашенко finds Lukashenko)")
         self.fit_button = QPushButton("Fit", self)
         self.fit_button.setToolTip("Show the whole case (Home)")
         self.fit_button.clicked.connect(self.fit)
