@@ -300,7 +300,7 @@ class Bench:
         self.results["open_hostile_ratio_vs_sample"] = statistics.median(hostiles) / statistics.median(plains)
 
 
-VIEW_BENCHES = ("bench_timeline", "bench_graph", "bench_import", "bench_export")
+VIEW_BENCHES = ("bench_timeline", "bench_graph", "bench_import", "bench_export", "bench_names")
 
 FIGURES: dict[str, tuple[str, str]] = {
     # name: (what it is, unit)

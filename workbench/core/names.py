@@ -58,9 +58,11 @@ _BEFORE_ANYASCII = str.maketrans({
 _DIGRAPHS = (
     ("shch", "S"), ("szcz", "S"), ("sch", "S"), ("shh", "S"), ("sh", "S"), ("sz", "S"),
     ("zh", "Z"), ("tch", "C"), ("ch", "C"), ("cz", "C"), ("ts", "C"), ("tz", "C"),
-    ("kh", "H"), ("gh", "H"), ("h", "H"), ("g", "H"), ("x", "ks"), ("q", "k"), ("w", "v"),
-    ("j", "i"), ("y", "i"),
+    ("kh", "H"), ("gh", "H"), ("x", "ks"),
 )
+# then single letters, in one pass; 'a' for 'o' is Belarusian akanie (Lukashenka/Lukashenko, Hrodna/Grodno)
+_LETTERS = str.maketrans({"h": "H", "g": "H", "q": "k", "w": "v", "j": "i", "y": "i", "o": "a", "c": "C"})
+_MARKERS = str.maketrans("SZCH", "szch")
 # Belarusian writes ць and дз where Russian writes ть and д before a soft vowel (Ціханоўская /
 # Тихановская, Уладзімір / Владимир, Пуцін / Путин), and я where Russian writes е (Сяргей / Сергей,
 # Аляксандр / Александр): the key writes c for either of the first, d for the second, e for the third.
@@ -110,14 +112,13 @@ def _skeleton(text: str) -> str:
     for old, new in _DIGRAPHS:
         if old in text:
             text = text.replace(old, new)
-    text = text.replace("o", "a").replace("c", "C")  # a lone c is ц (Polish, scholarly, Łacinka)
+    text = text.translate(_LETTERS)  # a lone c is ц (Polish, scholarly, Łacinka)
     text = text.replace("ti", "Ci").replace("te", "Ce").replace("dzi", "di").replace("dze", "de")
     if "ia" in text:
         text = _IA.sub(_ia_to_e, text)
     text = text.replace("au", "av").replace("eu", "ev")  # Belarusian ў after a vowel: Tsikhanouski
     text = text.replace(" ie", " e")  # the initial 'ye' of BGN/PCGN: Yevgeny/Evgeny, Yermoshina
-    for marker in "SZCH":
-        text = text.replace(marker, marker.lower())
+    text = text.translate(_MARKERS)
     for letter in "ilns":  # the letters romanisations double: Natallia/Natalia, Vassiliev/Vasiliev, -skii
         double = letter + letter
         while double in text:
@@ -139,7 +140,7 @@ def key(text: str) -> str:
 
 # --- Latin spellings of a Cyrillic word, for the full-text search ----------------------------------
 
-_CYRILLIC = re.compile("[\u0400-\u04ff]")
+CYRILLIC = re.compile("[\u0400-\u04ff]")
 # cyrtranslit's tables per language: Russian (GOST 7.79 B: shh, cz), Belarusian (Łacinka-like:
 # š, x for х), Ukrainian (scholarly: š, ž, č). The letters a word holds pick the languages.
 _LANGUAGES = (("ru", "ыэъё"), ("by", "іўэ"), ("ua", "іїєґ"))
@@ -156,7 +157,7 @@ def latin_forms(word: str) -> list[str]:
     letters): news and passport style (anyascii), the library's Russian, Belarusian and Ukrainian
     romanisations, the slug style, each also without its diacritics (as the search index keeps it)."""
     lower = word.casefold()
-    if not _CYRILLIC.search(lower):
+    if not CYRILLIC.search(lower):
         return []
     forms = [latin(lower)]
     own = [language for language, letters in _LANGUAGES[1:] if any(letter in lower for letter in letters)]
@@ -170,11 +171,11 @@ def latin_forms(word: str) -> list[str]:
     for form in forms:
         stripped = "".join(c for c in unicodedata.normalize("NFKD", form) if not unicodedata.combining(c))
         plain.append(re.sub(r"[^\w]", "", stripped.lower()))
-    return [form for form in dict.fromkeys(plain) if form and not _CYRILLIC.search(form)]
+    return [form for form in dict.fromkeys(plain) if form and not CYRILLIC.search(form)]
 
 
 def _script(text: str) -> str:
-    return "cyrillic" if _CYRILLIC.search(text.casefold()) else "latin"
+    return "cyrillic" if CYRILLIC.search(text.casefold()) else "latin"
 
 
 def other_spellings(name: str, aliases: Iterable[str] = (), person: bool = False) -> list[str]:

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
 from workbench.core.model import aliases_of
+from workbench.core.names import NameIndex
 from workbench.core.store import Case, fts_query
 from workbench.core.store.search import search_words
 from workbench.core.times import case_zone, describe_when, utc_to_local
@@ -492,7 +493,38 @@ def search_case(case: Case, text: str, limit: int = 50) -> dict[str, list[Search
             found[table].append(SearchHit(table, record_id, highlight(title_text, words, width=110), context,
                                           where, target))
     found["relations"] = _search_relations(case, words, limit)
+    _add_actors_by_name(case, text, found["actors"], limit)
     return found
+
+
+_ACTOR_NAMES: dict[tuple[str, int, int, int], tuple[NameIndex, dict[str, str]]] = {}
+
+
+def _actor_names(case: Case) -> tuple[NameIndex, dict[str, str]]:
+    """The case's actors as a NameIndex (and id -> name), kept until the case changes: a search per
+    keystroke would otherwise index 5,000 actors each time."""
+    (version,) = case.conn.execute("PRAGMA data_version").fetchone()
+    key = (str(case.path), id(case.conn), version, case.conn.total_changes)
+    if key not in _ACTOR_NAMES:
+        rows = case.conn.execute("SELECT id, name, aliases FROM actors").fetchall()
+        _ACTOR_NAMES.clear()
+        _ACTOR_NAMES[key] = (NameIndex((i, [name, *aliases_of(aliases)]) for i, name, aliases in rows),
+                             {i: name for i, name, _aliases in rows})
+    return _ACTOR_NAMES[key]
+
+
+def _add_actors_by_name(case: Case, text: str, hits: list[SearchHit], limit: int) -> None:
+    """Actors a searched name means in any script or spelling (core.names) that the index's words did
+    not find: 'Łukaszenka' or 'Лукашэнка' finds Lukashenko without that alias."""
+    if not 0 < len(search_words(text)) <= 4 or len(hits) >= limit:
+        return
+    shown = {hit.record_id for hit in hits}
+    index, names = _actor_names(case)
+    for match in index.complete(text, limit=limit - len(hits)):
+        if match.record_id not in shown:
+            name = names[match.record_id]
+            spelled = () if match.name == name else ((match.name, True),)
+            hits.append(SearchHit("actors", match.record_id, ((name, False),), spelled, "spelled"))
 
 
 def _search_relations(case: Case, words: list[str], limit: int) -> list[SearchHit]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.core import names
+from workbench.core.importers.proposals import Proposal
 from workbench.core.model import aliases_of
 
 # Words that say what kind of actor a phrase ending in them is (lower case).
@@ -123,6 +124,7 @@ class ActorCandidate:
     existing_id: str | None = None
     existing_name: str = ""
     how: str = ""  # why it is proposed: 'matched case actor by alias', 'person (title)', ...
+    spellings: list[str] = field(default_factory=list)  # names it was matched through that the case actor lacks
 
     def names(self) -> list[str]:
         return [self.name, *self.aliases]
@@ -139,6 +141,23 @@ class ActorIndex:
     def find(self, name: str) -> dict[str, Any] | None:
         match = self.index.find(fold(name))
         return self.rows[match.record_id] if match is not None else None
+
+
+def new_spelling(name: str, row: dict[str, Any]) -> bool:
+    """Whether `name`, matched to the case actor `row`, spells one of its names in a way (a script, a
+    romanisation) it does not carry yet; a part of a name ('Lukashenko' for 'Aleksander Lukashenko') is not."""
+    known = [str(row["name"]), *aliases_of(row["aliases"])]
+    if fold(name) in {fold(other) for other in known}:
+        return False
+    return any(names.same_name(name, other, whole=True) for other in known)
+
+
+def alias_proposal(actor_id: str, actor_name: str, spelling: str, evidence: str = "",
+                   span: tuple[int, int] | None = None) -> Proposal:
+    """The proposal to add `spelling`, through which an import matched the case actor, to its aliases."""
+    return Proposal(f"alias:{actor_id}:{fold(spelling)}", "alias", {"actor_id": actor_id, "alias": spelling},
+                    label=spelling, evidence=evidence, span=span, needs=(f"actor:{actor_id}",),
+                    note=f"spells {actor_name}: add it to its aliases")
 
 
 def kind_of(phrase: str) -> str:

@@ -19,13 +19,16 @@ from workbench.core.store import LINK_TABLES, Case, CaseError
 
 # Fixed namespace: the same report, row or URL gets the same ids in every import, on every machine.
 NAMESPACE = uuid.UUID("0b7e3f52-6a1d-4c8e-9d1f-5e2a7c4b8f10")
-GROUPS = ("document", "source", "actor", "event", "relation", "citation")
+GROUPS = ("document", "source", "actor", "alias", "event", "relation", "citation")
 GROUP_TITLES = {"document": "Document", "source": "Sources", "actor": "Actors", "event": "Events",
-                "relation": "Relations", "citation": "Citations", "footnote": "Footnotes",
+                "alias": "New spellings of case actors", "relation": "Relations", "citation": "Citations",
+                "footnote": "Footnotes",
                 "event_actor": "Event actors"}
 TABLES = {"document": "documents", "source": "sources", "actor": "actors", "event": "events", "relation": "relations",
-          "citation": "citations", "footnote": "footnotes", "event_actor": "event_actors", "place": "places"}
-WRITE_ORDER = ("document", "source", "footnote", "actor", "place", "event", "event_actor", "relation", "citation")
+          "citation": "citations", "footnote": "footnotes", "event_actor": "event_actors", "place": "places",
+          "alias": "actors"}
+WRITE_ORDER = ("document", "source", "footnote", "actor", "alias", "place", "event", "event_actor", "relation",
+               "citation")
 TRACKING_PARAMS = re.compile(r"^(?:utm_\w+|fbclid|gclid|igshid|mc_cid|mc_eid|ref_src|s|t)$")
 
 
@@ -168,6 +171,10 @@ def apply_plan(case: Case, plan: Plan, progress: Progress = NO_PROGRESS) -> dict
                 continue
             table = proposal.table
             values = dict(proposal.values)
+            if proposal.kind == "alias":  # a case actor's name in another spelling or script, added to its aliases
+                if _add_alias(case, values["actor_id"], values["alias"]):
+                    written["aliases"] = written.get("aliases", 0) + 1
+                continue
             try:
                 if table in LINK_TABLES:
                     keys = LINK_TABLES[table]
@@ -190,7 +197,21 @@ def apply_plan(case: Case, plan: Plan, progress: Progress = NO_PROGRESS) -> dict
     return written
 
 
+def _add_alias(case: Case, actor_id: str, alias: str) -> bool:
+    from workbench.core.model import aliases_of
+    from workbench.core.names import fold
+
+    row = case.get("actors", actor_id)
+    if row is None:
+        return False
+    aliases = aliases_of(row["aliases"])
+    if fold(alias) in {fold(name) for name in [row["name"], *aliases]}:
+        return False
+    case.update("actors", actor_id, {"aliases": [*aliases, alias]})
+    return True
+
+
 def describe_counts(written: dict[str, int]) -> str:
-    order = ("documents", "events", "actors", "relations", "sources", "citations", "places", "notes")
+    order = ("documents", "events", "actors", "aliases", "relations", "sources", "citations", "places", "notes")
     parts = [f"{written[t]} {t if written[t] != 1 else t[:-1]}" for t in order if written.get(t)]
     return ", ".join(parts) if parts else "nothing new"

@@ -20,8 +20,10 @@ from workbench.core.importers.names import (
     PUBLISHERS,
     ActorCandidate,
     ActorIndex,
+    alias_proposal,
     find_actor_mentions,
     fold,
+    new_spelling,
     similar,
 )
 from workbench.core.importers.proposals import (
@@ -426,6 +428,8 @@ class ActorTable:
                 str(row["name"]), str(row["kind"]), existing_id=str(row["id"]), existing_name=str(row["name"]),
                 how="matched a case actor" + ("" if fold(name) == fold(str(row["name"])) else f" (as “{name}”)")))
             candidate.mentions.append(span)
+            if new_spelling(name, row) and name not in candidate.spellings:
+                candidate.spellings.append(name)  # proposed as an alias (importers.names.alias_proposal)
             return key
         key = self._same_as(name, kind)
         if key is None:
@@ -553,6 +557,8 @@ def propose_report(case: Case, text: str, name: str, fmt: str | None = None,
              "aliases": [a for a in dict.fromkeys(candidate.aliases) if fold(a) != fold(candidate.name)]},
             label=candidate.name, evidence=evidence, span=span, existing=existing,
             note=f"{candidate.how} · {len(candidate.mentions)} mention{'s' if len(candidate.mentions) != 1 else ''}"))
+        for spelling in candidate.spellings:
+            plan.add(alias_proposal(actor_id, candidate.name, spelling, evidence, span))
 
     # events
     context_day: dict[int, tuple[date, dt_time | None]] = {}

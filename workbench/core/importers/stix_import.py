@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.core.importers.names import ActorIndex
+from workbench.core.importers.names import ActorIndex, alias_proposal, new_spelling
 from workbench.core.importers.proposals import Plan, Proposal, clean_url, stable_id, strict_json, url_key
 from workbench.core.importers.report import source_values
 from workbench.core.store import Case
@@ -82,6 +82,8 @@ def propose_stix(case: Case, data: dict[str, Any], name: str) -> Plan:
                                "aliases": aliases, "description": _text(obj, "description")},
                               label=_text(obj, "name"), existing=match is not None,
                               note=f"{kind} {obj['id']}" + (" · matched a case actor" if match else "")))
+            if match is not None and new_spelling(_text(obj, "name"), match):
+                plan.add(alias_proposal(actor_id, str(match["name"]), " ".join(_text(obj, "name").split())))
         elif kind == "location":
             place_id = our(obj["id"], "place")
             ids[obj["id"]] = ("place", place_id)
