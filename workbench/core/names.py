@@ -32,11 +32,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import permutations
+from typing import TYPE_CHECKING
 
-import cyrtranslit
-import numpy as np
-from anyascii import anyascii
-from rapidfuzz import fuzz, process
+if TYPE_CHECKING:
+    import numpy as np
+
+# anyascii, cyrtranslit, rapidfuzz and numpy are imported where first used: the window paints
+# before they load (tests/test_architecture.py), and most sessions never type a name.
 
 # Letters whose sound anyascii drops with the mark (it writes 'š' as 's') or spells unlike the
 # region's romanisations; applied before anyascii. Cyrillic letters anyascii already spells the
@@ -84,6 +86,8 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=100_000)
 def _latin_run(run: str) -> str:
+    from anyascii import anyascii
+
     return anyascii(run.translate(_BEFORE_ANYASCII)).lower()
 
 
@@ -156,6 +160,8 @@ def latin_forms(word: str) -> list[str]:
     """The Latin spellings a Cyrillic word is commonly written in (none for a word without Cyrillic
     letters): news and passport style (anyascii), the library's Russian, Belarusian and Ukrainian
     romanisations, the slug style, each also without its diacritics (as the search index keeps it)."""
+    import cyrtranslit
+
     lower = word.casefold()
     if not CYRILLIC.search(lower):
         return []
@@ -183,6 +189,8 @@ def other_spellings(name: str, aliases: Iterable[str] = (), person: bool = False
     alias editor to offer: a Cyrillic name in Latin letters (anyascii), and a person's Latin name in
     Russian Cyrillic (cyrtranslit; a guess the analyst takes or leaves; an organisation's English
     name would come out as letters, not as its Russian name)."""
+    import cyrtranslit
+
     known = [n for n in [name, *aliases] if n and n.strip()]
     have = {(_script(n), key(n)) for n in known}
     folded = {fold(n) for n in known}
@@ -228,6 +236,8 @@ def _other_gender(a: str, b: str) -> bool:
     """One surname in its feminine and its masculine form (or a name and the same + 'a')."""
     if a == b:
         return False
+    from rapidfuzz import fuzz
+
     if a + "a" == b or b + "a" == a:  # Aleksandr/Aleksandra; not Petr/Petro (o is a in a key)
         return len(min(a, b, key=len)) >= 5
     ga, gb = _gender(a), _gender(b)
@@ -246,6 +256,8 @@ def word_score(a: str, b: str) -> float:
         return 90.0 if a[0] == b[0] else 0.0
     if min(len(a), len(b)) < 4 or _other_gender(a, b):
         return 0.0
+    from rapidfuzz import fuzz
+
     return fuzz.ratio(a, b)
 
 
@@ -342,6 +354,8 @@ class NameIndex:
     def _similar_words(self, word: str) -> list[str]:
         if len(word) < 4:
             return [word] if word in self.by_word else []
+        from rapidfuzz import fuzz, process
+
         return [found for found, _score, _index in process.extract(
             word, self.vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_MATCH, limit=None)]
 
@@ -475,6 +489,8 @@ class TextFilter:
 
     def mask(self, rows: Sequence[str]) -> np.ndarray:
         """`passes` for each row, as an array of booleans."""
+        import numpy as np
+
         if len(self.words) == 1:
             plain, skeleton = self.words[0]
             if not skeleton or skeleton == plain:
