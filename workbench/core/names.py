@@ -192,7 +192,6 @@ def other_spellings(name: str, aliases: Iterable[str] = (), person: bool = False
     import cyrtranslit
 
     known = [n for n in [name, *aliases] if n and n.strip()]
-    have = {(_script(n), key(n)) for n in known}
     folded = {fold(n) for n in known}
     offered: list[str] = []
     for each in known:
@@ -204,9 +203,10 @@ def other_spellings(name: str, aliases: Iterable[str] = (), person: bool = False
         else:
             continue
         spelled = " ".join(spelled.split())
-        if spelled and fold(spelled) not in folded and (_script(spelled), key(spelled)) not in have:
-            offered.append(spelled)
-            have.add((_script(spelled), key(spelled)))
+        script = _script(spelled)
+        if spelled and fold(spelled) not in folded and not any(
+                same_name(spelled, other, whole=True) for other in [*known, *offered] if _script(other) == script):
+            offered.append(spelled)  # a spelling no name in that script has yet (Aleksandr for Aleksander is not)
     return offered
 
 
@@ -469,8 +469,10 @@ class TextFilter:
     and accents aside) or in any script and romanisation ('ОМОН' finds 'OMON', 'Лукашенко' finds
     'Lukashenka'). Rows are given as `haystack`s."""
 
-    def __init__(self, text: str) -> None:
-        self.words = [(_plain(word), key(word)) for word in text.split() if fold(word)]
+    def __init__(self, text: str, phrase: bool = False) -> None:
+        """`phrase`: the text is one piece to find, spaces and all (a menu's filter over short labels)."""
+        pieces = [text.strip()] if phrase else text.split()
+        self.words = [(_plain(piece), key(piece)) for piece in pieces if fold(piece)]
 
     def __bool__(self) -> bool:
         return bool(self.words)

@@ -696,7 +696,7 @@ class KindMenuButton(QToolButton):
         self._caption(chosen)
 
     def _filter(self, text: str) -> None:
-        wanted = TextFilter(text)  # any script or spelling (core.names)
+        wanted = TextFilter(text, phrase=True)  # any script or spelling (core.names)
         for kind, entry in self.actions_.items():
             entry.item.setHidden(bool(wanted) and not wanted.passes(haystack(kind or "(none)")))
 
