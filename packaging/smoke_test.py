@@ -139,6 +139,16 @@ def test_frozen_app(work: Path) -> None:
     result = run(prefix + [str(program), "check", str(given)], env)
     check(result.returncode == 0 and "healthy" in result.stdout, "check subcommand", result.stdout + result.stderr)
 
+    # names in any script (core.names): anyascii's tables and rapidfuzz's compiled scorers are loaded
+    # on first use, so only a name to match shows they are in the bundle
+    names_case = work / "names.case"
+    shutil.copy2(built, names_case)
+    report = work / "names.md"
+    report.write_text("# Minsk, 16 August 2020\n\nOn 16 August 2020 Лукашэнка and Kachanava met the "
+                      "Łukaszenka loyalists in Minsk.\n", encoding="utf-8")
+    result = run(prefix + [str(program), "import", str(report), "--into", str(names_case), "--accept-all"], env)
+    check(result.returncode == 0, "import matches names across scripts", result.stdout + result.stderr)
+
     empty = work / "new.case"
     result = run(prefix + [str(program), "new", str(empty), "--title", "Smoke test"], env)
     check(result.returncode == 0 and empty.is_file(), "new subcommand", result.stderr)

@@ -213,5 +213,6 @@ def _add_alias(case: Case, actor_id: str, alias: str) -> bool:
 
 def describe_counts(written: dict[str, int]) -> str:
     order = ("documents", "events", "actors", "aliases", "relations", "sources", "citations", "places", "notes")
-    parts = [f"{written[t]} {t if written[t] != 1 else t[:-1]}" for t in order if written.get(t)]
+    one = {"aliases": "alias"}
+    parts = [f"{written[t]} {t if written[t] != 1 else one.get(t, t[:-1])}" for t in order if written.get(t)]
     return ", ".join(parts) if parts else "nothing new"
