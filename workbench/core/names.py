@@ -68,8 +68,7 @@ _MARKERS = str.maketrans("SZCH", "szch")
 # Belarusian writes ць and дз where Russian writes ть and д before a soft vowel (Ціханоўская /
 # Тихановская, Уладзімір / Владимир, Пуцін / Путин), and я where Russian writes е (Сяргей / Сергей,
 # Аляксандр / Александр): the key writes c for either of the first, d for the second, e for the third.
-_CONSONANTS = frozenset("bcdfghjklmnpqrstvwxzSZCH")
-_IA = re.compile("ia")
+_IA = re.compile("([bcdfghjklmnpqrstvwxzSZCH])ia(?=[bcdfghjklmnpqrstvwxzSZCH])")  # between consonants
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 # every ASCII character but a letter, a digit or a line break is a space (str.translate is fast on ASCII)
 _SPACES = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum() and chr(c) != "\n"})
@@ -103,12 +102,6 @@ def latin(text: str) -> str:
     return _NOT_ASCII.sub(lambda run: _latin_run(run.group()), unicodedata.normalize("NFC", lower))
 
 
-def _ia_to_e(match: re.Match[str]) -> str:
-    text, start, end = match.string, match.start(), match.end()
-    inside = 0 < start and end < len(text) and text[start - 1] in _CONSONANTS and text[end] in _CONSONANTS
-    return "e" if inside else "ia"
-
-
 def _skeleton(text: str) -> str:
     """The key's rewriting of lower-case ASCII text (any number of words and lines). Plain string
     replacements, in C: at 100k event titles a regular expression with look-behind costs seconds."""
@@ -119,7 +112,7 @@ def _skeleton(text: str) -> str:
     text = text.translate(_LETTERS)  # a lone c is ц (Polish, scholarly, Łacinka)
     text = text.replace("ti", "Ci").replace("te", "Ce").replace("dzi", "di").replace("dze", "de")
     if "ia" in text:
-        text = _IA.sub(_ia_to_e, text)
+        text = _IA.sub(r"\1e", text)
     text = text.replace("au", "av").replace("eu", "ev")  # Belarusian ў after a vowel: Tsikhanouski
     text = text.replace(" ie", " e")  # the initial 'ye' of BGN/PCGN: Yevgeny/Evgeny, Yermoshina
     text = text.translate(_MARKERS)
@@ -434,16 +427,13 @@ class NameIndex:
 
 # --- filter fields ----------------------------------------------------------------------------------
 
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _SEPARATOR = "\x1f"  # between the parts of a row's haystack: no typed word holds it
 
 
 def _plain(text: str) -> str:
-    """Lower case without accents, spacing and punctuation kept: what a filter's typed word is sought in."""
-    lower = text.casefold()
-    if lower.isascii():
-        return lower
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", lower))
+    """What a filter's typed word is sought in as typed: lower case (accents and scripts aside is the
+    key's part of the haystack)."""
+    return text.casefold()
 
 
 def haystack(text: str) -> str:
@@ -459,8 +449,9 @@ def haystacks(texts: Sequence[str]) -> list[str]:
     blob = "\n".join(texts)
     if blob.count("\n") != len(texts) - 1:  # a text of several lines: row by row
         return [haystack(text) for text in texts]
-    folded = _plain(blob).split("\n")
-    keyed = _skeleton(latin(blob)).split("\n")
+    lower = blob.casefold()
+    folded = lower.split("\n")
+    keyed = _skeleton(latin(lower)).split("\n")
     return [f + _SEPARATOR + k.strip() for f, k in zip(folded, keyed, strict=True)]
 
 
