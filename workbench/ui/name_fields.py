@@ -35,7 +35,8 @@ class NameCompleter(QCompleter):
         super().__init__(self.strings, parent)
         self.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.index = NameIndex([])
+        self._index: NameIndex | None = NameIndex([])
+        self._choices: list[tuple[str, str, Iterable[str]]] = []
         self.labels: dict[str, str] = {}  # record id -> the text a choice puts in the field
         self.edit: QLineEdit | None = None
 
@@ -49,11 +50,18 @@ class NameCompleter(QCompleter):
         edit.textEdited.connect(self.update_choices)
 
     def set_choices(self, choices: Iterable[tuple[str, str, Iterable[str]]]) -> None:
-        """(record id, the text a choice shows, every name it answers to) of each record offered."""
-        listed = list(choices)
-        self.labels = {record_id: label for record_id, label, _names in listed}
-        self.index = NameIndex((record_id, list(names)) for record_id, _label, names in listed)
+        """(record id, the text a choice shows, every name it answers to) of each record offered.
+        The index is built on first use: a form loads on every selection, and most are never typed in."""
+        self._choices = [(record_id, label, tuple(names)) for record_id, label, names in choices]
+        self.labels = {record_id: label for record_id, label, _names in self._choices}
+        self._index = None
         self.strings.setStringList([])
+
+    @property
+    def index(self) -> NameIndex:
+        if self._index is None:
+            self._index = NameIndex((record_id, list(names)) for record_id, _label, names in self._choices)
+        return self._index
 
     def matches(self, text: str) -> list[str]:
         """The texts of the records `text` may mean, best first."""
