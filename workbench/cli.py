@@ -11,6 +11,7 @@ from workbench import __version__
 from workbench.core.store import (
     COUNTED_TABLES,
     CaseError,
+    CaseHoldsBadValues,
     CaseNeedsRepair,
     check_case,
     create_case,
@@ -209,7 +210,18 @@ def new_case(path: Path, title: str | None, classification: str, timezone: str) 
 
 
 def print_info(path: Path) -> int:
-    with open_case(path, read_only=True) as case:
+    """Title, marking, zone, date range and counts; a case holding values the app cannot read is shown as the app
+    shows it (those values as '(unreadable)'), with a note saying how many and what to run."""
+    from workbench.core.store.masked import open_masked
+
+    note = ""
+    try:
+        case = open_case(path, read_only=True)
+    except CaseHoldsBadValues as bad:
+        case = open_masked(path)
+        note = (f"{len(bad.bad)} value(s) cannot be read and show as '(unreadable)'; `workbench check {path}` "
+                "lists them")
+    with case:
         counts = case.counts()
         zone = case_zone(case.meta("timezone"))
         print(f"{case.title}")
@@ -224,6 +236,8 @@ def print_info(path: Path) -> int:
             print("  date range      (no events)")
         for table in COUNTED_TABLES:
             print(f"  {table:<15} {counts[table]}")
+        if note:
+            print(f"  note            {note}")
     return EXIT_OK
 
 
@@ -244,6 +258,15 @@ def print_check(path: Path, repair: bool = False) -> int:
             print(f"Run `workbench check --repair {path}` to fix them in one step.", file=sys.stderr)
             return EXIT_REFUSED
         version = None
+    except CaseHoldsBadValues as bad:
+        if not repair:
+            print(f"{path.name}: {len(bad.bad)} value(s) the app cannot read; nothing was changed:", file=sys.stderr)
+            for value in bad.bad:
+                print(f"  {value.describe()}", file=sys.stderr)
+            print(f"Run `workbench check --repair {path}` to replace them with neutral values in one step (the old "
+                  "values stay in the case's history).", file=sys.stderr)
+            return EXIT_REFUSED
+        version = None
     if repair:
         report = repair_file(path)
         for fix in report.fixes:
@@ -257,7 +280,7 @@ def print_check(path: Path, repair: bool = False) -> int:
                 print(f"{path.name}: {problem}", file=sys.stderr)
             print(f"Run `workbench check --repair {path}` to fix it.", file=sys.stderr)
             return EXIT_REFUSED
-    print(f"{path.name}: healthy (schema {version} of {schema_version()}, integrity ok, references ok, "
+    print(f"{path.name}: healthy (schema {version} of {schema_version()}, integrity ok, references ok, values ok, "
           "search index ok).")
     return EXIT_OK
 

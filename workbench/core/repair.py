@@ -1,4 +1,5 @@
-"""Check Case: find dangling references and a stale search index, and repair them in one transaction.
+"""Check Case: find dangling references, values the app cannot read and a stale search index, and repair them in
+one transaction.
 
 Another tool writing a case file with foreign keys off can leave rows pointing at records that
 are not there (a link of an event to a deleted actor, a citation of a missing source, a tag or a
@@ -7,12 +8,20 @@ chart position of an actor that is gone). `open_case` refuses such a file with C
 have done (the foreign key's ON DELETE action: the row goes, or its link is cleared), except
 that a note keeps its text and only loses its attachment. Every fix goes through the Case
 gateway, so each is audited with the whole old row, and all of them commit together or not at all.
+
+A value the app cannot read (store.values: text that is not UTF-8, an impossible date, JSON nested without
+end...) is replaced by a neutral one: '(unreadable)' for text, no value for an optional time or date, empty
+aliases or view state, a placeholder start (flagged in the event's time note) for an event. The old value stays
+in the audit row of the fix (undecodable bytes as \\xNN escapes), so it can be put back by hand.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from workbench.core.model import NOUNS as RECORD_NOUNS
 from workbench.core.store import (
@@ -20,12 +29,14 @@ from workbench.core.store import (
     RECORD_TABLES,
     Case,
     CaseError,
+    CaseHoldsBadValues,
     CaseNeedsRepair,
     Dangling,
     check_case,
     find_dangling,
     open_case,
 )
+from workbench.core.store.values import BadValue, find_bad_values, shown
 
 # Columns that name a row for people, in the order they are tried.
 LABEL_COLUMNS = ("title", "name", "tag", "quote", "text", "label", "kind", "url")
@@ -46,13 +57,14 @@ class CheckReport:
     dangling: list[Dangling] = field(default_factory=list)
     search_index_ok: bool = True
     fixes: list[str] = field(default_factory=list)
+    bad_values: list[BadValue] = field(default_factory=list)
 
     @property
     def healthy(self) -> bool:
-        return not self.dangling and self.search_index_ok
+        return not self.dangling and self.search_index_ok and not self.bad_values
 
     def problems(self) -> list[str]:
-        found = [describe(d) for d in self.dangling]
+        found = [describe(d) for d in self.dangling] + [bad.describe() for bad in self.bad_values]
         if not self.search_index_ok:
             found.append("The search index is out of step with the data.")
         return found
@@ -79,8 +91,20 @@ def describe(dangling: Dangling) -> str:
 
 
 def inspect(case: Case) -> CheckReport:
-    """Check an open case (reads only): dangling references and the search index."""
-    return CheckReport(dangling=find_dangling(case.conn), search_index_ok=case.search_index_ok())
+    """Check an open case (reads only): dangling references, values the app cannot read, the search index."""
+    return CheckReport(dangling=find_dangling(case.conn), search_index_ok=case.search_index_ok(),
+                       bad_values=find_bad_values(case.conn))
+
+
+@contextmanager
+def tolerant(case: Case) -> Iterator[None]:
+    """Read text that is not UTF-8 as \\xNN escapes meanwhile, so the gateway can read (and audit) a row to mend."""
+    factory = case.conn.text_factory
+    case.conn.text_factory = shown
+    try:
+        yield
+    finally:
+        case.conn.text_factory = factory
 
 
 def repair(case: Case, origin: object = "check case") -> CheckReport:
@@ -88,10 +112,13 @@ def repair(case: Case, origin: object = "check case") -> CheckReport:
     report = inspect(case)
     if report.healthy:
         return report
-    with case.transaction():
+    with tolerant(case), case.transaction():
         if not report.search_index_ok:  # first, so the deletes below unindex against a sound index
             case.rebuild_search_index()
             report.fixes.append("Rebuilt the search index from the case's text.")
+        # values cleared before the ones replaced: an event's placeholder start must not pass a bad end
+        for bad in sorted(report.bad_values, key=lambda bad: bad.fix is not None):
+            report.fixes.append(_clear(case, bad, origin))
         for _ in range(MAX_PASSES):
             dangling = find_dangling(case.conn)
             if not dangling:
@@ -131,8 +158,50 @@ def _fix(case: Case, item: Dangling, origin: object) -> str | None:
     raise CaseError(f"Check Case does not know how to repair a row of {item.table}.")
 
 
+# An event whose start had to be replaced says so in its time note.
+PLACEHOLDER_NOTE = "Check Case: the start this case held ({old}) could not be read; this start is a placeholder."
+
+
+def _clear(case: Case, bad: BadValue, origin: object) -> str:
+    """Replace one value the app cannot read by its neutral value, audited with the old one; says what it did."""
+    if not bad.fixable:
+        return f"Left alone (Check Case cannot replace a key): {bad.describe()}"
+    if bad.table == "meta":
+        key = dict(bad.key)["key"]
+        case.set_meta(key, bad.fix, origin=origin)
+        return f"Replaced the case property {key!r} with {bad.fix!r}: it {bad.why}."
+    key = dict(bad.key)
+    if bad.table in RECORD_TABLES and bad.column not in ("created_at", "updated_at"):
+        changes: dict[str, Any] = {bad.column: bad.fix}
+        if (bad.table, bad.column) == ("events", "start"):
+            old = case.get("events", str(key["id"])) or {}
+            note = PLACEHOLDER_NOTE.format(old=repr(old.get("start")))
+            changes |= {"time_precision": "approximate",
+                        "time_note": f"{note} {old.get('time_note') or ''}".strip()}
+        case.update(bad.table, str(key["id"]), changes, origin=origin, validate=False)
+    else:  # a stamp (which update keeps or renews itself) or a row of a join table: SQL of its own, audited
+        where = " AND ".join(f'"{column}" = ?' for column in key)
+        with case.transaction():
+            (old,) = case.conn.execute(f'SELECT "{bad.column}" FROM {bad.table} WHERE {where}',
+                                       tuple(key.values())).fetchone()
+            case.conn.execute(f'UPDATE {bad.table} SET "{bad.column}" = ? WHERE {where}',
+                              (bad.fix, *key.values()))
+            case.audit("update", bad.table, "/".join(str(v) for v in key.values()), {bad.column: _plain(old)},
+                       {bad.column: bad.fix}, summary="Check Case")
+            case.note_changed(bad.table, "update", (str(next(iter(key.values()))),), origin)
+    noun = NOUNS.get(bad.table, bad.table)
+    name = f" “{bad.label}”" if bad.label else ""
+    return (f"Replaced the {bad.column} of {noun}{name} ({bad.table}: {bad.record}) with {bad.fix!r}: it {bad.why}; "
+            "the old value is in the case's history.")
+
+
+def _plain(value: Any) -> Any:
+    return shown(value) if isinstance(value, bytes) else value
+
+
 def repair_file(path: Path | str, analyst: str | None = None) -> CheckReport:
-    """Open a case that is sound but for dangling references and a stale index, repair it, check it again.
+    """Open a case that is sound but for dangling references, values the app cannot read and a stale index, repair
+    it, check it again.
 
     Files refused for any other reason (damage, a foreign schema) are refused here too: those are
     not repaired, as anything planted in them must not run.
@@ -140,9 +209,9 @@ def repair_file(path: Path | str, analyst: str | None = None) -> CheckReport:
     path = Path(path)
     try:
         check_case(path)
-    except CaseNeedsRepair:
+    except (CaseNeedsRepair, CaseHoldsBadValues):
         pass
-    with open_case(path, analyst=analyst, check_references=False) as case:
+    with open_case(path, analyst=analyst, check_references=False, check_values=False) as case:
         if case.read_only:
             raise CaseError(f"{path.name} is read-only, so Check Case cannot repair it.")
         report = repair(case)

@@ -53,18 +53,24 @@ _STAMP = re.compile(r"\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\dZ")
 
 def _check_time(field: str, stamp: str | None, found: dict[str, str], exact: bool = True) -> None:
     """An event's or relation's time must be a UTC stamp (`exact`); a source's dates only a year in range."""
+    problem = time_problem(stamp, exact)
+    if problem:
+        found[field] = problem
+
+
+def time_problem(stamp: object, exact: bool = True) -> str | None:
+    """Why a stored time cannot be kept (None when it can): `exact` for an event's or relation's UTC stamp,
+    else a source's or document's date (a real date when it has one, a year in range)."""
     if stamp and not isinstance(stamp, str):
-        found[field] = "a time is text"
-        return
+        return "a time is text"
     if exact and stamp and not _STAMP.fullmatch(stamp):
-        found[field] = f"a time is stored as UTC like 2020-08-15T18:00:00Z; {str(stamp)[:40]!r} is not one"
-        return
+        return f"a time is stored as UTC like 2020-08-15T18:00:00Z; {str(stamp)[:40]!r} is not one"
     if stamp and not _real_date(stamp, exact):
-        found[field] = f"{stamp[:40]!r} is not a real date and time (no 30 February, no 24:00)"
-        return
+        return f"{stamp[:40]!r} is not a real date and time (no 30 February, no 24:00)"
     year = _year(stamp)
     if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
-        found[field] = f"dates run from {FIRST_YEAR} to {LAST_YEAR}; {year} is outside them"
+        return f"dates run from {FIRST_YEAR} to {LAST_YEAR}; {year} is outside them"
+    return None
 
 
 def _real_date(stamp: str, exact: bool) -> bool:

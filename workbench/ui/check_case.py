@@ -1,4 +1,5 @@
-"""Check Case in the app: the File menu item, and the repair offered for a file with dangling references."""
+"""Check Case in the app: the File menu item, and the repair offered for a file with dangling references or with
+values the app cannot read (refused, it opens read-only with those shown as unreadable)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from workbench.core.repair import describe, inspect, repair, repair_file
-from workbench.core.store import Case, CaseError, CaseNeedsRepair
+from workbench.core.store import Case, CaseError, CaseHoldsBadValues, CaseNeedsRepair, is_writable
+from workbench.core.store.masked import open_masked
 
 
 class CaseHost(Protocol):
@@ -28,6 +30,10 @@ class CaseHost(Protocol):
     def refuse(self, message: str) -> None: ...
 
     def window(self) -> QWidget: ...
+
+    def set_case(self, case: Case | None) -> None: ...
+
+    def open_path(self, path: Path, read_only: bool | None = None) -> bool: ...
 
 SHOWN = 8  # problems or fixes listed in the message itself; all of them are in its details
 
@@ -59,6 +65,35 @@ def offer_repair(window: CaseHost, path: Path, needs: CaseNeedsRepair) -> bool:
         window.refuse(str(error))
         return False
     tell(window.window(), "Case repaired", f"{path.name} was repaired: {len(report.fixes)} fix(es).", report.fixes)
+    return True
+
+
+def offer_value_repair(window: CaseHost, path: Path, holds: CaseHoldsBadValues, read_only: bool) -> bool:
+    """A case holding values the app cannot read: ask to replace them with neutral values (Check Case's repair),
+    or open it read-only with each shown as unreadable. True once it is open."""
+    problems = [bad.describe() for bad in holds.bad]
+    analyst = window.case.analyst if window.case else None
+    count = "1 value" if len(problems) == 1 else f"{len(problems)} values"
+    if not read_only and is_writable(path) and window.ask(
+        "Values the app cannot read",
+        f"{path.name} holds {count} the app cannot read (written by another program). Replace them now, in one "
+        "step recorded in the case's history, where the old values stay? Text becomes '(unreadable)', a time "
+        "that cannot be read is cleared (an event's start becomes a placeholder, said in its time note).\n\n"
+        f"No opens it read-only, with each shown as unreadable.\n\n{_listing(problems)}"):
+        try:
+            report = repair_file(path, analyst=analyst)
+        except CaseError as error:
+            window.refuse(str(error))
+            return False
+        tell(window.window(), "Case repaired", f"{path.name} was repaired: {len(report.fixes)} fix(es).",
+             report.fixes)
+        return window.open_path(path, read_only)
+    try:
+        case = open_masked(path, analyst=analyst)
+    except CaseError as error:
+        window.refuse(str(error))
+        return False
+    window.set_case(case)
     return True
 
 

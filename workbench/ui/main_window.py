@@ -29,6 +29,7 @@ from workbench.core.store import (
     CASE_SUFFIX,
     Case,
     CaseError,
+    CaseHoldsBadValues,
     CaseNeedsRepair,
     Changes,
     create_case,
@@ -550,6 +551,9 @@ class MainWindow(QMainWindow):
                              analyst=analyst_name())
         except CaseNeedsRepair as needs:  # sound but for dangling references: offer Check Case's repair
             return check_case.offer_repair(self, Path(path), needs) and self.open_path(path, read_only)
+        except CaseHoldsBadValues as holds:  # values it cannot read: repair them, or show them as unreadable
+            return check_case.offer_value_repair(
+                self, Path(path), holds, self.open_read_only if read_only is None else read_only)
         except CaseError as error:
             if isinstance(error, CaseError) and not Path(path).exists():
                 forget_recent(Path(path))

@@ -22,7 +22,15 @@ from workbench.core.store.checks import (
     read_header,
     schema_difference,
 )
-from workbench.core.store.errors import CaseBusy, CaseNeedsRepair, CaseReadOnly, CaseRefused, Dangling, StaleJournal
+from workbench.core.store.errors import (
+    CaseBusy,
+    CaseHoldsBadValues,
+    CaseNeedsRepair,
+    CaseReadOnly,
+    CaseRefused,
+    Dangling,
+    StaleJournal,
+)
 from workbench.core.store.gateway import Case, create_case, default_analyst, new_id, open_case
 from workbench.core.store.migrate import (
     Migration,
@@ -59,6 +67,7 @@ __all__ = [
     "COUNTED_TABLES",
     "Case",
     "CaseBusy",
+    "CaseHoldsBadValues",
     "CaseError",
     "CaseNeedsRepair",
     "CaseReadOnly",

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.core.store.errors import CaseNeedsRepair, CaseRefused, Dangling
+from workbench.core.store.errors import CaseHoldsBadValues, CaseNeedsRepair, CaseRefused, Dangling
 from workbench.core.store.migrate import expected_schema, schema_version
 from workbench.core.store.tables import (
     APPLICATION_ID,
@@ -28,6 +28,10 @@ from workbench.core.store.tables import (
     _column_list,
     _quote,
 )
+from workbench.core.store.values import find_bad_values
+
+# A check lists at most this many values the app cannot read (Check Case repairs them all).
+MAX_BAD_VALUES = 1000
 
 
 @dataclass
@@ -175,11 +179,13 @@ def harden(conn: sqlite3.Connection, deadline: float | None = None) -> None:
         conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10_000)
 
 
-def check_database(path: Path, header: HeaderInfo, check_references: bool = True) -> int:
+def check_database(path: Path, header: HeaderInfo, check_references: bool = True, check_values: bool = True) -> int:
     """Read-only checks of a file whose header passed; raise CaseRefused with the first problem.
 
-    Dangling references are checked last: a file that has only those raises CaseNeedsRepair
-    (unless `check_references` is False, for opening it to repair). Returns the schema version,
+    Dangling references are checked next to last: a file that has only those raises CaseNeedsRepair
+    (unless `check_references` is False, for opening it to repair); then the values the app reads
+    (store.values): a file holding one it cannot read raises CaseHoldsBadValues (unless
+    `check_values` is False, for repairing it or showing it masked). Returns the schema version,
     read through the WAL when one is left beside the file.
     """
     # immutable=1 reads without creating -wal/-shm files; a leftover -wal (an unclean close)
@@ -193,11 +199,11 @@ def check_database(path: Path, header: HeaderInfo, check_references: bool = True
         raise CaseRefused(path, f"another program left an unfinished change in {journal.name} beside it, so it "
                           "cannot be checked as it would be opened")
     if not has_wal(path):
-        return _check_connection(path, real, "ro&immutable=1", header, check_references)
+        return _check_connection(path, real, "ro&immutable=1", header, check_references, check_values)
     if real.stat().st_size >= header.page_count * header.page_size:
         # A WAL beside a whole file: an unclean close, or another program writing right now (a second
         # import). SQLite's own read-only mode reads it consistently under the WAL's locks.
-        return _check_connection(path, real, "ro", header, check_references)
+        return _check_connection(path, real, "ro", header, check_references, check_values)
     # A file shorter than its header says, beside a WAL: a checkpoint killed midway. Check the file
     # with its WAL applied on a private copy, so the check sees exactly what opening it will replay
     # and leaves nothing beside the received file.
@@ -208,7 +214,7 @@ def check_database(path: Path, header: HeaderInfo, check_references: bool = True
             shutil.copyfile(wal_file, Path(folder) / "case-wal")
         except OSError as error:
             raise CaseRefused(path, f"it cannot be read ({error.strerror or error})") from None
-        return _check_connection(path, copy, "ro", header, check_references)
+        return _check_connection(path, copy, "ro", header, check_references, check_values)
 
 
 # A rollback journal beside a case is there while another program writes (briefly: a write, or
@@ -230,7 +236,8 @@ def _lingering(journal: Path) -> bool:
         time.sleep(0.02)
 
 
-def _check_connection(path: Path, real: Path, mode: str, header: HeaderInfo, check_references: bool) -> int:
+def _check_connection(path: Path, real: Path, mode: str, header: HeaderInfo, check_references: bool,
+                      check_values: bool) -> int:
     uri = f"{real.as_uri()}?mode={mode}"
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None)
@@ -261,6 +268,10 @@ def _check_connection(path: Path, real: Path, mode: str, header: HeaderInfo, che
                 raise CaseRefused(path, f"it is damaged (integrity check: {first_problem(verdict)})")
             if check_references and conn.execute("PRAGMA foreign_key_check").fetchone():
                 raise CaseNeedsRepair(path, find_dangling(conn))
+            if check_values:
+                bad = find_bad_values(conn, limit=MAX_BAD_VALUES)
+                if bad:
+                    raise CaseHoldsBadValues(path, bad)
         except sqlite3.OperationalError as error:
             if "interrupted" in str(error):
                 raise CaseRefused(path, f"checking it took longer than {CHECK_SECONDS:.0f} s") from None
@@ -305,12 +316,12 @@ def first_problem(verdict: Sequence[str]) -> str:
     return re.sub(r"\.(\s|$)", r"\1", lines[0])[:200].rstrip()
 
 
-def check_case(path: Path | str, check_references: bool = True) -> int:
+def check_case(path: Path | str, check_references: bool = True, check_values: bool = True) -> int:
     """Every check `open_case` makes, writing nothing; returns the file's schema version."""
     path = Path(path)
     header = read_header(path)
     check_header(path, header)
-    return check_database(path, header, check_references)
+    return check_database(path, header, check_references, check_values)
 
 
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:

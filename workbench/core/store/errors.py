@@ -46,6 +46,21 @@ class CaseNeedsRepair(CaseRefused):
         )
 
 
+class CaseHoldsBadValues(CaseRefused):
+    """Sound, but holding values the app cannot read (another program wrote them past our rules): Check Case
+    can clear them, or the app can show them as unreadable (read-only); nothing was written."""
+
+    def __init__(self, path: Path | str, bad: Sequence[Any]) -> None:
+        self.bad = list(bad)  # store.values.BadValue, each with its one-sentence describe()
+        first = self.bad[0]
+        count = "1 value" if len(self.bad) == 1 else f"{len(self.bad)} values"
+        super().__init__(
+            path,
+            f"it holds {count} the app cannot read (first the {first.column} of {first.table} {first.record}, which "
+            f"{first.why}); Check Case (workbench check --repair) can clear them",
+        )
+
+
 class CaseReadOnly(CaseError):
     def __init__(self, path: Path) -> None:
         super().__init__(f"{path.name} is open read-only; changes are not allowed.")

@@ -826,16 +826,18 @@ def new_id() -> str:
 
 
 def open_case(
-    path: Path | str, read_only: bool = False, analyst: str | None = None, check_references: bool = True
+    path: Path | str, read_only: bool = False, analyst: str | None = None, check_references: bool = True,
+    check_values: bool = True,
 ) -> Case:
     """Check a case file and open it; a file that may not be written opens read-only.
 
     Raises CaseRefused (with a one-sentence reason) and leaves the file untouched when it
     is not a sound case file of a schema this build knows. `check_references=False` opens a
-    file whose only fault is dangling references, for workbench.core.repair to mend.
+    file whose only fault is dangling references, for workbench.core.repair to mend; `check_values=False`
+    one holding values the app cannot read (store.values), for the repair to clear them.
     """
     path = Path(path)
-    version = check_case(path, check_references)
+    version = check_case(path, check_references, check_values)
     read_only = read_only or not is_writable(path)
     if read_only and version < schema_version():
         raise CaseRefused(
