@@ -14,6 +14,7 @@ from workbench.cli import main
 from workbench.core import repair as repair_module
 from workbench.core.repair import inspect, repair_file
 from workbench.core.store import CaseNeedsRepair, CaseRefused, check_case, open_case
+from workbench.ui.tasks import runner
 
 
 def digest(path: Path) -> str:
@@ -181,7 +182,13 @@ def test_check_case_menu_item_reports_and_repairs_a_stale_search_index(answer_bo
     window = MainWindow()
     qtbot.addWidget(window)
     window.keep_layout = False
-    assert window.open_path(small_case)
+    declined = answer_boxes(QMessageBox.StandardButton.No)  # the rebuild offered on open (see test_hardening_search_index)
+    try:
+        assert window.open_path(small_case)
+        assert runner().wait_idle(10_000)
+    finally:
+        declined.timer.stop()
+    assert "search index of small.case is out of step" in declined.texts[0]
     assert window.check_case_action.isEnabled()
     assert window.check_case_action in window.menuBar().actions()[0].menu().actions()
     answer = answer_boxes(QMessageBox.StandardButton.Yes)

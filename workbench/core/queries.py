@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
 from workbench.core.model import aliases_of
 from workbench.core.names import NameIndex
-from workbench.core.store import Case, fts_query
+from workbench.core.store import Case, SearchIndexDamaged, fts_query
 from workbench.core.store.search import search_words
 from workbench.core.times import case_zone, describe_when, utc_to_local
 
@@ -462,6 +463,13 @@ def search_case(case: Case, text: str, limit: int = 50) -> dict[str, list[Search
     relations, which have no index of their own, are found through their actors and their wording.
     Results come grouped by table, best first, at most `limit` per table.
     """
+    try:
+        return _search_case(case, text, limit)
+    except sqlite3.DatabaseError:  # a search index another program damaged: one sentence, not an exception
+        raise SearchIndexDamaged() from None
+
+
+def _search_case(case: Case, text: str, limit: int) -> dict[str, list[SearchHit]]:
     words = search_words(text)
     query = fts_query(text)
     found: dict[str, list[SearchHit]] = {table: [] for table in SEARCH_TABLES}

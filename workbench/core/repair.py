@@ -17,6 +17,7 @@ in the audit row of the fix (undecodable bytes as \\xNN escapes), so it can be p
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from workbench.core.model import NOUNS as RECORD_NOUNS
+from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import (
+    FTS_COLUMNS,
     LINK_TABLES,
     RECORD_TABLES,
     Case,
@@ -114,8 +117,7 @@ def repair(case: Case, origin: object = "check case") -> CheckReport:
         return report
     with tolerant(case), case.transaction():
         if not report.search_index_ok:  # first, so the deletes below unindex against a sound index
-            case.rebuild_search_index()
-            report.fixes.append("Rebuilt the search index from the case's text.")
+            report.fixes.append(rebuild_search(case))
         # values cleared before the ones replaced: an event's placeholder start must not pass a bad end
         for bad in sorted(report.bad_values, key=lambda bad: bad.fix is not None):
             report.fixes.append(_clear(case, bad, origin))
@@ -130,7 +132,7 @@ def repair(case: Case, origin: object = "check case") -> CheckReport:
         else:
             raise CaseError("Check Case could not settle the dangling references; nothing was changed.")
         if not case.search_index_ok():
-            case.rebuild_search_index()
+            rebuild_search(case)
         case.audit("update", "meta", "", None, None,
                     summary=f"Check Case repaired {len(report.fixes)} problem(s)")
     return report
@@ -197,6 +199,59 @@ def _clear(case: Case, bad: BadValue, origin: object) -> str:
 
 def _plain(value: Any) -> Any:
     return shown(value) if isinstance(value, bytes) else value
+
+
+def search_index_sound(reader: Case, progress: Progress = NO_PROGRESS) -> bool:
+    """Whether every search index matches its table (FTS5's integrity-check), asked off the UI thread when a case
+    opens; Cancel stops it within a few hundred pages. The check is spelled as an INSERT, which a read-only
+    connection refuses to prepare, so it runs on a private in-memory copy."""
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        reader.conn.backup(memory, pages=256, progress=lambda *_pages: progress.check())
+        memory.set_progress_handler(lambda: 1 if progress.cancelled else 0, 10_000)
+        for number, table in enumerate(FTS_COLUMNS):
+            progress(number, len(FTS_COLUMNS))
+            memory.execute(f"INSERT INTO {table}_fts ({table}_fts, rank) VALUES ('integrity-check', 1)")
+    except sqlite3.DatabaseError:
+        progress.check()  # an interrupted check is a Cancel, not a damaged index
+        return False
+    finally:
+        memory.close()
+    return True
+
+
+def rebuild_search(case: Case, progress: Progress = NO_PROGRESS) -> str:
+    """Rebuild every search index from the case's text (what Check Case does for a stale or damaged index)."""
+    with case.transaction():
+        for number, table in enumerate(FTS_COLUMNS):
+            progress(number, len(FTS_COLUMNS))
+            _rebuild(case, table)
+        case.audit("update", "meta", "", None, None, summary="Check Case rebuilt the search index")
+    progress(1, 1)
+    return "Rebuilt the search index from the case's text."
+
+
+# What FTS5 writes into a new index's data table: empty averages, an empty structure.
+EMPTY_INDEX = "INSERT INTO {table}_fts_data (id, block) VALUES (1, X''), (10, X'00000000000000')"
+
+
+def _rebuild(case: Case, table: str) -> None:
+    """Rebuild one search index from its table. An index whose structure another program overwrote cannot even
+    be opened to rebuild ('vtable constructor failed'): its shadow tables are emptied first, as FTS5 leaves a new
+    index (their shape was checked when the case opened; SQLite's defensive mode is lifted for those writes)."""
+    try:
+        case.conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('rebuild')")
+        return
+    except sqlite3.DatabaseError:
+        pass
+    case.conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, False)
+    try:
+        for shadow in ("data", "idx", "docsize"):
+            case.conn.execute(f"DELETE FROM {table}_fts_{shadow}")
+        case.conn.execute(EMPTY_INDEX.format(table=table))
+    finally:
+        case.conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
+    case.conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('rebuild')")
 
 
 def repair_file(path: Path | str, analyst: str | None = None) -> CheckReport:

@@ -10,9 +10,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from workbench.core.repair import describe, inspect, repair, repair_file
+from workbench.core.repair import describe, inspect, rebuild_search, repair, repair_file, search_index_sound
 from workbench.core.store import Case, CaseError, CaseHoldsBadValues, CaseNeedsRepair, is_writable
 from workbench.core.store.masked import open_masked
+from workbench.ui.tasks import runner
 
 
 class CaseHost(Protocol):
@@ -95,6 +96,31 @@ def offer_value_repair(window: CaseHost, path: Path, holds: CaseHoldsBadValues, 
         return False
     window.set_case(case)
     return True
+
+
+def check_search_index(window: CaseHost) -> None:
+    """After a case opens: ask off the UI thread whether its search indexes match its text (another program may
+    have written it), and offer Check Case's rebuild if not."""
+    case = window.case
+    if case is None or case.read_only:
+        return
+    runner().run(("search index", id(window)), search_index_sound, reader_of=case, context=window.window(),
+                 done=lambda sound: sound or offer_rebuild(window, case))
+
+
+def offer_rebuild(window: CaseHost, case: Case) -> bool:
+    """Ask to rebuild a stale or damaged search index; the rebuild runs behind a progress dialog. True once done."""
+    if window.case is not case:  # another case was opened meanwhile
+        return False
+    if not window.ask("Search index", f"The search index of {case.path.name} is out of step with its text or damaged "
+                      "(another program wrote to the file), so search may miss records or fail. Rebuild it now, as "
+                      "Check Case would (workbench check --repair)?"):
+        return False
+    outcome = runner().run_modal(window.window(), "Rebuilding the search index\u2026", rebuild_search, writer_of=case,
+                                 failure=f"Cannot rebuild the search index of {case.path.name}")
+    if outcome.error:
+        window.refuse(outcome.error)
+    return outcome.ok
 
 
 def check_open_case(window: CaseHost) -> bool:

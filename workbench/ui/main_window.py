@@ -560,6 +560,7 @@ class MainWindow(QMainWindow):
             self.refuse(str(error))
             return False
         self.set_case(case)
+        check_case.check_search_index(self)  # off the UI thread; a stale or damaged index is offered its rebuild
         return True
 
     def refuse(self, message: str) -> None:

@@ -29,6 +29,7 @@ from workbench.core.store.errors import (
     CaseReadOnly,
     CaseRefused,
     Dangling,
+    SearchIndexDamaged,
     StaleJournal,
 )
 from workbench.core.store.gateway import Case, create_case, default_analyst, new_id, open_case
@@ -75,6 +76,7 @@ __all__ = [
     "ChangeLog",
     "Changes",
     "Dangling",
+    "SearchIndexDamaged",
     "StaleJournal",
     "FTS_COLUMNS",
     "FTS_SHADOW_SUFFIXES",

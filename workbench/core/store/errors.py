@@ -61,6 +61,14 @@ class CaseHoldsBadValues(CaseRefused):
         )
 
 
+class SearchIndexDamaged(CaseError):
+    """A search could not read the case's search index (damaged by another program); nothing was searched."""
+
+    def __init__(self) -> None:
+        super().__init__("The search index of this case is damaged, so nothing could be searched; Check Case "
+                         "(File > Check Case, or workbench check --repair) rebuilds it.")
+
+
 class CaseReadOnly(CaseError):
     def __init__(self, path: Path) -> None:
         super().__init__(f"{path.name} is open read-only; changes are not allowed.")

@@ -28,7 +28,7 @@ from workbench.core.model import RECORD_TYPES, Record
 from workbench.core.rules import check as check_record
 from workbench.core.store.changes import ChangeLog, Changes
 from workbench.core.store.checks import _connect, check_case, harden, is_writable
-from workbench.core.store.errors import CaseBusy, CaseReadOnly, CaseRefused, StaleJournal
+from workbench.core.store.errors import CaseBusy, CaseReadOnly, CaseRefused, SearchIndexDamaged, StaleJournal
 from workbench.core.store.migrate import apply_migrations, schema_version
 from workbench.core.store.search import fts_query
 from workbench.core.store.tables import (
@@ -760,16 +760,19 @@ class Case:
         if not query:
             return []
         hits: list[tuple[str, str, str]] = []
-        for table in FTS_COLUMNS:
-            fts = f"{table}_fts"
-            hits.extend(
-                (table, record_id, snippet)
-                for record_id, snippet in self.conn.execute(
-                    f"SELECT t.id, snippet({fts}, -1, '[', ']', '…', 12) FROM {fts} "
-                    f"JOIN {table} t ON t.seq = {fts}.rowid WHERE {fts} MATCH ? ORDER BY rank LIMIT ?",
-                    (query, limit),
+        try:
+            for table in FTS_COLUMNS:
+                fts = f"{table}_fts"
+                hits.extend(
+                    (table, record_id, snippet)
+                    for record_id, snippet in self.conn.execute(
+                        f"SELECT t.id, snippet({fts}, -1, '[', ']', '…', 12) FROM {fts} "
+                        f"JOIN {table} t ON t.seq = {fts}.rowid WHERE {fts} MATCH ? ORDER BY rank LIMIT ?",
+                        (query, limit),
+                    )
                 )
-            )
+        except sqlite3.DatabaseError:  # a search index another program damaged
+            raise SearchIndexDamaged() from None
         return hits[:limit]
 
 

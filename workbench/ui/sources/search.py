@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.queries import SearchHit, search_case
-from workbench.core.store import MAX_TERMS, Case, words_left_out
+from workbench.core.store import MAX_TERMS, Case, CaseError, words_left_out
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import SelectionModel
 from workbench.ui.sources.plain import plain_label
@@ -129,7 +129,12 @@ class SearchPanel(QWidget):
         self.timer.stop()
         self.results.clear()
         text = self.field.text()
-        self.hits = search_case(self.case, text) if self.case is not None and text.strip() else {}
+        try:
+            self.hits = search_case(self.case, text) if self.case is not None and text.strip() else {}
+        except CaseError as error:  # a damaged search index: say so in one sentence
+            self.hits = {}
+            self.summary.setText(str(error))
+            return
         total = sum(len(v) for v in self.hits.values())
         if not text.strip():
             self.summary.setText("Type to search; words match at their start, in any case, Latin or Cyrillic.")
