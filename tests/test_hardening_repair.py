@@ -182,7 +182,7 @@ def test_check_case_menu_item_reports_and_repairs_a_stale_search_index(answer_bo
     window = MainWindow()
     qtbot.addWidget(window)
     window.keep_layout = False
-    declined = answer_boxes(QMessageBox.StandardButton.No)  # the rebuild offered on open (see test_hardening_search_index)
+    declined = answer_boxes(QMessageBox.StandardButton.No)  # the rebuild offered on open (test_hardening_search_index)
     try:
         assert window.open_path(small_case)
         assert runner().wait_idle(10_000)
