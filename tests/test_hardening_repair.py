@@ -185,6 +185,7 @@ def test_check_case_menu_item_reports_and_repairs_a_stale_search_index(answer_bo
     declined = answer_boxes(QMessageBox.StandardButton.No)  # the rebuild offered on open (test_hardening_search_index)
     try:
         assert window.open_path(small_case)
+        qtbot.waitUntil(lambda: bool(declined.texts), timeout=10_000)
         assert runner().wait_idle(10_000)
     finally:
         declined.timer.stop()

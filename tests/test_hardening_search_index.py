@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from workbench.core.queries import search_case
 from workbench.core.repair import inspect, search_index_sound
 from workbench.core.store import SearchIndexDamaged, open_case
+from workbench.ui.check_case import INDEX_CHECK_DELAY_MS
 from workbench.ui.sources.search import SearchPanel
 from workbench.ui.tasks import runner
 
@@ -50,6 +51,7 @@ def test_the_search_panel_shows_the_sentence(qtbot, answer_boxes, small_case: Pa
     answer = answer_boxes(QMessageBox.StandardButton.No)  # the rebuild offered on open is declined
     try:
         assert window.open_path(small_case)
+        qtbot.waitUntil(lambda: bool(answer.texts), timeout=10_000)  # asked a moment after the case opened
         assert runner().wait_idle(10_000)
     finally:
         answer.timer.stop()
@@ -74,8 +76,7 @@ def test_the_app_offers_the_rebuild_when_the_case_opens(qtbot, answer_boxes, sma
     answer = answer_boxes(QMessageBox.StandardButton.Yes if agree else QMessageBox.StandardButton.No)
     try:
         assert window.open_path(small_case)
-        assert runner().wait_idle(10_000)
-        qtbot.waitUntil(lambda: bool(answer.texts), timeout=5000)
+        qtbot.waitUntil(lambda: bool(answer.texts), timeout=10_000)  # asked a moment after the case opened
         assert runner().wait_idle(10_000)
     finally:
         answer.timer.stop()
@@ -97,6 +98,7 @@ def test_a_sound_index_asks_nothing(qtbot, answer_boxes, small_case: Path) -> No
     answer = answer_boxes(QMessageBox.StandardButton.Yes)
     try:
         assert window.open_path(small_case)
+        qtbot.wait(INDEX_CHECK_DELAY_MS + 200)
         assert runner().wait_idle(10_000)
         qtbot.wait(100)
     finally:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -98,14 +98,24 @@ def offer_value_repair(window: CaseHost, path: Path, holds: CaseHoldsBadValues, 
     return True
 
 
+# The search index is checked this long after a case opens, so the check (which reads all of the case's text)
+# does not compete with the first paint.
+INDEX_CHECK_DELAY_MS = 1000
+
+
 def check_search_index(window: CaseHost) -> None:
     """After a case opens: ask off the UI thread whether its search indexes match its text (another program may
     have written it), and offer Check Case's rebuild if not."""
     case = window.case
     if case is None or case.read_only:
         return
-    runner().run(("search index", id(window)), search_index_sound, reader_of=case, context=window.window(),
-                 done=lambda sound: sound or offer_rebuild(window, case))
+
+    def start() -> None:
+        if window.case is case and not case.closed:  # not replaced or closed meanwhile
+            runner().run(("search index", id(window)), search_index_sound, reader_of=case, context=window.window(),
+                         done=lambda sound: sound or offer_rebuild(window, case))
+
+    QTimer.singleShot(INDEX_CHECK_DELAY_MS, window.window(), start)
 
 
 def offer_rebuild(window: CaseHost, case: Case) -> bool:

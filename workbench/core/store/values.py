@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from workbench.core.rules import FIRST_YEAR, LAST_YEAR, json_problem, time_problem
+from workbench.core.rules import FIRST_YEAR, LAST_YEAR, WHOLE_TEXTS, json_problem, problems, time_problem
 from workbench.core.store.tables import KEYED_TABLES, LINK_TABLES, RECORD_TABLES, _quote
 from workbench.core.times import now_stamp, valid_zone
 
@@ -165,12 +165,18 @@ def _scan(conn: sqlite3.Connection) -> Iterator[BadValue]:
                 tests.append(f"typeof({q}) IN ('integer', 'real', 'null')")
             elif kind == "json":
                 tests.append(_json_ok_sql(table, name))
-            if kind != "blob":
-                # bytes stored where text belongs become an undecodable byte, so the text pass finds them too
-                texts.append(f"iif(typeof({q}) = 'blob', X'FF', {q})")
+            if kind in ("text", "json"):  # typeof reads a value's header only, never a long value itself
+                tests.append(f"typeof({q}) IN ('text', 'null')")
+            if kind != "blob" and (table, name) not in WHOLE_TEXTS:
+                texts.append(q)
         suspects: list[tuple] = [tuple(row) for row in conn.execute(
             f"SELECT {named} FROM {_quote(table)} WHERE NOT ({' AND '.join(tests) or '1'})")]
         suspects.extend(_undecodable(conn, table, keys, texts, by_rowid))
+        for name, _declared, _notnull in columns:
+            if (table, name) in WHOLE_TEXTS:  # a whole report or page may run to many MB: decoded one by one,
+                # as a copy into a chunk would cost more than reading it
+                suspects.extend((rowid,) for rowid, text in conn.execute(
+                    f"SELECT rowid, CAST({_quote(name)} AS BLOB) FROM {_quote(table)}") if not _decodes(text))
         for found in dict.fromkeys(suspects):
             where = ("rowid = ?", found) if by_rowid else (" AND ".join(f"{_quote(k)} = ?" for k in keys), found)
             yield from _row_values(conn, table, columns, keys, where)
@@ -188,15 +194,17 @@ def _json_ok_sql(table: str, column: str) -> str:
 
 def _undecodable(conn: sqlite3.Connection, table: str, keys: tuple[str, ...], texts: list[str],
                  by_rowid: bool) -> Iterator[tuple]:
-    """The keys of rows with text that is not valid UTF-8 (or bytes where text belongs): each text column of
-    CHUNK_ROWS rows is decoded at once (a zero byte between values keeps a sequence cut at the end of one
-    value from joining the next into valid UTF-8); a chunk that fails is read row by row."""
+    """The keys of rows with text that is not valid UTF-8: each text column of CHUNK_ROWS rows is decoded at once
+    (a zero byte between values keeps a sequence cut at the end of one value from joining the next into valid
+    UTF-8); a chunk that fails is read row by row. Bytes where text belongs are found by their type instead."""
     if not texts:
         return
-    aggregates = ", ".join(f"group_concat({text}, X'00')" for text in texts)
-    one_by_one = " || X'00' || ".join(f"coalesce({text}, X'')" for text in texts)
+    aggregates = ", ".join(f"group_concat(c{number}, X'00')" for number in range(len(texts)))
+    narrow = ", ".join(f"{text} AS c{number}" for number, text in enumerate(texts))
+    one_by_one = " || X'00' || ".join(f"coalesce(CAST({text} AS BLOB), X'')" for text in texts)
     if not by_rowid:  # join tables (no rowid) hold short keys: one decode for the whole table
-        if all(_decodes(text) for text in conn.execute(f"SELECT {aggregates} FROM {_quote(table)}").fetchone()):
+        if all(_decodes(text) for text in conn.execute(
+                f"SELECT {aggregates} FROM (SELECT {narrow} FROM {_quote(table)})").fetchone()):
             return
         for row in conn.execute(f"SELECT {', '.join(_quote(k) for k in keys)}, {one_by_one} FROM {_quote(table)}"):
             if not _decodes(row[-1]):
@@ -205,7 +213,7 @@ def _undecodable(conn: sqlite3.Connection, table: str, keys: tuple[str, ...], te
     after = -(2 ** 63)
     while True:
         last, *chunk = conn.execute(
-            f"SELECT max(row_number_), {aggregates} FROM (SELECT rowid AS row_number_, * FROM {_quote(table)} "
+            f"SELECT max(row_number_), {aggregates} FROM (SELECT rowid AS row_number_, {narrow} FROM {_quote(table)} "
             f"WHERE rowid > ? ORDER BY rowid LIMIT {CHUNK_ROWS})", (after,)).fetchone()
         if last is None:
             return
@@ -298,6 +306,10 @@ def _content_problem(table: str, column: str, kind: str, text: str) -> str | Non
         if len(text.encode("utf-8")) > MAX_JSON_BYTES:
             return f"is JSON of {len(text.encode('utf-8')):,} bytes, more than the {MAX_JSON_BYTES:,} the app reads"
         problem = json_problem(text, JSON_COLUMNS[(table, column)])
+        if problem is None and (table, column) == ("actors", "aliases"):  # a list of names, as the rules say
+            aliases = problems("actors", {"name": "-", "aliases": text}).get("aliases")
+            return None if aliases is None else "is not a list of names" if "list of names" in aliases else (
+                f"breaks a rule of aliases ({aliases})")
         return None if problem is None else problem.removeprefix("it ").replace("its JSON is", "is JSON")
     if text is None:
         return None
