@@ -608,6 +608,19 @@ def describe_change(action: str, old: str | None, new: str | None) -> str:
     return _short(after if after is not None else before)
 
 
+AUDIT_SHOWN_CHARACTERS = 65_536
+_NAMED = re.compile(r'"(?:title|name|url|quote|kind)": "((?:[^"\\]|\\.){1,200})"')
+
+
+def _long_change(action: str, old: str | None, new: str | None) -> str:
+    """What an audit row with a value too long to read whole changed, from the start of its JSON."""
+    found = _NAMED.search((new if action == "insert" else old) or "")
+    name = f" '{_short(found.group(1))}'" if found else ""
+    if action in ("insert", "delete"):
+        return f"{'added' if action == 'insert' else 'deleted'}{name} (more than {AUDIT_SHOWN_CHARACTERS:,} characters)"
+    return f"a change of more than {AUDIT_SHOWN_CHARACTERS:,} characters{name and ' to' + name}, too long to show here"
+
+
 def audit_listing(case: Case, record_id: str | None = None, text: str = "", limit: int = 20_000) -> Listing:
     """The audit trail, newest first: the whole case, or one record (its id, or links naming it)."""
     zone = case_zone(case.meta("timezone"))
@@ -619,13 +632,19 @@ def audit_listing(case: Case, record_id: str | None = None, text: str = "", limi
         where.append("(who || ' ' || action || ' ' || table_name || ' ' || coalesce(old, '') || ' ' "
                      "|| coalesce(new, '') || ' ' || summary) LIKE ?")
         params.append(f"%{word}%")
-    sql = ("SELECT id, at, who, action, table_name, record_id, old, new, summary FROM audit"
-           + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY id DESC LIMIT ?")
+    # An audit row keeps whole old and new values; one of a 100 MB page would be copied and parsed for one line of
+    # text, so only the first AUDIT_SHOWN_CHARACTERS (and one more, to tell a longer value) leave the file.
+    cut = AUDIT_SHOWN_CHARACTERS + 1
+    sql = (f"SELECT id, at, who, action, table_name, record_id, substr(old, 1, {cut}), substr(new, 1, {cut}), summary "
+           "FROM audit" + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY id DESC LIMIT ?")
     ids, rows, keys = [], [], []
     for audit_id, at, who, action, table, rec, old, new, summary in case.conn.execute(sql, (*params, limit)):
         local = utc_to_local(at, zone)
         when = f"{local:%Y-%m-%d %H:%M:%S}"
-        change = describe_change(action, old, new)
+        if len(old or "") > AUDIT_SHOWN_CHARACTERS or len(new or "") > AUDIT_SHOWN_CHARACTERS:
+            change = _long_change(action, old, new)
+        else:
+            change = describe_change(action, old, new)
         if summary:
             change = f"{summary}: {change}" if change else summary
         noun = table[:-1] if table.endswith("s") else table

@@ -55,7 +55,8 @@ class HistoryPane(QWidget):
     def set_case(self, case: Case | None) -> None:
         self.case = case
         self.trail.case = case
-        self.reload()
+        if self.isVisible() or case is None:  # a hidden history is read when it shows (showEvent)
+            self.reload()
 
     # Every write leaves an audit row.
     depends_on = frozenset({"*"})
