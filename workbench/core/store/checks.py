@@ -28,7 +28,7 @@ from workbench.core.store.tables import (
     _column_list,
     _quote,
 )
-from workbench.core.store.values import find_bad_values
+from workbench.core.store.values import find_bad_values, fingerprint, known_clean, remember_clean
 
 # A check lists at most this many values the app cannot read (Check Case repairs them all).
 MAX_BAD_VALUES = 1000
@@ -179,13 +179,15 @@ def harden(conn: sqlite3.Connection, deadline: float | None = None) -> None:
         conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10_000)
 
 
-def check_database(path: Path, header: HeaderInfo, check_references: bool = True, check_values: bool = True) -> int:
+def check_database(path: Path, header: HeaderInfo, check_references: bool = True, check_values: bool = True,
+                   remembered: bool = False) -> int:
     """Read-only checks of a file whose header passed; raise CaseRefused with the first problem.
 
     Dangling references are checked next to last: a file that has only those raises CaseNeedsRepair
     (unless `check_references` is False, for opening it to repair); then the values the app reads
     (store.values): a file holding one it cannot read raises CaseHoldsBadValues (unless
-    `check_values` is False, for repairing it or showing it masked). Returns the schema version,
+    `check_values` is False, for repairing it or showing it masked; with `remembered`, a version of the file
+    found or left clean before is not read again: store.values.known_clean). Returns the schema version,
     read through the WAL when one is left beside the file.
     """
     # immutable=1 reads without creating -wal/-shm files; a leftover -wal (an unclean close)
@@ -198,8 +200,14 @@ def check_database(path: Path, header: HeaderInfo, check_references: bool = True
         # open would then roll the journal's pages in: what was checked is not what is opened.
         raise CaseRefused(path, f"another program left an unfinished change in {journal.name} beside it, so it "
                           "cannot be checked as it would be opened")
+    mark = fingerprint(path) if check_values else None
+    if check_values and remembered and known_clean(path):
+        check_values = False
     if not has_wal(path):
-        return _check_connection(path, real, "ro&immutable=1", header, check_references, check_values)
+        version = _check_connection(path, real, "ro&immutable=1", header, check_references, check_values)
+        if check_values and mark is not None:
+            remember_clean(path, mark)
+        return version
     if real.stat().st_size >= header.page_count * header.page_size:
         # A WAL beside a whole file: an unclean close, or another program writing right now (a second
         # import). SQLite's own read-only mode reads it consistently under the WAL's locks.
@@ -316,12 +324,14 @@ def first_problem(verdict: Sequence[str]) -> str:
     return re.sub(r"\.(\s|$)", r"\1", lines[0])[:200].rstrip()
 
 
-def check_case(path: Path | str, check_references: bool = True, check_values: bool = True) -> int:
-    """Every check `open_case` makes, writing nothing; returns the file's schema version."""
+def check_case(path: Path | str, check_references: bool = True, check_values: bool = True,
+               remembered: bool = False) -> int:
+    """Every check `open_case` makes, writing nothing; returns the file's schema version. `remembered`: a version
+    of the file this computer found or left without a bad value is not read for values again (opening a case)."""
     path = Path(path)
     header = read_header(path)
     check_header(path, header)
-    return check_database(path, header, check_references, check_values)
+    return check_database(path, header, check_references, check_values, remembered)
 
 
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:

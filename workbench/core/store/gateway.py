@@ -45,6 +45,7 @@ from workbench.core.store.tables import (
     _quote,
     introspect,
 )
+from workbench.core.store.values import remember_clean
 from workbench.core.times import now_stamp
 
 
@@ -74,6 +75,9 @@ class Case:
     _wal: bool = False
     # While an undoable action runs, every primitive write is noted here (see `recording`).
     _journal: list[tuple[Any, ...]] | None = None
+    # Whether the file held no value the app cannot read when opened (store.values): then, as every write obeys
+    # core.rules, it holds none when closed, and the next open need not read it for values again.
+    values_checked: bool = False
 
     def __post_init__(self) -> None:
         protect(self.path)  # no export may write over an open case (core.atomic)
@@ -133,6 +137,8 @@ class Case:
             self.conn.close()
             self.conn = None  # type: ignore[assignment]
             unprotect(self.path)
+        if self.values_checked and not self.read_only:
+            remember_clean(self.path)
 
     @property
     def closed(self) -> bool:
@@ -840,7 +846,7 @@ def open_case(
     one holding values the app cannot read (store.values), for the repair to clear them.
     """
     path = Path(path)
-    version = check_case(path, check_references, check_values)
+    version = check_case(path, check_references, check_values, remembered=True)
     read_only = read_only or not is_writable(path)
     if read_only and version < schema_version():
         raise CaseRefused(
@@ -850,7 +856,8 @@ def open_case(
         conn = _connect(path, read_only)
     except sqlite3.Error as error:
         raise CaseRefused(path, f"SQLite cannot open it ({error})") from None
-    case = Case(path=path, conn=conn, read_only=read_only, analyst=analyst or default_analyst())
+    case = Case(path=path, conn=conn, read_only=read_only, analyst=analyst or default_analyst(),
+                values_checked=check_values)
     if version < schema_version():
         try:
             with case.transaction():  # the upgrade and its audit row commit together, or neither does
@@ -880,7 +887,7 @@ def create_case(
         raise CaseError(f"Cannot create {path.name}: {error}.") from None
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     apply_migrations(conn)
-    case = Case(path=path, conn=conn, analyst=analyst or default_analyst())
+    case = Case(path=path, conn=conn, analyst=analyst or default_analyst(), values_checked=True)
     with case.transaction():
         for key, value in (
             ("title", title), ("classification", classification), ("timezone", timezone),

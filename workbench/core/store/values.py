@@ -11,10 +11,14 @@ the time SQLite takes to read it.
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from workbench.core.rules import FIRST_YEAR, LAST_YEAR, WHOLE_TEXTS, json_problem, problems, time_problem
@@ -360,3 +364,66 @@ def _scan_meta(conn: sqlite3.Connection) -> Iterator[BadValue]:
                            f"names a time zone this computer does not know ({text[:40]!r}), so times show in UTC",
                            "UTC")
 
+
+
+# Opening a case looks for values it cannot read once per version of the file: a file this computer checked, or
+# last wrote itself (every write obeys core.rules), is known by its fingerprint until anything else changes it.
+REMEMBERED = 500
+
+
+def _remembered_file() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("case-workbench", appauthor=False)) / "values-checked.json"
+
+
+def fingerprint(path: Path) -> str | None:
+    """What changes whenever anything writes the file: size, times, inode, SQLite's change counter and schema
+    cookie; None while a journal lies beside it (its pages are not in the file yet)."""
+    real = Path(path).resolve()
+    try:
+        for suffix in ("-wal", "-journal"):
+            sidecar = real.with_name(real.name + suffix)
+            if sidecar.exists() and sidecar.stat().st_size:
+                return None
+        stat = real.stat()
+        with real.open("rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return None
+    return (f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}:{stat.st_ino}:{header[24:28].hex()}:"
+            f"{header[40:44].hex()}")
+
+
+def _remembered() -> dict[str, str]:
+    try:
+        found = json.loads(_remembered_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def known_clean(path: Path) -> bool:
+    """Whether this version of the file was found (or left) without a value the app cannot read."""
+    mark = fingerprint(path)
+    return mark is not None and _remembered().get(str(Path(path).resolve())) == mark
+
+
+def remember_clean(path: Path, mark: str | None = None) -> None:
+    """Note that the file as it is now (or as `mark` found it) holds no value the app cannot read."""
+    mark = mark or fingerprint(path)
+    if mark is None or mark != fingerprint(path):
+        return
+    remembered = _remembered()
+    remembered.pop(str(Path(path).resolve()), None)
+    remembered[str(Path(path).resolve())] = mark
+    kept = dict(list(remembered.items())[-REMEMBERED:])
+    target = _remembered_file()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".values-checked-", dir=target.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(kept, out)
+        os.replace(temporary, target)
+    except OSError:
+        pass  # only a cache: the next open checks again
