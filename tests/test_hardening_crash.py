@@ -59,6 +59,10 @@ for n in range(1000):
 """
 
 
+# Stamps as every release wrote them (a bad one is a value the app cannot read: store.values).
+STAMP = "2020-08-15T12:00:00.000000Z"
+
+
 def schema_one_case(path: Path) -> None:
     """A case file as the first release wrote it (schema 1), with some records in it."""
     conn = sqlite3.connect(path, isolation_level=None)
@@ -68,8 +72,8 @@ def schema_one_case(path: Path) -> None:
     for key, value in (("title", "Old case"), ("classification", "UNCLASSIFIED"), ("timezone", "UTC")):
         conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
     for n in range(50):
-        conn.execute("INSERT INTO actors (id, name, created_at, updated_at) VALUES (?, ?, 'x', 'x')",
-                     (f"actor-{n}", f"Actor {n}"))
+        conn.execute("INSERT INTO actors (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                     (f"actor-{n}", f"Actor {n}", STAMP, STAMP))
     conn.execute("COMMIT")
     conn.close()
 
