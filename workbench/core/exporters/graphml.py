@@ -99,10 +99,13 @@ def export_graphml(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> s
     g = nx.MultiDiGraph(name=case.title, classification=case.classification)
     g.add_nodes_from(network.nodes)
     for source, target, relation_id, attributes in network.edges:
-        g.add_edge(source, target, key=relation_id, **attributes)
+        # The relation's id also as data: igraph does not keep an <edge>'s own id attribute.
+        g.add_edge(source, target, key=relation_id, relation_id=relation_id, **attributes)
     progress.check()
     with atomic_output(out) as partial:
-        nx.write_graphml(g, partial, encoding="utf-8", prettyprint=True, named_key_ids=True)
+        # Key ids d0, d1...: graphml.xsd wants every <key> id unique across nodes, edges and the graph,
+        # and named ids would give a node's 'kind' and an edge's 'kind' the same one. Readers go by attr.name.
+        nx.write_graphml(g, partial, encoding="utf-8", prettyprint=True, named_key_ids=False)
         progress(1.0)  # the last point where Cancel is heard: the file is not in place yet
     return (f"Exported the actor graph ({len(network.nodes)} actors, {len(network.edges)} relations) "
             f"as GraphML to {out}.")
