@@ -12,7 +12,7 @@ PYTHON := python3
 endif
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint screenshot clean package package-test icons
+.PHONY: run test bench lint screenshot clean package package-test icons interop interop-tools
 
 $(STAMP): pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,28 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check workbench tests
 	$(VENV)/bin/lint-imports
+
+# Issue 22: every export checked by the tool that receives it (README, "Tested with"). The tools:
+# Chromium and LibreOffice Calc from the system's packages, TimelineJS from the npm registry into
+# build/timelinejs (not committed); each installed only where missing.
+TIMELINEJS_VERSION := 3.9.11
+TIMELINEJS_JS := build/timelinejs/node_modules/@knight-lab/timelinejs/dist/js/timeline.js
+
+interop-tools: $(STAMP)
+	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		missing=""; \
+		command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+		command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc"; \
+		command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+		if [ -n "$$missing" ]; then apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi; \
+	fi
+	@test -f $(TIMELINEJS_JS) || { command -v npm >/dev/null 2>&1 && mkdir -p build/timelinejs && \
+		npm install --silent --no-audit --no-fund --ignore-scripts --prefix build/timelinejs \
+		@knight-lab/timelinejs@$(TIMELINEJS_VERSION); } || echo "interop: TimelineJS not installed (no npm)"
+
+interop: interop-tools
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m pytest -q tests/test_interop*.py
 
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/workbench --screenshot docs/screenshot.png

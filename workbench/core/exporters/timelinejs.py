@@ -1,8 +1,16 @@
 """TimelineJS (Knight Lab) JSON of the case's events, to publish a timeline on a web page.
 
 Dates are the case's local time, given only as precisely as the event is dated (a day-precision
-event has no hour), with the workbench's own wording as `display_date`. TimelineJS renders `text`
-as HTML, so every value from the case is escaped and only http(s) links are written.
+event has no hour). The workbench's own wording of the whole time (range, precision, time note)
+is the slide's `display_date`, which TimelineJS shows instead of start and end: inside
+`start_date` it would be followed by the end date again.
+
+TimelineJS sets every text it shows as HTML, so every value from the case is escaped, and only
+http(s) links are written. `headline` and `text` are HTML (TimelineJS sanitises them and shows
+them): escaped once. `display_date` and `group` are plain text to TimelineJS, which strips their
+markup by parsing them as HTML and taking the text, which decodes one level of entities, and then
+sets that text as HTML: escaped twice, so a time note '<img onerror=...>' shows as written.
+Checked in the real TimelineJS in Chromium (tests/test_interop_timelinejs.py).
 """
 
 from __future__ import annotations
@@ -30,10 +38,21 @@ def _date(stamp: str, precision: str, zone: Any) -> dict[str, Any]:
     return date
 
 
+def _html(text: str) -> str:
+    """Text as HTML that shows it as written (quotes left alone: they mean nothing in element text,
+    and TimelineJS reuses headlines in aria labels, where an entity would be read out)."""
+    return html.escape(text, quote=False)
+
+
+def _plain(text: str) -> str:
+    """Text for a field TimelineJS strips of markup before setting it as HTML (see the docstring)."""
+    return _html(_html(text))
+
+
 def _link(url: str, text: str) -> str:
     if url.lower().startswith(("https://", "http://")):
-        return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
-    return html.escape(text)
+        return f'<a href="{html.escape(url, quote=True)}">{_html(text)}</a>'
+    return _html(text)
 
 
 def timeline_document(case: Case, progress: Progress = NO_PROGRESS) -> dict[str, Any]:
@@ -54,27 +73,27 @@ def timeline_document(case: Case, progress: Progress = NO_PROGRESS) -> dict[str,
             progress.check()
         parts = []
         if row["summary"]:
-            parts.append(f"<p>{html.escape(row['summary'])}</p>")
+            parts.append(f"<p>{_html(row['summary'])}</p>")
         if actors.get(row["id"]):
-            parts.append(f"<p>Actors: {html.escape(', '.join(actors[row['id']]))}</p>")
-        parts.append(f"<p>Confidence: {html.escape(CONFIDENCE_LEVELS.get(row['confidence'], row['confidence']))}</p>")
+            parts.append(f"<p>Actors: {_html(', '.join(actors[row['id']]))}</p>")
+        parts.append(f"<p>Confidence: {_html(CONFIDENCE_LEVELS.get(row['confidence'], row['confidence']))}</p>")
         if cited.get(row["id"]):
             parts.append("<p>Sources: " + "; ".join(_link(url, title) for url, title in cited[row["id"]]) + "</p>")
         when = describe_when(row["start"], zone, precision=row["time_precision"], end=row["end"],
                              earliest=row["earliest"], latest=row["latest"], note=row["time_note"])
         event: dict[str, Any] = {
             "unique_id": row["id"],
-            "start_date": dict(_date(row["start"], row["time_precision"], zone), display_date=when),
-            "text": {"headline": html.escape(row["title"]), "text": "".join(parts)},
+            "start_date": _date(row["start"], row["time_precision"], zone),
+            "display_date": _plain(when),
+            "text": {"headline": _html(row["title"]), "text": "".join(parts)},
         }
         if row["end"]:
             event["end_date"] = _date(row["end"], row["time_precision"], zone)
         if row["kind"]:
-            event["group"] = row["kind"]
+            event["group"] = _plain(row["kind"])
         events.append(event)
     return {
-        "title": {"text": {"headline": html.escape(case.title),
-                           "text": f"<p>{html.escape(case.classification)}</p>"}},
+        "title": {"text": {"headline": _html(case.title), "text": f"<p>{_html(case.classification)}</p>"}},
         "events": events,
     }
 
