@@ -45,7 +45,7 @@ interop-tools: $(STAMP)
 	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 		missing=""; \
 		command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-		command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc"; \
+		dpkg -s libreoffice-calc >/dev/null 2>&1 || missing="$$missing libreoffice-calc"; \
 		command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 		if [ -n "$$missing" ]; then apt-get update -qq && \
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi; \

@@ -117,7 +117,7 @@ def test_csv_templates_are_saved_and_import_cleanly(window: MainWindow, tmp_path
     written = window.save_csv_templates(tmp_path / "templates")
     assert sorted(p.name for p in written) == ["actors-template.csv", "events-template.csv",
                                                "relations-template.csv", "sources-template.csv"]
-    header = (tmp_path / "templates" / "events-template.csv").read_text(encoding="utf-8").splitlines()[0]
+    header = (tmp_path / "templates" / "events-template.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header.startswith("title,start")
     target = tmp_path / "into.case"
     create_case(target, "Templates", timezone="Europe/Minsk").close()

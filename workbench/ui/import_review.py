@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.confidence import CONFIDENCE_LEVELS, TIME_PRECISIONS
-from workbench.core.importers import Plan, apply_plan, file_kind, propose_file, read_text
+from workbench.core.importers import Plan, apply_plan, file_kind, import_whole, propose_file, read_text
 from workbench.core.importers.proposals import GROUP_TITLES, GROUPS, Proposal, describe_counts
 from workbench.core.progress import Progress
 from workbench.core.rules import clean_text, problems
@@ -46,8 +46,8 @@ from workbench.core.times import case_zone, describe_when, local_to_utc, parse_u
 from workbench.ui.plaintext import inform, warn
 from workbench.ui.tasks import runner, write_modal
 
-IMPORTABLE = (".md", ".markdown", ".html", ".htm", ".txt", ".text", ".csv", ".json", ".stix")
-FILE_FILTER = ("Reports, CSV, JSON and STIX (*.md *.markdown *.html *.htm *.txt *.csv *.json *.stix);;"
+IMPORTABLE = (".md", ".markdown", ".html", ".htm", ".txt", ".text", ".csv", ".zip", ".json", ".stix")
+FILE_FILTER = ("Reports, CSV, JSON and STIX (*.md *.markdown *.html *.htm *.txt *.csv *.zip *.json *.stix);;"
                "All files (*)")
 HEDGE_COLOURS = {"unverified": "#f8bbd0", "possible": "#ffe0b2", "likely": "#fff59d", "planned": "#c5e1a5",
                  "reported": "#e1f5fe"}
@@ -66,7 +66,7 @@ def read_file(reader: Case, path: Path, progress: Progress) -> Any:
         from workbench.core.importers.csv_import import read_csv
 
         return read_csv(reader, path, progress=progress)
-    if kind == "canonical":
+    if kind in ("canonical", "csvzip"):
         return "canonical"
     return propose_file(reader, path, progress=progress)
 
@@ -265,6 +265,12 @@ class ImportReviewDialog(QDialog):
         self.preview.zone = self.zone
         self.counts = QLabel(self)
         self.counts.setTextFormat(Qt.TextFormat.PlainText)
+        # How the file was read (a guessed encoding) and what it held that is not proposed (STIX types)
+        self.notes = QLabel("\n".join(plan.notes), self)
+        self.notes.setObjectName("import_notes")
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes.setWordWrap(True)
+        self.notes.setVisible(bool(plan.notes))
 
         self.accept_all_button = QPushButton("Accept all", self)
         self.reject_all_button = QPushButton("Reject all", self)
@@ -281,6 +287,7 @@ class ImportReviewDialog(QDialog):
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.notes)
         right_layout.addWidget(self.tree, 1)
         right_layout.addWidget(QLabel("Evidence (hedges highlighted):", self))
         right_layout.addWidget(self.evidence)
@@ -509,7 +516,8 @@ def import_file(window: Any, path: Path, review: bool = True) -> dict[str, int] 
         written = write_in_background(window, case, path.name,
                                      lambda writer, progress: write_csv(writer, result, progress=progress))
     if written is not None:
-        window.statusBar().showMessage(f"Imported {path.name}: {describe_counts(written)}.", 10_000)
+        reading = f" (read as {result.reading})" if getattr(result, "reading", "") else ""
+        window.statusBar().showMessage(f"Imported {path.name}{reading}: {describe_counts(written)}.", 10_000)
     return written
 
 
@@ -528,10 +536,6 @@ def _rejected_ok(window: QWidget, path: Path, rejected: list[tuple[int, str]], v
 
 
 def _import_canonical(window: Any, case: Case, path: Path) -> dict[str, int] | None:
-    try:
-        from workbench.core.importers.canonical import import_canonical
-    except ImportError:
-        warn(window, "Cannot import", "This build cannot import case JSON yet.")
-        return None
+    """Our own JSON or CSV zip: written whole, without a review."""
     return write_in_background(window, case, path.name,
-                               lambda writer, progress: import_canonical(path, writer, progress=progress))
+                               lambda writer, progress: import_whole(path, writer, progress=progress))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from workbench.core.importers.encoding import Decoded, decode
 from workbench.core.importers.proposals import (
     ImportRefused,
     Plan,
@@ -16,7 +17,8 @@ from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.rules import MAX_TITLE, clean_text
 from workbench.core.store import Case, CaseError, create_case, open_case
 
-__all__ = ["ImportRefused", "Plan", "apply_plan", "document_title", "file_kind", "propose_file", "run_import"]
+__all__ = ["ImportRefused", "Plan", "apply_plan", "document_title", "file_kind", "import_whole", "propose_file",
+           "read_decoded", "run_import"]
 MAX_REPORT_BYTES = 50 * 1024 * 1024
 
 
@@ -25,6 +27,8 @@ def file_kind(path: Path, text: str | None = None) -> str:
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return "csv"
+    if suffix == ".zip":
+        return "csvzip"
     if suffix in (".json", ".stix"):
         from workbench.core.importers.stix_import import is_stix, load_json
 
@@ -32,11 +36,18 @@ def file_kind(path: Path, text: str | None = None) -> str:
         return "stix" if is_stix(data) else "canonical"
     if suffix in (".md", ".markdown", ".html", ".htm", ".txt", ".text"):
         return "report"
-    raise ImportRefused(f"{path.name}: Case Workbench imports reports (.md, .html, .txt), .csv, .json and "
-                        f"STIX bundles, not '{suffix or 'files without an extension'}'.")
+    raise ImportRefused(f"{path.name}: Case Workbench imports reports (.md, .html, .txt), .csv, its own CSV "
+                        f".zip, .json and STIX bundles, not '{suffix or 'files without an extension'}'.")
 
 
 def read_text(path: Path) -> str:
+    """A report's or JSON file's text, in the encoding detected (see `read_decoded`)."""
+    return read_decoded(path).text
+
+
+def read_decoded(path: Path) -> Decoded:
+    """A text file from someone else, decoded: its byte-order mark, else UTF-16 by its zero bytes, else
+    UTF-8, else Windows-1251 or -1252 as the words say (`importers.encoding`); `.name` says which."""
     try:
         if path.stat().st_size > MAX_REPORT_BYTES:
             raise ImportRefused(f"{path.name} is larger than {MAX_REPORT_BYTES // 2**20} MB; split it first.")
@@ -45,22 +56,32 @@ def read_text(path: Path) -> str:
         raise ImportRefused(f"{path.name} does not exist.") from None
     except OSError as error:
         raise ImportRefused(f"Cannot read {path.name}: {error.strerror or error}.") from None
-    for encoding in ("utf-8-sig", "cp1251", "latin-1"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", errors="replace")
+    return decode(raw)
+
+
+def import_whole(path: Path, case: Case, progress: Progress = NO_PROGRESS) -> dict[str, int]:
+    """Our own exports, written without a review: the canonical JSON, or the CSV zip."""
+    if file_kind(path) == "csvzip":
+        from workbench.core.importers.csv_import import import_csv_zip
+
+        return import_csv_zip(path, case, progress=progress)
+    from workbench.core.importers.canonical import import_canonical
+
+    return import_canonical(path, case, progress=progress)
 
 
 def propose_file(case: Case, path: Path, progress: Progress = NO_PROGRESS) -> Plan:
     """A report or STIX bundle -> the proposals for review; writes nothing."""
-    text = read_text(path)
+    decoded = read_decoded(path)
+    text = decoded.text
     kind = file_kind(path, text)
     if kind == "report":
         from workbench.core.importers.report import propose_report
 
-        return propose_report(case, text, path.name, progress=progress)
+        plan = propose_report(case, text, path.name, progress=progress)
+        if decoded.guessed:
+            plan.notes.insert(0, f"Read as {decoded.name}, guessed from the text.")
+        return plan
     if kind == "stix":
         from workbench.core.importers.stix_import import load_json, propose_stix
 
@@ -85,7 +106,7 @@ def run_import(file: Path, into: Path, accept_all: bool = False,
     the write lock, it waits, calling `waiting(seconds)` now and then (the command line says so).
     """
     file, into = Path(file), Path(into)
-    text = read_text(file)
+    text = read_text(file) if file.suffix.lower() != ".zip" else None
     kind = file_kind(file, text)
     created = False
     if not into.exists():
@@ -129,10 +150,8 @@ def document_title(file: Path, text: str, kind: str) -> str:
 
 def _import_into(case: Case, file: Path, text: str | None, kind: str, accept_all: bool) -> str:
     into = case.path
-    if kind == "canonical":
-        from workbench.core.importers.canonical import import_canonical
-
-        counts = import_canonical(file, case)
+    if kind in ("canonical", "csvzip"):
+        counts = import_whole(file, case)
         return f"Imported {file.name} into {into.name}: {describe_counts(counts)}."
     if kind == "csv":
         from workbench.core.importers.csv_import import describe_rejected, read_csv, write_csv
@@ -143,7 +162,7 @@ def _import_into(case: Case, file: Path, text: str | None, kind: str, accept_all
                 f"{file.name}: {len(plan.rejected)} rows rejected ({describe_rejected(plan.rejected)}); nothing "
                 f"was imported; fix them, or pass --accept-all to import the {len(plan.rows)} valid rows.")
         written = write_csv(case, plan)
-        return _summary(file, into, written, plan.rejected, plan.skipped)
+        return _summary(file, into, written, plan.rejected, plan.skipped, reading=plan.reading)
     plan = propose_file(case, file)
     if kind == "report" and not accept_all:
         counts = plan.counts()
@@ -162,8 +181,9 @@ def _import_into(case: Case, file: Path, text: str | None, kind: str, accept_all
 
 
 def _summary(file: Path, into: Path, written: dict[str, int], rejected: list[tuple[int, str]], skipped: int,
-             unit: str = "line") -> str:
-    text = f"Imported {file.name} into {into.name}: {describe_counts(written)}"
+             unit: str = "line", reading: str = "") -> str:
+    text = f"Imported {file.name}{f' (read as {reading})' if reading else ''} into {into.name}: " \
+           f"{describe_counts(written)}"
     if skipped:
         text += f"; {skipped} rows already in the case"
     if rejected:

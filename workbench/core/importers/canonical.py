@@ -92,12 +92,18 @@ def import_canonical(path: Path, into: Case, progress: Progress = NO_PROGRESS) -
     path = Path(path)
     document = read_document(path)
     progress(0.2)
+    return import_document(document, path.name, into, progress)
+
+
+def import_document(document: dict[str, Any], name: str, into: Case,
+                    progress: Progress = NO_PROGRESS) -> dict[str, int]:
+    """`import_canonical` of a document already read (from JSON, or from the CSV zip: one key per table)."""
     conn = into.conn
     unknown = [key for key in document if key != HEADER_KEY and (
         not is_exported_table(key) or not conn.execute(
             "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", (key,)).fetchone())]
     if unknown:
-        raise CaseError(f"{path.name} holds a table '{unknown[0]}' that this case does not have.")
+        raise CaseError(f"{name} holds a table '{unknown[0]}' that this case does not have.")
     added: dict[str, int] = {}
     try:
         with into.transaction():
@@ -108,18 +114,18 @@ def import_canonical(path: Path, into: Case, progress: Progress = NO_PROGRESS) -
                 if table not in document:
                     continue
                 columns = {name: kind for name, kind, _pk in table_columns(conn, table)}
-                rows = _decode_rows(path.name, table, document[table], columns)
+                rows = _decode_rows(name, table, document[table], columns)
                 if table == "meta":
                     added[table] = _import_meta(into, rows) if empty else 0
                 elif table == "audit":
-                    added[table] = _append_history(into, rows, path.name)
+                    added[table] = _append_history(into, rows, name)
                 else:
                     added[table] = _import_rows(into, table, rows, progress)
             progress(1.0)
     except sqlite3.Error as error:
-        raise CaseError(f"{path.name} cannot be imported: {error}.") from None
+        raise CaseError(f"{name} cannot be imported: {error}.") from None
     except (TypeError, ValueError, OverflowError) as error:
-        raise CaseError(f"{path.name} cannot be imported: a value does not fit its column ({error}).") from None
+        raise CaseError(f"{name} cannot be imported: a value does not fit its column ({error}).") from None
     return added
 
 

@@ -11,6 +11,13 @@ Columns (a header row is required; unknown columns are refused, missing optional
 Times are 'YYYY-MM-DD', 'YYYY-MM-DDTHH:MM' (the case's time zone) or carry their own offset / 'Z'.
 Every row is checked first; rejected rows are listed with their line number and reason, and the
 caller chooses: write all valid rows, or nothing. Rows are written with Case.bulk_insert.
+
+Files come as spreadsheets write them: the encoding is detected (`importers.encoding`: UTF-8 with or
+without a byte-order mark, UTF-16, Windows-1252 or Windows-1251) and the separator (',', ';' or tab)
+is the one that splits the header into known column names; both are named in `CsvPlan.reading`.
+
+The CSV zip of `core.exporters.csv_zip` (one file per table, every column) is read back whole by
+`import_csv_zip`, as the canonical JSON is: into an empty case it is the same case again.
 """
 
 from __future__ import annotations
@@ -18,17 +25,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
+import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from workbench.core.canonical import HEADER_KEY, data_tables
+from workbench.core.cells import FORMULA_STARTS, is_number
 from workbench.core.confidence import CONFIDENCE_LEVELS, TIME_PRECISIONS
+from workbench.core.importers.encoding import Decoded, decode
 from workbench.core.importers.names import ActorIndex, fold
 from workbench.core.importers.proposals import ImportRefused, clean_url, stable_id
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.rules import problems
-from workbench.core.store import Case
+from workbench.core.store import Case, CaseError, schema_version
 from workbench.core.times import UTC_FORMAT, NonexistentTime, ambiguity_note, case_zone, localize, now_stamp
 
 COLUMNS = {
@@ -47,6 +59,8 @@ TEMPLATE_ROWS = {
     "sources": ["https://news.tut.by/society/696819.html", "", "TUT.BY", "ru", "2020-08-15", "", "C", ""],
 }
 MAX_REASONS = 20
+SEPARATORS = {",": "','", ";": "';'", "\t": "tab"}
+MAX_CSV_BYTES = 2 * 1024**3  # a larger file (or zip member) is refused rather than read into memory
 MAX_FIELD_CHARS = 1_000_000  # a longer field rejects its row
 CSV_FIELD_LIMIT = 64 * 2**20  # csv's own limit (128 KiB by default) would refuse the whole file
 
@@ -60,6 +74,7 @@ class CsvPlan:
     links: list[dict[str, Any]] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)
     skipped: int = 0  # rows already in the case (same id)
+    reading: str = ""  # how the file was read: 'Windows-1252 (Western European), guessed; separated by ';''
 
 
 def template(table: str) -> str:
@@ -72,11 +87,13 @@ def template(table: str) -> str:
 
 
 def write_templates(folder: Path) -> list[Path]:
+    """One template per table, UTF-8 with a byte-order mark: without one, Excel reads the example's
+    ОМОН as Windows-1252 ('ÐžÐœÐ')."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for table in COLUMNS:
         path = folder / f"{table}-template.csv"
-        path.write_text(template(table), encoding="utf-8")
+        path.write_text(template(table), encoding="utf-8-sig")
         written.append(path)
     return written
 
@@ -124,23 +141,50 @@ class TimeReader:
         return stamp
 
 
-def read_csv(case: Case, path: Path, progress: Progress = NO_PROGRESS) -> CsvPlan:
-    """Check every row of a CSV file against `case`; nothing is written."""
+def read_bytes(path: Path) -> bytes:
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
+        if path.stat().st_size > MAX_CSV_BYTES:
+            raise ImportRefused(f"{path.name} is larger than {MAX_CSV_BYTES // 2**30} GB; split it first.")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ImportRefused(f"{path.name} does not exist.") from None
     except OSError as error:
         raise ImportRefused(f"Cannot read {path.name}: {error.strerror or error}.") from None
+
+
+def separator(text: str, known: set[str]) -> str:
+    """The separator of a CSV text: of ',', ';' and tab, the one that splits the first line into the
+    most known column names (Excel writes ';' where the decimal point is a comma); ',' when none does."""
+    first = text.split("\n", 1)[0]
+    scores = {sep: sum(1 for cell in first.split(sep) if cell.strip().strip('"').strip().lower() in known)
+              for sep in SEPARATORS}
+    best = max(scores, key=lambda sep: (scores[sep], sep == ","))
+    return best if scores[best] else ","
+
+
+def describe_reading(decoded: Decoded, sep: str) -> str:
+    """'UTF-8, separated by ','' or 'Windows-1251 (Cyrillic), guessed from the text, separated by ';''."""
+    guessed = ", guessed from the text" if decoded.guessed else ""
+    return f"{decoded.name}{guessed}, separated by {SEPARATORS[sep]}"
+
+
+def read_csv(case: Case, path: Path, progress: Progress = NO_PROGRESS) -> CsvPlan:
+    """Check every row of a CSV file against `case`; nothing is written."""
+    decoded = decode(read_bytes(path))
+    sep = separator(decoded.text, {name for columns in COLUMNS.values() for name in columns})
+    handle = io.StringIO(decoded.text, newline="")
     limit = csv.field_size_limit(CSV_FIELD_LIMIT)  # a field over MAX_FIELD_CHARS rejects its row, not the file
     try:
-        with handle:
-            return _read_rows(case, path, handle, progress)
+        plan = _read_rows(case, path, handle, progress, sep)
     finally:
         csv.field_size_limit(limit)
+    plan.reading = describe_reading(decoded, sep)
+    return plan
 
 
-def _read_rows(case: Case, path: Path, handle: Any, progress: Progress) -> CsvPlan:
+def _read_rows(case: Case, path: Path, handle: io.StringIO, progress: Progress, sep: str = ",") -> CsvPlan:
     # strict: a quote left open or a stray quote after a closing one is an error, never rows merged into one field
-    reader = csv.reader(handle, strict=True)
+    reader = csv.reader(handle, strict=True, delimiter=sep)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
@@ -165,13 +209,13 @@ def _read_rows(case: Case, path: Path, handle: Any, progress: Progress) -> CsvPl
     existing = {row_id for (row_id,) in case.conn.execute(f"SELECT id FROM {table}")}
     seen: dict[str, int] = {}  # id -> line of the file's row
     width = len(header)
-    size = max(1, path.stat().st_size)
+    size = max(1, len(handle.getvalue()))
     start = reader.line_num + 1  # the line a row starts on (a quoted field may run over several)
     try:
         for number, values in enumerate(reader, start=2):
             line, start = start, reader.line_num + 1
             if number % 5000 == 0:
-                progress(handle.buffer.tell(), size)  # bytes read so far (ahead by a buffer at most)
+                progress(handle.tell(), size)  # characters read so far
             if not values or not any(v.strip() for v in values):
                 continue
             if len(values) != width:
@@ -205,9 +249,6 @@ def _read_rows(case: Case, path: Path, handle: Any, progress: Progress) -> CsvPl
     except csv.Error as error:
         raise ImportRefused(f"{path.name}: the row starting on line {start} cannot be read as CSV ({error}); "
                             "nothing was imported.") from None
-    except UnicodeDecodeError:
-        raise ImportRefused(f"{path.name}: line {start} or the next is not UTF-8 text; nothing was "
-                            "imported.") from None
     plan.new_actors = list(context.new_actors.values())
     plan.links = context.links
     return plan
@@ -389,3 +430,95 @@ def describe_rejected(rejected: list[tuple[int, str]], unit: str = "line") -> st
     shown = "; ".join(f"{unit} {line}: {reason}" for line, reason in rejected[:MAX_REASONS])
     more = f"; and {len(rejected) - MAX_REASONS} more" if len(rejected) > MAX_REASONS else ""
     return shown + more
+
+
+def _cell_value(text: str, kind: str, nullable: bool) -> Any:
+    """One cell of the CSV zip as the column holds it (the reverse of csv_zip's `_cell`)."""
+    if text == "":
+        return None if nullable else ""
+    if kind == "BLOB":
+        return {"base64": text}  # decoded by the canonical import
+    try:
+        if kind == "INTEGER":
+            return int(text)
+        if kind == "REAL":
+            return float(text)
+    except ValueError:
+        pass  # kept as text: the case's own checks refuse it with the column's name
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) and not is_number(text[1:]):
+        return text[1:]  # the apostrophe the export put before text a spreadsheet would run as a formula
+    return text
+
+
+def read_csv_zip(case: Case, path: Path) -> tuple[dict[str, Any], list[str]]:
+    """The CSV zip as a canonical document (one key per table) and how each file was read."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise ImportRefused(f"{path.name} does not exist.") from None
+    except (OSError, zipfile.BadZipFile) as error:
+        raise ImportRefused(f"{path.name} is not a readable zip ({error}).") from None
+    document: dict[str, Any] = {HEADER_KEY: {"schema_version": schema_version()}}
+    readings = []
+    limit = csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        with archive:
+            members = {info.filename: info for info in archive.infolist()}
+            known = [name for name in members if name.endswith(".csv")]
+            tables = data_tables(case.conn)
+            strange = sorted(set(known) - {f"{table}.csv" for table in tables})
+            if strange:
+                raise ImportRefused(f"{path.name}: {strange[0]} is not a table of a Case Workbench case; "
+                                    "a CSV zip holds the files of a CSV export.")
+            if not known:
+                raise ImportRefused(f"{path.name} holds no CSV file of a case table.")
+            for table in tables:
+                info = members.get(f"{table}.csv")
+                if info is None:
+                    continue
+                if info.file_size > MAX_CSV_BYTES:
+                    raise ImportRefused(f"{path.name}: {info.filename} is too large to import.")
+                decoded = decode(archive.read(info))
+                schema = {row[1]: (str(row[2] or "").upper(), not row[3] and not row[5])
+                          for row in case.conn.execute(f'PRAGMA table_info("{table}")')}
+                sep = separator(decoded.text, set(schema))
+                readings.append(f"{info.filename}: {describe_reading(decoded, sep)}")
+                reader = csv.reader(io.StringIO(decoded.text, newline=""), strict=True, delimiter=sep)
+                header = next(reader, None)
+                if header is None:
+                    continue
+                unknown = [name for name in header if name not in schema]
+                if unknown:
+                    raise ImportRefused(f"{path.name}: {info.filename} has a column '{unknown[0][:40]}' that "
+                                        f"{table} does not have.")
+                rows = []
+                for values in reader:
+                    if not values:
+                        continue
+                    if len(values) != len(header):
+                        raise ImportRefused(f"{path.name}: {info.filename} line {reader.line_num} has "
+                                            f"{len(values)} fields where the header has {len(header)}.")
+                    rows.append({name: _cell_value(value, *schema[name])
+                                 for name, value in zip(header, values, strict=True)})
+                document[table] = rows
+    except csv.Error as error:
+        raise ImportRefused(f"{path.name}: a CSV file in it cannot be read ({error}); nothing was imported.") from None
+    except (zipfile.BadZipFile, OSError, EOFError, sqlite3.Error) as error:
+        raise ImportRefused(f"{path.name} cannot be read ({error}); nothing was imported.") from None
+    finally:
+        csv.field_size_limit(limit)
+    return document, readings
+
+
+def import_csv_zip(path: Path, into: Case, progress: Progress = NO_PROGRESS) -> dict[str, int]:
+    """A CSV zip of our own export into `into`, as the canonical import takes our JSON: restored whole
+    into an empty case, only the records it lacks into another; returns records added per table."""
+    from workbench.core.importers.canonical import import_document
+
+    document, _readings = read_csv_zip(into, Path(path))
+    try:
+        return import_document(document, Path(path).name, into, progress)
+    except ImportRefused:
+        raise
+    except CaseError as error:
+        raise ImportRefused(str(error)) from None

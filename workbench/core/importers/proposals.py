@@ -114,6 +114,7 @@ class Plan:
     proposals: list[Proposal] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of rows that cannot be read
     summary_kind: str = "report"
+    notes: list[str] = field(default_factory=list)  # lines the review shows above the proposals (how it was read)
 
     def add(self, proposal: Proposal) -> Proposal:
         self.proposals.append(proposal)
