@@ -288,11 +288,12 @@ def test_stix_bundle_maps_onto_the_model(minsk_case: Path, tmp_path: Path) -> No
     with open_case(minsk_case, read_only=True) as case:
         actors = {row["name"]: row for row in case.rows("actors")}
         assert json.loads(actors["Ghostwriter"]["aliases"]) == ["UNC1151"]
-        relation = case.rows("relations")[0]
-        assert relation["kind"] == "targets" and relation["from_actor_id"] == actors["Ghostwriter"]["id"]
-        event = case.rows("events")[0]
-        assert event["confidence"] == "likely" and event["start"] == "2020-08-10T00:00:00Z"
-        assert case.rows("event_actors")[0]["role"] == "attributed-to"
+        relations = {row["kind"]: row for row in case.rows("relations")}
+        assert relations["targets"]["from_actor_id"] == actors["Ghostwriter"]["id"]
+        # a campaign is an actor of its own kind (issue 22), attributed to the threat actor
+        assert actors["Fake NATO letters"]["kind"] == "campaign"
+        assert relations["attributed-to"]["from_actor_id"] == actors["Fake NATO letters"]["id"]
+        assert relations["attributed-to"]["to_actor_id"] == actors["Ghostwriter"]["id"]
         assert case.counts()["places"] == 1 and case.counts()["citations"] == 1
     assert "nothing new" in run_import(path, minsk_case, accept_all=True)
 

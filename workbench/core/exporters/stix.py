@@ -19,8 +19,26 @@ What becomes what:
 - classification marking -> a statement marking-definition on every object.
 
 Ids are UUIDv5 of the record's table and id, so exporting the same case again (or a colleague's copy
-of it) gives the same STIX ids and a platform updates objects instead of duplicating them. Sources no
-claim cites and analysts' notes are not exported.
+of it) gives the same STIX ids and a platform updates objects instead of duplicating them.
+
+What STIX cannot hold natively travels in custom properties (STIX 2.1's `x_` properties, which
+stix2-validator accepts and other platforms ignore), so that our own import gets the case back:
+- every object made from a record: `x_case_workbench_id` (the record's id);
+- actors: `x_case_workbench_kind`, `x_case_workbench_aliases` (exactly as stored), `x_case_workbench_color`,
+  `x_case_workbench_description` (an identity's STIX description also lists the aliases);
+- events (reports): `x_case_workbench_event` (summary, kind, start, end, precision, time note, earliest,
+  latest, confidence), `x_case_workbench_actors` ([actor id, role] for every part in it) and
+  `x_case_workbench_places`; the sightings derived from an event say so (`x_case_workbench_event_ref`);
+- relations: `x_case_workbench_relation` (kind as written, label, directed, start, end, confidence);
+- places: `x_case_workbench_place`;
+- citations: `x_case_workbench_citations` on the claim's object (id, source, quote, credibility,
+  footnote), beside the native external references other platforms show;
+- sources: `x_case_workbench_sources` on the case's producer identity (`x_case_workbench_role`: 'case').
+
+NOT_CARRIED names what does not travel: the case's settings, documents and their footnotes, notes,
+saved views, chart positions, tags, the audit trail, sources no claim cites, places STIX cannot
+locate (no coordinates, no country code) and every record's created_at/updated_at (STIX's created
+and modified keep milliseconds; an import stamps its own records).
 """
 
 from __future__ import annotations
@@ -51,6 +69,15 @@ IDENTITY_KINDS: dict[str, tuple[str, list[str]]] = {
 }
 THREAT_ACTOR_KINDS = {"military": ["nation-state"], "security": ["nation-state"]}
 INTRUSION_SET_KINDS = {"intrusion set", "intrusion-set", "intrusion_set", "cyber", "apt"}
+PREFIX = "x_case_workbench_"
+# What a STIX round trip leaves behind (see the module's docstring): whole tables, and columns of every table.
+NOT_CARRIED_TABLES = ("meta", "documents", "footnotes", "notes", "views", "actor_layout", "tags", "audit")
+NOT_CARRIED_COLUMNS = {"*": ("created_at", "updated_at"), "citations": ("document_id",)}
+EVENT_FIELDS = ("summary", "kind", "start", "end", "time_precision", "time_note", "earliest", "latest", "confidence")
+RELATION_FIELDS = ("kind", "label", "directed", "start", "end", "confidence")
+PLACE_FIELDS = ("name", "lat", "lon", "country")
+SOURCE_FIELDS = ("id", "url", "title", "publisher", "language", "published", "accessed", "reliability", "archived_text")
+CITATION_FIELDS = ("id", "source_id", "quote", "credibility", "footnote")
 
 
 def stix_id(kind: str, table: str, record_id: str) -> str:
@@ -97,24 +124,20 @@ def export_stix(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
         )
         objects.append(marking)
         marking_refs = [marking.id]
-    producer = stix2.Identity(
-        id=stix_id("identity", "case", case_id), created=case_created, modified=case_created,
-        name=f"Case Workbench case: {case.title}", identity_class="system", object_marking_refs=marking_refs,
-    )
-    objects.append(producer)
-    common = {"created_by_ref": producer.id, "object_marking_refs": marking_refs}
-
-    # Sources behind each claim, as external references.
+    # Sources behind each claim, as external references (and, exactly, as custom properties).
     sources = {row["id"]: row for row in case.rows("sources")}
     references: dict[tuple[str, str], list[Any]] = defaultdict(list)
-    cursor = conn.execute("SELECT source_id, event_id, relation_id, actor_id, quote, credibility, footnote "
+    cited: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    cursor = conn.execute("SELECT id, source_id, event_id, relation_id, actor_id, quote, credibility, footnote "
                           "FROM citations ORDER BY id")
-    for source_id, event_id, relation_id, actor_id, quote, credibility, footnote in cursor:
+    for citation_id, source_id, event_id, relation_id, actor_id, quote, credibility, footnote in cursor:
         source = sources.get(source_id)
         if source is None:
             continue
         claim = (("events", event_id) if event_id else ("relations", relation_id) if relation_id
                  else ("actors", actor_id))
+        cited[claim].append({"id": citation_id, "source_id": source_id, "quote": quote,
+                             "credibility": credibility, "footnote": footnote})
         words = [source["title"] or source["url"]]
         if quote:
             words.append(f"“{quote}”")
@@ -128,18 +151,34 @@ def export_stix(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
         if source["url"]:
             reference["url"] = source["url"]
         references[claim].append(stix2.ExternalReference(**reference))
+    used = sorted({c["source_id"] for claims in cited.values() for c in claims})
+    producer = stix2.Identity(
+        id=stix_id("identity", "case", case_id), created=case_created, modified=case_created,
+        name=f"Case Workbench case: {case.title}", identity_class="system", object_marking_refs=marking_refs,
+        custom_properties={f"{PREFIX}role": "case", f"{PREFIX}sources": [
+            {name: sources[source_id][name] for name in SOURCE_FIELDS} for source_id in used]},
+    )
+    objects.append(producer)
+    common = {"created_by_ref": producer.id, "object_marking_refs": marking_refs}
+
+    def carried(table: str, record_id: str, **values: Any) -> dict[str, Any]:
+        """The custom properties of one record's object: its id, its citations, `values` (prefixed)."""
+        extra = {f"{PREFIX}id": record_id, **{PREFIX + name: value for name, value in values.items()}}
+        if cited.get((table, record_id)):
+            extra[f"{PREFIX}citations"] = cited[(table, record_id)]
+        return {"custom_properties": extra}
     progress(0.1)
 
     actors: dict[str, Any] = {}
     for row in case.rows("actors", order_by="id"):
         created, modified = _dates(row)
         kind = (row["kind"] or "other").lower()
-        try:
-            aliases = [a for a in aliases_of(row["aliases"]) if a != row["name"]]
-        except ValueError:
-            aliases = []
+        stored_aliases = aliases_of(row["aliases"])
+        aliases = [a for a in stored_aliases if a != row["name"]]
         base = dict(common, created=created, modified=modified, name=row["name"],
-                    external_references=references.get(("actors", row["id"])) or None)
+                    external_references=references.get(("actors", row["id"])) or None,
+                    **carried("actors", row["id"], kind=row["kind"], aliases=stored_aliases, color=row["color"],
+                              description=row["description"]))
         if row["description"]:
             base["description"] = row["description"]
         if kind in THREAT_ACTOR_KINDS:
@@ -171,12 +210,16 @@ def export_stix(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
             continue  # STIX needs coordinates, a region or a country code
         if row["country"] and "country" not in place and re.fullmatch(r"[A-Za-z]{2}", row["country"]):
             place["country"] = row["country"].upper()
-        locations[row["id"]] = stix2.Location(id=stix_id("location", "places", row["id"]), **place)
+        locations[row["id"]] = stix2.Location(id=stix_id("location", "places", row["id"]), **place,
+                                              **carried("places", row["id"], place={k: row[k] for k in PLACE_FIELDS}))
         objects.append(locations[row["id"]])
 
     participants: dict[str, list[str]] = defaultdict(list)
-    for event_id, actor_id in conn.execute("SELECT event_id, actor_id FROM event_actors ORDER BY event_id, actor_id"):
+    roles: dict[str, list[list[str]]] = defaultdict(list)
+    for event_id, actor_id, role in conn.execute(
+            "SELECT event_id, actor_id, role FROM event_actors ORDER BY event_id, actor_id"):
         participants[event_id].append(actor_id)
+        roles[event_id].append([actor_id, role])
     places_of: dict[str, list[str]] = defaultdict(list)
     for event_id, place_id in conn.execute("SELECT event_id, place_id FROM event_places ORDER BY event_id, place_id"):
         places_of[event_id].append(place_id)
@@ -199,6 +242,8 @@ def export_stix(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
             description=description, published=_stamp(row["start"]), report_types=["threat-report"],
             object_refs=refs, confidence=CONFIDENCE_SCORES.get(row["confidence"], 50), labels=labels,
             external_references=references.get(("events", row["id"])) or None, **common,
+            **carried("events", row["id"], event={k: row[k] for k in EVENT_FIELDS}, actors=roles.get(row["id"], []),
+                      places=[p for p in places_of.get(row["id"], ()) if p in locations]),
         ))
         for actor in involved:
             if actor.type not in ("threat-actor", "intrusion-set"):
@@ -210,7 +255,8 @@ def export_stix(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
                 sighting["last_seen"] = _stamp(row["end"])
             if where:
                 sighting["where_sighted_refs"] = [o.id for o in where]
-            objects.append(stix2.Sighting(id=stix_id("sighting", "events", f"{row['id']}/{actor.id}"), **sighting))
+            objects.append(stix2.Sighting(id=stix_id("sighting", "events", f"{row['id']}/{actor.id}"), **sighting,
+                                          custom_properties={f"{PREFIX}event_ref": row["id"]}))
             sightings += 1
     progress(0.7)
 
@@ -227,6 +273,7 @@ def export_stix(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
             source_ref=source.id, target_ref=target.id, confidence=CONFIDENCE_SCORES.get(row["confidence"], 50),
             description=row["label"] or row["kind"],
             external_references=references.get(("relations", row["id"])) or None,
+            **carried("relations", row["id"], relation={k: row[k] for k in RELATION_FIELDS}),
         )
         start, end = _stamp(row["start"]), _stamp(row["end"])
         if start:
@@ -237,7 +284,7 @@ def export_stix(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
     progress.check()
     progress(0.85)
 
-    bundle = stix2.Bundle(id=stix_id("bundle", "case", case_id), objects=objects)
+    bundle = stix2.Bundle(id=stix_id("bundle", "case", case_id), objects=objects, allow_custom=True)
     with atomic_output(out) as partial:
         # Not pretty=True: stix2 then orders every property by a search that took minutes on 1k events.
         partial.write_text(bundle.serialize(indent=1, ensure_ascii=False), encoding="utf-8")
