@@ -87,7 +87,7 @@ def test_check_lists_each_dangling_reference_then_repair_fixes_them_in_one_step(
     assert any("Detached note “Lukashenko's own words matter here.”" in fix for fix in fixes)
     assert "Fixed: Removed relation “requests support from” (and with it 1 citation): it pointed at actor " \
         "actor-luka, which is not in the case." in fixes
-    assert len(fixes) == 10  # the index rebuilt (the other tool left it stale) and one fix per dangling row
+    assert len(fixes) == 9  # one fix per dangling row; the other tool's deletes kept the index in step (its triggers)
     assert any("chart position" in fix for fix in fixes) and any("tag “priority”" in fix for fix in fixes)
     assert out.rstrip().endswith("search index ok).")
 
@@ -178,7 +178,9 @@ def test_the_app_offers_the_repair_instead_of_only_refusing(answer_boxes, qtbot,
 def test_check_case_menu_item_reports_and_repairs_a_stale_search_index(answer_boxes, qtbot, small_case: Path) -> None:
     from workbench.ui.main_window import MainWindow
 
-    outside_tool(small_case, "UPDATE events SET title = 'Renamed elsewhere' WHERE id = 'event-call'")
+    # the index's triggers follow an outside edit (issue 22); a tool that empties the index leaves it stale
+    outside_tool(small_case, "UPDATE events SET title = 'Renamed elsewhere' WHERE id = 'event-call'",
+                 "INSERT INTO events_fts (events_fts) VALUES ('delete-all')")
     window = MainWindow()
     qtbot.addWidget(window)
     window.keep_layout = False

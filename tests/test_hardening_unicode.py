@@ -135,7 +135,7 @@ def test_every_export_format_carries_the_text_and_reads_back_equal(imported: Pat
     assert not plan.rejected
     names = {p.values["name"] for p in plan.proposals if p.kind == "actor"}
     assert set(NAMES.values()) <= names
-    assert TITLE in {p.values.get("title") for p in plan.proposals if p.kind == "document"}
+    assert TITLE in {p.values.get("title") for p in plan.proposals if p.kind == "event"}  # an event again (issue 22)
     assert any(p.values.get("url") == "https://example.org/статья?q=👍" for p in plan.proposals if p.kind == "source")
     fresh.close()
 

@@ -107,10 +107,16 @@ def propose_stix(case: Case, data: dict[str, Any], name: str) -> Plan:
     parsed: list[Any] = []
     for number, raw in enumerate(data.get("objects", []), start=1):
         try:
-            parsed.append(stix2.parse(raw, allow_custom=True, version="2.1"))
+            obj = stix2.parse(raw, allow_custom=True, version="2.1")
         except Exception as error:  # stix2 raises many kinds; each is one rejected object
             kind = raw.get("type", "?") if isinstance(raw, dict) else "?"
             plan.rejected.append((number, f"{kind}: {str(error).splitlines()[0][:160]}"))
+            continue
+        # allow_custom lets an object of an unknown type through unchecked: it needs a type and an id at least
+        if not isinstance(obj.get("type"), str) or not isinstance(obj.get("id"), str):
+            plan.rejected.append((number, "an object without a text type and id"))
+            continue
+        parsed.append(obj)
     reader = _Reader(case, plan, parsed)
     reader.read()
     return plan
@@ -192,7 +198,7 @@ class _Reader:
 
     def _producers(self) -> set[str]:
         """Identities that only produced objects: named as created_by_ref and in no relationship, sighting or list."""
-        creators = {obj.get("created_by_ref") for obj in self.parsed if obj.get("created_by_ref")}
+        creators = {obj["created_by_ref"] for obj in self.parsed if isinstance(obj.get("created_by_ref"), str)}
         tied: set[str] = set()
         for obj in self.parsed:
             for key in ("source_ref", "target_ref", "sighting_of_ref"):
@@ -323,6 +329,8 @@ class _Reader:
 
     def _attach(self, note_ref: str, other_ref: str, words: str) -> bool:
         """Put a note-mapped object's tie to `other_ref` into the note: on the record (the first such), in its text."""
+        if not isinstance(other_ref, str):
+            return False
         note, other = self.notes.get(note_ref), self.ids.get(other_ref)
         if note is None or other is None or other[0] not in ("actor", "event", "relation"):
             return False
@@ -422,9 +430,9 @@ class _Reader:
                                   label=str(source.get("url") or source.get("title", "")),
                                   needs=(f"{target[0]}:{target[1]}", f"source:{source_id}")))
             return
-        for reference in obj.get("external_references", []) or []:
-            url = reference.get("url")
-            if not url or "://" not in url:
+        for reference in _list(obj, "external_references"):
+            url = reference.get("url") if isinstance(reference, dict) else None
+            if not isinstance(url, str) or "://" not in url:
                 continue
             url = clean_url(url)
             values = source_values(url)

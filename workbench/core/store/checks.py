@@ -334,6 +334,13 @@ def check_case(path: Path | str, check_references: bool = True, check_values: bo
     return check_database(path, header, check_references, check_values, remembered)
 
 
+def schema_problem(conn: sqlite3.Connection) -> str | None:
+    """`schema_difference` and `fts_config_difference` of the database `conn` has open, as it is now."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_schema").fetchall()
+    return schema_difference(rows, version) or fts_config_difference(conn)
+
+
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     if read_only:
         uri = f"{path.resolve().as_uri()}?mode=ro"
@@ -341,6 +348,12 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
     else:
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     harden(conn)
+    if not read_only:
+        # A writing connection opens a file whose schema was found exactly ours (or that we create), and
+        # Case.transaction checks it again whenever it changed (the schema cookie): its only code is the
+        # search index's triggers (schema/0004), which SQLite runs only with trusted_schema on, FTS5 not
+        # being marked innocuous. Readers and the checks of untrusted files keep it off.
+        conn.execute("PRAGMA trusted_schema = ON")
     conn.execute("PRAGMA foreign_keys = ON")
     if not read_only:
         conn.execute("PRAGMA synchronous = NORMAL")  # WAL comes with the first write: Case.transaction

@@ -27,7 +27,7 @@ from workbench.core.errors import CaseError
 from workbench.core.model import RECORD_TYPES, Record
 from workbench.core.rules import check as check_record
 from workbench.core.store.changes import ChangeLog, Changes
-from workbench.core.store.checks import _connect, check_case, harden, is_writable
+from workbench.core.store.checks import _connect, check_case, harden, is_writable, schema_problem
 from workbench.core.store.errors import CaseBusy, CaseReadOnly, CaseRefused, SearchIndexDamaged, StaleJournal
 from workbench.core.store.migrate import apply_migrations, schema_version
 from workbench.core.store.search import fts_query
@@ -78,6 +78,8 @@ class Case:
     # Whether the file held no value the app cannot read when opened (store.values): then, as every write obeys
     # core.rules, it holds none when closed, and the next open need not read it for values again.
     values_checked: bool = False
+    # The schema cookie when the schema was last found ours: a write re-checks the schema when it moved.
+    _schema_cookie: int | None = None
 
     def __post_init__(self) -> None:
         protect(self.path)  # no export may write over an open case (core.atomic)
@@ -216,6 +218,7 @@ class Case:
                         self.conn.execute("PRAGMA journal_mode = WAL")
                         self._wal = True
                     self.conn.execute("BEGIN IMMEDIATE")
+                    self._check_schema()
                     return
                 except sqlite3.OperationalError as error:
                     if "locked" not in str(error) and "busy" not in str(error):
@@ -226,6 +229,18 @@ class Case:
         finally:
             if waiting is not None:
                 self.conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+
+    def _check_schema(self) -> None:
+        """Inside BEGIN IMMEDIATE: the schema is still ours (another program may have changed it since it
+        was checked; our triggers run with trusted_schema on), else roll back and refuse."""
+        cookie = self.conn.execute("PRAGMA schema_version").fetchone()[0]
+        if cookie == self._schema_cookie:
+            return
+        problem = schema_problem(self.conn)
+        if problem:
+            self.conn.execute("ROLLBACK")
+            raise CaseRefused(self.path, f"{problem} (changed by another program since it was opened)")
+        self._schema_cookie = cookie
 
     @property
     def in_transaction(self) -> bool:
@@ -334,7 +349,6 @@ class Case:
                 f"INSERT INTO {table} ({_column_list(columns)}) VALUES ({', '.join('?' * len(columns))})",
                 [row[c] for c in columns],
             )
-            self._index(table, row["id"])
             self.audit("insert", table, row["id"], None, row)
             if self._journal is not None:
                 self._journal.append(("insert", table, self.get(table, row["id"])))
@@ -366,15 +380,10 @@ class Case:
             previous_stamp = current["updated_at"]
             changes.pop("updated_at", None)
             changes["updated_at"] = stamp or now_stamp()
-            reindex = bool(set(changes) & set(FTS_COLUMNS.get(table, ())))
-            if reindex:
-                self._unindex(table, record_id)
             self.conn.execute(
                 f"UPDATE {table} SET {', '.join(f'{_quote(c)} = ?' for c in changes)} WHERE id = ?",
                 [*changes.values(), record_id],
             )
-            if reindex:
-                self._index(table, record_id)
             self.audit("update", table, record_id, old, {k: changes[k] for k in old})
             if self._journal is not None:
                 self._journal.append(("update", table, record_id, {**old, "updated_at": previous_stamp},
@@ -411,7 +420,6 @@ class Case:
                         self.update(child, child_id, {column: None}, origin=origin, validate=False)
             if self._journal is not None:
                 self._journal.append(("delete", table, current))
-            self._unindex(table, record_id)
             self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
             self.audit("delete", table, record_id, current, None)
             self.note_changed(table, "delete", (record_id,), origin)
@@ -579,7 +587,6 @@ class Case:
             current = self.get(table, record_id)
             if current is None:
                 return
-            self._unindex(table, record_id)
             self.conn.execute(f"DELETE FROM {table} WHERE id = ?", (record_id,))
             self.audit("delete", table, record_id, current, None, summary="undo")
             self.note_changed(table, "delete", (record_id,), origin)
@@ -665,44 +672,15 @@ class Case:
             cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
             self.conn.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
             try:
-                last_seq = self._last_seq(table)
-                cursor = self.conn.executemany(sql, prepared)
+                cursor = self.conn.executemany(sql, prepared)  # the search index's triggers index each row
                 count = cursor.rowcount
-                if table in FTS_COLUMNS:  # one pass over the new rows, not one statement per row
-                    names = ", ".join(FTS_COLUMNS[table])
-                    self.conn.execute(
-                        f"INSERT INTO {table}_fts (rowid, {names}) SELECT seq, {names} FROM {table} WHERE seq > ?",
-                        (last_seq,),
-                    )
             finally:
                 self.conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
             self.audit("bulk insert", table, "", None, None, summary=f"{count} rows")
             self.note_changed(table, "bulk insert", (), origin)
         return count
 
-    # the search index (see the FTS note in schema/0001_initial.sql)
-    def _last_seq(self, table: str) -> int:
-        if table not in FTS_COLUMNS:
-            return 0
-        return self.conn.execute(f"SELECT coalesce(max(seq), 0) FROM {table}").fetchone()[0]
-
-    def _index(self, table: str, record_id: str) -> None:
-        if table in FTS_COLUMNS:
-            names = ", ".join(FTS_COLUMNS[table])
-            self.conn.execute(
-                f"INSERT INTO {table}_fts (rowid, {names}) SELECT seq, {names} FROM {table} WHERE id = ?",
-                (record_id,),
-            )
-
-    def _unindex(self, table: str, record_id: str) -> None:
-        if table in FTS_COLUMNS:
-            names = ", ".join(FTS_COLUMNS[table])
-            self.conn.execute(
-                f"INSERT INTO {table}_fts ({table}_fts, rowid, {names}) "
-                f"SELECT 'delete', seq, {names} FROM {table} WHERE id = ?",
-                (record_id,),
-            )
-
+    # the search index: kept in step by its triggers (schema/0004_search_index.sql)
     def rebuild_search_index(self) -> None:
         """Rebuild every FTS index from its table (repair after an outside tool wrote the file)."""
         with self.transaction():
