@@ -12,9 +12,9 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
+from workbench.core.domains import domain_of as registrable_domain_of
 from workbench.core.model import aliases_of
 from workbench.core.names import NameIndex
 from workbench.core.store import Case, SearchIndexDamaged, fts_query
@@ -89,8 +89,8 @@ def _label_key(label: str) -> tuple[bool, int, str]:
 
 
 def domain_of(url: str) -> str:
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.")
+    """The publisher's domain of a URL: its registrable domain (news.tut.by is tut.by)."""
+    return registrable_domain_of(url)
 
 
 def _grouped(case: Case, sql: str) -> dict[str, str]:

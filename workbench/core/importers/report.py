@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 from urllib.parse import urlsplit
 
 from workbench.core.document import LINE_BREAK, Reading, read_document
+from workbench.core.domains import domain_of as registrable_domain_of
 from workbench.core.importers import dates
 from workbench.core.importers.names import (
     COUNTRY_ALIASES,
@@ -286,10 +287,8 @@ SOCIAL = {"twitter.com": "Twitter", "x.com": "Twitter", "t.me": "Telegram", "fac
 
 
 def domain_of(url: str) -> str:
-    try:
-        return (urlsplit(url).hostname or "").removeprefix("www.")
-    except ValueError:
-        return ""
+    """The registrable domain of a URL (news.tut.by is tut.by): the publisher a source is counted under."""
+    return registrable_domain_of(url)
 
 
 def guess_language(url: str) -> str:

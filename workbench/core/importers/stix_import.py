@@ -431,7 +431,7 @@ class _Reader:
                                   needs=(f"{target[0]}:{target[1]}", f"source:{source_id}")))
             return
         for reference in _list(obj, "external_references"):
-            url = reference.get("url") if isinstance(reference, dict) else None
+            url = reference.get("url") if hasattr(reference, "get") else None  # stix2 ExternalReference or a dict
             if not isinstance(url, str) or "://" not in url:
                 continue
             url = clean_url(url)
