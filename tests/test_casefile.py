@@ -223,7 +223,8 @@ def test_reopen_keeps_data_and_settings(case_path: Path) -> None:
         assert case.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         # on for a writer of a file whose schema was found exactly ours: the search triggers need it (issue 22)
         assert case.conn.execute("PRAGMA trusted_schema").fetchone()[0] == 1
-        assert case.open_reader().conn.execute("PRAGMA trusted_schema").fetchone()[0] == 0
+        with case.open_reader() as reader:
+            assert reader.conn.execute("PRAGMA trusted_schema").fetchone()[0] == 0
         assert case.conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # untouched until a write
         event = case.records("events")[0]
         case.set_meta("reviewed", "yes")
