@@ -22,8 +22,8 @@ NAMESPACE = uuid.UUID("0b7e3f52-6a1d-4c8e-9d1f-5e2a7c4b8f10")
 GROUPS = ("document", "source", "actor", "alias", "event", "relation", "citation")
 GROUP_TITLES = {"document": "Document", "source": "Sources", "actor": "Actors", "event": "Events",
                 "alias": "New spellings of case actors", "relation": "Relations", "citation": "Citations",
-                "footnote": "Footnotes", "event_actor": "Event actors", "event_place": "Event places", "place": "Places",
-                "note": "Notes"}
+                "footnote": "Footnotes", "event_actor": "Event actors", "event_place": "Event places",
+                "place": "Places", "note": "Notes"}
 TABLES = {"document": "documents", "source": "sources", "actor": "actors", "event": "events", "relation": "relations",
           "citation": "citations", "footnote": "footnotes", "event_actor": "event_actors", "place": "places",
           "alias": "actors", "event_place": "event_places", "note": "notes"}
