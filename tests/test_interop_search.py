@@ -19,6 +19,7 @@ from workbench.core.store.migrate import apply_migrations, expected_schema, sche
 from workbench.core.store.tables import APPLICATION_ID, FTS_COLUMNS
 
 BIN = Path(sys.executable).parent
+STAMP = "2020-08-15T00:00:00.000000Z"
 
 
 def tool(name: str) -> str:
@@ -81,7 +82,7 @@ def test_outside_edits_keep_the_index_in_step(case_file: Path) -> None:
     conn.commit()
     conn.close()
     subprocess.run([tool("sqlite-utils"), "insert", str(case_file), "actors", "-"], input=json.dumps(
-        {"id": "outside-actor", "name": "Kvass Brigade", "created_at": "x", "updated_at": "x"}),
+        {"id": "outside-actor", "name": "Kvass Brigade", "created_at": STAMP, "updated_at": STAMP}),
         text=True, check=True, timeout=60)
     assert renamed
     with open_case(case_file) as case:
@@ -101,7 +102,7 @@ def test_a_v3_case_gets_the_new_index_with_its_rows(tmp_path: Path) -> None:
     for key, value in (("title", "Old"), ("classification", "UNCLASSIFIED"), ("timezone", "UTC")):
         conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (key, value))
     conn.execute("INSERT INTO events (id, title, start, created_at, updated_at) "
-                 "VALUES ('e1', 'Old talks in Minsk', '2020-08-15T00:00:00Z', 'x', 'x')")
+                 "VALUES ('e1', 'Old talks in Minsk', '2020-08-15T00:00:00Z', ?, ?)", (STAMP, STAMP))
     conn.execute("INSERT INTO events_fts (rowid, title, summary) SELECT seq, title, summary FROM events")
     conn.close()
     with open_case(path) as case:
