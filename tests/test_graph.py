@@ -18,7 +18,7 @@ from workbench.core.graph.layouts import (
     force_positions,
     layout_stress,
 )
-from workbench.core.graph.metrics import analyse, ego_network, shortest_path
+from workbench.core.graph.metrics import IN_PROCESS_UP_TO, analyse, ego_network, shortest_path
 from workbench.core.graph.model import CaseGraph, load_graph
 from workbench.core.graph.positions import read_positions, write_positions
 from workbench.core.graph.slicing import IN, OUT, UNCERTAIN, activity_days, day_label, slice_graph
@@ -50,7 +50,7 @@ def reference_graph(case) -> nx.Graph:
 def test_centralities_equal_networkx_on_the_sample(sample) -> None:
     graph = load_graph(sample)
     assert (graph.n, graph.m) == (23, 28)
-    metrics = analyse(graph, use_igraph=False)
+    metrics = analyse(graph)
     reference = reference_graph(sample)
     assert metrics.of("degree") == dict(reference.degree)
     assert metrics.of("betweenness") == pytest.approx(nx.betweenness_centrality(reference), abs=1e-12)
@@ -62,14 +62,22 @@ def test_centralities_equal_networkx_on_the_sample(sample) -> None:
     assert len(set(metrics.community)) >= 3
 
 
-def test_igraph_gives_networkx_figures_when_installed(sample) -> None:
-    pytest.importorskip("igraph")
-    graph = load_graph(sample)
-    ours = analyse(graph, use_igraph=True)
-    reference = analyse(graph, use_igraph=False)
-    assert ours.of("betweenness") == pytest.approx(reference.of("betweenness"), abs=1e-9)
-    assert ours.of("eigenvector") == pytest.approx(reference.of("eigenvector"), abs=1e-4)
-    assert "igraph" in ours.methods["betweenness"]
+def test_exact_betweenness_of_a_scale_free_graph_equals_networkx_and_says_exact() -> None:
+    """A few hundred actors: above IN_PROCESS_UP_TO, so rustworkx runs in its child process."""
+    g = nx.barabasi_albert_graph(IN_PROCESS_UP_TO + 100, 2, seed=7)
+    ids = [f"a{v}" for v in g.nodes]
+    graph = CaseGraph(ids=ids, names=ids, kinds=["person"] * len(ids), src=[a for a, _b in g.edges],
+                      dst=[b for _a, b in g.edges], edge_ids=[f"r{i}" for i in range(g.number_of_edges())],
+                      edge_kinds=["tie"] * g.number_of_edges())
+    metrics = analyse(graph)
+    assert metrics.methods["betweenness"].startswith("exact")
+    reference = nx.betweenness_centrality(g)
+    assert metrics.of("betweenness") == pytest.approx({f"a{v}": x for v, x in reference.items()}, abs=1e-9)
+    eigenvector = nx.eigenvector_centrality(g, max_iter=2000, tol=1e-9)
+    assert metrics.of("eigenvector") == pytest.approx({f"a{v}": x for v, x in eigenvector.items()}, abs=1e-6)
+    sampled = analyse(graph, sampled=True)
+    assert sampled.methods["betweenness"].startswith("sampled")
+    assert sampled.of("betweenness") != pytest.approx(metrics.of("betweenness"), abs=1e-9)
 
 
 def test_time_window_9_to_14_august_hides_the_16_august_counter_demonstration(sample) -> None:

@@ -233,7 +233,7 @@ def test_analysis_table_sorts_and_copies(qtbot, window: MainWindow) -> None:
     pane = window.graph
     pane.compute_metrics(force=True)
     text = pane.analysis.table_text().splitlines()
-    assert text[0].split("\t")[:3] == ["Actor", "Kind", "Degree"]
+    assert text[0].split("\t")[:4] == ["Actor", "Kind", "Degree", "Betweenness (exact)"]
     assert text[1].startswith("Aleksander Lukashenko\tperson\t13")  # highest betweenness first
     pane.analysis.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     assert pane.analysis.table_text().splitlines()[1].startswith("Aleksander Lukashenko")

@@ -12,9 +12,14 @@ from workbench.core.progress import NO_PROGRESS, Progress
 if TYPE_CHECKING:  # pragma: no cover
     import networkx
 
-# Betweenness is exact up to this many actors without igraph; above, sampled (networkx k=).
-EXACT_BETWEENNESS_NODES = 1500
+# Betweenness is exact (rustworkx, in Rust) at every size unless the analyst asks for networkx's
+# sampled estimate from BETWEENNESS_SAMPLES sources. rustworkx holds the GIL for the whole call, which
+# would freeze the window that runs it on a worker thread: above IN_PROCESS_UP_TO actors it runs in a
+# child process, which Cancel kills.
 BETWEENNESS_SAMPLES = 400
+IN_PROCESS_UP_TO = 400
+# Kept for callers of the old API: networkx's exact betweenness is used up to here when rustworkx is missing.
+EXACT_BETWEENNESS_NODES = 1500
 
 
 def to_networkx(graph: CaseGraph, graph_slice: GraphSlice | None = None) -> networkx.Graph:
@@ -51,57 +56,33 @@ class Metrics:
         return dict(zip(self.ids, getattr(self, name), strict=True))
 
 
-def _igraph() -> Any:
-    try:
-        import igraph
-    except ImportError:
-        return None
-    return igraph
-
-
 def analyse(graph: CaseGraph, graph_slice: GraphSlice | None = None, progress: Progress = NO_PROGRESS,
-            use_igraph: bool | None = None) -> Metrics:
+            sampled: bool = False) -> Metrics:
     """Degree, betweenness and eigenvector centrality, communities and isolates of the shown graph.
 
-    Values are networkx's (betweenness normalized, eigenvector of unit length). On graphs larger
-    than EXACT_BETWEENNESS_NODES igraph computes the same exact figures when installed; without
-    it betweenness is networkx's sampled estimate (k sources), and `methods` says so. Cancel
-    (through `progress`) raises core.progress.Cancelled between the steps.
+    Values are networkx's (betweenness normalized, eigenvector of unit length). Betweenness is
+    exact unless `sampled` (networkx's estimate from BETWEENNESS_SAMPLES sources); `methods` says
+    which. Cancel (through `progress`) raises core.progress.Cancelled between the steps and while
+    betweenness runs.
     """
     import networkx as nx
 
     g = to_networkx(graph, graph_slice)
     ids = list(g.nodes)
-    n = len(ids)
     metrics = Metrics(ids=ids)
-    if n == 0:
+    if not ids:
         return metrics
-    large = n > EXACT_BETWEENNESS_NODES
-    ig = _igraph() if (use_igraph is None and large) or use_igraph else None
     metrics.degree = [g.degree(v) for v in ids]
     metrics.isolates = [v for v in ids if g.degree(v) == 0]
     progress(0.05)
-    if ig is not None:
-        position = {v: i for i, v in enumerate(ids)}
-        h = ig.Graph(n=n, edges=[(position[a], position[b]) for a, b in g.edges])
-        values, metrics.methods["betweenness"] = betweenness(g, ids, h)
-        metrics.betweenness = values
-        progress(0.5)
-        metrics.eigenvector = _eigenvector(g, ids, ig, h)
-        metrics.methods["eigenvector"] = "igraph, unit length as networkx"
-        progress(0.75)
-        parts = h.community_multilevel()
-        groups = [[ids[i] for i in part] for part in parts]
-        metrics.methods["communities"] = "Louvain (igraph multilevel)"
-    else:
-        values, metrics.methods["betweenness"] = betweenness(g, ids, None)
-        metrics.betweenness = values
-        progress(0.5)
-        metrics.eigenvector = _eigenvector(g, ids, None, None)
-        metrics.methods["eigenvector"] = "networkx"
-        progress(0.75)
-        groups = [sorted(c) for c in nx.community.louvain_communities(g, seed=1)]
-        metrics.methods["communities"] = "Louvain (networkx, seed 1)"
+    metrics.betweenness, metrics.methods["betweenness"] = betweenness(
+        g, ids, sampled=sampled, progress=progress.part(0.05, 0.5))
+    progress(0.5)
+    metrics.eigenvector = _eigenvector(g, ids)
+    metrics.methods["eigenvector"] = "networkx's power iteration (rustworkx)"
+    progress(0.6)
+    groups = [sorted(c) for c in nx.community.louvain_communities(g, seed=1)]
+    metrics.methods["communities"] = "Louvain (networkx, seed 1)"
     # Community 1 is the largest; ties broken by the first actor's id, so numbering is stable.
     groups.sort(key=lambda members: (-len(members), min(members)))
     community = {v: number for number, members in enumerate(groups, start=1) for v in members}
@@ -110,51 +91,111 @@ def analyse(graph: CaseGraph, graph_slice: GraphSlice | None = None, progress: P
     return metrics
 
 
-def betweenness(g: networkx.Graph, ids: list[str], h: Any = None) -> tuple[list[float], str]:
-    """Betweenness of each actor in `ids`, normalized as networkx does, and how it was computed.
+def _rustworkx_graph(n: int, edges: list[tuple[int, int]]) -> Any:
+    import rustworkx as rx
 
-    With an igraph copy `h` of g (same node order as ids): exact, in C. Without: networkx,
-    exact up to EXACT_BETWEENNESS_NODES actors, else estimated from BETWEENNESS_SAMPLES sources.
-    """
+    r = rx.PyGraph(multigraph=False)
+    r.add_nodes_from(range(n))
+    r.add_edges_from_no_data(edges)
+    return r
+
+
+def _exact_betweenness(n: int, edges: list[tuple[int, int]]) -> list[float]:
+    """Normalized exact betweenness of nodes 0..n-1 (networkx's scale: (n-1)(n-2)/2 pairs)."""
+    import rustworkx as rx
+
+    values = rx.graph_betweenness_centrality(_rustworkx_graph(n, edges), normalized=True)
+    return [float(values[i]) for i in range(n)]
+
+
+def _child(conn: Any, n: int, edges: list[tuple[int, int]]) -> None:
+    conn.send(_exact_betweenness(n, edges))
+    conn.close()
+
+
+def exact_betweenness(n: int, edges: list[tuple[int, int]], progress: Progress = NO_PROGRESS) -> list[float]:
+    """`_exact_betweenness`, in a child process above IN_PROCESS_UP_TO nodes (so the caller's other
+    threads keep the GIL); Cancel kills the child and raises Cancelled."""
+    if n <= IN_PROCESS_UP_TO:
+        return _exact_betweenness(n, edges)
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")  # fork would copy Qt's threads and locks
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, n, edges), daemon=True)
+    try:
+        child.start()
+    except (OSError, RuntimeError):  # no child possible here (an unguarded __main__): same figures, in process
+        receiver.close()
+        sender.close()
+        return _exact_betweenness(n, edges)
+    sender.close()
+    try:
+        while not receiver.poll(0.05):
+            progress(0.0)  # raises Cancelled once Cancel was asked for
+            if not child.is_alive() and not receiver.poll(0):
+                break
+        else:
+            return receiver.recv()
+    except EOFError:
+        pass
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiver.close()
+    return _exact_betweenness(n, edges)  # the child died (out of memory, killed): same figures, in process
+
+
+def betweenness(g: networkx.Graph, ids: list[str], sampled: bool = False,
+                progress: Progress = NO_PROGRESS) -> tuple[list[float], str]:
+    """Betweenness of each actor in `ids`, normalized as networkx does, and how it was computed:
+    exact (rustworkx; networkx when rustworkx is missing), or networkx's estimate from
+    BETWEENNESS_SAMPLES sources when `sampled`."""
     import networkx as nx
 
     n = len(ids)
-    if h is not None:
-        raw = h.betweenness(directed=False)
-        # igraph counts each pair once; networkx normalizes by (n-1)(n-2)/2 pairs for undirected graphs.
-        scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
-        return [value * scale for value in raw], "exact (igraph, scaled as networkx)"
-    k = None if n <= EXACT_BETWEENNESS_NODES else min(n, BETWEENNESS_SAMPLES)
-    values = nx.betweenness_centrality(g, k=k, seed=1 if k else None)
-    return [values[v] for v in ids], "exact (networkx)" if k is None else f"estimate from {k} sampled sources"
+    if not sampled:
+        try:
+            import rustworkx  # noqa: F401 - a runtime requirement; a source checkout may lack it
+        except ImportError:
+            values = nx.betweenness_centrality(g)
+            return [values[v] for v in ids], "exact (networkx)"
+        position = {v: i for i, v in enumerate(ids)}
+        edges = [(position[a], position[b]) for a, b in g.edges]
+        return exact_betweenness(n, edges, progress), "exact (rustworkx)"
+    k = min(n, BETWEENNESS_SAMPLES)
+    values = nx.betweenness_centrality(g, k=k, seed=1)
+    return [values[v] for v in ids], f"sampled: estimate from {k} of {n} sources"
 
 
-def _eigenvector(g: networkx.Graph, ids: list[str], ig: Any, h: Any) -> list[float]:
+def _eigenvector(g: networkx.Graph, ids: list[str]) -> list[float]:
     import networkx as nx
+    import numpy as np
 
     if g.number_of_edges() == 0:
         return [0.0] * len(ids)
-    if ig is None:
-        try:
-            values = nx.eigenvector_centrality(g, max_iter=2000, tol=1e-9)
-            return [values[v] for v in ids]
-        except nx.PowerIterationFailedConvergence:
+    try:
+        import rustworkx as rx
+    except ImportError:
+        rx = None
+    if rx is not None:
+        position = {v: i for i, v in enumerate(ids)}
+        r = _rustworkx_graph(len(ids), [(position[a], position[b]) for a, b in g.edges])
+        try:  # the same power iteration as networkx's, in Rust
+            found = rx.eigenvector_centrality(r, max_iter=2000, tol=1e-9)
+            return [float(found[i]) for i in range(len(ids))]
+        except rx.FailedToConverge:
             pass
-        import numpy as np
-
-        matrix = nx.to_numpy_array(g, nodelist=ids)
-        _vals, vecs = np.linalg.eigh(matrix)
-        vector = np.abs(vecs[:, -1])
-        return list(map(float, vector / np.linalg.norm(vector)))
-    import warnings
-
-    import numpy as np
-
-    with warnings.catch_warnings():  # igraph warns on disconnected graphs; networkx gives them zeros too
-        warnings.simplefilter("ignore", RuntimeWarning)
-        vector = np.asarray(h.eigenvector_centrality(), dtype=float)
-    norm = np.linalg.norm(vector)
-    return list(map(float, vector / norm)) if norm else [0.0] * len(ids)
+    try:
+        values = nx.eigenvector_centrality(g, max_iter=2000, tol=1e-9)
+        return [values[v] for v in ids]
+    except nx.PowerIterationFailedConvergence:
+        pass
+    matrix = nx.to_numpy_array(g, nodelist=ids)
+    _vals, vecs = np.linalg.eigh(matrix)
+    vector = np.abs(vecs[:, -1])
+    return list(map(float, vector / np.linalg.norm(vector)))
 
 
 def shortest_path(graph: CaseGraph, a: str, b: str, graph_slice: GraphSlice | None = None

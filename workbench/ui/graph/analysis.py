@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -42,6 +43,8 @@ class AnalysisPanel(QWidget):
         self.hops.setValue(2)
         self.hops.setSuffix(" hops")
         self.isolates_button = QPushButton("Select isolates", self)
+        self.sampled = QCheckBox("Sampled betweenness", self)
+        self.sampled.setToolTip("Estimate betweenness from 400 sources: faster on very large graphs, not exact")
         self.clear_button = QPushButton("Clear", self)
         self.status = QLabel("Figures are computed on the actors and relations shown.", self)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -61,7 +64,7 @@ class AnalysisPanel(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(0, 190)
         row1 = QHBoxLayout()
-        for widget in (self.compute_button, self.copy_button, self.isolates_button):
+        for widget in (self.compute_button, self.copy_button, self.isolates_button, self.sampled):
             row1.addWidget(widget)
         row1.addStretch(1)
         row2 = QHBoxLayout()
@@ -80,8 +83,12 @@ class AnalysisPanel(QWidget):
     def show_metrics(self, graph: CaseGraph, metrics: Metrics | None) -> None:
         self.model.removeRows(0, self.model.rowCount())
         self.ids = []
+        self.model.setHorizontalHeaderLabels(list(METRIC_COLUMNS))
         if metrics is None:
             return
+        how = metrics.methods.get("betweenness", "")  # the column says whether its figures are exact
+        self.model.setHorizontalHeaderItem(3, QStandardItem(
+            "Betweenness (sampled)" if how.startswith("sampled") else "Betweenness (exact)"))
         isolates = set(metrics.isolates)
         rows = []
         for k, actor_id in enumerate(metrics.ids):
@@ -111,7 +118,7 @@ class AnalysisPanel(QWidget):
 
     def table_text(self) -> str:
         """The table as tab-separated text, in its current order, with a header row."""
-        lines = ["\t".join(METRIC_COLUMNS)]
+        lines = ["\t".join(self.model.horizontalHeaderItem(c).text() for c in range(self.model.columnCount()))]
         for row in range(self.model.rowCount()):  # names come from sources: no formula may run when pasted
             lines.append("\t".join(safe_cell(self.model.item(row, c).text().replace("\t", " "))
                                    for c in range(self.model.columnCount())))

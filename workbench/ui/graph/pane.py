@@ -579,9 +579,11 @@ class GraphPane(QWidget):
                 self._work_ended()
                 self._metrics_done(metrics)
 
-            self._start(self.figures_key, lambda progress: analyse(graph, graph_slice, progress=progress), done)
+            sampled = self.analysis.sampled.isChecked()
+            self._start(self.figures_key, lambda progress: analyse(graph, graph_slice, progress=progress,
+                                                                   sampled=sampled), done)
             return
-        self._metrics_done(analyse(self.graph, self.graph_slice))
+        self._metrics_done(analyse(self.graph, self.graph_slice, sampled=self.analysis.sampled.isChecked()))
 
     def _metrics_done(self, metrics: Metrics) -> None:
         self.metrics = metrics
