@@ -367,4 +367,7 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from tests.bench.shipped import shipped_only
+
+    with shipped_only():  # every figure with the shipped dependencies only; baselines opt out
+        sys.exit(main())

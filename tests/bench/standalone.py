@@ -14,6 +14,13 @@ from pathlib import Path
 CASE_SIZES = {"case_100k": 100_000, "case_10k": 10_000}
 
 
+def p95(values: list[float]) -> float:
+    """The 95th percentile by nearest rank: the value 95 % of the samples do not exceed (the
+    largest of fewer than 20), reported beside each median so a few slow frames cannot hide."""
+    ordered = sorted(values)
+    return ordered[max(0, -(-len(ordered) * 95 // 100) - 1)]
+
+
 def run_alone(measure: Callable[..., dict[str, float]],
               describe: dict[str, tuple[str, str]] | None = None) -> int:
     from workbench.core.synthetic import generate_case
@@ -26,7 +33,10 @@ def run_alone(measure: Callable[..., dict[str, float]],
             start = time.perf_counter()
             generate_case(cases[name], CASE_SIZES[name]).close()
             print(f"generated {cases[name].name} in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
-        figures = measure(**cases)
+        from tests.bench.shipped import shipped_only
+
+        with shipped_only():  # the shipped dependencies only, as in make bench
+            figures = measure(**cases)
     width = max(map(len, figures), default=0)
     for name, value in figures.items():
         what, unit = (describe or {}).get(name, ("", ""))
