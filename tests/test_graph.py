@@ -242,3 +242,16 @@ def test_layouts_of_a_larger_graph_are_fast_enough_to_test_and_finite() -> None:
     assert np.isfinite(xy).all()
     assert layout_stress(xy, 800, edges[:, 0], edges[:, 1]) < 0.4
     assert parallel_offsets([0, 1, 0], [1, 0, 2]) == [-0.5, -0.5, 0.0]
+
+
+def test_cancel_stops_exact_betweenness_in_its_child_process() -> None:
+    import multiprocessing
+
+    from workbench.core.graph.metrics import exact_betweenness
+
+    g = nx.barabasi_albert_graph(3000, 3, seed=7)
+    stopped = Progress()
+    stopped.cancel()  # the first report while the child works raises Cancelled
+    with pytest.raises(Cancelled):
+        exact_betweenness(g.number_of_nodes(), list(g.edges), stopped)
+    assert multiprocessing.active_children() == []  # killed and reaped, not left running
