@@ -64,7 +64,7 @@ class AnalysisPanel(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setColumnWidth(0, 190)
         row1 = QHBoxLayout()
-        for widget in (self.compute_button, self.copy_button, self.isolates_button, self.sampled):
+        for widget in (self.compute_button, self.copy_button, self.isolates_button):
             row1.addWidget(widget)
         row1.addStretch(1)
         row2 = QHBoxLayout()
@@ -75,6 +75,7 @@ class AnalysisPanel(QWidget):
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(row1)
         layout.addLayout(row2)
+        layout.addWidget(self.sampled)  # a row of its own: the panel is no wider, the chart keeps its room
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
         self.copy_button.clicked.connect(self.copy)
