@@ -113,6 +113,8 @@ def subcommand_parser() -> argparse.ArgumentParser:
     imports.add_argument("file", type=Path)
     imports.add_argument("--into", type=Path, required=True, metavar="CASE", help="case file to add to")
     imports.add_argument("--accept-all", action="store_true", help="accept every proposal without review")
+    imports.add_argument("--preset", choices=("acled", "icews", "gdelt", "generic"),
+                         help="read FILE as an event table of this format (else recognised from its header)")
     imports.add_argument("--create", action="store_true",
                          help="create CASE when it does not exist, titled from the document "
                               "(a JSON export is restored whole: title, marking, time zone, records)")
@@ -160,7 +162,7 @@ def run_subcommand(args: list[str]) -> int:
             from workbench.core.importers import run_import
 
             print(run_import(options.file, options.into, accept_all=options.accept_all,
-                             waiting=waiting_message(options.into), create=options.create))
+                             waiting=waiting_message(options.into), create=options.create, preset=options.preset))
             return EXIT_OK
         if options.command == "export":
             if options.format in DECK_FORMATS:

@@ -25,8 +25,12 @@ MAX_REPORT_BYTES = 50 * 1024 * 1024
 def file_kind(path: Path, text: str | None = None) -> str:
     """report, csv, stix or canonical (our JSON export), from the name and, for .json, the content."""
     suffix = path.suffix.lower()
+    if suffix in (".tsv", ".tab", ".xlsx", ".xlsm"):
+        return "events"
     if suffix == ".csv":
-        return "csv"
+        from workbench.core.importers.event_table import is_event_table
+
+        return "events" if is_event_table(path) else "csv"
     if suffix == ".zip":
         return "csvzip"
     if suffix in (".json", ".stix"):
@@ -37,7 +41,8 @@ def file_kind(path: Path, text: str | None = None) -> str:
     if suffix in (".md", ".markdown", ".html", ".htm", ".txt", ".text"):
         return "report"
     raise ImportRefused(f"{path.name}: Case Workbench imports reports (.md, .html, .txt), .csv, its own CSV "
-                        f".zip, .json and STIX bundles, not '{suffix or 'files without an extension'}'.")
+                        f".zip, .json, STIX bundles and event tables (.tsv, .xlsx), not "
+                        f"'{suffix or 'files without an extension'}'.")
 
 
 def read_text(path: Path) -> str:
@@ -90,7 +95,8 @@ def propose_file(case: Case, path: Path, progress: Progress = NO_PROGRESS) -> Pl
 
 
 def run_import(file: Path, into: Path, accept_all: bool = False,
-               waiting: Callable[[float], None] | None = None, create: bool = False) -> str:
+               waiting: Callable[[float], None] | None = None, create: bool = False,
+               preset: str | None = None) -> str:
     """`workbench import FILE --into CASE [--accept-all] [--create]`: one line saying what was written.
 
     Reports need a review: without --accept-all nothing is written and the refusal says how many
@@ -101,13 +107,19 @@ def run_import(file: Path, into: Path, accept_all: bool = False,
     With `create`, a missing CASE is created first, titled from the document (a JSON export restores
     its own title, marking and time zone); if the import is refused, the new file goes again.
 
+    Event tables (ACLED, ICEWS, GDELT, a spreadsheet of events: .tsv, .xlsx, or a .csv that is not
+    one of our templates) are recognised from their header, or read with `preset` ('acled', 'icews',
+    'gdelt', 'generic'); see core.importers.event_table.
+
     The import plans and writes inside one write transaction, so another writer (the app, a
     second import) cannot change the case between the plan and the write; while another holds
     the write lock, it waits, calling `waiting(seconds)` now and then (the command line says so).
     """
     file, into = Path(file), Path(into)
-    text = read_text(file) if file.suffix.lower() != ".zip" else None
-    kind = file_kind(file, text)
+    events = preset is not None or file.suffix.lower() in (".tsv", ".tab", ".xlsx", ".xlsm")
+    # an event table streams (it may be larger than a report); the CSV zip is read as a zip
+    text = None if events or file.suffix.lower() == ".zip" else read_text(file)
+    kind = "events" if preset else file_kind(file, text)
     created = False
     if not into.exists():
         if not create:
@@ -120,7 +132,7 @@ def run_import(file: Path, into: Path, accept_all: bool = False,
             if case.read_only:
                 raise CaseError(f"{into.name} is read-only; nothing was imported.")
             with case.transaction(waiting=waiting):
-                summary = _import_into(case, file, text, kind, accept_all)
+                summary = _import_into(case, file, text, kind, accept_all, preset)
     except BaseException:
         if created:  # the case was made for this import only: a refused import leaves no empty case behind
             for leftover in (into, *(into.with_name(into.name + end) for end in ("-wal", "-shm", "-journal"))):
@@ -148,8 +160,15 @@ def document_title(file: Path, text: str, kind: str) -> str:
     return title or file.stem
 
 
-def _import_into(case: Case, file: Path, text: str | None, kind: str, accept_all: bool) -> str:
+def _import_into(case: Case, file: Path, text: str | None, kind: str, accept_all: bool,
+                 preset: str | None = None) -> str:
     into = case.path
+    if kind == "events":
+        from workbench.core.importers.event_table import import_event_table, preset_mapping
+
+        result = import_event_table(case, file, preset_mapping(file, preset) if preset else None,
+                                    accept_all=accept_all)
+        return _summary(file, into, result.written, result.rejected, result.skipped)
     if kind in ("canonical", "csvzip"):
         counts = import_whole(file, case)
         return f"Imported {file.name} into {into.name}: {describe_counts(counts)}."
