@@ -300,7 +300,7 @@ class Bench:
         self.results["open_hostile_ratio_vs_sample"] = statistics.median(hostiles) / statistics.median(plains)
 
 
-VIEW_BENCHES = ("bench_timeline", "bench_graph", "bench_import", "bench_export", "bench_names")
+VIEW_BENCHES = ("bench_timeline", "bench_graph", "bench_import", "bench_export", "bench_names", "bench_events")
 
 FIGURES: dict[str, tuple[str, str]] = {
     # name: (what it is, unit)
@@ -322,6 +322,11 @@ FIGURES: dict[str, tuple[str, str]] = {
     "startup_ratio_vs_bare_qt": ("app start-up / bare Qt start-up", "x"),
     "open_hostile_large_s": ("the app on the sample plus one 100 MB value and 30k tags, start to exit", "s"),
     "open_hostile_ratio_vs_sample": ("that / the same for the plain sample", "x"),
+    "event_table_import_s_icews14": ("workbench import of ICEWS14, 90,730 real events (goal <= 30)", "s"),
+    "event_table_executemany_s_icews14": ("plain executemany of the same event rows, same run", "s"),
+    "event_table_ratio_vs_executemany_icews14": ("import / executemany", "x"),
+    "event_table_peak_mb_icews14": ("peak RSS of that import, whole process", "MB"),
+    "event_table_peak_mb_icews14x3": ("the same rows three times over (flat = streamed)", "MB"),
 }
 
 

@@ -46,9 +46,10 @@ from workbench.core.times import case_zone, describe_when, local_to_utc, parse_u
 from workbench.ui.plaintext import inform, warn
 from workbench.ui.tasks import runner, write_modal
 
-IMPORTABLE = (".md", ".markdown", ".html", ".htm", ".txt", ".text", ".csv", ".zip", ".json", ".stix")
-FILE_FILTER = ("Reports, CSV, JSON and STIX (*.md *.markdown *.html *.htm *.txt *.csv *.zip *.json *.stix);;"
-               "All files (*)")
+IMPORTABLE = (".md", ".markdown", ".html", ".htm", ".txt", ".text", ".csv", ".zip", ".json", ".stix", ".tsv",
+              ".tab", ".xlsx", ".xlsm")
+FILE_FILTER = ("Reports, CSV, JSON, STIX and event tables (*.md *.markdown *.html *.htm *.txt *.csv *.zip *.json "
+               "*.stix *.tsv *.tab *.xlsx *.xlsm);;All files (*)")
 HEDGE_COLOURS = {"unverified": "#f8bbd0", "possible": "#ffe0b2", "likely": "#fff59d", "planned": "#c5e1a5",
                  "reported": "#e1f5fe"}
 SPAN_COLOUR = "#bbdefb"
@@ -68,6 +69,8 @@ def read_file(reader: Case, path: Path, progress: Progress) -> Any:
         return read_csv(reader, path, progress=progress)
     if kind in ("canonical", "csvzip"):
         return "canonical"
+    if kind == "events":  # written without review; an event table maps its columns first
+        return "events"
     return propose_file(reader, path, progress=progress)
 
 
@@ -500,6 +503,10 @@ def import_file(window: Any, path: Path, review: bool = True) -> dict[str, int] 
         return None
     if result == "canonical":
         return _import_canonical(window, case, path)
+    if result == "events":  # ACLED, ICEWS, GDELT or a spreadsheet of events (not one of our CSV templates)
+        from workbench.ui.event_mapping import import_event_file
+
+        return import_event_file(window, case, path)
     if isinstance(result, Plan):
         if result.rejected and not _rejected_ok(window, path, result.rejected, sum(1 for _ in result.proposals)):
             return None

@@ -1,0 +1,97 @@
+"""Event-table import (issue 24): the real ICEWS14 year (90,730 events) through `workbench import`, next to a
+plain executemany of the same event rows in the same run, and the import's peak memory on that file and on
+the same rows three times over (a flat figure means the rows stream).
+
+The baseline reads the same TSV with the csv module and inserts the same event rows (ids and times made
+as the importer makes them) with one executemany into a fresh database of our schema: no actors, ties,
+places, links, checks or search index, so the ratio says what all of that costs. Nothing here fails on
+speed. The file lies beside the clone (../shared/data/icews14); without it the figures are missing.
+
+    python -m tests.bench.bench_events
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from workbench.core.importers import run_import
+from workbench.core.store import apply_migrations, create_case
+from workbench.core.times import now_stamp
+
+ROOT = Path(__file__).resolve().parents[2]
+ICEWS14 = ROOT.parent / "shared" / "data" / "icews14" / "icews14.tsv"
+PEAK = """
+import resource, sys
+from pathlib import Path
+from workbench.core.importers import run_import
+from workbench.core.store import create_case
+create_case(Path(sys.argv[2]), "peak").close()
+run_import(Path(sys.argv[1]), Path(sys.argv[2]), accept_all=True)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def baseline(tsv: Path, db_path: Path) -> float:
+    """csv.reader + one executemany of the same event rows into our schema's events table."""
+    from workbench.core.importers.event_table import TableTimes, quick_stable_id
+
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    apply_migrations(conn)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    started = time.perf_counter()
+    times = TableTimes("UTC")
+    stamp = now_stamp()
+    with tsv.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle, delimiter="\t")
+        next(reader)
+        rows = [(quick_stable_id("event-table", tsv.name, str(line)), f"{text}: {one} → {two}", text,
+                 times(day, "")[0], stamp, stamp)
+                for line, (day, one, text, two) in enumerate(reader, start=2)]
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO events (id, title, kind, start, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                     rows)
+    conn.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return elapsed
+
+
+def peak_mb(tsv: Path, case_path: Path) -> float:
+    result = subprocess.run([sys.executable, "-c", PEAK, str(tsv), str(case_path)], capture_output=True, text=True,
+                            timeout=900, cwd=ROOT, check=True)
+    return float(result.stdout.split()[-1])
+
+
+def measure() -> dict[str, float]:
+    if not ICEWS14.exists():
+        raise FileNotFoundError(f"{ICEWS14} is not beside the clone")
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        figures["event_table_executemany_s_icews14"] = baseline(ICEWS14, root / "base.db")
+        case_path = root / "icews14.case"
+        create_case(case_path, "ICEWS14").close()
+        started = time.perf_counter()
+        run_import(ICEWS14, case_path, accept_all=True)
+        figures["event_table_import_s_icews14"] = time.perf_counter() - started
+        figures["event_table_ratio_vs_executemany_icews14"] = (figures["event_table_import_s_icews14"]
+                                                               / figures["event_table_executemany_s_icews14"])
+        figures["event_table_peak_mb_icews14"] = peak_mb(ICEWS14, root / "peak1.case")
+        tripled = root / "icews14x3.tsv"
+        lines = ICEWS14.read_text(encoding="utf-8").splitlines(keepends=True)
+        tripled.write_text(lines[0] + "".join(lines[1:]) * 3, encoding="utf-8")
+        figures["event_table_peak_mb_icews14x3"] = peak_mb(tripled, root / "peak3.case")
+    return figures
+
+
+if __name__ == "__main__":
+    for name, value in measure().items():
+        print(f"{name:42} {value:10.3f}")
+    sys.exit(0)
