@@ -241,3 +241,13 @@ def test_a_slice_of_the_real_icews14_year(tmp_path: Path) -> None:
         assert counts["relations"] == len(pairs)
         total = sum(relation_count(label) for (label,) in case.conn.execute("SELECT label FROM relations"))
         assert total == sum(1 for r in rows if names.key(r["Source Name"]) != names.key(r["Target Name"]))
+
+
+def test_a_repeated_event_id_is_refused_with_both_lines_known(tmp_path: Path) -> None:
+    lines = (DATA / "acled.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    path = tmp_path / "twice.csv"
+    path.write_text(lines[0] + lines[1] + lines[2] + lines[1], encoding="utf-8")
+    with new_case(tmp_path) as case:
+        result = import_event_table(case, path)
+        assert result.rejected == [(4, "the same event id as line 2 (BLR100)")]
+        assert case.counts()["events"] == 2

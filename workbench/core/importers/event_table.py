@@ -532,7 +532,7 @@ def import_event_table(case: Case, path: Path, mapping: Mapping | None = None, a
     places: dict[tuple[str, str, str], str] = {}
     sources: dict[str, str] = {}  # as written -> source id
     sources_made: set[str] = set()  # 'Reuters' and 'reuters' are one source
-    seen_ids: set[str] = set()
+    seen_ids: dict[str, int] = {}  # the data's own event ids -> the line that had it first
     events: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
     place_links: list[dict[str, Any]] = []
@@ -596,10 +596,11 @@ def import_event_table(case: Case, path: Path, mapping: Mapping | None = None, a
             own_id = get(values, "id")
             event_id = quick_stable_id("event-table", mapping.preset, own_id) if own_id else quick_stable_id(
                 "event-table", path.name, str(line))
-            if event_id in seen_ids:
-                result.rejected.append((line, f"the same event id as an earlier row ({own_id[:40]})"))
-                continue
-            seen_ids.add(event_id)
+            if own_id:  # ids made from the line cannot repeat, so only the data's own ids are kept to compare
+                if event_id in seen_ids:
+                    result.rejected.append((line, f"the same event id as line {seen_ids[event_id]} ({own_id[:40]})"))
+                    continue
+                seen_ids[event_id] = line
             if event_id in existing_events:
                 result.skipped += 1
                 continue
