@@ -1,6 +1,9 @@
 """Event-table import (issue 24): the real ICEWS14 year (90,730 events) through `workbench import`, next to a
 plain executemany of the same event rows in the same run, and the import's peak memory on that file and on
-the same rows three times over (a flat figure means the rows stream).
+the same rows three times over (a flat figure means the rows stream). Then the resulting case as the
+real-data scale case: the app opened on it to its first paint, the layout of its actor graph (time,
+stress and crossings against igraph), exact betweenness, and a pan frame of the whole chart, with the
+same measurements as the synthetic 5k-actor figures (tests/bench/bench_graph.py).
 
 The baseline reads the same TSV with the csv module and inserts the same event rows (ids and times made
 as the importer makes them) with one executemany into a fresh database of our schema: no actors, ties,
@@ -69,6 +72,35 @@ def peak_mb(tsv: Path, case_path: Path) -> float:
     return float(result.stdout.split()[-1])
 
 
+def real_case_figures(case_path: Path, workdir: Path) -> dict[str, float]:
+    """The ICEWS14 case as the app and the graph see it; each group of figures may fail alone."""
+    import os
+
+    import numpy as np
+
+    from tests.bench.bench_graph import betweenness_figures, layout_figures, pan_frame_ms
+    from workbench.core.graph.model import load_graph
+    from workbench.core.store import open_case
+
+    figures: dict[str, float] = {}
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(workdir / "data"),
+               XDG_CONFIG_HOME=str(workdir / "config"), XDG_CACHE_HOME=str(workdir / "cache"))
+    command = [sys.executable, "-m", "workbench.cli", "--exit-after-paint", str(case_path)]
+    subprocess.run(command, env=env, capture_output=True, timeout=600, cwd=ROOT, check=True)  # warm-up
+    started = time.perf_counter()
+    subprocess.run(command, env=env, capture_output=True, timeout=600, cwd=ROOT, check=True)
+    figures["open_window_s_icews14"] = time.perf_counter() - started
+    with open_case(case_path, read_only=True) as case:
+        graph = load_graph(case)
+    src, dst = np.asarray(graph.src, dtype=np.int64), np.asarray(graph.dst, dtype=np.int64)
+    figures.update(layout_figures(graph.n, src, dst, "icews14", networkx_too=False))
+    figures.update(betweenness_figures(graph, "icews14"))
+    frames = pan_frame_ms(case_path)
+    figures["graph_pan_frame_ms_icews14"] = frames["graph_pan_frame_ms_5k"]
+    figures["graph_full_repaint_ms_icews14"] = frames["graph_full_repaint_ms_5k"]
+    return figures
+
+
 def measure() -> dict[str, float]:
     if not ICEWS14.exists():
         raise FileNotFoundError(f"{ICEWS14} is not beside the clone")
@@ -88,6 +120,7 @@ def measure() -> dict[str, float]:
         lines = ICEWS14.read_text(encoding="utf-8").splitlines(keepends=True)
         tripled.write_text(lines[0] + "".join(lines[1:]) * 3, encoding="utf-8")
         figures["event_table_peak_mb_icews14x3"] = peak_mb(tripled, root / "peak3.case")
+        figures.update(real_case_figures(case_path, root))
     return figures
 
 
