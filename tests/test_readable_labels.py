@@ -11,7 +11,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
-from workbench.core.graph.geometry import LabelBoard, place_labels
+from workbench.core.graph.geometry import LabelBoard, label_spacing, place_labels
 from workbench.ui.graph.chart import MIN_LABEL_PT, ChartItem
 from workbench.ui.main_window import MainWindow
 
@@ -68,6 +68,12 @@ def test_every_actor_is_named_after_fit_and_no_two_labels_overlap(qtbot, sample_
         assert view.contains(rect), f"{graph.names[v]} is cut off at the view's edge: {rect} in {view}"
     names_list = list(names.values())
     assert overlapping(names_list) == []
+    # Neighbours keep a word space and more apart, so that two names never read as one.
+    across, down = label_spacing(QFontMetricsF(chart.label_placement(canvas.transform().m11())["font"]).height())
+    grown = [rect.adjusted(-across + 0.5, -down + 0.5, across - 0.5, down - 0.5) for rect in names_list]
+    close = [(graph.names[list(names)[a]], graph.names[list(names)[b]])
+             for a in range(len(grown)) for b in range(a + 1, len(grown)) if grown[a].intersects(names_list[b])]
+    assert close == [], "names closer than the least spacing"
     edges = list(on_screen(chart, canvas, chart.edge_label_rects()).values())
     assert overlapping(names_list + edges) == [], "a relation label covers a name or another relation label"
     # No name covers another actor's marker.
@@ -90,6 +96,20 @@ def test_every_actor_is_named_after_fit_and_no_two_labels_overlap(qtbot, sample_
         assert " ".join(lines) == graph.names[v]
         assert max(metrics.horizontalAdvance(line) for line in lines) <= rect.width() + 0.5
         assert dark_pixels(picture, rect) >= 8 * len(graph.names[v].replace(" ", "")) // 4, graph.names[v]
+
+
+def test_place_labels_keeps_names_on_one_line_a_word_space_apart() -> None:
+    # Two actors side by side whose names would touch when centred under them.
+    anchors = np.array([[0.0, 0.0], [61.0, 0.0]])
+    radius = np.full(2, 3.0)
+    widths = np.array([60.0, 60.0])
+    touching = place_labels(anchors, radius, widths, 12.0, [0, 1], spacing=(0.0, 0.0))
+    assert touching[1][0] - touching[0][2] < 4  # without spacing, the names run together
+    placed = place_labels(anchors, radius, widths, 12.0, [0, 1])
+    first, second = (QRectF(b[0], b[1], b[2] - b[0], b[3] - b[1]) for b in (placed[0], placed[1]))
+    across, down = label_spacing(12.0)
+    assert across >= 4
+    assert not first.adjusted(-across, -down, across, down).intersects(second)
 
 
 def test_names_keep_their_screen_size_when_zoomed_out_and_grow_when_zoomed_in(qtbot, sample_path: Path,
@@ -202,3 +222,74 @@ def test_time_ticks_space_labels_by_their_measured_width() -> None:
             for (a, (_va, ta)), (b, (_vb, tb)) in zip(zip(centres, labelled, strict=True),
                                                      zip(centres[1:], labelled[1:], strict=True), strict=False):
                 assert b - a >= (width(ta) + width(tb)) / 2 + 8 - 1e-6, (span, pixels, ta, tb)
+
+
+def toolbar_overflows(bar) -> bool:
+    from PySide6.QtWidgets import QToolButton
+
+    extension = bar.findChild(QToolButton, "qt_toolbar_ext_button")
+    return extension is not None and extension.isVisible()
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1440, 900)])
+def test_no_graph_or_timeline_control_hides_behind_an_overflow(qtbot, sample_path: Path, tmp_path: Path,
+                                                             size: tuple[int, int]) -> None:
+    window = open_window(qtbot, sample_path, tmp_path, *size)
+    pane = window.graph
+    for bar in (pane.toolbar, pane.toolbar2):
+        assert not toolbar_overflows(bar), [a.text() for a in bar.actions()]
+    for action in (pane.fit_action, pane.play_action, pane.legend_action, pane.tables_action, pane.export_action):
+        assert any(action in bar.actions() for bar in (pane.toolbar, pane.toolbar2))
+    for widget in (pane.colour_choice, pane.size_choice, pane.label_size_choice, pane.layout_choice):
+        assert widget.isVisible() and widget.visibleRegion().boundingRect().width() == widget.width()
+    # The graph has the widest share of the bottom row, where its names need the room.
+    widths = {name: window.docks[name].width() for name in ("graph", "sources", "inspector")}
+    assert widths["graph"] == max(widths.values())
+
+
+def test_label_size_control_is_kept_in_the_view_state(qtbot, sample_path: Path, tmp_path: Path) -> None:
+    window = open_window(qtbot, sample_path, tmp_path, 1440, 900)
+    pane = window.graph
+    pane.flush()
+    pane.fit()
+    usual = pane.chart.label_placement(pane.canvas.transform().m11())["font"].pointSizeF()
+    assert pane.view_state()["label_size"] == 1.0
+    pane.label_size_choice.setCurrentIndex(pane.label_size_choice.findData(1.5))
+    scale = pane.canvas.transform().m11()
+    assert pane.chart.label_placement(scale)["font"].pointSizeF() == pytest.approx(1.5 * usual)
+    state = pane.view_state()
+    assert state["label_size"] == 1.5
+    pane.restore_view_state(pane.default_view_state())
+    assert pane.label_size_choice.currentData() == 1.0
+    assert pane.chart.label_placement(scale)["font"].pointSizeF() == pytest.approx(usual)
+    pane.restore_view_state(state)
+    assert pane.label_size_choice.currentData() == 1.5
+    assert pane.chart.label_placement(scale)["font"].pointSizeF() == pytest.approx(1.5 * usual)
+    # Larger names in the same room: Fit names nearly every actor of the sample, none overlapping.
+    pane.fit()
+    names = pane.chart.label_rects()
+    assert len(names) >= pane.chart.graph.n - 3 and overlapping(list(names.values())) == []
+    assert "Aleksander Lukashenko" in {pane.chart.graph.names[v] for v in names}
+
+
+def test_the_fitted_chart_is_fitted_again_when_the_tables_open(qtbot, sample_path: Path, tmp_path: Path) -> None:
+    window = open_window(qtbot, sample_path, tmp_path, 1920, 1080)
+    pane = window.graph
+    pane.flush()
+    pane.show_tables(False)
+    pane.fit()
+    QApplication.processEvents()
+    pane.show_tables(True)
+    QApplication.processEvents()
+    canvas = pane.canvas
+    view = QRectF(canvas.viewport().rect())
+    shown = on_screen(pane.chart, canvas, pane.chart.label_rects())
+    assert len(shown) == pane.chart.graph.n
+    for rect in shown.values():
+        assert view.contains(rect)
+    # Zoomed by hand, a resize keeps the analyst's zoom.
+    canvas.zoom(1.5)
+    zoom = canvas.transform().m11()
+    pane.show_tables(False)
+    QApplication.processEvents()
+    assert canvas.transform().m11() == pytest.approx(zoom)

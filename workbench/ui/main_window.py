@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.open_read_only = read_only
         self.keep_layout = True  # False for unattended runs (screenshots): they must not change preferences
         self._views_scheduled = False
+        self._docks_sized = False  # the default layout's docks get their share of the window once shown
         self.signals = CaseSignals(self)
         self.selection = SelectionModel(self)
         self.undo_stack = QUndoStack(self)
@@ -184,6 +185,20 @@ class MainWindow(QMainWindow):
     def build_views(self) -> None:
         for name in LAZY_VIEWS:
             self.view(name)
+        if not self._docks_sized and self.isVisible():
+            self._docks_sized = True
+            QTimer.singleShot(0, self.size_docks)  # once the new views' own sizes are laid out
+
+    def size_docks(self) -> None:
+        """Share the window among the docks of the default layout: the graph widest (its names need the
+        room), then the sources, then the inspector; the timeline above. Done once the views are built
+        and the window has its size: before, the placeholders' sizes decide and the graph got a third."""
+        docks = self.docks
+        width, height = max(self.width(), 800), max(self.height(), 500)
+        self.resizeDocks([docks["graph"], docks["sources"], docks["inspector"]],
+                         [int(width * 0.46), int(width * 0.32), int(width * 0.22)], Qt.Orientation.Horizontal)
+        self.resizeDocks([docks["timeline"], docks["graph"]], [int(height * 0.44), int(height * 0.56)],
+                         Qt.Orientation.Vertical)
 
     @property
     def timeline(self) -> TimelinePane:
@@ -241,6 +256,7 @@ class MainWindow(QMainWindow):
         self.restoreState(self.default_state)
         for dock in self.docks.values():
             dock.show()
+        self.size_docks()
 
     def _restore_layout(self) -> None:
         settings = app_settings()
@@ -248,7 +264,7 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         if state is not None:
-            self.restoreState(state)
+            self._docks_sized = self.restoreState(state)  # the analyst's own sizes stay
 
     def save_layout(self) -> None:
         settings = app_settings()

@@ -81,6 +81,13 @@ LABEL_SPOTS: tuple[tuple[float, float], ...] = (
 
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def label_spacing(height: float) -> tuple[float, float]:
+    """The least room (across, down) between two labels of line `height` pixels: about a word space
+    and a half across, so that neighbours on one line read as two names, and a sixth of a line down,
+    so that names on consecutive lines do not read as one name on two lines."""
+    return (max(4.0, 0.45 * height), max(1.5, 0.15 * height))
 RETRY_UP_TO = 120  # names to place up to which other orders are tried
 RETRY_ROUNDS = 4
 GIVE_UP_AFTER = 60  # names in a row that found no room, after which a long list stops looking
@@ -109,13 +116,21 @@ class LabelBoard:
         for key in self._cells(box):
             self.grid.setdefault(key, []).append((*box, owner))
 
-    def free(self, box: Box, owner: int = -1) -> bool:
-        """Whether `box` overlaps nothing taken, but for boxes of `owner` (when it is 0 or more)."""
-        for key in self._cells(box):
+    def free(self, box: Box, owner: int = -1, spacing: tuple[float, float] = (0.0, 0.0)) -> bool:
+        """Whether `box` overlaps nothing taken, but for boxes of `owner` (when it is 0 or more), and
+        keeps `spacing` (across, down) from every label taken (boxes of no owner): two names closer
+        than a word space read as one name ("Aleksander Taraykouski Belarusian forest ministry")."""
+        sx, sy = spacing
+        grown = (box[0] - sx, box[1] - sy, box[2] + sx, box[3] + sy) if sx or sy else box
+        for key in self._cells(grown):
             for left, top, right, bottom, other in self.grid.get(key, ()):
-                if other == owner and owner >= 0:
-                    continue
-                if box[0] < right and left < box[2] and box[1] < bottom and top < box[3]:
+                if other >= 0:
+                    if other == owner:
+                        continue
+                    test = box
+                else:
+                    test = grown
+                if test[0] < right and left < test[2] and test[1] < bottom and top < test[3]:
                     return False
         return True
 
@@ -123,7 +138,8 @@ class LabelBoard:
 def place_labels(anchors: numpy.ndarray, radius: numpy.ndarray, widths: numpy.ndarray, height: float,
                  order: list[int], markers: list[int] | None = None, gap: float = 2.0,
                  board: LabelBoard | None = None, frame: Box | None = None,
-                 wrapped: dict[int, list[tuple[float, float]]] | None = None) -> dict[int, Box]:
+                 wrapped: dict[int, list[tuple[float, float]]] | None = None,
+                 spacing: tuple[float, float] | None = None) -> dict[int, Box]:
     """Names that can be drawn without overlapping, and where: {actor: (left, top, right, bottom)}.
 
     Greedy, in screen pixels (`anchors` are the actors' positions times the zoom): actors are taken
@@ -137,13 +153,16 @@ def place_labels(anchors: numpy.ndarray, radius: numpy.ndarray, widths: numpy.nd
     some names found no room, the placement is tried again with those first (a few rounds, each
     adding the names left out), and the one naming most actors is kept (the earliest on a tie), as
     long as it still names every actor named ahead of the first one left out.
+    Names keep `spacing` (across, down; by default label_spacing(height)) from each other and from
+    labels already on `board`, so that two names side by side are never read as one.
     """
+    spacing = label_spacing(height) if spacing is None else spacing
     board = LabelBoard(max(48.0, float(height) * 4)) if board is None else board
     for v in markers if markers is not None else range(len(anchors)):
         x, y, r = float(anchors[v][0]), float(anchors[v][1]), float(radius[v])
         board.add((x - r, y - r, x + r, y + r), int(v))
     first = board.copy() if len(order) <= RETRY_UP_TO else board
-    placed = _place_in_order(first, anchors, radius, widths, height, order, gap, frame, wrapped)
+    placed = _place_in_order(first, anchors, radius, widths, height, order, gap, frame, wrapped, spacing)
     # Those named ahead of the first left out keep their names: a retry may not trade them away.
     earned = next((order[:k] for k, v in enumerate(order) if v not in placed), order)
     ahead: list[int] = []  # names that found no room in some round, placed first in the next
@@ -153,7 +172,7 @@ def place_labels(anchors: numpy.ndarray, radius: numpy.ndarray, widths: numpy.nd
         ahead += [v for v in order if v not in placed and v not in ahead]
         again = board.copy()
         retried = _place_in_order(again, anchors, radius, widths, height,
-                                  ahead + [v for v in order if v not in ahead], gap, frame, wrapped)
+                                  ahead + [v for v in order if v not in ahead], gap, frame, wrapped, spacing)
         if len(retried) > len(placed) and all(v in retried for v in earned):
             placed, first = retried, again
     if first is not board:
@@ -163,7 +182,8 @@ def place_labels(anchors: numpy.ndarray, radius: numpy.ndarray, widths: numpy.nd
 
 def _place_in_order(board: LabelBoard, anchors: numpy.ndarray, radius: numpy.ndarray, widths: numpy.ndarray,
                     height: float, order: list[int], gap: float, frame: Box | None,
-                    wrapped: dict[int, list[tuple[float, float]]] | None) -> dict[int, Box]:
+                    wrapped: dict[int, list[tuple[float, float]]] | None,
+                    spacing: tuple[float, float]) -> dict[int, Box]:
     placed: dict[int, Box] = {}
     misses = 0
     for v in order:
@@ -177,7 +197,8 @@ def _place_in_order(board: LabelBoard, anchors: numpy.ndarray, radius: numpy.nda
             sizes += wrapped[v]
         for width, tall in sizes:
             half_w, half_h = width / 2, tall / 2
-            box = _first_free_spot(board, int(v), x, y, r + gap, half_w, half_h, frame if framed else None)
+            box = _first_free_spot(board, int(v), x, y, r + gap, half_w, half_h, frame if framed else None,
+                                   spacing)
             if box is not None:
                 placed[v] = box
                 board.add(box)
@@ -187,7 +208,7 @@ def _place_in_order(board: LabelBoard, anchors: numpy.ndarray, radius: numpy.nda
 
 
 def _first_free_spot(board: LabelBoard, owner: int, x: float, y: float, reach: float, half_w: float,
-                     half_h: float, frame: Box | None) -> Box | None:
+                     half_h: float, frame: Box | None, spacing: tuple[float, float]) -> Box | None:
     # Next to the marker first; then one line further out, past a name that is in the way.
     for extra in (0.0, 2 * half_h if half_h < 10 else 12.0):
         for dx, dy in LABEL_SPOTS:
@@ -200,7 +221,7 @@ def _first_free_spot(board: LabelBoard, owner: int, x: float, y: float, reach: f
             if frame is not None and not (frame[0] <= box[0] and box[2] <= frame[2]
                                           and frame[1] <= box[1] and box[3] <= frame[3]):
                 continue
-            if board.free(box, owner):
+            if board.free(box, owner, spacing):
                 return box
     return None
 

@@ -93,6 +93,7 @@ class SlideStage(QWidget):
         self.timeline.status.hide()
         self.timeline.legend.hide()
         self.graph.toolbar.hide()
+        self.graph.toolbar2.hide()
         self.graph.side.hide()
         self.graph.keep_tables_closed()  # no room for the analysis tables beside a slide's chart
         chart = self.graph.chart  # names on a slide are read from across a room

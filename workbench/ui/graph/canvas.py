@@ -45,6 +45,7 @@ class GraphCanvas(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.show_legend = True
         self.movable = True
+        self.fitted = 0.0  # the zoom Fit chose, while the chart is shown as Fit left it (else 0): a resize fits again
         # A child of the view, not of its viewport: scrolling the chart does not move it.
         self.legend = LegendOverlay(self, self.chart)
         self._press: QPointF | None = None
@@ -79,11 +80,13 @@ class GraphCanvas(QGraphicsView):
         self.update_scene_rect()
         self.centerOn(extent.center())
         self.view_changed()
+        self.fitted = self.transform().m11()
 
     def zoom(self, factor: float) -> None:
         scale = self.transform().m11() * factor
         if 0.01 <= scale <= 8:
             self.scale(factor, factor)
+            self.fitted = 0.0
             self.view_changed()
 
     def view_changed(self) -> None:
@@ -98,7 +101,12 @@ class GraphCanvas(QGraphicsView):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self.legend.place()
-        self.view_changed()
+        if self.fitted and self.fitted == self.transform().m11():
+            # The Tables opened beside the chart, the dock or window changed size: the fitted chart
+            # is fitted again, not cut off at the new edge.
+            self.fit()
+        else:
+            self.view_changed()
 
     def update_legend(self) -> None:
         self.legend.setVisible(self.show_legend and self.chart.graph.n > 0)
@@ -154,6 +162,7 @@ class GraphCanvas(QGraphicsView):
             self.chart.set_positions(xy)
         elif self._pan_from is not None and (moved or self._dragged):
             self._dragged = True
+            self.fitted = 0.0
             delta = event.position() - self._pan_from
             self._pan_from = event.position()
             self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - int(delta.x()))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from workbench.core.graph.geometry import (
     LabelBoard,
     edge_width,
+    label_spacing,
     line_style,
     nearest_edge,
     nearest_node,
@@ -51,6 +52,7 @@ OVERVIEW_FROM_EDGES = 2000  # relations; bigger charts draw hairlines when zoome
 OVERVIEW_LOD = 0.45  # zoom below which they do
 EDGE_LABELS_UP_TO = 120  # relations in view; more are labelled when zoomed in or selected
 MAX_LABELS = 600  # placed per zoom; beyond, only the most important actors are candidates
+LABEL_PT, EDGE_LABEL_PT = 8.5, 7.5  # names and relation labels at 100 % zoom and label size
 MIN_LABEL_PT = 8.0  # names are never drawn smaller on screen: zoomed out, fewer actors are named instead
 LABEL_CANDIDATES = 2000  # shown actors up to which every one is a candidate wherever the view is
 FIT_TRIES_UP_TO = 200  # actors up to which Fit tries smaller zooms until every name fits
@@ -99,10 +101,11 @@ class ChartItem(QGraphicsItem):
         self.related_edges: set[int] = set()
         self.path_nodes: set[int] = set()
         self.path_edges: set[int] = set()
+        self.label_scale = 1.0  # the label-size control: names, relation labels and their least size
         self.label_font = QFont()
-        self.label_font.setPointSizeF(8.5)
+        self.label_font.setPointSizeF(LABEL_PT)
         self.edge_font = QFont()
-        self.edge_font.setPointSizeF(7.5)
+        self.edge_font.setPointSizeF(EDGE_LABEL_PT)
         self.label_metrics = QFontMetricsF(self.label_font)
         self.edge_metrics = QFontMetricsF(self.edge_font)
         self.label_widths: list[float] = []
@@ -274,6 +277,23 @@ class ChartItem(QGraphicsItem):
         self.update()
 
     # labels
+    def set_label_scale(self, factor: float) -> None:
+        """Draw names and relation labels `factor` times their usual size (1 to 2), and never smaller
+        on screen than `factor` times MIN_LABEL_PT."""
+        factor = min(max(float(factor), 1.0), 2.0)
+        if factor == self.label_scale:
+            return
+        # Relative to the fonts as set (a slide sets larger ones), not to the window's defaults.
+        label_pt = self.label_font.pointSizeF() / self.label_scale
+        edge_pt = self.edge_font.pointSizeF() / self.label_scale
+        self.label_scale = factor
+        self.label_font.setPointSizeF(label_pt * factor)
+        self.edge_font.setPointSizeF(edge_pt * factor)
+        self.label_metrics = QFontMetricsF(self.label_font)
+        self.edge_metrics = QFontMetricsF(self.edge_font)
+        self.label_widths = [self.label_metrics.horizontalAdvance(name) for name in self.graph.names]
+        self.rebuild()
+
     def set_view_scale(self, scale: float, area: QRectF | None = None) -> None:
         """The view now shows the chart at `scale` (and, for a big chart, `area` of it): the bounds
         grow to hold names drawn at their on-screen size there."""
@@ -317,7 +337,7 @@ class ChartItem(QGraphicsItem):
         top = min(limit, width / max(markers.width(), 1e-6),
                   max(height - 2 * line, height / 2) / max(markers.height(), 1e-6))
         wanted = min(int(shown.sum()), MAX_LABELS)
-        tries = 12 if self.graph.n <= FIT_TRIES_UP_TO else 1
+        tries = 20 if self.graph.n <= FIT_TRIES_UP_TO else 1
         best, best_named = top, -1
         scale = top
         for _try in range(tries):
@@ -336,7 +356,7 @@ class ChartItem(QGraphicsItem):
     def label_point_size(self, scale: float, font: QFont | None = None) -> float:
         """The on-screen size of names (or of `font`) at `scale`: as the chart's, never below MIN_LABEL_PT."""
         base = (font or self.label_font).pointSizeF()
-        return max(base * scale, min(MIN_LABEL_PT, base))
+        return max(base * scale, min(MIN_LABEL_PT * self.label_scale, base))
 
     def _scaled_font(self, font: QFont, scale: float) -> QFont:
         scaled = QFont(font)
@@ -447,6 +467,7 @@ class ChartItem(QGraphicsItem):
             return {}  # a wall of text helps nobody: zoom in, or select an actor
         metrics = QFontMetricsF(font)
         height = metrics.height()
+        spacing = label_spacing(height)
         placed: dict[int, tuple] = {}
         for e in sorted(edges, key=lambda e: (e not in important, -g.citations[e], e)):
             width = metrics.horizontalAdvance(g.edge_kinds[e]) + 2
@@ -457,7 +478,7 @@ class ChartItem(QGraphicsItem):
                 point = (1 - t) ** 2 * p0 + 2 * (1 - t) * t * c + t * t * p1
                 box = (float(point[0]) - width / 2, float(point[1]) - height / 2,
                        float(point[0]) + width / 2, float(point[1]) + height / 2)
-                if board.free(box):
+                if board.free(box, spacing=spacing):
                     board.add(box)
                     placed[e] = box
                     break

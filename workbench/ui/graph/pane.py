@@ -55,6 +55,7 @@ RELATION_WIDTHS = (170, 150, 170, 90, 150, 40)
 ANIMATION_MS = 380
 ANIMATE_UP_TO = 1500  # actors; bigger charts jump to the new layout
 BACKGROUND_WORK_FROM = 600  # actors; layouts and analysis of bigger graphs run off the UI thread
+LABEL_SIZES = (1.0, 1.25, 1.5, 2.0)  # the names' size control: never below the readable size
 LABEL_SEPARATION_UP_TO = 400  # actors; bigger charts are read by zooming in, not by spacing labels
 SIZE_METRICS = {"uniform": "Size: same", "degree": "Size: degree", "betweenness": "Size: betweenness",
                 "eigenvector": "Size: eigenvector"}
@@ -88,9 +89,14 @@ class GraphPane(QWidget):
         self.chart = self.canvas.chart
         self.analysis = AnalysisPanel(self)
 
+        # Two rows of controls: in one row, at 1366 px wide, Colour, Play, Legend, Tables and Export
+        # went behind the toolbar's ">>" overflow where nobody finds them.
         self.toolbar = QToolBar("Graph", self)
         self.toolbar.setObjectName("graph_toolbar")
         self.toolbar.setIconSize(QSize(16, 16))
+        self.toolbar2 = QToolBar("Graph display", self)
+        self.toolbar2.setObjectName("graph_toolbar_display")
+        self.toolbar2.setIconSize(QSize(16, 16))
         self.layout_choice = QComboBox(self)
         self.layout_choice.setObjectName("graph_layout")
         for key, text in LAYOUTS.items():
@@ -122,19 +128,32 @@ class GraphPane(QWidget):
         self.export_png_action = self.export_menu.addAction("PNG image (2x)…")
         self.export_svg_action = self.export_menu.addAction("SVG drawing…")
         self.export_action.setMenu(self.export_menu)
+        self.label_size_choice = QComboBox(self)
+        self.label_size_choice.setObjectName("graph_label_size")
+        for factor in LABEL_SIZES:
+            self.label_size_choice.addItem(f"Names {round(factor * 100)}%", factor)
+        self.label_size_choice.setToolTip("Size of the actors' names and relation labels on the chart "
+                                          "(kept in saved views and slides)")
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 100)
         self.progress.setMaximumWidth(120)
         self.cancel_button = QPushButton("Cancel", self)
-        for widget_or_action in (self.layout_choice, self.unpinned_only, self.relayout_action, self.fit_action, None,
-                                 self.size_choice, self.colour_choice, None, self.play_action, self.day_label, None,
-                                 self.legend_action, self.tables_action, self.export_action):
-            if widget_or_action is None:
-                self.toolbar.addSeparator()
-            elif isinstance(widget_or_action, QAction):
-                self.toolbar.addAction(widget_or_action)
-            else:
-                self.toolbar.addWidget(widget_or_action)
+        for combo, letters in ((self.layout_choice, 11), (self.size_choice, 8), (self.colour_choice, 9),
+                               (self.label_size_choice, 9)):  # as wide as their text, not their longest item
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(letters)
+        rows = ((self.toolbar, (self.layout_choice, self.unpinned_only, self.relayout_action, self.fit_action, None,
+                                self.play_action, self.day_label)),
+                (self.toolbar2, (self.size_choice, self.colour_choice, self.label_size_choice, None,
+                                 self.legend_action, self.tables_action, self.export_action)))
+        for bar, items in rows:
+            for widget_or_action in items:
+                if widget_or_action is None:
+                    bar.addSeparator()
+                elif isinstance(widget_or_action, QAction):
+                    bar.addAction(widget_or_action)
+                else:
+                    bar.addWidget(widget_or_action)
         self.progress_action = self.toolbar.addWidget(self.progress)
         self.cancel_action = self.toolbar.addWidget(self.cancel_button)
         self._show_busy(False)
@@ -158,6 +177,7 @@ class GraphPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.toolbar)
+        layout.addWidget(self.toolbar2)
         layout.addWidget(split, 1)
 
         self.rebuild_timer = QTimer(self)
@@ -181,6 +201,7 @@ class GraphPane(QWidget):
         self.fit_action.triggered.connect(self.canvas.fit)
         self.size_choice.currentIndexChanged.connect(lambda _i: self._apply_sizes())
         self.colour_choice.currentIndexChanged.connect(lambda _i: self._apply_colouring())
+        self.label_size_choice.currentIndexChanged.connect(lambda _i: self._apply_label_size())
         self.play_action.toggled.connect(self.play)
         self.legend_action.toggled.connect(self._toggle_legend)
         self.tables_action.toggled.connect(self.show_tables)
@@ -557,6 +578,10 @@ class GraphPane(QWidget):
         if redraw:
             self.chart.rebuild()
 
+    def _apply_label_size(self) -> None:
+        self.chart.set_label_scale(float(self.label_size_choice.currentData()))
+        self.canvas.view_changed()
+
     def _toggle_legend(self, on: bool) -> None:
         self.canvas.show_legend = on
         self.canvas.update_legend()
@@ -770,6 +795,7 @@ class GraphPane(QWidget):
             "colour_by": str(self.colour_choice.currentData()),
             "size_by": str(self.size_choice.currentData()),
             "legend": self.legend_action.isChecked(),
+            "label_size": float(self.label_size_choice.currentData()),
             "highlight": {"actors": [g.ids[v] for v in sorted(chart.path_nodes) if v < g.n],
                           "relations": [g.edge_ids[e] for e in sorted(chart.path_edges) if e < g.m]},
         }
@@ -782,7 +808,7 @@ class GraphPane(QWidget):
         positions = ({a: [float(xy[i, 0]), float(xy[i, 1])] for i, a in enumerate(g.ids)}
                      if xy is not None and len(xy) == g.n else {})
         return {"positions": positions, "colour_by": str(self.colour_choice.itemData(0)),
-                "size_by": str(self.size_choice.itemData(0)), "legend": True,
+                "size_by": str(self.size_choice.itemData(0)), "legend": True, "label_size": LABEL_SIZES[0],
                 "highlight": {"actors": [], "relations": []}}
 
     def fit(self) -> None:
@@ -802,6 +828,10 @@ class GraphPane(QWidget):
                 combo.setCurrentIndex(index)
         if isinstance(state.get("legend"), bool):
             self.legend_action.setChecked(state["legend"])
+        size = state.get("label_size")
+        index = (min(range(len(LABEL_SIZES)), key=lambda i: abs(LABEL_SIZES[i] - size))
+                 if isinstance(size, int | float) and not isinstance(size, bool) and math.isfinite(size) else 0)
+        self.label_size_choice.setCurrentIndex(index)  # a view saved before the control: the usual size
         positions = state.get("positions")
         target = chart.xy
         if isinstance(positions, dict) and g.n and chart.xy is not None and len(chart.xy) == g.n:
@@ -841,6 +871,7 @@ class GraphPane(QWidget):
                     and (saved[0], saved[1]) != (now.width(), now.height())):
                 factor = min(now.width() / saved[0], now.height() / saved[1])
             self.canvas.resetTransform()
+            self.canvas.fitted = 0.0  # a saved zoom and centre: kept through a resize
             self.canvas.scale(zoom * factor, zoom * factor)
             target_centre = QPointF(float(centre[0]), float(centre[1]))
             self.canvas.centerOn(target_centre)

@@ -87,6 +87,9 @@ class DocumentReader(QWidget):
 
         self.documents = QComboBox(self)
         self.documents.setObjectName("reader_documents")
+        # A long report title must not set the Sources dock's least width (it took the graph's room).
+        self.documents.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.documents.setMinimumContentsLength(16)
         self.documents.currentIndexChanged.connect(self._document_chosen)
         self.cite_button = QPushButton("Cite selection\u2026", self)
         self.cite_button.setObjectName("reader_cite")
@@ -94,6 +97,7 @@ class DocumentReader(QWidget):
         self.cite_button.clicked.connect(self._cite_menu)
         self.hint = plain_label("", self, wrap=False)
         self.hint.setObjectName("reader_hint")
+        self.hint.setMinimumWidth(1)  # one line, cut at the dock's edge rather than widening the dock
         self.hint.setStyleSheet("QLabel { color: #555; }")
         self.browser = ReaderBrowser(self)
         self.browser.setObjectName("reader_text")
