@@ -354,7 +354,8 @@ def test_empty_case_and_no_case(qtbot, tmp_path: Path) -> None:
 
 
 def test_sample_case_reads_well(qtbot, tmp_path: Path) -> None:
-    """The sample opens on 27 July to 17 August, every event drawn, Cyrillic-safe labels placed apart."""
+    """The sample opens on 9 to 17 August, where its events are (the 20-day range from 27 July runs in
+    from the left edge and does not set the frame), every event drawn, Cyrillic-safe labels placed apart."""
     path = tmp_path / "sample.case"
     build_sample_case(path).close()
     window = MainWindow()
@@ -366,7 +367,8 @@ def test_sample_case_reads_well(qtbot, tmp_path: Path) -> None:
     QApplication.processEvents()
     chart = chart_of(window)
     (low, high), _ = chart.view.viewRange()
-    assert low < utc_seconds("2020-07-26T21:00:00Z") and high > utc_seconds("2020-08-17T21:00:00Z")
+    assert utc_seconds("2020-08-05T00:00:00Z") < low <= utc_seconds("2020-08-08T21:00:00Z")
+    assert high > utc_seconds("2020-08-17T21:00:00Z")
     chart.lane_combo.setCurrentIndex(chart.lane_combo.findData("single"))
     render(chart)
     frame = chart.events.last_frame

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.confidence import CONFIDENCE_LEVELS
+from workbench.core.contrast import RGB, darken_until, over, strongest_alpha
 from workbench.core.filters import CaseFilter
 from workbench.core.names import TextFilter, haystack
 from workbench.core.queries import related
@@ -100,9 +101,12 @@ FADED_COLOUR = QColor(182, 186, 192)
 SELECTED_COLOUR = QColor(255, 140, 0)
 CONNECTOR_COLOUR = QColor(120, 136, 156)
 BAND_COLOURS = (QColor(255, 255, 255), QColor(245, 247, 250))
-RELATED_BAND = QColor(255, 236, 179)
+RELATED_BAND = QColor(226, 228, 255)
 SEPARATOR_COLOUR = QColor(224, 228, 234)
+# The time window is orange (as its handle on the overview strip); lanes linked to the selection
+# are lavender: the two were both pale orange and could not be told apart.
 WINDOW_COLOUR = QColor(255, 152, 0)
+WINDOW_ALPHA = 28
 LABEL_COLOURS = (QColor(25, 30, 40), QColor(140, 58, 0), QColor(88, 52, 122))
 
 CONFIDENCE_CHOICES = (
@@ -131,19 +135,41 @@ def _colour(colour: QColor, alpha: int) -> QColor:
     return result
 
 
+def _rgb(colour: QColor) -> RGB:
+    return colour.red(), colour.green(), colour.blue()
+
+
+def lane_backgrounds() -> list[RGB]:
+    """Every colour a lane can have under an event's title: its band (plain, alternate, linked to
+    the selection), each with and without the time window's tint."""
+    bands = [_rgb(c) for c in (*BAND_COLOURS, RELATED_BAND)]
+    return bands + [over(_rgb(WINDOW_COLOUR), WINDOW_ALPHA, band) for band in bands]
+
+
 def style_paint(style: int, faded: bool) -> dict[str, Any]:
     """Colours of one drawing style: asserted solid, weak (possible, unverified) hollow and dashed,
-    planned hollow and dashed in its own colour; faded copies for context."""
+    planned hollow and dashed in its own colour; faded copies for context.
+
+    A title is drawn over its own bar or window: the fills are as strong as they can be (up to the
+    style's own alpha) while the title's colour still reads on them at WCAG AA (core.contrast),
+    and each title colour is darkened until it does on every lane background."""
     colour = FADED_COLOUR if faded else STYLE_COLOURS[style]
     hollow = style != SOLID
+    backgrounds = lane_backgrounds()
+    text = darken_until(_rgb(FADED_COLOUR.darker(120) if faded else LABEL_COLOURS[style]), backgrounds)
+    bar_alpha = strongest_alpha(_rgb(colour), text, backgrounds, most=50 if hollow else 200)
+    window_alpha = strongest_alpha(_rgb(colour), text, backgrounds, most=22 if hollow else 46)
+    fills = backgrounds + [over(_rgb(colour), alpha, bg) for alpha in (bar_alpha, window_alpha) for bg in backgrounds]
+    text = darken_until(text, fills)
     return {
         "hollow": hollow,
         "edge": colour.darker(125),
         "marker_fill": None if hollow else colour,
-        "bar_brush": QBrush(_colour(colour, 50 if hollow else 200)),
-        "window_brush": QBrush(_colour(colour, 22 if hollow else 46)),
+        "bar_brush": QBrush(_colour(colour, bar_alpha)),
+        "window_brush": QBrush(_colour(colour, window_alpha)),
         "window_edge": _colour(colour, 170),
-        "label": FADED_COLOUR.darker(120) if faded else LABEL_COLOURS[style],
+        "label": QColor(*text),
+        "label_fills": fills,  # what a title may lie on: the contrast test reads them
     }
 
 
@@ -257,7 +283,7 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
             if high > low:
                 painter.fillRect(QRectF(low, viewport.y_px(viewport.y_min), high - low,
                                         viewport.y_px(viewport.y_max) - viewport.y_px(viewport.y_min)),
-                                 _colour(WINDOW_COLOUR, 28))
+                                 _colour(WINDOW_COLOUR, WINDOW_ALPHA))
         painter.restore()
 
 
@@ -392,7 +418,7 @@ class LaneAxis(pg.AxisItem):
         self.setWidth(LANE_AXIS_PX)
         self.setStyle(tickLength=0, autoExpandTextSpace=False, hideOverlappingLabels=False)
         self.setTextPen(pg.mkPen(40, 44, 52))
-        self._elided: dict[int, str] = {}
+        self._elided: dict[tuple[int, bool], str] = {}
         self._metrics = QFontMetricsF(QFont())
 
     def reset(self) -> None:
@@ -420,13 +446,17 @@ class LaneAxis(pg.AxisItem):
             if lane < 0:
                 strings.append("")
                 continue
-            text = self._elided.get(lane)
-            if text is None:
-                label = f"{layout.labels[lane]} ({layout.counts[lane]})"
-                text = self._metrics.elidedText(label, Qt.TextElideMode.ElideMiddle, LANE_AXIS_PX - 14)
-                self._elided[lane] = text
             marked = layout.keys[lane] in self.chart.highlighted_lanes
-            strings.append(("\u25B6 " + text) if marked else text)
+            text = self._elided.get((lane, marked))
+            if text is None:
+                # A marked lane's name is cut shorter by the marker's width: pyqtgraph leaves out
+                # a tick label wider than the axis, so a long name once vanished when marked.
+                label = f"{layout.labels[lane]} ({layout.counts[lane]})"
+                prefix = "\u25B6 " if marked else ""
+                room = LANE_AXIS_PX - 14 - self._metrics.horizontalAdvance(prefix)
+                text = prefix + self._metrics.elidedText(label, Qt.TextElideMode.ElideMiddle, room)
+                self._elided[(lane, marked)] = text
+            strings.append(text)
         return strings
 
 
@@ -586,6 +616,10 @@ def legend_icon(kind: str, style: int = SOLID) -> QPixmap:
         painter.drawRect(QRectF(4, 2, size.width() - 8, size.height() - 4))
     elif kind == "time window":
         painter.fillRect(QRectF(0, 0, size.width(), size.height()), _colour(WINDOW_COLOUR, 60))
+    elif kind == "linked":
+        painter.fillRect(QRectF(0, 0, size.width(), size.height()), RELATED_BAND)
+        painter.setPen(QPen(QColor(150, 150, 200), 1.0))
+        painter.drawRect(QRectF(0.5, 0.5, size.width() - 1, size.height() - 1))
     painter.end()
     return pixmap
 
@@ -598,6 +632,8 @@ class Legend(QWidget):
                                                  "(to the hour, the day, or between earliest and latest)"),
         ("marker", WEAK, "possible / unverified", "hollow and dashed: the source hedges the claim"),
         ("marker", PLANNED, "planned", "hollow and dotted: announced, not (yet) happened"),
+        ("selected", SOLID, "selected", "the selected events, outlined"),
+        ("linked", SOLID, "linked lanes", "the lanes of the actors linked to the selection (marked \u25B6)"),
         ("time window", SOLID, "time window", "the shared time window the other views show"),
     )
 
@@ -1106,7 +1142,7 @@ class TimelineChart(QWidget):
             low, high = fit_range(self.data)
             self.density.setData([low, high], [0], stepMode="center")
         else:
-            low, high = fit_range(self.data, margin=0.02)
+            low, high = fit_range(self.data, margin=0.02, whole=True)
             edges, counts = density(self.data, self.mask, low, high, 240)
             self.density.setData(edges, counts, stepMode="center")
             top = float(counts.max()) if len(counts) and counts.max() > 0 else 1.0
@@ -1211,8 +1247,8 @@ class TimelineChart(QWidget):
         return hit_test(self.layout, self.data, x, y, scale)
 
     def _selection_changed(self, selection: Selection, origin: object) -> None:
-        if origin is self:
-            return
+        if origin is self and selection:
+            return  # our own click: already shown (but a clearing, Esc, also takes our marks away)
         self._show_selection(selection)
         self._reveal(selection)
 

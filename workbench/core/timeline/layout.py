@@ -206,26 +206,72 @@ def hit_test(layout: LaneLayout, data: TimelineData, x: float, y: float, x_scale
 # --- the span to show ---------------------------------------------------------------------
 
 def density(data: TimelineData, mask: np.ndarray, low: float, high: float, bins: int) -> tuple[np.ndarray, np.ndarray]:
-    """Events per bin over [low, high] (bin edges, counts): the overview strip's silhouette."""
+    """Events going on in each bin over [low, high] (bin edges, counts): the overview strip's
+    silhouette. An event shorter than a bin counts once, in the bin of its anchor; a longer one
+    (a range, a wide uncertain window) counts in every bin it covers, so a range is drawn as the
+    span it is, not as a spike at its middle."""
     if not len(data) or high <= low or bins <= 0:
         return np.linspace(low, high, max(bins, 1) + 1), np.zeros(max(bins, 1))
-    counts, edges = np.histogram(data.anchor[mask], bins=bins, range=(low, high))
-    return edges, counts.astype(np.float64)
+    edges = np.linspace(low, high, bins + 1)
+    width = (high - low) / bins
+    chosen = np.flatnonzero(mask) if mask is not None and len(mask) else np.arange(len(data))
+    start, stop = data.low[chosen], data.high[chosen]
+    long = (stop - start) > width
+    counts, _ = np.histogram(data.anchor[chosen[~long]], bins=bins, range=(low, high))
+    counts = counts.astype(np.float64)
+    if long.any():
+        first = np.clip(((start[long] - low) / width).astype(np.int64), 0, bins)
+        last = np.clip(np.ceil((stop[long] - low) / width).astype(np.int64), 0, bins)
+        steps = np.zeros(bins + 1)
+        np.add.at(steps, first, 1.0)
+        np.add.at(steps, last, -1.0)
+        counts += np.cumsum(steps)[:bins]
+    return edges, counts
+
+
+def framing_span(data: TimelineData, mask: np.ndarray | None = None) -> tuple[float, float] | None:
+    """Where the events are: the span of the instants and short events, widened to reach every
+    long one (a range longer than half of that span, or than a quarter of the whole) only as far
+    as it takes to show a part of it. One 20-day range beside a week of instants no longer sets
+    the frame: it is drawn running in from the edge. None when no event is chosen."""
+    chosen = np.flatnonzero(mask) if mask is not None else np.arange(len(data))
+    if not len(chosen):
+        return None
+    start, stop = data.low[chosen], data.high[chosen]
+    whole = float(stop.max() - start.min())
+    length = stop - start
+    short = length <= max(whole / 4, 2 * DAY)
+    if not short.any() or short.all():
+        return float(start.min()), float(stop.max())
+    low, high = float(start[short].min()), float(stop[short].max())
+    reach = max((high - low) / 2, DAY)
+    for a, b in zip(start[~short].tolist(), stop[~short].tolist(), strict=True):
+        if b - a <= max(high - low, DAY) / 2:
+            low, high = min(low, a), max(high, b)
+        elif b < low + DAY:  # a long range ending before the others: show its last part
+            low = min(low, b - reach / 2)
+        elif a > high - DAY:  # starting after them: its first part
+            high = max(high, a + reach / 2)
+    return low, high
 
 
 def fit_range(data: TimelineData, mask: np.ndarray | None = None, margin: float = 0.03,
-              width_px: float = 0.0, label_room_px: float = 0.0) -> tuple[float, float]:
-    """The case's span with a small margin, plus `label_room_px` at the right so the last events'
-    labels fit; a lone instant gets a day around it; no events: the last week."""
-    if not len(data) or (mask is not None and not mask.any()):
+              width_px: float = 0.0, label_room_px: float = 0.0, whole: bool = False) -> tuple[float, float]:
+    """Where the events are (`framing_span`) with a small margin, plus `label_room_px` at the right so
+    the last events' labels fit; a lone instant gets a day around it; no events: the last week.
+    `whole`: every event's whole extent instead (the overview strip shows all of the case)."""
+    if whole and len(data):
+        chosen = np.flatnonzero(mask) if mask is not None else np.arange(len(data))
+        framed = (float(data.low[chosen].min()), float(data.high[chosen].max())) if len(chosen) else None
+    else:
+        framed = framing_span(data, mask) if len(data) else None
+    if framed is None:
         span = data.span()
         if span is None:
             now = datetime.now(UTC).timestamp()
             return now - 7 * DAY, now + DAY
-        low, high = span
-    else:
-        shown = slice(None) if mask is None else mask
-        low, high = float(data.low[shown].min()), float(data.high[shown].max())
+        framed = span
+    low, high = framed
     width = max(high - low, DAY)
     middle = (low + high) / 2
     low, high = middle - width / 2 - width * margin, middle + width / 2 + width * margin

@@ -95,6 +95,13 @@ class GraphCanvas(QGraphicsView):
         area = self.mapToScene(inside).boundingRect()
         self.chart.set_view_scale(self.transform().m11(), area)
 
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if event.key() == Qt.Key.Key_Escape:  # as in the timeline and the lists: nothing selected anywhere
+            self.background_clicked.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def wheelEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         self.zoom(1.0015 ** event.angleDelta().y())
 

@@ -1,0 +1,201 @@
+"""The timeline readable at a glance (issue 19): Fit frames where the events are, the overview draws
+ranges as spans, titles read on their fills (WCAG AA) and never overlap, lane names stay visible
+when marked, the selection and the time window look different and are both in the legend, and Esc
+clears the timeline's marks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtWidgets import QApplication
+
+from workbench.core.contrast import AA, contrast, darken_until, luminance, over, readable_text, strongest_alpha
+from workbench.core.store import open_case
+from workbench.core.timeline.data import load_timeline, utc_seconds
+from workbench.core.timeline.layout import density, fit_range, framing_span
+from workbench.ui.main_window import MainWindow
+from workbench.ui.timeline import (
+    RELATED_BAND,
+    WINDOW_ALPHA,
+    WINDOW_COLOUR,
+    Legend,
+    lane_backgrounds,
+    style_paint,
+)
+
+RANGE_TITLE = "Serbian 72nd Special Operations Brigade takes part in the 'Snip"
+
+
+def open_window(qtbot, sample_path: Path, tmp_path: Path, width: int = 1440, height: int = 900) -> MainWindow:
+    copy = tmp_path / "sample.case"
+    copy.write_bytes(sample_path.read_bytes())
+    window = MainWindow()
+    window.keep_layout = False
+    qtbot.addWidget(window)
+    assert window.open_path(copy)
+    window.resize(width, height)
+    window.show()
+    QApplication.processEvents()
+    window.build_views()
+    for _ in range(5):
+        QApplication.processEvents()
+    return window
+
+
+def test_contrast_follows_wcag() -> None:
+    assert contrast((0, 0, 0), (255, 255, 255)) == pytest.approx(21.0)
+    assert contrast((255, 255, 255), (255, 255, 255)) == pytest.approx(1.0)
+    assert contrast((118, 118, 118), (255, 255, 255)) == pytest.approx(4.54, abs=0.01)  # the AA grey
+    assert luminance((255, 255, 255)) == pytest.approx(1.0)
+    assert over((0, 0, 0), 255, (255, 255, 255)) == (0, 0, 0)
+    assert over((0, 0, 0), 0, (255, 255, 255)) == (255, 255, 255)
+    # Dark text on a dark-blue bar (the sample's range before): far below AA; white reads.
+    bar = over((31, 78, 156), 200, (255, 255, 255))
+    assert contrast((25, 30, 40), bar) < AA
+    assert readable_text(bar) == (255, 255, 255)
+    alpha = strongest_alpha((31, 78, 156), (25, 30, 40), [(255, 255, 255)])
+    assert contrast((25, 30, 40), over((31, 78, 156), alpha, (255, 255, 255))) >= AA
+    assert contrast((25, 30, 40), over((31, 78, 156), alpha + 1, (255, 255, 255))) < AA
+    assert contrast(darken_until((182, 186, 192), [(255, 255, 255)]), (255, 255, 255)) >= AA
+
+
+@pytest.mark.parametrize("style", [0, 1, 2])
+@pytest.mark.parametrize("faded", [False, True])
+def test_every_title_reads_on_every_fill_it_can_lie_on(qtbot, style: int, faded: bool) -> None:
+    paint = style_paint(style, faded)
+    text = paint["label"]
+    rgb = (text.red(), text.green(), text.blue())
+    for fill in paint["label_fills"]:
+        assert contrast(rgb, fill) >= AA, (style, faded, fill)
+    # The fills really drawn are among them: the bar and the window over each lane background.
+    for brush in (paint["bar_brush"], paint["window_brush"]):
+        colour = brush.color()
+        for band in lane_backgrounds():
+            seen = over((colour.red(), colour.green(), colour.blue()), colour.alpha(), band)
+            assert contrast(rgb, seen) >= AA
+
+
+def test_the_range_title_reads_on_its_bar_in_pixels(qtbot, sample_path: Path, tmp_path: Path) -> None:
+    window = open_window(qtbot, sample_path, tmp_path)
+    chart = window.timeline.chart
+    chart.fit()
+    QApplication.processEvents()
+    picture = chart.plot.grab().toImage()
+    frame = chart.events.last_frame
+    titles = chart.data.titles
+    found = [label for label in frame.labels if titles[label[2]].startswith("Serbian 72nd")]
+    assert found
+    x, baseline, _event, width = found[0]
+    # The frame's pixels are the plot's: on the bar, the lightest pixels between the letters are the
+    # fill, the darkest the text.
+    colours = []
+    for px in range(int(x + 2), int(x + min(width, 120))):
+        for py in range(int(baseline - 6), int(baseline)):
+            colour = QColor(picture.pixel(px, py))
+            colours.append((colour.red(), colour.green(), colour.blue()))
+    lightest = max(colours, key=luminance)
+    darkest = min(colours, key=luminance)
+    assert contrast(lightest, darkest) >= AA
+
+
+def test_fit_frames_where_the_events_are(sample_path: Path) -> None:
+    with open_case(sample_path, read_only=True) as case:
+        data = load_timeline(case)
+        assert data.titles  # loaded while the case is open
+    low, high = framing_span(data)
+    # 9 to 17 August (Minsk): the 20-day range from 27 July does not set the frame alone.
+    assert low == pytest.approx(utc_seconds("2020-08-08T21:00:00Z"))
+    assert high == pytest.approx(utc_seconds("2020-08-17T21:00:00Z"))
+    fitted = fit_range(data)
+    assert fitted[0] > utc_seconds("2020-08-05T00:00:00Z")
+    whole = fit_range(data, whole=True)
+    assert whole[0] < utc_seconds("2020-07-26T21:00:00Z")  # the overview strip still shows all of it
+    # Ranges alone (no instants), or all short: the whole span.
+    only_range = np.zeros(len(data), dtype=bool)
+    only_range[[i for i, t in enumerate(data.titles) if t.startswith("Serbian 72nd")]] = True
+    assert framing_span(data, only_range) == (float(data.low[only_range][0]), float(data.high[only_range][0]))
+
+
+def test_overview_draws_a_range_as_a_span_not_a_spike(sample_path: Path) -> None:
+    with open_case(sample_path, read_only=True) as case:
+        data = load_timeline(case)
+        assert data.titles  # loaded while the case is open
+    low, high = fit_range(data, margin=0.02, whole=True)
+    edges, counts = density(data, np.ones(len(data), dtype=bool), low, high, 240)
+    middles = (edges[:-1] + edges[1:]) / 2
+    ranged = [i for i, t in enumerate(data.titles) if t.startswith("Serbian 72nd")][0]
+    inside = (middles > data.low[ranged]) & (middles < data.high[ranged])
+    # Nothing happened on 6 August but the range going on: one event there, not a spike.
+    quiet = inside & (middles < utc_seconds("2020-08-08T00:00:00Z"))
+    assert quiet.sum() > 100
+    assert np.all(counts[quiet] == 1)
+    assert counts.max() >= 4  # 15 August, the busiest day, stands out
+    assert counts.sum() > len(data)  # an event counts in every bin it covers
+
+
+def test_event_titles_never_overlap(qtbot, sample_path: Path, tmp_path: Path) -> None:
+    window = open_window(qtbot, sample_path, tmp_path)
+    chart = window.timeline.chart
+    for lanes in ("actors", "single", "kinds"):
+        chart.lane_combo.setCurrentIndex(chart.lane_combo.findData(lanes))
+        chart.fit()
+        for zoom in (1.0, 0.5, 2.0):
+            chart.zoom(zoom)
+            chart.plot.grab()
+            frame = chart.events.last_frame
+            height = chart.events.metrics.height()
+            boxes = [QRectF(x, y - height * 0.8, width, height * 0.9) for x, y, _e, width in frame.labels]
+            clashes = [(a, b) for a in range(len(boxes)) for b in range(a + 1, len(boxes))
+                       if boxes[a].intersects(boxes[b])]
+            assert clashes == [], (lanes, zoom)
+            assert frame.labels or lanes == "kinds"
+
+
+def axis_texts(axis) -> list[str]:
+    image = QImage(10, 10, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _axis, _ticks, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [text for _rect, _flags, text in texts if text]
+
+
+def test_lane_names_stay_visible_marked_or_not_and_esc_clears_the_marks(qtbot, sample_path: Path,
+                                                                     tmp_path: Path) -> None:
+    window = open_window(qtbot, sample_path, tmp_path)
+    chart = window.timeline.chart
+    chart.fit()
+    axis = chart.plot.getAxis("left")
+    before = axis_texts(axis)
+    long_name = [t for t in before if t.startswith("Serbian")]
+    assert long_name
+    actor = next(a for a, name in zip(chart.data.actor_ids, chart.data.actor_names, strict=True)
+                 if name.startswith("Serbian 72nd"))
+    window.selection.select("actors", [actor])
+    QApplication.processEvents()
+    assert actor in chart.highlighted_lanes and chart.faded is not None
+    marked = axis_texts(axis)
+    assert any(t.startswith("\u25B6 Serbian") for t in marked), marked
+    assert len(marked) == len(before)  # every lane still named
+    # Esc in the timeline clears the selection everywhere and the timeline's own marks too.
+    chart.plot.setFocus()
+    qtbot.keyClick(chart.plot, Qt.Key.Key_Escape)
+    assert not window.selection.selection
+    assert chart.highlighted_lanes == set() and chart.faded is None and chart.selected is None
+    assert axis_texts(axis) == before
+
+
+def test_selection_and_time_window_look_different_and_are_in_the_legend(qtbot) -> None:
+    texts = Legend().texts
+    assert {"selected", "linked lanes", "time window"} <= set(texts)
+    window_tint = over((WINDOW_COLOUR.red(), WINDOW_COLOUR.green(), WINDOW_COLOUR.blue()), WINDOW_ALPHA,
+                       (255, 255, 255))
+    linked = (RELATED_BAND.red(), RELATED_BAND.green(), RELATED_BAND.blue())
+    # Not two shades of one orange: their hues differ by a third of the wheel or more.
+    hue = [QColor(*c).hslHueF() for c in (window_tint, linked)]
+    assert min(abs(hue[0] - hue[1]), 1 - abs(hue[0] - hue[1])) > 1 / 3
