@@ -11,23 +11,39 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QAction, QBrush, QColor, QFont, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.core.confidence import is_weak
 from workbench.core.names import TextFilter, haystacks
 from workbench.core.queries import LISTINGS, Listing, passing_ids, related
 from workbench.core.store import Case
+from workbench.core.window import in_time_window, window_caption
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 
 RELATED_BRUSH = QBrush(QColor(255, 236, 179))
+TITLE_COLUMN = {"events": "Event", "actors": "Actor", "relations": "Relation", "sources": "Title or URL"}
+TITLE_SHARE = 0.4  # of a list's width, kept for its title column when the others are wide
+COLUMN_MAX = 180  # px: a long place or alias list is cut (its tooltip has it), the title keeps the room
 WEAK_BRUSH = QBrush(QColor(120, 120, 120))
 
 
@@ -173,20 +189,48 @@ class ListPane(QWidget):
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setSortIndicatorShown(True)
-        clear = QAction("Clear selection", self.view)
-        clear.setShortcut(QKeySequence(Qt.Key.Key_Escape))
-        clear.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        clear.triggered.connect(lambda: selection.clear(origin=None))  # every view, this list too
-        self.view.addAction(clear)
+        self.natural: dict[int, int] = {}  # each column's width for its content, but the title's
+        self.title_column = -1
+        self.hand_sized = False  # a column resized by hand: no more automatic widths
+        self._sizing = False
+        self.view.horizontalHeader().sectionResized.connect(self._section_resized)
+        self.view.installEventFilter(self)
+        # Says when the shared time window narrows the list, with a way back to the whole case.
+        self.window_ids: set[str] | None = None  # the records in the time window; None: it narrows nothing
+        self.window_note = QLabel(self)
+        self.window_note.setObjectName(f"{table}_window_note")
+        self.window_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.window_whole = QPushButton("Whole case", self)
+        self.window_whole.setObjectName(f"{table}_window_whole")
+        self.window_whole.setToolTip("Widen the shared time window to the whole case (every view follows)")
+        self.window_whole.clicked.connect(self._whole_case)
+        note = QHBoxLayout()
+        note.setContentsMargins(2, 0, 0, 0)
+        note.addWidget(self.window_note, 1)
+        note.addWidget(self.window_whole)
+        self.window_bar = QWidget(self)
+        self.window_bar.setObjectName(f"{table}_window_bar")
+        self.window_bar.setLayout(note)
+        self.window_note.setStyleSheet("QLabel { background: #fff1dc; padding: 1px 4px; }")
+        self.window_bar.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.setSpacing(2)
         layout.addWidget(self.filter)
+        layout.addWidget(self.window_bar)
         layout.addWidget(self.view)
         self.model: ListingModel | None = None
         self.filter.textChanged.connect(self._filter_changed)
         selection.selection_changed.connect(self._selection_changed)
         selection.filter_changed.connect(lambda _filter, _origin: self._apply_case_filter())
+        selection.time_window_changed.connect(lambda _window, _origin: self._window_changed())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if (watched is self.view and event.type() == QEvent.Type.KeyPress
+                and event.key() == Qt.Key.Key_Escape):  # type: ignore[attr-defined]
+            self.selection.clear(origin=None)  # as Esc in the timeline and the graph: every view, this list too
+            return True
+        return super().eventFilter(watched, event)
 
     def set_case(self, case: Case | None) -> None:
         """Show the records of `case` (or nothing); also called to reload after a change."""
@@ -200,6 +244,7 @@ class ListPane(QWidget):
 
     def set_listing(self, listing: Listing | None, widths: tuple[int, ...] = ()) -> None:
         old = self.view.selectionModel()
+        self.window_ids = self._in_window() if listing is not None else None  # the case may have changed
         if listing is None:
             self.model = None
             self.view.setModel(None)
@@ -216,21 +261,117 @@ class ListPane(QWidget):
             if sort[0] < 0:
                 self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
             if first_time:
-                for column, width in enumerate(widths):
-                    self.view.setColumnWidth(column, width)
+                self.size_columns(widths)
             self._show_selection(self.selection.selection)
         if old is not None:
             old.deleteLater()
+        self._show_window_note()
+
+    def size_columns(self, widths: tuple[int, ...] = ()) -> None:
+        """Each column as wide as its content (up to COLUMN_MAX px; `widths` when there are no rows
+        yet), and the title column (the event's, actor's, relation's or source's) takes the rest: the
+        last column took the spare width while the titles were cut short. Where the contents do not
+        all fit, the widest other columns give way first, so the title keeps TITLE_SHARE of the width."""
+        if self.model is None:
+            return
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setResizeContentsPrecision(200)  # the first rows are enough to judge a width by
+        names = [c.name for c in self.model.listing.columns]
+        self.title_column = names.index(TITLE_COLUMN[self.table]) if TITLE_COLUMN.get(self.table) in names else -1
+        self.natural = {}
+        for column in range(len(names)):
+            if column == self.title_column:
+                continue
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            if len(self.model.listing):
+                self.natural[column] = min(max(self.view.sizeHintForColumn(column),
+                                               header.sectionSizeHint(column)), COLUMN_MAX)
+            elif column < len(widths):
+                self.natural[column] = widths[column]
+        if self.title_column >= 0:
+            header.setSectionResizeMode(self.title_column, QHeaderView.ResizeMode.Stretch)
+            header.setMinimumSectionSize(36)
+        else:
+            header.setStretchLastSection(True)
+        self.hand_sized = False
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        if not self.natural or self.hand_sized:
+            return
+        room = self.view.viewport().width()
+        budget = room * (1 - TITLE_SHARE) if self.title_column >= 0 else float("inf")
+        wanted = dict(self.natural)
+        if sum(wanted.values()) > budget:
+            # The narrowest cap under which the other columns fit the budget: wide ones give way first.
+            low, high = 36.0, float(max(wanted.values()))
+            for _step in range(30):
+                cap = (low + high) / 2
+                if sum(min(w, cap) for w in wanted.values()) > budget:
+                    high = cap
+                else:
+                    low = cap
+            wanted = {c: min(w, int(low)) for c, w in wanted.items()}
+        self._sizing = True
+        try:
+            for column, width in wanted.items():
+                self.view.setColumnWidth(column, max(int(width), 36))
+        finally:
+            self._sizing = False
+
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        if not self._sizing and column != getattr(self, "title_column", -1) and self.view.isVisible():
+            self.hand_sized = True  # the analyst's widths stay
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._fit_columns()
 
     def _allowed(self) -> set[str] | None:
         if self.case is None or self.case.closed or self.table not in LISTINGS:
             return None
-        return passing_ids(self.case, self.table, self.selection.filter)
+        allowed = passing_ids(self.case, self.table, self.selection.filter)
+        if self.window_ids is not None:
+            allowed = self.window_ids if allowed is None else allowed & self.window_ids
+            chosen = self.selection.selection
+            if chosen.table == self.table:  # what is selected stays in sight, in the window or not
+                allowed = allowed | set(chosen.ids)
+        return allowed
 
     def _apply_case_filter(self) -> None:
         if self.model is not None:
             self.model.set_allowed(self._allowed())
             self._show_selection(self.selection.selection)
+        self._show_window_note()
+
+    def _in_window(self) -> set[str] | None:
+        if self.case is None or self.case.closed:
+            return None
+        window = self.selection.time_window
+        return in_time_window(self.case, self.table, window.start, window.end)
+
+    def _window_changed(self) -> None:
+        self.window_ids = self._in_window()
+        self._apply_case_filter()
+
+    def _show_window_note(self) -> None:
+        if self.window_ids is None or self.model is None or self.case is None:
+            self.window_bar.hide()
+            return
+        window = self.selection.time_window
+        shown = sum(1 for i in self.model.listing.ids if i in self.window_ids)
+        self.window_note.setText(f"Time window {window_caption(self.case, window.start, window.end)}: "
+                                 f"{shown} of {len(self.model.listing)} {self.table}")
+        self.window_bar.show()
+
+    def _whole_case(self) -> None:
+        span = self.case.date_range() if self.case is not None and not self.case.closed else None
+        self.selection.set_time_window(*(span or (None, None)), origin=None)
 
     def _filter_changed(self, text: str) -> None:
         if self.model is not None:
@@ -248,6 +389,9 @@ class ListPane(QWidget):
             self.selection.clear(origin=self)
 
     def _selection_changed(self, selection: Selection, origin: object) -> None:
+        if (self.window_ids is not None and self.model is not None and selection.table == self.table
+                and not set(selection.ids) <= (self.model.allowed or set())):
+            self.model.set_allowed(self._allowed())  # a record selected elsewhere, out of the window
         if origin is not self:
             self._show_selection(selection)
         self._highlight_related(selection)

@@ -1348,7 +1348,8 @@ class TimelineChart(QWidget):
             parts.append(f"{len(self.layout.keys)} lanes")
         span = self.window_span()
         if span is not None:
-            parts.append("window " + describe_span(*span, self.data.zone))
+            inside = int(((self.data.low <= span[1]) & (self.data.high >= span[0])).sum())
+            parts.append(f"time window {describe_span(*span, self.data.zone)}: {inside} of {total} events in it")
         parts.append(self.data.zone.key)
         self.status.setText(" \u00b7 ".join(parts))
         self.status.setToolTip("Shift+drag on the timeline, or drag on the overview, to set the time window. "

@@ -101,6 +101,9 @@ class ChartItem(QGraphicsItem):
         self.related_edges: set[int] = set()
         self.path_nodes: set[int] = set()
         self.path_edges: set[int] = set()
+        # An event, source or claim selected elsewhere: its actors and relations are tinted (ringed
+        # and drawn in the selection's colour) while the rest of the chart fades.
+        self.tint_related = False
         self.label_scale = 1.0  # the label-size control: names, relation labels and their least size
         self.label_font = QFont()
         self.label_font.setPointSizeF(LABEL_PT)
@@ -392,7 +395,7 @@ class ChartItem(QGraphicsItem):
 
         key = (round(scale, 6), self._version, frozenset(self.selected_nodes), frozenset(self.related_nodes),
                frozenset(self.path_nodes), frozenset(self.selected_edges), frozenset(self.related_edges),
-               frozenset(self.path_edges), self.label_font.pointSizeF(), self.edge_font.pointSizeF(),
+               frozenset(self.path_edges), self.tint_related, self.label_font.pointSizeF(), self.edge_font.pointSizeF(),
                None if self.label_area is None else tuple(round(c, 3) for c in self.label_area.getRect()))
         if self._labels.get("key") == key:
             return self._labels
@@ -452,7 +455,8 @@ class ChartItem(QGraphicsItem):
         g, geometry = self.graph, self._geometry
         if not g.m:
             return {}
-        focus = bool(self.selected_nodes or self.selected_edges or self.path_nodes)
+        focus = bool(self.selected_nodes or self.selected_edges or self.path_nodes
+                     or (self.tint_related and (self.related_nodes or self.related_edges)))
         important = self.selected_edges | self.related_edges | self.path_edges
         shown = np.asarray(geometry["shown"], dtype=bool)
         area = self.label_area
@@ -540,7 +544,8 @@ class ChartItem(QGraphicsItem):
             return
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, g.m < 4000 or lod > 0.5)
-        focus = bool(self.selected_nodes or self.selected_edges or self.path_nodes)
+        focus = bool(self.selected_nodes or self.selected_edges or self.path_nodes
+                     or (self.tint_related and (self.related_nodes or self.related_edges)))
         base_opacity = 0.22 if focus else 1.0
         # relations
         if self._overview_paths and lod < OVERVIEW_LOD:
@@ -596,7 +601,8 @@ class ChartItem(QGraphicsItem):
 
     def _paint_focus_edges(self, painter: QPainter) -> None:
         g, geometry = self.graph, self._geometry
-        for edges, colour, extra in ((self.related_edges, EDGE_COLOUR, 0.0), (self.selected_edges, SELECTED, 1.5),
+        related = (SELECTED, 1.0) if self.tint_related else (EDGE_COLOUR, 0.0)
+        for edges, colour, extra in ((self.related_edges, *related), (self.selected_edges, SELECTED, 1.5),
                                      (self.path_edges, HIGHLIGHT, 2.5)):
             for e in edges:
                 if e >= g.m or self.graph_slice.edge_state[e] == OUT:
@@ -619,7 +625,8 @@ class ChartItem(QGraphicsItem):
         g = self.graph
         outline = QPen(QColor(30, 30, 30), 1.0)
         outline.setCosmetic(True)
-        for group, pen in ((self.related_nodes, outline), (self.path_nodes, QPen(HIGHLIGHT, 3.0)),
+        ring = QPen(SELECTED, 2.5) if self.tint_related else outline
+        for group, pen in ((self.related_nodes, ring), (self.path_nodes, QPen(HIGHLIGHT, 3.0)),
                            (self.selected_nodes, QPen(SELECTED, 3.0))):
             for v in group:
                 if v >= g.n or not shown[v]:

@@ -42,6 +42,7 @@ from workbench.core.progress import Progress
 from workbench.core.queries import related
 from workbench.core.store import Case, Changes
 from workbench.core.tags import tagged
+from workbench.core.window import window_caption, window_narrows
 from workbench.ui.commands import insert_record, push
 from workbench.ui.graph.analysis import AnalysisPanel
 from workbench.ui.graph.canvas import GraphCanvas
@@ -388,7 +389,19 @@ class GraphPane(QWidget):
     def _window_changed(self, window: TimeWindow, origin: object) -> None:
         self._reslice()
         if origin is not self:
-            self.day_label.setText("")
+            self.day_label.setText(self.window_text())
+
+    def window_text(self) -> str:
+        """What the time window leaves of the chart, said in the toolbar ("" when it narrows nothing)."""
+        window = self.selection.time_window
+        if self.case is None or self.case.closed or not window_narrows(self.case, window.start, window.end):
+            self.day_label.setToolTip("")
+            return ""
+        shown = sum(1 for state in self.graph_slice.edge_state if state != OUT)
+        caption = window_caption(self.case, window.start, window.end)
+        self.day_label.setToolTip(f"Time window {caption}: the chart shows the {shown} of {self.graph.m} relations "
+                                  "that held then (faded: undated, may have)")
+        return f" {caption}: {shown}/{self.graph.m} relations "
 
     def _positions_changed(self) -> None:
         """The stored positions changed (a command, its undo or redo): move the actors there."""
@@ -732,10 +745,12 @@ class GraphPane(QWidget):
         self._show_selection(selection)
 
     def _show_selection(self, selection: Selection) -> None:
-        """Mark the selection on the chart and what is tied to it; everything else fades."""
+        """Mark the selection on the chart and what is tied to it; everything else fades. An event,
+        source or claim selected elsewhere tints its actors and the relations among them."""
         g, chart = self.graph, self.chart
         chart.selected_nodes, chart.selected_edges = set(), set()
         chart.related_nodes, chart.related_edges = set(), set()
+        chart.tint_related = False
         if self.case is not None and not self.case.closed and selection and g.n:
             if selection.table == "actors":
                 chart.selected_nodes = {g.index[a] for a in selection.ids if a in g.index}
@@ -746,8 +761,11 @@ class GraphPane(QWidget):
             chart.related_edges = {g.edge_index[r] for r in ties.get("relations", ()) if r in g.edge_index}
             if selection.table == "relations":
                 chart.related_nodes |= {v for e in chart.selected_edges for v in (g.src[e], g.dst[e])}
-            if selection.table in ("events", "sources") and not chart.related_nodes and not chart.related_edges:
-                chart.related_nodes = set()
+            elif selection.table not in ("actors", "relations"):
+                chart.tint_related = True
+                if selection.table == "events":  # the relations among the event's actors
+                    chart.related_edges |= {e for e in range(g.m) if g.src[e] in chart.related_nodes
+                                            and g.dst[e] in chart.related_nodes}
         chart.update()
 
     # play
