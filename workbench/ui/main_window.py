@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QSizePolicy,
     QToolBar,
     QUndoView,
     QWidget,
@@ -83,8 +84,13 @@ class Banner(QToolBar):
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setObjectName(f"{name}_label")
+        # The label takes the whole strip by its size policy, not by a width set on resize: that
+        # width was reset by every edit (set_marking) and the banner shrank to its text at the left.
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.label.setMinimumWidth(1)
         self.addWidget(self.label)
         self.setStyleSheet("QToolBar { border: 0px; padding: 0px; spacing: 0px; }")
+        self.layout().setContentsMargins(0, 0, 0, 0)
 
     def set_marking(self, classification: str | None) -> None:
         if classification is None:
@@ -95,12 +101,7 @@ class Banner(QToolBar):
         self.label.setStyleSheet(
             f"QLabel {{ background: {background}; color: {foreground}; font-weight: bold; padding: 2px; }}"
         )
-        self.label.setMinimumWidth(1)
         self.setVisible(True)
-
-    def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        self.label.setFixedWidth(max(1, self.width() - 4))
 
 
 class MainWindow(QMainWindow):
