@@ -31,7 +31,12 @@ EXPORT_FORMATS = ("case", "json", "csv", "graphml", "gexf", "stix", "timelinejs"
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in SUBCOMMANDS:
-        return run_subcommand(args)
+        try:
+            code = run_subcommand(args)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            return reader_gone()
+        return code
     return run_app(args)
 
 
@@ -54,6 +59,19 @@ def unknown_case(path: Path) -> str | None:
         return (f"workbench: '{text}' is neither a command nor a case file.{hint} "
                 f"Commands: {', '.join(SUBCOMMANDS)}; workbench --help says more.")
     return f"workbench: there is no case file at {path}; workbench new {path} creates one."
+
+
+def reader_gone() -> int:
+    """The program reading our output stopped early (`workbench info case | head`): that is no error
+    of ours, so no traceback. Python flushes stdout again at exit, so it goes to /dev/null first."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_OK
 
 
 def app_parser() -> argparse.ArgumentParser:
