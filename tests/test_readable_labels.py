@@ -54,6 +54,10 @@ def dark_pixels(image: QImage, rect: QRectF) -> int:
 def test_every_actor_is_named_after_fit_and_no_two_labels_overlap(qtbot, sample_path: Path, tmp_path: Path,
                                                                   size: tuple[int, int]) -> None:
     window = open_window(qtbot, sample_path, tmp_path, *size)
+    # The classification banners span the window (tests/test_banner.py: also after edits and docking).
+    for banner in (window.top_banner, window.bottom_banner):
+        assert banner.label.mapTo(window, banner.label.rect().topLeft()).x() <= 2
+        assert banner.label.width() >= window.width() - 4
     pane = window.graph
     pane.flush()
     pane.fit_action.trigger()

@@ -96,8 +96,8 @@ class ListingModel(QAbstractTableModel):
         column = self.listing.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
             return column.name
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tooltip or None
+        if role == Qt.ItemDataRole.ToolTipRole:  # the heading whole, for a column cut narrow
+            return f"{column.name}: {column.tooltip}" if column.tooltip else column.name
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -271,11 +271,13 @@ class ListPane(QWidget):
         """Each column as wide as its content (up to COLUMN_MAX px; `widths` when there are no rows
         yet), and the title column (the event's, actor's, relation's or source's) takes the rest: the
         last column took the spare width while the titles were cut short. Where the contents do not
-        all fit, the widest other columns give way first, so the title keeps TITLE_SHARE of the width."""
+        all fit, the widest other columns give way first, so the title keeps TITLE_SHARE of the width
+        (a heading cut short shows its start, and its tooltip says it whole)."""
         if self.model is None:
             return
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setResizeContentsPrecision(200)  # the first rows are enough to judge a width by
         names = [c.name for c in self.model.listing.columns]
         self.title_column = names.index(TITLE_COLUMN[self.table]) if TITLE_COLUMN.get(self.table) in names else -1
