@@ -90,7 +90,7 @@ def label_spacing(height: float) -> tuple[float, float]:
     return (max(4.0, 0.45 * height), max(1.5, 0.15 * height))
 RETRY_UP_TO = 120  # names to place up to which other orders are tried
 RETRY_ROUNDS = 4
-GIVE_UP_AFTER = 60  # names in a row that found no room, after which a long list stops looking
+GIVE_UP_AFTER = 120  # names in a row that found no room, after which a long list stops looking
 
 
 class LabelBoard:
@@ -122,16 +122,23 @@ class LabelBoard:
         than a word space read as one name ("Aleksander Taraykouski Belarusian forest ministry")."""
         sx, sy = spacing
         grown = (box[0] - sx, box[1] - sy, box[2] + sx, box[3] + sy) if sx or sy else box
-        for key in self._cells(grown):
-            for left, top, right, bottom, other in self.grid.get(key, ()):
-                if other >= 0:
-                    if other == owner:
-                        continue
-                    test = box
-                else:
-                    test = grown
-                if test[0] < right and left < test[2] and test[1] < bottom and top < test[3]:
-                    return False
+        c, grid = self.cell, self.grid
+        # Cells walked in place (no list of keys built): this test runs tens of thousands of times
+        # on a zoom of a big chart.
+        for i in range(int(grown[0] // c), int(grown[2] // c) + 1):
+            for j in range(int(grown[1] // c), int(grown[3] // c) + 1):
+                boxes = grid.get((i, j))
+                if not boxes:
+                    continue
+                for left, top, right, bottom, other in boxes:
+                    if other >= 0:
+                        if other == owner:
+                            continue
+                        test = box
+                    else:
+                        test = grown
+                    if test[0] < right and left < test[2] and test[1] < bottom and top < test[3]:
+                        return False
         return True
 
 
