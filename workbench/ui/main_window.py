@@ -114,6 +114,7 @@ class MainWindow(QMainWindow):
         self.open_read_only = read_only
         self.keep_layout = True  # False for unattended runs (screenshots): they must not change preferences
         self._views_scheduled = False
+        self.case_span: tuple[str, str] | None = None
         self._docks_sized = False  # the default layout's docks get their share of the window once shown
         self.signals = CaseSignals(self)
         self.selection = SelectionModel(self)
@@ -391,6 +392,18 @@ class MainWindow(QMainWindow):
         self.timeline.focus_filter()
 
     # the case
+    def _follow_case_span(self) -> None:
+        """A time window that was the whole case stays the whole case when events are added, moved or
+        deleted: the lists narrow to a window, and a new event must not vanish from them."""
+        case = self.case
+        if case is None or case.closed:
+            return
+        span = case.date_range()
+        window = self.selection.time_window
+        if (window.start, window.end) == (self.case_span or (None, None)) and span != self.case_span:
+            self.selection.set_time_window(*(span or (None, None)))
+        self.case_span = span
+
     def set_case(self, case: Case | None) -> None:
         self.undo_stack.clear()  # commands hold the case they act on
         self.selection.clear()  # while the views can still read the case they show
@@ -401,6 +414,7 @@ class MainWindow(QMainWindow):
         if case is not None:
             case.subscribe(self.signals.changed.emit)
             span = case.date_range()
+            self.case_span = span  # the whole case's window, followed as events change
             self.selection.set_time_window(*(span or (None, None)))
             if self.keep_layout:
                 remember_recent(case.path)
@@ -454,6 +468,8 @@ class MainWindow(QMainWindow):
         """
         for table, gone in changes.deleted.items():
             self.selection.forget(table, set(gone))
+        if changes.touches({"events"}):
+            self._follow_case_span()
         for view in self.views.values():
             if view is changes.origin:
                 continue

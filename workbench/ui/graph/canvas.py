@@ -25,6 +25,7 @@ class GraphCanvas(QGraphicsView):
     nodes_moved = Signal(object)  # {node: (x, y)} after a drag
     context_requested = Signal(int, object)  # node, global position
     link_requested = Signal(int, int)  # Shift+drag from one actor to another: relate them
+    group_clicked = Signal()  # the isolated actors' group marker
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -199,6 +200,9 @@ class GraphCanvas(QGraphicsView):
         point = self._scene_point(event)
         if node >= 0:
             self.node_clicked.emit(node, add)
+            return
+        if self.chart.group_at(point.x(), point.y(), 3.0 / max(self.transform().m11(), 1e-6)):
+            self.group_clicked.emit()
             return
         edge = self.edge_at(point)
         if edge >= 0:

@@ -7,6 +7,7 @@ Text from the case is drawn with drawText only: it is never interpreted as marku
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -48,7 +49,7 @@ from workbench.ui.graph.style import (
 )
 
 BEND = 30.0  # chart units between two relations of the same two actors, at their middle
-OVERVIEW_FROM_EDGES = 2000  # relations; bigger charts draw hairlines when zoomed out
+OVERVIEW_FROM_EDGES = 1000  # relations; bigger charts draw faint hairlines when zoomed out
 OVERVIEW_LOD = 0.45  # zoom below which they do
 EDGE_LABELS_UP_TO = 120  # relations in view; more are labelled when zoomed in or selected
 MAX_LABELS = 600  # placed per zoom; beyond, only the most important actors are candidates
@@ -59,6 +60,11 @@ FIT_TRIES_UP_TO = 200  # actors up to which Fit tries smaller zooms until every 
 LABEL_PAD = 1.0  # pixels either side of a name, inside its halo
 MARKER_OBSTACLE_PX = 2.0  # markers this wide (radius on screen) or more are kept clear of names
 WRAP_FROM = 8  # names wider than this many line heights may go on two lines where one line does not fit
+COLLAPSE_ISOLATES_FROM = 200  # actors: on bigger charts the isolated ones are drawn as one group
+MIN_GROUP = 5  # isolated actors, fewer are drawn one by one
+GROUP_RADIUS = 22.0  # chart units
+GROUP_MIN_PX = 13.0
+GROUP_TEXT = "isolated actors (click to show)"
 EDGE_LABEL_ROOM = 1.3  # a relation is labelled only if its drawn length is this many times its label
 
 
@@ -104,6 +110,11 @@ class ChartItem(QGraphicsItem):
         # An event, source or claim selected elsewhere: its actors and relations are tinted (ringed
         # and drawn in the selection's colour) while the rest of the chart fades.
         self.tint_related = False
+        # On a big chart the actors with no relation at all are drawn as one marked group (a grid of
+        # hundreds of dots says nothing); a click on it shows them (`expand_isolates`).
+        self.collapsed: Any = None  # numpy bool by actor, or None
+        self.isolates_expanded = False
+        self.group_centre: QPointF | None = None
         self.label_scale = 1.0  # the label-size control: names, relation labels and their least size
         self.label_font = QFont()
         self.label_font.setPointSizeF(LABEL_PT)
@@ -135,6 +146,51 @@ class ChartItem(QGraphicsItem):
         self.xy = None  # the old positions belong to the old graph
         self.set_sizes(None)
         self.set_positions(xy)
+
+    def node_visible(self) -> Any:
+        """Which actors are drawn one by one: shown by the slice and not in the isolates' group."""
+        import numpy as np
+
+        shown = np.asarray(self.graph_slice.node_shown, dtype=bool)
+        if self.collapsed is not None and len(self.collapsed) == len(shown):
+            shown = shown & ~self.collapsed
+        return shown
+
+    def _collapse_isolates(self) -> None:
+        import numpy as np
+
+        self.collapsed, self.group_centre = None, None
+        g = self.graph
+        if self.isolates_expanded or g.n < COLLAPSE_ISOLATES_FROM or self.xy is None or len(self.xy) != g.n:
+            return
+        isolated = (np.asarray(self.degree) == 0) & np.asarray(self.graph_slice.node_shown, dtype=bool)
+        if int(isolated.sum()) < MIN_GROUP:
+            return
+        self.collapsed = isolated
+        # Under the middle of the connected chart, clear of it (the layouts put isolates anywhere).
+        others = self.xy[np.asarray(self.graph_slice.node_shown, dtype=bool) & ~isolated]
+        others = others if len(others) else self.xy
+        x = float((others[:, 0].min() + others[:, 0].max()) / 2)
+        y = float(others[:, 1].max()) + 2 * GROUP_RADIUS + 40.0
+        self.group_centre = QPointF(x, y)
+
+    def group_count(self) -> int:
+        return 0 if self.collapsed is None else int(self.collapsed.sum())
+
+    def group_at(self, x: float, y: float, tolerance: float) -> bool:
+        """Whether (x, y) is on the isolates' group marker."""
+        if self.group_centre is None:
+            return False
+        return math.hypot(x - self.group_centre.x(), y - self.group_centre.y()) <= self.group_radius() + tolerance
+
+    def group_radius(self, scale: float | None = None) -> float:
+        """The group marker's radius in chart units: GROUP_RADIUS, and never under GROUP_MIN_PX on screen."""
+        scale = self.view_scale if scale is None else scale
+        return max(GROUP_RADIUS, GROUP_MIN_PX / max(scale, 1e-6))
+
+    def expand_isolates(self, expand: bool = True) -> None:
+        self.isolates_expanded = expand
+        self.rebuild()
 
     def set_slice(self, graph_slice: GraphSlice) -> None:
         self.graph_slice = graph_slice
@@ -182,11 +238,9 @@ class ChartItem(QGraphicsItem):
 
     def node_at(self, x: float, y: float, tolerance: float) -> int:
         """The shown actor whose marker, grown by `tolerance`, covers (x, y); the nearest if several, -1 if none."""
-        import numpy as np
-
         if self.xy is None:
             return -1
-        return nearest_node(self.xy, np.asarray(self.graph_slice.node_shown), x, y, self.radius + tolerance)
+        return nearest_node(self.xy, self.node_visible(), x, y, self.radius + tolerance)
 
     def edge_at(self, x: float, y: float, tolerance: float) -> int:
         """The shown relation drawn within `tolerance` of (x, y), the nearest; -1 if none."""
@@ -236,6 +290,7 @@ class ChartItem(QGraphicsItem):
             self._geometry = {}
             self.update()
             return
+        self._collapse_isolates()
         geometry = self.edge_geometry()
         self._geometry = geometry
         states = self.graph_slice.edge_state
@@ -260,7 +315,7 @@ class ChartItem(QGraphicsItem):
                 if arrows is None:
                     arrows = self._arrow_paths[state == UNCERTAIN] = QPainterPath()
                 self._add_arrow(arrows, geometry, e)
-        shown = self.graph_slice.node_shown
+        shown = self.node_visible()
         for v in range(g.n):
             if not shown[v]:
                 continue
@@ -328,9 +383,12 @@ class ChartItem(QGraphicsItem):
 
         if self.xy is None or not self.graph.n or len(self.xy) != self.graph.n or width <= 0 or height <= 0:
             return limit, QRectF(self._bounds)
-        shown = np.asarray(self.graph_slice.node_shown, dtype=bool)
+        shown = self.node_visible()
         xy = self.xy[shown] if shown.any() else self.xy
         r = (np.asarray(self.radius)[shown] if shown.any() else np.asarray(self.radius))
+        if self.group_centre is not None:  # the isolates' group marker is framed too
+            xy = np.vstack([xy, [[self.group_centre.x(), self.group_centre.y()]]])
+            r = np.append(r, GROUP_RADIUS)
         low, high = (xy - r[:, None]).min(axis=0), (xy + r[:, None]).max(axis=0)
         markers = QRectF(float(low[0]), float(low[1]), float(high[0] - low[0]), float(high[1] - low[1]))
         centre = markers.center()
@@ -371,7 +429,7 @@ class ChartItem(QGraphicsItem):
         then the best connected; only those shown (and, on a big chart, in `label_area`)."""
         import numpy as np
 
-        shown = np.asarray(self.graph_slice.node_shown, dtype=bool)
+        shown = self.node_visible()
         if self.xy is None or not len(shown):
             return []
         candidates = np.flatnonzero(shown)
@@ -425,7 +483,7 @@ class ChartItem(QGraphicsItem):
                         (max(metrics.horizontalAdvance(part) for part in text.split("\n")) + 2 * LABEL_PAD, height))
         anchors = self.xy * scale
         radius = np.asarray(self.radius) * scale
-        shown_mask = np.asarray(self.graph_slice.node_shown, dtype=bool)
+        shown_mask = self.node_visible()
         area = self.label_area
         if area is not None and g.n > LABEL_CANDIDATES:  # markers far out of view cannot be in a name's way
             grown = area.adjusted(-area.width() / 4, -area.height() / 4, area.width() / 4, area.height() / 4)
@@ -436,6 +494,11 @@ class ChartItem(QGraphicsItem):
             shown_mask = np.zeros_like(shown_mask)  # dots too small to hide: names may cover them
         shown = np.flatnonzero(shown_mask).tolist()
         board = LabelBoard(max(48.0, metrics.height() * 4))
+        if self.group_centre is not None:  # the isolates' marker and its line of text keep names off
+            gx, gy = self.group_centre.x() * scale, self.group_centre.y() * scale
+            r = self.group_radius(scale) * scale
+            half = max(r, metrics.horizontalAdvance(GROUP_TEXT) / 2 + 2)
+            board.add((gx - half, gy - r, gx + half, gy + r + metrics.height() + 4))
         frame = None if area is None else (area.left() * scale, area.top() * scale, area.right() * scale,
                                            area.bottom() * scale)
         placement["names"] = place_labels(anchors, radius, widths, metrics.height(), order, shown, board=board,
@@ -555,7 +618,7 @@ class ChartItem(QGraphicsItem):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             for faded, path in self._overview_paths.items():
                 painter.setPen(QPen(EDGE_COLOUR, 0))  # cosmetic hairline: the rasterizer's fast path
-                painter.setOpacity(base_opacity * (FADED_ALPHA if faded else 0.55))
+                painter.setOpacity(base_opacity * (FADED_ALPHA if faded else 0.3))  # faint: the actors stand out
                 painter.drawPath(path)
         for (style, width, faded), path in ([] if self._overview_paths and lod < OVERVIEW_LOD
                                             else self._edge_paths.items()):
@@ -586,9 +649,11 @@ class ChartItem(QGraphicsItem):
             painter.drawPath(path)
         painter.setOpacity(1.0)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        shown = np.asarray(self.graph_slice.node_shown)
+        shown = self.node_visible()
         if focus:
             self._paint_focus_nodes(painter, shown)
+        if self.group_centre is not None:
+            self._paint_group(painter)
         if self.pinned is not None and self.pinned.any():
             pin_pen = QPen(QColor(20, 20, 20), 1.2)
             pin_pen.setCosmetic(True)
@@ -598,6 +663,38 @@ class ChartItem(QGraphicsItem):
                 x, y, r = float(self.xy[v, 0]), float(self.xy[v, 1]), float(self.radius[v])
                 painter.drawEllipse(QPointF(x + r * 0.75, y - r * 0.75), 2.6, 2.6)
         self._paint_labels(painter, focus)
+
+    def _paint_group(self, painter: QPainter) -> None:
+        """The isolates' group: a dashed ring with their number, and what a click does, under it."""
+        centre = self.group_centre
+        assert centre is not None
+        pen = QPen(QColor(90, 90, 100), 1.4, Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(QColor(236, 236, 240)))
+        transform = painter.worldTransform()
+        radius = self.group_radius(transform.m11())
+        painter.drawEllipse(centre, radius, radius)
+        at = transform.map(centre)
+        painter.save()
+        painter.setWorldTransform(QTransform())
+        font = QFont(self.label_font)
+        font.setPointSizeF(max(MIN_LABEL_PT * self.label_scale, self.label_font.pointSizeF() * transform.m11()))
+        font.setBold(True)
+        painter.setFont(font)
+        metrics = QFontMetricsF(font)
+        count = str(self.group_count())
+        painter.setPen(QColor(30, 30, 40))
+        painter.drawText(QPointF(at.x() - metrics.horizontalAdvance(count) / 2, at.y() + metrics.ascent() / 2 - 1),
+                         count)
+        font.setBold(False)
+        painter.setFont(font)
+        text = GROUP_TEXT
+        below = at.y() + radius * transform.m11() + metrics.ascent() + 2
+        painter.fillRect(QRectF(at.x() - metrics.horizontalAdvance(text) / 2 - 1, below - metrics.ascent(),
+                                metrics.horizontalAdvance(text) + 2, metrics.height()), QColor(255, 255, 255, 200))
+        painter.drawText(QPointF(at.x() - metrics.horizontalAdvance(text) / 2, below), text)
+        painter.restore()
 
     def _paint_focus_edges(self, painter: QPainter) -> None:
         g, geometry = self.graph, self._geometry

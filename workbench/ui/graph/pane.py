@@ -216,6 +216,7 @@ class GraphPane(QWidget):
         self.canvas.nodes_moved.connect(self._nodes_moved)
         self.canvas.link_requested.connect(self.relate)
         self.canvas.context_requested.connect(self._context_menu)
+        self.canvas.group_clicked.connect(self.show_isolates)
         self.analysis.compute_button.clicked.connect(lambda: self.compute_metrics(force=True))
         self.analysis.path_button.clicked.connect(self.show_shortest_path)
         self.analysis.ego_button.clicked.connect(self.show_ego_network)
@@ -671,6 +672,12 @@ class GraphPane(QWidget):
         if self.metrics is not None:
             self._select_actors(self.metrics.isolates)
             self.analysis.status.setText(f"{len(self.metrics.isolates)} actors without a tie in the relations shown.")
+
+    def show_isolates(self) -> None:
+        """Draw the isolated actors one by one instead of as their group (a click on the group)."""
+        self.chart.expand_isolates(True)
+        self.canvas.update_scene_rect()
+        self.canvas.update()
 
     def clear_analysis_highlight(self) -> None:
         self.chart.path_nodes, self.chart.path_edges = set(), set()
