@@ -72,6 +72,14 @@ def test_every_actor_is_named_after_fit_and_no_two_labels_overlap(qtbot, sample_
         assert view.contains(rect), f"{graph.names[v]} is cut off at the view's edge: {rect} in {view}"
     names_list = list(names.values())
     assert overlapping(names_list) == []
+    # The legend is a strip beside the chart's view, never over it: the isolated actors at the
+    # bottom (Belarusian forest ministry, police, Taraykouski) are in sight with their names.
+    legend = canvas.legend
+    assert legend.isVisible()
+    assert not legend.geometry().intersects(canvas.viewport().geometry())
+    for v in range(graph.n):
+        centre = canvas.mapFromScene(float(chart.xy[v, 0]), float(chart.xy[v, 1]))
+        assert view.contains(QRectF(centre.x() - 1, centre.y() - 1, 2, 2)), graph.names[v]
     # Neighbours keep a word space and more apart, so that two names never read as one.
     across, down = label_spacing(QFontMetricsF(chart.label_placement(canvas.transform().m11())["font"]).height())
     grown = [rect.adjusted(-across + 0.5, -down + 0.5, across - 0.5, down - 0.5) for rect in names_list]
