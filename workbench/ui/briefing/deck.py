@@ -26,17 +26,18 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QTimer
+from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QTimer
 from PySide6.QtGui import (
     QColor,
     QFont,
-    QFontMetricsF,
     QImage,
     QPageLayout,
     QPageSize,
     QPainter,
     QPdfWriter,
     QPicture,
+    QTextCharFormat,
+    QTextLayout,
 )
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -45,12 +46,12 @@ from workbench.core.atomic import atomic_path
 from workbench.core.marking import banner_colours, banner_text
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import Case, CaseError, open_case
+from workbench.ui.briefing import sources_table as table
 from workbench.ui.briefing.slides import BRIEFING_BACKGROUND, BRIEFING_MUTED, BRIEFING_TEXT, SlideRenderer, png_bytes
 from workbench.ui.tasks import Outcome, runner
 
 FORMATS = ("pdf", "pptx", "html")
 PAGE_MM = (338.667, 190.5)  # 13.333 x 7.5 in: PowerPoint's 16:9
-SOURCES_PER_PAGE = 12
 STAGE_SCALE = {"pptx": 2.0, "html": 1.5}  # pixels per logical pixel of the charts' picture
 DRAWN_AHEAD = 2  # slides drawn but not yet written: each picture of the charts holds ~20 MB
 
@@ -221,10 +222,6 @@ def export_deck_in_background(parent: QWidget, case: Case, fmt: str, out: Path,
             feed.renderer.close()
 
 
-def _source_pages(sources: list[core.SlideSource]) -> list[list[core.SlideSource]]:
-    return [sources[i:i + SOURCES_PER_PAGE] for i in range(0, len(sources), SOURCES_PER_PAGE)] or [[]]
-
-
 def _notes(slide: core.Slide) -> str:
     lines = [slide.notes] if slide.notes else []
     lapse = core.timelapse_of(slide.state)
@@ -235,6 +232,8 @@ def _notes(slide: core.Slide) -> str:
 
 # --- PDF -------------------------------------------------------------------------------------------
 
+PDF_DPI = 144  # the page, 13.333 x 7.5 in, is 1920 x 1080 device pixels
+
 
 def write_pdf(plan: DeckPlan, drawn: Iterable[DrawnSlide], out: Path, progress: Progress = NO_PROGRESS) -> int:
     writer = QPdfWriter(str(out))
@@ -242,97 +241,158 @@ def write_pdf(plan: DeckPlan, drawn: Iterable[DrawnSlide], out: Path, progress: 
     writer.setPageOrientation(QPageLayout.Orientation.Landscape if PAGE_MM[0] < PAGE_MM[1]
                               else QPageLayout.Orientation.Portrait)
     writer.setPageMargins(QMarginsF(0, 0, 0, 0))
-    writer.setResolution(144)
+    writer.setResolution(PDF_DPI)
     writer.setTitle(f"{plan.title} - briefing")
     writer.setCreator("Case Workbench")
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError(f"cannot write {out.name}")
     pages = 0
-    chunks = _source_pages(plan.sources)
+    width, height = writer.width(), writer.height()
+    sheet = PdfSourcesSheet(width, height)
+    chunks = sheet.pages(plan.sources)
     total = len(plan.slides) + len(chunks)
     try:
-        width, height = writer.width(), writer.height()
         for slide in drawn:
             if pages:
                 writer.newPage()
             painter.save()
-            painter.scale(width / slide.size[0], height / slide.size[1])
+            # A QPicture plays at the resolution it was recorded at, scaled to the device's: undo that, so
+            # that the slide's logical pixels fill the page.
+            assert slide.picture is not None
+            painter.scale(width / slide.size[0] * slide.picture.logicalDpiX() / writer.logicalDpiX(),
+                          height / slide.size[1] * slide.picture.logicalDpiY() / writer.logicalDpiY())
             painter.drawPicture(0, 0, slide.picture)
             painter.restore()
             pages += 1
             progress(pages, total)
-        for page, chunk in enumerate(chunks):
-            writer.newPage()
-            paint_sources_page(painter, width, height, plan, chunk, page, len(chunks))
+        for page, rows in enumerate(chunks):
+            if pages:
+                writer.newPage()
+            sheet.paint(painter, plan, rows, page, len(chunks))
             pages += 1
             progress(pages, total)
     finally:
         painter.end()
+    add_bookmarks(out, [f"{number}. {slide.title or '(untitled view)'}" for number, slide in
+                        enumerate(plan.slides, start=1)]
+                  + [sources_title(page, len(chunks)) for page in range(len(chunks))])
     return pages
 
 
-def paint_sources_page(painter: QPainter, width: int, height: int, plan: DeckPlan, sources: list[core.SlideSource],
-                       page: int, pages: int) -> None:
-    """The last page(s): every source cited on a slide, with footnote, title, publisher, URL and grade."""
-    painter.fillRect(QRectF(0, 0, width, height), QColor(BRIEFING_BACKGROUND))
-    marking = plan.classification
-    background, foreground = banner_colours(marking)
-    band = height * 0.045
+def sources_title(page: int, pages: int) -> str:
+    return "Sources cited on these slides" + (f" ({page + 1}/{pages})" if pages > 1 else "")
 
-    def font(fraction: float, bold: bool = False) -> QFont:
-        f = QFont()
-        f.setPixelSize(max(int(height * fraction), 6))
-        f.setBold(bold)
-        return f
 
-    for top in (0.0, height - band):
-        painter.fillRect(QRectF(0, top, width, band), QColor(background))
-        painter.setPen(QColor(foreground))
-        painter.setFont(font(0.026, True))
-        painter.drawText(QRectF(0, top, width, band), int(Qt.AlignmentFlag.AlignCenter), banner_text(marking))
-    margin = width * 0.0175
-    painter.setPen(QColor(BRIEFING_TEXT))
-    painter.setFont(font(0.048, True))
-    title = "Sources cited on these slides" + (f" ({page + 1}/{pages})" if pages > 1 else "")
-    painter.drawText(QRectF(margin, band + height * 0.02, width - 2 * margin, height * 0.08),
-                     int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), title)
-    top = band + height * 0.12
-    row_height = (height - band * 2 - height * 0.16) / (SOURCES_PER_PAGE + 1)
-    columns = ((0.0, 0.08, "Footnote"), (0.08, 0.52, "Source"), (0.52, 0.93, "URL"), (0.93, 1.0, "Grade"))
-    inner = width - 2 * margin
-    painter.setFont(font(0.022, True))
-    painter.setPen(QColor(BRIEFING_MUTED))
-    for left, right, heading in columns:
-        painter.drawText(QRectF(margin + left * inner, top, (right - left) * inner, row_height),
-                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), heading)
-    body = font(0.019)
-    metrics = QFontMetricsF(body)
-    painter.setFont(body)
-    if not sources:
+def add_bookmarks(path: Path, titles: list[str]) -> None:
+    """One bookmark (outline entry) per page, opened beside the pages: Qt's PDF writer makes none."""
+    import io  # pypdf is imported on the first PDF deck, not with the window
+
+    from pypdf import PdfReader, PdfWriter
+
+    document = PdfWriter(clone_from=PdfReader(io.BytesIO(path.read_bytes())))
+    for index, title in enumerate(titles[:len(document.pages)]):
+        document.add_outline_item(title=title, page_number=index)
+    document.page_mode = "/UseOutlines"
+    with path.open("wb") as file:
+        document.write(file)
+
+
+class PdfSourcesSheet:
+    """The PDF's sources pages at a page size (device pixels): banners, title, the measured table, footer."""
+
+    GAP = 16  # pixels between two columns
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        self.band = height * 0.045
+        self.margin = width * 0.0175
+        self.inner = width - 2 * self.margin
+        self.body = self.font(0.019)
+        self.heading = self.font(0.021, True)
+        self.line = table.metrics_height(self.body)
+        self.padding = self.line * 0.5
+        self.widths = [share * self.inner - self.GAP for _, share in table.COLUMNS]
+        self.header_top = self.band + height * 0.12
+        self.header_height = table.metrics_height(self.heading) + self.padding
+        self.rows_top = self.header_top + self.header_height
+        self.footer_top = height - self.band - height * 0.05
+        self.room = self.footer_top - height * 0.01 - self.rows_top
+
+    def font(self, fraction: float, bold: bool = False) -> QFont:
+        font = QFont()
+        font.setPixelSize(max(int(self.height * fraction), 6))
+        font.setBold(bold)
+        return font
+
+    def pages(self, sources: list[core.SlideSource]) -> list[list[table.Row]]:
+        rows = table.source_rows(sources, self.body, self.widths)
+        return table.paginate(rows, self.line, self.padding, self.room)
+
+    def paint(self, painter: QPainter, plan: DeckPlan, rows: list[table.Row], page: int, pages: int) -> None:
+        """One page of the sources cited on a slide: footnote, title and publisher, URL in full (a link), grade."""
+        width, height, band, margin, inner = self.width, self.height, self.band, self.margin, self.inner
+        painter.fillRect(QRectF(0, 0, width, height), QColor(BRIEFING_BACKGROUND))
+        marking = plan.classification
+        background, foreground = banner_colours(marking)
+        for top in (0.0, height - band):
+            painter.fillRect(QRectF(0, top, width, band), QColor(background))
+            painter.setPen(QColor(foreground))
+            painter.setFont(self.font(0.026, True))
+            painter.drawText(QRectF(0, top, width, band), int(Qt.AlignmentFlag.AlignCenter), banner_text(marking))
         painter.setPen(QColor(BRIEFING_TEXT))
-        painter.drawText(QRectF(margin, top + row_height, inner, row_height),
+        painter.setFont(self.font(0.048, True))
+        painter.drawText(QRectF(margin, band + height * 0.02, inner, height * 0.08),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), sources_title(page, pages))
+        lefts = [margin + sum(share for _, share in table.COLUMNS[:index]) * inner
+                 for index in range(len(table.COLUMNS))]
+        for left, (heading, _) in zip(lefts, table.COLUMNS, strict=True):
+            draw_line(painter, heading, self.heading, left, self.header_top + self.padding / 2, QColor(BRIEFING_MUTED))
+        if not rows and page == 0:
+            draw_line(painter, table.NO_SOURCE, self.body, margin, self.rows_top + self.padding / 2,
+                      QColor(BRIEFING_TEXT))
+        y = self.rows_top
+        for index, row in enumerate(rows):
+            row_height = row.lines * self.line + self.padding
+            if index % 2 == 0:
+                painter.fillRect(QRectF(margin - 4, y, inner + 8, row_height), QColor(255, 255, 255, 18))
+            for column, (left, lines) in enumerate(zip(lefts, row.cells, strict=True)):
+                link = row.url if column == table.URL_COLUMN else ""
+                colour = QColor("#79c0ff" if link else BRIEFING_TEXT)
+                for number, text in enumerate(lines):
+                    draw_line(painter, text, self.body, left, y + self.padding / 2 + number * self.line, colour, link)
+            y += row_height
+        painter.setPen(QColor(BRIEFING_MUTED))
+        painter.setFont(self.font(0.018))
+        painter.drawText(QRectF(margin, self.footer_top, inner, height * 0.04),
                          int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                         "No source is cited by what these slides show.")
-    for index, source in enumerate(sources):
-        y = top + row_height * (index + 1)
-        if index % 2 == 0:
-            painter.fillRect(QRectF(margin - 4, y, inner + 8, row_height), QColor(255, 255, 255, 18))
-        painter.setPen(QColor(BRIEFING_TEXT))
-        name = source.title or "(untitled)"
-        if source.publisher:
-            name += f" \u2014 {source.publisher}"
-        cells = (source.footnotes or "\u2013", name, source.url or "(no URL)", source.reliability)
-        for (left, right, heading), text in zip(columns, cells, strict=True):
-            cell = QRectF(margin + left * inner, y, (right - left) * inner - 8, row_height)
-            mode = Qt.TextElideMode.ElideMiddle if heading == "URL" else Qt.TextElideMode.ElideRight
-            shown = metrics.elidedText(text, mode, cell.width())
-            painter.drawText(cell, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown)
-    painter.setPen(QColor(BRIEFING_MUTED))
-    painter.setFont(font(0.018))
-    painter.drawText(QRectF(margin, height - band - height * 0.045, inner, height * 0.04),
-                     int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                     "Grades: Admiralty source reliability, A (reliable) to F (cannot be judged). " + plan.title)
+                         "Grades: Admiralty source reliability, A (reliable) to F (cannot be judged). " + plan.title)
+
+
+def draw_line(painter: QPainter, text: str, font: QFont, x: float, y: float, colour: QColor, link: str = "") -> None:
+    """One line of text, its top left at (x, y); with `link`, a link annotation over it in a PDF (Qt's PDF
+    writer makes one for text drawn with an anchor format)."""
+    text = text.rstrip("\n")
+    layout = QTextLayout(text, font)
+    layout.setCacheEnabled(True)
+    formats = []
+    character = QTextCharFormat()
+    character.setForeground(colour)
+    if link:
+        character.setAnchor(True)
+        character.setAnchorHref(link)
+    span = QTextLayout.FormatRange()
+    span.start, span.length, span.format = 0, len(text), character
+    formats.append(span)
+    layout.setFormats(formats)
+    layout.beginLayout()
+    line = layout.createLine()
+    if line.isValid():
+        line.setLineWidth(1e7)  # the text is one line already: wrapped by sources_table.wrap
+        line.setPosition(QPointF(0, 0))
+    layout.endLayout()
+    painter.setPen(colour)
+    layout.draw(painter, QPointF(x, y))
 
 
 # --- PowerPoint ----------------------------------------------------------------------------------------
@@ -417,7 +477,8 @@ def write_pptx(plan: DeckPlan, drawn: Iterable[DrawnSlide], out: Path, progress:
             run.font.bold = True
             run.font.color.rgb = rgb("#ffffff")
 
-    slides, chunks = plan.slides, _source_pages(plan.sources)
+    sheet = PptxSourcesSheet(width, height, band, margin)
+    slides, chunks = plan.slides, sheet.pages(plan.sources)
     total = len(slides) + len(chunks)
     for number, (saved, drawing) in enumerate(zip(slides, drawn, strict=True), start=1):
         slide = deck.slides.add_slide(layout)
@@ -446,39 +507,94 @@ def write_pptx(plan: DeckPlan, drawn: Iterable[DrawnSlide], out: Path, progress:
             slide.notes_slide.notes_text_frame.text = notes
         progress(number, total)
 
-    for page, chunk in enumerate(chunks):
+    for page, rows in enumerate(chunks):
         slide = deck.slides.add_slide(layout)
         dark_background(slide)
         banners(slide)
-        title(slide, "Sources cited on these slides" + (f" ({page + 1}/{len(chunks)})" if len(chunks) > 1 else ""))
-        rows = len(chunk) + 1
-        top = band + Inches(1.05)
-        table = slide.shapes.add_table(rows, 4, margin, top, width - 2 * margin,
-                                       Inches(0.36) * rows).table
-        for column, (heading, share) in enumerate((("Footnote", 0.09), ("Source", 0.43), ("URL", 0.40),
-                                                   ("Grade", 0.08))):
-            table.columns[column].width = int((width - 2 * margin) * share)
-            table.cell(0, column).text = heading
-        for row, source in enumerate(chunk, start=1):
-            name = source.title or "(untitled)"
-            if source.publisher:
-                name += f" \u2014 {source.publisher}"
-            for column, text in enumerate((source.footnotes or "\u2013", name, source.url or "(no URL)",
-                                           source.reliability)):
-                table.cell(row, column).text = text
-        for row in range(rows):
-            for column in range(4):
-                for paragraph in table.cell(row, column).text_frame.paragraphs:
-                    for run in paragraph.runs:
-                        run.font.size = Pt(11 if row else 12)
-        if not chunk:
-            text_box(slide, margin, top + Inches(0.5), width - 2 * margin, Inches(0.5),
-                     "No source is cited by what these slides show.", 14)
-        text_box(slide, margin, height - band - Inches(0.42), Inches(12), Inches(0.36),
-                 "Grades: Admiralty source reliability, A (reliable) to F (cannot be judged).", 11, colour="#c9d1d9")
+        title(slide, sources_title(page, len(chunks)))
+        sheet.add_table(slide, rows)
+        if not rows and page == 0:
+            text_box(slide, margin, sheet.rows_top, width - 2 * margin, Inches(0.5), table.NO_SOURCE, 14)
+        text_box(slide, margin, sheet.footer_top, Inches(12), Inches(0.36),
+                 "Grades: Admiralty source reliability, A (reliable) to F (cannot be judged).", 11, colour="#c9d1d9",
+                 name="Grades")
         progress(len(slides) + page + 1, total)
     deck.save(str(out))
     return len(slides) + len(chunks)
+
+
+class PptxSourcesSheet:
+    """The PowerPoint deck's sources slides: a table whose rows are as tall as their text, measured here.
+
+    PowerPoint and LibreOffice grow a row to fit its text but never move the rows below onto another
+    slide, so the rows of each slide are chosen here from measured heights. Text is measured in DejaVu
+    Sans, wider than Arial (the font the table asks for) and than what LibreOffice puts in its place,
+    on a line a little narrower than the cell: a renderer's own line breaks then take no more lines
+    than measured. Lengths are in points.
+    """
+
+    FONT = "Arial"
+    MEASURED_IN = "DejaVu Sans"
+    BODY_PT, HEADING_PT = 11.0, 12.0
+    MARGIN_X_PT, MARGIN_Y_PT = 5.0, 3.0
+    WIDTH_ROOM = 0.9  # of the text's width: room for a wider font or another renderer's spacing
+    SCALE = 20  # measuring font's pixels per point
+
+    def __init__(self, width: int, height: int, band: int, margin: int) -> None:
+        from pptx.util import Inches
+
+        pt = 12700  # EMU
+        self.left, self.width = margin, width - 2 * margin
+        self.top = band + Inches(1.05)
+        self.footer_top = height - band - Inches(0.42)
+        measure = QFont(self.MEASURED_IN)
+        measure.setPixelSize(round(self.BODY_PT * self.SCALE))
+        self.measure = measure
+        self.line = max(table.metrics_height(measure) / self.SCALE, 1.2 * self.BODY_PT)
+        self.padding = 2 * self.MARGIN_Y_PT + 2.0
+        self.header = max(1.2 * self.HEADING_PT, self.line) + self.padding
+        self.rows_top = self.top + int(self.header * pt)
+        self.room = (self.footer_top - Inches(0.08) - self.rows_top) / pt
+        self.column_widths = [int(self.width * share) for _, share in table.COLUMNS]
+        self.text_widths = [(w / pt - 2 * self.MARGIN_X_PT) * self.WIDTH_ROOM * self.SCALE for w in self.column_widths]
+
+    def pages(self, sources: list[core.SlideSource]) -> list[list[table.Row]]:
+        rows = table.source_rows(sources, self.measure, self.text_widths)
+        return table.paginate(rows, self.line, self.padding, self.room)
+
+    def row_height(self, row: table.Row | None) -> int:
+        return int((self.header if row is None else row.lines * self.line + self.padding) * 12700)
+
+    def add_table(self, slide: object, rows: list[table.Row]) -> object:
+        from pptx.util import Pt
+
+        heights = [self.row_height(None), *(self.row_height(row) for row in rows)]
+        shape = slide.shapes.add_table(len(heights), len(table.COLUMNS), self.left, self.top,  # type: ignore[attr-defined]
+                                       self.width, sum(heights))
+        shape.name = "Sources"
+        grid = shape.table
+        for column, width in enumerate(self.column_widths):
+            grid.columns[column].width = width
+        for index, height in enumerate(heights):
+            grid.rows[index].height = height
+        texts = [[heading for heading, _ in table.COLUMNS],
+                 *(["".join(lines) for lines in row.cells] for row in rows)]
+        for index, cells in enumerate(texts):
+            row = rows[index - 1] if index else None
+            for column, text in enumerate(cells):
+                cell = grid.cell(index, column)
+                cell.margin_left = cell.margin_right = Pt(self.MARGIN_X_PT)
+                cell.margin_top = cell.margin_bottom = Pt(self.MARGIN_Y_PT)
+                frame = cell.text_frame
+                frame.word_wrap = True
+                paragraph = frame.paragraphs[0]
+                run = paragraph.add_run()
+                run.text = text.rstrip("\n")
+                run.font.name = self.FONT
+                run.font.size = Pt(self.HEADING_PT if row is None else self.BODY_PT)
+                if row is not None and column == table.URL_COLUMN and row.url:
+                    run.hyperlink.address = row.url
+        return shape
 
 
 # --- HTML ------------------------------------------------------------------------------------------------
