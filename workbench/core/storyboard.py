@@ -14,6 +14,12 @@ State keys (all optional):
     graph        actor positions, zoom and centre, viewport size, colouring, sizing, highlighted ids
     notes        speaker notes (plain text)
     timelapse    {"start": UTC text, "end": UTC text, "step_ms": int}: the slide plays day by day
+    callouts     [{"id", "kind": "text" | "arrow", "text", "table": "actors" | "events" | "", "target": id,
+                 "point": [x, y]}]: notes drawn on the slide's charts, anchored to an actor (graph), an
+                 event (timeline) or, with no table, a point of the graph's chart
+    focus        {"actors": [...], "relations": [...], "mode": "hide" | "fade"}: the slide shows only its
+                 story, the lanes of these actors and these actors with their ties (the named relations;
+                 with none named, every tie between the actors), the rest hidden or faded
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ STATE_VERSION = 1
 STORYBOARD_RESOURCE = "storyboard.json"
 TIMELAPSE_STEP_MS = 1200  # default pace: one day every 1.2 s
 MIN_STEP_MS, MAX_STEP_MS = 200, 10_000
+FOCUS_MODES = ("hide", "fade")  # what a slide's focus does with the rest: the first is the default
 _UTC_TEXT = re.compile(r"\d{4}-[01]\d-[0-3]\dT[0-2]\d:[0-5]\d:[0-5]\dZ")
 
 
@@ -149,6 +156,105 @@ def timelapse_of(state: dict[str, Any]) -> tuple[str, str, int] | None:
     step = lapse.get("step_ms", TIMELAPSE_STEP_MS)
     step = int(step) if isinstance(step, int | float) else TIMELAPSE_STEP_MS
     return start, end, min(max(step, MIN_STEP_MS), MAX_STEP_MS)
+
+
+@dataclass(frozen=True)
+class Focus:
+    """A slide's story: the actors and ties it names, and whether the rest is hidden or faded."""
+
+    actors: frozenset[str]
+    relations: frozenset[str]
+    mode: str = FOCUS_MODES[0]
+
+    @property
+    def fade(self) -> bool:
+        return self.mode == "fade"
+
+
+def focus_of(state: dict[str, Any]) -> Focus | None:
+    """The focus a view saves, or None (the view shows everything); malformed parts are left out."""
+    focus = state.get("focus")
+    if not isinstance(focus, dict):
+        return None
+    actors, relations = focus.get("actors"), focus.get("relations")
+    actors = frozenset(a for a in actors if isinstance(a, str)) if isinstance(actors, list) else frozenset()
+    if not actors:
+        return None
+    relations = frozenset(r for r in relations if isinstance(r, str)) if isinstance(relations, list) else frozenset()
+    mode = focus.get("mode")
+    return Focus(actors, relations, mode if mode in FOCUS_MODES else FOCUS_MODES[0])
+
+
+def focus_to_json(focus: Focus) -> dict[str, Any]:
+    return {"actors": sorted(focus.actors), "relations": sorted(focus.relations), "mode": focus.mode}
+
+
+def story_actors(case: Case, state: dict[str, Any]) -> frozenset[str]:
+    """The actors a view names: those selected or highlighted, the actors of its selected events, the ends
+    of its selected relations (what a focus keeps unless the analyst names others)."""
+    named: set[str] = set()
+    chosen = selection_of(state)
+    if chosen:
+        table, ids = chosen
+        marks = json.dumps(ids)
+        if table == "actors":
+            named.update(ids)
+        elif table == "events":
+            named.update(a for (a,) in case.conn.execute(
+                "SELECT actor_id FROM event_actors WHERE event_id IN (SELECT value FROM json_each(?))", (marks,)))
+        elif table == "relations":
+            for pair in case.conn.execute("SELECT from_actor_id, to_actor_id FROM relations "
+                                          "WHERE id IN (SELECT value FROM json_each(?))", (marks,)):
+                named.update(pair)
+    graph = state.get("graph")
+    highlight = graph.get("highlight") if isinstance(graph, dict) else None
+    if isinstance(highlight, dict) and isinstance(highlight.get("actors"), list):
+        named.update(a for a in highlight["actors"] if isinstance(a, str))
+    known = {a for (a,) in case.conn.execute("SELECT id FROM actors WHERE id IN (SELECT value FROM json_each(?))",
+                                             (json.dumps(sorted(named)),))}
+    return frozenset(known)
+
+
+CALLOUT_KINDS = ("text", "arrow")
+CALLOUT_TABLES = ("actors", "events", "")
+MAX_CALLOUT_TEXT = 200
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A note on a slide's chart: a text box, or an arrow with its text at the tail, pointing at an actor
+    (on the graph), an event (on the timeline) or a point of the graph's chart (`table` empty)."""
+
+    id: str
+    kind: str
+    text: str
+    table: str = ""
+    target: str = ""
+    point: tuple[float, float] = (0.0, 0.0)
+
+
+def callouts_of(state: dict[str, Any]) -> list[Callout]:
+    """The callouts a view saves, in order; malformed ones are left out (the state is untrusted)."""
+    found = []
+    items = state.get("callouts")
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        kind, text, table = item.get("kind"), item.get("text"), item.get("table", "")
+        target, point, callout_id = item.get("target", ""), item.get("point", [0, 0]), item.get("id")
+        if (kind not in CALLOUT_KINDS or not isinstance(text, str) or table not in CALLOUT_TABLES
+                or not isinstance(target, str) or not isinstance(callout_id, str) or (table and not target)
+                or not (isinstance(point, list) and len(point) == 2
+                        and all(isinstance(v, int | float) and abs(v) <= 1e9 for v in point))):
+            continue
+        found.append(Callout(callout_id, kind, text[:MAX_CALLOUT_TEXT], table, target,
+                             (float(point[0]), float(point[1]))))
+    return found
+
+
+def callout_to_json(callout: Callout) -> dict[str, Any]:
+    return {"id": callout.id, "kind": callout.kind, "text": callout.text, "table": callout.table,
+            "target": callout.target, "point": list(callout.point)}
 
 
 def timelapse_windows(start: str, end: str, zone_name: str) -> list[tuple[str, str]]:
@@ -268,6 +374,9 @@ def sample_storyboard_rows(case: Case, event_ids: dict[str, str], actor_ids: dic
         if "highlight_actors" in view:
             state["graph"] = {"highlight": {"actors": [actor_ids[n] for n in view["highlight_actors"]],
                                             "relations": []}}
+        if "focus" in view:
+            state["focus"] = focus_to_json(Focus(frozenset(actor_ids[n] for n in view["focus"]), frozenset(),
+                                                 view.get("focus_mode", FOCUS_MODES[0])))
         if "lanes" in view:
             state["timeline"] = {"lane_mode": view["lanes"]}
         if "notes" in view:

@@ -420,6 +420,14 @@ class LaneAxis(pg.AxisItem):
         self.setTextPen(pg.mkPen(40, 44, 52))
         self._elided: dict[tuple[int, bool], str] = {}
         self._metrics = QFontMetricsF(QFont())
+        self.width_px = LANE_AXIS_PX
+
+    def set_font(self, font: QFont, width_px: int) -> None:
+        self.setStyle(tickFont=font)
+        self._metrics = QFontMetricsF(font)
+        self.width_px = width_px
+        self.setWidth(width_px)
+        self.reset()
 
     def reset(self) -> None:
         self._elided.clear()
@@ -453,7 +461,7 @@ class LaneAxis(pg.AxisItem):
                 # a tick label wider than the axis, so a long name once vanished when marked.
                 label = f"{layout.labels[lane]} ({layout.counts[lane]})"
                 prefix = "\u25B6 " if marked else ""
-                room = LANE_AXIS_PX - 14 - self._metrics.horizontalAdvance(prefix)
+                room = self.width_px - 14 - self._metrics.horizontalAdvance(prefix)
                 text = prefix + self._metrics.elidedText(label, Qt.TextElideMode.ElideMiddle, room)
                 self._elided[(lane, marked)] = text
             strings.append(text)
@@ -808,7 +816,10 @@ class TimelineChart(QWidget):
         self.faded: np.ndarray | None = None
         self.selected: np.ndarray | None = None
         self.highlighted_lanes: set[str] = set()
+        self.focus: tuple[frozenset[str], bool] | None = None  # a slide's story: (actors, fade the rest)
+        self.story: np.ndarray | None = None  # events of the focus's actors
         self.show_labels = True
+        self.row_px = ROW_PX
         self.lane_mode = "actors"
         self.lane_order = "first"
         self._hovered = -1
@@ -1046,9 +1057,53 @@ class TimelineChart(QWidget):
         tagged = events_passing(self.case, case_filter.tags) if case_filter.tags and self.case else None
         self.mask = event_mask(self.data, case_filter, tagged)
         self.actor_mask = allowed_actors(self.data, case_filter)
+        self.story = None
+        if self.focus is not None:
+            # A slide's focus: the lanes of its actors and their events alone, or every lane with the rest faded.
+            actors, fade = self.focus
+            in_story = np.array([a in actors for a in self.data.actor_ids], dtype=bool)
+            self.story = np.zeros(len(self.data), dtype=bool)
+            if len(self.data.pair_event) and len(in_story):
+                self.story[self.data.pair_event[in_story[self.data.pair_actor]]] = True
+            if not fade:
+                self.actor_mask = self.actor_mask & in_story
+                self.mask = self.mask & self.story
         if relayout:
             self._relayout(keep_top=True)
             self._update_overview()
+
+    def set_text_size(self, pixels: int) -> None:
+        """Draw every text of the chart (event labels, lane names, dates) `pixels` tall, rows and the lane
+        column grown to match (slides, read from across a room, ask for it; the desktop keeps its fonts)."""
+        font = QFont()
+        font.setPixelSize(pixels)
+        layer = self.events
+        layer.font = QFont(font)
+        layer.italic = QFont(font)
+        layer.italic.setItalic(True)
+        layer.metrics, layer.italic_metrics = QFontMetricsF(layer.font), QFontMetricsF(layer.italic)
+        layer.reset_labels()
+        self.row_px = max(ROW_PX, layer.metrics.height() * 1.35)
+        lanes = max(LANE_AXIS_PX, int(pixels * 16))
+        self.plot.getAxis("left").set_font(font, lanes)
+        for axis in (self.plot.getAxis("bottom"), self.overview.getAxis("bottom")):
+            axis.setStyle(tickFont=font)
+            axis.setHeight(int(QFontMetricsF(font).height() * 1.6) + 6)
+            axis.picture = None
+        self.overview.setFixedHeight(max(OVERVIEW_PX, int(QFontMetricsF(font).height() * 3.2)))
+        self.overview.getPlotItem().layout.setContentsMargins(lanes, 0, 8, 0)
+        self._set_rows(self.view.viewRange()[1][0])
+        self.events.update()
+
+    def set_focus(self, actors: frozenset[str] | None, fade: bool = False) -> None:
+        """Show a slide's story: only the lanes of `actors` and their events, or (with `fade`) every lane
+        with the other events faded; None shows everything again."""
+        focus = (frozenset(actors), fade) if actors else None
+        if focus == self.focus:
+            return
+        self.focus = focus
+        self._apply_filter(self.selection.filter)
+        self._show_selection(self.selection.selection)
 
     def _relayout(self, keep_top: bool = True) -> None:
         top = self.view.viewRange()[1][0] if keep_top and self.layout is not None else 0.0
@@ -1070,7 +1125,7 @@ class TimelineChart(QWidget):
     # --- view range -----------------------------------------------------------------------
 
     def visible_rows(self) -> float:
-        return max(self.view.height() / ROW_PX, 1.0)
+        return max(self.view.height() / self.row_px, 1.0)
 
     def _set_rows(self, top: float) -> None:
         rows = self.visible_rows()
@@ -1271,6 +1326,8 @@ class TimelineChart(QWidget):
                 self.highlighted_lanes = lanes
                 self.faded = np.ones(n, dtype=bool)
                 self.faded[self.data.indices_of(sorted(emphasised))] = False
+        if self.focus is not None and self.focus[1] and self.story is not None and len(self.story) == n:
+            self.faded = ~self.story if self.faded is None else (self.faded | ~self.story)
         self.plot.getAxis("left").reset()
         self.events.update()
         self.backdrop.update()

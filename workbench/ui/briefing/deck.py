@@ -47,12 +47,20 @@ from workbench.core.marking import banner_colours, banner_text
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import Case, CaseError, open_case
 from workbench.ui.briefing import sources_table as table
-from workbench.ui.briefing.slides import BRIEFING_BACKGROUND, BRIEFING_MUTED, BRIEFING_TEXT, SlideRenderer, png_bytes
+from workbench.ui.briefing.slides import (
+    BRIEFING_BACKGROUND,
+    BRIEFING_MUTED,
+    BRIEFING_TEXT,
+    DECK_SIZE,
+    SLIDE_SIZE,
+    SlideRenderer,
+    png_bytes,
+)
 from workbench.ui.tasks import Outcome, runner
 
 FORMATS = ("pdf", "pptx", "html")
 PAGE_MM = (338.667, 190.5)  # 13.333 x 7.5 in: PowerPoint's 16:9
-STAGE_SCALE = {"pptx": 2.0, "html": 1.5}  # pixels per logical pixel of the charts' picture
+STAGE_SCALE = {"pptx": 1.0, "html": 1.0}  # pixels per logical pixel of the charts' picture: a deck's own size
 DRAWN_AHEAD = 2  # slides drawn but not yet written: each picture of the charts holds ~20 MB
 
 
@@ -76,6 +84,7 @@ class DrawnSlide:
     picture: QPicture | None = None
     size: tuple[int, int] = (1, 1)
     stage: QImage | None = None
+    stage_rect: tuple[int, int, int, int] | None = None  # where the charts are on the slide (logical pixels)
 
 
 def export_deck(case_path: Path, fmt: str, out: Path) -> str:
@@ -109,12 +118,15 @@ def plan_deck(case: Case, fmt: str, out: Path) -> DeckPlan:
 
 
 def draw_slide(renderer: SlideRenderer, plan: DeckPlan, index: int) -> DrawnSlide:
-    """Draw slide `index` of the plan (UI thread: the slide is widgets)."""
+    """Draw slide `index` of the plan (UI thread: the slide is widgets), laid out at the deck's own size."""
+    renderer.resize(DECK_SIZE)
     renderer.show(plan.slides[index], index + 1, len(plan.slides))
     if plan.fmt == "pdf":
         picture, size = renderer.picture()
         return DrawnSlide(picture=picture, size=size)
-    return DrawnSlide(stage=renderer.stage_image(STAGE_SCALE[plan.fmt]))
+    size = renderer.size()
+    return DrawnSlide(size=(size.width(), size.height()), stage=renderer.stage_image(STAGE_SCALE[plan.fmt]),
+                      stage_rect=renderer.stage_rect())
 
 
 def build_deck(plan: DeckPlan, drawn: Iterable[DrawnSlide], progress: Progress = NO_PROGRESS) -> str:
@@ -134,7 +146,7 @@ def build_deck(plan: DeckPlan, drawn: Iterable[DrawnSlide], progress: Progress =
 def export_deck_from_case(case: Case, fmt: str, out: Path, progress: Progress = NO_PROGRESS) -> str:
     """Draw and write the storyboard of an open case in turn, on this thread (the command line's way)."""
     plan = plan_deck(case, fmt, out)
-    renderer = SlideRenderer(case)
+    renderer = SlideRenderer(case, DECK_SIZE)
     try:
         return build_deck(plan, (draw_slide(renderer, plan, i) for i in range(len(plan.slides))), progress)
     finally:
@@ -210,7 +222,7 @@ def export_deck_in_background(parent: QWidget, case: Case, fmt: str, out: Path,
     without it one is built and closed after. Raises CaseError or ValueError before anything starts
     (no saved views, unknown format); how the export ended (written, failed, cancelled) is the Outcome's."""
     plan = plan_deck(case, fmt, out)
-    feed = SlideFeed(plan, renderer or (lambda: SlideRenderer(case)))
+    feed = SlideFeed(plan, renderer or (lambda: SlideRenderer(case, DECK_SIZE)))
     try:
         feed.start()
         return runner().run_modal(parent, "Exporting the briefing\u2026",
@@ -220,6 +232,8 @@ def export_deck_in_background(parent: QWidget, case: Case, fmt: str, out: Path,
         feed.close()
         if renderer is None and feed.renderer is not None:
             feed.renderer.close()
+        elif feed.renderer is not None:
+            feed.renderer.resize(SLIDE_SIZE)  # the storyboard's own renderer goes back to its thumbnails' size
 
 
 def _notes(slide: core.Slide) -> str:
@@ -236,6 +250,16 @@ PDF_DPI = 144  # the page, 13.333 x 7.5 in, is 1920 x 1080 device pixels
 
 
 def write_pdf(plan: DeckPlan, drawn: Iterable[DrawnSlide], out: Path, progress: Progress = NO_PROGRESS) -> int:
+    pages, chunks = paint_pdf(plan, drawn, out, progress)
+    # The bookmarks go in once Qt's writer and painter are gone (they belong to this thread).
+    add_bookmarks(out, [f"{number}. {slide.title or '(untitled view)'}" for number, slide in
+                        enumerate(plan.slides, start=1)]
+                  + [sources_title(page, chunks) for page in range(chunks)])
+    return pages
+
+
+def paint_pdf(plan: DeckPlan, drawn: Iterable[DrawnSlide], out: Path, progress: Progress) -> tuple[int, int]:
+    """Paint every page with Qt's PDF writer; (pages, pages of sources)."""
     writer = QPdfWriter(str(out))
     writer.setPageSize(QPageSize(QSizeF(*PAGE_MM), QPageSize.Unit.Millimeter, "16:9"))
     writer.setPageOrientation(QPageLayout.Orientation.Landscape if PAGE_MM[0] < PAGE_MM[1]
@@ -274,10 +298,7 @@ def write_pdf(plan: DeckPlan, drawn: Iterable[DrawnSlide], out: Path, progress: 
             progress(pages, total)
     finally:
         painter.end()
-    add_bookmarks(out, [f"{number}. {slide.title or '(untitled view)'}" for number, slide in
-                        enumerate(plan.slides, start=1)]
-                  + [sources_title(page, len(chunks)) for page in range(len(chunks))])
-    return pages
+    return pages, len(chunks)
 
 
 def sources_title(page: int, pages: int) -> str:
@@ -492,16 +513,27 @@ def write_pptx(plan: DeckPlan, drawn: Iterable[DrawnSlide], out: Path, progress:
             top += Inches(0.75)
         image = drawing.stage
         assert image is not None
-        room_w, room_h = width - 2 * margin, height - band - Inches(0.45) - top
-        ratio = image.width() / max(image.height(), 1)
-        w = min(room_w, int(room_h * ratio))
-        h = int(w / ratio)
-        slide.shapes.add_picture(io.BytesIO(png_bytes(image)), Emu(int((width - w) / 2)), Emu(int(top)), Emu(w),
-                                 Emu(h))
-        text_box(slide, margin, height - band - Inches(0.42), Inches(9), Inches(0.36), plan.title, 11,
-                 colour="#c9d1d9", name="Case")
-        text_box(slide, width - margin - Inches(2), height - band - Inches(0.42), Inches(2), Inches(0.36),
-                 f"{number} / {len(slides)}", 13, bold=True, align=PP_ALIGN.RIGHT, name="Slide number")
+        if drawing.stage_rect is not None:
+            # Where the slide, laid out at the deck's size, has its charts: the picture is not scaled.
+            x, y, w, h = drawing.stage_rect
+            sx, sy = width / drawing.size[0], height / drawing.size[1]
+            left, top, w, h = int(x * sx), int(y * sy), int(w * sx), int(h * sy)
+        else:
+            room_w, room_h = width - 2 * margin, height - band - Inches(0.45) - top
+            ratio = image.width() / max(image.height(), 1)
+            w = min(room_w, int(room_h * ratio))
+            h = int(w / ratio)
+            left = int((width - w) / 2)
+        slide.shapes.add_picture(io.BytesIO(png_bytes(image)), Emu(left), Emu(int(top)), Emu(w), Emu(h))
+        # The footer goes under the charts, where the slide has it, and above the banner.
+        foot = max(min(int(top + h), height - band - Inches(0.3)), height - band - Inches(0.42))
+        room = height - band - foot
+        for box in (text_box(slide, margin, foot, Inches(9), room, plan.title, 11, colour="#c9d1d9", name="Case"),
+                    text_box(slide, width - margin - Inches(2), foot, Inches(2), room, f"{number} / {len(slides)}",
+                             13, bold=True, align=PP_ALIGN.RIGHT, name="Slide number")):
+            frame = box.text_frame  # type: ignore[attr-defined]
+            frame.margin_top = frame.margin_bottom = 0
+            frame.vertical_anchor = MSO_ANCHOR.MIDDLE
         notes = _notes(saved)
         if notes:
             slide.notes_slide.notes_text_frame.text = notes

@@ -7,12 +7,25 @@ briefing never disturbs (or writes to) what the analyst has open.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QEasingCurve, QIODevice, QPoint, QSize, Qt, QTimer, QVariantAnimation
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QImage, QPainter, QPicture
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEasingCurve,
+    QIODevice,
+    QPoint,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    QVariantAnimation,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QImage, QPainter, QPen, QPicture, QPolygonF
+from PySide6.QtWidgets import QApplication, QGraphicsItem, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from workbench.core import storyboard as core
 from workbench.core.marking import banner_colours, banner_text
@@ -21,10 +34,11 @@ from workbench.core.times import case_zone, utc_to_local
 from workbench.ui.briefing.state import apply_state, part
 from workbench.ui.selection import SelectionModel
 
-SLIDE_SIZE = QSize(1600, 900)  # logical size slides are laid out at for thumbnails and decks (16:9)
+SLIDE_SIZE = QSize(1600, 900)  # logical size slides are laid out at for thumbnails (16:9)
+DECK_SIZE = QSize(1920, 1080)  # decks are laid out at the size they are shown at: a projector's 1080p
 THUMBNAIL_SIZE = QSize(320, 180)
 TRANSITION_MS = 700
-SLIDE_LABEL_PT = 11.0  # actor names on a slide's graph (8.5 in the dock)
+CHART_TEXT_PX = 18  # every text of a slide's charts, on a 1080-pixel-high slide: read from across a room
 ANIMATE_WINDOW_UP_TO = 3000  # relations; bigger graphs jump to the new window instead of sliding
 BRIEFING_BACKGROUND = "#0d1117"
 BRIEFING_TEXT = "#ffffff"
@@ -71,6 +85,72 @@ def _no_focus(widget: QWidget) -> None:
 # --- a slide: banners, title, caption, and the charts of one saved view ---------------------------
 
 
+CALLOUT_COLOUR = "#b3261e"
+
+
+class CalloutMark(QGraphicsItem):
+    """A callout on a slide's chart at its anchor (the item's position): a note in a box up and to the right,
+    or an arrow from the note to the anchor; drawn at the slide's text size however the chart is zoomed."""
+
+    def __init__(self, callout: core.Callout, pixels: int) -> None:
+        super().__init__()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+        self.setZValue(1000)
+        self.callout, self.pixels = callout, pixels
+        self.font = QFont()
+        self.font.setPixelSize(pixels)
+        self.font.setBold(True)
+        metrics = QFontMetricsF(self.font)
+        flags = int(Qt.TextFlag.TextWordWrap)
+        text = metrics.boundingRect(QRectF(0, 0, pixels * 16, 100_000), flags, callout.text or " ")
+        pad = pixels * 0.35
+        away = pixels * (2.6 if callout.kind == "arrow" else 0.9)
+        self.pad = pad
+        width = math.ceil(text.width()) + 2  # drawn in exactly its measured width, the last word could wrap
+        self.box = QRectF(away, -away - text.height() - 2 * pad, width + 2 * pad, text.height() + 2 * pad)
+        self.text_rect = self.box.adjusted(pad, pad, -pad, -pad)
+
+    def keep_inside(self, anchor: QPointF, area: QRectF) -> None:
+        """Put the note on the side of its anchor (`anchor` in `area`'s pixels) where it stays in the chart."""
+        box = QRectF(self.box)
+        if anchor.x() + box.right() > area.right() and anchor.x() - box.right() >= area.left():
+            box.moveRight(-box.left())
+        if anchor.y() + box.top() < area.top() and anchor.y() - box.top() <= area.bottom():
+            box.moveTop(-box.bottom())
+        self.prepareGeometryChange()
+        self.box = box
+        self.text_rect = box.adjusted(self.pad, self.pad, -self.pad, -self.pad)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        return self.box.united(QRectF(-6, -6, 12, 12)).adjusted(-4, -4, 4, 4)
+
+    def paint(self, painter: QPainter, *_: Any) -> None:
+        colour = QColor(CALLOUT_COLOUR)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        width = max(self.pixels / 7, 2.0)
+        painter.setPen(QPen(colour, width))
+        corner = min((self.box.topLeft(), self.box.topRight(), self.box.bottomLeft(), self.box.bottomRight()),
+                     key=lambda point: point.manhattanLength())
+        painter.drawLine(corner, QPointF(0, 0))
+        if self.callout.kind == "arrow":
+            head = self.pixels * 0.7
+            angle = math.atan2(corner.y(), corner.x())
+            painter.setBrush(colour)
+            painter.drawPolygon(QPolygonF([QPointF(0, 0),
+                                           QPointF(head * math.cos(angle + 0.45), head * math.sin(angle + 0.45)),
+                                           QPointF(head * math.cos(angle - 0.45), head * math.sin(angle - 0.45))]))
+        else:
+            painter.setBrush(colour)
+            painter.drawEllipse(QPointF(0, 0), width * 1.5, width * 1.5)
+        painter.setBrush(QColor(255, 255, 255, 240))
+        painter.drawRoundedRect(self.box, 4, 4)
+        painter.setPen(QColor("#1f1f1f"))
+        painter.setFont(self.font)
+        # drawText with a str is plain text: a callout from a case file is never interpreted.
+        painter.drawText(self.text_rect, int(Qt.TextFlag.TextWordWrap), self.callout.text)
+
+
+
 class SlideStage(QWidget):
     """A timeline and a graph over the case with their own selection: what a slide shows."""
 
@@ -96,11 +176,8 @@ class SlideStage(QWidget):
         self.graph.toolbar2.hide()
         self.graph.side.hide()
         self.graph.keep_tables_closed()  # no room for the analysis tables beside a slide's chart
-        chart = self.graph.chart  # names on a slide are read from across a room
-        chart.label_font.setPointSizeF(SLIDE_LABEL_PT)
-        chart.edge_font.setPointSizeF(SLIDE_LABEL_PT - 2)
-        chart.label_metrics = QFontMetricsF(chart.label_font)
-        chart.edge_metrics = QFontMetricsF(chart.edge_font)
+        self.text_px = 0
+        self.set_text_px(CHART_TEXT_PX)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)
@@ -122,7 +199,28 @@ class SlideStage(QWidget):
         self._from: tuple[float, float, float, float] | None = None
         self._to: tuple[float, float, float, float] | None = None
         self._final_window: tuple[str | None, str | None] = (None, None)
+        self._graph_view: dict[str, Any] = {}  # the slide's zoom and centre, shown again once actors arrive
+        self.callouts: list[core.Callout] = []
+        self.callout_marks: list[tuple[CalloutMark, Any]] = []  # (mark, the view or scene holding it)
+        self.graph.animation.finished.connect(self._graph_arrived)
         _no_focus(self)
+
+    def set_text_px(self, pixels: int) -> None:
+        """Draw the charts' text (names, ties, lanes, dates, legend) `pixels` tall, at least."""
+        if pixels == self.text_px:
+            return
+        self.text_px = pixels
+        self.timeline.set_text_size(pixels)
+        chart = self.graph.chart
+        points = pixels * 72.0 / max(self.logicalDpiY(), 1)
+        chart.label_font.setPointSizeF(points)
+        chart.edge_font.setPointSizeF(points)
+        chart.min_label_pt = points  # zoomed out, fewer names rather than smaller ones
+        chart.label_metrics = QFontMetricsF(chart.label_font)
+        chart.edge_metrics = QFontMetricsF(chart.edge_font)
+        self.graph.canvas.legend.text_px = pixels
+        self.graph.canvas.update_legend()
+        self.graph.canvas.view_changed()
 
     def set_case(self, case: Case | None) -> None:
         self.stop()
@@ -140,7 +238,58 @@ class SlideStage(QWidget):
         if self.transition.state() == QVariantAnimation.State.Running:
             self.transition.stop()
             self._transition_done()
+        moving = self.graph.animation.state() == QVariantAnimation.State.Running
         self.graph.finish_animation()
+        if moving:
+            self._graph_arrived()
+
+    def _graph_arrived(self) -> None:
+        """Actors that moved to a slide's places end where the slide shows them as reached directly: the
+        chart's scene, fitted to them on arrival, must not move the slide's saved zoom and centre."""
+        if self._graph_view:
+            self.graph.restore_view_state(self._graph_view)
+        self._place_callouts()
+
+    def _place_callouts(self) -> None:
+        """Put the slide's callouts on its charts: on an actor or a point of the graph, on an event of the
+        timeline; one whose actor or event the slide does not show is left out."""
+        import numpy as np
+
+        for mark, holder in self.callout_marks:
+            holder.removeItem(mark)
+        self.callout_marks = []
+        g, chart, timeline = self.graph.graph, self.graph.chart, self.timeline
+        for callout in self.callouts:
+            mark = CalloutMark(callout, self.text_px)
+            if callout.table == "events":
+                found = timeline.data.indices_of([callout.target]) if timeline.isVisible() else []
+                event = int(found[0]) if len(found) else -1
+                layout = timeline.layout
+                if event < 0 or layout is None or not (len(timeline.mask) > event and timeline.mask[event]):
+                    continue
+                rows = layout.item_row[layout.item_event == event]
+                if not len(rows):
+                    continue
+                timeline.view.addItem(mark, ignoreBounds=True)
+                point = QPointF(float(timeline.data.anchor[event]), float(rows.min()) + 0.5)
+                mark.setPos(point)
+                mark.keep_inside(timeline.view.mapViewToScene(point), timeline.view.sceneBoundingRect())
+                self.callout_marks.append((mark, timeline.view))
+                continue
+            if not self.graph.isVisible() or chart.xy is None:
+                continue
+            if callout.table == "actors":
+                v = g.index.get(callout.target)
+                if v is None or v >= len(chart.xy) or not chart.graph_slice.node_shown[v]:
+                    continue
+                x, y = (float(c) for c in np.asarray(chart.xy[v]))
+            else:
+                x, y = callout.point
+            self.graph.canvas.scene().addItem(mark)
+            mark.setPos(x, y)
+            canvas = self.graph.canvas
+            mark.keep_inside(QPointF(canvas.mapFromScene(QPointF(x, y))), QRectF(canvas.viewport().rect()))
+            self.callout_marks.append((mark, self.graph.canvas.scene()))
 
     def show_state(self, state: dict[str, Any], animate: bool = False) -> None:
         """Show a saved view, all of it (see state.apply_state: nothing of the slide before stays); with
@@ -159,7 +308,17 @@ class SlideStage(QWidget):
         self.layout().activate()
         before = self._span_now()
         span = self.case.date_range() if self.case is not None and not self.case.closed else None
+        # The slide's story first: what the charts show decides their lanes, their fit and their names.
+        focus = core.focus_of(state)
+        self.timeline.set_focus(focus.actors if focus else None, fade=bool(focus and focus.fade))
+        self.graph.set_focus(focus.actors if focus and not focus.fade else None,
+                             focus.relations if focus else frozenset())
         fit = apply_state(self.selection, self.timeline, self.graph, state, span or (None, None), animate=animate)
+        saved = part(state, "graph")
+        self._graph_view = ({name: saved[name] for name in ("zoom", "centre", "viewport") if name in saved}
+                            if not fit else {})
+        if focus is not None and focus.fade:
+            self._fade_outside(focus)
         timeline_state = part(state, "timeline")
         if "x_range" not in timeline_state and not timeline_state.get("fitted"):
             self._frame_window()
@@ -176,6 +335,18 @@ class SlideStage(QWidget):
         if lapse is not None:
             # On its first day at once, however the slide was reached (not the whole window for a step).
             self.start_timelapse(lapse)
+        self.callouts = core.callouts_of(state)
+        self._place_callouts()
+
+    def _fade_outside(self, focus: core.Focus) -> None:
+        """A fading focus on the graph: the story's actors and ties stand out as a highlight does."""
+        g, chart = self.graph.graph, self.graph.chart
+        nodes = {g.index[a] for a in focus.actors if a in g.index}
+        chart.path_nodes = chart.path_nodes | nodes
+        chart.path_edges = chart.path_edges | {
+            e for e in range(g.m) if g.src[e] in nodes and g.dst[e] in nodes
+            and (not focus.relations or g.edge_ids[e] in focus.relations)}
+        chart.update()
 
     def _span_now(self) -> tuple[float, float, float, float] | None:
         from workbench.core.timeline.data import utc_seconds  # with numpy: loaded with the charts, not the window
@@ -215,17 +386,21 @@ class SlideStage(QWidget):
         self.timeline.show_span(low - room, high + room)
 
     def _fit_graph(self) -> None:
-        """Fill the slide with the chart: zoom in as far as the whole chart fits (up to 250 %)."""
+        """Fill the slide with the chart: the largest zoom (up to 250 %) at which every actor shown is
+        named, names at the slide's size (the chart's own fit, as the Fit button's)."""
+        from workbench.ui.graph.canvas import FIT_MARGIN  # with the charts, not the window
+
         canvas = self.graph.canvas
         canvas.update_scene_rect()
-        bounds = self.graph.chart.boundingRect()
         view = canvas.viewport().size()
-        if bounds.width() <= 0 or bounds.height() <= 0 or view.width() <= 0:
+        if view.width() <= 0 or view.height() <= 0 or not self.graph.graph.n:
             return
-        scale = min(view.width() / bounds.width(), view.height() / bounds.height(), 2.5) * 0.97
+        margin = 2 * FIT_MARGIN
+        scale, extent = self.graph.chart.fit_scale(view.width() - margin, view.height() - margin, limit=2.5)
         canvas.resetTransform()
         canvas.scale(scale, scale)
-        canvas.centerOn(bounds.center())
+        canvas.update_scene_rect()
+        canvas.centerOn(extent.center())
         canvas.view_changed()  # the chart's names are placed for this zoom
 
     # time-lapse
@@ -379,6 +554,7 @@ class SlideView(QWidget):
             # Fixed, so that the charts keep their size whether or not a time-lapse day is shown (an
             # emptied label asks for another height than one never filled).
             label.setFixedHeight(label.fontMetrics().height() + 2)
+        self.stage.set_text_px(max(round(height * CHART_TEXT_PX / 1080), 6))
         line = self.title.fontMetrics().lineSpacing()
         self.title.setFixedHeight(line * 2 + 8)
         self.caption.setFixedHeight(self.caption.fontMetrics().lineSpacing() * 3 + 6)
@@ -412,6 +588,15 @@ class SlideRenderer:
         self.view.set_case(case)
         self._settle()
 
+    def size(self) -> QSize:
+        return self.view.size()
+
+    def resize(self, size: QSize) -> None:
+        """Lay the slide out at `size` (a deck's own size, or a thumbnail's) before the next `show`."""
+        if size != self.view.size():
+            self.view.resize(size)
+            self._settle()
+
     def show(self, slide: core.Slide, number: int = 1, total: int = 1) -> None:
         self.view.show_slide(slide, number, total, animate=False)
         self._settle()
@@ -438,6 +623,12 @@ class SlideRenderer:
 
     def stage_image(self, scale: float = 2.0) -> QImage:
         return self._grab(self.view.stage, scale)
+
+    def stage_rect(self) -> tuple[int, int, int, int]:
+        """Where the charts are on the slide: left, top, width, height in the slide's logical pixels."""
+        stage = self.view.stage
+        corner = stage.mapTo(self.view, QPoint(0, 0))
+        return corner.x(), corner.y(), stage.width(), stage.height()
 
     @staticmethod
     def _grab(widget: QWidget, scale: float) -> QImage:

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core import storyboard as core
+from workbench.core.ops.callouts import add_callout, remove_callout
 from workbench.core.store import Case, CaseError, Changes
 from workbench.core.times import case_zone, utc_to_local
 from workbench.ui.briefing.deck import FORMATS, export_deck_in_background
@@ -54,11 +56,14 @@ class StoryboardHost(Panes, Protocol):
     def addAction(self, action: QAction) -> None: ...  # noqa: N802 - QWidget's name
 
 
-class ViewEditor(QDialog):
-    """Title, caption, speaker notes and time-lapse of a saved view."""
+FOCUS_CHOICES = (("Everything in the case", ""), ("Only its story", "hide"), ("Its story, the rest faded", "fade"))
 
-    def __init__(self, slide: core.Slide, window_span: tuple[str | None, str | None], parent: QWidget | None = None
-                 ) -> None:
+
+class ViewEditor(QDialog):
+    """Title, caption, speaker notes, time-lapse and focus of a saved view."""
+
+    def __init__(self, slide: core.Slide, window_span: tuple[str | None, str | None], parent: QWidget | None = None,
+                 story: frozenset[str] = frozenset()) -> None:
         super().__init__(parent)
         self.setWindowTitle("Edit view")
         self.title = QLineEdit(slide.title, self)
@@ -75,12 +80,25 @@ class ViewEditor(QDialog):
         self.pace.setSuffix(" ms a day")
         self.pace.setValue(lapse[2] if lapse else core.TIMELAPSE_STEP_MS)
         self.window_span = window_span
+        focus = core.focus_of(slide.state)
+        # The story a focus keeps: the actors the view already focuses on, else those it selects or highlights.
+        self.story = (focus.actors, focus.relations) if focus else (story, frozenset())
+        self.focus = QComboBox(self)
+        self.focus.setObjectName("view_focus")
+        for text, mode in FOCUS_CHOICES:
+            self.focus.addItem(text, mode)
+        self.focus.setCurrentIndex(self.focus.findData(focus.mode if focus else ""))
+        self.focus.setEnabled(bool(self.story[0]))
+        self.focus.setToolTip(f"On the slide, the lanes of its {len(self.story[0])} actors and those actors with "
+                              "their ties: the rest hidden or faded" if self.story[0] else
+                              "Select or highlight the story's actors or events, then save the view, to focus on them")
         form = QFormLayout(self)
         form.addRow("Title", self.title)
         form.addRow("Caption", self.caption)
         form.addRow("Speaker notes", self.notes)
         form.addRow("Time-lapse", self.timelapse)
         form.addRow("Pace", self.pace)
+        form.addRow("Slide shows", self.focus)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -100,6 +118,11 @@ class ViewEditor(QDialog):
             state["timelapse"] = {"start": start, "end": end, "step_ms": self.pace.value()}
         else:
             state.pop("timelapse", None)
+        mode = self.focus.currentData()
+        if mode and self.story[0]:
+            state["focus"] = core.focus_to_json(core.Focus(self.story[0], self.story[1], mode))
+        else:
+            state.pop("focus", None)
         return {"title": self.title.text().strip(), "caption": self.caption.toPlainText().strip(),
                 "state": core.dump_state(state)}
 
@@ -161,6 +184,10 @@ class StoryboardPane(QWidget):
         self.edit_action.triggered.connect(lambda: self.edit_view())
         self.delete_action = QAction("Delete", self)
         self.delete_action.triggered.connect(lambda: self.delete_view())
+        self.callout_action = QAction("Callout\u2026", self)
+        self.callout_action.setToolTip("Put a note or an arrow on the chosen view's charts, on the actor or event "
+                                       "selected now (with nothing selected, at the middle of the graph)")
+        self.callout_action.triggered.connect(lambda: self.callout_dialog())
         self.present_action = QAction("Present", self)
         self.present_action.setShortcut(QKeySequence("F5"))
         self.present_action.setToolTip("Full-screen presentation of the storyboard (F5; Esc leaves)")
@@ -168,8 +195,8 @@ class StoryboardPane(QWidget):
         self.present_current_action = QAction("Present from Chosen View", self)
         self.present_current_action.setShortcut(QKeySequence("Shift+F5"))
         self.present_current_action.triggered.connect(lambda: self.present(max(self.list.currentRow(), 0)))
-        for action in (self.save_action, self.update_action, self.edit_action, self.delete_action, None,
-                       self.present_action):
+        for action in (self.save_action, self.update_action, self.edit_action, self.callout_action,
+                       self.delete_action, None, self.present_action):
             if action is None:
                 self.toolbar.addSeparator()
             else:
@@ -301,7 +328,7 @@ class StoryboardPane(QWidget):
         writable = case is not None and not case.read_only
         chosen = self.list.currentRow() >= 0
         self.save_action.setEnabled(writable)
-        for action in (self.update_action, self.edit_action, self.delete_action):
+        for action in (self.update_action, self.edit_action, self.callout_action, self.delete_action):
             action.setEnabled(writable and chosen)
         self.present_action.setEnabled(bool(self.slides))
         self.present_current_action.setEnabled(bool(self.slides))
@@ -361,10 +388,64 @@ class StoryboardPane(QWidget):
         case, slide = self.case, self.slide(view_id or self.current_id())
         if case is None or slide is None:
             return False
-        editor = ViewEditor(slide, core.time_window_of(slide.state) or (None, None), self)
+        editor = ViewEditor(slide, core.time_window_of(slide.state) or (None, None), self,
+                            story=core.story_actors(case, slide.state))
         if editor.exec() != QDialog.DialogCode.Accepted:
             return False
         return self.set_details(slide.id, editor.changes(slide))
+
+    def callout_anchor(self) -> tuple[str, str, tuple[float, float]]:
+        """What a new callout points at: the actor or event selected in the window, else the graph's middle."""
+        chosen = self.window_.selection.selection
+        if chosen.table in ("actors", "events") and chosen.ids:
+            return chosen.table, chosen.ids[0], (0.0, 0.0)
+        centre = self.window_.graph.view_state().get("centre")
+        ok = isinstance(centre, list) and len(centre) == 2
+        return "", "", (float(centre[0]), float(centre[1])) if ok else (0.0, 0.0)
+
+    def callout_dialog(self, view_id: str | None = None) -> bool:
+        slide = self.slide(view_id or self.current_id())
+        if self.case is None or slide is None:
+            return False
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Callout")
+        text = QLineEdit(dialog)
+        text.setMaxLength(core.MAX_CALLOUT_TEXT)
+        kind = QComboBox(dialog)
+        kind.addItem("A note beside it", "text")
+        kind.addItem("An arrow pointing at it", "arrow")
+        table, target, _point = self.callout_anchor()
+        where = {"actors": "the selected actor", "events": "the selected event"}.get(table, "the middle of the graph")
+        form = QFormLayout(dialog)
+        form.addRow("Text", text)
+        form.addRow("Draw", kind)
+        form.addRow("On", QLabel(where, dialog))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        return self.add_callout(slide.id, kind.currentData(), text.text())
+
+    def add_callout(self, view_id: str, kind: str, text: str,
+                    anchor: tuple[str, str, tuple[float, float]] | None = None) -> bool:
+        """Put a callout on a saved view's charts, as one undo step; `anchor` (table, id, point) defaults to
+        `callout_anchor`."""
+        if self.case is None or self.slide(view_id) is None:
+            return False
+        table, target, point = anchor or self.callout_anchor()
+        callout = core.Callout("", kind, text, table, target, point)
+        pushed = push(self.window_.undo_stack, Operation(self.case, "Add callout",
+                                                         lambda case: add_callout(case, view_id, callout)))
+        self._choose(view_id)
+        return pushed
+
+    def remove_callout(self, view_id: str, callout_id: str) -> bool:
+        if self.case is None:
+            return False
+        return push(self.window_.undo_stack, Operation(self.case, "Remove callout",
+                                                       lambda case: remove_callout(case, view_id, callout_id)))
 
     def set_details(self, view_id: str, changes: dict[str, Any]) -> bool:
         if self.case is None:

@@ -121,6 +121,7 @@ class ChartItem(QGraphicsItem):
         self.edge_font = QFont()
         self.edge_font.setPointSizeF(EDGE_LABEL_PT)
         self.label_metrics = QFontMetricsF(self.label_font)
+        self.min_label_pt = MIN_LABEL_PT  # a slide read across a room asks for more
         self.edge_metrics = QFontMetricsF(self.edge_font)
         self.label_widths: list[float] = []
         self._bounds = QRectF(-100, -100, 200, 200)
@@ -417,7 +418,7 @@ class ChartItem(QGraphicsItem):
     def label_point_size(self, scale: float, font: QFont | None = None) -> float:
         """The on-screen size of names (or of `font`) at `scale`: as the chart's, never below MIN_LABEL_PT."""
         base = (font or self.label_font).pointSizeF()
-        return max(base * scale, min(MIN_LABEL_PT * self.label_scale, base))
+        return max(base * scale, min(self.min_label_pt * self.label_scale, base))
 
     def _scaled_font(self, font: QFont, scale: float) -> QFont:
         scaled = QFont(font)

@@ -77,11 +77,17 @@ def paint_legend(painter: QPainter, kinds: list[str], origin: QPointF, colour_by
     return rect
 
 
-def paint_legend_strip(painter: QPainter | None, kinds: list[str], width: float, colour_by: str = "kind") -> float:
-    """The legend as a strip of entries that wraps at `width`; returns its height (None: measure only)."""
+def paint_legend_strip(painter: QPainter | None, kinds: list[str], width: float, colour_by: str = "kind",
+                       text_px: int = 0) -> float:
+    """The legend as a strip of entries that wraps at `width`; returns its height (None: measure only).
+    Text is 7.5 pt, or `text_px` pixels tall when given (a slide's)."""
     font = QFont()
-    font.setPointSizeF(7.5)
+    if text_px:
+        font.setPixelSize(text_px)
+    else:
+        font.setPointSizeF(7.5)
     metrics = QFontMetricsF(font)
+    grow = max(metrics.height() / 13.0, 1.0)  # marks grow with the text
     line = metrics.height() + 3
     entries: list[tuple[str, str, str]] = []  # (what, style, text)
     if colour_by == "kind":
@@ -97,7 +103,7 @@ def paint_legend_strip(painter: QPainter | None, kinds: list[str], width: float,
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setFont(font)
     for what, style, text in entries:
-        mark = 14.0 if what == "kind" else (0.0 if what == "text" else 24.0)
+        mark = (14.0 if what == "kind" else (0.0 if what == "text" else 24.0)) * grow
         span = mark + 4 + metrics.horizontalAdvance(text) + 12
         if x > 6 and x + span > width:
             x, y = 6.0, y + line
@@ -106,7 +112,7 @@ def paint_legend_strip(painter: QPainter | None, kinds: list[str], width: float,
             if what == "kind":
                 colour, shape = KIND_STYLE.get(style, KIND_STYLE["other"])
                 path = QPainterPath()
-                add_shape(path, shape, x + 6, middle, 5.0)
+                add_shape(path, shape, x + 6 * grow, middle, 5.0 * grow)
                 painter.setPen(QPen(QColor(30, 30, 30), 0.8))
                 painter.setBrush(QBrush(QColor(colour)))
                 painter.drawPath(path)
@@ -115,7 +121,7 @@ def paint_legend_strip(painter: QPainter | None, kinds: list[str], width: float,
                 pen.setStyle(LINE_STYLES[style])
                 painter.setPen(pen)
                 painter.setOpacity(FADED_ALPHA if what == "faded" else 1.0)
-                painter.drawLine(QPointF(x, middle), QPointF(x + 20, middle))
+                painter.drawLine(QPointF(x, middle), QPointF(x + 20 * grow, middle))
                 painter.setOpacity(1.0)
             painter.setPen(QColor(20, 20, 20))
             painter.drawText(QPointF(x + mark + 4, y + (line - metrics.height()) / 2 + metrics.ascent()), text)
@@ -137,6 +143,7 @@ class LegendOverlay(QWidget):
         self.chart = chart
         self.setObjectName("graph_legend")
         self.kinds: list[str] = []
+        self.text_px = 0  # 0: the desktop's 7.5 pt
         self.hide()
 
     def update_kinds(self) -> None:
@@ -153,7 +160,7 @@ class LegendOverlay(QWidget):
             return
         frame = canvas.frameWidth()
         width = canvas.width() - 2 * frame
-        height = int(math.ceil(paint_legend_strip(None, self.kinds, width, self.chart.colour_by)))
+        height = int(math.ceil(paint_legend_strip(None, self.kinds, width, self.chart.colour_by, self.text_px)))
         canvas.setViewportMargins(0, 0, 0, height)
         self.setGeometry(frame, canvas.height() - frame - height, width, height)
 
@@ -162,6 +169,6 @@ class LegendOverlay(QWidget):
         painter.fillRect(self.rect(), QColor(244, 244, 240))
         painter.setPen(QColor(210, 210, 205))
         painter.drawLine(0, 0, self.width(), 0)
-        paint_legend_strip(painter, self.kinds, self.width(), self.chart.colour_by)
+        paint_legend_strip(painter, self.kinds, self.width(), self.chart.colour_by, self.text_px)
         painter.end()
 

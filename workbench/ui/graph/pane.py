@@ -71,6 +71,8 @@ class GraphPane(QWidget):
         self.case: Case | None = None
         self.graph = CaseGraph()
         self.graph_slice = GraphSlice([], [])
+        # A slide's story (actors, relations): only they are shown; no relation named means every tie between them.
+        self.focus: tuple[frozenset[str], frozenset[str]] | None = None
         self.metrics: Metrics | None = None
         self.metrics_stale = True
         self.stored: dict[str, Position] = {}
@@ -375,7 +377,22 @@ class GraphPane(QWidget):
         span = self.case.date_range() if self.case is not None and not self.case.closed else None
         case_filter = self.selection.filter
         marked = tagged(self.case, case_filter.tags)["actors"] if case_filter.tags and self.case else None
-        return slice_graph(self.graph, window.start, window.end, span, case_filter, marked)
+        shown = slice_graph(self.graph, window.start, window.end, span, case_filter, marked)
+        if self.focus is None:
+            return shown
+        g, (actors, relations) = self.graph, self.focus
+        nodes = [on and actor in actors for on, actor in zip(shown.node_shown, g.ids, strict=True)]
+        states = [OUT if not (nodes[g.src[e]] and nodes[g.dst[e]]) or (relations and g.edge_ids[e] not in relations)
+                  else state for e, state in enumerate(shown.edge_state)]
+        return GraphSlice(nodes, states)
+
+    def set_focus(self, actors: frozenset[str] | None, relations: frozenset[str] = frozenset()) -> None:
+        """Show only a slide's story: the actors `actors` and their ties (`relations` only, when it names
+        any); None shows every actor again."""
+        focus = (frozenset(actors), frozenset(relations)) if actors else None
+        if focus != self.focus:
+            self.focus = focus
+            self._reslice()
 
     def _reslice(self) -> None:
         if self.case is None or not self.graph.n:
