@@ -12,7 +12,7 @@ PYTHON := python3
 endif
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint screenshot clean package package-test icons interop interop-tools
+.PHONY: run test bench lint screenshot briefing-pages clean package package-test icons interop interop-tools
 
 $(STAMP): pyproject.toml
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,16 @@ interop: interop-tools
 
 screenshot: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/workbench --screenshot docs/screenshot.png
+
+# The README's deck pages: the sample's PDF deck drawn by poppler, its PowerPoint deck by LibreOffice.
+briefing-pages: $(STAMP)
+	rm -rf build/briefing && mkdir -p build/briefing
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -c 'from workbench.core.sample import build_sample_case; build_sample_case("build/briefing/sample.case").close()'
+	for fmt in pdf pptx; do QT_QPA_PLATFORM=offscreen $(VENV)/bin/python -m workbench.cli export build/briefing/sample.case --format $$fmt --out build/briefing/deck.$$fmt; done
+	soffice -env:UserInstallation=file://$(CURDIR)/build/briefing/profile --headless --convert-to pdf --outdir build/briefing/libreoffice build/briefing/deck.pptx >/dev/null
+	pdftoppm -r 96 -f 5 -l 5 -singlefile -png build/briefing/deck.pdf docs/briefing
+	pdftoppm -r 96 -f 6 -l 6 -singlefile -png build/briefing/libreoffice/deck.pdf docs/briefing-pptx
+	pdftoppm -r 96 -f 9 -l 9 -singlefile -png build/briefing/libreoffice/deck.pdf docs/briefing-pptx-sources
 
 # Packaging (packaging/README.md): `make package` builds dist/case-workbench/ (PyInstaller, one folder),
 # its tarball, and the wheel and sdist; `make package-test` runs the built artefacts.
