@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFontInfo, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
@@ -204,6 +204,16 @@ def test_callouts_are_kept_in_the_view_undoable_and_drawn_in_presentation_and_de
     window.undo_stack.redo()
     assert core.callouts_of(board.slide(slide.id).state) == callouts
     assert board.remove_callout(slide.id, callouts[2].id)
+    window.undo_stack.undo()
+    assert core.callouts_of(board.slide(slide.id).state) == callouts
+    from workbench.ui.briefing.storyboard import ViewEditor
+
+    editor = ViewEditor(board.slide(slide.id), (None, None), board)  # untick one: taken off on OK
+    qtbot.addWidget(editor)
+    assert editor.callouts.count() == 3
+    editor.callouts.item(1).setCheckState(Qt.CheckState.Unchecked)
+    assert board.set_details(slide.id, editor.changes(board.slide(slide.id)))
+    assert core.callouts_of(board.slide(slide.id).state) == [callouts[0], callouts[2]]
     window.undo_stack.undo()
     assert core.callouts_of(board.slide(slide.id).state) == callouts
 

@@ -92,6 +92,16 @@ class ViewEditor(QDialog):
         self.focus.setToolTip(f"On the slide, the lanes of its {len(self.story[0])} actors and those actors with "
                               "their ties: the rest hidden or faded" if self.story[0] else
                               "Select or highlight the story's actors or events, then save the view, to focus on them")
+        self.callouts = QListWidget(self)
+        self.callouts.setObjectName("view_callouts")
+        self.callouts.setToolTip("Untick a callout to take it off the slide")
+        for callout in core.callouts_of(slide.state):
+            item = QListWidgetItem(f"{'Arrow' if callout.kind == 'arrow' else 'Note'}: {callout.text}", self.callouts)
+            item.setData(Qt.ItemDataRole.UserRole, callout.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+        self.callouts.setVisible(self.callouts.count() > 0)
+        self.callouts.setMaximumHeight(110)
         form = QFormLayout(self)
         form.addRow("Title", self.title)
         form.addRow("Caption", self.caption)
@@ -99,6 +109,8 @@ class ViewEditor(QDialog):
         form.addRow("Time-lapse", self.timelapse)
         form.addRow("Pace", self.pace)
         form.addRow("Slide shows", self.focus)
+        if self.callouts.count():
+            form.addRow("Callouts", self.callouts)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -118,6 +130,11 @@ class ViewEditor(QDialog):
             state["timelapse"] = {"start": start, "end": end, "step_ms": self.pace.value()}
         else:
             state.pop("timelapse", None)
+        kept = {item.data(Qt.ItemDataRole.UserRole) for item in
+                (self.callouts.item(row) for row in range(self.callouts.count()))
+                if item.checkState() == Qt.CheckState.Checked}
+        if self.callouts.count():
+            state["callouts"] = [core.callout_to_json(c) for c in core.callouts_of(state) if c.id in kept]
         mode = self.focus.currentData()
         if mode and self.story[0]:
             state["focus"] = core.focus_to_json(core.Focus(self.story[0], self.story[1], mode))
