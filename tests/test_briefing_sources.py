@@ -88,7 +88,10 @@ def sources_pages_problems(pdf_path: Path, first_page: int, marking: str) -> tup
             top_banner, bottom_banner = banners
             words = page.extract_words()
             heading = {w["text"]: w for w in words if w["text"] in ("Footnote", "URL", "Grade")}
-            footer = next(w for w in words if w["text"] == "Grades:")
+            footer = next((w for w in words if w["text"] == "Grades:"), None)
+            if footer is None:
+                problems.append(f"{where}: no 'Grades:' footer to read (overprinted?)")
+                footer = {"top": bottom_banner["top"]}
             limit = min(footer["top"], bottom_banner["top"])
             # The table: every word from its heading row down that is not the footer's line or a banner's, and
             # every filled cell a renderer draws (not the page's background, not a banner).
