@@ -386,8 +386,8 @@ class SlideStage(QWidget):
         self.timeline.show_span(low - room, high + room)
 
     def _fit_graph(self) -> None:
-        """Fill the slide with the chart: the largest zoom (up to 250 %) at which every actor shown is
-        named, names at the slide's size (the chart's own fit, as the Fit button's)."""
+        """Fill the slide with the chart: the largest zoom (up to 160 %: names grow with it) at which every
+        actor shown is named, names at the slide's size (the chart's own fit, as the Fit button's)."""
         from workbench.ui.graph.canvas import FIT_MARGIN  # with the charts, not the window
 
         canvas = self.graph.canvas
@@ -395,8 +395,8 @@ class SlideStage(QWidget):
         view = canvas.viewport().size()
         if view.width() <= 0 or view.height() <= 0 or not self.graph.graph.n:
             return
-        margin = 2 * FIT_MARGIN
-        scale, extent = self.graph.chart.fit_scale(view.width() - margin, view.height() - margin, limit=2.5)
+        margin = 2 * (FIT_MARGIN + self.text_px)  # markers at the edge of a slide are easily missed
+        scale, extent = self.graph.chart.fit_scale(view.width() - margin, view.height() - margin, limit=1.6)
         canvas.resetTransform()
         canvas.scale(scale, scale)
         canvas.update_scene_rect()
