@@ -161,13 +161,16 @@ class SlideFeed:
     fails with it; once the build ends (done, failed or cancelled) no more slides are drawn.
     """
 
-    def __init__(self, plan: DeckPlan, make_renderer: Callable[[], SlideRenderer]) -> None:
+    def __init__(self, plan: DeckPlan, make_renderer: Callable[[], SlideRenderer] | None,
+                 parent: QWidget | None = None) -> None:
         self.plan, self.make_renderer = plan, make_renderer
         self.renderer: SlideRenderer | None = None
         self.ready: queue.Queue[DrawnSlide | BaseException] = queue.Queue()
         self.finished = threading.Event()
         self.next_index = 0
-        self.timer = QTimer()
+        # Owned by `parent` when given: the build's thread may drop the last reference to this feed, and a
+        # QTimer (or a slide's widgets) must not be destroyed there.
+        self.timer = QTimer(parent)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self._draw_next)
 
@@ -185,7 +188,7 @@ class SlideFeed:
             self.timer.start(20)  # the build is behind: let it catch up
             return
         try:
-            if self.renderer is None:  # building the slide's charts is a step of its own
+            if self.renderer is None and self.make_renderer is not None:  # building the charts: a step of its own
                 self.renderer = self.make_renderer()
                 self.timer.start(0)
                 return
@@ -222,7 +225,7 @@ def export_deck_in_background(parent: QWidget, case: Case, fmt: str, out: Path,
     without it one is built and closed after. Raises CaseError or ValueError before anything starts
     (no saved views, unknown format); how the export ended (written, failed, cancelled) is the Outcome's."""
     plan = plan_deck(case, fmt, out)
-    feed = SlideFeed(plan, renderer or (lambda: SlideRenderer(case, DECK_SIZE)))
+    feed = SlideFeed(plan, renderer or (lambda: SlideRenderer(case, DECK_SIZE)), parent)
     try:
         feed.start()
         return runner().run_modal(parent, "Exporting the briefing\u2026",
@@ -234,6 +237,10 @@ def export_deck_in_background(parent: QWidget, case: Case, fmt: str, out: Path,
             feed.renderer.close()
         elif feed.renderer is not None:
             feed.renderer.resize(SLIDE_SIZE)  # the storyboard's own renderer goes back to its thumbnails' size
+        # The runner may keep the build's closure, and so this feed, until its next task and then drop it on
+        # its thread: nothing of the UI may be left in it (a window's widgets freed there hung or crashed the app).
+        feed.renderer = feed.make_renderer = None
+        feed.timer.deleteLater()
 
 
 def _notes(slide: core.Slide) -> str:
