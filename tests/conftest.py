@@ -205,6 +205,13 @@ def no_leftover_work(request: pytest.FixtureRequest):
             for _ in range(3):  # deleteLater and close events of the test's own clean-up
                 QApplication.sendPostedEvents(None, 0)
                 QApplication.processEvents()
+            if "qtbot" in request.fixturenames:
+                # The test's widgets left in reference cycles are freed here, on the UI thread. Left to the
+                # collector, they were freed by whichever thread next allocated (a timeline's loader, a deck
+                # build): ~QWidget there waits for the UI thread, which waits for the GIL (a hang).
+                import gc
+
+                gc.collect()
         leftover_timers = _running_timers()
     deadline = time.monotonic() + 5
     while True:
