@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -171,7 +172,7 @@ def test_bad_stix_json_is_refused_in_one_sentence(case: Case, tmp_path: Path, na
 
 
 def test_report_with_nul_ten_megabytes_and_bad_bytes_is_read_without_a_crash(case: Case, tmp_path: Path) -> None:
-    text = "# Update\n\nOn August 15, OMON detained protesters in Minsk.[1]\x00\n\n" + "x" * TEN_MB
+    text = "# Update, 15 August 2020\n\nOn August 15, OMON detained protesters in Minsk.[1]\x00\n\n" + "x" * TEN_MB
     text += "\n\n[1] https://example.org/a\n"
     path = write(tmp_path, "report.md", text.encode() + b"\xed\xa0\x80\xff")
     plan = propose_file(case, path)
@@ -375,7 +376,7 @@ REPORT_TEXT = st.lists(st.one_of(REPORT_PIECES, st.text(max_size=6)), max_size=6
 def test_report_import_raises_only_our_errors(shared, text: str, fmt: str) -> None:
     case, _folder = shared
     try:
-        plan = propose_report(case, text, f"fuzz.{fmt}", fmt=fmt)
+        plan = propose_report(case, text, f"fuzz.{fmt}", fmt=fmt, report_date=date(2020, 8, 15))
         rolled_back(case, lambda: apply_plan(case, plan))
     except CaseError:
         pass

@@ -32,13 +32,21 @@ def window(qtbot, tmp_path: Path) -> MainWindow:
     return window
 
 
+@pytest.fixture(autouse=True, scope="module")
+def gazetteer_ready() -> None:
+    """The gazetteer's index built before the timing-sensitive tests (once per machine, from 60 MB of JSON)."""
+    from workbench.core.importers import places
+
+    places.warm()
+
+
 def test_review_accepts_edits_and_rejects_as_one_undo_step(window: MainWindow, qtbot, tmp_path: Path) -> None:
     case = window.case
     plan = propose_file(case, REPORT)
     dialog = ImportReviewDialog(case, plan, window)
     qtbot.addWidget(dialog)
     groups = [dialog.tree.topLevelItem(i).text(0).split(" (")[0] for i in range(dialog.tree.topLevelItemCount())]
-    assert groups == ["Document", "Sources", "Actors", "Events", "Relations", "Citations"]
+    assert groups == ["Document", "Sources", "Actors", "Places", "Events", "Relations", "Citations"]
     strike = next(item for key, item in dialog.items.items() if "planned strike" in item.text(0))
     dialog.tree.setCurrentItem(strike)
     assert "planned strike" in dialog.evidence.toPlainText()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from workbench import __version__
@@ -136,6 +137,8 @@ def subcommand_parser() -> argparse.ArgumentParser:
     imports.add_argument("--create", action="store_true",
                          help="create CASE when it does not exist, titled from the document "
                               "(a JSON export is restored whole: title, marking, time zone, records)")
+    imports.add_argument("--report-date", type=report_day, metavar="YYYY-MM-DD",
+                         help="the report's date, for a report that states none with a year")
 
     export = commands.add_parser("export", help="write the case in another format")
     export.add_argument("case", type=Path)
@@ -180,7 +183,8 @@ def run_subcommand(args: list[str]) -> int:
             from workbench.core.importers import run_import
 
             print(run_import(options.file, options.into, accept_all=options.accept_all,
-                             waiting=waiting_message(options.into), create=options.create, preset=options.preset))
+                             waiting=waiting_message(options.into), create=options.create, preset=options.preset,
+                             report_date=options.report_date))
             return EXIT_OK
         if options.command == "export":
             if options.format in DECK_FORMATS:
@@ -227,6 +231,14 @@ def new_case(path: Path, title: str | None, classification: str, timezone: str) 
     create_case(path, values["title"], values["classification"], values["timezone"]).close()
     print(f"Created {path} ({values['title']}; {values['classification']}; {values['timezone']}).")
     return EXIT_OK
+
+
+def report_day(text: str) -> date:
+    """--report-date: a calendar date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date written YYYY-MM-DD") from None
 
 
 def print_info(path: Path) -> int:

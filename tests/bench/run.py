@@ -300,7 +300,8 @@ class Bench:
         self.results["open_hostile_ratio_vs_sample"] = statistics.median(hostiles) / statistics.median(plains)
 
 
-VIEW_BENCHES = ("bench_timeline", "bench_graph", "bench_import", "bench_export", "bench_names", "bench_events")
+VIEW_BENCHES = ("bench_timeline", "bench_graph", "bench_import", "bench_import_dev", "bench_export", "bench_names",
+                "bench_events")
 
 FIGURES: dict[str, tuple[str, str]] = {
     # name: (what it is, unit)
@@ -327,6 +328,11 @@ FIGURES: dict[str, tuple[str, str]] = {
     "event_table_ratio_vs_executemany_icews14": ("import / executemany", "x"),
     "event_table_peak_mb_icews14": ("peak RSS of that import, whole process", "MB"),
     "event_table_peak_mb_icews14x3": ("the same rows three times over (flat = streamed)", "MB"),
+    "import_url_recall_dev": ("keyed footnote URLs of the dev corpus the report importer finds (goal >= 0.98)", ""),
+    "import_event_recall_dev": ("keyed dated events of the dev corpus found (goal >= 0.9)", ""),
+    "import_event_precision_dev": ("dated proposed events that are keyed (goal >= 0.85)", ""),
+    "import_actor_recall_dev": ("keyed actors of the dev corpus found (goal >= 0.9)", ""),
+    "import_actor_precision_dev": ("proposed actors that are keyed (goal >= 0.8)", ""),
 }
 
 

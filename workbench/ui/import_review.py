@@ -12,6 +12,7 @@ interpret markup from the file.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,8 @@ from PySide6.QtWidgets import (
 
 from workbench.core.confidence import CONFIDENCE_LEVELS, TIME_PRECISIONS
 from workbench.core.importers import Plan, apply_plan, file_kind, import_whole, propose_file, read_text
-from workbench.core.importers.proposals import GROUP_TITLES, GROUPS, Proposal, describe_counts
+from workbench.core.importers.proposals import GROUP_TITLES, GROUPS, Proposal, describe_counts, describe_review
+from workbench.core.importers.report import ReportDateMissing
 from workbench.core.progress import Progress
 from workbench.core.rules import clean_text, problems
 from workbench.core.store import Case
@@ -60,8 +62,12 @@ def importable(path: Path) -> bool:
     return path.suffix.lower() in IMPORTABLE
 
 
-def read_file(reader: Case, path: Path, progress: Progress) -> Any:
-    """On a worker: a report's or STIX bundle's Plan, a checked CSV, or "canonical" (written without review)."""
+NEEDS_DATE = "needs a report date"
+
+
+def read_file(reader: Case, path: Path, progress: Progress, report_date: date | None = None) -> Any:
+    """On a worker: a report's or STIX bundle's Plan, a checked CSV, "canonical" (written without review),
+    or NEEDS_DATE for a report that states no date with a year."""
     kind = file_kind(path, read_text(path) if path.suffix.lower() == ".json" else None)
     if kind == "csv":
         from workbench.core.importers.csv_import import read_csv
@@ -71,18 +77,68 @@ def read_file(reader: Case, path: Path, progress: Progress) -> Any:
         return "canonical"
     if kind == "events":  # written without review; an event table maps its columns first
         return "events"
-    return propose_file(reader, path, progress=progress)
+    try:
+        return propose_file(reader, path, progress=progress, report_date=report_date)
+    except ReportDateMissing:
+        return NEEDS_DATE
 
 
-def read_in_background(parent: QWidget, case: Case, path: Path) -> Any:
+def read_in_background(parent: QWidget, case: Case, path: Path, report_date: date | None = None) -> Any:
     """Read and propose on a worker (its own read-only connection) behind a progress dialog with Cancel;
     the result, or None when cancelled or refused (the refusal is shown)."""
     outcome = runner().run_modal(parent, f"Reading {path.name}…",
-                                 lambda reader, progress: read_file(reader, path, progress),
+                                 lambda reader, progress: read_file(reader, path, progress, report_date),
                                  reader_of=case, title="Import", failure=f"Cannot import {path.name}")
     if outcome.error:
         warn(parent, "Cannot import", outcome.error)
     return outcome.result
+
+
+class ReportDateDialog(QDialog):
+    """Asks for the date of a report that states none with a year. Nothing is prefilled: a guess (today,
+    the file's time) would silently place every event of the report."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Date of the report")
+        layout = QVBoxLayout(self)
+        question = QLabel(f"{name} states no date with a year in its header, title, metadata or file name. "
+                          "On what date was it published? Its year-less dates take this date's year, and "
+                          "claims it does not date are placed no later than this date.", self)
+        question.setTextFormat(Qt.TextFormat.PlainText)
+        question.setWordWrap(True)
+        layout.addWidget(question)
+        self.field = QLineEdit(self)
+        self.field.setObjectName("report_date")
+        self.field.setPlaceholderText("YYYY-MM-DD")
+        layout.addWidget(self.field)
+        self.error = QLabel(self)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+                                        self)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.field.textChanged.connect(self._check)
+        self._check()
+
+    def day(self) -> date | None:
+        text = self.field.text().strip()
+        try:
+            return date.fromisoformat(text) if len(text) == 10 else None
+        except ValueError:
+            return None
+
+    def _check(self) -> None:
+        ok = self.day() is not None
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+        self.error.setText("" if ok or not self.field.text().strip() else "Write the date as YYYY-MM-DD.")
+
+
+def ask_report_date(parent: QWidget, name: str) -> date | None:
+    dialog = ReportDateDialog(name, parent)
+    return dialog.day() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 class TimelinePreview(QWidget):
@@ -421,10 +477,7 @@ class ImportReviewDialog(QDialog):
 
     def _refresh(self) -> None:
         chosen = self.plan.effective()
-        counts = self.plan.counts(chosen)
-        self.counts.setText("Will write: " + describe_counts({f"{k}s": v for k, v in counts.items()
-                                                                 if k in ("document", "event", "actor", "relation",
-                                                                          "source", "citation")}))
+        self.counts.setText(describe_review(self.plan))
         self.preview.set_events([p for p in chosen if p.kind == "event"])
 
     # the report and the evidence
@@ -499,6 +552,11 @@ def import_file(window: Any, path: Path, review: bool = True) -> dict[str, int] 
         inform(window, "Import", "Open a case you may change first, then import into it.")
         return None
     result = read_in_background(window, case, path)
+    if result == NEEDS_DATE:
+        day = ask_report_date(window, path.name)
+        if day is None:
+            return None
+        result = read_in_background(window, case, path, report_date=day)
     if result is None:
         return None
     if result == "canonical":

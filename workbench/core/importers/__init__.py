@@ -4,6 +4,7 @@ JSON export and STIX 2.1 bundles. `run_import` is the command line's entry point
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from workbench.core.importers.encoding import Decoded, decode
@@ -75,15 +76,19 @@ def import_whole(path: Path, case: Case, progress: Progress = NO_PROGRESS) -> di
     return import_canonical(path, case, progress=progress)
 
 
-def propose_file(case: Case, path: Path, progress: Progress = NO_PROGRESS) -> Plan:
-    """A report or STIX bundle -> the proposals for review; writes nothing."""
+def propose_file(case: Case, path: Path, progress: Progress = NO_PROGRESS, report_date: date | None = None) -> Plan:
+    """A report or STIX bundle -> the proposals for review; writes nothing.
+
+    A report that states no date with a year is refused (report.ReportDateMissing) unless `report_date`
+    gives it.
+    """
     decoded = read_decoded(path)
     text = decoded.text
     kind = file_kind(path, text)
     if kind == "report":
         from workbench.core.importers.report import propose_report
 
-        plan = propose_report(case, text, path.name, progress=progress)
+        plan = propose_report(case, text, path.name, progress=progress, report_date=report_date)
         if decoded.guessed:
             plan.notes.insert(0, f"Read as {decoded.name}, guessed from the text.")
         return plan
@@ -96,9 +101,11 @@ def propose_file(case: Case, path: Path, progress: Progress = NO_PROGRESS) -> Pl
 
 def run_import(file: Path, into: Path, accept_all: bool = False,
                waiting: Callable[[float], None] | None = None, create: bool = False,
-               preset: str | None = None) -> str:
-    """`workbench import FILE --into CASE [--accept-all] [--create]`: one line saying what was written.
+               preset: str | None = None, report_date: date | None = None) -> str:
+    """`workbench import FILE --into CASE [--accept-all] [--create] [--report-date D]`: one line on what was
+    written.
 
+    A report that states no date with a year is refused unless `report_date` (--report-date) gives it.
     Reports need a review: without --accept-all nothing is written and the refusal says how many
     proposals wait (review them in the app with File > Import...). CSV and STIX files are written
     directly when every row is valid; with rejected rows nothing is written unless --accept-all,
@@ -132,7 +139,7 @@ def run_import(file: Path, into: Path, accept_all: bool = False,
             if case.read_only:
                 raise CaseError(f"{into.name} is read-only; nothing was imported.")
             with case.transaction(waiting=waiting):
-                summary = _import_into(case, file, text, kind, accept_all, preset)
+                summary = _import_into(case, file, text, kind, accept_all, preset, report_date)
     except BaseException:
         if created:  # the case was made for this import only: a refused import leaves no empty case behind
             for leftover in (into, *(into.with_name(into.name + end) for end in ("-wal", "-shm", "-journal"))):
@@ -148,8 +155,11 @@ def document_title(file: Path, text: str, kind: str) -> str:
     if kind == "report":
         from workbench.core.document import read_document
         from workbench.core.importers.report import parse_header, report_format
+        from workbench.core.importers.webpage import is_web_page, read_web_page
 
-        title = parse_header(read_document(text, report_format(file.name, text))).title
+        fmt = report_format(file.name, text)
+        title = read_web_page(text).title if fmt == "html" and is_web_page(text) else parse_header(
+            read_document(text, fmt)).title
     elif kind == "stix":
         from workbench.core.importers.stix_import import load_json
 
@@ -161,7 +171,7 @@ def document_title(file: Path, text: str, kind: str) -> str:
 
 
 def _import_into(case: Case, file: Path, text: str | None, kind: str, accept_all: bool,
-                 preset: str | None = None) -> str:
+               preset: str | None = None, report_date: date | None = None) -> str:
     into = case.path
     if kind == "events":
         from workbench.core.importers.event_table import import_event_table, preset_mapping
@@ -182,7 +192,7 @@ def _import_into(case: Case, file: Path, text: str | None, kind: str, accept_all
                 f"was imported; fix them, or pass --accept-all to import the {len(plan.rows)} valid rows.")
         written = write_csv(case, plan)
         return _summary(file, into, written, plan.rejected, plan.skipped, reading=plan.reading)
-    plan = propose_file(case, file)
+    plan = propose_file(case, file, report_date=report_date)
     if kind == "report" and not accept_all:
         counts = plan.counts()
         raise ImportRefused(

@@ -10,6 +10,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
@@ -19,7 +20,7 @@ from workbench.core.store import LINK_TABLES, Case, CaseError
 
 # Fixed namespace: the same report, row or URL gets the same ids in every import, on every machine.
 NAMESPACE = uuid.UUID("0b7e3f52-6a1d-4c8e-9d1f-5e2a7c4b8f10")
-GROUPS = ("document", "source", "actor", "alias", "event", "relation", "citation")
+GROUPS = ("document", "source", "actor", "alias", "place", "event", "relation", "citation")
 GROUP_TITLES = {"document": "Document", "source": "Sources", "actor": "Actors", "event": "Events",
                 "alias": "New spellings of case actors", "relation": "Relations", "citation": "Citations",
                 "footnote": "Footnotes", "event_actor": "Event actors", "event_place": "Event places",
@@ -55,7 +56,9 @@ def clean_url(url: str, _normalize_query: bool = False) -> str:
     The rest of the query stays as written (Cyrillic or emoji in it are not percent-encoded), so a URL
     comes back from an export and import as it went in.
     """
-    url = url.strip().strip("<>").rstrip(".,;:)")
+    url = url.strip().strip("<>").rstrip(".,;:")
+    while url.endswith(")") and url.count(")") > url.count("("):  # "(see https://x.org/a)": not the page's
+        url = url[:-1].rstrip(".,;:")
     try:
         parts = urlsplit(url)
     except ValueError:
@@ -115,6 +118,8 @@ class Plan:
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of rows that cannot be read
     summary_kind: str = "report"
     notes: list[str] = field(default_factory=list)  # lines the review shows above the proposals (how it was read)
+    report_date: date | None = None  # a report's own date (or the one the analyst gave)
+    report_date_source: str = ""
 
     def add(self, proposal: Proposal) -> Proposal:
         self.proposals.append(proposal)
@@ -152,6 +157,39 @@ class Plan:
             if not proposal.existing:
                 found[proposal.kind] = found.get(proposal.kind, 0) + 1
         return found
+
+
+def mark_existing(case: Case, plan: Plan) -> None:
+    """Flag every proposal whose record (or link) the case already holds, so a review of a re-import
+    says what is really new."""
+    for proposal in plan.proposals:
+        if proposal.existing:
+            continue
+        table = proposal.table
+        if table in LINK_TABLES:
+            keys = LINK_TABLES[table]
+            if any(proposal.values.get(k) is None for k in keys):
+                continue
+            where = " AND ".join(f"{k} = ?" for k in keys)
+            found = case.conn.execute(f"SELECT 1 FROM {table} WHERE {where}",
+                                      [proposal.values[k] for k in keys]).fetchone()
+            proposal.existing = found is not None
+        elif proposal.values.get("id"):
+            proposal.existing = case.get(table, proposal.values["id"]) is not None
+
+
+def describe_review(plan: Plan) -> str:
+    """The review's one line: what accepting would write, or that nothing of it is new."""
+    chosen = plan.effective()
+    counts = plan.counts(chosen)
+    shown = {f"{k}s": v for k, v in counts.items()
+             if k in ("document", "event", "actor", "relation", "source", "citation", "place")}
+    if not counts:
+        total = sum(1 for p in plan.proposals if p.kind in GROUPS)
+        if total and all(p.existing for p in plan.proposals):
+            return f"Nothing new: the {total} proposals are already in the case."
+        return "Nothing new to write."
+    return "Will write: " + describe_counts(shown)
 
 
 def apply_plan(case: Case, plan: Plan, progress: Progress = NO_PROGRESS) -> dict[str, int]:

@@ -13,12 +13,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from urllib.parse import urlsplit
 
-from workbench.core.document import LINE_BREAK, Reading, read_document
+from workbench.core.document import LINE_BREAK, Block, Reading, read_document
 from workbench.core.domains import domain_of as registrable_domain_of
-from workbench.core.importers import dates
+from workbench.core.importers import dates, places
 from workbench.core.importers.names import (
+    COUNTRIES,
     COUNTRY_ALIASES,
+    GROUP_WORDS,
+    KIND_HEADS,
+    NATIONALITIES,
     PUBLISHERS,
+    STOP,
+    TITLES,
     ActorCandidate,
     ActorIndex,
     alias_proposal,
@@ -28,13 +34,16 @@ from workbench.core.importers.names import (
     similar,
 )
 from workbench.core.importers.proposals import (
+    ImportRefused,
     Plan,
     Proposal,
     clean_url,
+    mark_existing,
     stable_id,
     text_digest,
     url_key,
 )
+from workbench.core.importers.webpage import WebPage, is_web_page, read_web_page
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import Case
 from workbench.core.times import case_zone
@@ -42,8 +51,10 @@ from workbench.core.times import case_zone
 REPORT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".txt": "text",
                    ".text": "text"}
 URL = re.compile(r"https?://[^\s<>\"'\u2028]+")
-BRACKET_MARKER = re.compile(r"\[(\d{1,3})\]|\^\[?(\d{1,3})\]?")
-DEFINITION_START = re.compile(r"^\s*(?:\u2022\s*)?(?:\[(\d{1,3})\]|\^(\d{1,3})|(\d{1,3})[.):])\s")
+# Footnote markers in the body: [N], ^N (or ^[N]), and Unicode superscript digits (not a unit's km²).
+BRACKET_MARKER = re.compile(r"\[(\d{1,3})\]|\^\[?(\d{1,3})\]?|(?<![kcm]m)([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})")
+DEFINITION_START = re.compile(r"^\s*(?:\u2022\s*)?(?:\[(\d{1,3})\]|\^\[?(\d{1,3})\]?|([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})"
+                              r"|(\d{1,3})[.):])(?:\s+|(?=h(?:tt|xx)ps?\W))")
 NOTES_HEADING = re.compile(r"^\s*(?:end\s*notes?|foot\s*notes?|notes|sources|references)\s*:?\s*$", re.IGNORECASE)
 ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "gen", "lt", "col", "st", "no", "vs", "e.g", "i.e", "u.s", "u.k",
                  "approx", "maj", "capt", "sgt", "adm", "gov", "sen"}
@@ -135,7 +146,7 @@ def block_lines(reading: Reading, index: int) -> list[tuple[int, int]]:
     return spans
 
 
-def parse_header(reading: Reading, today: date | None = None) -> Header:
+def parse_header(reading: Reading) -> Header:
     header = Header()
     for index, block in enumerate(reading.blocks[:8]):
         text = block.text.strip()
@@ -153,6 +164,8 @@ def parse_header(reading: Reading, today: date | None = None) -> Header:
             if published and len(line) < 80:
                 header.published, header.day = published
                 header.blocks.add(index)
+            elif len(line) < 60 and _date_line(line):
+                header.blocks.add(index)  # "March 5, 3:00 PM EST": the date line, without its year
             elif not header.author and re.fullmatch(
                     r"(?:[Bb]y\s+)?[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){1,3}"
                     r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){1,3})*", line):
@@ -162,17 +175,104 @@ def parse_header(reading: Reading, today: date | None = None) -> Header:
     best = max(counts, key=lambda name: counts[name]) if counts else ""
     if best and counts[best]:
         header.publisher = PUBLISHERS[best]
-    if header.day is None:
-        header.day = today or datetime.now(UTC).date()
     return header
 
 
-def footnote_definitions(reading: Reading) -> tuple[dict[str, list[str]], set[int], list[tuple[int, int]]]:
-    """label -> its URLs (or a title when it lists none), the blocks holding definitions, and their spans."""
-    definitions: dict[str, list[str]] = {}
-    blocks: set[int] = set()
-    spans: list[tuple[int, int]] = []
+def _date_line(line: str) -> bool:
+    """A line that is only a date and maybe a time ('June 15, 6pm ET'), not a sentence."""
+    found = dates.find_dates(line, date(2000, 1, 1))
+    if not found or found[0].start > 2:
+        return False
+    rest = line[found[0].end:]
+    clock = dates.find_time(rest)
+    if clock:
+        rest = rest.replace(clock[2], "")
+    return not re.search(r"[A-Za-z]{3,}", re.sub(r"\b(?:[ECMP][SD]?T|UTC|GMT|MSK|at|local time)\b", "", rest))
+
+
+SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+# Written so as not to link: "rbc dot ua", "example[.]ru", "(.)", "hxxps://", "[:]//".
+_OBF_DOT = r"(?:\s*\[\.\]\s*|\s*\(\.\)\s*|\s*\{\.\}\s*|\s*\[dot\]\s*|\s*\(dot\)\s*|\s+dot\s+)"
+_SCHEME = r"h(?:tt|xx)ps?(?:\[:\]|\(:\)|:)//|h(?:tt|xx)ps?\[://\]"
+_URL_CHARS = r"[^\s<>\"'\u2028\u201c\u201d«»]"
+WRITTEN_URL = re.compile(
+    rf"(?:(?:{_SCHEME})|(?<![\w./])(?=www(?:\.|{_OBF_DOT})\w))(?:{_URL_CHARS}|{_OBF_DOT}(?=[a-z0-9]))+"
+    rf"|(?<![\w./@])[a-z0-9][\w\-]*(?:\[\.\]|\(\.\)|\{{\.\}}|\[dot\]|\(dot\))[\w\-]+(?:(?:\.|{_OBF_DOT})[\w\-]+)*"
+    rf"(?:/{_URL_CHARS}*)?",
+    re.IGNORECASE)
+TRUNCATED = re.compile(r"(?:\.\.\.|…)\s*$")
+
+
+def restore_url(written: str) -> str:
+    """A URL as written to keep it from linking -> the URL; trailing punctuation trimmed."""
+    url = re.sub(r"^h(?:tt|xx)p(s?)(?:\[:\]|\(:\)|:)//|^h(?:tt|xx)p(s?)\[://\]",
+                 lambda m: f"http{m[1] or m[2] or ''}://", written.strip(), flags=re.IGNORECASE)
+    url = re.sub(_OBF_DOT, ".", url, flags=re.IGNORECASE)
+    url = url.rstrip(".,;:!?'\"”’»]}")
+    while url.endswith(")") and url.count(")") > url.count("("):
+        url = url[:-1].rstrip(".,;:")
+    if not re.match(r"https?://", url, re.IGNORECASE):
+        url = "https://" + url
+    return url
+
+
+def written_urls(text: str) -> list[tuple[str, str]]:
+    """(URL, its form as written) of every address in `text`, obfuscated or not, in order."""
+    found = []
+    for match in WRITTEN_URL.finditer(text):
+        written = match.group(0).rstrip(".,;:!?'\"”’»]}")
+        url = restore_url(written)
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:
+            continue
+        if not re.search(r"\.(?:[a-z]{2,}|xn--[\w-]+)$", host.removeprefix("www.")) and not re.fullmatch(
+                r"[\d.]+", host):
+            continue  # "https://www.pravda" alone: an address cut short, not a page
+        found.append((clean_url(url), written))
+    return found
+
+
+def _line_with_targets(reading: Reading, start: int, end: int) -> str:
+    """A line's text with each link's text replaced by its target where the text does not give the address
+    (a title, a cut-short 'https://site.com/long-pa…'); a link text that goes on as an obfuscated address
+    ('https://www.rbc' + ' dot ua/news/…') is kept, since only the text has the whole address."""
+    pieces, position = [], start
+    for link in sorted((s for s in reading.links if start <= s.start < end), key=lambda s: s.start):
+        if link.start < position:
+            continue
+        text = reading.text[link.start:min(link.end, end)]
+        target = link.value.strip()
+        pieces.append(reading.text[position:link.start])
+        position = min(link.end, end)
+        if not re.match(r"https?://", target, re.IGNORECASE):
+            pieces.append(text)
+            continue
+        after = reading.text[position:end]
+        looks_like_address = bool(re.match(r"\s*(?:h(?:tt|xx)ps?\W|www\.)", text, re.IGNORECASE))
+        if looks_like_address and not TRUNCATED.search(text) and re.match(_OBF_DOT + r"[a-z0-9]", after, re.I):
+            pieces.append(text)
+        else:
+            pieces.append(f" {target} ")
+    pieces.append(reading.text[position:end])
+    return "".join(pieces)
+
+
+@dataclass
+class Definitions:
+    urls: dict[str, list[str]] = field(default_factory=dict)  # label -> URLs (or 'title:...')
+    written: dict[str, str] = field(default_factory=dict)  # URL -> its obfuscated written form
+    blocks: set[int] = field(default_factory=set)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def footnote_definitions(reading: Reading) -> Definitions:
+    """Endnotes: '[N] url', '<sup>N</sup> url', '^N', '¹ url', 'N. url' lines, under a Notes/Sources/Endnotes/
+    References heading, after a rule, or with neither; a line of addresses only goes on the note before it.
+    A numbered line ('4) Belarus/Kyiv;') is an endnote only under such a heading or where the body cites N."""
+    candidates: list[tuple[str, int, int, int, bool, list[tuple[str, str]]]] = []
     after_notes_heading = False
+    previous_block = -2
     for index, block in enumerate(reading.blocks):
         if block.kind == "heading":
             after_notes_heading = bool(NOTES_HEADING.match(block.text))
@@ -181,54 +281,63 @@ def footnote_definitions(reading: Reading) -> tuple[dict[str, list[str]], set[in
             line = reading.text[start:end]
             label = None
             body_start = start
+            numbered = False
             lead = len(line) - len(line.lstrip(" \u2022"))
             sup = next((s for s in reading.footnotes if s.start == start + lead), None)
             if sup is not None:
-                label, body_start = sup.value.strip("[]^ "), sup.end
+                label, body_start = sup.value.strip("[]^ ").translate(SUPERSCRIPT_DIGITS), sup.end
             else:
                 match = DEFINITION_START.match(line)
                 if match:
-                    label, body_start = next(g for g in match.groups() if g), start + match.end()
+                    label = next(g for g in match.groups() if g).translate(SUPERSCRIPT_DIGITS)
+                    body_start = start + match.end()
+                    numbered = bool(match.group(4))
+            found = written_urls(_line_with_targets(reading, body_start, end))
             if label is None:
+                # a line of addresses only, right after an endnote, belongs to it
+                rest = WRITTEN_URL.sub(" ", _line_with_targets(reading, start, end))
+                if found and candidates and previous_block >= index - 1 and len(re.findall(r"[A-Za-zА-я]{2,}",
+                                                                                           rest)) <= 3:
+                    candidates.append((candidates[-1][0], index, start, end, False, found))
+                    previous_block = index
                 continue
-            urls = _urls_in(reading, body_start, end)
-            if not urls and not after_notes_heading and sup is None:
+            if not found and not after_notes_heading and sup is None:
                 continue
-            if not urls:
+            if not found:
                 title = reading.text[body_start:end].strip(" .;,")
                 if len(title) < 3:
                     continue
-                urls = [f"title:{title}"]
-            definitions.setdefault(label, [])
-            for url in urls:
-                if url not in definitions[label]:
-                    definitions[label].append(url)
-            blocks.add(index)
-            spans.append((start, end))
-    return definitions, blocks, spans
-
-
-def _urls_in(reading: Reading, start: int, end: int) -> list[str]:
-    found: list[tuple[int, str]] = []
-    covered: list[tuple[int, int]] = []
-    for link in reading.links:
-        if start <= link.start < end and link.value.lower().startswith(("http://", "https://")):
-            found.append((link.start, clean_url(link.value)))
-            covered.append((link.start, link.end))
-    for match in URL.finditer(reading.text, start, end):
-        if not any(a <= match.start() < b for a, b in covered):
-            found.append((match.start(), clean_url(match.group(0))))
-    return [url for _, url in sorted(found)]
+                found = [(f"title:{title}", "")]
+            candidates.append((label, index, start, end, numbered and not after_notes_heading, found))
+            previous_block = index
+    spans = [(start, end) for _, _, start, end, _, _ in candidates]
+    cited = {m.label for m in body_markers(reading, spans)}
+    result = Definitions()
+    for label, index, start, end, needs_citing, found in candidates:
+        if needs_citing and label not in cited:
+            continue
+        urls = result.urls.setdefault(label, [])
+        for url, written in found:
+            if url not in urls:
+                urls.append(url)
+            if written and written != url and restore_url(written) != written:
+                result.written.setdefault(url, written)
+        result.blocks.add(index)
+        result.spans.append((start, end))
+    return result
 
 
 def body_markers(reading: Reading, definition_spans: list[tuple[int, int]]) -> list[Marker]:
     def in_definition(position: int) -> bool:
         return any(a <= position < b for a, b in definition_spans)
 
-    markers = [Marker(s.start, s.end, s.value.strip("[]^ ")) for s in reading.footnotes if not in_definition(s.start)]
+    markers = [Marker(s.start, s.end, s.value.strip("[]^ ").translate(SUPERSCRIPT_DIGITS))
+               for s in reading.footnotes if not in_definition(s.start)]
+    taken = {(s.start, s.end) for s in reading.footnotes}
     for match in BRACKET_MARKER.finditer(reading.text):
-        if not in_definition(match.start()):
-            markers.append(Marker(match.start(), match.end(), match[1] or match[2]))
+        if not in_definition(match.start()) and not any(a <= match.start() < b for a, b in taken):
+            label = next(g for g in match.groups() if g).translate(SUPERSCRIPT_DIGITS)
+            markers.append(Marker(match.start(), match.end(), label))
     markers.sort(key=lambda m: m.start)
     return markers
 
@@ -393,6 +502,63 @@ def _kind(text: str) -> str:
     return ""
 
 
+def _heading_like(block: Block) -> bool:
+    """A paragraph that is a heading in all but markup: short, and no sentence ends it ('Supporting Effort #1—
+    Kharkiv: (Russian objective: Advance southeast…)', a bold 'Key Takeaways')."""
+    runs = list(block.runs)
+    while runs and runs[-1].footnote is not None:
+        runs.pop()  # the markers that close it
+    text = " ".join("".join(run.text for run in runs).replace(LINE_BREAK, " ").split())
+    if block.kind != "paragraph" or not text or len(text.split()) > 40:
+        return False
+    text = re.sub(r"(?:\s*(?:\[\d{1,3}\]|\^\[?\d{1,3}\]?|[⁰¹²³⁴⁵⁶⁷⁸⁹]+))+$", "", text)
+    return not re.search(r"[.!?…][\"”’)\]]*$", text)
+
+
+NOT_PLACES = {places.key_of(w) for w in STOP | TITLES | NATIONALITIES | set(KIND_HEADS) | COUNTRIES | set(
+    COUNTRY_ALIASES) | set(GROUP_WORDS) | set(PUBLISHERS)}
+
+
+def _is_place(name: str, start: int, end: int, found: list[places.PlaceMention]) -> bool:
+    """An actor-like name that is one of the block's places ('Kherson', 'Kharkiv City', 'Izyum-Slovyansk')."""
+    inside = [m for m in found if start <= m.start and m.end <= end + 1]
+    if not inside:
+        return False
+    rest = name
+    for mention in inside:
+        rest = rest.replace(mention.written, " ")
+    return not re.sub(r"\b(?:[Cc]ity|[Tt]own|[Vv]illage)\b|[\W_]", "", rest)
+
+
+def _listed_with_places(text: str, start: int, end: int, kind: str, found: list[places.PlaceMention]) -> bool:
+    """A bare name in a list of places ('Mykolaivka, Yasylivka, Yakovlikva, and Berestove') is a place the
+    gazetteer does not know."""
+    if kind not in ("person", "other"):
+        return False
+    joint = r"\s*(?:\([^()]{0,60}\)\s*)?,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+"
+    before = any(re.fullmatch(joint, text[m.end:start]) for m in found if m.end <= start)
+    after = any(re.fullmatch(joint, text[end:m.start]) for m in found if m.start >= end)
+    return before or after
+
+
+def canonical_name(folded: str) -> str:
+    """One form for the ways an organisation is written: 'Russian MoD', 'Russian Defense Ministry' and 'Russian
+    Ministry of Defence' are 'russian ministry of defense'."""
+    name = re.sub(r"\bmod\b", "ministry of defense", folded)
+    name = re.sub(r"\bdefence\b", "defense", name)
+    name = re.sub(r"\bministry of the\b", "ministry of", name)
+    name = re.sub(r"\b(defense|foreign affairs|foreign|interior|internal affairs|justice|emergencies|emergency|"
+                  r"health|finance|education) ministry\b", r"ministry of \1", name)
+    name = re.sub(r"\bministry of foreign\b(?! affairs)", "ministry of foreign affairs", name)
+    name = re.sub(r"\bministry of emergency\b", "ministry of emergencies", name)
+    return name
+
+
+def _unqualified(canonical: str) -> str:
+    words = canonical.split()
+    return " ".join(words[1:]) if len(words) > 1 and words[0] in NATIONALITIES else canonical
+
+
 class ActorTable:
     """Candidate actors of one report: the case's own (matched by name, alias or spelling) and new ones."""
 
@@ -449,10 +615,18 @@ class ActorTable:
     def _same_as(self, name: str, kind: str) -> str | None:
         folded = fold(name)
         words = folded.split()
+        canonical = canonical_name(folded)
+        if len(words) > 1 or canonical != folded:
+            # "MoD" after "Russian MoD", "General Staff" after "Ukrainian General Staff": the one the report names
+            plain = _unqualified(canonical)
+            same = [key for key, candidate in self.items.items()
+                    if any(_unqualified(canonical_name(fold(n))) == plain for n in candidate.names())]
+            if len(same) == 1 and kind == self.items[same[0]].kind or len(same) == 1 and plain == canonical:
+                return same[0]
         for key, candidate in self.items.items():
             for known in (fold(n) for n in candidate.names()):
                 other = known.split()
-                if known == folded or similar(known, folded):
+                if known == folded or similar(known, folded) or canonical_name(known) == canonical:
                     return key
                 if len(words) == len(other) > 1 and all(similar(a, b) for a, b in zip(words, other, strict=True)):
                     return key
@@ -475,28 +649,98 @@ class ActorTable:
         return None
 
 
+class ReportDateMissing(ImportRefused):
+    """The report states no date with a year anywhere (header, title, metadata, file name): the analyst
+    must give it, since every year-less date and every undated claim is placed by it."""
+
+
+FILE_NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[-_.]?([01]\d)[-_.]?([0-3]\d)(?!\d)")
+
+
+def date_in_name(name: str) -> date | None:
+    """'isw-2022-03-05.html', 'report_20220305.md' -> the date the file's name gives."""
+    for match in FILE_NAME_DATE.finditer(name):
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass
+class ReportDate:
+    day: date
+    published: str  # ISO text for the document's `published`
+    source: str  # where it was found: 'header', 'title', 'page metadata (dc:date)', 'file name', 'given'
+
+
+def find_report_date(header: Header, name: str, page: WebPage | None = None,
+                     given: date | None = None) -> ReportDate | None:
+    """The report's own date, from what the analyst gave, the header's date line, the title, the page's
+    metadata or the file's name, in that order; None when none of them states a full date with a year."""
+    if given is not None:
+        return ReportDate(given, given.isoformat(), "given")
+    if header.published and header.day:
+        return ReportDate(header.day, header.published, "header")
+    titled = dates.parse_published(header.title) if header.title else None
+    if titled:
+        return ReportDate(titled[1], titled[0], "title")
+    if page is not None and page.day is not None:
+        return ReportDate(page.day, page.published or page.day.isoformat(), f"page metadata ({page.date_source})")
+    named = date_in_name(name)
+    if named:
+        return ReportDate(named, named.isoformat(), "file name")
+    return None
+
+
 def propose_report(case: Case, text: str, name: str, fmt: str | None = None,
-                   progress: Progress = NO_PROGRESS) -> Plan:
-    """Read a report and propose everything in it for `case`; writes nothing."""
+                   progress: Progress = NO_PROGRESS, report_date: date | None = None) -> Plan:
+    """Read a report and propose everything in it for `case`; writes nothing.
+
+    The report's date places every year-less date and bounds every undated claim; it is taken from the
+    report (see find_report_date) or from `report_date`, never from the clock: without one the import
+    is refused with ReportDateMissing.
+    """
     fmt = fmt or report_format(name, text)
-    reading = read_document(text, fmt)
+    progress(0, 1)  # Cancel is heard before a large page is read
+    page = None
+    if fmt == "html" and is_web_page(text):
+        try:
+            page = read_web_page(text)
+        except (ValueError, TypeError, LookupError, RecursionError):
+            page = None  # markup lxml cannot hold: read the page whole with our own reader
+    stored = page.article if page is not None else text
+    reading = read_document(stored, fmt)
     zone = case_zone(case.meta("timezone"))
     header = parse_header(reading)
-    reference = header.day or datetime.now(UTC).date()
+    if page is not None and not header.author and page.authors:
+        header.author = ", ".join(page.authors)
+    found_date = find_report_date(header, name, page, report_date)
+    if found_date is None:
+        raise ReportDateMissing(
+            f"{name} states no date with a year (not in its header, title, metadata or file name); give the "
+            "report's date with --report-date YYYY-MM-DD.")
+    header.day = found_date.day
+    header.published = header.published if found_date.source == "header" else found_date.published
+    reference = found_date.day
     reference_end = dates.stamp(reference, time(23, 59), zone)
     plan = Plan(name=name, text=reading.text)
 
     document_id = stable_id("document", text_digest(text))
+    plan.report_date = found_date.day
+    plan.report_date_source = found_date.source
     document_exists = case.get("documents", document_id) is not None
     plan.add(Proposal(
         f"document:{document_id}", "document",
         {"id": document_id, "title": header.title or name, "author": header.author, "publisher": header.publisher,
-         "published": header.published, "url": "", "format": fmt, "text": text},
+         "published": header.published, "url": "", "format": fmt, "text": stored},
         label=header.title or name, existing=document_exists,
-        note=" · ".join(x for x in (header.author, header.publisher, header.published or "no date found") if x)))
+        note=" · ".join(x for x in (header.author, header.publisher,
+                                    f"dated {found_date.day.isoformat()} ({found_date.source})") if x)))
 
     # footnotes -> sources
-    definitions, definition_blocks, definition_spans = footnote_definitions(reading)
+    found_notes = footnote_definitions(reading)
+    definitions, definition_blocks, definition_spans = found_notes.urls, found_notes.blocks, found_notes.spans
     known_sources = {}
     for source_id, url, title in case.conn.execute("SELECT id, url, title FROM sources"):
         known_sources[url_key(url) if url else f"title:{fold(title)}"] = source_id
@@ -510,9 +754,18 @@ def propose_report(case: Case, text: str, name: str, fmt: str | None = None,
                 source_id = existing_id or stable_id("source", key)
                 values = ({"url": "", "title": url[6:], "publisher": "", "language": "", "reliability": "F"}
                           if url.startswith("title:") else source_values(url))
+                written = found_notes.written.get(url, "")
                 plan.add(Proposal(f"source:{source_id}", "source", {"id": source_id, **values},
                                   label=url[6:] if url.startswith("title:") else url, existing=existing_id is not None,
-                                  note=f"footnote {label}" + (" · already in the case" if existing_id else "")))
+                                  note=f"footnote {label}" + (" · already in the case" if existing_id else "")
+                                  + (f" · written “{written}”" if written else "")))
+                if written:
+                    note_id = stable_id("note", source_id, written)
+                    plan.add(Proposal(
+                        f"note:{note_id}", "note",
+                        {"id": note_id, "source_id": source_id, "author": "import",
+                         "text": f"Written in {header.title or name} as “{written}” (restored to this address)."},
+                        label=f"written “{written}”", needs=(f"source:{source_id}",)))
                 source_keys[key] = source_id
             else:
                 plan.by_key()[f"source:{source_keys[key]}"].note += f", {label}"
@@ -526,18 +779,34 @@ def propose_report(case: Case, text: str, name: str, fmt: str | None = None,
     # sentences
     markers = body_markers(reading, definition_spans)
     body_blocks = [i for i, block in enumerate(reading.blocks)
-                   if i not in definition_blocks and i not in header.blocks and block.kind != "heading"]
+                   if i not in definition_blocks and i not in header.blocks and block.kind != "heading"
+                   and not _heading_like(block)]
     sentences = split_sentences(reading, body_blocks, markers)
     skip = [(link.start, link.end) for link in reading.links]
 
-    # actors, block by block
+    # places and actors, block by block; a name that is a place is never an actor
     actors = ActorTable(case.rows("actors"), reading.text)
     mentions: list[tuple[int, int, str]] = []  # (start, end, candidate key) in reading text
-    for index in body_blocks:
+    lower_words = {places.key_of(w) for w in re.findall(r"(?<![\w’'\-])[a-z][a-z’'\-]+", reading.text)}
+    place_mentions: list[places.PlaceMention] = []
+    common_acronyms = {m[2] for m in re.finditer(
+        r"\b((?:[a-z][\w\-]*\s+){1,5}[a-z][\w\-]*)\s*\(([A-Z]{2,8})s?\)", reading.text)}
+    for number, index in enumerate(body_blocks):
+        if number % 20 == 0:  # the first half of the work: names and places, block by block
+            progress(number, 2 * len(body_blocks))
+        else:
+            progress.check()
         start = reading.block_starts[index]
         block_text = reading.blocks[index].text
         local_skip = [(a - start, b - start) for a, b in skip if start <= a < start + len(block_text)]
+        local_places = places.find_place_mentions(block_text, lower_words, NOT_PLACES, local_skip)
+        place_mentions += [places.PlaceMention(start + m.start, start + m.end, m.written, m.place)
+                           for m in local_places]
         for a, b, actor_name, kind, how in find_actor_mentions(block_text, local_skip):
+            if _is_place(actor_name, a, b, local_places) or _listed_with_places(block_text, a, b, kind, local_places):
+                continue
+            if re.sub(r"s$", "", actor_name.split()[-1]) in common_acronyms:
+                continue  # "battalion tactical group (BTG)": a kind of thing the report abbreviates
             mentions.append((start + a, start + b, actors.add(actor_name, kind, how, (start + a, start + b))))
     actor_ids: dict[str, str] = {}
     for key, candidate in actors.items.items():
@@ -559,15 +828,38 @@ def propose_report(case: Case, text: str, name: str, fmt: str | None = None,
         for spelling in candidate.spellings:
             plan.add(alias_proposal(actor_id, candidate.name, spelling, evidence, span))
 
+    # places, one proposal per place the report names
+    known_places = {fold(str(row["name"])): str(row["id"]) for row in case.rows("places")}
+    meant = places.resolve(place_mentions)
+    place_ids: dict[str, str] = {}
+    place_spans: list[tuple[int, int, str]] = []
+    for mention in place_mentions:
+        place = meant[places.key_of(mention.written)]
+        existing_id = known_places.get(fold(place.name)) or known_places.get(fold(mention.written))
+        place_id = existing_id or stable_id("place", place.name, place.country, f"{place.lat:.3f},{place.lon:.3f}")
+        key = f"place:{place_id}"
+        if key not in place_ids.values():
+            sentence = next((s for s in sentences if s.start <= mention.start < s.end), None)
+            plan.add(Proposal(
+                key, "place", {"id": place_id, "name": place.name, "lat": place.lat, "lon": place.lon,
+                               "country": place.country},
+                label=place.name, evidence=sentence.text if sentence else "",
+                span=(sentence.start, sentence.end) if sentence else None, existing=existing_id is not None,
+                note=f"gazetteer: {place.name}, {place.country} ({place.lat:.2f}, {place.lon:.2f})"
+                     + (f" · written “{mention.written}”" if fold(mention.written) != fold(place.name) else "")))
+        place_ids[mention.written] = key
+        place_spans.append((mention.start, mention.end, place_id))
+
     # events
     context_day: dict[int, tuple[date, dt_time | None]] = {}
     for number, sentence in enumerate(sentences):
-        if number % 20 == 0:
-            progress(number, len(sentences))
+        if number % 20 == 0:  # the second half: events, sentence by sentence
+            progress(len(sentences) + number, 2 * len(sentences))
         else:
             progress.check()
         _propose_events(plan, sentence, reading, reference, reference_end, zone, mentions, actor_ids, document_id,
-                        label_sources, context_day, header)
+                        label_sources, context_day, header, place_spans)
+    mark_existing(case, plan)
     return plan
 
 
@@ -587,7 +879,8 @@ def _segments(sentence: Sentence, mentions: list[dates.DateMention]) -> list[tup
 
 def _propose_events(plan: Plan, sentence: Sentence, reading: Reading, reference: date, reference_end: str,
                     zone, mentions: list[tuple[int, int, str]], actor_ids: dict[str, str], document_id: str,
-                    label_sources: dict[str, list[str]], context_day: dict, header: Header) -> None:
+                    label_sources: dict[str, list[str]], context_day: dict, header: Header,
+                    place_spans: list[tuple[int, int, str]] = ()) -> None:
     text = sentence.text
     words = text.split()
     if len(words) < 4 or text.endswith("?") or re.match(r"^(?:ISW|CTP|We|Our)\b", text):
@@ -676,6 +969,12 @@ def _propose_events(plan: Plan, sentence: Sentence, reading: Reading, reference:
             plan.add(Proposal(f"event_actor:{event_id}:{actor_id}", "event_actor",
                               {"event_id": event_id, "actor_id": actor_id, "role": ""},
                               needs=(event.key, f"actor:{actor_id}")))
+        # the places its clause names (the whole sentence when it states one event)
+        for place_id in dict.fromkeys(p for s, _, p in place_spans if sentence.start <= s < sentence.end
+                                      and (len(events) == 1 or seg_start <= s < seg_end)):
+            plan.add(Proposal(f"event_place:{event_id}:{place_id}", "event_place",
+                              {"event_id": event_id, "place_id": place_id},
+                              needs=(event.key, f"place:{place_id}")))
         _cite(plan, ("event_id", event_id), event.key, sentence, label_sources, document_id, confidence)
         _propose_relation(plan, sentence, segment, seg_start, in_sentence, actor_ids, event, document_id,
                           label_sources)
