@@ -279,7 +279,7 @@ def test_subset_by_time_window_keeps_what_is_tied(rich_case: Path, tmp_path: Pat
         assert {a["id"] for a in copy.rows("actors")} == {"actor-luka", "actor-kremlin", "actor-omon"}
         assert {s["id"] for s in copy.rows("sources")} == {"source-belta", "source-tass"}
         assert copy.counts()["audit"] == 0 and copy.counts()["views"] == 0
-        assert copy.rows("event_places") == [{"event_id": "event-call", "place_id": "place-minsk"}]
+        assert copy.rows("event_places") == [{"event_id": "event-call", "place_id": "place-minsk", "role": "location"}]
 
 
 def test_subset_by_actors_takes_their_events_relations_and_other_ends(rich_case: Path, tmp_path: Path) -> None:

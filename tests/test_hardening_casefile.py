@@ -178,7 +178,7 @@ def test_ddl_differing_in_whitespace_inside_our_table_is_refused(tmp_path: Path)
 
 def test_ddl_differing_in_case_inside_our_table_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "cased.case"
-    build_with_ddl(path, lambda sql: sql.replace("value TEXT NOT NULL", "value text not null"))
+    build_with_ddl(path, lambda sql: sql.replace("value TEXT NOT NULL\n)", "value text not null\n)"))
     assert_refused(path, "table 'meta' differs")
 
 

@@ -40,7 +40,7 @@ def test_actor_relation_and_source_listings(small_case: Path) -> None:
         sources = source_listing(case)
     by_name = {row[0]: row for row in actors.rows}
     assert by_name["Александр Лукашенко"][2] == "Alexander Lukashenko, Батька"
-    assert by_name["Александр Лукашенко"][3:] == ("1", "1")  # one event, one relation
+    assert by_name["Александр Лукашенко"][3:] == ("1", "1", "")  # one event, one relation, no attributes
     assert relations.rows == [("Александр Лукашенко", "requests support from", "Kremlin", "reported", "", "10")]
     # footnotes sort as numbers (2 before 10); an untitled source shows its URL
     assert [row[0] for row in sources.rows] == ["2", "10"]

@@ -10,8 +10,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtGui import QUndoStack
 
+from workbench.core.ops.attributes import set_attribute
+from workbench.core.ops.citations import cite, edit_citation
+from workbench.core.ops.places import add_place, link_place, place_values
 from workbench.core.store import CaseError, open_case
-from workbench.ui.commands import Operation, delete_records, insert_record, link_records, push, update_record
+from workbench.ui.commands import (
+    Operation,
+    delete_records,
+    insert_record,
+    link_records,
+    push,
+    set_meta,
+    update_record,
+)
 
 SKIP_TABLES = {"audit", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4"}
 
@@ -39,7 +50,21 @@ def operation(data: st.DataObject, case) -> Operation:
     actors = [r["id"] for r in case.rows("actors")]
     sources = [r["id"] for r in case.rows("sources")]
     relations = [r["id"] for r in case.rows("relations")]
-    choices = ["add event", "add actor", "add source"]
+    places = [r["id"] for r in case.rows("places")]
+    attributes = [r["id"] for r in case.rows("actor_attributes")]
+    citations = [r["id"] for r in case.rows("citations")]
+    choices = ["add event", "add actor", "add source", "add place", "case property"]
+    # issue 21: what an analyst enters by hand, each one operation
+    if events or actors or relations:
+        choices += ["cite from a new url"]
+    if citations:
+        choices += ["edit citation"]
+    if events and places:
+        choices += ["tie place", "delete place"]
+    if actors:
+        choices += ["set attribute"]
+    if attributes:
+        choices += ["remove attribute"]
     if events:
         choices += ["edit event", "delete event", "note on event"]
     if actors:
@@ -58,6 +83,44 @@ def operation(data: st.DataObject, case) -> Operation:
         choices += ["delete two events"]
     kind = data.draw(st.sampled_from(choices))
     pick = lambda items: data.draw(st.sampled_from(items))  # noqa: E731
+    if kind == "cite from a new url":
+        table = data.draw(st.sampled_from([t for t, ids in (("events", events), ("actors", actors),
+                                                            ("relations", relations)) if ids]))
+        target = pick({"events": events, "actors": actors, "relations": relations}[table])
+        url, grade = f"https://example.org/{data.draw(names)}", data.draw(st.integers(1, 6))
+        locator, reliability = data.draw(names), data.draw(st.sampled_from("ABCDEF"))
+        accessed = f"2020-08-{data.draw(days):02d}"
+        return Operation(case, "Cite", lambda c: cite(c, table, target, new_source={"url": url},
+                                                      reliability=reliability, credibility=grade, locator=locator,
+                                                      accessed=accessed))
+    if kind == "edit citation":
+        chosen, quote = pick(citations), data.draw(names)
+        return Operation(case, "Edit citation", lambda c: edit_citation(c, chosen, quote=quote, reliability="B"))
+    if kind == "add place":
+        values = place_values(data.draw(names), [data.draw(names)], "city", data.draw(st.sampled_from(
+            ["53.9", "52°05′52″N", ""])), "", "")
+        values["lon"] = None if values["lat"] is None else 27.5
+        event = pick(events) if events else None
+        role = data.draw(st.sampled_from(["location", "origin", "target"]))
+        return Operation(case, "Add place", lambda c: add_place(c, values, event_id=event, role=role))
+    if kind == "tie place":
+        event, place, role = pick(events), pick(places), data.draw(st.sampled_from(["location", "origin", "target"]))
+        return Operation(case, "Tie place", lambda c: link_place(c, event, place, role))
+    if kind == "delete place":
+        return delete_records(case, "places", [pick(places)])
+    if kind == "set attribute":
+        actor, key = pick(actors), data.draw(names)
+        value_type, value = data.draw(st.sampled_from([("number", "1 200"), ("date", "30.08.1954"),
+                                                       ("coordinates", "53.9, 27.5"), ("text", "colonel")]))
+        again = pick(attributes) if attributes and data.draw(st.booleans()) else None
+        return Operation(case, "Attribute", lambda c: set_attribute(c, actor, key, value_type, value,
+                                                                    attribute_id=again))
+    if kind == "remove attribute":
+        return delete_records(case, "actor_attributes", [pick(attributes)])
+    if kind == "case property":
+        key, value = data.draw(st.sampled_from([("timezone", "Europe/Berlin"), ("classification", "TLP:AMBER"),
+                                                ("description", "Brest"), ("analyst", "A. N. Alyst")]))
+        return set_meta(case, key, value)
     if kind == "add event":
         return insert_record(case, "events", {"title": data.draw(names),
                                              "start": f"2020-08-{data.draw(days):02d}T10:00:00Z"})

@@ -14,8 +14,8 @@ JSON_FORMAT = 1
 HEADER_KEY = "case_workbench"
 # Parents before children, so an import can insert in this order without breaking a foreign key.
 TABLE_ORDER = (
-    "meta", "places", "actors", "events", "event_actors", "event_places", "relations", "documents", "sources",
-    "footnotes", "citations", "notes", "views", "actor_layout", "audit",
+    "meta", "places", "actors", "actor_attributes", "events", "event_actors", "event_places", "relations",
+    "documents", "sources", "footnotes", "citations", "notes", "views", "actor_layout", "audit",
 )
 INTERNAL_COLUMNS = ("seq",)
 # Documents larger than this are refused on import rather than read into memory.

@@ -52,6 +52,19 @@ class Place(Record):
     lat: float | None = None
     lon: float | None = None
     country: str = ""
+    aliases: list[str] = field(default_factory=list)
+    kind: str = ""
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Place:
+        place = super().from_row(row)
+        place.aliases = aliases_of(place.aliases)
+        return place
+
+    def to_row(self) -> dict[str, Any]:
+        row = super().to_row()
+        row["aliases"] = json.dumps(self.aliases, ensure_ascii=False)
+        return row
 
 
 @dataclass
@@ -139,6 +152,8 @@ class Citation(Record):
     footnote: str = ""
     quote: str = ""
     credibility: int = 6
+    locator: str = ""  # page, timestamp or paragraph of the passage in the source
+    accessed: str | None = None  # the day the analyst read it there, YYYY-MM-DD
 
 
 @dataclass
@@ -163,6 +178,17 @@ class View(Record):
 
 
 @dataclass
+class ActorAttribute(Record):
+    """One typed fact about an actor (core.attributes): 'date of birth' = '1954-08-30'."""
+
+    table: ClassVar[str] = "actor_attributes"
+    actor_id: str = ""
+    key: str = ""
+    type: str = "text"
+    value: str = ""
+
+
+@dataclass
 class Tag(Record):
     table: ClassVar[str] = "tags"
     tag: str = ""
@@ -175,12 +201,20 @@ class Tag(Record):
 # What one record of each table is called in messages: "Delete the event ...", "Edit actor name".
 # The kinds of actor the forms offer (a kind is free text: others may be typed or imported).
 ACTOR_KINDS = ("person", "state", "organization", "government", "military", "security", "media", "group", "other")
+# The part a place plays in an event (event_places.role), in the order forms offer them.
+PLACE_ROLES: dict[str, str] = {"location": "where it happened", "origin": "where it started from",
+                               "target": "what it was aimed at"}
+# Kinds of place the form offers (a kind is free text: others may be typed).
+PLACE_KINDS = ("city", "town", "village", "district", "region", "country", "border crossing", "base", "building",
+               "street or square", "other")
 
 NOUNS: dict[str, str] = {
     "events": "event", "actors": "actor", "relations": "relation", "sources": "source", "citations": "citation",
     "places": "place", "notes": "note", "views": "view", "documents": "document", "tags": "tag",
+    "actor_attributes": "attribute",
 }
 
 RECORD_TYPES: dict[str, type[Record]] = {
-    cls.table: cls for cls in (Place, Actor, Event, Relation, Document, Source, Citation, Note, View, Tag)
+    cls.table: cls for cls in (Place, Actor, Event, Relation, Document, Source, Citation, Note, View, Tag,
+                               ActorAttribute)
 }

@@ -15,8 +15,9 @@ from typing import Any
 
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
 from workbench.core.domains import domain_of as registrable_domain_of
-from workbench.core.model import aliases_of
+from workbench.core.model import PLACE_ROLES, aliases_of
 from workbench.core.names import NameIndex
+from workbench.core.ops.attributes import attributes_by_actor, describe_attributes
 from workbench.core.store import Case, SearchIndexDamaged, fts_query
 from workbench.core.store.search import search_words
 from workbench.core.times import case_zone, describe_when, utc_to_local
@@ -56,6 +57,7 @@ ACTOR_COLUMNS = (
     Column("Also known as"),
     Column("Events", "events the actor takes part in"),
     Column("Relations", "relations to or from the actor"),
+    Column("Attributes", "typed facts about the actor: date of birth, rank, unit, phone..."),
 )
 RELATION_COLUMNS = (
     Column("From"),
@@ -139,11 +141,13 @@ def actor_listing(case: Case) -> Listing:
         """
     )
     ids, rows, keys = [], [], []
+    attributes = attributes_by_actor(case)
     for actor_id, name, kind, aliases, n_events, n_relations in cursor:
         alias_text = ", ".join(aliases_of(aliases))
+        facts = describe_attributes(attributes.get(actor_id, []))
         ids.append(actor_id)
-        rows.append((name, kind, alias_text, str(n_events), str(n_relations)))
-        keys.append((name.casefold(), kind, alias_text.casefold(), n_events, n_relations))
+        rows.append((name, kind, alias_text, str(n_events), str(n_relations), facts))
+        keys.append((name.casefold(), kind, alias_text.casefold(), n_events, n_relations, facts.casefold()))
     return Listing("actors", ACTOR_COLUMNS, ids, rows, keys)
 
 
@@ -239,11 +243,11 @@ def details(case: Case, table: str, record_id: str) -> list[tuple[str, str]]:
             "WHERE ea.event_id = ? ORDER BY a.name", (record_id,)
         ):
             pairs.append(("Actor", name + (f" ({role})" if role else "")))
-        for (place,) in case.conn.execute(
-            "SELECT p.name FROM event_places ep JOIN places p ON p.id = ep.place_id WHERE ep.event_id = ?",
-            (record_id,),
+        for place, role in case.conn.execute(
+            "SELECT p.name, ep.role FROM event_places ep JOIN places p ON p.id = ep.place_id WHERE ep.event_id = ? "
+            "ORDER BY ep.role <> 'location', p.name", (record_id,),
         ):
-            pairs.append(("Place", place))
+            pairs.append(("Place", place + ("" if role == "location" else f" ({PLACE_ROLES.get(role, role)})")))
     elif table == "actors":
         pairs += [
             ("Actor", row["name"]),
@@ -251,6 +255,7 @@ def details(case: Case, table: str, record_id: str) -> list[tuple[str, str]]:
             ("Also known as", ", ".join(aliases_of(row["aliases"]))),
             ("Description", row["description"]),
         ]
+        pairs += [(key, value) for key, _type, value in attributes_by_actor(case, record_id).get(record_id, [])]
     elif table == "relations":
         pairs += [
             ("From", names.get(row["from_actor_id"], "?")),
@@ -293,16 +298,17 @@ def details(case: Case, table: str, record_id: str) -> list[tuple[str, str]]:
                           + (f"\n\u201c{quote}\u201d" if quote else "")))
         return pairs
     column = {"events": "event_id", "relations": "relation_id", "actors": "actor_id"}[table]
-    for footnote, url, reliability, quote, credibility in case.conn.execute(
+    for footnote, url, title, reliability, quote, credibility, locator in case.conn.execute(
         f"""
-        SELECT c.footnote, s.url, s.reliability, c.quote, c.credibility
+        SELECT c.footnote, s.url, s.title, s.reliability, c.quote, c.credibility, c.locator
         FROM citations c JOIN sources s ON s.id = c.source_id WHERE c.{column} = ? ORDER BY c.rowid
         """,
         (record_id,),
     ):
         grade = f"{reliability}{credibility}"
         label = f"Source [{footnote}]" if footnote else "Source"
-        pairs.append((label, f"{url} ({grade})" + (f"\n\u201c{quote}\u201d" if quote else "")))
+        where = f", {locator}" if locator else ""
+        pairs.append((label, f"{url or title} ({grade}{where})" + (f"\n\u201c{quote}\u201d" if quote else "")))
     if not any(label.startswith("Source") for label, _ in pairs):
         pairs.append(("Source", "none: this claim is not cited"))
     for (text,) in case.conn.execute(f"SELECT text FROM notes WHERE {column} = ? ORDER BY seq", (record_id,)):
@@ -347,7 +353,7 @@ def source_names(case: Case) -> dict[str, str]:
 def related(case: Case, table: str, ids: list[str] | tuple[str, ...]) -> dict[str, set[str]]:
     """Records tied to the selected ones, by table, for views to highlight (the selection itself excluded)."""
     found: dict[str, set[str]] = {name: set() for name in LISTINGS}
-    if not ids or table not in LISTINGS:
+    if not ids or (table not in LISTINGS and table != "places"):  # a place marks the events at it
         return found
     # One JSON parameter instead of one per id: a selection of 100k events is still one query.
     marks = "SELECT value FROM json_each(?)"
@@ -370,11 +376,14 @@ def related(case: Case, table: str, ids: list[str] | tuple[str, ...]) -> dict[st
         add("actors", f"SELECT from_actor_id FROM relations WHERE id IN ({marks})")
         add("actors", f"SELECT to_actor_id FROM relations WHERE id IN ({marks})")
         add("sources", f"SELECT source_id FROM citations WHERE relation_id IN ({marks})")
+    elif table == "places":
+        add("events", f"SELECT event_id FROM event_places WHERE place_id IN ({marks})")
     elif table == "sources":
         add("events", f"SELECT event_id FROM citations WHERE source_id IN ({marks})")
         add("relations", f"SELECT relation_id FROM citations WHERE source_id IN ({marks})")
         add("actors", f"SELECT actor_id FROM citations WHERE source_id IN ({marks})")
-    found[table] -= set(ids)
+    if table in found:
+        found[table] -= set(ids)
     return found
 
 
@@ -500,6 +509,7 @@ def _search_case(case: Case, text: str, limit: int) -> dict[str, list[SearchHit]
                 context, where = (), ""
             found[table].append(SearchHit(table, record_id, highlight(title_text, words, width=110), context,
                                           where, target))
+    _search_attributes(case, query, words, limit, found["actors"])
     found["relations"] = _search_relations(case, words, limit)
     _add_actors_by_name(case, text, found["actors"], limit)
     return found
@@ -533,6 +543,21 @@ def _add_actors_by_name(case: Case, text: str, hits: list[SearchHit], limit: int
             name = names[match.record_id]
             spelled = () if match.name == name else ((match.name, True),)
             hits.append(SearchHit("actors", match.record_id, ((name, False),), spelled, "spelled"))
+
+
+def _search_attributes(case: Case, query: str, words: list[str], limit: int, hits: list[SearchHit]) -> None:
+    """Actors found by an attribute (a phone number, a rank, a unit), added after those found by name."""
+    seen = {hit.record_id for hit in hits}
+    for actor_id, name, key, value in case.conn.execute(
+        "SELECT a.id, a.name, t.key, t.value FROM actor_attributes_fts JOIN actor_attributes t "
+        "ON t.seq = actor_attributes_fts.rowid JOIN actors a ON a.id = t.actor_id "
+        "WHERE actor_attributes_fts MATCH ? ORDER BY rank LIMIT ?", (query, limit),
+    ):
+        if actor_id in seen or len(hits) >= limit:
+            continue
+        seen.add(actor_id)
+        hits.append(SearchHit("actors", actor_id, highlight(name, words, width=110),
+                              highlight(f"{key}: {value}", words, width=110), key))
 
 
 def _search_relations(case: Case, words: list[str], limit: int) -> list[SearchHit]:

@@ -16,8 +16,10 @@ import unicodedata
 from datetime import date, datetime
 from typing import Any
 
+from workbench.core.attributes import ATTRIBUTE_TYPES, MAX_KEY, value_problem
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
 from workbench.core.errors import CaseError
+from workbench.core.model import PLACE_ROLES
 
 # Longest accepted one-line values; long text belongs in a summary, description or note.
 MAX_TITLE = 300
@@ -121,6 +123,16 @@ class InvalidRecord(CaseError, ValueError):
         super().__init__(f"Cannot store this {table.removesuffix('s')}: {reasons}.")
 
 
+def _check_names(field: str, aliases: Any, found: dict[str, str]) -> None:
+    """Other names (an actor's or a place's aliases) are a list of names, as a list or its JSON text."""
+    if isinstance(aliases, str):
+        aliases = None if json_problem(aliases, list) else json.loads(aliases)
+    if not isinstance(aliases, list) or not all(isinstance(alias, str) for alias in aliases):
+        found[field] = "aliases are a list of names"
+    elif any(len(alias) > MAX_NAME for alias in aliases):
+        found[field] = f"an alias is at most {MAX_NAME} characters"
+
+
 def check(table: str, values: dict[str, Any]) -> None:
     """Raise InvalidRecord naming every field of `values` the rules refuse."""
     found = problems(table, values)
@@ -160,13 +172,7 @@ def problems(table: str, values: dict[str, Any]) -> dict[str, str]:
             found["name"] = "an actor needs a name"
         elif len(name) > MAX_NAME:
             found["name"] = f"a name is at most {MAX_NAME} characters ({len(name)} given)"
-        aliases = values.get("aliases", [])
-        if isinstance(aliases, str):
-            aliases = None if json_problem(aliases, list) else json.loads(aliases)
-        if not isinstance(aliases, list) or not all(isinstance(alias, str) for alias in aliases):
-            found["aliases"] = "aliases are a list of names"
-        elif any(len(alias) > MAX_NAME for alias in aliases):
-            found["aliases"] = f"an alias is at most {MAX_NAME} characters"
+        _check_names("aliases", values.get("aliases", []), found)
     elif table == "relations":
         if not values.get("from_actor_id"):
             found["from_actor_id"] = "choose the actor the relation runs from"
@@ -198,14 +204,40 @@ def problems(table: str, values: dict[str, Any]) -> dict[str, str]:
             found["credibility"] = "credibility is a grade from 1 to 6"
         if not values.get("source_id"):
             found["source_id"] = "a citation names its source"
+        if len(values.get("locator") or "") > MAX_NAME:
+            found["locator"] = f"a locator is at most {MAX_NAME} characters (a page, timestamp or paragraph)"
+        _check_time("accessed", values.get("accessed"), found, exact=False)
     elif table == "places":
         if not values.get("name"):
             found["name"] = "a place needs a name"
+        elif len(values["name"]) > MAX_NAME:
+            found["name"] = f"a name is at most {MAX_NAME} characters ({len(values['name'])} given)"
+        _check_names("aliases", values.get("aliases", []), found)
+        if len(values.get("kind") or "") > MAX_NAME:
+            found["kind"] = f"a kind is at most {MAX_NAME} characters"
         lat, lon = values.get("lat"), values.get("lon")
         if lat is not None and not -90 <= lat <= 90:
             found["lat"] = "latitude runs from -90 to 90"
         if lon is not None and not -180 <= lon <= 180:
             found["lon"] = "longitude runs from -180 to 180"
+    elif table == "actor_attributes":
+        if not values.get("actor_id"):
+            found["actor_id"] = "an attribute belongs to an actor"
+        key = values.get("key") or ""
+        if not key:
+            found["key"] = "name the attribute, e.g. date of birth"
+        elif len(key) > MAX_KEY:
+            found["key"] = f"an attribute's name is at most {MAX_KEY} characters"
+        value_type = values.get("type", "text")
+        if value_type not in ATTRIBUTE_TYPES:
+            found["type"] = f"a type is one of {', '.join(ATTRIBUTE_TYPES)}"
+        else:
+            problem = value_problem(value_type, values.get("value") or "")
+            if problem:
+                found["value"] = problem
+    elif table == "event_places":
+        if values.get("role", "location") not in PLACE_ROLES:
+            found["role"] = f"a place's role is one of {', '.join(PLACE_ROLES)}"
     elif table == "views":
         problem = json_problem(values.get("state", "{}"), dict)
         if problem:

@@ -24,7 +24,7 @@ NS = "http://www.gexf.net/1.2draft"
 NS_VIZ = "http://www.gexf.net/1.2draft/viz"
 NODE_ATTRIBUTES = (("kind", "string"), ("aliases", "string"), ("description", "string"), ("color", "string"),
                    ("degree", "integer"), ("betweenness", "double"), ("eigenvector", "double"),
-                   ("community", "integer"), ("events", "integer"))
+                   ("community", "integer"), ("events", "integer"), ("attributes", "string"))
 EDGE_ATTRIBUTES = (("kind", "string"), ("directed", "boolean"), ("confidence", "string"),
                    ("confidence_score", "integer"), ("citations", "integer"), ("sources", "integer"),
                    ("start_utc", "string"), ("end_utc", "string"))
@@ -67,12 +67,15 @@ def export_gexf(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
     if starts:
         graph_attributes["timeformat"] = "date"
     graph = ET.SubElement(root, "graph", graph_attributes)
-    _attributes(graph, "node", NODE_ATTRIBUTES)
+    # Actor attributes add a string column per key (attribute_date_of_birth...), as in the GraphML.
+    node_columns = NODE_ATTRIBUTES + tuple((name, "string") for name in sorted(
+        {name for _id, data in network.nodes for name in data if name.startswith("attribute_")}))
+    _attributes(graph, "node", node_columns)
     _attributes(graph, "edge", EDGE_ATTRIBUTES)
     nodes = ET.SubElement(graph, "nodes")
     for actor_id, data in network.nodes:
         node = ET.SubElement(nodes, "node", {"id": actor_id, "label": data["label"]})
-        _values(node, data, NODE_ATTRIBUTES)
+        _values(node, data, node_columns)
         ET.SubElement(node, "viz:color", {"r": str(data["r"]), "g": str(data["g"]), "b": str(data["b"])})
         ET.SubElement(node, "viz:size", {"value": repr(data["size"])})
         ET.SubElement(node, "viz:position", {"x": repr(data["x"]), "y": repr(data["y"]), "z": "0.0"})

@@ -6,12 +6,14 @@ confidence and dates; read by Gephi, yEd, Cytoscape and networkx.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from workbench.core.exporters import atomic_output
 from workbench.core.model import aliases_of
+from workbench.core.ops.attributes import attributes_by_actor, describe_attributes
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import Case
 
@@ -57,6 +59,7 @@ def actor_network(case: Case, progress: Progress = NO_PROGRESS) -> ActorNetwork:
     events = dict(case.conn.execute("SELECT actor_id, count(*) FROM event_actors GROUP BY actor_id"))
     measured = {name: metrics.of(name) for name in ("degree", "betweenness", "eigenvector", "community")}
     nodes = []
+    facts = attributes_by_actor(case)  # typed attributes: one node column per key (Gephi's data laboratory)
     for i, actor_id in enumerate(graph.ids):
         colour = graph.colors[i] or KIND_COLOURS.get(graph.kinds[i], KIND_COLOURS["other"])
         aliases_text, description = rows.get(actor_id, ("[]", ""))
@@ -71,6 +74,8 @@ def actor_network(case: Case, progress: Progress = NO_PROGRESS) -> ActorNetwork:
             "degree": degree, "betweenness": float(measured["betweenness"].get(actor_id, 0.0)),
             "eigenvector": float(measured["eigenvector"].get(actor_id, 0.0)),
             "community": int(measured["community"].get(actor_id, 0)), "events": int(events.get(actor_id, 0)),
+            "attributes": describe_attributes(facts.get(actor_id, [])),
+            **{attribute_column(key): value for key, _type, value in facts.get(actor_id, [])},
         }))
     edges = []
     for j, relation_id in enumerate(graph.edge_ids):
@@ -86,6 +91,12 @@ def actor_network(case: Case, progress: Progress = NO_PROGRESS) -> ActorNetwork:
             attributes["end"] = graph.ends[j]
         edges.append((graph.ids[graph.src[j]], graph.ids[graph.dst[j]], relation_id, attributes))
     return ActorNetwork(nodes, edges)
+
+
+def attribute_column(key: str) -> str:
+    """The node column of an actor attribute: 'date of birth' -> 'attribute_date_of_birth' (an XML name)."""
+    slug = "_".join(re.findall(r"[^\W_]+", key.casefold()))
+    return f"attribute_{slug or 'unnamed'}"
 
 
 def export_graphml(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:

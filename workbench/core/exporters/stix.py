@@ -53,9 +53,13 @@ from typing import Any
 from workbench.core.exporters import atomic_output
 from workbench.core.exporters.graphml import CONFIDENCE_SCORES
 from workbench.core.model import aliases_of
+from workbench.core.ops.attributes import attributes_by_actor
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.queries import domain_of
 from workbench.core.store import Case
+
+# An actor's typed attributes (date of birth, rank, phone...): a list of {key, type, value}.
+ATTRIBUTES_PROPERTY = "x_case_workbench_attributes"
 
 # Fixed namespace for the UUIDv5 of every exported object.
 STIX_NAMESPACE = uuid.UUID("6c7e1c3a-2f7b-4f0e-9a51-3d1f0c2b8e11")
@@ -170,6 +174,7 @@ def export_stix(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
     progress(0.1)
 
     actors: dict[str, Any] = {}
+    facts = attributes_by_actor(case)
     for row in case.rows("actors", order_by="id"):
         created, modified = _dates(row)
         kind = (row["kind"] or "other").lower()
@@ -181,6 +186,9 @@ def export_stix(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
                               description=row["description"]))
         if row["description"]:
             base["description"] = row["description"]
+        if facts.get(row["id"]):  # typed attributes as a custom property (STIX 2.1 section 11.1)
+            base["custom_properties"] = {ATTRIBUTES_PROPERTY: [
+                {"key": key, "type": value_type, "value": value} for key, value_type, value in facts[row["id"]]]}
         if kind in THREAT_ACTOR_KINDS:
             actor = stix2.ThreatActor(id=stix_id("threat-actor", "actors", row["id"]),
                                       threat_actor_types=THREAT_ACTOR_KINDS[kind], aliases=aliases or None, **base)

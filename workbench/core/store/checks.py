@@ -262,6 +262,8 @@ def _check_connection(path: Path, real: Path, mode: str, header: HeaderInfo, che
             schema = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_schema").fetchall()
         except sqlite3.DatabaseError as error:
             raise CaseRefused(path, f"its schema cannot be read ({error})") from None
+        except UnicodeDecodeError:  # damage inside the schema's own text: no table can be trusted
+            raise CaseRefused(path, "its schema is damaged (its text is not UTF-8)") from None
         problem = schema_difference(schema, header.user_version)
         if problem is None:
             try:

@@ -43,6 +43,7 @@ FTS_COLUMNS = {
     "sources": ("title", "publisher", "url", "archived_text"),
     "documents": ("title", "text"),
     "notes": ("text",),
+    "actor_attributes": ("key", "value"),
 }
 
 
