@@ -3,7 +3,12 @@
 Each field is written when the analyst finishes with it (Enter, leaving the field, choosing
 from a list), as one undo step through `commands`. The core checks the whole record on the
 write (`core.rules`): when it refuses one (`InvalidRecord`), nothing is written and each field
-it names is marked, with the reason beside it. All text is plain text.
+it names is marked, with the reason beside it, scrolled into view. All text is plain text.
+
+Below a form's fields come its sections (`RecordForm.section`): an event's actors and places, an
+actor's attributes, and the sources any event, actor or relation is cited to, each with the buttons
+that add, edit and remove. "What it rests on" is the second part of a splitter the analyst can
+resize; the form gets the room its fields need first.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
+    QDialog,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -29,7 +35,9 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -37,9 +45,14 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core import ops
+from workbench.core.attributes import template_for
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
-from workbench.core.model import ACTOR_KINDS, NOUNS, aliases_of
+from workbench.core.geo import format_degrees, parse_coordinate
+from workbench.core.model import ACTOR_KINDS, NOUNS, PLACE_KINDS, PLACE_ROLES, aliases_of
 from workbench.core.ops.actors import merge_actors, same_name_actors
+from workbench.core.ops.attributes import attributes_of
+from workbench.core.ops.citations import citations_of
+from workbench.core.ops.places import events_of_place, link_place, place_choices, places_of_event, unlink_place
 from workbench.core.queries import actor_choices, details, event_actors
 from workbench.core.rules import InvalidRecord, clean_text
 from workbench.core.store import Case, CaseError, Changes
@@ -47,9 +60,11 @@ from workbench.core.tags import parse_tags, set_tags, tags_of
 from workbench.core.times import case_zone, local_to_utc, utc_to_local
 from workbench.ui.commands import (
     Operation,
+    delete_records,
     link_records,
     link_step_name,
     push,
+    quoted,
     record_step_name,
     step_name,
     update_record,
@@ -60,6 +75,10 @@ from workbench.ui.selection import Selection, SelectionModel
 
 ERROR_STYLE = "QLabel { color: #b00020; }"
 BAD_FIELD = "border: 1px solid #b00020;"
+# The least height "What it rests on" keeps under a long form, in pixels (a few rows).
+RESTS_ON_MIN = 110
+# Below this width (pixels) the inspector's forms put each label above its field.
+WIDE_FORM = 420
 
 
 class TimeField(QWidget):
@@ -111,6 +130,100 @@ class TimeField(QWidget):
         return local_to_utc(local.strftime("%Y-%m-%dT%H:%M"), self.zone)
 
 
+def narrow_combo(parent: QWidget) -> QComboBox:
+    """A combo box as narrow as a dock needs: long choices ("unverified: an unverified report") are
+    shown whole in the open list, not made the form's minimum width."""
+    combo = QComboBox(parent)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
+    combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    return combo
+
+
+class Section(QWidget):
+    """A titled list under a form's fields, with the buttons that act on it and a line for what went wrong."""
+
+    def __init__(self, form: RecordForm, title: str, name: str) -> None:
+        super().__init__(form)
+        self.form = form
+        self.setObjectName(name)
+        self.title = QLabel(title, self)
+        self.title.setStyleSheet("QLabel { font-weight: bold; }")
+        self.list = QListWidget(self)
+        self.list.setObjectName(f"{name}_list")
+        self.list.setWordWrap(True)
+        self.list.setMaximumHeight(110)
+        self.buttons = QHBoxLayout()
+        self.buttons.setContentsMargins(0, 0, 0, 0)
+        self.error = QLabel(self)
+        self.error.setObjectName(f"{name}_error")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.hide()
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(0, 6, 0, 0)
+        self.column.setSpacing(2)
+        self.column.addWidget(self.title)
+        self.column.addWidget(self.list)
+        self.column.addLayout(self.buttons)
+        self.column.addWidget(self.error)
+        self.item_buttons: list[QToolButton] = []
+        self.edit_buttons: list[QToolButton] = []
+        self.list.currentItemChanged.connect(lambda *_args: self.enable(self.editable))
+        self.editable = True
+
+    def button(self, text: str, slot: Callable[[], Any], name: str, needs_item: bool = False) -> QToolButton:
+        # Tool buttons: as wide as their words, so a row of three fits the inspector's narrow dock.
+        button = QToolButton(self)
+        button.setText(text)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setObjectName(name)
+        button.clicked.connect(lambda _checked=False: slot())
+        self.buttons.addWidget(button)
+        self.edit_buttons.append(button)
+        if needs_item:
+            self.item_buttons.append(button)
+        return button
+
+    def set_items(self, items: list[tuple[str, Any]], empty: str = "") -> None:
+        chosen = self.current()
+        self.list.clear()
+        for text, data in items:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, data)
+            item.setToolTip(tip(text))
+            self.list.addItem(item)
+            if data == chosen and chosen is not None:
+                self.list.setCurrentItem(item)
+        if not items and empty:
+            placeholder = QListWidgetItem(empty)
+            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addItem(placeholder)
+        self.say("")
+
+    def current(self) -> Any:
+        item = self.list.currentItem()
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def select(self, data: Any) -> None:
+        for n in range(self.list.count()):
+            if self.list.item(n).data(Qt.ItemDataRole.UserRole) == data:
+                self.list.setCurrentRow(n)
+
+    def say(self, reason: str) -> None:
+        self.error.setText(reason)
+        self.error.setVisible(bool(reason))
+        if reason:
+            self.form.inspector.reveal(self.error)
+
+    def enable(self, editable: bool) -> None:
+        self.editable = editable
+        chosen = self.current() is not None
+        for button in self.edit_buttons:
+            button.setEnabled(editable and (chosen or button not in self.item_buttons))
+
+
 class RecordForm(QWidget):
     """Fields of one record; `commit(field)` validates and writes the change of one field."""
 
@@ -129,6 +242,8 @@ class RecordForm(QWidget):
         self._loading = False
         self.tags_edit: QLineEdit | None = None
         self.name_completers: dict[str, NameCompleter] = {}
+        self.sections: list[Section] = []
+        self.citations: Section | None = None
 
     @property
     def case(self) -> Case:
@@ -170,7 +285,7 @@ class RecordForm(QWidget):
         return edit
 
     def choice(self, field: str, label: str, choices: dict[Any, str], editable: bool = False) -> QComboBox:
-        combo = QComboBox(self)
+        combo = narrow_combo(self)
         combo.setEditable(editable)
         for value, text in choices.items():
             combo.addItem(text, value)
@@ -218,8 +333,76 @@ class RecordForm(QWidget):
         spin.editingFinished.connect(lambda: self.commit(field))
         return spin
 
+    def coordinate(self, field: str, label: str, axis: str) -> QLineEdit:
+        """A latitude or longitude typed as decimal degrees or degrees-minutes-seconds (53°54′N)."""
+        edit = QLineEdit(self)
+        edit.setPlaceholderText("53.9 or 53°54′N" if axis == "lat" else "27.5667 or 27°34′E")
+
+        def read() -> float | None:
+            return parse_coordinate(edit.text(), axis) if edit.text().strip() else None
+
+        self._row(field, label, edit, read, lambda v: edit.setText("" if v is None else format_degrees(v)))
+        edit.editingFinished.connect(lambda: self.commit(field))
+        return edit
+
+    def section(self, title: str, name: str) -> Section:
+        """A titled list under the fields (an event's places, an actor's attributes, the sources cited)."""
+        section = Section(self, title, f"{self.table}_{name}")
+        self.layout_.addRow(section)
+        self.sections.append(section)
+        return section
+
+    def cite_section(self) -> Section:
+        """The sources this event, actor or relation is cited to: cite one (existing, or new from a URL),
+        edit a citation, remove it."""
+        section = self.section("Sources cited", "citations")
+        section.button("Cite\u2026", self.cite, f"{self.table}_cite")
+        section.button("Edit\u2026", self.edit_citation, f"{self.table}_edit_citation", needs_item=True)
+        section.button("Remove", self.remove_citation, f"{self.table}_remove_citation", needs_item=True)
+        section.buttons.addStretch(1)
+        section.list.itemDoubleClicked.connect(lambda _item: self.edit_citation())
+        self.citations = section
+        return section
+
+    def load_citations(self) -> None:
+        if self.citations is None or self.record_id is None:
+            return
+        rows = citations_of(self.case, self.table, self.record_id)
+        self.citation_rows = {row["id"]: row for row in rows}
+        self.citations.set_items([(describe_citation(row), row["id"]) for row in rows],
+                                 empty="Not cited yet: cite a source for it.")
+
+    def cite(self) -> bool:
+        if self.record_id is None:
+            return False
+        from workbench.ui.citing import CitationDialog
+
+        dialog = CitationDialog(self, self.case, self.inspector.selection.undo_stack, self.table, self.record_id)
+        return self.inspector.run_dialog(dialog) == QDialog.DialogCode.Accepted
+
+    def edit_citation(self) -> bool:
+        citation_id = self.citations.current() if self.citations is not None else None
+        row = getattr(self, "citation_rows", {}).get(citation_id)
+        if row is None or self.record_id is None:
+            return False
+        from workbench.ui.citing import CitationDialog
+
+        dialog = CitationDialog(self, self.case, self.inspector.selection.undo_stack, self.table, self.record_id,
+                                citation=row)
+        return self.inspector.run_dialog(dialog) == QDialog.DialogCode.Accepted
+
+    def remove_citation(self) -> bool:
+        citation_id = self.citations.current() if self.citations is not None else None
+        row = getattr(self, "citation_rows", {}).get(citation_id)
+        if row is None or self.record_id is None:
+            return False
+        source = quoted(row["title"] or row["url"] or "source")
+        target = record_step_name(self.case, self.table, self.record_id)
+        return push(self.inspector.selection.undo_stack, delete_records(
+            self.case, "citations", [citation_id], text=f"Remove citation of {source} from {target}"))
+
     def actor_choice(self, field: str, label: str) -> QComboBox:
-        combo = QComboBox(self)
+        combo = narrow_combo(self)
         combo.setEditable(True)
         combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         completer = NameCompleter(self)  # any script or spelling of a name or alias
@@ -277,6 +460,7 @@ class RecordForm(QWidget):
             for name in self.errors:
                 self.mark(name, "")
             self.after_load(row)
+            self.load_citations()
             if self.tags_edit is not None:
                 self.tags_edit.setText(", ".join(tags_of(self.case, self.table, record_id)))
                 self.tags_edit.setEnabled(not self.case.read_only)
@@ -285,6 +469,8 @@ class RecordForm(QWidget):
         editable = not self.case.read_only
         for widget in self.fields.values():
             widget.setEnabled(editable)
+        for section in self.sections:
+            section.enable(editable)
 
     def value_for_widget(self, field: str, row: dict[str, Any]) -> Any:
         value = row.get(field)
@@ -311,6 +497,8 @@ class RecordForm(QWidget):
         error.setText(reason)
         error.setVisible(bool(reason))
         self.fields[field].setStyleSheet(BAD_FIELD if reason else "")
+        if reason:
+            self.inspector.reveal(error)
 
     def commit(self, field: str) -> bool:
         """Write one field through the edit operation; if the core refuses the record, mark why and write nothing."""
@@ -320,13 +508,16 @@ class RecordForm(QWidget):
         row = self.case.get(self.table, self.record_id)
         if row is None:
             return False
-        value = self.value_for_case(field)
+        try:
+            value = self.value_for_case(field)
+        except ValueError as unreadable:  # typed text that is no value of its kind (a latitude of 91°)
+            self.mark(field, str(unreadable))
+            return False
         if value == self.stored_value(field, row):
             # The record as stored is sound: a field back at its stored value has nothing to show, nor
             # has a neighbour showing its own stored value (its mark came from this field's refused value).
             for name in self.errors:
-                if name == field or (self.errors[name].text()
-                                     and self.value_for_case(name) == self.stored_value(name, row)):
+                if name == field or (self.errors[name].text() and self._reads_as_stored(name, row)):
                     self.mark(name, "")
             return False
         label = self.layout_.labelForField(self.fields[field].parentWidget())
@@ -343,6 +534,12 @@ class RecordForm(QWidget):
             return False
         self.show_problems(field, {})
         return written
+
+    def _reads_as_stored(self, field: str, row: dict[str, Any]) -> bool:
+        try:
+            return self.value_for_case(field) == self.stored_value(field, row)
+        except ValueError:
+            return False
 
     def show_problems(self, field: str, found: dict[str, str]) -> None:
         """Show the core's reasons beside the fields after writing `field` (found: {} when it was written).
@@ -415,6 +612,28 @@ class EventForm(RecordForm):
         column.addWidget(self.actor_error)
         self.layout_.addRow("Actors", box)
         self.choices: dict[str, str] = {}
+        self.places = self.section("Places", "places")
+        self.add_place = QLineEdit(self.places)
+        self.add_place.setObjectName("events_add_place")
+        self.add_place.setPlaceholderText("tie a place: type its name")
+        self.place_completer = NameCompleter(self)  # a place by any of its names, in any script
+        self.place_completer.attach(self.add_place)
+        self.place_role = narrow_combo(self.places)
+        self.place_role.setObjectName("events_place_role")
+        for role, text in PLACE_ROLES.items():
+            self.place_role.addItem(text, role)
+        tie = QHBoxLayout()
+        tie.addWidget(self.add_place, 1)
+        tie.addWidget(self.place_role)
+        self.places.column.insertLayout(2, tie)
+        self.add_place.returnPressed.connect(self._tie_place)
+        self.place_completer.activated.connect(lambda _text: self._tie_place())
+        self.places.button("New\u2026", self._new_place, "events_new_place")
+        self.places.button("Edit\u2026", self._edit_place, "events_edit_place", needs_item=True)
+        self.places.button("Remove", self._untie_place, "events_remove_place", needs_item=True)
+        self.places.buttons.addStretch(1)
+        self.place_choices: dict[str, str] = {}
+        self.cite_section()
 
     def after_load(self, row: dict[str, Any]) -> None:
         for field in ("start", "end", "earliest", "latest"):
@@ -429,8 +648,61 @@ class EventForm(RecordForm):
         self.choices = {choice.label: choice.actor_id for choice in choices}
         self.completer.set_choices((c.actor_id, c.label, (c.name, *c.aliases)) for c in choices)
         editable = not self.case.read_only
-        for widget in (self.add_actor, self.remove_actor):
+        for widget in (self.add_actor, self.remove_actor, self.add_place, self.place_role):
             widget.setEnabled(editable)
+        self.places.set_items([(f"{name} ({PLACE_ROLES.get(role, role)})", place_id)
+                               for place_id, name, role in places_of_event(self.case, row["id"])],
+                              empty="No place yet.")
+        places = place_choices(self.case)
+        self.place_choices = {label: place_id for place_id, label, _names in places}
+        self.place_completer.set_choices(places)
+
+    def _tie_place(self) -> bool:
+        """Tie the typed place in the chosen role (a place tied already takes the new role)."""
+        text = self.add_place.text().strip()
+        if not text or self.record_id is None:
+            return False
+        place_id = self.place_choices.get(text)
+        if place_id is None:  # a name or other name in any spelling, if it means one place (core.names)
+            found = self.place_completer.index.find(text)
+            place_id = found.record_id if found is not None else None
+        if place_id is None:
+            self.places.say(f"No place is called {text!r}; make it with New place\u2026")
+            return False
+        event_id, role = self.record_id, self.place_role.currentData()
+        self.add_place.clear()
+        names = (record_step_name(self.case, "places", place_id), record_step_name(self.case, "events", event_id))
+        return push(self.inspector.selection.undo_stack, Operation(
+            self.case, f"Tie {names[0]} to {names[1]} ({PLACE_ROLES[role]})",
+            lambda case: link_place(case, event_id, place_id, role)))
+
+    def _untie_place(self) -> bool:
+        place_id = self.places.current()
+        if place_id is None or self.record_id is None:
+            return False
+        event_id = self.record_id
+        names = (record_step_name(self.case, "places", place_id), record_step_name(self.case, "events", event_id))
+        return push(self.inspector.selection.undo_stack, Operation(
+            self.case, f"Untie {names[0]} from {names[1]}", lambda case: unlink_place(case, event_id, place_id)))
+
+    def _new_place(self) -> bool:
+        if self.record_id is None:
+            return False
+        from workbench.ui.places import PlaceDialog
+
+        dialog = PlaceDialog(self, self.case, self.inspector.selection.undo_stack, event_id=self.record_id,
+                             name=self.add_place.text().strip())
+        dialog.role.setCurrentIndex(self.place_role.currentIndex())  # type: ignore[union-attr]
+        return self.inspector.run_dialog(dialog) == QDialog.DialogCode.Accepted
+
+    def _edit_place(self) -> bool:
+        place_id = self.places.current()
+        if place_id is None:
+            return False
+        from workbench.ui.places import PlaceDialog
+
+        dialog = PlaceDialog(self, self.case, self.inspector.selection.undo_stack, place_id=place_id)
+        return self.inspector.run_dialog(dialog) == QDialog.DialogCode.Accepted
 
     def _add_actor(self) -> None:
         text = self.add_actor.text().strip()
@@ -481,6 +753,14 @@ class ActorForm(RecordForm):
         self.layout_.addRow("", self.duplicate)
         self.layout_.addRow("", self.merge)
         self.twins: list[dict[str, Any]] = []
+        self.attributes = self.section("Attributes", "attributes")
+        self.attributes.button("Add\u2026", self._add_attribute, "actors_add_attribute")
+        self.attributes.button("Edit\u2026", self._edit_attribute, "actors_edit_attribute", needs_item=True)
+        self.attributes.button("Remove", self._remove_attribute, "actors_remove_attribute", needs_item=True)
+        self.attributes.buttons.addStretch(1)
+        self.attributes.list.itemDoubleClicked.connect(lambda _item: self._edit_attribute())
+        self.attribute_rows: dict[str, dict[str, Any]] = {}
+        self.cite_section()
 
     def after_load(self, row: dict[str, Any]) -> None:
         self.aliases.set_name(row["name"], row["kind"] == "person")
@@ -492,6 +772,37 @@ class ActorForm(RecordForm):
         self.duplicate.setVisible(bool(self.twins))
         self.merge.setVisible(bool(self.twins))
         self.merge.setEnabled(not self.case.read_only)
+        rows = attributes_of(self.case, row["id"])
+        self.attribute_rows = {attribute["id"]: attribute for attribute in rows}
+        usual = [key for key, _type in template_for(row["kind"])]
+        self.attributes.set_items([(f"{a['key']}: {a['value']}", a["id"]) for a in rows],
+                                  empty=f"None yet. Usual for a {row['kind']}: {', '.join(usual[:4])}\u2026"
+                                  if usual else "None yet.")
+
+    def _add_attribute(self) -> bool:
+        if self.record_id is None:
+            return False
+        from workbench.ui.attributes import AttributeDialog
+
+        dialog = AttributeDialog(self, self.case, self.inspector.selection.undo_stack, self.record_id)
+        return self.inspector.run_dialog(dialog) == QDialog.DialogCode.Accepted
+
+    def _edit_attribute(self) -> bool:
+        row = self.attribute_rows.get(self.attributes.current())
+        if row is None or self.record_id is None:
+            return False
+        from workbench.ui.attributes import AttributeDialog
+
+        dialog = AttributeDialog(self, self.case, self.inspector.selection.undo_stack, self.record_id, attribute=row)
+        return self.inspector.run_dialog(dialog) == QDialog.DialogCode.Accepted
+
+    def _remove_attribute(self) -> bool:
+        row = self.attribute_rows.get(self.attributes.current())
+        if row is None or self.record_id is None:
+            return False
+        text = f"Remove {quoted(row['key'])} of {record_step_name(self.case, 'actors', self.record_id)}"
+        return push(self.inspector.selection.undo_stack,
+                    delete_records(self.case, "actor_attributes", [row["id"]], text=text))
 
     def _merge(self) -> None:
         if not self.twins or self.record_id is None:
@@ -514,6 +825,7 @@ class RelationForm(RecordForm):
         self.time("end", "Until", optional=True)
         self.choice("confidence", "Confidence", {k: f"{k}: {v}" for k, v in CONFIDENCE_LEVELS.items()})
         self.tag_line()
+        self.cite_section()
 
     def after_load(self, row: dict[str, Any]) -> None:
         zone = case_zone(self.case.meta("timezone"))
@@ -561,9 +873,26 @@ class PlaceForm(RecordForm):
     def __init__(self, inspector: Inspector) -> None:
         super().__init__(inspector, "places")
         self.line("name", "Name")
-        self.number("lat", "Latitude", -90, 90)
-        self.number("lon", "Longitude", -180, 180)
-        self.line("country", "Country")
+        self.text("aliases", "Also known as\n(one per line)", 50)
+        self.choice("kind", "Kind", {kind: kind for kind in ("", *PLACE_KINDS)}, editable=True)
+        self.coordinate("lat", "Latitude", "lat")
+        self.coordinate("lon", "Longitude", "lon")
+        self.line("country", "Country", "two-letter code or name, e.g. BY")
+        self.events = self.section("Events here", "events")
+        self.events.button("Select these events", self._select_events, "places_select_events")
+        self.events.buttons.addStretch(1)
+
+    def after_load(self, row: dict[str, Any]) -> None:
+        rows = events_of_place(self.case, row["id"])
+        self.events.set_items([(f"{title} ({PLACE_ROLES.get(role, role)})", event_id)
+                               for event_id, title, role in rows], empty="No event is tied to this place yet.")
+
+    def _select_events(self) -> int:
+        ids = [self.events.list.item(n).data(Qt.ItemDataRole.UserRole) for n in range(self.events.list.count())]
+        ids = [i for i in ids if i]
+        if ids:
+            self.inspector.selection.select("events", ids)
+        return len(ids)
 
 
 class NoteForm(RecordForm):
@@ -607,15 +936,22 @@ class Inspector(QWidget):
         self.fields.setAlternatingRowColors(True)
         self.fields.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.fields.header().setStretchLastSection(True)
-        split = QSplitter(Qt.Orientation.Vertical, self)
-        split.addWidget(self.scroll)
-        split.addWidget(self.fields)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        self.fields.setMinimumHeight(RESTS_ON_MIN)
+        # The form first, with the room its fields need; "What it rests on" below it, resizable by its
+        # handle. Once the analyst drags the handle, their split is kept.
+        self.split = QSplitter(Qt.Orientation.Vertical, self)
+        self.split.setObjectName("inspector_split")
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(self.scroll)
+        self.split.addWidget(self.fields)
+        self.split.setStretchFactor(0, 1)
+        self.split.setStretchFactor(1, 0)
+        self.split_by_hand = False
+        self.split.splitterMoved.connect(self._split_moved)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.heading)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.split, 1)
         selection.selection_changed.connect(self.show_selection)
         self.show_selection(selection.selection)
 
@@ -623,12 +959,50 @@ class Inspector(QWidget):
     def form(self) -> RecordForm | None:
         return next((form for form in self.forms.values() if not form.isHidden()), None)
 
+    def _split_moved(self, _position: int, _index: int) -> None:
+        self.split_by_hand = True
+
+    def fit_split(self) -> None:
+        """Give the form the height its fields need (scrolling beyond what the dock has, keeping at least
+        RESTS_ON_MIN for "What it rests on"), the rest to "What it rests on"; a split made by hand stays."""
+        total = sum(self.split.sizes())
+        if self.split_by_hand or total <= 0:
+            return
+        holder = self.scroll.widget()
+        holder.layout().activate()
+        wanted = holder.sizeHint().height() + 2 * self.scroll.frameWidth()
+        rests_on = max(RESTS_ON_MIN, total - wanted)
+        self.split.setSizes([total - rests_on, rests_on])
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        # In a narrow dock each label goes above its field, which then has the dock's whole width.
+        policy = QFormLayout.RowWrapPolicy.WrapAllRows if self.width() < WIDE_FORM else \
+            QFormLayout.RowWrapPolicy.DontWrapRows
+        for form in self.forms.values():
+            if form.layout_.rowWrapPolicy() != policy:
+                form.layout_.setRowWrapPolicy(policy)
+        self.fit_split()
+
+    def reveal(self, widget: QWidget) -> None:
+        """Scroll the form so that `widget` (a reason just shown beside its field) is in sight."""
+        holder = self.scroll.widget()
+        if holder is not None and holder.isAncestorOf(widget):
+            holder.layout().activate()
+            for form in self.forms.values():
+                form.layout().activate()
+            self.scroll.ensureWidgetVisible(widget, 10, 10)
+
+    def run_dialog(self, dialog: QDialog) -> int:
+        """Show a modal dialog of the inspector's (cite, place, attribute) and say how it ended."""
+        return dialog.exec()
+
     def set_case(self, case: Case | None) -> None:
         self.case = case
         self.show_selection(self.selection.selection)
 
     depends_on = frozenset({"events", "actors", "relations", "sources", "citations", "notes", "places",
-                            "event_actors", "event_places", "tags", "meta"})
+                            "event_actors", "event_places", "tags", "meta", "actor_attributes"})
 
     def case_changed(self, changes: Changes) -> None:
         self.show_selection(self.selection.selection)
@@ -656,6 +1030,7 @@ class Inspector(QWidget):
             return
         if selection.table in self.forms:
             self.forms[selection.table].load(selection.ids[0])
+            self.fit_split()
         if selection.table in ("events", "actors", "relations", "sources"):
             for label, value in details(self.case, selection.table, selection.ids[0]):
                 item = QTreeWidgetItem([label, value])
@@ -666,6 +1041,27 @@ class Inspector(QWidget):
         """What the evidence list shows, for tests and copying."""
         return [(self.fields.topLevelItem(i).text(0), self.fields.topLevelItem(i).text(1))
                 for i in range(self.fields.topLevelItemCount())]
+
+
+def describe_citation(row: dict[str, Any]) -> str:
+    """'B2 BelTA: Talks in Sochi, p. 4, read 2020-08-16 — “passage”': one citation as the inspector lists it."""
+    grade = f"{row['reliability']}{row['credibility']}"
+    name = row["title"] or row["url"] or "untitled source"
+    if row["publisher"] and row["publisher"] not in name:
+        name = f"{row['publisher']}: {name}"
+    parts = [f"{grade} {name}"]
+    if row["footnote"]:
+        parts.append(f"footnote {row['footnote']}")
+    if row["locator"]:
+        parts.append(row["locator"])
+    if row["accessed"]:
+        parts.append(f"read {row['accessed']}")
+    text = ", ".join(parts)
+    if row["quote"]:
+        quote = " ".join(row["quote"].split())
+        cut = quote[:160] + ("\u2026" if len(quote) > 160 else "")
+        text += f"\n\u201c{cut}\u201d"
+    return text
 
 
 def confirm(parent: QWidget, title: str, text: str) -> bool:

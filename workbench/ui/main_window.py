@@ -300,6 +300,8 @@ class MainWindow(QMainWindow):
         self.merge_case_action = self._action("&Merge Case\u2026", lambda: sharing.merge_case(self),
                                               tip="Bring a colleague's case file into this one, conflicts listed")
         self.close_action = self._action("&Close Case", self.close_case, QKeySequence.StandardKey.Close)
+        self.properties_action = self._action("Case P&roperties\u2026", self.case_properties,
+                                              tip="Title, analyst, time zone, classification marking, description")
         self.check_case_action = self._action("C&heck Case\u2026", lambda: check_case.check_open_case(self),
                                               tip="Integrity, dangling references and the search index; repairs "
                                                   "on request")
@@ -317,6 +319,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_copy_action)
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.merge_case_action)
+        file_menu.addAction(self.properties_action)
         file_menu.addAction(self.check_case_action)
         file_menu.addAction(self.close_action)
         file_menu.addSeparator()
@@ -346,6 +349,8 @@ class MainWindow(QMainWindow):
         self.delete_action = self._action("&Delete Selection…", self.delete_selection,
                                           QKeySequence.StandardKey.Delete)
         self.merge_action = self._action("&Merge Selected Actors", self.merge_selected_actors)
+        self.places_action = self._action("&Places\u2026", self.show_places,
+                                          tip="Every place of the case: new, edit, delete, select the events there")
         self.preferences_action = self._action("&Preferences…", self.preferences,
                                                QKeySequence.StandardKey.Preferences)
         self.edit_actions = [self.new_event_action, self.new_actor_action, self.new_relation_action,
@@ -356,6 +361,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.delete_action)
         edit_menu.addAction(self.merge_action)
+        edit_menu.addAction(self.places_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.preferences_action)
 
@@ -435,7 +441,8 @@ class MainWindow(QMainWindow):
         self.bottom_banner.set_marking(marking)
         read_only = bool(case and case.read_only)
         self.status_read_only.setVisible(read_only)
-        for action in (self.save_copy_action, self.close_action, self.export_action, self.check_case_action):
+        for action in (self.save_copy_action, self.close_action, self.export_action, self.check_case_action,
+                       self.properties_action, self.places_action):
             action.setEnabled(case is not None)
         self.merge_case_action.setEnabled(case is not None and not read_only)
         for action in self.edit_actions:
@@ -614,17 +621,44 @@ class MainWindow(QMainWindow):
         path = Path(name)
         if path.suffix != CASE_SUFFIX:
             path = path.with_suffix(CASE_SUFFIX)
-        title, ok = QInputDialog.getText(self, "New case", "Case title:", text=path.stem)
-        if not ok:
+        from workbench.ui.case_properties import ask_new_case
+
+        asked = ask_new_case(self, path.stem, analyst_name() or default_analyst())
+        if asked is None:
             return
+        self.create_case_at(path, asked)
+
+    def create_case_at(self, path: Path, properties: dict[str, str]) -> bool:
+        """Create and open a case with the properties New Case asked for; say in one sentence why not."""
+        from workbench.core.ops import set_meta
+
         try:
             if path.exists():
                 raise CaseError(f"{path.name} already exists; choose another name.")
-            case = create_case(path, clean_text(title) or path.stem, analyst=analyst_name())
+            case = create_case(path, properties.get("title") or path.stem,
+                               properties.get("classification", "UNCLASSIFIED"),
+                               properties.get("timezone", "UTC"), analyst=analyst_name())
+            for key in ("analyst", "description"):
+                if properties.get(key):
+                    set_meta(case, key, properties[key])
         except CaseError as error:
             warn(self, "Cannot create case", str(error))
-            return
+            return False
         self.set_case(case)
+        return True
+
+    def case_properties(self) -> int:
+        """File > Case Properties: one undo step per changed property."""
+        from workbench.ui.case_properties import edit_case_properties
+
+        return edit_case_properties(self)
+
+    def show_places(self) -> None:
+        """Edit > Places: the case's places, to create, edit, delete and select the events at."""
+        from workbench.ui.places import PlacesDialog
+
+        if self.case is not None:
+            PlacesDialog(self).exec()
 
     def save_copy(self) -> None:
         if self.case is None:

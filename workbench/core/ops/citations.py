@@ -84,6 +84,10 @@ def cite(case: Case, table: str, record_id: str, *, source_id: str | None = None
     found = problems("citations", values)
     if new_source is None and (not source_id or case.get("sources", source_id) is None):
         found["source_id"] = "choose a source, or paste the URL of a new one"
+    elif new_source is not None:  # the new source's faults too, so that one refusal names them all
+        graded = {**new_source, **({"reliability": reliability} if reliability is not None else {})}
+        for field, why in problems("sources", graded).items():
+            found.setdefault("url" if field in ("url", "title") else field, why)
     if found:
         raise InvalidRecord("citations", found)
     if new_source is not None:

@@ -98,11 +98,14 @@ def events_of_place(case: Case, place_id: str) -> list[tuple[str, str, str]]:
         "WHERE ep.place_id = ? ORDER BY e.start, e.seq", (place_id,)).fetchall()
 
 
-def place_choices(case: Case) -> list[tuple[str, str]]:
-    """(id, 'Name (alias, alias)') of every place, by name: what a form offers to pick."""
-    return [(place_id, name + (f" ({', '.join(aliases_of(aliases))})" if aliases_of(aliases) else ""))
-            for place_id, name, aliases in case.conn.execute(
-                "SELECT id, name, aliases FROM places ORDER BY name COLLATE NOCASE")]
+def place_choices(case: Case) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(id, 'Name (alias, alias)', (name, *aliases)) of every place, by name: what a form offers to pick."""
+    found = []
+    for place_id, name, aliases in case.conn.execute(
+            "SELECT id, name, aliases FROM places ORDER BY name COLLATE NOCASE"):
+        others = aliases_of(aliases)
+        found.append((place_id, name + (f" ({', '.join(others)})" if others else ""), (name, *others)))
+    return found
 
 
 def events_at(case: Case, place_ids: set[str]) -> set[str]:
