@@ -189,3 +189,44 @@ def test_attributes_places_and_citations_travel_in_json_csv_and_merge(small_case
     assert main(["merge", str(mine), str(theirs)]) == 0
     with open_case(mine, read_only=True) as case:
         assert {a["key"] for a in attributes_of(case, "actor-omon")} == {"garrison location", "commander"}
+
+
+def test_a_subset_copy_keeps_the_attributes_of_kept_actors_only(small_case: Path, tmp_path: Path) -> None:
+    from workbench.core.exporters.case_copy import CopyOptions, export_case_copy
+
+    with open_case(small_case) as case:
+        set_attribute(case, "actor-luka", "rank", "text", "commander-in-chief")
+        set_attribute(case, "actor-omon", "phone", "phone", "+375 17 999 99 99")
+        out = tmp_path / "luka.case"
+        export_case_copy(case, out, CopyOptions(actor_ids=("actor-luka",)))
+    assert b"+375 17 999 99 99" not in out.read_bytes()  # OMON is not in the copy, nor its phone
+    with open_case(out, read_only=True) as copy:
+        assert [(a["actor_id"], a["key"]) for a in copy.rows("actor_attributes")] == [("actor-luka", "rank")]
+        assert copy.conn.execute("SELECT count(*) FROM audit WHERE table_name = 'actor_attributes'").fetchone()[0] == 1
+        assert copy.search_index_ok()
+
+
+def test_attributes_are_node_columns_in_graphml_and_gexf_and_a_stix_custom_property(small_case: Path,
+                                                                                   tmp_path: Path) -> None:
+    import networkx as nx
+
+    from workbench.cli import main
+
+    with open_case(small_case) as case:
+        set_attribute(case, "actor-omon", "garrison location", "coordinates", "53.9, 27.5667")
+        set_attribute(case, "actor-luka", "date of birth", "date", "1954-08-30")
+    graphml, gexf, stix = tmp_path / "g.graphml", tmp_path / "g.gexf", tmp_path / "case.stix.json"
+    for fmt, out in (("graphml", graphml), ("gexf", gexf), ("stix", stix)):
+        assert main(["export", str(small_case), "--format", fmt, "--out", str(out)]) == 0
+    read = nx.read_graphml(graphml)
+    assert read.nodes["actor-omon"]["attribute_garrison_location"] == "53.9, 27.5667"
+    assert read.nodes["actor-luka"]["attributes"] == "date of birth: 1954-08-30"
+    gephi = nx.read_gexf(gexf)
+    assert gephi.nodes["actor-luka"]["attribute_date_of_birth"] == "1954-08-30"
+    bundle = json.loads(stix.read_text(encoding="utf-8"))
+    omon = next(o for o in bundle["objects"] if o.get("name", "").startswith("OMON"))
+    assert omon["x_case_workbench_attributes"] == [
+        {"key": "garrison location", "type": "coordinates", "value": "53.9, 27.5667"}]
+    stix2validator = pytest.importorskip("stix2validator")
+    result = stix2validator.validate_file(str(stix))
+    assert result.is_valid, [str(error) for obj in result.object_results for error in obj.errors]

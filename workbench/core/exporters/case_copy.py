@@ -250,6 +250,7 @@ def _prune(conn: sqlite3.Connection, options: CopyOptions) -> None:
         "events": events, "actors": actors, "relations": relations, "citations": citations, "sources": sources,
         "documents": documents, "places": places,
         "notes": _ids(conn, "SELECT id FROM notes"), "views": _ids(conn, "SELECT id FROM views"),
+        "actor_attributes": _ids(conn, "SELECT id FROM actor_attributes"),  # those of kept actors (cascade)
     }
     conn.execute("CREATE TEMP TABLE kept_records (table_name TEXT, record_id TEXT, "
                  "PRIMARY KEY (table_name, record_id))")

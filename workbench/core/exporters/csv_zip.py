@@ -29,6 +29,7 @@ TABLE_NOTES = {
     "notes": "the analysts' notes, alone or on a record",
     "views": "saved views and storyboard slides",
     "actor_layout": "where the analyst placed each actor on the link chart",
+    "actor_attributes": "typed facts about actors (date of birth, rank, unit, phone...): key, type, value",
     "audit": "every change made to the case: who, when, old and new values (append-only)",
 }
 COLUMN_NOTES = {
@@ -68,6 +69,9 @@ COLUMN_NOTES = {
     "new": "the values after the change, JSON",
     "who": "the analyst who made the change",
     "at": "when the change was made, UTC",
+    "type": "actor_attributes: text, date (YYYY[-MM[-DD]]), number, url, phone or coordinates ('lat, lon')",
+    "locator": "where in the source the passage stands: page, timestamp, paragraph",
+    "role": "event_actors: the actor's part, free text; event_places: location, origin or target",
 }
 def _cell(value: Any) -> Any:
     if value is None:

@@ -58,9 +58,6 @@ from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.queries import domain_of
 from workbench.core.store import Case
 
-# An actor's typed attributes (date of birth, rank, phone...): a list of {key, type, value}.
-ATTRIBUTES_PROPERTY = "x_case_workbench_attributes"
-
 # Fixed namespace for the UUIDv5 of every exported object.
 STIX_NAMESPACE = uuid.UUID("6c7e1c3a-2f7b-4f0e-9a51-3d1f0c2b8e11")
 IDENTITY_KINDS: dict[str, tuple[str, list[str]]] = {
@@ -180,15 +177,16 @@ def export_stix(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
         kind = (row["kind"] or "other").lower()
         stored_aliases = aliases_of(row["aliases"])
         aliases = [a for a in stored_aliases if a != row["name"]]
+        values: dict[str, Any] = {"kind": row["kind"], "aliases": stored_aliases, "color": row["color"],
+                                  "description": row["description"]}
+        if facts.get(row["id"]):  # typed attributes: x_case_workbench_attributes, a list of {key, type, value}
+            values["attributes"] = [{"key": key, "type": value_type, "value": value}
+                                    for key, value_type, value in facts[row["id"]]]
         base = dict(common, created=created, modified=modified, name=row["name"],
                     external_references=references.get(("actors", row["id"])) or None,
-                    **carried("actors", row["id"], kind=row["kind"], aliases=stored_aliases, color=row["color"],
-                              description=row["description"]))
+                    **carried("actors", row["id"], **values))
         if row["description"]:
             base["description"] = row["description"]
-        if facts.get(row["id"]):  # typed attributes as a custom property (STIX 2.1 section 11.1)
-            base["custom_properties"] = {ATTRIBUTES_PROPERTY: [
-                {"key": key, "type": value_type, "value": value} for key, value_type, value in facts[row["id"]]]}
         if kind in THREAT_ACTOR_KINDS:
             actor = stix2.ThreatActor(id=stix_id("threat-actor", "actors", row["id"]),
                                       threat_actor_types=THREAT_ACTOR_KINDS[kind], aliases=aliases or None, **base)
