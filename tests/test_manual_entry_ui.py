@@ -273,3 +273,15 @@ def test_the_menus_open_case_properties_and_places(qtbot, window: MainWindow) ->
     answer(PlacesDialog, lambda dialog: dialog.reject())
     window.places_action.trigger()
     assert window.places_action.isEnabled()
+
+
+def test_the_actor_list_shows_attributes_as_they_change_and_filters_by_them(qtbot, window: MainWindow) -> None:
+    from workbench.core.ops.attributes import set_attribute
+
+    pane = window.panes["actors"]
+    set_attribute(window.case, "actor-omon", "garrison", "text", "Uruchcha, Minsk")
+    column = pane.model.listing.columns.index(next(c for c in pane.model.listing.columns if c.name == "Attributes"))
+    rows = {pane.model.index(r, 0).data(): pane.model.index(r, column).data() for r in range(pane.model.rowCount())}
+    assert rows["OMON (Special Purpose Police Unit)"] == "garrison: Uruchcha, Minsk"
+    pane.filter.setText("uruchcha")
+    assert pane.model.rowCount() == 1

@@ -262,10 +262,11 @@ class GraphPane(QWidget):
         self.metrics_stale = True
         self.rebuild_timer.start(0)  # after the window's first paint, not before it
 
-    depends_on = frozenset({"actors", "relations", "event_actors", "citations", "meta", "actor_layout", "tags"})
+    depends_on = frozenset({"actors", "relations", "event_actors", "citations", "meta", "actor_layout", "tags",
+                            "actor_attributes"})
 
     def case_changed(self, changes: Changes) -> None:
-        if changes.touches({"actors", "relations", "event_actors", "citations", "meta"}):
+        if changes.touches({"actors", "relations", "event_actors", "citations", "meta", "actor_attributes"}):
             self.actors.set_case(self.case)
             self.relations.set_case(self.case)
         if changes.touches({"actors", "relations", "citations"}):
