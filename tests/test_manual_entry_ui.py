@@ -190,6 +190,7 @@ def test_case_properties_each_change_one_undo_step_and_the_zone_redraws_local_ti
     dialog = CasePropertiesDialog(window, current_properties(case))
     qtbot.addWidget(dialog)
     assert dialog.level.currentText() == "SECRET" and dialog.presets["NOFORN"].isChecked()
+    assert dialog.changed() == {}  # opened and left as it was: nothing to write
     dialog.timezone.setText("Mars/Olympus")
     dialog.caveats.setText("rel to usa, gbr")
     dialog.accept()
@@ -285,3 +286,11 @@ def test_the_actor_list_shows_attributes_as_they_change_and_filters_by_them(qtbo
     assert rows["OMON (Special Purpose Police Unit)"] == "garrison: Uruchcha, Minsk"
     pane.filter.setText("uruchcha")
     assert pane.model.rowCount() == 1
+
+
+def test_a_marking_left_as_it_was_is_no_change_however_it_was_spaced(qtbot, window: MainWindow) -> None:
+    current = {"title": "Sample", "timezone": "Europe/Minsk", "classification": "UNCLASSIFIED // SAMPLE CASE"}
+    dialog = CasePropertiesDialog(window, current)
+    qtbot.addWidget(dialog)
+    assert dialog.caveats.text() == "SAMPLE CASE" and dialog.changed() == {}
+    assert dialog.banner.text() == "UNCLASSIFIED//SAMPLE CASE"

@@ -152,7 +152,9 @@ class CasePropertiesDialog(QDialog):
 
     def changed(self) -> dict[str, str]:
         """The properties whose values differ from the case's."""
-        return {key: value for key, value in self.values().items() if value != self.current.get(key, "")}
+        # compared as stored: 'UNCLASSIFIED // SAMPLE CASE' left as it was is no change
+        return {key: value for key, value in self.values().items()
+                if value != clean_meta(key, self.current.get(key, "") or "")}
 
     def problems(self) -> dict[str, str]:
         """Why a property cannot be stored; a case's own unchanged value (a marking made elsewhere) is left be."""

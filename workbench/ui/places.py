@@ -106,7 +106,8 @@ class PlaceDialog(QDialog):
             self.role = QComboBox(self)
             for role, text in PLACE_ROLES.items():
                 self.role.addItem(text, role)
-            self.form.add("role", f"For {record_step_name(case, 'events', event_id)}", self.role)
+            self.form.add("role", "Role in the event", self.role)
+            self.setWindowTitle(f"New place for {record_step_name(case, 'events', event_id)}")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
