@@ -230,3 +230,21 @@ def test_attributes_are_node_columns_in_graphml_and_gexf_and_a_stix_custom_prope
     stix2validator = pytest.importorskip("stix2validator")
     result = stix2validator.validate_file(str(stix))
     assert result.is_valid, [str(error) for obj in result.object_results for error in obj.errors]
+
+
+def test_a_case_of_schema_3_opens_migrated_and_takes_attributes(tmp_path: Path) -> None:
+    """Schema 4 added a search index: the checks of an older file must not look for it (they did)."""
+    import sqlite3
+
+    from workbench.core.store import APPLICATION_ID, apply_migrations, schema_version
+
+    path = tmp_path / "old.case"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    apply_migrations(conn, upto=3)
+    conn.execute("INSERT INTO actors (id, name, created_at, updated_at) VALUES ('a', 'OMON', 'x', 'x')")
+    conn.close()
+    with open_case(path) as case:
+        assert case.conn.execute("PRAGMA user_version").fetchone()[0] == schema_version() >= 4
+        set_attribute(case, "a", "garrison", "text", "Minsk")
+        assert search_case(case, "Minsk")["actors"][0].record_id == "a"

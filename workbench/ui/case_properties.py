@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from PySide6.QtCore import QStringListModel, Qt, QTimeZone
@@ -28,9 +28,6 @@ from workbench.core.ops import META_KEYS, clean_meta, meta_problem
 from workbench.core.store import Case
 from workbench.ui.checked_form import CheckedForm
 from workbench.ui.commands import push, quoted, set_meta
-
-if TYPE_CHECKING:
-    from workbench.ui.main_window import MainWindow
 
 # Properties in the order the dialog asks for them; each is one undo step when changed.
 ASKED = ("title", "analyst", "timezone", "classification", "description")
@@ -192,8 +189,10 @@ def current_properties(case: Case) -> dict[str, str]:
     return {key: case.meta(key) for key in META_KEYS}
 
 
-def apply_properties(window: MainWindow, changed: dict[str, str]) -> int:
+def apply_properties(window: Any, changed: dict[str, str]) -> int:
     """Write each changed property as its own undo step (audited by the case); returns the steps made.
+
+    `window` is the MainWindow (not imported here: it imports this module when the menu is used).
 
     A new time zone re-draws every local time (the views hear the meta change) and the status bar says
     that the stored instants stayed as they were.
@@ -213,7 +212,7 @@ def apply_properties(window: MainWindow, changed: dict[str, str]) -> int:
     return made
 
 
-def edit_case_properties(window: MainWindow) -> int:
+def edit_case_properties(window: Any) -> int:
     """File > Case Properties: the dialog, then one undo step per changed property."""
     if window.case is None:
         return 0

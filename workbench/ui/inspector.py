@@ -173,7 +173,8 @@ class Section(QWidget):
         self.list.currentItemChanged.connect(lambda *_args: self.enable(self.editable))
         self.editable = True
 
-    def button(self, text: str, slot: Callable[[], Any], name: str, needs_item: bool = False) -> QToolButton:
+    def button(self, text: str, slot: Callable[[], Any], name: str, needs_item: bool = False,
+               edits: bool = True) -> QToolButton:
         # Tool buttons: as wide as their words, so a row of three fits the inspector's narrow dock.
         button = QToolButton(self)
         button.setText(text)
@@ -181,7 +182,8 @@ class Section(QWidget):
         button.setObjectName(name)
         button.clicked.connect(lambda _checked=False: slot())
         self.buttons.addWidget(button)
-        self.edit_buttons.append(button)
+        if edits:  # a button that only reads (select the events here) stays on in a read-only case
+            self.edit_buttons.append(button)
         if needs_item:
             self.item_buttons.append(button)
         return button
@@ -879,7 +881,7 @@ class PlaceForm(RecordForm):
         self.coordinate("lon", "Longitude", "lon")
         self.line("country", "Country", "two-letter code or name, e.g. BY")
         self.events = self.section("Events here", "events")
-        self.events.button("Select these events", self._select_events, "places_select_events")
+        self.events.button("Select these events", self._select_events, "places_select_events", edits=False)
         self.events.buttons.addStretch(1)
 
     def after_load(self, row: dict[str, Any]) -> None:

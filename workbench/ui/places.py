@@ -4,7 +4,7 @@ list of every place to create, edit, delete and select the events at."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
@@ -32,9 +32,6 @@ from workbench.core.store import Case, CaseError
 from workbench.ui.checked_form import CheckedForm
 from workbench.ui.commands import Operation, delete_records, push, record_step_name, step_name
 from workbench.ui.plaintext import tip
-
-if TYPE_CHECKING:
-    from workbench.ui.main_window import MainWindow
 
 
 class CoordinateField(QWidget):
@@ -150,7 +147,7 @@ class PlacesDialog(QDialog):
     """Edit > Places: every place of the case with its kind, coordinates and events; new, edit, delete,
     and select the events at a place (the timeline and lists show them)."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Any) -> None:
         super().__init__(window)
         self.setObjectName("places_dialog")
         self.setWindowTitle("Places")

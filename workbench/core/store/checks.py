@@ -158,6 +158,11 @@ def fts_config_difference(conn: sqlite3.Connection) -> str | None:
     """None when the search indexes hold only the settings FTS5 writes itself (a planted 'rank'
     breaks every search); else one phrase naming the index."""
     for fts in FTS_TABLES:
+        # A file of an older schema lacks the indexes later ones added (schema 4's actor_attributes_fts);
+        # its schema was already found to be exactly that version's.
+        if conn.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", (f"{fts}_config",)) \
+                .fetchone() is None:
+            continue
         keys = {key for (key,) in conn.execute(f'SELECT k FROM "{fts}_config"')}
         if keys - FTS_CONFIG_KEYS:
             return f"its search index {fts} carries settings Case Workbench does not write ({sorted(keys)[0]})"
