@@ -242,7 +242,8 @@ def test_a_case_of_schema_3_opens_migrated_and_takes_attributes(tmp_path: Path) 
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     apply_migrations(conn, upto=3)
-    conn.execute("INSERT INTO actors (id, name, created_at, updated_at) VALUES ('a', 'OMON', 'x', 'x')")
+    stamp = "2020-08-15T00:00:00.000000Z"
+    conn.execute("INSERT INTO actors (id, name, created_at, updated_at) VALUES ('a', 'OMON', ?, ?)", (stamp, stamp))
     conn.close()
     with open_case(path) as case:
         assert case.conn.execute("PRAGMA user_version").fetchone()[0] == schema_version() >= 4
