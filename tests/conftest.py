@@ -60,6 +60,19 @@ def offline(monkeypatch: pytest.MonkeyPatch):
         pytest.fail(f"the test reached for the network: {tried}", pytrace=False)
 
 
+@pytest.fixture(scope="session")
+def qapp(qapp_args: list[str]):
+    """pytest-qt's QApplication, with cyclic garbage collection on the UI thread only, as the app has it
+    (workbench.ui.collector): a collection on a worker thread that frees a closed widget kills the process."""
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.ui.collector import collect_on_ui_thread
+
+    app = QApplication.instance() or QApplication(qapp_args)
+    collect_on_ui_thread(app)
+    return app
+
+
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """QSettings and platformdirs (the sample copy) point into tmp_path, never at the user's own."""

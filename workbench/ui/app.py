@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from workbench.core.atomic import atomic_path
 from workbench.core.sample import ensure_sample_case
 from workbench.core.store import CaseError
+from workbench.ui.collector import collect_on_ui_thread
 from workbench.ui.main_window import APP_NAME, MainWindow
 
 SCREENSHOT_SIZE = (1440, 900)  # the window's default size: a screenshot shows what users see
@@ -21,6 +22,7 @@ EXIT_OK, EXIT_REFUSED = 0, 2
 
 def application() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    collect_on_ui_thread(app)  # Qt objects in reference cycles are freed on the UI thread, never a worker
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
