@@ -28,7 +28,7 @@ DIST = ROOT / "dist"
 BUNDLE = DIST / "case-workbench"
 APP_ID = "org.caseworkbench.CaseWorkbench"
 MIME_TYPE = "application/x-case-workbench"
-SCREEN_SIZE = (1440, 900)  # workbench.ui.app.SCREENSHOT_SIZE, the default window size (the smoke test imports no app code)
+SCREEN_SIZE = (1440, 900)  # workbench.ui.app.SCREENSHOT_SIZE, the default window size
 # Share of differing pixels tolerated between the frozen and the .venv screenshot (font hinting).
 MAX_PIXEL_DIFFERENCE = 0.01
 
