@@ -8,7 +8,8 @@ tests/test_import_corpus.py):
   title in common) over keyed events, and dated proposals that are keyed events over dated proposals
   (an event is dated when its date comes from its own words, not from the paragraph or the report);
 - import_actor_recall_dev / import_actor_precision_dev: keyed actors found under their name or an alias
-  over keyed actors, and proposed actors that are keyed over proposed actors.
+  over keyed actors, and proposed actors that are keyed over proposed actors; a proposal whose names are two
+  keyed actors (a wrong merge) counts as neither found nor right.
 
 `python -m tests.bench.bench_import_dev` prints the figures and what was missed or extra.
 """
@@ -22,8 +23,9 @@ import tempfile
 from pathlib import Path
 
 from workbench.core.importers import propose_file
-from workbench.core.importers.names import fold, similar
+from workbench.core.importers.names import fold
 from workbench.core.importers.proposals import url_key
+from workbench.core.names import same_name
 from workbench.core.store import create_case
 from workbench.core.times import case_zone, utc_to_local
 
@@ -44,7 +46,7 @@ def stems(text: str) -> set[str]:
 
 def names_match(names: list[str], key_names: list[str]) -> bool:
     folded = [fold(n) for n in names]
-    return any(a == b or similar(a, b) for a in folded for b in (fold(k) for k in key_names))
+    return any(a == b or same_name(a, b, whole=True) for a in folded for b in (fold(k) for k in key_names))
 
 
 def keyed_pages() -> list[tuple[Path, dict]]:
@@ -83,8 +85,13 @@ def score_page(page: Path, key: dict, folder: Path) -> dict:
     def key_names(a) -> list[str]:
         return [a["name"], *a["aliases"]]
 
-    matched_actors = [p for p in actors if any(names_match(proposal_names(p), key_names(a)) for a in key["actors"])]
-    found_actors = [a for a in key["actors"] if any(names_match(proposal_names(p), key_names(a)) for p in actors)]
+    # a proposal that is two keyed actors at once ("Russian forces" with "Ukrainian forces" as an alias) is
+    # a wrong merge: it counts for neither
+    meant = {id(p): [i for i, a in enumerate(key["actors"]) if names_match(proposal_names(p), key_names(a))]
+             for p in actors}
+    matched_actors = [p for p in actors if len(meant[id(p)]) == 1]
+    merged_actors = [p for p in actors if len(meant[id(p)]) > 1]
+    found_actors = [a for i, a in enumerate(key["actors"]) if any(meant[id(p)] == [i] for p in actors)]
     return {
         "urls": (len(found_pairs & key_pairs), len(key_pairs), len(found_pairs)),
         "events": (len(found_facts), len(key["events"]), len(matched_events), len(events)),
@@ -95,7 +102,10 @@ def score_page(page: Path, key: dict, folder: Path) -> dict:
         "extra_events": [f"{utc_to_local(p.values['start'], zone):%Y-%m-%d} {p.values['title']}"
                          for p in events if p not in matched_events],
         "missed_actors": [a["name"] for a in key["actors"] if a not in found_actors],
-        "extra_actors": [f"{p.values['name']} ({p.values['kind']})" for p in actors if p not in matched_actors],
+        "extra_actors": [f"{p.values['name']} ({p.values['kind']})" for p in actors
+                         if p not in matched_actors and p not in merged_actors],
+        "merged_actors": [f"{p.values['name']} = {' = '.join(key['actors'][i]['name'] for i in meant[id(p)])}"
+                          for p in merged_actors],
     }
 
 
@@ -129,7 +139,8 @@ if __name__ == "__main__":
     result = measure(detail=True)
     for page_name, scored in result.pop("pages", {}).items():
         print(f"== {page_name}")
-        for field in ("missed_urls", "extra_urls", "missed_events", "extra_events", "missed_actors", "extra_actors"):
+        for field in ("missed_urls", "extra_urls", "missed_events", "extra_events", "missed_actors", "extra_actors",
+                      "merged_actors"):
             print(f"  {field}:")
             for item in scored[field]:
                 print(f"    {item}")

@@ -215,11 +215,14 @@ class _HtmlText(HTMLParser):
         self.skipping = 0
         self.sup = 0
         self.href: str | None = None
+        self.lists: list[list[int]] = []  # per open list: [1 for <ol>, 0 for <ul>, items so far]
+        self.number = 0  # the number of the <ol> item being read (endnotes are often an <ol> of bare URLs)
 
     def close_block(self) -> None:
         runs = _squeeze(self.runs)
         if self.kind == "item" and runs:
-            runs = [Run(BULLET), *runs]
+            runs = [Run(f"{self.number}. " if self.number else BULLET), *runs]
+        self.number = 0
         if any(run.text.strip() for run in runs):
             self.blocks.append(Block(self.kind, tuple(runs), self.level))
         self.runs, self.kind, self.level = [], "paragraph", 0
@@ -230,8 +233,14 @@ class _HtmlText(HTMLParser):
             return
         if tag in _BLOCK_TAGS:
             self.close_block()
+            if tag in ("ol", "ul"):
+                start = dict(attrs).get("start") or ""
+                self.lists.append([tag == "ol", int(start) - 1 if start.isdigit() and len(start) < 6 else 0])
             if tag == "li":
                 self.kind = "item"
+                if self.lists and self.lists[-1][0]:
+                    self.lists[-1][1] += 1
+                    self.number = self.lists[-1][1]
             elif re.fullmatch(r"h[1-6]", tag):
                 self.kind, self.level = "heading", int(tag[1])
         elif tag == "br":
@@ -252,6 +261,8 @@ class _HtmlText(HTMLParser):
             self.skipping = max(0, self.skipping - 1)
         elif tag in _BLOCK_TAGS:
             self.close_block()
+            if tag in ("ol", "ul") and self.lists:
+                self.lists.pop()
         elif tag in ("b", "strong"):
             self.bold = max(0, self.bold - 1)
         elif tag in ("i", "em"):

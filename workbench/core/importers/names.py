@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.core import names
+from workbench.core.importers import places
 from workbench.core.importers.proposals import Proposal
 from workbench.core.model import aliases_of
 
@@ -20,11 +21,12 @@ for _kind, _words in {
     "security": "police omon militia gendarmerie kgb fsb sbu service services security spetsnaz riot",
     "government": "ministry ministries government cabinet parliament duma council committee commission "
                   "administration office prosecutor court senate assembly presidency secretariat soviet "
-                  "agency department directorate authorities republic",
+                  "agency department directorate authorities republic congress",
     "media": "media tv television radio channel newspaper agency outlet broadcaster telegram post journal times "
              "gazette herald tribune daily",
     "organization": "organization organisation union alliance party movement bloc coalition company corporation "
-                    "group association federation foundation institute treaty bank university team academy school",
+                    "group association federation foundation institute treaty bank university team academy school "
+                    "labs laboratory technologies inc ltd llc corp",
 }.items():
     for _word in _words.split():
         KIND_HEADS.setdefault(_word, _kind)
@@ -92,16 +94,52 @@ july august september october november december jan feb mar apr jun jul aug sep 
 tv mp pm am st mr no not all some any several many most other such both each every one two three four five six
 seven eight nine ten shortly between following according pro anti north south east west northern southern eastern
 western central new old update updates report reports key takeaways note notes image source sources click
-read""".split())
+read local""".split())
 EVENT_HEADS = {"games", "march", "election", "elections", "olympics", "summit", "forum", "day", "war", "conference",
-               "competition", "exercise", "exercises", "championship", "border", "operation"}
+               "competition", "exercise", "exercises", "championship", "border", "operation", "efforts", "effort",
+               "mobilization", "mobilisation", "offensive", "offensives", "counteroffensive", "counteroffensives",
+               "counter-offensive", "counter-offensives", "invasion", "campaign", "assessment", "takeaways"}
+# Words that make a name a weapon, a vehicle or a piece of equipment ('Grad MLRS', 'Shahed drones', 'Iskander
+# missiles'): kinds of things, never actors. Class acronyms are generic names of the genre, not of one report.
+EQUIPMENT = {"mlrs", "himars", "manpads", "atgm", "atgms", "sam", "sams", "uav", "uavs", "ucav", "ucavs", "ied",
+             "ieds", "apc", "apcs", "ifv", "ifvs", "mrap", "mraps", "icbm", "icbms", "drone", "drones", "missile",
+             "missiles", "rocket", "rockets", "launcher", "launchers", "howitzer", "howitzers", "tank", "tanks",
+             "helicopter", "helicopters", "jet", "jets", "aircraft", "munition", "munitions", "shell", "shells",
+             "mortar", "mortars", "system", "systems", "complex", "complexes", "vehicle", "vehicles", "radar",
+             "radars", "warship", "frigate", "corvette", "submarine", "pipeline", "pipelines", "rifle", "rifles"}
+# Nouns that say what the name after them is: "outlet Meduza", "the newspaper Kommersant", "milblogger Rybar".
+NAMED_AS = {**{w: "media" for w in "outlet outlets newspaper paper channel website site agency broadcaster "
+                                   "publication magazine tabloid".split()},
+            **{w: "person" for w in "milblogger blogger journalist correspondent commentator analyst "
+                                    "activist".split()},
+            **{w: "" for w in "ship vessel frigate corvette cruiser submarine destroyer tanker freighter boat "
+                              "aircraft carrier operation codenamed".split()}}  # "" : a thing, never an actor
+# Lower-case nouns for people that, after a nationality, name a group that acts ('Ukrainian teachers').
+PEOPLE_NOUNS = ("teachers|students|doctors|activists|volunteers|veterans|conscripts|mercenaries|fighters|"
+                "milbloggers|bloggers|journalists|prosecutors|judges|diplomats|lawmakers|deputies")
+# A distance after a name makes it a place: "Pobieda (32km southwest of Avdiivka)", "Ternovi Pody, approximately
+# 33km northwest of Kherson City".
+_DISTANCE_AFTER = re.compile(r"[\s,(—–-]+(?:approximately|about|roughly|some|around|nearly|over|under|just)?\s*"
+                             r"\d+(?:[.,]\d+)?\s*(?:-\s*\d+\s*)?(?:km|kilomet(?:er|re)s?|mi|miles?)\b", re.IGNORECASE)
+# Endings of East Slavic place names ('-ivka', '-ske', '-yne'); a single unknown word so ended, not titled, is
+# a settlement the gazetteer does not list.
+# Words between a weapon's name and its kind: "Kalibr cruise missiles", "Lancet loitering munitions".
+_GEAR = {"air", "cruise", "ballistic", "guided", "rocket", "artillery", "gas", "attack", "combat", "loitering",
+         "kamikaze", "multiple", "transport", "reconnaissance", "assault", "strike", "hypersonic", "tactical",
+         "armored", "armoured", "infantry", "fighting", "launch", "defense", "defence"}
+_TOPONYM_LEADS = {"velyka", "velykyi", "velyki", "velyke", "mala", "malyi", "mali", "nova", "novyi", "novi", "nove",
+                  "stara", "staryi", "stari", "verkhnii", "verkhnia", "nyzhnii", "nyzhnia", "krasnyi", "krasna",
+                  "chervona", "chervonyi", "bila", "bilyi", "bili", "velikiy", "novaya", "staraya", "bolshaya",
+                  "malaya"}
+_TOPONYM_END = re.compile(r"(?:ivka|yivka|iivka|ivske|yvske|ske|tske|yne|ove|eve|ovo|evo|ino|ivtsi|ychi|ytsi|"
+                          r"hrad|horod|pol|opil|opol|dar|ovsk|evsk|insk)$")
 # Self-references of the report's publisher, never proposed as actors.
 PUBLISHERS = {"ISW": "Institute for the Study of War (ISW)", "CTP": "Critical Threats Project (CTP)",
               "ISW-CTP": "Institute for the Study of War and Critical Threats Project (ISW-CTP)",
               "CSIS": "Center for Strategic and International Studies (CSIS)", "IISS": "IISS", "RUSI": "RUSI",
               "RAND": "RAND Corporation", "DFRLab": "Atlantic Council's DFRLab"}
 
-_WORD = r"[A-ZА-ЯЁ][\w'’\-]*"
+_WORD = r"(?:St\.(?=\s+[A-Z])|[A-ZА-ЯЁ][\w'’‘\-]*)"
 _ORDINAL = r"\d+(?:st|nd|rd|th)"
 _CAP_RUN = re.compile(
     rf"(?:{_WORD}|{_ORDINAL})(?:\s+(?:(?:of|and|the|for|de|von|al|bin|el)\s+)*(?:{_WORD}|{_ORDINAL}))*")
@@ -114,7 +152,7 @@ _LOWER_ORG = re.compile(
     r"(?<![\w\-])((?:[A-Z][a-z]+(?:ian|ish|ese|an|ic|i|ern)\s+)(?:(?:" + _MODIFIERS + r")\s+){0,2}"
     r"(?:ministry|police|forces|military|media|general staff|government|parliament|army|troops|television|"
     r"special forces|security services|security forces|riot police|border guards?|officials|authorities|"
-    r"partisans|proxies|proxy forces|occupation authorities)"
+    r"partisans|proxies|proxy forces|occupation authorities|" + PEOPLE_NOUNS + r")"
     r"|(?:(?:" + _MODIFIERS + r")\s+){1,2}(?:ministry|media|television|police)(?=\W)"
     r"|(?<=the )police)\b")
 _PRO_GROUP = re.compile(r"\b((?:[Pp]ro|[Aa]nti)-[A-Z][\w\-]+(?:\s+[a-z]+)?\s+(?:supporters|activists|workers|"
@@ -131,9 +169,10 @@ def fold(text: str) -> str:
     return names.fold(re.sub(r"^the\s+", "", plain, flags=re.IGNORECASE))
 
 
-def similar(a: str, b: str) -> bool:
-    """Whether two names are one in another spelling or script (core.names decides)."""
-    return a == b or names.same_name(a, b)
+def similar(a: str, b: str, whole: bool = False) -> bool:
+    """Whether two names are one in another spelling or script (core.names decides); `whole`: word for word,
+    not a part of a name for the whole ('Lukashenko' for 'Alexander Lukashenko')."""
+    return a == b or names.same_name(a, b, whole)
 
 
 @dataclass
@@ -158,10 +197,54 @@ class ActorIndex:
         self.rows = {str(row["id"]): row for row in rows}
         self.index = names.NameIndex(
             (str(row["id"]), [fold(n) for n in [row["name"], *aliases_of(row["aliases"])]]) for row in rows)
+        self.canonical: dict[str, str] = {}
+        for row in self.rows.values():
+            for known in [row["name"], *aliases_of(row["aliases"])]:
+                self.canonical.setdefault(canonical_name(fold(known)), str(row["id"]))
 
     def find(self, name: str) -> dict[str, Any] | None:
-        match = self.index.find(fold(name))
-        return self.rows[match.record_id] if match is not None else None
+        """The case actor `name` means. A part of a name stands for the whole only for a person ('Lukashenko');
+        an organisation, a unit or a state is matched by its whole name in any spelling, or without its leading
+        nationality ('Air Force' for 'Ukrainian Air Force'), never 'Ukraine' for 'Ukrainian Air Force'."""
+        folded = fold(name)
+        match = self.index.find(folded)
+        if match is None:
+            by_form = self.canonical.get(canonical_name(folded))  # "Russian Defense Ministry" for "Russian MoD"
+            return self.rows[by_form] if by_form is not None and " " in folded else None
+        row = self.rows[match.record_id]
+        if row.get("kind") == "person" and not any(w in KIND_HEADS for w in folded.split()):
+            return row
+        known, canonical = match.name, canonical_name(folded)
+        if names.same_name(folded, known, whole=True) or canonical_name(known) == canonical or (
+                unqualified(canonical_name(known)) == canonical):
+            return row
+        whole = self.index.find(folded, whole=True)
+        return self.rows[whole.record_id] if whole is not None else None
+
+
+def canonical_name(folded: str) -> str:
+    """One form for the ways an organisation is written: 'Russian MoD', 'Russian Defense Ministry' and 'Russian
+    Ministry of Defence' are 'russian ministry of defense'."""
+    name = re.sub(r"\bmod\b", "ministry of defense", folded)
+    name = re.sub(r"\bdefence\b", "defense", name)
+    name = re.sub(r"\bministry of the\b", "ministry of", name)
+    name = re.sub(r"\b(defense|foreign affairs|foreign|interior|internal affairs|justice|emergencies|emergency|"
+                  r"health|finance|education) ministry\b", r"ministry of \1", name)
+    name = re.sub(r"\bministry of foreign\b(?! affairs)", "ministry of foreign affairs", name)
+    name = re.sub(r"\bministry of emergency\b", "ministry of emergencies", name)
+    # a nation's armed forces under any of their common names: "Russian troops", "the Russian military"
+    general = re.fullmatch(r"(\w+) (?:troops|military|soldiers|servicemen|army|armed forces|military forces|"
+                           r"military personnel|ground forces)", name)
+    if general and general[1] in NATIONALITIES:
+        name = f"{general[1]} forces"
+    return name
+
+
+def unqualified(canonical: str) -> str:
+    """A name without its leading nationality or state: 'russian ministry of defense' -> 'ministry of defense'."""
+    words = canonical.split()
+    first = re.sub(r"[’']s$", "", words[0]) if words else ""
+    return " ".join(words[1:]) if len(words) > 1 and (first in NATIONALITIES or first in COUNTRIES) else canonical
 
 
 def new_spelling(name: str, row: dict[str, Any]) -> bool:
@@ -269,11 +352,20 @@ def find_actor_mentions(text: str, skip: list[tuple[int, int]] = ()) -> list[tup
             continue
         if re.search(r"\b(?:in|into|across|throughout)\s+$", masked[max(0, match.start(1) - 12):match.start(1)]):
             continue  # "well covered in Western media": where something is said, not who acts
-        add(match.start(1), match.end(1), phrase, kind_of(phrase), "organisation (generic head word)")
+        kind = kind_of(phrase)
+        if kind == "other" and re.search(r"\b(?:" + PEOPLE_NOUNS + r"|partisans)$", phrase):
+            kind = "group"  # "Ukrainian teachers"
+        elif kind == "other" and re.search(r"\b(?:officials|authorities)$", phrase):
+            kind = "government"
+        add(match.start(1), match.end(1), phrase, kind, "organisation (generic head word)")
     for match in _CAP_RUN.finditer(masked):
         _cap_run(masked, match.start(), match.group(0), add)
-    for match in re.finditer(r"\b(" + "|".join(GROUP_WORDS) + r")\b", masked, re.IGNORECASE):
-        if not any(a <= match.start() < b for a, b, *_ in found):
+    for match in re.finditer(r"\b(" + "|".join(GROUP_WORDS) + r")\b(?!\s+(?:outlets?|media|leaders?|figures?|"
+                             r"politicians?|candidates?|part(?:y|ies)|movements?|groups?|channels?|newspapers?|"
+                             r"activists?|bloggers?|deputies|lawmakers|members?)\b)", masked, re.IGNORECASE):
+        if not any(a <= match.start() < b for a, b, *_ in found) and (
+                match[1][0].isupper() or _acts(masked, match.start(), match.end())):
+            # "protesters gathered", not "people including workers in protected industries"
             add(match.start(), match.end(), GROUP_WORDS[match[1].lower()], "group", "group (lexicon)")
     found.sort()
     return found
@@ -367,7 +459,8 @@ def _distributed(tokens: list[tuple[int, int, str]]) -> list[list[tuple[int, int
         return []
     first = before[0][2]
     if not (re.fullmatch(r"\d+(?:st|nd|rd|th)", first) or first.lower() in ("northern", "southern", "eastern",
-                                                                           "western", "central")):
+                                                                           "western", "central")
+            or _known_place(first)):  # "Donetsk and Luhansk People’s Republics"
         return []
     # the first name takes the shared head: its span is its own word; the words are joined for the name
     return [[before[0], *after[1:]], after]
@@ -375,6 +468,9 @@ def _distributed(tokens: list[tuple[int, int, str]]) -> list[list[tuple[int, int
 
 def _cap_part(text: str, tokens: list[tuple[int, int, str]], sentence_start: bool, add: Any) -> None:
     tokens = list(tokens)
+    if len(tokens) == 2 and tokens[0][2].lower() in ("north", "south", "east", "west") and \
+            " ".join(t[2] for t in tokens).lower() not in COUNTRIES and tokens[1][2].lower() not in KIND_HEADS:
+        return  # "North Ossetia", "South Waziristan": a region
     while tokens and tokens[0][2].lower().strip("’'") in STOP and tokens[0][2].lower() not in TITLES and not (
             tokens[0][2].lower() in DIRECTIONS and len(tokens) >= 3 and tokens[-1][2].lower() in KIND_HEADS):
         tokens.pop(0)  # "The", but not "Southern" of "Southern Military District"
@@ -395,7 +491,8 @@ def _cap_part(text: str, tokens: list[tuple[int, int, str]], sentence_start: boo
     # "Russia’s FSB", "Russia's 810th Brigade": the possessing state is not the actor here
     while len(tokens) >= 2 and re.search(r"[’']s$", tokens[0][2]) and \
             tokens[0][2][:-2].rstrip("’'").lower() in COUNTRIES and (
-            re.fullmatch(r"[A-ZА-Я]{2,8}|\d+(?:st|nd|rd|th)", tokens[1][2]) or len(tokens) == 2):
+            re.fullmatch(r"[A-ZА-Я]{2,8}|\d+(?:st|nd|rd|th)", tokens[1][2]) or len(tokens) == 2
+            or any(t[2].lower() in KIND_HEADS for t in tokens[1:])):  # "Ukraine’s Main Intelligence Directorate"
         tokens.pop(0)
     while len(tokens) >= 2 and tokens[0][2].lower() in TITLES and tokens[1][2].lower() not in KIND_HEADS:
         titled = True
@@ -407,14 +504,26 @@ def _cap_part(text: str, tokens: list[tuple[int, int, str]], sentence_start: boo
         tokens = tokens[3:] if tokens[2][2].lower() == "the" else tokens[2:]  # "Encirclement of Ukrainian Troops"
         if not tokens:
             return
-    while tokens and tokens[-1][2].lower() in ("of", "the", "for", "de"):
-        tokens.pop()
+    while tokens and (tokens[-1][2].lower() in ("of", "the", "for", "de") or _MONTH.fullmatch(tokens[-1][2])):
+        tokens.pop()  # "Lukashenko’s October [10 announcement]": the month is not part of the name
     if not tokens:
         return
-    words = [t[2].removesuffix("’s").removesuffix("'s").rstrip("’'") for t in tokens]
+    # a possessive inside a name stays ("Donetsk People’s Republic"); one that ends it goes ("Putin’s")
+    words = [t[2].replace("‘", "’") for t in tokens]
+    words = [w if index + 1 < len(words) and re.search(r"[’']s$", w) and words[index + 1][:1].isupper()
+             and not (index == 0 and w[:-2].rstrip("’'").lower() in COUNTRIES)
+             else w.removesuffix("’s").removesuffix("'s").rstrip("’'-") for index, w in enumerate(words)]
     lowered = [w.lower() for w in words]
     if lowered[0] in TITLES and len(words) == 1:
         return
+    # "Mayor of Melitopol Ivan Fedorov", "Legislative Assembly of St. Petersburg Boris Vishnevsky": a place's
+    # name, then a person's
+    for at in range(len(words) - 2, 0, -1):
+        if len(words) - at in (2, 3) and _looks_like_person(words[at:]) and _known_place(words[at - 1]):
+            if at > 1 and any(w in KIND_HEADS for w in lowered[:at]):
+                _emit(text, tokens[0][0], tokens[at - 1][1], " ".join(words[:at]), sentence_start, False, "", add)
+            _emit(text, tokens[at][0], tokens[-1][1], " ".join(words[at:]), False, True, "", add)
+            return
     # "Luhansk Oblast Head Serhiy Haidai": whatever precedes the last title word, a titled person after it
     titles = [i for i, w in enumerate(lowered[:-1]) if w in TITLES and i > 0]
     if titles and _looks_like_person(words[titles[-1] + 1:]) and len(words) - titles[-1] - 1 >= 2:
@@ -428,6 +537,69 @@ def _cap_part(text: str, tokens: list[tuple[int, int, str]], sentence_start: boo
             _emit(text, tokens[index + 1][0], tokens[-1][1], " ".join(words[index + 1:]), False, True, "", add)
             return
     _emit(text, tokens[0][0], tokens[-1][1], " ".join(words), sentence_start and not titled, titled, "", add)
+
+
+_MONTH = re.compile(r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+                    r"(?:[’']s)?")
+
+
+def _known_place(word: str) -> bool:
+    """Whether a capitalised word names a place: the small list of capitals, or the gazetteer."""
+    key = word.lower().removesuffix("’s").removesuffix("'s")
+    return key in PLACES or (key not in STOP and key not in TITLES and bool(places.lookup(word)))
+
+
+def _in_place_list(text: str, start: int) -> bool:
+    """A name listed after a preposition of place: 'near Oktyabirske, Neskuchene, and Yehorivka', 'settlements
+    ... including Novolyubivka, Nevske'."""
+    before = text[max(0, start - 240):start]
+    return bool(re.search(
+        r"\b(?:in|near|towards?|around|outside|including|through|via|from|into|at|on|of|between|and)\s+(?:the\s+)?"
+        r"(?:(?:settlements?|villages?|towns?|cities)\s+(?:of\s+)?)?"
+        r"(?:[A-ZА-Я][\w'’\-]*(?:\s+[A-ZА-Я][\w'’\-]*){0,2}(?:\s*\([^()]{0,80}\))?\s*,\s*)+(?:and\s+|or\s+)?$",
+        before))
+
+
+def _acts(text: str, start: int, end: int) -> bool:
+    """Whether a state named at [start, end) acts in its clause: the subject of a verb ('Russia agreed', 'Belarus
+    and Russia have deployed', 'Russia’s war'), or the one an actor acts on ('Putin accused Ukraine'). A state
+    named as a place or in a comparison ('an area larger than Denmark') does not."""
+    after = text[end:end + 80]
+    if re.match(r"[’']s\s+(?!(?:territory|border|borders|soil|airspace|regions?|cities|capital|north|south|east|"
+                r"west|side)\b)[a-z]", after):
+        return True  # "Russia’s war", not "Russia’s territory"
+    verb = re.match(r"(?:\s+and\s+[A-Z][\w’']*)?(?:\s*,[^,.;]{1,60},)?\s+(?:(?:has|have|had|will|would|may|might|could|"
+                    r"can|cannot|should|must|is|are|was|were|did|does|do|not|never|also|still|likely|reportedly|"
+                    r"already|further|again|then|now|continues to|continued to|intends to|plans to|seeks to|wants to|"
+                    r"refuses to|refused to)\s+)*([a-z]+)", after)
+    if verb and (re.search(r"(?:ed|es|ing)$", verb[1]) or verb[1] in _VERBS or (
+            verb[1].endswith("s") and not verb[1].endswith("ss") and len(verb[1]) > 3)):
+        return True
+    # the words before a list the name closes: "calls from Poland, Lithuania and Latvia"
+    before = re.sub(r"(?:[A-Z][\w’']*(?:\s+[A-Z][\w’']*)?\s*,\s*)*(?:[A-Z][\w’']*(?:\s+[A-Z][\w’']*)?\s*,?\s+"
+                    r"(?:and|or)\s+)?$", "", text[max(0, start - 160):start])[-48:].lower()
+    if re.search(r"\b(?:calls?|offers?|pressure|demands?|requests?|statements?|criticism|threats?|warnings?|"
+                 r"proposals?|appeals?|protests?|objections?|messages?|invitations?)\s+(?:from|by)\s+$", before):
+        return True  # "calls from Poland": who calls acts
+    if re.search(r"\b(?:aid|assistance|support|weapons|arms|help|package|loans?|sanctions|pressure|war|talks|"
+                 r"negotiations|agreement|deal|treaty|relations|ties|commitment|guarantees)\s+(?:for|to|with|on|"
+                 r"against|from)\s+(?:the\s+)?$", before):
+        return True  # "military aid for Ukraine", "talks with Russia": a party to what is done
+    if re.search(r"\b(?:with|against)\s+(?:[a-z]+\s+)?$", before) and not re.search(r"\bborders?\s+with", before):
+        return True  # "engage with civilian protesters", "fought against Russia"
+    return bool(re.search(r"\b(?:accused|accuses|attacked|attacks|invaded|invades|warned|warns|urged|urges|threatened|"
+                          r"threatens|sanctioned|supplied|supplies|supported|supports|pressured|blamed|blames|"
+                          r"condemned|condemns|called on|asked|told|met with|signed with|agreed with|negotiated with|"
+                          r"talks with|joined|recognized|recognised|struck|strikes|shelled|shells|helped|helps|"
+                          r"armed|arms|deterred|deters)\s+(?:the\s+)?$", before))
+
+
+_VERBS = {"said", "says", "made", "makes", "took", "takes", "sent", "sends", "began", "begins", "struck", "fought",
+          "lost", "won", "held", "holds", "sought", "seeks", "told", "gave", "gives", "went", "got", "met", "meets",
+          "built", "builds", "paid", "pays", "let", "set", "put", "cut", "ran", "runs", "led", "leads", "brought",
+          "bought", "spent", "kept", "keeps", "left", "withdrew", "withdraws", "chose", "rejected", "agree",
+          "deploy", "attack", "launch", "strike", "continue", "intend", "plan", "seek", "want", "refuse", "use",
+          "need", "deny", "claim", "warn", "threaten", "declare", "demand", "send", "move", "try"}
 
 
 def _emit(text: str, start: int, end: int, name: str, sentence_start: bool, titled: bool, tail: str,
@@ -446,16 +618,28 @@ def _emit(text: str, start: int, end: int, name: str, sentence_start: bool, titl
         key = " ".join(lowered)
     if tail:
         tail_words = tail.split()
-        while len(tail_words) > 1 and tail_words[-1] in GENERIC_TAILS and any(w in KIND_HEADS for w in tail_words[:-1]):
+        while len(tail_words) > 1 and tail_words[-1] in GENERIC_TAILS and tail_words[-2] != "of" \
+                and any(w in KIND_HEADS for w in tail_words[:-1]):  # "the Centre group of forces" keeps its forces
             tail_words.pop()  # "ground forces units"
         tail = " ".join(tail_words)
         full = f"{name} {tail}"
+        if lowered[-1] in ("city", "oblast", "raion", "town", "village", "krai", "okrug"):
+            return  # "the Dnipro City district": a place
         if lowered[-1] in KIND_HEADS and tail in GENERIC_TAILS:
             full = name  # "Eastern Military District units": the district's units are the district
         add(start, end + 1 + len(tail), full, kind_of(full), "organisation (name and head word)")
         return
     if any(w in EVENT_HEADS for w in lowered[-1:]) and not titled:
         return
+    following_words = re.match(r"\s+([a-z]+)(?:\s+([a-z]+))?", text[end:end + 40])
+    if lowered[-1] in EQUIPMENT or (following_words and not tail and lowered[-1] not in KIND_HEADS and (
+            following_words[1] in EQUIPMENT or following_words[2] in EQUIPMENT and following_words[1] in _GEAR)):
+        return  # "Grad MLRS", "Shahed drones", "Turkish Stream gas pipeline": a weapon or a thing
+    if words[0] == "St." and not any(w in KIND_HEADS for w in lowered):
+        return  # "St. Petersburg": a place
+    if not titled and len(words) <= 3 and not any(w in KIND_HEADS for w in lowered) and key not in COUNTRIES and (
+            _DISTANCE_AFTER.match(text, end) or _in_place_list(text, start)):
+        return  # "Pobieda (32km southwest of Avdiivka)", "near Oktyabirske, Neskuchene, and Yehorivka": places
     if len(words) > 1 and lowered[0] != "world" and any(w in EVENT_HEADS for w in lowered[1:]) and not titled \
             and not any(w in KIND_HEADS for w in lowered) or key.startswith("world war"):
         return  # "World War II", "Army Games 2020"
@@ -486,8 +670,8 @@ def _emit(text: str, start: int, end: int, name: str, sentence_start: bool, titl
     if key in COUNTRIES or key in COUNTRY_ALIASES:
         if _locative(text, start) or re.search(r"\bborders?\s+(?:with|of)\s+$|(?:(?:north|south)?(?:east|west)ern|"
                                                r"northern|southern|central)\s+$", text[max(0, start - 16):start],
-                                               re.IGNORECASE):
-            return  # "in Russia", "the border with Russia", "eastern Ukraine": a place here
+                                               re.IGNORECASE) or not _acts(text, start, end):
+            return  # "in Russia", "the border with Russia", "larger than Denmark": a place here, not an actor
         add(start, end, COUNTRY_ALIASES.get(key, name) if key in COUNTRY_ALIASES and key not in COUNTRIES else name,
             "state", "state (country acting)")
         return
@@ -502,6 +686,15 @@ def _emit(text: str, start: int, end: int, name: str, sentence_start: bool, titl
         return
     if len(words) == 1 and lowered[0] in NATIONALITIES:
         return
+    named_as = re.search(r"\b([a-z]+)\s+$", text[max(0, start - 24):start])
+    if named_as and named_as[1] in NAMED_AS and not NAMED_AS[named_as[1]]:
+        return  # "the patrol ship Sergei Kotov": a vessel's name
+    if named_as and named_as[1] in NAMED_AS and not any(w in KIND_HEADS for w in lowered):
+        add(start, end, name, NAMED_AS[named_as[1]], f"{NAMED_AS[named_as[1]]} (named as {named_as[1]})")
+        return  # "the outlet Biznes Online", "milblogger Rybar"
+    if re.fullmatch(r"\d+(?:st|nd|rd|th)", lowered[0]) and re.fullmatch(r"[A-Z]{2,6}", words[-1]):
+        add(start, end, name, "military", "military unit (number and type)")
+        return  # "20th CAA", "58th CAA"
     if lowered[0] in NATIONALITIES and len(words) >= 2:
         kind = kind_of(name)
         if lowered[-1] in EVENT_HEADS or lowered[1] in EVENT_HEADS:
@@ -518,8 +711,18 @@ def _emit(text: str, start: int, end: int, name: str, sentence_start: bool, titl
         return
     if any(w in STOP or w in NATIONALITIES for w in lowered):
         return
+    if len(words) > 1 and any(w in COUNTRIES for w in lowered):
+        if not all(w in COUNTRIES for w in lowered) and not titled:
+            add(start, end, name, "organization", "organisation (named for a state)")
+        return  # "United Russia", "Fair Russia": a party; "Russia Belarus": two states listed
     if _locative(text, start) and not titled and len(words) == 1:
         return  # "in Nevel", "towards Vitebsk": a place
+    if not titled and (len(words) == 1 and _TOPONYM_END.search(lowered[0]) or len(words) == 2 and (
+            lowered[0] in _TOPONYM_LEADS or _TOPONYM_END.search(lowered[0]) and _TOPONYM_END.search(lowered[1]))):
+        return  # "Klishchiivka", "Velyka Novosilka": a settlement the gazetteer does not list
+    if len(words) == 1 and not titled and re.search(r"(?:ite|ean|ian|ese|ish|an)$", lowered[0]) and re.match(
+            r"\s+[a-z]+\b(?<!ed)", text[end:end + 30]):
+        return  # "Muscovite criticism", "a Crimean man": a demonym qualifying a noun
     if 2 <= len(words) <= 4:
         add(start, end, name, "person", "person (title)" if titled else "person (name pattern)")
     elif len(words) == 1 and not sentence_start:

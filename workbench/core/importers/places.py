@@ -24,6 +24,9 @@ import platformdirs
 from workbench.core.atomic import atomic_path
 
 MIN_POPULATION = 1000
+# A one-word name the gazetteer knows only as a place this small is not taken for it where an ordinary word
+# would stand (opening a sentence, after 'the').
+SMALL_TOWN = 10_000
 SCHEMA_VERSION = 3
 _LOCK = threading.Lock()
 _DATABASE: sqlite3.Connection | None = None
@@ -181,13 +184,20 @@ def find_place_mentions(text: str, lower_words: set[str], not_places: set[str],
             continue
         phrase = " ".join(words)
         start = match.start() + match.group(0).find(words[0])
+        if re.search(r"-(?:[A-Z0-9]{1,3}\d*|\d+\w*)$", phrase):
+            continue  # "Iskander-M", "Su-25": a model's designation, not two places
         parts = [(phrase, start)] if "-" not in phrase or lookup(phrase) else [
             (part, start + phrase.find(part)) for part in phrase.split("-") if part]
         for part, part_start in parts:
             key = key_of(part)
-            if not key or (len(key.split()) == 1 and key in lower_words) or len(key) < 3:
-                continue
+            if not key or (len(key.split()) == 1 and key in lower_words) or len(key) < 3 or (
+                    part.isupper() and len(part) <= 6):
+                continue  # "HUR", "NATO": an acronym, not a town that shares its letters
             candidates = lookup(part)
+            if candidates and len(key.split()) == 1 and candidates[0].population < SMALL_TOWN and re.search(
+                    r"(?:^|[.!?:\u2022][\"”’)\]]*(?:\[\d{1,3}\]|\d{1,3})?\s*|\bthe\s+|\bThe\s+)$",
+                    text[max(0, part_start - 12):part_start]):
+                continue  # "Grain ships bound for Egypt", "the Centre group": a word, not a hamlet of that name
             if candidates:
                 found.append(PlaceMention(part_start, part_start + len(part), part, candidates[0]))
     return found

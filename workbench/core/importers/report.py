@@ -28,10 +28,12 @@ from workbench.core.importers.names import (
     ActorCandidate,
     ActorIndex,
     alias_proposal,
+    canonical_name,
     find_actor_mentions,
     fold,
     new_spelling,
     similar,
+    unqualified,
 )
 from workbench.core.importers.proposals import (
     ImportRefused,
@@ -150,14 +152,17 @@ def parse_header(reading: Reading) -> Header:
     header = Header()
     for index, block in enumerate(reading.blocks[:8]):
         text = block.text.strip()
-        if not header.title and (block.kind == "heading" or (index == 0 and len(text) < 200)):
-            header.title = text
+        lines = text.split(LINE_BREAK)
+        if not header.title and (block.kind == "heading" or (index == 0 and len(lines[0]) < 200)):
+            header.title = lines[0].strip() if block.kind != "heading" else text
             header.blocks.add(index)
-            continue
-        if len(text) > 300:
+            if block.kind == "heading" or len(lines) == 1:
+                continue
+            lines = lines[1:]  # a plain-text header: title, byline and date on lines of one block
+        if len(text) > 300 and not header.blocks & {index}:
             break
-        for line in text.split(LINE_BREAK):
-            line = line.strip()
+        for line in (part for whole in lines for part in re.split(r"\s+[·|•]\s+", whole.strip())):
+            line = line.strip(" *_")  # "**Jane Roe and Pat Doe** · Commentary · 12 March 2024"
             if not line:
                 continue
             published = dates.parse_published(line) if header.published is None else None
@@ -541,24 +546,6 @@ def _listed_with_places(text: str, start: int, end: int, kind: str, found: list[
     return before or after
 
 
-def canonical_name(folded: str) -> str:
-    """One form for the ways an organisation is written: 'Russian MoD', 'Russian Defense Ministry' and 'Russian
-    Ministry of Defence' are 'russian ministry of defense'."""
-    name = re.sub(r"\bmod\b", "ministry of defense", folded)
-    name = re.sub(r"\bdefence\b", "defense", name)
-    name = re.sub(r"\bministry of the\b", "ministry of", name)
-    name = re.sub(r"\b(defense|foreign affairs|foreign|interior|internal affairs|justice|emergencies|emergency|"
-                  r"health|finance|education) ministry\b", r"ministry of \1", name)
-    name = re.sub(r"\bministry of foreign\b(?! affairs)", "ministry of foreign affairs", name)
-    name = re.sub(r"\bministry of emergency\b", "ministry of emergencies", name)
-    return name
-
-
-def _unqualified(canonical: str) -> str:
-    words = canonical.split()
-    return " ".join(words[1:]) if len(words) > 1 and words[0] in NATIONALITIES else canonical
-
-
 class ActorTable:
     """Candidate actors of one report: the case's own (matched by name, alias or spelling) and new ones."""
 
@@ -572,6 +559,14 @@ class ActorTable:
             self.expansions[fold(match[2])] = match[1]
 
     def add(self, name: str, kind: str, how: str, span: tuple[int, int]) -> str:
+        both = re.fullmatch(r"(\w+) and (\w+) (.+)", name)
+        if both and both[1].lower() in NATIONALITIES and both[2].lower() in NATIONALITIES:
+            self.add(f"{both[1]} {both[3]}", kind, how, span)  # "Russian and Belarusian units": two actors
+            return self.add(f"{both[2]} {both[3]}", kind, how, span)
+        listed = re.fullmatch(r"([A-ZА-Я]{2,8}) and ([A-ZА-Я][\w’'\-]*(?: [\w’'\-]+)+)", name)
+        if listed:  # "DNR and Russian military police": two actors, not one
+            self.add(listed[1], "organization", how, span)
+            return self.add(listed[2], kind, how, span)
         name = COUNTRY_ALIASES.get(fold(name), name) if fold(name) in COUNTRY_ALIASES else name
         head = name.split()[0]
         if len(name.split()) > 1 and re.fullmatch(r"[A-ZА-Я]{2,8}", head) and name[len(head):] == name[
@@ -616,26 +611,34 @@ class ActorTable:
         folded = fold(name)
         words = folded.split()
         canonical = canonical_name(folded)
+        side = side_of(folded)
         if len(words) > 1 or canonical != folded:
             # "MoD" after "Russian MoD", "General Staff" after "Ukrainian General Staff": the one the report names
-            plain = _unqualified(canonical)
+            plain = unqualified(canonical)
             same = [key for key, candidate in self.items.items()
-                    if any(_unqualified(canonical_name(fold(n))) == plain for n in candidate.names())]
+                    if any(unqualified(canonical_name(fold(n))) == plain for n in candidate.names())
+                    and not other_sides(side, candidate)]
             if len(same) == 1 and kind == self.items[same[0]].kind or len(same) == 1 and plain == canonical:
                 return same[0]
         for key, candidate in self.items.items():
+            if other_sides(side, candidate):
+                continue  # "Ukrainian forces" are not "Russian forces", "Fair Russia" is not Belarus
+            # a part of a name stands for the whole only for people ('Putin'); 'Republic' is not 'Luhansk
+            # People's Republic', 'Ukraine' not 'Ukrainian General Staff'
+            partial = candidate.kind == "person" and kind in ("person", "other")
             for known in (fold(n) for n in candidate.names()):
                 other = known.split()
-                if known == folded or similar(known, folded) or canonical_name(known) == canonical:
+                if known == folded or canonical_name(known) == canonical or similar(known, folded, whole=not partial):
                     return key
                 if len(words) == len(other) > 1 and all(similar(a, b) for a, b in zip(words, other, strict=True)):
                     return key
                 if candidate.kind == "person" and len(words) == 1 and words[0] == other[-1]:
                     return key  # a surname alone
-                if kind == "person" and len(other) == 1 and len(words) > 1 and other[0] == words[-1]:
+                if kind == "person" and candidate.kind in ("person", "other") and len(other) == 1 \
+                        and len(words) > 1 and other[0] == words[-1]:
                     return key
                 if len(words) > 1 and len(other) > 1 and words[0] == other[0] and words[-1] == other[-1] \
-                        and kind == candidate.kind:
+                        and kind == candidate.kind and not re.search(r"\d", folded + known):
                     return key  # "Russian forces" / "Russian conventional forces"
                 if len(words) > 2 and len(other) > 2 and words[:-1] == other[:-1] and kind == candidate.kind \
                         and kind != "person":
@@ -647,6 +650,25 @@ class ActorTable:
                     candidate.name = name
                     return key
         return None
+
+
+def side_of(folded: str) -> str:
+    """The state a name belongs to, by its leading nationality or country ('russian forces', 'russia’s mod' ->
+    'russ'), or '' when it names none; 'russian' and 'russia' are one side."""
+    first = re.sub(r"[’']s$", "", folded.split()[0]) if folded else ""
+    two = " ".join(folded.split()[:2])
+    if two in COUNTRIES:
+        return two
+    if first in NATIONALITIES or first in COUNTRIES:
+        return first[:4]
+    return ""
+
+
+def other_sides(side: str, candidate: ActorCandidate) -> bool:
+    """Whether a name of `side` and the candidate belong to different states (then they are never one actor)."""
+    if not side:
+        return False
+    return any(other and other != side for other in (side_of(fold(n)) for n in candidate.names()))
 
 
 class ReportDateMissing(ImportRefused):
@@ -791,6 +813,9 @@ def propose_report(case: Case, text: str, name: str, fmt: str | None = None,
     place_mentions: list[places.PlaceMention] = []
     common_acronyms = {m[2] for m in re.finditer(
         r"\b((?:[a-z][\w\-]*\s+){1,5}[a-z][\w\-]*)\s*\(([A-Z]{2,8})s?\)", reading.text)}
+    # "the 20th Combined Arms Army (CAA)": the acronym names a type of unit, "20th CAA" the unit
+    common_acronyms |= {m[1] for m in re.finditer(
+        r"\d+(?:st|nd|rd|th)\s+(?:[A-Z][\w\-]*\s+){1,4}\(([A-Z]{2,8})s?\)", reading.text)}
     for number, index in enumerate(body_blocks):
         if number % 20 == 0:  # the first half of the work: names and places, block by block
             progress(number, 2 * len(body_blocks))
