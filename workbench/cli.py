@@ -1,4 +1,5 @@
-"""The `workbench` command: open the app, or new / info / check / bench on a case file."""
+"""The `workbench` command: open the app, or new / info / check / import / export / merge / encrypt / decrypt /
+rekey / bench on a case file."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from workbench.core.store import (
     CaseError,
     CaseHoldsBadValues,
     CaseNeedsRepair,
+    WrongPassword,
     check_case,
+    cipher,
     create_case,
     open_case,
     schema_version,
@@ -24,7 +27,9 @@ from workbench.core.times import case_zone, utc_to_local
 EXIT_OK = 0
 EXIT_USAGE = 1
 EXIT_REFUSED = 2
-SUBCOMMANDS = ("new", "info", "check", "bench", "import", "export", "merge")
+SUBCOMMANDS = ("new", "info", "check", "bench", "import", "export", "merge", "encrypt", "decrypt", "rekey")
+# Tries a person gets at a password prompt before the command gives up.
+PASSWORD_TRIES = 3
 DECK_FORMATS = ("pdf", "pptx", "html")
 EXPORT_FORMATS = ("case", "json", "csv", "graphml", "gexf", "stix", "timelinejs", "pdf", "pptx", "html")
 
@@ -84,6 +89,7 @@ def app_parser() -> argparse.ArgumentParser:
     parser.add_argument("case", nargs="?", type=Path, help="case file to open (default: the sample case)")
     parser.add_argument("--screenshot", type=Path, metavar="PNG", help="render the main window to PNG and exit")
     parser.add_argument("--read-only", action="store_true", help="open the case without allowing changes")
+    add_password_option(parser)
     parser.add_argument(
         "--exit-after-paint", action="store_true", help="quit as soon as the window has painted (start-up timing)"
     )
@@ -101,6 +107,16 @@ def run_app(args: list[str]) -> int:
     # Qt is imported only here so that the subcommands start fast and run without a display.
     from workbench.ui.app import run
 
+    if options.case is not None and not cipher.is_plain_database(options.case):
+        # A password given on the command line (or a screenshot, which has no window to ask in) is taken here, a
+        # wrong one refused in one sentence; otherwise the window asks for it.
+        given = options.password_file is not None or cipher.environment_password() is not None
+        if given or options.screenshot is not None:
+            try:
+                unlock_case(options.case, options.password_file)
+            except CaseError as error:
+                print(error, file=sys.stderr)
+                return EXIT_REFUSED
     return run(
         case_path=options.case,
         screenshot=options.screenshot,
@@ -109,12 +125,28 @@ def run_app(args: list[str]) -> int:
     )
 
 
+def add_password_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--password-file", type=Path, metavar="FILE",
+                        help=f"an encrypted case's password: the first line of FILE (else ${cipher.PASSWORD_VARIABLE}, "
+                             "else asked for on the terminal)")
+
+
+def add_new_password_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--new-password-file", type=Path, metavar="FILE",
+                        help=f"the new password: the first line of FILE (else ${cipher.NEW_PASSWORD_VARIABLE}, else "
+                             "asked for twice on the terminal)")
+
+
 def subcommand_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbench")
     commands = parser.add_subparsers(dest="command", required=True)
 
     new = commands.add_parser("new", help="create an empty case file")
     new.add_argument("case", type=Path)
+    new.add_argument("--encrypt", action="store_true",
+                     help="encrypt it (SQLCipher): the password comes from --password-file, "
+                          f"${cipher.PASSWORD_VARIABLE} or the terminal")
+    add_password_option(new)
     new.add_argument("--title", help="the case's title (default: the file's name)")
     new.add_argument("--classification", default="UNCLASSIFIED",
                      help="marking, a level and caveats, e.g. SECRET//NOFORN or TLP:AMBER")
@@ -122,11 +154,13 @@ def subcommand_parser() -> argparse.ArgumentParser:
 
     info = commands.add_parser("info", help="counts per table and the date range of a case")
     info.add_argument("case", type=Path)
+    add_password_option(info)
 
     check = commands.add_parser("check", help="integrity and schema report; exit 0 healthy, 2 refused")
     check.add_argument("case", type=Path)
     check.add_argument("--repair", action="store_true",
                        help="fix dangling references and rebuild a stale search index, in one transaction")
+    add_password_option(check)
 
     imports = commands.add_parser("import", help="bring a report (.md/.html/.txt), .csv, .json or STIX bundle in")
     imports.add_argument("file", type=Path)
@@ -139,15 +173,32 @@ def subcommand_parser() -> argparse.ArgumentParser:
                               "(a JSON export is restored whole: title, marking, time zone, records)")
     imports.add_argument("--report-date", type=report_day, metavar="YYYY-MM-DD",
                          help="the report's date, for a report that states none with a year")
+    add_password_option(imports)
 
     export = commands.add_parser("export", help="write the case in another format")
     export.add_argument("case", type=Path)
     export.add_argument("--format", required=True, choices=EXPORT_FORMATS)
     export.add_argument("--out", type=Path, required=True)
+    add_password_option(export)
 
     merge = commands.add_parser("merge", help="bring a colleague's case into this one by stable ids")
     merge.add_argument("case", type=Path)
     merge.add_argument("other", type=Path)
+    add_password_option(merge)
+    merge.add_argument("--other-password-file", type=Path, metavar="FILE",
+                       help="OTHER's password when it differs from CASE's: the first line of FILE (else the same "
+                            "password is tried, else asked for on the terminal)")
+
+    encrypt = commands.add_parser("encrypt", help="encrypt a case file with a password (SQLCipher)")
+    encrypt.add_argument("case", type=Path)
+    add_password_option(encrypt)
+    decrypt = commands.add_parser("decrypt", help="remove a case file's encryption")
+    decrypt.add_argument("case", type=Path)
+    add_password_option(decrypt)
+    rekey = commands.add_parser("rekey", help="give an encrypted case file a new password")
+    rekey.add_argument("case", type=Path)
+    add_password_option(rekey)
+    add_new_password_option(rekey)
 
     bench = commands.add_parser("bench", help="build a synthetic case for benchmarks")
     bench.add_argument("--generate", type=int, required=True, metavar="N", help="number of events")
@@ -169,11 +220,112 @@ def waiting_message(case: Path) -> Callable[[float], None]:
     return waiting
 
 
+def read_password_file(path: Path) -> str:
+    """The first line of a password file, without its line ending; CaseError when it cannot be read or is empty."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else "it is not UTF-8 text"
+        raise CaseError(f"Cannot read the password file {path.name}: {reason}.") from None
+    lines = text.splitlines()
+    password = lines[0] if lines else ""
+    if not password:
+        raise CaseError(f"The password file {path.name} is empty.")
+    return password
+
+
+def can_ask() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def ask_password(prompt: str) -> str:
+    import getpass
+
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        return ""
+
+
+def unlock_case(path: Path, password_file: Path | None, ask: bool = True, variable: str = cipher.PASSWORD_VARIABLE,
+                also: str | None = None) -> None:
+    """Make an encrypted case at `path` openable by this command (its password remembered in memory only): the
+    password from `password_file`, else `also` (a password already given for another case), else the environment
+    variable, else asked for on the terminal (another try after a wrong one). A plain case needs nothing."""
+    path = Path(path)
+    if not path.is_file() or cipher.is_plain_database(path):
+        return
+    given = read_password_file(password_file) if password_file is not None else None
+    if given is None and not cipher.looks_encrypted(path) and cipher.environment_password(variable) is None:
+        return  # no password given for a file that is no encrypted case: opening it refuses it as before
+    tried = False
+    for candidate in (given, also, cipher.environment_password(variable)):
+        if candidate is None:
+            continue
+        try:
+            cipher.unlock(path, candidate)
+            return
+        except WrongPassword:
+            tried = True
+    if tried and not (ask and can_ask()):
+        raise WrongPassword(path)
+    if not (ask and can_ask()):
+        raise CaseError(f"Cannot open {path.name}: it is encrypted, so give its password with --password-file FILE, "
+                        f"the {variable} environment variable, or on a terminal.")
+    for attempt in range(PASSWORD_TRIES):
+        try:
+            cipher.unlock(path, ask_password(f"Password for {path.name}: "))
+            return
+        except WrongPassword as wrong:
+            if attempt == PASSWORD_TRIES - 1:
+                raise
+            print(f"{wrong} Try again.", file=sys.stderr, flush=True)
+
+
+def new_password(password_file: Path | None, variable: str, what: str) -> str:
+    """A new password: from `password_file`, else the environment variable, else asked for twice on the terminal."""
+    if password_file is not None:
+        return read_password_file(password_file)
+    from_environment = cipher.environment_password(variable)
+    if from_environment is not None:
+        return from_environment
+    if not can_ask():
+        raise CaseError(f"A password is needed for {what}: give it with --password-file FILE (or "
+                        f"--new-password-file), the {variable} environment variable, or on a terminal.")
+    for _attempt in range(PASSWORD_TRIES):
+        first = ask_password(f"New password for {what}: ")
+        if not first:
+            print("An empty password encrypts nothing; type one.", file=sys.stderr, flush=True)
+            continue
+        if ask_password("The same password again: ") == first:
+            return first
+        print("The two passwords differ; type them again.", file=sys.stderr, flush=True)
+    raise CaseError(f"No password was set for {what}; nothing was changed.")
+
+
+def unlock_for(options: argparse.Namespace) -> None:
+    """Before a subcommand opens its case(s): take the passwords of the encrypted ones."""
+    password_file = getattr(options, "password_file", None)
+    if options.command in ("info", "check", "export", "merge", "decrypt", "rekey"):
+        unlock_case(options.case, password_file)
+    if options.command == "import":
+        unlock_case(options.into, password_file)
+    if options.command == "merge":
+        other_file = options.other_password_file or password_file
+        unlock_case(options.other, other_file, also=cipher.password_for(options.case))
+
+
 def run_subcommand(args: list[str]) -> int:
     options = subcommand_parser().parse_args(args)
     try:
+        unlock_for(options)
         if options.command == "new":
-            return new_case(options.case, options.title, options.classification, options.timezone)
+            password = None
+            if options.encrypt:
+                password = new_password(options.password_file, cipher.PASSWORD_VARIABLE, options.case.name)
+            return new_case(options.case, options.title, options.classification, options.timezone, password)
+        if options.command in ("encrypt", "decrypt", "rekey"):
+            return change_encryption(options)
         if options.command == "info":
             return print_info(options.case)
         if options.command == "check":
@@ -187,6 +339,11 @@ def run_subcommand(args: list[str]) -> int:
                              report_date=options.report_date))
             return EXIT_OK
         if options.command == "export":
+            from workbench.core.exporters import plain_output_note
+
+            note = plain_output_note(cipher.password_for(options.case) is not None, options.format)
+            if note:  # said once, before the export, on stderr: the summary on stdout stays one line
+                print(note, file=sys.stderr, flush=True)
             if options.format in DECK_FORMATS:
                 # Briefing decks draw the storyboard's views with Qt (offscreen): a ui module.
                 from workbench.ui.briefing.deck import export_deck
@@ -216,7 +373,28 @@ def run_subcommand(args: list[str]) -> int:
     return EXIT_USAGE
 
 
-def new_case(path: Path, title: str | None, classification: str, timezone: str) -> int:
+def change_encryption(options: argparse.Namespace) -> int:
+    """`workbench encrypt|decrypt|rekey CASE`: each through a checked copy renamed into place."""
+    from workbench.core.store.encryption import change_password, decrypt_case, encrypt_case
+
+    path = options.case
+    if not path.is_file():
+        raise CaseError(f"There is no case file at {path}.")
+    if options.command == "encrypt":
+        if not cipher.is_plain_database(path):
+            raise CaseError(f"{path.name} is already encrypted; workbench rekey gives it another password.")
+        print(encrypt_case(path, new_password(options.password_file, cipher.PASSWORD_VARIABLE, path.name)))
+    elif options.command == "decrypt":
+        print(decrypt_case(path))
+    else:
+        if cipher.is_plain_database(path):
+            raise CaseError(f"{path.name} is not encrypted; workbench encrypt gives it a password.")
+        print(change_password(path, new_password(options.new_password_file, cipher.NEW_PASSWORD_VARIABLE,
+                                                 path.name)))
+    return EXIT_OK
+
+
+def new_case(path: Path, title: str | None, classification: str, timezone: str, password: str | None = None) -> int:
     """`workbench new`: the title defaults to the file's name; a bad marking or zone is refused, naming it."""
     from workbench.core.ops import clean_meta, meta_problem
 
@@ -228,8 +406,9 @@ def new_case(path: Path, title: str | None, classification: str, timezone: str) 
         if problem:
             print(f"Cannot create {path.name}: {problem}.", file=sys.stderr)
             return EXIT_REFUSED
-    create_case(path, values["title"], values["classification"], values["timezone"]).close()
-    print(f"Created {path} ({values['title']}; {values['classification']}; {values['timezone']}).")
+    create_case(path, values["title"], values["classification"], values["timezone"], key=password).close()
+    encrypted = "; encrypted" if password is not None else ""
+    print(f"Created {path} ({values['title']}; {values['classification']}; {values['timezone']}{encrypted}).")
     return EXIT_OK
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +17,7 @@ from workbench.core.domains import domain_of as registrable_domain_of
 from workbench.core.model import PLACE_ROLES, aliases_of
 from workbench.core.names import NameIndex
 from workbench.core.ops.attributes import attributes_by_actor, describe_attributes
-from workbench.core.store import Case, SearchIndexDamaged, fts_query
+from workbench.core.store import Case, SearchIndexDamaged, cipher, fts_query
 from workbench.core.store.search import search_words
 from workbench.core.times import case_zone, describe_when, utc_to_local
 
@@ -474,7 +473,7 @@ def search_case(case: Case, text: str, limit: int = 50) -> dict[str, list[Search
     """
     try:
         return _search_case(case, text, limit)
-    except sqlite3.DatabaseError:  # a search index another program damaged: one sentence, not an exception
+    except cipher.DatabaseError:  # a search index another program damaged: one sentence, not an exception
         raise SearchIndexDamaged() from None
 
 

@@ -36,6 +36,7 @@ from workbench.core.store import (
     CaseNeedsRepair,
     Dangling,
     check_case,
+    cipher,
     find_dangling,
     open_case,
 )
@@ -205,14 +206,14 @@ def search_index_sound(reader: Case, progress: Progress = NO_PROGRESS) -> bool:
     """Whether every search index matches its table (FTS5's integrity-check), asked off the UI thread when a case
     opens; Cancel stops it within a few hundred pages. The check is spelled as an INSERT, which a read-only
     connection refuses to prepare, so it runs on a private in-memory copy."""
-    memory = sqlite3.connect(":memory:", isolation_level=None)
+    memory = cipher.connect(":memory:", key=reader.key, isolation_level=None)  # SQLCipher backs up to a like key
     try:
         reader.conn.backup(memory, pages=256, progress=lambda *_pages: progress.check())
         memory.set_progress_handler(lambda: 1 if progress.cancelled else 0, 10_000)
         for number, table in enumerate(FTS_COLUMNS):
             progress(number, len(FTS_COLUMNS))
             memory.execute(f"INSERT INTO {table}_fts ({table}_fts, rank) VALUES ('integrity-check', 1)")
-    except sqlite3.DatabaseError:
+    except cipher.DatabaseError:
         progress.check()  # an interrupted check is a Cancel, not a damaged index
         return False
     finally:
@@ -242,15 +243,18 @@ def _rebuild(case: Case, table: str) -> None:
     try:
         case.conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('rebuild')")
         return
-    except sqlite3.DatabaseError:
+    except cipher.DatabaseError:
         pass
-    case.conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, False)
+    defensive = hasattr(case.conn, "setconfig")  # an encrypted case's connection (sqlcipher3) has no such switch
+    if defensive:
+        case.conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, False)
     try:
         for shadow in ("data", "idx", "docsize"):
             case.conn.execute(f"DELETE FROM {table}_fts_{shadow}")
         case.conn.execute(EMPTY_INDEX.format(table=table))
     finally:
-        case.conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
+        if defensive:
+            case.conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
     case.conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('rebuild')")
 
 

@@ -60,6 +60,15 @@ def atomic_output(out: Path) -> Iterator[Path]:
         raise CaseError(f"Cannot write {out.name}: {error.strerror or error}.") from None
 
 
+def plain_output_note(encrypted: bool, fmt: str) -> str | None:
+    """The one sentence an export of an encrypted case says when its output is not encrypted (every format but a
+    case copy, which is encrypted with the case's password); None otherwise."""
+    if not encrypted or fmt == "case":
+        return None
+    return (f"This case is encrypted, but the {fmt.upper()} export is not: anyone who has the exported file can "
+            "read it.")
+
+
 def check_format(fmt: str) -> None:
     """Refuse, in one sentence, a format this version cannot write."""
     if fmt in BRIEFING_FORMATS:

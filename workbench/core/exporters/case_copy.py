@@ -19,7 +19,7 @@ from typing import Any
 
 from workbench.core.exporters import atomic_output
 from workbench.core.progress import NO_PROGRESS, Cancelled, Progress
-from workbench.core.store import FTS_COLUMNS, Case, CaseError, CaseRefused, check_case
+from workbench.core.store import FTS_COLUMNS, Case, CaseError, CaseRefused, check_case, cipher
 
 BACKUP_PAGES = 2048
 
@@ -83,18 +83,18 @@ def export_case_copy(case: Case, out: Path, options: CopyOptions | None = None,
             _write_whole(case, partial, progress)
         progress(0.95)
         try:
-            check_case(partial)
+            check_case(partial, key=case.key)  # a copy of an encrypted case is encrypted with its key
         except CaseRefused as refused:
             raise CaseError(f"The copy written to {out.name} failed its check: {refused.reason}.") from None
-        counts = _counts(partial)
+        counts = _counts(partial, case.key)
         progress(1.0)  # the last point where Cancel is heard: the file is not in place yet
     what = options.describe()
     return (f"Exported a checked case copy ({what}: {counts['events']} events, {counts['actors']} actors, "
             f"{counts['sources']} sources) to {out}.")
 
 
-def _counts(path: Path) -> dict[str, int]:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+def _counts(path: Path, key: str | None) -> dict[str, int]:
+    conn = cipher.connect(f"{path.resolve().as_uri()}?mode=ro", key=key, uri=True)
     try:
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("events", "actors", "sources")}
     finally:
@@ -109,7 +109,7 @@ def _backup(case: Case, target: sqlite3.Connection, progress: Progress, share: f
 
 
 def _write_whole(case: Case, partial: Path, progress: Progress) -> None:
-    target = sqlite3.connect(partial, isolation_level=None)
+    target = cipher.connect(partial, key=case.key, isolation_level=None)
     try:
         _backup(case, target, progress, 0.8)
         target.execute("PRAGMA journal_mode = DELETE")
@@ -120,14 +120,14 @@ def _write_whole(case: Case, partial: Path, progress: Progress) -> None:
             target.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('rebuild')")
         progress.check()
         target.execute("VACUUM")
-    except sqlite3.Error as error:
+    except cipher.Error as error:
         raise CaseError(f"Cannot write the case copy: {error}.") from None
     finally:
         target.close()
 
 
 def _write_pruned(case: Case, partial: Path, options: CopyOptions, progress: Progress) -> None:
-    work = sqlite3.connect(":memory:", isolation_level=None)
+    work = cipher.connect(":memory:", key=case.key, isolation_level=None)  # SQLCipher backs up to a like key
     try:
         _backup(case, work, progress, 0.4)
         work.execute("PRAGMA foreign_keys = ON")
@@ -159,7 +159,7 @@ def _write_pruned(case: Case, partial: Path, options: CopyOptions, progress: Pro
         work.execute("VACUUM INTO ?", (str(partial),))
     except Cancelled:
         raise
-    except sqlite3.Error as error:
+    except cipher.Error as error:
         raise CaseError(f"Cannot write the case copy: {error}.") from None
     finally:
         work.close()

@@ -4,7 +4,6 @@ or only the records it lacks into one that holds some (see `core.exporters.canon
 from __future__ import annotations
 
 import base64
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from workbench.core.canonical import (
 )
 from workbench.core.jsonio import strict_json
 from workbench.core.progress import NO_PROGRESS, Progress
-from workbench.core.store import LINK_TABLES, RECORD_TABLES, Case, CaseError, schema_version
+from workbench.core.store import LINK_TABLES, RECORD_TABLES, Case, CaseError, cipher, schema_version
 
 
 def read_document(path: Path) -> dict[str, Any]:
@@ -122,7 +121,7 @@ def import_document(document: dict[str, Any], name: str, into: Case,
                 else:
                     added[table] = _import_rows(into, table, rows, progress)
             progress(1.0)
-    except sqlite3.Error as error:
+    except cipher.Error as error:
         raise CaseError(f"{name} cannot be imported: {error}.") from None
     except (TypeError, ValueError, OverflowError) as error:
         raise CaseError(f"{name} cannot be imported: a value does not fit its column ({error}).") from None

@@ -25,7 +25,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,7 +39,7 @@ from workbench.core.importers.names import ActorIndex, fold
 from workbench.core.importers.proposals import ImportRefused, clean_url, stable_id
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.rules import problems
-from workbench.core.store import Case, CaseError, schema_version
+from workbench.core.store import Case, CaseError, cipher, schema_version
 from workbench.core.times import UTC_FORMAT, NonexistentTime, ambiguity_note, case_zone, localize, now_stamp
 
 COLUMNS = {
@@ -503,7 +502,7 @@ def read_csv_zip(case: Case, path: Path) -> tuple[dict[str, Any], list[str]]:
                 document[table] = rows
     except csv.Error as error:
         raise ImportRefused(f"{path.name}: a CSV file in it cannot be read ({error}); nothing was imported.") from None
-    except (zipfile.BadZipFile, OSError, EOFError, sqlite3.Error) as error:
+    except (zipfile.BadZipFile, OSError, EOFError, *cipher.Error) as error:
         raise ImportRefused(f"{path.name} cannot be read ({error}); nothing was imported.") from None
     finally:
         csv.field_size_limit(limit)

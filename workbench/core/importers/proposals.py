@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunspli
 
 from workbench.core.jsonio import strict_json as _strict_json
 from workbench.core.progress import NO_PROGRESS, Progress
-from workbench.core.store import LINK_TABLES, Case, CaseError
+from workbench.core.store import LINK_TABLES, Case, CaseError, cipher
 
 # Fixed namespace: the same report, row or URL gets the same ids in every import, on every machine.
 NAMESPACE = uuid.UUID("0b7e3f52-6a1d-4c8e-9d1f-5e2a7c4b8f10")
@@ -226,7 +225,7 @@ def apply_plan(case: Case, plan: Plan, progress: Progress = NO_PROGRESS) -> dict
                     if case.get(table, values["id"]) is not None:
                         continue
                     case.insert(table, values)
-            except (sqlite3.IntegrityError, sqlite3.ProgrammingError, sqlite3.InterfaceError, ValueError, TypeError,
+            except (*cipher.IntegrityError, *cipher.ProgrammingError, *cipher.InterfaceError, ValueError, TypeError,
                     OverflowError) as error:
                 # a value the case cannot hold (an empty name, a lone surrogate...): one sentence, all rolled back
                 raise ImportRefused(f"{plan.name}: the {proposal.kind} '{str(proposal.label)[:60]}' cannot be "

@@ -8,6 +8,7 @@ Modules: `gateway` (Case, open_case, create_case), `checks` (untrusted files), `
 from __future__ import annotations
 
 from workbench.core.errors import CaseError
+from workbench.core.store import cipher
 from workbench.core.store.changes import ChangeLog, Changes
 from workbench.core.store.checks import (
     HeaderInfo,
@@ -22,6 +23,7 @@ from workbench.core.store.checks import (
     read_header,
     schema_difference,
 )
+from workbench.core.store.cipher import PasswordNeeded, WrongPassword
 from workbench.core.store.errors import (
     CaseBusy,
     CaseHoldsBadValues,
@@ -75,6 +77,9 @@ __all__ = [
     "CaseRefused",
     "ChangeLog",
     "Changes",
+    "PasswordNeeded",
+    "WrongPassword",
+    "cipher",
     "Dangling",
     "SearchIndexDamaged",
     "StaleJournal",

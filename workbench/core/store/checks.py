@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.core.store import cipher
 from workbench.core.store.errors import CaseHoldsBadValues, CaseNeedsRepair, CaseRefused, Dangling
 from workbench.core.store.migrate import expected_schema, schema_version
 from workbench.core.store.tables import (
@@ -41,10 +42,41 @@ class HeaderInfo:
     user_version: int
     application_id: int
     wal: bool
+    encrypted: bool = False  # read through SQLCipher with its key: the file itself has no readable header
 
 
-def read_header(path: Path) -> HeaderInfo:
-    """Check a file's SQLite header with plain reads; raise CaseRefused naming what is wrong."""
+def read_keyed_header(path: Path, key: str) -> HeaderInfo:
+    """The header fields of an encrypted case, read through SQLCipher with `key` (read-only, creating nothing
+    when no WAL lies beside it); WrongPassword when the key does not open it."""
+    real = path.resolve()
+    wal = has_wal(path)
+    size = real.stat().st_size
+    if size % cipher.CIPHER_PAGE_SIZE:
+        raise CaseRefused(path, f"it is truncated or damaged ({size} bytes is not a whole number of pages)")
+    uri = f"{real.as_uri()}?mode={'ro' if wal else 'ro&immutable=1'}"
+    try:
+        conn = cipher.connect(uri, key=key, uri=True, isolation_level=None)
+    except cipher.Error as error:
+        raise CaseRefused(path, f"SQLite cannot open it ({error})") from None
+    try:
+        cipher.verify(conn, path)
+        try:
+            user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+            application_id = conn.execute("PRAGMA application_id").fetchone()[0] & 0xFFFFFFFF
+        except cipher.DatabaseError as error:
+            raise CaseRefused(path, f"its header is damaged ({error})") from None
+    finally:
+        conn.close()
+    return HeaderInfo(cipher.CIPHER_PAGE_SIZE, size // cipher.CIPHER_PAGE_SIZE, user_version, application_id, wal,
+                      encrypted=True)
+
+
+def read_header(path: Path, key: str | None = None) -> HeaderInfo:
+    """Check a file's SQLite header with plain reads; raise CaseRefused naming what is wrong.
+
+    A file with no SQLite header that is named as a case and sized in SQLCipher pages is taken for an encrypted
+    case (PasswordNeeded without `key`); with `key`, so is any file with no SQLite header, and its header fields are
+    read through SQLCipher (WrongPassword when the key does not open it)."""
     if not path.exists():
         raise CaseRefused(path, "the file does not exist")
     if path.is_dir():
@@ -57,6 +89,10 @@ def read_header(path: Path) -> HeaderInfo:
         raise CaseRefused(path, f"it cannot be read ({error.strerror or error})") from None
     if size == 0:
         raise CaseRefused(path, "the file is empty (0 bytes)")
+    if not header.startswith(SQLITE_MAGIC) and (key is not None or cipher.looks_encrypted(path)):
+        if key is None:
+            raise cipher.PasswordNeeded(path)
+        return read_keyed_header(path, key)
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         raise CaseRefused(path, "it is not a case file (not an SQLite database)")
     (page_size,) = struct.unpack(">H", header[16:18])
@@ -185,7 +221,7 @@ def harden(conn: sqlite3.Connection, deadline: float | None = None) -> None:
 
 
 def check_database(path: Path, header: HeaderInfo, check_references: bool = True, check_values: bool = True,
-                   remembered: bool = False) -> int:
+                   remembered: bool = False, key: str | None = None) -> int:
     """Read-only checks of a file whose header passed; raise CaseRefused with the first problem.
 
     Dangling references are checked next to last: a file that has only those raises CaseNeedsRepair
@@ -209,14 +245,14 @@ def check_database(path: Path, header: HeaderInfo, check_references: bool = True
     if check_values and remembered and known_clean(path):
         check_values = False
     if not has_wal(path):
-        version = _check_connection(path, real, "ro&immutable=1", header, check_references, check_values)
+        version = _check_connection(path, real, "ro&immutable=1", header, check_references, check_values, key)
         if check_values and mark is not None:
             remember_clean(path, mark)
         return version
     if real.stat().st_size >= header.page_count * header.page_size:
         # A WAL beside a whole file: an unclean close, or another program writing right now (a second
         # import). SQLite's own read-only mode reads it consistently under the WAL's locks.
-        return _check_connection(path, real, "ro", header, check_references, check_values)
+        return _check_connection(path, real, "ro", header, check_references, check_values, key)
     # A file shorter than its header says, beside a WAL: a checkpoint killed midway. Check the file
     # with its WAL applied on a private copy, so the check sees exactly what opening it will replay
     # and leaves nothing beside the received file.
@@ -227,7 +263,7 @@ def check_database(path: Path, header: HeaderInfo, check_references: bool = True
             shutil.copyfile(wal_file, Path(folder) / "case-wal")
         except OSError as error:
             raise CaseRefused(path, f"it cannot be read ({error.strerror or error})") from None
-        return _check_connection(path, copy, "ro", header, check_references, check_values)
+        return _check_connection(path, copy, "ro", header, check_references, check_values, key)
 
 
 # A rollback journal beside a case is there while another program writes (briefly: a write, or
@@ -250,14 +286,17 @@ def _lingering(journal: Path) -> bool:
 
 
 def _check_connection(path: Path, real: Path, mode: str, header: HeaderInfo, check_references: bool,
-                      check_values: bool) -> int:
+                      check_values: bool, key: str | None = None) -> int:
     uri = f"{real.as_uri()}?mode={mode}"
     try:
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None)
-    except sqlite3.Error as error:
+        # The key is applied first: every check below (the hostile-file ones included) reads the decrypted file.
+        conn = cipher.connect(uri, key=key, uri=True, isolation_level=None)
+    except cipher.Error as error:
         raise CaseRefused(path, f"SQLite cannot open it ({error})") from None
     try:
         harden(conn, deadline=time.monotonic() + CHECK_SECONDS)
+        if key is not None:
+            cipher.verify(conn, path)
         try:
             if mode == "ro":  # committed pages in the WAL (an unclean exit) supersede the file's own header
                 header = HeaderInfo(header.page_size, header.page_count,
@@ -265,7 +304,7 @@ def _check_connection(path: Path, real: Path, mode: str, header: HeaderInfo, che
                                     conn.execute("PRAGMA application_id").fetchone()[0] & 0xFFFFFFFF, header.wal)
                 check_header(path, header)
             schema = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_schema").fetchall()
-        except sqlite3.DatabaseError as error:
+        except cipher.DatabaseError as error:
             raise CaseRefused(path, f"its schema cannot be read ({error})") from None
         except UnicodeDecodeError:  # damage inside the schema's own text: no table can be trusted
             raise CaseRefused(path, "its schema is damaged (its text is not UTF-8)") from None
@@ -273,7 +312,7 @@ def _check_connection(path: Path, real: Path, mode: str, header: HeaderInfo, che
         if problem is None:
             try:
                 problem = fts_config_difference(conn)
-            except sqlite3.DatabaseError as error:
+            except cipher.DatabaseError as error:
                 problem = f"its search index cannot be read ({error})"
         if problem:
             raise CaseRefused(path, problem)
@@ -287,11 +326,11 @@ def _check_connection(path: Path, real: Path, mode: str, header: HeaderInfo, che
                 bad = find_bad_values(conn, limit=MAX_BAD_VALUES)
                 if bad:
                     raise CaseHoldsBadValues(path, bad)
-        except sqlite3.OperationalError as error:
+        except cipher.OperationalError as error:
             if "interrupted" in str(error):
                 raise CaseRefused(path, f"checking it took longer than {CHECK_SECONDS:.0f} s") from None
             raise CaseRefused(path, f"it is damaged ({error})") from None
-        except sqlite3.DatabaseError as error:
+        except cipher.DatabaseError as error:
             raise CaseRefused(path, f"it is damaged ({error})") from None
     finally:
         conn.close()
@@ -332,13 +371,23 @@ def first_problem(verdict: Sequence[str]) -> str:
 
 
 def check_case(path: Path | str, check_references: bool = True, check_values: bool = True,
-               remembered: bool = False) -> int:
+               remembered: bool = False, key: str | None = None) -> int:
     """Every check `open_case` makes, writing nothing; returns the file's schema version. `remembered`: a version
-    of the file this computer found or left without a bad value is not read for values again (opening a case)."""
+    of the file this computer found or left without a bad value is not read for values again (opening a case).
+    `key`: an encrypted case's password (default: the one this process was given for it, `cipher.unlock`)."""
     path = Path(path)
-    header = read_header(path)
+    header = read_header(path, case_key(path, key))
     check_header(path, header)
-    return check_database(path, header, check_references, check_values, remembered)
+    return check_database(path, header, check_references, check_values, remembered,
+                          key=case_key(path, key) if header.encrypted else None)
+
+
+def case_key(path: Path, key: str | None = None) -> str | None:
+    """The password to open `path` with: `key`, else the one this process was given for it; None for a plain file
+    (a password given for a plain case is not used)."""
+    if cipher.is_plain_database(path):
+        return None
+    return key if key is not None else cipher.password_for(path)
 
 
 def schema_problem(conn: sqlite3.Connection) -> str | None:
@@ -348,12 +397,14 @@ def schema_problem(conn: sqlite3.Connection) -> str | None:
     return schema_difference(rows, version) or fts_config_difference(conn)
 
 
-def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+def _connect(path: Path, read_only: bool, key: str | None = None) -> sqlite3.Connection:
     if read_only:
         uri = f"{path.resolve().as_uri()}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        conn = cipher.connect(uri, key=key, uri=True, isolation_level=None, check_same_thread=False)
     else:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn = cipher.connect(path, key=key, isolation_level=None, check_same_thread=False)
+    if key is not None:
+        cipher.verify(conn, path)
     harden(conn)
     if not read_only:
         # A writing connection opens a file whose schema was found exactly ours (or that we create), and

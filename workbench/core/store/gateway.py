@@ -26,8 +26,9 @@ from workbench.core.atomic import protect, unprotect
 from workbench.core.errors import CaseError
 from workbench.core.model import RECORD_TYPES, Record
 from workbench.core.rules import check as check_record
+from workbench.core.store import cipher
 from workbench.core.store.changes import ChangeLog, Changes
-from workbench.core.store.checks import _connect, check_case, harden, is_writable, schema_problem
+from workbench.core.store.checks import _connect, case_key, check_case, harden, is_writable, schema_problem
 from workbench.core.store.errors import CaseBusy, CaseReadOnly, CaseRefused, SearchIndexDamaged, StaleJournal
 from workbench.core.store.migrate import apply_migrations, schema_version
 from workbench.core.store.search import fts_query
@@ -80,6 +81,13 @@ class Case:
     values_checked: bool = False
     # The schema cookie when the schema was last found ours: a write re-checks the schema when it moved.
     _schema_cookie: int | None = None
+    # An encrypted case's password (None: a plain case), for the second connections and the copies made of it;
+    # kept out of repr so that no log or traceback shows it.
+    key: str | None = field(default=None, repr=False)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     def __post_init__(self) -> None:
         protect(self.path)  # no export may write over an open case (core.atomic)
@@ -98,9 +106,9 @@ class Case:
         change committed so far (a snapshot per query, as SQLite gives readers).
         """
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        conn = cipher.connect(uri, key=self.key, uri=True, isolation_level=None, check_same_thread=False)
         harden(conn)
-        return Case(path=self.path, conn=conn, read_only=True, analyst=self.analyst)
+        return Case(path=self.path, conn=conn, read_only=True, analyst=self.analyst, key=self.key)
 
     def open_writer(self) -> Case:
         """A second, writable connection to this case, for a long write on a worker thread.
@@ -113,9 +121,9 @@ class Case:
         if not self._wal:  # readers on the UI thread keep reading while the writer writes
             self.conn.execute("PRAGMA journal_mode = WAL")
             self._wal = True
-        conn = _connect(self.path, read_only=False)
+        conn = _connect(self.path, read_only=False, key=self.key)
         conn.execute("PRAGMA busy_timeout = 5000")
-        return Case(path=self.path, conn=conn, read_only=False, analyst=self.analyst, _wal=True)
+        return Case(path=self.path, conn=conn, read_only=False, analyst=self.analyst, _wal=True, key=self.key)
 
     # context manager / lifetime
     def __enter__(self) -> Case:
@@ -133,7 +141,7 @@ class Case:
                 self.conn.execute("PRAGMA optimize")
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 self.conn.execute("PRAGMA journal_mode = DELETE")
-        except sqlite3.Error:
+        except cipher.Error:
             pass  # the WAL is still valid and is replayed on the next open
         finally:
             self.conn.close()
@@ -220,7 +228,7 @@ class Case:
                     self.conn.execute("BEGIN IMMEDIATE")
                     self._check_schema()
                     return
-                except sqlite3.OperationalError as error:
+                except cipher.OperationalError as error:
                     if "locked" not in str(error) and "busy" not in str(error):
                         raise
                     if waiting is None:
@@ -692,12 +700,12 @@ class Case:
         conn = self.conn
         if self.read_only:
             # The check is spelled as an INSERT, which a read-only connection refuses to prepare.
-            conn = sqlite3.connect(":memory:", isolation_level=None)
+            conn = cipher.connect(":memory:", key=self.key, isolation_level=None)  # SQLCipher copies to a like key
             self.conn.backup(conn)
         try:
             for table in FTS_COLUMNS:
                 conn.execute(f"INSERT INTO {table}_fts ({table}_fts, rank) VALUES ('integrity-check', 1)")
-        except sqlite3.DatabaseError:
+        except cipher.DatabaseError:
             return False
         finally:
             if conn is not self.conn:
@@ -714,14 +722,14 @@ class Case:
             raise CaseError("A copy cannot overwrite the open case itself; choose another name.")
         try:
             with atomic_path(destination) as partial:
-                target = sqlite3.connect(partial, isolation_level=None)
+                target = cipher.connect(partial, key=self.key, isolation_level=None)  # a copy encrypted alike
                 try:
                     self.conn.backup(target)
                     target.execute("PRAGMA journal_mode = DELETE")
                 finally:
                     target.close()
-                check_case(partial)
-        except (OSError, sqlite3.Error) as error:
+                check_case(partial, key=self.key)
+        except (OSError, *cipher.Error) as error:
             raise CaseError(f"Cannot save a copy to {destination.name}: {error}.") from None
         except CaseRefused as refused:
             raise CaseError(f"The copy written to {destination.name} failed its check: {refused.reason}.") from None
@@ -755,7 +763,7 @@ class Case:
                         (query, limit),
                     )
                 )
-        except sqlite3.DatabaseError:  # a search index another program damaged
+        except cipher.DatabaseError:  # a search index another program damaged
             raise SearchIndexDamaged() from None
         return hits[:limit]
 
@@ -814,28 +822,31 @@ def new_id() -> str:
 
 def open_case(
     path: Path | str, read_only: bool = False, analyst: str | None = None, check_references: bool = True,
-    check_values: bool = True,
+    check_values: bool = True, key: str | None = None,
 ) -> Case:
     """Check a case file and open it; a file that may not be written opens read-only.
 
     Raises CaseRefused (with a one-sentence reason) and leaves the file untouched when it
     is not a sound case file of a schema this build knows. `check_references=False` opens a
     file whose only fault is dangling references, for workbench.core.repair to mend; `check_values=False`
-    one holding values the app cannot read (store.values), for the repair to clear them.
+    one holding values the app cannot read (store.values), for the repair to clear them. `key`: an encrypted
+    case's password (default: the one given for it with `cipher.unlock`); PasswordNeeded or WrongPassword
+    (both CaseRefused) when it has none or the wrong one.
     """
     path = Path(path)
-    version = check_case(path, check_references, check_values, remembered=True)
+    key = case_key(path, key)
+    version = check_case(path, check_references, check_values, remembered=True, key=key)
     read_only = read_only or not is_writable(path)
     if read_only and version < schema_version():
         raise CaseRefused(
             path, f"it uses the older schema {version} and is read-only, so it cannot be upgraded"
         )
     try:
-        conn = _connect(path, read_only)
-    except sqlite3.Error as error:
+        conn = _connect(path, read_only, key=key)
+    except cipher.Error as error:
         raise CaseRefused(path, f"SQLite cannot open it ({error})") from None
     case = Case(path=path, conn=conn, read_only=read_only, analyst=analyst or default_analyst(),
-                values_checked=check_values)
+                values_checked=check_values, key=key)
     if version < schema_version():
         try:
             with case.transaction():  # the upgrade and its audit row commit together, or neither does
@@ -853,19 +864,25 @@ def create_case(
     classification: str = "UNCLASSIFIED",
     timezone: str = "UTC",
     analyst: str | None = None,
+    key: str | None = None,
 ) -> Case:
-    """Create a new, empty case file at `path` (which must not exist)."""
+    """Create a new, empty case file at `path` (which must not exist); encrypted with the password `key` when
+    given (remembered for this process, so that the case opens again by its path)."""
     path = Path(path)
     if path.exists():
         raise CaseError(f"{path.name} already exists; choose another name.")
+    if key is not None and not key:
+        raise CaseError(f"Cannot create {path.name}: an empty password encrypts nothing.")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = _connect(path, read_only=False)
-    except (OSError, sqlite3.Error) as error:
+        conn = _connect(path, read_only=False, key=key)
+    except (OSError, *cipher.Error) as error:
         raise CaseError(f"Cannot create {path.name}: {error}.") from None
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     apply_migrations(conn)
-    case = Case(path=path, conn=conn, analyst=analyst or default_analyst(), values_checked=True)
+    if key is not None:
+        cipher.remember_password(path, key)
+    case = Case(path=path, conn=conn, analyst=analyst or default_analyst(), values_checked=True, key=key)
     with case.transaction():
         for key, value in (
             ("title", title), ("classification", classification), ("timezone", timezone),

@@ -9,7 +9,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.core.store.checks import _connect, check_case, harden
+from workbench.core.store import cipher
+from workbench.core.store.checks import _connect, case_key, check_case, harden
 from workbench.core.store.errors import CaseRefused
 from workbench.core.store.gateway import Case, default_analyst
 from workbench.core.store.tables import FTS_COLUMNS, _quote
@@ -26,9 +27,9 @@ class MaskedCase(Case):
 
     def open_reader(self) -> Case:
         uri = f"{self.copy.as_uri()}?mode=ro"  # type: ignore[union-attr]
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        conn = cipher.connect(uri, key=self.key, uri=True, isolation_level=None, check_same_thread=False)
         harden(conn)
-        return Case(path=self.path, conn=conn, read_only=True, analyst=self.analyst)
+        return Case(path=self.path, conn=conn, read_only=True, analyst=self.analyst, key=self.key)
 
     def close(self) -> None:
         super().close()
@@ -58,16 +59,18 @@ def mask(conn: sqlite3.Connection, bad: list[BadValue]) -> None:
             conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('rebuild')")
 
 
-def open_masked(path: Path | str, analyst: str | None = None) -> MaskedCase:
+def open_masked(path: Path | str, analyst: str | None = None, key: str | None = None) -> MaskedCase:
     """Open a sound case holding values the app cannot read, read-only, each such value shown as Check Case would
-    leave it. Raises CaseRefused as `open_case` does for anything else wrong with the file."""
+    leave it. Raises CaseRefused as `open_case` does for anything else wrong with the file. The private copy of an
+    encrypted case is encrypted with its key."""
     path = Path(path)
-    check_case(path, check_values=False)
+    key = case_key(path, key)
+    check_case(path, check_values=False, key=key)
     folder = Path(tempfile.mkdtemp(prefix="workbench-masked-"))
     copy = folder / path.name
     try:
-        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
-        target = sqlite3.connect(copy, isolation_level=None)
+        source = cipher.connect(f"{path.resolve().as_uri()}?mode=ro", key=key, uri=True, isolation_level=None)
+        target = cipher.connect(copy, key=key, isolation_level=None)
         try:
             harden(source)
             source.backup(target)  # a consistent copy, with any WAL beside the file applied
@@ -79,9 +82,9 @@ def open_masked(path: Path | str, analyst: str | None = None) -> MaskedCase:
         finally:
             source.close()
             target.close()
-        conn = _connect(copy, read_only=True)
-    except (OSError, sqlite3.Error) as error:
+        conn = _connect(copy, read_only=True, key=key)
+    except (OSError, *cipher.Error) as error:
         shutil.rmtree(folder, ignore_errors=True)
         raise CaseRefused(path, f"it cannot be copied to show it ({error})") from None
     return MaskedCase(path=path, conn=conn, read_only=True, analyst=analyst or default_analyst(), copy=copy,
-                      bad_values=tuple(bad))
+                      bad_values=tuple(bad), key=key)

@@ -1,0 +1,170 @@
+"""Encrypted case files (SQLCipher): the one connection factory every case connection comes from, the passwords
+this process was given (held in memory only), and encrypting, decrypting and re-keying a case file.
+
+A plain case is opened with Python's own sqlite3, as always; an encrypted one with sqlcipher3 (SQLite with
+SQLCipher 4 built in: AES-256 pages, an HMAC per page, keys derived with PBKDF2-HMAC-SHA512 at SQLCipher 4's
+defaults). The two modules raise different exception classes, so code that catches a database error catches
+`cipher.Error` (and its siblings below), which names both.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from workbench.core.store.errors import CaseRefused
+from workbench.core.store.tables import CASE_SUFFIX, SQLITE_MAGIC
+
+# Either module's errors (an `except` clause takes a tuple, and a tuple inside one).
+Error = (sqlite3.Error, sqlcipher3.Error)
+DatabaseError = (sqlite3.DatabaseError, sqlcipher3.DatabaseError)
+OperationalError = (sqlite3.OperationalError, sqlcipher3.OperationalError)
+IntegrityError = (sqlite3.IntegrityError, sqlcipher3.IntegrityError)
+ProgrammingError = (sqlite3.ProgrammingError, sqlcipher3.ProgrammingError)
+InterfaceError = (sqlite3.InterfaceError, sqlcipher3.InterfaceError)
+
+# The environment variable the command line reads a case's password from (README: Encryption).
+PASSWORD_VARIABLE = "WORKBENCH_PASSWORD"
+# ... and, for `workbench rekey` and `workbench encrypt`, the new password.
+NEW_PASSWORD_VARIABLE = "WORKBENCH_NEW_PASSWORD"
+
+# SQLCipher 4 writes pages of this size (its default, which we keep); the file is a whole number of them.
+CIPHER_PAGE_SIZE = 4096
+
+
+class PasswordNeeded(CaseRefused):
+    """The file is an encrypted case (or looks like one) and no password was given for it; nothing was read."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(path, "it is encrypted, so it opens only with its password")
+
+
+class WrongPassword(CaseRefused):
+    """The password does not open the file; nothing was written."""
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__(path, "the password is not right for it (or it is not an encrypted case file)")
+
+
+def connect(target: Path | str, key: str | None = None, **options: Any) -> Any:
+    """A connection to `target` (a path, or a URI with uri=True), keyed with `key` when given.
+
+    Without a key: Python's sqlite3, exactly as before. With one: sqlcipher3, keyed before anything reads the file,
+    SQLCipher's own log silenced (a wrong key would print lines to stderr), temporary tables and sorts kept in
+    memory (never a temporary file holding the case's text) and triggers not recursive, as Python's sqlite3 is
+    built. A wrong key fails at the first read (`verify`)."""
+    if key is None:
+        return sqlite3.connect(target, **options)
+    if not key:
+        raise ValueError("an empty password")
+    conn = sqlcipher3.connect(str(target), **options)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.set_key(key)  # sqlite3_key: the password never passes through SQL text (or a trace callback)
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA recursive_triggers = OFF")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def connect_sqlcipher(target: Path | str, key: str | None = None, **options: Any) -> Any:
+    """A sqlcipher3 connection, keyed with `key` when given, else reading a plain file (to export it encrypted)."""
+    if key is not None:
+        return connect(target, key=key, **options)
+    conn = sqlcipher3.connect(str(target), **options)
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    return conn
+
+
+def is_cipher_connection(conn: Any) -> bool:
+    return isinstance(conn, sqlcipher3.dbapi2.Connection)
+
+
+def verify(conn: Any, path: Path | str) -> None:
+    """Read the schema once: a wrong key (or a file that is no database) raises WrongPassword."""
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+    except DatabaseError:
+        raise WrongPassword(path) from None
+
+
+# An encrypted page reads as random bytes: its first page shows nearly every byte value (4096 random bytes show
+# some 255 of the 256); a page of zeros, text or a damaged SQLite header shows far fewer.
+MIN_DISTINCT_BYTES = 200
+
+
+def looks_encrypted(path: Path) -> bool:
+    """Whether `path` may be an encrypted case: named as a case, a whole number of SQLCipher pages, no SQLite header
+    and a first page of random-looking bytes. SQLCipher leaves no header to recognise (the file's first bytes are
+    random salt), so the name says it; anything else is refused as a file that is no case."""
+    try:
+        if not path.is_file() or path.suffix.lower() != CASE_SUFFIX:
+            return False
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            first_page = handle.read(CIPHER_PAGE_SIZE)
+    except OSError:
+        return False
+    return (size > 0 and size % CIPHER_PAGE_SIZE == 0 and not first_page.startswith(SQLITE_MAGIC)
+            and len(set(first_page)) >= MIN_DISTINCT_BYTES)
+
+
+def is_plain_database(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+# The passwords of the encrypted cases this process opened, by real path: in memory only, never written
+# (not to settings, recent files, temporary files or logs). Everything that opens a case by its path
+# (open_case, the exports, merge, the checks) finds the password here.
+_passwords: dict[Path, str] = {}
+
+
+def _real(path: Path | str) -> Path:
+    return Path(path).resolve()
+
+
+def remember_password(path: Path | str, password: str) -> None:
+    _passwords[_real(path)] = password
+
+
+def password_for(path: Path | str) -> str | None:
+    return _passwords.get(_real(path))
+
+
+def forget_password(path: Path | str) -> None:
+    _passwords.pop(_real(path), None)
+
+
+def unlock(path: Path | str, password: str) -> None:
+    """Try `password` on the encrypted case at `path` (read-only, writing nothing); remember it when it opens the
+    file, else raise WrongPassword."""
+    path = Path(path)
+    if not password:
+        raise WrongPassword(path)
+    real = _real(path)
+    mode = "ro" if real.with_name(real.name + "-wal").exists() else "ro&immutable=1"
+    try:
+        conn = connect(f"{real.as_uri()}?mode={mode}", key=password, uri=True, isolation_level=None)
+    except Error as error:
+        raise CaseRefused(path, f"SQLite cannot open it ({error})") from None
+    try:
+        verify(conn, path)
+    finally:
+        conn.close()
+    remember_password(path, password)
+
+
+def environment_password(variable: str = PASSWORD_VARIABLE) -> str | None:
+    value = os.environ.get(variable)
+    return value if value else None
