@@ -155,6 +155,23 @@ def test_frozen_app(work: Path) -> None:
     result = run(prefix + [str(program), "--screenshot", str(work / "frozen-empty.png"), str(empty)], env)
     screenshot_ok(result, work / "frozen-empty.png", "--screenshot on a new empty case")
 
+    # an encrypted case (SQLCipher, inside sqlcipher3's extension module): made, checked and drawn by the bundle
+    secret = work / "secret.case"
+    password_file = work / "password.txt"
+    password_file.write_text("smoke test password\n", encoding="utf-8")
+    result = run(prefix + [str(program), "new", str(secret), "--encrypt", "--password-file", str(password_file)], env)
+    check(result.returncode == 0 and not secret.read_bytes().startswith(b"SQLite format 3"),
+          "new --encrypt makes an encrypted case", result.stdout + result.stderr)
+    result = run(prefix + [str(program), "check", str(secret), "--password-file", str(password_file)], env)
+    check(result.returncode == 0 and "healthy" in result.stdout, "check opens the encrypted case",
+          result.stdout + result.stderr)
+    wrong = run(prefix + [str(program), "info", str(secret)], {**env, "WORKBENCH_PASSWORD": "wrong"})
+    check(wrong.returncode == 2 and "password is not right" in wrong.stderr and "Traceback" not in wrong.stderr,
+          "a wrong password is refused in one sentence", wrong.stderr)
+    result = run(prefix + [str(program), "--screenshot", str(work / "frozen-secret.png"), str(secret)],
+                 {**env, "WORKBENCH_PASSWORD": "smoke test password"})
+    screenshot_ok(result, work / "frozen-secret.png", "--screenshot on an encrypted case")
+
     venv_workbench = ROOT / ".venv" / "bin" / "workbench"
     if venv_workbench.exists() and given_png.exists():
         venv_png = work / "venv-given.png"

@@ -140,12 +140,14 @@ def test_licences_cover_the_runtime_libraries() -> None:
 
     licences = {lic.name.lower().replace("_", "-"): lic for lic in bundled_licences()}
     for name in ("case-workbench", "pyside6-essentials", "shiboken6", "numpy", "networkx", "pyqtgraph",
-                 "sqlite-utils", "platformdirs", "python", "sqlite"):
+                 "sqlite-utils", "platformdirs", "python", "sqlite", "sqlcipher", "openssl"):
         assert name in licences, f"{name} missing from {sorted(licences)}"
     assert not {"pytest", "hypothesis", "ruff", "pyinstaller"} & set(licences), "test and build tools are not bundled"
     for name in ("pyside6-essentials", "numpy", "networkx", "python"):
         assert licences[name].texts and all(text.strip() for _, text in licences[name].texts), name
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in licences_text()
+    assert licences["sqlcipher"].licence.startswith("BSD") and "ZETETIC LLC" in licences["sqlcipher"].texts[0][1]
+    assert licences["openssl"].licence == "Apache-2.0" and licences["openssl"].version.startswith("3.")
 
 
 def test_about_dialog_shows_versions_and_licences(qtbot) -> None:

@@ -30,6 +30,36 @@ SQLITE_TERMS = (
     "    May you share freely, never taking more than you give.\n"
 )
 
+# SQLCipher Community Edition's licence (its sources' LICENSE.md), which sqlcipher3's wheel does not carry.
+SQLCIPHER_TERMS = """\
+SQLCipher Community Edition
+
+Copyright (c) 2008-2025, ZETETIC LLC
+All rights reserved.
+
+Redistribution and use in source and binary forms, with or without
+modification, are permitted provided that the following conditions are met:
+    * Redistributions of source code must retain the above copyright
+      notice, this list of conditions and the following disclaimer.
+    * Redistributions in binary form must reproduce the above copyright
+      notice, this list of conditions and the following disclaimer in the
+      documentation and/or other materials provided with the distribution.
+    * Neither the name of the ZETETIC LLC nor the
+      names of its contributors may be used to endorse or promote products
+      derived from this software without specific prior written permission.
+
+THIS SOFTWARE IS PROVIDED BY ZETETIC LLC ''AS IS'' AND ANY
+EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+DISCLAIMED. IN NO EVENT SHALL ZETETIC LLC BE LIABLE FOR ANY
+DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES
+(INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR SERVICES;
+LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER CAUSED AND
+ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY, OR TORT
+(INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE OF THIS
+SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+"""
+
 
 @dataclass
 class Licence:
@@ -136,8 +166,38 @@ def bundled_licences() -> list[Licence]:
         licences.append(Licence(name, version, declared_licence(distribution), licence_texts(distribution)))
     licences.append(Licence("Python", sys.version.split()[0], "PSF-2.0", [("LICENSE.txt", python_licence_text())]))
     licences.append(Licence("SQLite", sqlite3.sqlite_version, "blessing (public domain)", [("", SQLITE_TERMS)]))
+    licences.extend(cipher_licences())
     app = [lic for lic in licences if normalise(lic.name) == APP_DISTRIBUTION]
     return app + [lic for lic in licences if normalise(lic.name) != APP_DISTRIBUTION]
+
+
+def cipher_licences() -> list[Licence]:
+    """SQLCipher and the OpenSSL it is built with, both inside sqlcipher3's extension module (encrypted cases), whose
+    wheel carries only pysqlite's licence."""
+    try:
+        import sqlcipher3
+    except ImportError:
+        return []
+    conn = sqlcipher3.connect(":memory:")
+    try:
+        conn.execute("PRAGMA key = 'licence'")  # the provider answers on a keyed connection only
+        cipher_version = (conn.execute("PRAGMA cipher_version").fetchone() or ("",))[0] or ""
+        provider = (conn.execute("PRAGMA cipher_provider_version").fetchone() or ("",))[0] or ""
+    finally:
+        conn.close()
+    openssl = provider.split()[1] if provider.startswith("OpenSSL ") and len(provider.split()) > 1 else provider
+    return [
+        Licence("SQLCipher", cipher_version.split()[0] if cipher_version else "", "BSD-3-Clause (Zetetic LLC)",
+                [("LICENSE", SQLCIPHER_TERMS)]),
+        Licence("OpenSSL", openssl, "Apache-2.0", [("Apache-2.0.txt", apache_text())]),
+    ]
+
+
+def apache_text() -> str:
+    try:
+        return bundled_text("Apache-2.0.txt")
+    except OSError:  # an install without the app's resources: name the licence at least
+        return "Apache License, Version 2.0 (https://www.apache.org/licenses/LICENSE-2.0)."
 
 
 def licences_text(licences: list[Licence] | None = None) -> str:

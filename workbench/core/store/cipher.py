@@ -9,6 +9,7 @@ defaults). The two modules raise different exception classes, so code that catch
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from pathlib import Path
@@ -64,13 +65,71 @@ def connect(target: Path | str, key: str | None = None, **options: Any) -> Any:
     conn = sqlcipher3.connect(str(target), **options)
     try:
         conn.execute("PRAGMA cipher_log_level = NONE")
-        conn.set_key(key)  # sqlite3_key: the password never passes through SQL text (or a trace callback)
+        # sqlite3_key: the password never passes through SQL text (or a trace callback)
+        conn.set_key(_raw_key(target, key, options.get("uri", False)))
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA recursive_triggers = OFF")
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+# SQLCipher 4's key derivation (its defaults, which we keep): PBKDF2-HMAC-SHA512, 256,000 iterations, a 32-byte key,
+# salted with the file's first 16 bytes.
+KDF_ITERATIONS = 256_000
+SALT_BYTES = 16
+# Keys derived so far, by (password, salt), in memory only: the derivation is slow by design (a second or so on a
+# busy laptop) and a case opens several connections (the checks, the case, a reader per background task); each
+# after the first is keyed with the derived key and its salt (SQLCipher's raw key form), which skips it.
+_derived: dict[tuple[str, bytes], bytes] = {}
+
+
+def _file_of(target: Path | str, uri: bool) -> Path | None:
+    text = str(target)
+    if text == ":memory:" or text.startswith("file::memory:"):
+        return None
+    if uri and text.startswith("file:"):
+        from urllib.parse import unquote, urlparse
+
+        return Path(unquote(urlparse(text).path))
+    return Path(text)
+
+
+def _raw_key(target: Path | str, password: str, uri: bool) -> str:
+    """SQLCipher's raw key (x'KEY SALT') for `target`: an existing encrypted file's own salt; a fresh one for a new
+    or empty file (SQLCipher keeps the salt it is given); for an in-memory scratch copy, one salt per password."""
+    path = _file_of(target, uri)
+    salt = b""
+    if path is not None:
+        try:
+            with path.open("rb") as handle:
+                salt = handle.read(SALT_BYTES)
+        except OSError:
+            salt = b""
+        if len(salt) < SALT_BYTES or salt == SQLITE_MAGIC:
+            salt = os.urandom(SALT_BYTES)
+    else:
+        salt = _scratch_salts.setdefault(password, os.urandom(SALT_BYTES))
+    return raw_key(password, salt)
+
+
+# The salt of the in-memory copies keyed with each password (a search index check, a pruned case copy).
+_scratch_salts: dict[str, bytes] = {}
+
+
+def raw_key(password: str, salt: bytes) -> str:
+    """The key SQLCipher 4 derives from `password` and `salt`, with the salt, in its raw key form."""
+    derived = _derived.get((password, salt))
+    if derived is None:
+        derived = hashlib.pbkdf2_hmac("sha512", password.encode("utf-8"), salt, KDF_ITERATIONS, 32)
+        _derived[(password, salt)] = derived
+    return f"x'{derived.hex()}{salt.hex()}'"
+
+
+def new_file_key(password: str) -> str:
+    """The raw key for a new encrypted file (a fresh salt), for ATTACH ... KEY."""
+    return raw_key(password, os.urandom(SALT_BYTES))
 
 
 def connect_sqlcipher(target: Path | str, key: str | None = None, **options: Any) -> Any:
@@ -143,7 +202,11 @@ def password_for(path: Path | str) -> str | None:
 
 
 def forget_password(path: Path | str) -> None:
-    _passwords.pop(_real(path), None)
+    password = _passwords.pop(_real(path), None)
+    if password is not None and password not in _passwords.values():
+        for known in [known for known in _derived if known[0] == password]:
+            del _derived[known]
+        _scratch_salts.pop(password, None)
 
 
 def unlock(path: Path | str, password: str) -> None:

@@ -86,7 +86,8 @@ def _rewrite(path: Path, key: str | None, new_key: str | None, progress: Progres
                 cipher.verify(source, path)
                 version = source.execute("PRAGMA user_version").fetchone()[0]
                 # The new password goes in as a bound value, never as SQL text.
-                source.execute("ATTACH DATABASE ? AS rewritten KEY ?", (str(partial), new_key or ""))
+                source.execute("ATTACH DATABASE ? AS rewritten KEY ?",
+                               (str(partial), cipher.new_file_key(new_key) if new_key is not None else ""))
                 source.execute("SELECT sqlcipher_export('rewritten')")
                 # sqlcipher_export copies schema and rows, not these two header fields.
                 source.execute(f"PRAGMA rewritten.user_version = {int(version)}")
