@@ -121,6 +121,18 @@ class CasePropertiesDialog(QDialog):
         self.description.setFixedHeight(90)
         self.form.add("description", "Description", self.description)
 
+        self.encrypt = None
+        if new:  # an encrypted case is made so from the start (File > Encrypt Case… encrypts one later)
+            from workbench.ui.encryption import NewPasswordFields
+
+            self.encrypt = QCheckBox("Encrypt this case with a password", self)
+            self.encrypt.setObjectName("encrypt")
+            self.password_fields = NewPasswordFields(self)
+            self.password_fields.hide()
+            self.encrypt.toggled.connect(self.password_fields.setVisible)
+            self.form.add("password", "Encryption", self.encrypt)
+            self.form.add("password_fields", "", self.password_fields)
+
         self.note = QLabel(self)  # what a change of time zone does, said before it is made
         self.note.setObjectName("zone_note")
         self.note.setWordWrap(True)
@@ -161,6 +173,8 @@ class CasePropertiesDialog(QDialog):
 
     def accept(self) -> None:
         found = self.problems()
+        if self.encrypt is not None and self.encrypt.isChecked() and self.password_fields.problem():
+            found["password_fields"] = self.password_fields.problem()
         self.form.show_problems(found)
         if not found:
             super().accept()
@@ -231,4 +245,7 @@ def ask_new_case(window: QWidget, title: str, analyst: str) -> dict[str, str] | 
                                            "classification": "UNCLASSIFIED", "description": ""}, new=True)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
-    return dialog.values()
+    values = dialog.values()
+    if dialog.encrypt is not None and dialog.encrypt.isChecked():
+        values["password"] = dialog.password_fields.password()  # to create_case, in memory only
+    return values

@@ -33,12 +33,15 @@ from workbench.core.store import (
     CaseHoldsBadValues,
     CaseNeedsRepair,
     Changes,
+    PasswordNeeded,
+    WrongPassword,
+    cipher,
     create_case,
     default_analyst,
     open_case,
 )
 from workbench.core.times import case_zone, now_stamp, utc_to_local
-from workbench.ui import check_case, commands, sharing
+from workbench.ui import check_case, commands, encryption, sharing
 from workbench.ui.briefing.storyboard import StoryboardPane
 from workbench.ui.commands import Operation, delete_records, insert_record, push
 from workbench.ui.history import HistoryPane
@@ -322,6 +325,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.properties_action)
         file_menu.addAction(self.check_case_action)
         file_menu.addAction(self.close_action)
+        encryption.install(self, file_menu, self.close_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
@@ -416,6 +420,8 @@ class MainWindow(QMainWindow):
         if self.case is not None:
             self.case.unsubscribe(self.signals.changed.emit)
             self.case.close()
+            if self.case.encrypted:  # a closed encrypted case asks for its password again when opened again
+                cipher.forget_password(self.case.path)
         self.case = case
         if case is not None:
             case.subscribe(self.signals.changed.emit)
@@ -445,6 +451,7 @@ class MainWindow(QMainWindow):
                        self.properties_action, self.places_action):
             action.setEnabled(case is not None)
         self.merge_case_action.setEnabled(case is not None and not read_only)
+        encryption.update_actions(self)
         for action in self.edit_actions:
             action.setEnabled(case is not None and not read_only)
         if case is None:
@@ -589,6 +596,8 @@ class MainWindow(QMainWindow):
         try:
             case = open_case(path, read_only=self.open_read_only if read_only is None else read_only,
                              analyst=analyst_name())
+        except (PasswordNeeded, WrongPassword):  # encrypted: ask for its password, another try after a wrong one
+            return encryption.ask_to_unlock(self, Path(path)) and self.open_path(path, read_only)
         except CaseNeedsRepair as needs:  # sound but for dangling references: offer Check Case's repair
             return check_case.offer_repair(self, Path(path), needs) and self.open_path(path, read_only)
         except CaseHoldsBadValues as holds:  # values it cannot read: repair them, or show them as unreadable
@@ -637,7 +646,8 @@ class MainWindow(QMainWindow):
                 raise CaseError(f"{path.name} already exists; choose another name.")
             case = create_case(path, properties.get("title") or path.stem,
                                properties.get("classification", "UNCLASSIFIED"),
-                               properties.get("timezone", "UTC"), analyst=analyst_name())
+                               properties.get("timezone", "UTC"), analyst=analyst_name(),
+                               key=properties.get("password") or None)
             for key in ("analyst", "description"):
                 if properties.get(key):
                     set_meta(case, key, properties[key])

@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.exporters import FORMATS, export
+from workbench.core.exporters import FORMATS, export, plain_output_note
 from workbench.core.exporters.case_copy import CopyOptions
 from workbench.core.merge import MINE, THEIRS, MergePlan, apply_merge, plan_merge
 from workbench.core.progress import Progress
-from workbench.core.store import CASE_SUFFIX, Case, open_case
+from workbench.core.store import CASE_SUFFIX, Case, cipher, open_case
 from workbench.core.times import case_zone, utc_to_local
 from workbench.ui.plaintext import tip, warn
 from workbench.ui.selection import SelectionModel
@@ -87,6 +87,13 @@ class ExportDialog(QDialog):
         row.addWidget(browse)
         form.addRow("Save to:", row)
         layout.addLayout(form)
+        # An encrypted case exported to a plain format: said once, here, before anything is written.
+        self.plain_note = QLabel(self)
+        self.plain_note.setObjectName("plain_note")
+        self.plain_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.plain_note.setWordWrap(True)
+        self.plain_note.setStyleSheet("QLabel { color: #8a4b00; font-weight: bold; }")
+        layout.addWidget(self.plain_note)
 
         self.copy_box = QGroupBox("Case copy: what goes in", self)
         copy_layout = QVBoxLayout(self.copy_box)
@@ -153,6 +160,9 @@ class ExportDialog(QDialog):
         spec = FORMATS[self.fmt]
         self.description.setText(spec.description[0].upper() + spec.description[1:] + ".")
         self.copy_box.setVisible(self.fmt == "case")
+        note = plain_output_note(self.case.encrypted, self.fmt)
+        self.plain_note.setText(note or "")
+        self.plain_note.setVisible(note is not None)
         if not self._edited_destination:
             stem = self.case.path.stem + (" copy" if self.fmt == "case" else "")
             extra = {"stix": ".stix", "timelinejs": ".timeline"}.get(self.fmt, "")
@@ -423,6 +433,11 @@ def merge_from(window: Any, other: Path, dialog: Callable[[MergePlan, QWidget], 
     case: Case | None = window.case
     if case is None or case.read_only:
         return False
+    if cipher.looks_encrypted(other) and cipher.password_for(other) is None:
+        from workbench.ui.encryption import ask_to_unlock
+
+        if not ask_to_unlock(window, other):
+            return False
     outcome = plan_in_background(window, case, other)
     if outcome.cancelled:
         window.statusBar().showMessage("Merge cancelled; this case is unchanged.", 10_000)
