@@ -59,8 +59,10 @@ class NewPasswordFields(QWidget):
         self.again = password_field(self, "new_password_again")
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Password:", self.first)
-        form.addRow("Again:", self.again)
+        for text, field in (("Password:", self.first), ("Again:", self.again)):
+            label = QLabel(text, self)
+            label.setStyleSheet("QLabel { border: none; }")  # a refused password outlines the fields, not these
+            form.addRow(label, field)
 
     def password(self) -> str:
         return self.first.text()
