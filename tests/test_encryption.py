@@ -188,6 +188,23 @@ def test_hostile_file_checks_run_after_the_key(encrypted: Path) -> None:
     assert encrypted.read_bytes() == before
 
 
+def test_encrypted_connections_are_hardened_like_plain_ones(encrypted: Path) -> None:
+    """Defensive mode and the value-size limit, which sqlcipher3 cannot set itself (cipher.harden_cipher)."""
+    from workbench.core.store import MAX_VALUE_BYTES
+
+    with open_case(encrypted, key=PASSWORD) as case:
+        reader = case.open_reader()
+        for conn in (case.conn, reader.conn):
+            assert cipher.is_cipher_connection(conn)
+            with pytest.raises(cipher.DatabaseError, match="too big"):
+                conn.execute("SELECT zeroblob(?)", (MAX_VALUE_BYTES + 1,)).fetchone()
+            conn.execute("PRAGMA writable_schema = ON")
+            with pytest.raises(cipher.Error, match="may not be modified"):
+                conn.execute("UPDATE sqlite_schema SET sql = sql WHERE name = 'events'")
+            conn.execute("PRAGMA writable_schema = OFF")
+        reader.close()
+
+
 def test_read_only_and_unchanged_opens_leave_the_file_byte_identical(encrypted: Path) -> None:
     before = encrypted.read_bytes()
     with open_case(encrypted, key=PASSWORD, read_only=True) as case:

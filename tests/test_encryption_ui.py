@@ -96,6 +96,7 @@ def files_under(folder: Path) -> list[Path]:
 def test_opening_asks_for_the_password_and_gives_another_try(qtbot, encrypted: Path, tmp_path: Path) -> None:
     window = MainWindow()
     qtbot.addWidget(window)
+    before = encrypted.read_bytes()
     said: list[str] = []
 
     def wrong(dialog: QDialog) -> bool:
@@ -116,6 +117,7 @@ def test_opening_asks_for_the_password_and_gives_another_try(qtbot, encrypted: P
     assert window.case is not None and window.case.encrypted and window.case.counts()["events"] == 1
     assert window.encrypt_action.isEnabled() is False and window.change_password_action.isEnabled()
     window.close_case()
+    assert encrypted.read_bytes() == before, "viewing an encrypted case leaves it byte-for-byte as it was"
     assert cipher.password_for(encrypted) is None, "a closed case's password is forgotten"
     # the password is in no file the app wrote: settings, recent files, the case's folder, the caches
     for file in files_under(tmp_path):

@@ -59,6 +59,10 @@ def read_keyed_header(path: Path, key: str) -> HeaderInfo:
     except cipher.Error as error:
         raise CaseRefused(path, f"SQLite cannot open it ({error})") from None
     try:
+        try:
+            harden(conn, path=real)
+        except cipher.DatabaseError:
+            raise cipher.WrongPassword(path) from None
         cipher.verify(conn, path)
         try:
             user_version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -205,11 +209,16 @@ def fts_config_difference(conn: sqlite3.Connection) -> str | None:
     return None
 
 
-def harden(conn: sqlite3.Connection, deadline: float | None = None) -> None:
-    """Connection settings for a file we did not write: no schema-defined code, bounded sizes."""
+def harden(conn: sqlite3.Connection, deadline: float | None = None, path: Path | None = None) -> None:
+    """Connection settings for a file we did not write: no schema-defined code, bounded sizes. `path`: the file a
+    sqlcipher3 connection has open (an encrypted case), whose defensive mode and limits are set through SQLite's C
+    API (`cipher.harden_cipher`)."""
     conn.execute("PRAGMA trusted_schema = OFF")
     conn.execute("PRAGMA cell_size_check = ON")
     conn.execute("PRAGMA mmap_size = 0")
+    if cipher.is_cipher_connection(conn) and path is not None:
+        cipher.harden_cipher(conn, path, {cipher.SQLITE_LIMIT_LENGTH: MAX_VALUE_BYTES,
+                                          cipher.SQLITE_LIMIT_SQL_LENGTH: 1_000_000, cipher.SQLITE_LIMIT_ATTACHED: 0})
     if hasattr(conn, "setconfig"):  # Python 3.12+
         conn.setconfig(sqlite3.SQLITE_DBCONFIG_DEFENSIVE, True)
     if hasattr(conn, "setlimit"):
@@ -294,7 +303,7 @@ def _check_connection(path: Path, real: Path, mode: str, header: HeaderInfo, che
     except cipher.Error as error:
         raise CaseRefused(path, f"SQLite cannot open it ({error})") from None
     try:
-        harden(conn, deadline=time.monotonic() + CHECK_SECONDS)
+        harden(conn, deadline=time.monotonic() + CHECK_SECONDS, path=real)
         if key is not None:
             cipher.verify(conn, path)
         try:
@@ -405,7 +414,7 @@ def _connect(path: Path, read_only: bool, key: str | None = None) -> sqlite3.Con
         conn = cipher.connect(path, key=key, isolation_level=None, check_same_thread=False)
     if key is not None:
         cipher.verify(conn, path)
-    harden(conn)
+    harden(conn, path=path)
     if not read_only:
         # A writing connection opens a file whose schema was found exactly ours (or that we create), and
         # Case.transaction checks it again whenever it changed (the schema cookie): its only code is the

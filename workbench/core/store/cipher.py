@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -140,6 +141,56 @@ def connect_sqlcipher(target: Path | str, key: str | None = None, **options: Any
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute("PRAGMA temp_store = MEMORY")
     return conn
+
+
+# SQLite's numbers for the settings `checks.harden` makes (sqlite3.h), which Python's sqlite3 names but sqlcipher3
+# does not: its connections get them through SQLite's C API, from its own extension module.
+SQLITE_DBCONFIG_DEFENSIVE = 1010
+SQLITE_LIMIT_LENGTH = 0
+SQLITE_LIMIT_SQL_LENGTH = 1
+SQLITE_LIMIT_ATTACHED = 7
+
+
+def _library() -> Any:
+    import ctypes
+
+    from sqlcipher3 import _sqlite3
+
+    library = ctypes.CDLL(_sqlite3.__file__)
+    library.sqlite3_db_filename.restype = ctypes.c_char_p
+    library.sqlite3_db_filename.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+    library.sqlite3_limit.restype = ctypes.c_int
+    library.sqlite3_limit.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int]
+    library.sqlite3_db_config.restype = ctypes.c_int
+    return library
+
+
+def harden_cipher(conn: Any, path: Path | str, limits: dict[int, int]) -> bool:
+    """SQLite's defensive mode and `limits` (SQLITE_LIMIT_* -> value) on a sqlcipher3 connection to the file
+    `path`, as `checks.harden` sets them on Python's own connections; False where this cannot be done safely.
+
+    sqlcipher3 has no setconfig or setlimit: the connection's sqlite3 handle is the first field of its object
+    (pysqlite's layout), which is used only once SQLite itself confirms that the handle has `path` open."""
+    import ctypes
+
+    if sys.platform == "darwin":  # sqlite3_db_config is variadic: ctypes passes such arguments right on Linux only
+        return False
+    try:
+        library = _library()
+        handle = ctypes.c_void_p.from_address(id(conn) + object.__basicsize__).value
+        if not handle or not path:
+            return False
+        opened = library.sqlite3_db_filename(handle, b"main")
+        if not opened or Path(os.fsdecode(opened)).resolve() != Path(path).resolve():
+            return False
+        if library.sqlite3_db_config(ctypes.c_void_p(handle), SQLITE_DBCONFIG_DEFENSIVE, ctypes.c_int(1),
+                                     ctypes.c_void_p(0)) != 0:
+            return False
+        for limit, value in limits.items():
+            library.sqlite3_limit(handle, limit, value)
+    except (OSError, AttributeError, ValueError):
+        return False
+    return True
 
 
 def is_cipher_connection(conn: Any) -> bool:

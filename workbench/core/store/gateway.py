@@ -107,7 +107,7 @@ class Case:
         """
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
         conn = cipher.connect(uri, key=self.key, uri=True, isolation_level=None, check_same_thread=False)
-        harden(conn)
+        harden(conn, path=self.path)
         return Case(path=self.path, conn=conn, read_only=True, analyst=self.analyst, key=self.key)
 
     def open_writer(self) -> Case:

@@ -28,7 +28,7 @@ class MaskedCase(Case):
     def open_reader(self) -> Case:
         uri = f"{self.copy.as_uri()}?mode=ro"  # type: ignore[union-attr]
         conn = cipher.connect(uri, key=self.key, uri=True, isolation_level=None, check_same_thread=False)
-        harden(conn)
+        harden(conn, path=self.copy)
         return Case(path=self.path, conn=conn, read_only=True, analyst=self.analyst, key=self.key)
 
     def close(self) -> None:
@@ -72,7 +72,7 @@ def open_masked(path: Path | str, analyst: str | None = None, key: str | None = 
         source = cipher.connect(f"{path.resolve().as_uri()}?mode=ro", key=key, uri=True, isolation_level=None)
         target = cipher.connect(copy, key=key, isolation_level=None)
         try:
-            harden(source)
+            harden(source, path=path.resolve())
             source.backup(target)  # a consistent copy, with any WAL beside the file applied
             bad = find_bad_values(target)
             target.execute("PRAGMA ignore_check_constraints = ON")  # the schema's CHECKs held on the original
