@@ -121,7 +121,8 @@ def test_opening_asks_for_the_password_and_gives_another_try(qtbot, encrypted: P
     assert cipher.password_for(encrypted) is None, "a closed case's password is forgotten"
     # the password is in no file the app wrote: settings, recent files, the case's folder, the caches
     for file in files_under(tmp_path):
-        assert PASSWORD.encode() not in file.read_bytes() and PASSWORD.encode("utf-16-le") not in file.read_bytes(), file
+        data = file.read_bytes()
+        assert PASSWORD.encode() not in data and PASSWORD.encode("utf-16-le") not in data, file
     # cancelling leaves no case open and says nothing more
     timer = answering([lambda dialog: dialog.reject() is None])
     try:
