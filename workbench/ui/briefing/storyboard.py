@@ -542,6 +542,12 @@ class StoryboardPane(QWidget):
         out = Path(name)
         if out.suffix.lower() != f".{fmt}":
             out = out.with_suffix(f".{fmt}")
+        from workbench.core.exporters import plain_output_note
+        from workbench.ui.sharing import ask
+
+        note = plain_output_note(self.case.encrypted, fmt)  # said once, before anything is written
+        if note and not ask(self, "Export briefing", f"{note} Export it?"):
+            return
         self.export_deck(fmt, out)
 
     def export_deck(self, fmt: str, out: Path) -> bool:
