@@ -15,7 +15,8 @@ HEADER_KEY = "case_workbench"
 # Parents before children, so an import can insert in this order without breaking a foreign key.
 TABLE_ORDER = (
     "meta", "places", "actors", "actor_attributes", "events", "event_actors", "event_places", "relations",
-    "documents", "sources", "footnotes", "citations", "notes", "views", "actor_layout", "audit",
+    "documents", "sources", "footnotes", "citations", "notes",
+    "questions", "hypotheses", "evidence_rows", "ratings", "views", "actor_layout", "audit",
 )
 INTERNAL_COLUMNS = ("seq",)
 # Documents larger than this are refused on import rather than read into memory.

@@ -32,6 +32,20 @@ CREDIBILITY: dict[int, str] = {
     6: "6 - truth cannot be judged",
 }
 
+# Analysis of Competing Hypotheses (Heuer; PARC ACH's scale): how consistent an item of evidence is with a
+# hypothesis. Only the inconsistent ratings count against a hypothesis (core.ach).
+ACH_RATINGS: dict[str, str] = {
+    "CC": "very consistent",
+    "C": "consistent",
+    "N": "neutral",
+    "I": "inconsistent",
+    "II": "very inconsistent",
+    "NA": "not applicable",
+}
+
+# An evidence row's credibility and relevance (PARC ACH: high, medium, low).
+ACH_LEVELS: dict[str, str] = {"high": "high", "medium": "medium", "low": "low"}
+
 TIME_PRECISIONS: dict[str, str] = {
     "minute": "to the minute",
     "hour": "to the hour",

@@ -198,6 +198,51 @@ class Tag(Record):
     source_id: str | None = None
 
 
+@dataclass
+class Question(Record):
+    """A question the analyst weighs hypotheses for (Analysis of Competing Hypotheses, core.ach)."""
+
+    table: ClassVar[str] = "questions"
+    text: str = ""
+    description: str = ""
+    position: int = 0
+
+
+@dataclass
+class Hypothesis(Record):
+    table: ClassVar[str] = "hypotheses"
+    question_id: str = ""
+    title: str = ""
+    description: str = ""
+    position: int = 0
+
+
+@dataclass
+class EvidenceRow(Record):
+    """One of the case's items (event, relation, citation or note) weighed in a question's matrix."""
+
+    table: ClassVar[str] = "evidence_rows"
+    question_id: str = ""
+    event_id: str | None = None
+    relation_id: str | None = None
+    citation_id: str | None = None
+    note_id: str | None = None
+    credibility: str | None = None  # the analyst's override: high/medium/low; None: from the sources' grades
+    relevance: str = "medium"
+    position: int = 0
+
+
+@dataclass
+class Rating(Record):
+    """One cell of a matrix: how consistent an evidence row is with a hypothesis (CC, C, N, I, II, NA)."""
+
+    table: ClassVar[str] = "ratings"
+    evidence_id: str = ""
+    hypothesis_id: str = ""
+    rating: str = "N"
+    comment: str = ""
+
+
 # What one record of each table is called in messages: "Delete the event ...", "Edit actor name".
 # The kinds of actor the forms offer (a kind is free text: others may be typed or imported).
 ACTOR_KINDS = ("person", "state", "organization", "government", "military", "security", "media", "group", "other")
@@ -211,10 +256,11 @@ PLACE_KINDS = ("city", "town", "village", "district", "region", "country", "bord
 NOUNS: dict[str, str] = {
     "events": "event", "actors": "actor", "relations": "relation", "sources": "source", "citations": "citation",
     "places": "place", "notes": "note", "views": "view", "documents": "document", "tags": "tag",
-    "actor_attributes": "attribute",
+    "actor_attributes": "attribute", "questions": "question", "hypotheses": "hypothesis",
+    "evidence_rows": "evidence row", "ratings": "rating",
 }
 
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.table: cls for cls in (Place, Actor, Event, Relation, Document, Source, Citation, Note, View, Tag,
-                               ActorAttribute)
+                               ActorAttribute, Question, Hypothesis, EvidenceRow, Rating)
 }

@@ -17,7 +17,14 @@ from datetime import date, datetime
 from typing import Any
 
 from workbench.core.attributes import ATTRIBUTE_TYPES, MAX_KEY, value_problem
-from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
+from workbench.core.confidence import (
+    ACH_LEVELS,
+    ACH_RATINGS,
+    CONFIDENCE_LEVELS,
+    CREDIBILITY,
+    RELIABILITY,
+    TIME_PRECISIONS,
+)
 from workbench.core.errors import CaseError
 from workbench.core.model import PLACE_ROLES
 
@@ -133,6 +140,49 @@ def _check_names(field: str, aliases: Any, found: dict[str, str]) -> None:
         found[field] = f"an alias is at most {MAX_NAME} characters"
 
 
+# The item an evidence row weighs: exactly one of these columns is set.
+EVIDENCE_ITEM_COLUMNS = ("event_id", "relation_id", "citation_id", "note_id")
+
+
+def _check_hypotheses(table: str, values: dict[str, Any], found: dict[str, str]) -> None:
+    """Questions, hypotheses, evidence rows and ratings of an ACH matrix (core.ach)."""
+    if table == "questions":
+        text = values.get("text") or ""
+        if not text:
+            found["text"] = "a question needs its text, e.g. 'Will Russia intervene militarily?'"
+        elif len(text) > MAX_TITLE:
+            found["text"] = f"a question is at most {MAX_TITLE} characters; put the rest in its description"
+    elif table == "hypotheses":
+        if not values.get("question_id"):
+            found["question_id"] = "a hypothesis answers a question"
+        title = values.get("title") or ""
+        if not title:
+            found["title"] = "a hypothesis needs a statement, e.g. 'Russia will not intervene'"
+        elif len(title) > MAX_TITLE:
+            found["title"] = f"a hypothesis is at most {MAX_TITLE} characters; put the rest in its description"
+    elif table == "evidence_rows":
+        if not values.get("question_id"):
+            found["question_id"] = "an evidence row belongs to a question"
+        if sum(1 for column in EVIDENCE_ITEM_COLUMNS if values.get(column)) != 1:
+            found["event_id"] = "an evidence row weighs exactly one event, relation, citation or note"
+        if values.get("credibility") is not None and values["credibility"] not in ACH_LEVELS:
+            found["credibility"] = "credibility is high, medium or low (or taken from the sources' grades)"
+        if values.get("relevance", "medium") not in ACH_LEVELS:
+            found["relevance"] = "relevance is high, medium or low"
+    elif table == "ratings":
+        if not values.get("evidence_id"):
+            found["evidence_id"] = "a rating belongs to an evidence row"
+        if not values.get("hypothesis_id"):
+            found["hypothesis_id"] = "a rating belongs to a hypothesis"
+        if values.get("rating") not in ACH_RATINGS:
+            found["rating"] = f"a rating is one of {', '.join(ACH_RATINGS)}"
+        if len(values.get("comment") or "") > MAX_TEXT:
+            found["comment"] = f"at most {MAX_TEXT:,} characters"
+    for column in ("position",):
+        if column in values and not isinstance(values[column], int):
+            found[column] = "a position is a whole number"
+
+
 def check(table: str, values: dict[str, Any]) -> None:
     """Raise InvalidRecord naming every field of `values` the rules refuse."""
     found = problems(table, values)
@@ -245,6 +295,8 @@ def problems(table: str, values: dict[str, Any]) -> dict[str, str]:
     elif table == "notes":
         if not values.get("text"):
             found["text"] = "a note needs some text"
+    elif table in ("questions", "hypotheses", "evidence_rows", "ratings"):
+        _check_hypotheses(table, values, found)
     for field, value in values.items():
         if (table, field) in WHOLE_TEXTS:  # an imported report or a page's text: bounded by the file's limit
             continue

@@ -251,6 +251,9 @@ def _prune(conn: sqlite3.Connection, options: CopyOptions) -> None:
         "documents": documents, "places": places,
         "notes": _ids(conn, "SELECT id FROM notes"), "views": _ids(conn, "SELECT id FROM views"),
         "actor_attributes": _ids(conn, "SELECT id FROM actor_attributes"),  # those of kept actors (cascade)
+        # A question and its hypotheses stay whole; its evidence rows and ratings only for kept items (cascade).
+        **{table: _ids(conn, f"SELECT id FROM {table}")
+           for table in ("questions", "hypotheses", "evidence_rows", "ratings")},
     }
     conn.execute("CREATE TEMP TABLE kept_records (table_name TEXT, record_id TEXT, "
                  "PRIMARY KEY (table_name, record_id))")

@@ -30,6 +30,10 @@ TABLE_NOTES = {
     "views": "saved views and storyboard slides",
     "actor_layout": "where the analyst placed each actor on the link chart",
     "actor_attributes": "typed facts about actors (date of birth, rank, unit, phone...): key, type, value",
+    "questions": "questions weighed by Analysis of Competing Hypotheses (ACH)",
+    "hypotheses": "the competing answers to each question",
+    "evidence_rows": "the case's items (an event, relation, citation or note) weighed in a question's matrix",
+    "ratings": "one cell of a matrix: how consistent an evidence row is with a hypothesis, with a comment",
     "audit": "every change made to the case: who, when, old and new values (append-only)",
 }
 COLUMN_NOTES = {
@@ -43,7 +47,16 @@ COLUMN_NOTES = {
     "time_precision": "minute, hour, day or approximate: how exactly the source dates it",
     "confidence": "confirmed, reported, likely, possible, unverified or planned",
     "reliability": "Admiralty source reliability A (completely reliable) to F (cannot be judged)",
-    "credibility": "Admiralty information credibility 1 (confirmed) to 6 (cannot be judged)",
+    "credibility": "citations: Admiralty information credibility 1 (confirmed) to 6 (cannot be judged); "
+                   "evidence_rows: the analyst's high, medium or low, empty when taken from the sources' grades",
+    "relevance": "high, medium or low: how much an evidence row weighs in its question",
+    "rating": "CC very consistent, C consistent, N neutral, I inconsistent, II very inconsistent, NA not applicable",
+    "question_id": "id of a question (questions.id)",
+    "hypothesis_id": "id of a hypothesis (hypotheses.id)",
+    "evidence_id": "id of an evidence row (evidence_rows.id)",
+    "citation_id": "id of a citation (citations.id)",
+    "note_id": "id of a note (notes.id)",
+    "position": "order among its siblings",
     "aliases": "other names, as a JSON list of strings",
     "directed": "1 when the relation runs from from_actor_id to to_actor_id, 0 when mutual",
     "from_actor_id": "id of the actor the relation runs from (actors.id)",

@@ -72,7 +72,8 @@ THREAT_ACTOR_KINDS = {"military": ["nation-state"], "security": ["nation-state"]
 INTRUSION_SET_KINDS = {"intrusion set", "intrusion-set", "intrusion_set", "cyber", "apt"}
 PREFIX = "x_case_workbench_"
 # What a STIX round trip leaves behind (see the module's docstring): whole tables, and columns of every table.
-NOT_CARRIED_TABLES = ("meta", "documents", "footnotes", "notes", "views", "actor_layout", "tags", "audit")
+NOT_CARRIED_TABLES = ("meta", "documents", "footnotes", "notes", "views", "actor_layout", "tags", "audit",
+                      "questions", "hypotheses", "evidence_rows", "ratings")
 NOT_CARRIED_COLUMNS = {"*": ("created_at", "updated_at"), "citations": ("document_id",)}
 EVENT_FIELDS = ("summary", "kind", "start", "end", "time_precision", "time_note", "earliest", "latest", "confidence")
 RELATION_FIELDS = ("kind", "label", "directed", "start", "end", "confidence")

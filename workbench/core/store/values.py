@@ -40,6 +40,7 @@ JSON_COLUMNS: dict[tuple[str, str], type] = {("actors", "aliases"): list, ("view
 SCANNED = (*RECORD_TABLES, *LINK_TABLES, *KEYED_TABLES)
 NOUNS = {"events": "event", "actors": "actor", "relations": "relation", "sources": "source", "citations": "citation",
          "places": "place", "notes": "note", "views": "view", "documents": "document", "tags": "tag",
+         "questions": "question", "hypotheses": "hypothesis", "evidence_rows": "evidence row", "ratings": "rating",
          "event_actors": "link of an event to an actor", "event_places": "link of an event to a place",
          "footnotes": "footnote entry", "actor_layout": "chart position", "meta": "case property"}
 LABELS = ("title", "name", "tag", "kind", "url")
