@@ -1,5 +1,6 @@
 """The report importer on reports of the genre from other publishers than the development corpus (written for
-these tests, tests/data/genre/): a think-tank commentary in Markdown, a press-agency wire in plain text with
+these tests, tests/data/genre/): a think-tank commentary in Markdown, a Middle East update in Markdown with a
+'Sources:' list, a press-agency wire in plain text with
 'dot com' links and [N] markers, an open-source investigation saved as a whole web page with an <ol> of
 endnotes. Each is scored against a small key of its actors, and the errors the corpus pages showed are
 asserted away: no two sides' forces merged into one actor, no weapon, vessel or village proposed as an
@@ -53,6 +54,22 @@ KEYS = {
         "urls": ["https://www.facebook.com/SyrskyiO/posts/pfbid02x"],
         "author": "Staff Correspondents", "date": "2024-02-17",
     },
+    "iran-update.md": {
+        "actors": [("United States", "state", ["US"]), ("United Kingdom", "state", ["UK"]),
+                   ("Houthis", "group", ["Houthi"]), ("CENTCOM", "military", ["US Central Command"]),
+                   ("Yahya Saree", "person", []), ("IDF", "military", ["Israel Defense Forces"]),
+                   ("Hamas", "organization", []), ("Qassem Brigades", "military", ["al Qassem Brigades"]),
+                   ("Palestinian militias", "group", []), ("Israeli forces", "military", []),
+                   ("Israel", "state", []), ("Lebanese Hezbollah", "organization", ["Hezbollah"]),
+                   ("Iran", "state", []), ("Hossein Amir Abdollahian", "person", []),
+                   ("IRGC", "military", ["Islamic Revolutionary Guards Corps", "IRGC Navy"]),
+                   ("Iraqi militias", "group", []), ("US forces", "military", [])],
+        "not_actors": ["Yemen", "Red Sea", "Gulf of Aden", "Khan Younis", "Gaza", "Merkava", "St Nikolas", "Nikolas",
+                       "Gulf of Oman", "Asad", "Ashka Jhaveri", "Kathryn Tyson"],
+        "places": ["Gaza", "Khān Yūnis"],
+        "urls": ["https://twitter.com/CENTCOM/status/1745862244", "https://www.mfa.gov.ir/portal/newsview/737372"],
+        "author": "Ashka Jhaveri, Andie Parry, and Kathryn Tyson", "date": "2024-01-12",
+    },
     "marinka-investigation.html": {
         "actors": [("Southern Military District", "military", []), ("1st Slavic Brigade", "military", []),
                    ("Donetsk People’s Republic", "government", []), ("Ukrainian General Staff", "military", []),
@@ -103,8 +120,9 @@ def test_actors_of_other_publishers_are_found_once_each_with_their_kind(plans: d
     # one proposal per entity: no key actor is found by two proposals
     per_actor = [sum(1 for m in meant if m == [i]) for i in range(len(key["actors"]))]
     assert max(per_actor) == 1, [key["actors"][i][0] for i, n in enumerate(per_actor) if n > 1]
+    # the guessed kind is right, or left unguessed ('other': the analyst sets it in review)
     wrong_kind = [(actor, kind, kinds.get(names[0])) for names, m in zip(proposals, meant, strict=True) if len(m) == 1
-                  for actor, kind, _ in [key["actors"][m[0]]] if kinds[names[0]] != kind]
+                  for actor, kind, _ in [key["actors"][m[0]]] if kinds[names[0]] not in (kind, "other")]
     assert not wrong_kind, wrong_kind
 
 
@@ -145,6 +163,8 @@ def test_links_author_and_date_are_read(plans: dict, name: str) -> None:
                                                                               "Denis Pushilin"], []),
     ("Ukrainian Counter-offensives gained ground.", [], ["Counter-offensives"]),
     ("Kremlin-affiliated outlet Tsargrad claimed the opposite.", ["Tsargrad"], []),
+    ("The Houthis fired a missile at the ship.", ["Houthis"], []),
+    ("US forces and the US Navy intercepted the drones.", ["US forces"], []),
 ])
 def test_genre_rules_on_single_sentences(sentence: str, actors: list[str], not_actors: list[str]) -> None:
     found = [name for _, _, name, _, _ in find_actor_mentions(sentence)]

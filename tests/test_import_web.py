@@ -143,6 +143,8 @@ PAGE_PIECES = st.sampled_from([
     "</script>", "<nav><a href='/'>Home</a></nav>", "<footer>Suite 515</footer>", "<p>", "</p>", "<hr>", "<sup>1</sup>",
     "[1] https://www.rbc dot ua/a", "hxxps://x[.]ru/a", "Russian forces attacked Kyiv on February 24.", "\x00",
     "<?xml version='1.0' encoding='utf-8'?>", "<div class='sidebar'>", "</div>", "&amp;", "<![CDATA[x]]>", "<!-- c -->",
+    "<ol>", "<ol start='99999999999'>", "<ol start='-3'>", "<ul>", "<li>", "</li>", "</ol>", "</ul>", "Sources:",
+    "Russia agreed with Ukraine’s Defense Ministry.", "near St. Petersburg’s", "the Houthis’", "(32km southwest of",
 ])
 PAGES = st.lists(st.one_of(PAGE_PIECES, st.text(max_size=5)), max_size=40).map("".join)
 

@@ -191,6 +191,8 @@ def read_markdown(text: str) -> list[Block]:
             close()
             lines, kind = [item[1] or ""], "item"
         else:
+            if lines and re.match(r"(?:\[\d{1,3}\]|\^\[?\d{1,3}\]?|[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})\s*\S", stripped):
+                lines[-1] = lines[-1].rstrip() + "  "  # endnotes written one a line: each its own line
             lines.append(raw.rstrip("\n") if raw.endswith("  ") else raw.strip())
     close()
     return blocks

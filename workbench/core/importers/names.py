@@ -76,7 +76,9 @@ NATIONALITIES = set("""afghan albanian american armenian australian austrian aze
 belorussian belgian british bulgarian canadian chechen chinese croatian czech danish dutch egyptian estonian european
 finnish french georgian german greek hungarian indian iranian iraqi irish israeli italian japanese jordanian kazakh
 kurdish latvian lebanese libyan lithuanian moldovan polish romanian russian saudi serbian slovak slovenian soviet
-spanish swedish swiss syrian taiwanese turkish ukrainian uzbek western""".split())
+spanish swedish swiss syrian taiwanese turkish ukrainian uzbek western palestinian yemeni qatari emirati omani
+kuwaiti bahraini malian nigerien sudanese somali ethiopian eritrean congolese rwandan tunisian algerian moroccan
+pakistani korean vietnamese filipino burmese thai libyan kenyan""".split())
 # Leading words that are titles, not names.
 TITLES = set("""president presidential prime minister deputy secretary press chairperson chairman chairwoman chair
 speaker head chief commander general colonel lieutenant major captain admiral marshal director spokesperson
@@ -94,7 +96,7 @@ july august september october november december jan feb mar apr jun jul aug sep 
 tv mp pm am st mr no not all some any several many most other such both each every one two three four five six
 seven eight nine ten shortly between following according pro anti north south east west northern southern eastern
 western central new old update updates report reports key takeaways note notes image source sources click
-read local""".split())
+read local then now still later earlier again instead""".split())
 EVENT_HEADS = {"games", "march", "election", "elections", "olympics", "summit", "forum", "day", "war", "conference",
                "competition", "exercise", "exercises", "championship", "border", "operation", "efforts", "effort",
                "mobilization", "mobilisation", "offensive", "offensives", "counteroffensive", "counteroffensives",
@@ -115,7 +117,7 @@ NAMED_AS = {**{w: "media" for w in "outlet outlets newspaper paper channel websi
             **{w: "" for w in "ship vessel frigate corvette cruiser submarine destroyer tanker freighter boat "
                               "aircraft carrier operation codenamed".split()}}  # "" : a thing, never an actor
 # Lower-case nouns for people that, after a nationality, name a group that acts ('Ukrainian teachers').
-PEOPLE_NOUNS = ("teachers|students|doctors|activists|volunteers|veterans|conscripts|mercenaries|fighters|"
+PEOPLE_NOUNS = ("teachers|students|doctors|activists|volunteers|veterans|conscripts|mercenaries|fighters|militias|"
                 "milbloggers|bloggers|journalists|prosecutors|judges|diplomats|lawmakers|deputies")
 # A distance after a name makes it a place: "Pobieda (32km southwest of Avdiivka)", "Ternovi Pody, approximately
 # 33km northwest of Kherson City".
@@ -139,7 +141,7 @@ PUBLISHERS = {"ISW": "Institute for the Study of War (ISW)", "CTP": "Critical Th
               "CSIS": "Center for Strategic and International Studies (CSIS)", "IISS": "IISS", "RUSI": "RUSI",
               "RAND": "RAND Corporation", "DFRLab": "Atlantic Council's DFRLab"}
 
-_WORD = r"(?:St\.(?=\s+[A-Z])|[A-ZА-ЯЁ][\w'’‘\-]*)"
+_WORD = r"(?:St\.?(?=\s+[A-Z])|[A-ZА-ЯЁ][\w'’‘\-]*)"
 _ORDINAL = r"\d+(?:st|nd|rd|th)"
 _CAP_RUN = re.compile(
     rf"(?:{_WORD}|{_ORDINAL})(?:\s+(?:(?:of|and|the|for|de|von|al|bin|el)\s+)*(?:{_WORD}|{_ORDINAL}))*")
@@ -382,11 +384,12 @@ def _tail_head(text: str, after: int) -> str:
     if not tail:
         return ""
     words = tail[1].split()
-    if words[0] in ("from", "to", "in", "on", "at", "by", "with", "for", "of", "and", "or") or any(
-            w in ("its", "their", "his", "her", "the", "a", "an", "our", "this", "that") for w in words):
-        return ""  # "Russia withdraws its forces", "Battalion from service": not one name
+    if words[0] in ("from", "to", "in", "on", "at", "by", "with", "for", "of", "and", "or"):
+        return ""  # "Battalion from service": not one name
     for index in range(len(words), 0, -1):
         head = words[index - 1]
+        if any(w in ("its", "their", "his", "her", "the", "a", "an", "our", "this", "that") for w in words[:index]):
+            continue  # "Russia withdraws its forces": not one name
         if head in KIND_HEADS or head in ("company", "service", "channel"):
             rest = text[after + len(" ".join(words[:index])) + 1:]
             following = re.match(r"\s*([\w’']+)", rest)
@@ -468,12 +471,15 @@ def _distributed(tokens: list[tuple[int, int, str]]) -> list[list[tuple[int, int
 
 def _cap_part(text: str, tokens: list[tuple[int, int, str]], sentence_start: bool, add: Any) -> None:
     tokens = list(tokens)
+    if len(tokens) > 1 and tokens[0][2] in ("St", "St.") and not any(t[2].lower() in KIND_HEADS for t in tokens):
+        return  # "St Nikolas", "St. Petersburg": a saint's name given to a place or a ship
     if len(tokens) == 2 and tokens[0][2].lower() in ("north", "south", "east", "west") and \
             " ".join(t[2] for t in tokens).lower() not in COUNTRIES and tokens[1][2].lower() not in KIND_HEADS:
         return  # "North Ossetia", "South Waziristan": a region
     while tokens and tokens[0][2].lower().strip("’'") in STOP and tokens[0][2].lower() not in TITLES and not (
             tokens[0][2].lower() in DIRECTIONS and len(tokens) >= 3 and tokens[-1][2].lower() in KIND_HEADS):
         tokens.pop(0)  # "The", but not "Southern" of "Southern Military District"
+        sentence_start = False  # "The Houthis fired": the name after it is not what opens the sentence
     # "15th Motorized Rifle Brigade of the Central Military District": two units
     words_now = [t[2].lower() for t in tokens]
     if "of" in words_now:
@@ -491,8 +497,7 @@ def _cap_part(text: str, tokens: list[tuple[int, int, str]], sentence_start: boo
     # "Russia’s FSB", "Russia's 810th Brigade": the possessing state is not the actor here
     while len(tokens) >= 2 and re.search(r"[’']s$", tokens[0][2]) and \
             tokens[0][2][:-2].rstrip("’'").lower() in COUNTRIES and (
-            re.fullmatch(r"[A-ZА-Я]{2,8}|\d+(?:st|nd|rd|th)", tokens[1][2]) or len(tokens) == 2
-            or any(t[2].lower() in KIND_HEADS for t in tokens[1:])):  # "Ukraine’s Main Intelligence Directorate"
+            re.fullmatch(r"[A-ZА-Я]{2,8}|\d+(?:st|nd|rd|th)", tokens[1][2]) or len(tokens) == 2):
         tokens.pop(0)
     while len(tokens) >= 2 and tokens[0][2].lower() in TITLES and tokens[1][2].lower() not in KIND_HEADS:
         titled = True
@@ -511,7 +516,8 @@ def _cap_part(text: str, tokens: list[tuple[int, int, str]], sentence_start: boo
     # a possessive inside a name stays ("Donetsk People’s Republic"); one that ends it goes ("Putin’s")
     words = [t[2].replace("‘", "’") for t in tokens]
     words = [w if index + 1 < len(words) and re.search(r"[’']s$", w) and words[index + 1][:1].isupper()
-             and not (index == 0 and w[:-2].rstrip("’'").lower() in COUNTRIES)
+             and not (index == 0 and w[:-2].rstrip("’'").lower() in COUNTRIES
+                      and not any(t[2].lower() in KIND_HEADS for t in tokens[1:]))  # "Ukraine’s Defense Ministry"
              else w.removesuffix("’s").removesuffix("'s").rstrip("’'-") for index, w in enumerate(words)]
     lowered = [w.lower() for w in words]
     if lowered[0] in TITLES and len(words) == 1:
@@ -635,7 +641,7 @@ def _emit(text: str, start: int, end: int, name: str, sentence_start: bool, titl
     if lowered[-1] in EQUIPMENT or (following_words and not tail and lowered[-1] not in KIND_HEADS and (
             following_words[1] in EQUIPMENT or following_words[2] in EQUIPMENT and following_words[1] in _GEAR)):
         return  # "Grad MLRS", "Shahed drones", "Turkish Stream gas pipeline": a weapon or a thing
-    if words[0] == "St." and not any(w in KIND_HEADS for w in lowered):
+    if words[0] in ("St.", "St") and not any(w in KIND_HEADS for w in lowered):
         return  # "St. Petersburg": a place
     if not titled and len(words) <= 3 and not any(w in KIND_HEADS for w in lowered) and key not in COUNTRIES and (
             _DISTANCE_AFTER.match(text, end) or _in_place_list(text, start)):
@@ -723,8 +729,14 @@ def _emit(text: str, start: int, end: int, name: str, sentence_start: bool, titl
     if len(words) == 1 and not titled and re.search(r"(?:ite|ean|ian|ese|ish|an)$", lowered[0]) and re.match(
             r"\s+[a-z]+\b(?<!ed)", text[end:end + 30]):
         return  # "Muscovite criticism", "a Crimean man": a demonym qualifying a noun
+    if len(words) == 1 and not titled and re.search(r"(?:is|ans|ists|ites)$", lowered[0]) and re.search(
+            r"\bthe\s+$", text[max(0, start - 5):start], re.IGNORECASE):
+        add(start, end, name, "group", "group (the ...s)")  # "the Houthis", "the Alawites"
+        return
     if 2 <= len(words) <= 4:
         add(start, end, name, "person", "person (title)" if titled else "person (name pattern)")
+    elif len(words) == 1 and sentence_start and re.search(r"\w[’']s?$", text[start:end]):
+        add(start, end, name, "other", "capitalised name (possessive)")  # "Hamas’ military wing said"
     elif len(words) == 1 and not sentence_start:
         add(start, end, name, "person" if titled else "other", "person (title)" if titled else "capitalised name")
     elif len(words) == 1 and titled:

@@ -263,11 +263,23 @@ def find_place_mentions(text: str, lower_words: set[str], not_places: set[str],
 
 
 def resolve(mentions: list[PlaceMention]) -> dict[str, Place]:
-    """Folded name -> the place meant, each ambiguous name settled by the report's most named country."""
+    """Folded name -> the place meant, each ambiguous name settled by the report's most named country. A
+    one-word name that the gazetteer knows only as another spelling of a place, or as a small town, in a
+    country no other place of the report is in, is left out: 'Hamas' is not Hamm in Germany, 'Wagner' not a
+    town in Brazil, in a report about Gaza or Donbas."""
     countries: dict[str, int] = {}
     for mention in mentions:
         candidates = lookup(mention.written)
         if len({c.country for c in candidates}) == 1 or (len(candidates) > 1 and candidates[0].population
                                                            > 10 * candidates[1].population):
             countries[candidates[0].country] = countries.get(candidates[0].country, 0) + 1
-    return {key_of(m.written): choose(lookup(m.written), countries, key_of(m.written)) for m in mentions}
+    meant = {}
+    for mention in mentions:
+        key = key_of(mention.written)
+        place = choose(lookup(mention.written), countries, key)
+        others = sum(countries.values()) - (countries.get(place.country, 0))
+        alone = countries.get(place.country, 0) <= sum(1 for m in mentions if key_of(m.written) == key)
+        if " " not in key and alone and others and (key_of(place.name) != key or place.population < SMALL_TOWN):
+            continue
+        meant[key] = place
+    return meant

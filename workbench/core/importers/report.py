@@ -172,9 +172,9 @@ def parse_header(reading: Reading) -> Header:
             elif len(line) < 60 and _date_line(line):
                 header.blocks.add(index)  # "March 5, 3:00 PM EST": the date line, without its year
             elif not header.author and re.fullmatch(
-                    r"(?:[Bb]y\s+)?[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){1,3}"
+                    r"(?:(?:[Bb]y|Authors?:|Written by)\s+)?[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){1,3}"
                     r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){1,3})*", line):
-                header.author = re.sub(r"^[Bb]y\s+", "", line)
+                header.author = re.sub(r"^(?:[Bb]y|Authors?:|Written by)\s+", "", line)
                 header.blocks.add(index)
     counts = {name: len(re.findall(rf"\b{re.escape(name)}\b", reading.text)) for name in PUBLISHERS}
     best = max(counts, key=lambda name: counts[name]) if counts else ""
@@ -570,12 +570,12 @@ class ActorTable:
         name = COUNTRY_ALIASES.get(fold(name), name) if fold(name) in COUNTRY_ALIASES else name
         head = name.split()[0]
         if len(name.split()) > 1 and re.fullmatch(r"[A-ZА-Я]{2,8}", head) and name[len(head):] == name[
-                len(head):].lower():
+                len(head):].lower() and fold(head) not in COUNTRY_ALIASES:  # "US forces" are not the US
             key = self.add(head, kind, how, span)  # "OMON special police forces": OMON, described
             if fold(name) not in {fold(n) for n in self.items[key].names()}:
                 self.items[key].aliases.append(name)
             return key
-        acronym = self.expansions.get(fold(name))
+        acronym = self.expansions.get(fold(name)) or self.expansions.get(unqualified(fold(name)))
         if acronym:
             key = self.add(acronym, kind, how, span)
             if fold(name) not in {fold(n) for n in self.items[key].names()}:
@@ -858,6 +858,7 @@ def propose_report(case: Case, text: str, name: str, fmt: str | None = None,
     meant = places.resolve(place_mentions)
     place_ids: dict[str, str] = {}
     place_spans: list[tuple[int, int, str]] = []
+    place_mentions = [m for m in place_mentions if places.key_of(m.written) in meant]
     for mention in place_mentions:
         place = meant[places.key_of(mention.written)]
         existing_id = known_places.get(fold(place.name)) or known_places.get(fold(mention.written))
