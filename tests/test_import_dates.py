@@ -142,3 +142,31 @@ def test_the_review_asks_for_the_date_without_a_guess(qtbot, case, tmp_path: Pat
     assert ok.isEnabled() and dialog.day() == date(2022, 2, 25)
     plan = propose_file(case, report, report_date=dialog.day())
     assert plan.report_date == date(2022, 2, 25)
+
+
+@pytest.mark.parametrize(("clause", "note", "earliest", "latest"), [
+    ("Turkey closed the straits in January.", "in Jan 2024", "2024-01-01", "2024-01-31"),
+    ("Hungary blocked the package in December.", "in Dec 2023", "2023-12-01", "2023-12-31"),  # before the report
+    ("The fleet has moved east since September 2023.", "since Sep 2023, still ongoing on 12 Mar", "2023-09-01", None),
+    ("The brigade arrived by early February.", "by Feb 2024", None, "2024-02-29"),
+    ("Officials may meet in May 2025 if talks go well.", "in May 2025", "2025-05-01", "2025-05-31"),
+])
+def test_a_month_without_its_day_is_the_month_not_its_first_day(clause: str, note: str, earliest: str | None,
+                                                                latest: str | None) -> None:
+    from workbench.core.importers import dates
+
+    report = date(2024, 3, 12)
+    mentions = dates.find_dates(clause, report)
+    assert len(mentions) == 1 and mentions[0].month_only
+    when = dates.resolve(clause, mentions, report, KYIV)
+    assert when.time_note == note and when.time_precision == "approximate"
+    for bound, expected in (("earliest", earliest), ("latest", latest)):
+        value = getattr(when, bound)
+        assert (value is None) if expected is None else utc_to_local(value, KYIV).date().isoformat() == expected
+
+
+def test_may_the_verb_and_a_dated_day_are_not_months() -> None:
+    from workbench.core.importers import dates
+
+    found = dates.find_dates("Russia may strike again. It struck in March 5 raids and on 12 March.", date(2024, 3, 12))
+    assert not any(m.month_only for m in found)

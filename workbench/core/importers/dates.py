@@ -61,6 +61,10 @@ BOUND_PATTERN = re.compile(
     re.IGNORECASE)
 FUTURE_CUES = re.compile(
     r"\b(?:will|is set to|are set to|plans? to|planned|scheduled|expected to|upcoming|intends? to)\b", re.IGNORECASE)
+# A month without its day: "in January", "since September 2023", "in early May" (the preposition keeps "May"
+# the verb and "March" the walk out of it).
+MONTH_ONLY = re.compile(rf"\b(?P<lead>in|during|since|by|until|through|throughout|from|before|after)\s+"
+                        rf"(?:(?:early|late|mid-?)\s*)?{_MONTH}(?:,?\s+{_YEAR})?\b(?!\s*[0-3]?\d\b)", re.IGNORECASE)
 RECENT = re.compile(r"\b(?:recently|in recent days|this week|over the past (?:few )?days)\b", re.IGNORECASE)
 
 
@@ -71,6 +75,7 @@ class DateMention:
     day: date
     weekday_only: bool = False
     bound: str = ""  # as early as, by, since, until, between...
+    month_only: bool = False  # "in January": the day is the month's first, the event is somewhere in the month
 
 
 @dataclass
@@ -139,6 +144,20 @@ def find_dates(text: str, reference: date) -> list[DateMention]:
                 continue
             found.append(DateMention(match.start(), match.end(), day, bound=_bound(text, match.start())))
             taken.append((match.start(), match.end()))
+    for match in MONTH_ONLY.finditer(text):
+        start = match.start("month")
+        if any(a < match.end() and start < b for a, b in taken):
+            continue
+        month = MONTHS[match["month"].lower().rstrip(".")]
+        year = int(match["year"]) if match["year"] else (
+            reference.year - 1 if month > reference.month and not future else reference.year)
+        if not 1900 <= year <= 2100:
+            continue
+        lead = match["lead"].lower()
+        found.append(DateMention(start, match.end(), date(year, month, 1), month_only=True,
+                                 bound="since" if lead in ("since", "from") else "by" if lead in ("by", "before")
+                                 else "after" if lead == "after" else ""))
+        taken.append((start, match.end()))
     found.sort(key=lambda m: m.start)
     return found
 
@@ -211,6 +230,8 @@ def resolve(clause: str, mentions: list[DateMention], reference: date, zone: Zon
     first = mentions[0]
     day = first.day
     bound = first.bound
+    if first.month_only:
+        return _month_when(first, reference, zone)
     if len(mentions) >= 2 and (bound in ("between", "from") or re.search(
             r"\b(?:to|until|through|and|-|–)\s*$", clause[mentions[0].end:mentions[1].start])):
         low, high = sorted((mentions[0].day, mentions[1].day))
@@ -236,6 +257,27 @@ def resolve(clause: str, mentions: list[DateMention], reference: date, zone: Zon
                     earliest=stamp(day, low, zone), latest=stamp(day, high, zone))
     note = first.weekday_only and f"{clause[first.start:first.end].split()[-1]}" or ""
     return When(stamp(day, time(0), zone), time_precision="day", time_note=note)
+
+
+def _month_when(mention: DateMention, reference: date, zone: ZoneInfo) -> When:
+    """A month without its day: somewhere in it (or since it, by its end), never a made-up first of the month."""
+    first = mention.day
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    last = following - timedelta(days=1)
+    month = f"{first:%b %Y}"
+    if mention.bound == "since":
+        end = reference if reference > first else None
+        return When(stamp(first, time(0), zone), end=stamp(end, time(0), zone) if end else None,
+                    time_precision="approximate", earliest=stamp(first, time(0), zone),
+                    time_note=f"since {month}" + (f", still ongoing on {describe_day(reference)}" if end else ""))
+    if mention.bound == "by":
+        return When(stamp(first, time(0), zone), time_precision="approximate", time_note=f"by {month}",
+                    latest=stamp(last, time(23, 59), zone))
+    if mention.bound == "after":
+        return When(stamp(following, time(0), zone), time_precision="approximate", time_note=f"after {month}",
+                    earliest=stamp(following, time(0), zone))
+    return When(stamp(first, time(0), zone), time_precision="approximate", time_note=f"in {month}",
+                earliest=stamp(first, time(0), zone), latest=stamp(last, time(23, 59), zone))
 
 
 def recent_when(day: date, zone: ZoneInfo) -> When:

@@ -924,7 +924,8 @@ def _propose_events(plan: Plan, sentence: Sentence, reading: Reading, reference:
         connector = re.match(r"^[;,]?\s*(?:as well as|while|whereas|but|and)?\s*", segment)
         segment_core = segment[connector.end():] if connector else segment
         inside = [m for m in found if a <= m.start < b]
-        local = [dates.DateMention(m.start - a, m.end - a, m.day, m.weekday_only, m.bound) for m in inside]
+        local = [dates.DateMention(m.start - a, m.end - a, m.day, m.weekday_only, m.bound, m.month_only)
+                 for m in inside]
         when = None
         if local:
             when = dates.resolve(segment, local, reference, zone)
