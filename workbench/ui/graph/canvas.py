@@ -25,7 +25,7 @@ class GraphCanvas(QGraphicsView):
     nodes_moved = Signal(object)  # {node: (x, y)} after a drag
     context_requested = Signal(int, object)  # node, global position
     link_requested = Signal(int, int)  # Shift+drag from one actor to another: relate them
-    group_clicked = Signal()  # the isolated actors' group marker
+    group_clicked = Signal(int)  # a group's marker: the group, or chart.ISOLATES for the isolated actors'
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -201,8 +201,9 @@ class GraphCanvas(QGraphicsView):
         if node >= 0:
             self.node_clicked.emit(node, add)
             return
-        if self.chart.group_at(point.x(), point.y(), 3.0 / max(self.transform().m11(), 1e-6)):
-            self.group_clicked.emit()
+        group = self.chart.group_hit(point.x(), point.y(), 3.0 / max(self.transform().m11(), 1e-6))
+        if group != -1:
+            self.group_clicked.emit(group)
             return
         edge = self.edge_at(point)
         if edge >= 0:
@@ -214,7 +215,11 @@ class GraphCanvas(QGraphicsView):
         from PySide6.QtWidgets import QToolTip
 
         g = self.chart.graph
-        if node >= 0:
+        group = -1 if node >= 0 else self.chart.group_hit(
+            self._scene_point(event).x(), self._scene_point(event).y(), 3.0 / max(self.transform().m11(), 1e-6))
+        if group >= 0:
+            text = self.chart.group_tooltip(group)
+        elif node >= 0:
             text = f"{g.names[node]}\n{g.kinds[node]} · {self.chart.degree[node]} ties"
         else:
             edge = self.edge_at(self._scene_point(event))

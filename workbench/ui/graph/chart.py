@@ -33,7 +33,9 @@ from workbench.core.graph.geometry import (
     nearest_node,
     parallel_offsets,
     place_labels,
+    separate_boxes,
 )
+from workbench.core.graph.groups import GROUP_FROM, SMALL_CLUSTERS, Grouping, group_ties, tie_width
 from workbench.core.graph.model import CaseGraph
 from workbench.core.graph.slicing import OUT, UNCERTAIN, GraphSlice
 from workbench.ui.graph.style import (
@@ -65,6 +67,10 @@ MIN_GROUP = 5  # isolated actors, fewer are drawn one by one
 GROUP_RADIUS = 22.0  # chart units
 GROUP_MIN_PX = 13.0
 GROUP_TEXT = "isolated actors (click to show)"
+ISOLATES = -2  # what group_hit returns for the isolated actors' marker (groups are 0 or more)
+GROUP_OWNER = 1 << 40  # a group marker's owner on the label board: never an actor's number
+GROUP_FILL_ALPHA = 150  # a group marker's fill: its colour, a little see-through over the faint ties
+TIE_ALPHA = 0.28  # ties between groups are faint: the groups stand out
 EDGE_LABEL_ROOM = 1.3  # a relation is labelled only if its drawn length is this many times its label
 
 
@@ -115,6 +121,17 @@ class ChartItem(QGraphicsItem):
         self.collapsed: Any = None  # numpy bool by actor, or None
         self.isolates_expanded = False
         self.group_centre: QPointF | None = None
+        # Thousands of actors: communities or kinds drawn as one marker each (core.graph.groups), each
+        # expanded by a click; the relations of a collapsed group are drawn as faint ties between markers.
+        self.group_from = GROUP_FROM  # actors; the pane groups charts this big (tests lower it)
+        self.grouping: Grouping | None = None
+        self.expanded: set[int] = set()
+        self.in_groups: Any = None  # numpy bool by actor: hidden inside a collapsed group
+        self.group_xy: Any = None  # (k, 2) centres of the groups
+        self.group_r: Any = None  # (k,) radii in chart units
+        self.group_shown: Any = None  # (k,) members the slice shows; a group is drawn collapsed when > 0
+        self._tie_paths: dict[float, QPainterPath] = {}
+        self.ties: tuple[Any, Any, Any] = ((), (), ())  # (end, end, relations) of each tie drawn
         self.label_scale = 1.0  # the label-size control: names, relation labels and their least size
         self.label_font = QFont()
         self.label_font.setPointSizeF(LABEL_PT)
@@ -155,7 +172,146 @@ class ChartItem(QGraphicsItem):
         shown = np.asarray(self.graph_slice.node_shown, dtype=bool)
         if self.collapsed is not None and len(self.collapsed) == len(shown):
             shown = shown & ~self.collapsed
+        if self.in_groups is not None and len(self.in_groups) == len(shown):
+            shown = shown & ~self.in_groups
         return shown
+
+    # groups
+    def set_grouping(self, grouping: Grouping | None) -> None:
+        """Draw `grouping`'s groups as one marker each (all collapsed), or every actor (None)."""
+        self.grouping = grouping if grouping is not None and grouping.k else None
+        self.expanded = set()
+        self.rebuild()
+
+    def expand_group(self, group: int, expand: bool = True) -> None:
+        """Draw the members of `group` one by one (or, with `expand` False, as its marker again)."""
+        if expand:
+            self.expanded.add(group)
+        else:
+            self.expanded.discard(group)
+        self.rebuild()
+
+    def collapse_groups(self) -> None:
+        self.expanded = set()
+        self.rebuild()
+
+    def collapsed_groups(self) -> list[int]:
+        """The groups drawn as a marker now."""
+        if self.group_shown is None:
+            return []
+        import numpy as np
+
+        return [int(i) for i in np.flatnonzero(self.group_shown > 0) if int(i) not in self.expanded]
+
+    def group_of(self, v: int) -> int:
+        """The group actor `v` is in (-1: none)."""
+        grouping = self.grouping
+        return -1 if grouping is None or v >= len(grouping.member) else int(grouping.member[v])
+
+    def group_hit(self, x: float, y: float, tolerance: float) -> int:
+        """The collapsed group whose marker covers (x, y) (the smallest if several), ISOLATES for the
+        isolated actors' marker, else -1."""
+        import numpy as np
+
+        groups = self.collapsed_groups()
+        if groups:
+            centres = self.group_xy[groups]
+            radius = np.maximum(self.group_r[groups], GROUP_MIN_PX / max(self.view_scale, 1e-6)) + tolerance
+            distance = np.hypot(centres[:, 0] - x, centres[:, 1] - y)
+            inside = np.flatnonzero(distance <= radius)
+            if len(inside):
+                return groups[int(inside[np.argmin(radius[inside])])]
+        return ISOLATES if self.group_at(x, y, tolerance) else -1
+
+    def _collapse_groups(self) -> None:
+        """Which actors are hidden in collapsed groups, and where each group's marker goes: at the
+        middle of its members (as the layout placed them), moved apart until no two markers overlap."""
+        import numpy as np
+
+        self.in_groups, self.group_xy, self.group_r, self.group_shown = None, None, None, None
+        g, grouping = self.graph, self.grouping
+        if grouping is None or self.xy is None or len(grouping.member) != g.n or len(self.xy) != g.n:
+            return
+        member, k = grouping.member, grouping.k
+        shown = np.asarray(self.graph_slice.node_shown, dtype=bool)
+        grouped = member >= 0
+        collapsed = np.ones(k + 1, dtype=bool)
+        collapsed[list(self.expanded)] = False
+        collapsed[k] = False  # member -1 reads the last entry
+        self.in_groups = grouped & collapsed[member] & shown
+        self.group_shown = np.bincount(member[grouped & shown], minlength=k)
+        centre = np.zeros((k, 2))
+        np.add.at(centre, member[grouped], self.xy[grouped])
+        sizes = np.maximum(np.bincount(member[grouped], minlength=k), 1)
+        centre /= sizes[:, None]
+        # Area grows with the members, so a marker of 400 is about twice as wide as one of 100.
+        radius = NODE_RADIUS * (1.2 + 0.55 * np.sqrt(np.maximum(self.group_shown, 1)))
+        boxes = np.stack([-radius, -radius, radius, radius], axis=1)
+        drawn = np.flatnonzero((self.group_shown > 0) & collapsed[:k])
+        if 1 < len(drawn) <= 400:  # the quadratic separation; more groups than that are left as placed
+            centre[drawn] = separate_boxes(centre[drawn], boxes[drawn], padding=NODE_RADIUS)
+        self.group_xy, self.group_r = centre, radius
+
+    def _end_points(self) -> tuple[Any, Any]:
+        """Where each relation is drawn from and to: its actor (0 or more), or the collapsed group
+        hiding it (-1 - group)."""
+        import numpy as np
+
+        src, dst = np.asarray(self.graph.src, dtype=np.int64), np.asarray(self.graph.dst, dtype=np.int64)
+        if self.in_groups is None or self.grouping is None:
+            return src, dst
+        node = np.where(self.in_groups, -1 - self.grouping.member, np.arange(self.graph.n))
+        return node[src], node[dst]
+
+    def _build_ties(self) -> None:
+        """One faint tie per pair of ends (group-group or group-actor), as wide as the relations it stands for."""
+        import numpy as np
+
+        self._tie_paths = {}
+        self.ties = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
+        if self.in_groups is None or not self.graph.m:
+            return
+        end_src, end_dst = self._end_points()
+        shown = np.asarray(self.graph_slice.edge_state) != OUT
+        a, b, counts = group_ties(np.asarray(self.graph.src), np.asarray(self.graph.dst), end_src, end_dst, shown)
+        self.ties = (a, b, counts)
+
+        def place(end: Any) -> Any:
+            end = np.asarray(end)
+            out = np.zeros((len(end), 2))
+            actor = end >= 0
+            out[actor] = self.xy[end[actor]]
+            out[~actor] = self.group_xy[-1 - end[~actor]]
+            return out
+
+        p, q = place(a), place(b)
+        for width, x0, y0, x1, y1 in zip(np.round(tie_width(counts), 0).tolist(), p[:, 0].tolist(),
+                                         p[:, 1].tolist(), q[:, 0].tolist(), q[:, 1].tolist(), strict=True):
+            path = self._tie_paths.get(width)
+            if path is None:
+                path = self._tie_paths[width] = QPainterPath()
+            path.moveTo(x0, y0)
+            path.lineTo(x1, y1)
+
+    def group_tooltip(self, group: int) -> str:
+        grouping = self.grouping
+        assert grouping is not None and self.group_shown is not None
+        count = int(self.group_shown[group])
+        if grouping.by == "kind":
+            what = f"{count:,} actors of the kind {grouping.names[group]}"
+        elif grouping.names[group] == SMALL_CLUSTERS and grouping.leaders[group] < 0:
+            what = f"{count:,} actors in small separate clusters (pairs, triples), tied to no one else"
+        else:
+            what = f"a community of {count:,} actors around {grouping.names[group]} (its best connected)"
+        return f"{what}\nclick to show them one by one"
+
+    def group_colour(self, group: int) -> str:
+        grouping = self.grouping
+        if grouping is not None and grouping.by == "kind":
+            return KIND_STYLE.get(grouping.names[group], KIND_STYLE["other"])[0]
+        if grouping is not None and grouping.leaders[group] < 0:
+            return "#C8C8D0"
+        return COMMUNITY_COLOURS[group % len(COMMUNITY_COLOURS)]
 
     def _collapse_isolates(self) -> None:
         import numpy as np
@@ -292,12 +448,18 @@ class ChartItem(QGraphicsItem):
             self.update()
             return
         self._collapse_isolates()
+        self._collapse_groups()
+        self._build_ties()
         geometry = self.edge_geometry()
+        if self.in_groups is not None and g.m:  # a relation into a collapsed group is drawn as its tie
+            visible = self.node_visible()
+            geometry["shown"] = geometry["shown"] & visible[np.asarray(g.src)] & visible[np.asarray(g.dst)]
         self._geometry = geometry
         states = self.graph_slice.edge_state
+        drawn = geometry["shown"]
         for e in range(g.m):
             state = states[e]
-            if state == OUT:
+            if not drawn[e]:
                 continue
             key = (line_style(g.confidences[e], g.sources[e]), round(edge_width(g.citations[e]), 1),
                    state == UNCERTAIN)
@@ -327,8 +489,14 @@ class ChartItem(QGraphicsItem):
             add_shape(path, key[1], float(self.xy[v, 0]), float(self.xy[v, 1]), float(self.radius[v]))
         boxes = self.label_boxes()
         shown_mask = np.asarray(shown, dtype=bool)
-        xy = self.xy[shown_mask] if shown_mask.any() else self.xy
-        boxes = boxes[shown_mask] if shown_mask.any() else boxes
+        groups = self.collapsed_groups()
+        every = not shown_mask.any() and not groups  # nothing shown: the bounds of the whole layout
+        xy = self.xy if every else self.xy[shown_mask]
+        boxes = boxes if every else boxes[shown_mask]
+        if groups:  # group markers, and a line for their names under them
+            r = self.group_r[groups]
+            xy = np.vstack([xy, self.group_xy[groups]])
+            boxes = np.vstack([boxes, np.stack([-r, -r, r, r + 2 + self.label_metrics.height()], axis=1)])
         low = np.min(xy + boxes[:, :2], axis=0) - 8
         high = np.max(xy + boxes[:, 2:], axis=0) + 8
         self._nominal = QRectF(float(low[0]), float(low[1]), float(high[0] - low[0]), float(high[1] - low[1]))
@@ -369,7 +537,7 @@ class ChartItem(QGraphicsItem):
         self.update()
 
     def _label_extent(self, scale: float) -> QRectF:
-        rects = list(self.label_rects(scale).values())
+        rects = list(self.label_rects(scale).values()) + list(self.group_label_rects(scale).values())
         extent = QRectF()
         for rect in rects:
             extent = extent.united(rect)
@@ -385,11 +553,18 @@ class ChartItem(QGraphicsItem):
         if self.xy is None or not self.graph.n or len(self.xy) != self.graph.n or width <= 0 or height <= 0:
             return limit, QRectF(self._bounds)
         shown = self.node_visible()
-        xy = self.xy[shown] if shown.any() else self.xy
-        r = (np.asarray(self.radius)[shown] if shown.any() else np.asarray(self.radius))
+        groups = self.collapsed_groups()
+        every = not shown.any() and not groups  # nothing shown: frame the whole layout
+        xy = self.xy if every else self.xy[shown]
+        r = np.asarray(self.radius) if every else np.asarray(self.radius)[shown]
         if self.group_centre is not None:  # the isolates' group marker is framed too
             xy = np.vstack([xy, [[self.group_centre.x(), self.group_centre.y()]]])
             r = np.append(r, GROUP_RADIUS)
+        if groups:  # and the groups' markers
+            xy = np.vstack([xy, self.group_xy[groups]])
+            r = np.append(r, self.group_r[groups])
+        if groups:  # a small group's marker is drawn GROUP_MIN_PX wide at any zoom
+            width, height = max(width - 2 * GROUP_MIN_PX, 1.0), max(height - 2 * GROUP_MIN_PX, 1.0)
         low, high = (xy - r[:, None]).min(axis=0), (xy + r[:, None]).max(axis=0)
         markers = QRectF(float(low[0]), float(low[1]), float(high[0] - low[0]), float(high[1] - low[1]))
         centre = markers.center()
@@ -398,14 +573,15 @@ class ChartItem(QGraphicsItem):
         line = QFontMetricsF(self._scaled_font(self.label_font, min(limit, 1.0))).height() + 4  # + gap, rounding
         top = min(limit, width / max(markers.width(), 1e-6),
                   max(height - 2 * line, height / 2) / max(markers.height(), 1e-6))
-        wanted = min(int(shown.sum()), MAX_LABELS)
+        wanted = min(int(shown.sum()) + len(groups), MAX_LABELS)
         tries = 20 if self.graph.n <= FIT_TRIES_UP_TO else 1
         best, best_named = top, -1
         scale = top
         for _try in range(tries):
             half_w, half_h = width / 2 / scale, height / 2 / scale
             self.label_area = QRectF(centre.x() - half_w, centre.y() - half_h, 2 * half_w, 2 * half_h)
-            named = len(self.label_placement(scale)["names"])
+            placement = self.label_placement(scale)
+            named = len(placement["names"]) + len(placement["groups"])
             if named > best_named:
                 best, best_named = scale, named
             if named >= wanted:
@@ -462,7 +638,7 @@ class ChartItem(QGraphicsItem):
         font = self._scaled_font(self.label_font, scale)
         edge_font = self._scaled_font(self.edge_font, scale)
         placement: dict[str, Any] = {"key": key, "font": font, "edge_font": edge_font, "names": {}, "edges": {},
-                                     "text": {}}
+                                     "text": {}, "groups": {}}
         if self.xy is None or not g.n or len(self.xy) != g.n or not self._geometry:
             self._labels = placement
             return placement
@@ -502,6 +678,7 @@ class ChartItem(QGraphicsItem):
             board.add((gx - half, gy - r, gx + half, gy + r + metrics.height() + 4))
         frame = None if area is None else (area.left() * scale, area.top() * scale, area.right() * scale,
                                            area.bottom() * scale)
+        placement["groups"] = self._place_group_labels(scale, metrics, board, frame)
         placement["names"] = place_labels(anchors, radius, widths, metrics.height(), order, shown, board=board,
                                           frame=frame, wrapped=wrapped)
         # The text of each name as drawn: on two or three lines where only that fitted.
@@ -510,6 +687,47 @@ class ChartItem(QGraphicsItem):
         placement["edges"] = self._place_edge_labels(scale, edge_font, board)
         self._labels = placement
         return placement
+
+    def _place_group_labels(self, scale: float, metrics: QFontMetricsF, board: LabelBoard,
+                            frame: tuple[float, float, float, float] | None) -> dict[int, tuple]:
+        """Each collapsed group's marker keeps names off it; its name goes under it (else above, right,
+        left) where it fits (inside `frame`, the view, for a group in view), the biggest groups first."""
+        groups = self.collapsed_groups()
+        if not groups or self.grouping is None:
+            return {}
+        placed: dict[int, tuple] = {}
+        height = metrics.height()
+        spacing = label_spacing(height)
+        rims = {}
+        for group in groups:
+            x, y = float(self.group_xy[group, 0]) * scale, float(self.group_xy[group, 1]) * scale
+            r = max(float(self.group_r[group]) * scale, GROUP_MIN_PX)
+            rims[group] = (x, y, r)
+            board.add((x - r, y - r, x + r, y + r), GROUP_OWNER + group)
+        for group in groups:  # numbered biggest first
+            x, y, r = rims[group]
+            width = metrics.horizontalAdvance(self.group_label(group)) + 2 * LABEL_PAD
+            framed = frame is not None and frame[0] <= x <= frame[2] and frame[1] <= y <= frame[3]
+            for cx, cy in ((x, y + r + 2 + height / 2), (x, y - r - 2 - height / 2),
+                           (x + r + 4 + width / 2, y), (x - r - 4 - width / 2, y)):
+                box = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+                if framed and not (frame[0] <= box[0] and box[2] <= frame[2] and frame[1] <= box[1]
+                                   and box[3] <= frame[3]):
+                    continue
+                if board.free(box, GROUP_OWNER + group, spacing):
+                    board.add(box)
+                    placed[group] = box
+                    break
+        return placed
+
+    def group_label(self, group: int) -> str:
+        """What a group's marker is called: its best connected member and how many more, or its kind."""
+        grouping = self.grouping
+        assert grouping is not None
+        count = int(self.group_shown[group]) if self.group_shown is not None else grouping.sizes[group]
+        if grouping.by == "kind" or grouping.leaders[group] < 0:
+            return f"{grouping.names[group]} ({count:,})"
+        return f"{grouping.names[group]} +{count - 1:,}"
 
     def _place_edge_labels(self, scale: float, font: QFont, board: LabelBoard) -> dict[int, tuple]:
         """Relation labels where they fit: along their line, clear of names, markers and each other,
@@ -558,6 +776,13 @@ class ChartItem(QGraphicsItem):
         names = self.label_placement(scale)["names"]
         return {v: QRectF(box[0] / scale, box[1] / scale, (box[2] - box[0]) / scale, (box[3] - box[1]) / scale)
                 for v, box in names.items()}
+
+    def group_label_rects(self, scale: float | None = None) -> dict[int, QRectF]:
+        """The scene rectangle of each group's name drawn at `scale` (the view's by default), by group."""
+        scale = self.view_scale if scale is None else scale
+        groups = self.label_placement(scale)["groups"]
+        return {k: QRectF(box[0] / scale, box[1] / scale, (box[2] - box[0]) / scale, (box[3] - box[1]) / scale)
+                for k, box in groups.items()}
 
     def edge_label_rects(self, scale: float | None = None) -> dict[int, QRectF]:
         """The scene rectangle of each relation label drawn at `scale` (the view's by default)."""
@@ -635,6 +860,8 @@ class ChartItem(QGraphicsItem):
             painter.setOpacity(base_opacity * (FADED_ALPHA if faded else 1.0))
             painter.fillPath(path, QBrush(EDGE_COLOUR))
         painter.setOpacity(1.0)
+        if self._tie_paths:
+            self._paint_ties(painter, base_opacity)
         if focus:
             self._paint_focus_edges(painter)
         # actors
@@ -655,6 +882,8 @@ class ChartItem(QGraphicsItem):
             self._paint_focus_nodes(painter, shown)
         if self.group_centre is not None:
             self._paint_group(painter)
+        if self.in_groups is not None:
+            self._paint_groups(painter, focus)
         if self.pinned is not None and self.pinned.any():
             pin_pen = QPen(QColor(20, 20, 20), 1.2)
             pin_pen.setCosmetic(True)
@@ -664,6 +893,63 @@ class ChartItem(QGraphicsItem):
                 x, y, r = float(self.xy[v, 0]), float(self.xy[v, 1]), float(self.radius[v])
                 painter.drawEllipse(QPointF(x + r * 0.75, y - r * 0.75), 2.6, 2.6)
         self._paint_labels(painter, focus)
+
+    def _paint_ties(self, painter: QPainter, opacity: float) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        top = max(self._tie_paths, default=1.0)
+        for width, path in self._tie_paths.items():
+            # The strongest ties darkest: a tie of one or two relations is barely there.
+            painter.setOpacity(opacity * TIE_ALPHA * (0.25 + 1.5 * (width / top) ** 2))
+            pen = QPen(EDGE_COLOUR, width)
+            pen.setCosmetic(True)  # as wide on screen at every zoom: a tie of 300 relations reads as one
+            pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+            painter.setPen(pen)
+            painter.drawPath(path)
+        painter.setOpacity(1.0)
+
+    def _paint_groups(self, painter: QPainter, focus: bool) -> None:
+        """Collapsed groups: a disc in the group's colour, its shown members' number in it; a group
+        hiding a selected actor (or one tied to the selection) is ringed in the selection's colour."""
+        groups = self.collapsed_groups()
+        if not groups:
+            return
+        transform = painter.worldTransform()
+        scale = max(transform.m11(), 1e-6)
+        marked = {self.group_of(v) for v in self.selected_nodes | self.related_nodes | self.path_nodes}
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        outline = QPen(QColor(40, 40, 50), 1.2)
+        outline.setCosmetic(True)
+        ring = QPen(SELECTED, 3.0)
+        ring.setCosmetic(True)
+        font = QFont(self.label_font)
+        font.setBold(True)
+        font.setPointSizeF(self.label_point_size(scale))
+        metrics = QFontMetricsF(font)
+        numbers = []
+        for group in groups:
+            centre = QPointF(float(self.group_xy[group, 0]), float(self.group_xy[group, 1]))
+            radius = max(float(self.group_r[group]), GROUP_MIN_PX / scale)
+            fill = QColor(self.group_colour(group))
+            fill.setAlpha(GROUP_FILL_ALPHA)
+            painter.setOpacity(0.35 if focus and group not in marked else 1.0)
+            painter.setPen(ring if group in marked else outline)
+            painter.setBrush(QBrush(fill))
+            painter.drawEllipse(centre, radius, radius)
+            numbers.append((transform.map(centre), radius * scale, f"{int(self.group_shown[group]):,}"))
+        painter.save()
+        painter.setWorldTransform(QTransform())
+        painter.setFont(font)
+        painter.setOpacity(1.0)
+        for at, radius_px, text in numbers:
+            width = metrics.horizontalAdvance(text)
+            if width + 4 > 2 * radius_px:
+                continue  # the number does not fit in the disc: its name says it, and its tooltip
+            painter.setPen(QColor(255, 255, 255))  # on the darker discs; a dark halo keeps it legible
+            box = QRectF(at.x() - width / 2 - 2, at.y() - metrics.height() / 2, width + 4, metrics.height())
+            painter.fillRect(box, QColor(30, 30, 40, 150))
+            painter.drawText(QPointF(at.x() - width / 2, at.y() + metrics.ascent() / 2 - 1), text)
+        painter.restore()
 
     def _paint_group(self, painter: QPainter) -> None:
         """The isolates' group: a dashed ring with their number, and what a click does, under it."""
@@ -762,6 +1048,12 @@ class ChartItem(QGraphicsItem):
         painter.setFont(placement["font"])
         ascent = QFontMetricsF(placement["font"]).ascent()
         halo = QColor(255, 255, 255, 200)
+        painter.setOpacity(1.0)
+        for group, box in placement["groups"].items():
+            rect = QRectF(box[0] + dx, box[1] + dy, box[2] - box[0], box[3] - box[1])
+            painter.fillRect(rect, halo)
+            painter.setPen(QColor(20, 20, 20))
+            painter.drawText(QPointF(rect.left() + LABEL_PAD, rect.top() + ascent), self.group_label(group))
         for v, box in placement["names"].items():
             rect = QRectF(box[0] + dx, box[1] + dy, box[2] - box[0], box[3] - box[1])
             painter.setOpacity(0.35 if focus and v not in important else 1.0)

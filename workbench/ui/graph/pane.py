@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.core.graph.geometry import separate_boxes
+from workbench.core.graph.groups import communities, group_actors
 from workbench.core.graph.layouts import LAYOUTS, circular_positions, compute_layout
 from workbench.core.graph.metrics import Metrics, analyse, ego_network, shortest_path
 from workbench.core.graph.model import CaseGraph, load_graph
@@ -46,6 +47,7 @@ from workbench.core.window import window_caption, window_narrows
 from workbench.ui.commands import insert_record, push
 from workbench.ui.graph.analysis import AnalysisPanel
 from workbench.ui.graph.canvas import GraphCanvas
+from workbench.ui.graph.chart import ISOLATES
 from workbench.ui.graph.commands import MOVE_MERGE_KEY, move_actors
 from workbench.ui.listing import ListPane
 from workbench.ui.selection import Selection, SelectionModel, TimeWindow
@@ -58,6 +60,8 @@ ANIMATE_UP_TO = 1500  # actors; bigger charts jump to the new layout
 BACKGROUND_WORK_FROM = 600  # actors; layouts and analysis of bigger graphs run off the UI thread
 LABEL_SIZES = (1.0, 1.25, 1.5, 2.0)  # the names' size control: never below the readable size
 LABEL_SEPARATION_UP_TO = 400  # actors; bigger charts are read by zooming in, not by spacing labels
+GROUP_CHOICES = (("Groups: auto", "auto"), ("Groups: communities", "community"), ("Groups: kinds", "kind"),
+                 ("Groups: none", "none"))
 SIZE_METRICS = {"uniform": "Size: same", "degree": "Size: degree", "betweenness": "Size: betweenness",
                 "eigenvector": "Size: eigenvector"}
 
@@ -81,6 +85,8 @@ class GraphPane(QWidget):
         # figures, and the replaced run's result is dropped; a layout and the figures run side by side.
         self.layout_key = ("graph layout", id(self))
         self.figures_key = ("graph figures", id(self))
+        self.groups_key = ("graph communities", id(self))
+        self.community_numbers: list[int] | None = None  # Louvain's, for the groups of a big chart
         self.play_windows: list[tuple[str, str]] = []
         self.play_step = -1
         self.last_message = ""
@@ -116,6 +122,13 @@ class GraphPane(QWidget):
         self.colour_choice = QComboBox(self)
         self.colour_choice.addItem("Colour: kind", "kind")
         self.colour_choice.addItem("Colour: community", "community")
+        self.group_choice = QComboBox(self)
+        self.group_choice.setObjectName("graph_groups")
+        for text, key in GROUP_CHOICES:
+            self.group_choice.addItem(text, key)
+        self.group_choice.setToolTip(
+            "Draw communities or kinds of actors as one marker each (a click shows the members); "
+            f"auto: communities from {self.chart.group_from:,} actors")
         self.play_action = QAction("▶ Play", self)
         self.play_action.setCheckable(True)
         self.play_action.setToolTip("Step the time window day by day and watch the network grow")
@@ -142,11 +155,11 @@ class GraphPane(QWidget):
         self.progress.setMaximumWidth(120)
         self.cancel_button = QPushButton("Cancel", self)
         for combo, letters in ((self.layout_choice, 11), (self.size_choice, 8), (self.colour_choice, 9),
-                               (self.label_size_choice, 9)):  # as wide as their text, not their longest item
+                               (self.label_size_choice, 9), (self.group_choice, 9)):  # as wide as their text
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(letters)
-        rows = ((self.toolbar, (self.layout_choice, self.unpinned_only, self.relayout_action, self.fit_action, None,
-                                self.play_action, self.day_label)),
+        rows = ((self.toolbar, (self.layout_choice, self.unpinned_only, self.relayout_action, self.fit_action,
+                                self.group_choice, None, self.play_action, self.day_label)),
                 (self.toolbar2, (self.size_choice, self.colour_choice, self.label_size_choice, None,
                                  self.legend_action, self.tables_action, self.export_action)))
         for bar, items in rows:
@@ -204,6 +217,7 @@ class GraphPane(QWidget):
         self.fit_action.triggered.connect(self.canvas.fit)
         self.size_choice.currentIndexChanged.connect(lambda _i: self._apply_sizes())
         self.colour_choice.currentIndexChanged.connect(lambda _i: self._apply_colouring())
+        self.group_choice.currentIndexChanged.connect(lambda _i: self._apply_grouping())
         self.label_size_choice.currentIndexChanged.connect(lambda _i: self._apply_label_size())
         self.play_action.toggled.connect(self.play)
         self.legend_action.toggled.connect(self._toggle_legend)
@@ -218,7 +232,7 @@ class GraphPane(QWidget):
         self.canvas.nodes_moved.connect(self._nodes_moved)
         self.canvas.link_requested.connect(self.relate)
         self.canvas.context_requested.connect(self._context_menu)
-        self.canvas.group_clicked.connect(self.show_isolates)
+        self.canvas.group_clicked.connect(self._group_clicked)
         self.analysis.compute_button.clicked.connect(lambda: self.compute_metrics(force=True))
         self.analysis.path_button.clicked.connect(self.show_shortest_path)
         self.analysis.ego_button.clicked.connect(self.show_ego_network)
@@ -316,8 +330,10 @@ class GraphPane(QWidget):
             xy = self._initial_positions()
             self.chart.set_graph(self.graph, self.graph_slice, xy, pinned)
         self.layout_xy = xy
+        self.community_numbers = None  # of the graph before
         self._apply_sizes(redraw=False)
         self._apply_colouring(redraw=False)
+        self._apply_grouping(redraw=False)
         self.chart.rebuild()
         self.canvas.update_legend()
         self.canvas.fit()
@@ -570,9 +586,19 @@ class GraphPane(QWidget):
 
     def _context_menu(self, node: int, where: Any) -> None:
         if node < 0:
+            if self.chart.expanded:
+                menu = QMenu(self)
+                collapse = menu.addAction("Collapse every group")
+                if menu.exec(where) is collapse:
+                    self.chart.collapse_groups()
+                    self.canvas.update_scene_rect()
             return
         actor_id = self.graph.ids[node]
         menu = QMenu(self)
+        group = self.chart.group_of(node)
+        if group >= 0 and group in self.chart.expanded:
+            collapse_group = menu.addAction(f"Collapse its group ({self.chart.group_label(group)})")
+            collapse_group.triggered.connect(lambda: self.chart.expand_group(group, False))
         pinned = bool(self.stored.get(actor_id, (0, 0, False))[2])
         pin = menu.addAction("Unpin" if pinned else "Pin here")
         pin.setEnabled(self.case is not None and not self.case.read_only)
@@ -609,6 +635,54 @@ class GraphPane(QWidget):
         self.canvas.update_legend()
         if redraw:
             self.chart.rebuild()
+
+    def grouping_mode(self) -> str:
+        """How the chart is grouped now: "community", "kind" or "none" ("auto" resolved by its size)."""
+        mode = str(self.group_choice.currentData())
+        if mode == "auto":
+            return "community" if self.graph.n >= self.chart.group_from else "none"
+        return mode
+
+    def _apply_grouping(self, redraw: bool = True) -> None:
+        """Group the chart as the Groups control says; communities are found off the UI thread, and
+        the chart shows every actor until they are."""
+        mode = self.grouping_mode()
+        graph = self.graph
+        if mode == "community" and self.community_numbers is None and graph.n:
+            def done(numbers: list[int]) -> None:
+                self._work_ended()
+                if self.graph is graph:
+                    self.community_numbers = numbers
+                    self._apply_grouping()
+
+            if graph.n > BACKGROUND_WORK_FROM:
+                self.chart.grouping = None
+                self.chart.expanded = set()
+                if redraw:
+                    self.chart.rebuild()
+                self._start(self.groups_key, lambda progress: communities(graph, progress), done)
+                return
+            self.community_numbers = communities(graph)
+        grouping = None
+        if mode in ("community", "kind") and graph.n:
+            grouping = group_actors(graph, mode, self.community_numbers, self.chart.degree)
+        fitted = bool(self.canvas.fitted)
+        if redraw:
+            self.chart.set_grouping(grouping)
+            self.canvas.update_scene_rect()
+            if fitted:
+                self.canvas.fit()
+        else:
+            self.chart.grouping = grouping if grouping is not None and grouping.k else None
+            self.chart.expanded = set()
+
+    def _group_clicked(self, group: int) -> None:
+        if group == ISOLATES:
+            self.show_isolates()
+            return
+        self.chart.expand_group(group)
+        self.canvas.update_scene_rect()
+        self.canvas.view_changed()
 
     def _apply_label_size(self) -> None:
         self.chart.set_label_scale(float(self.label_size_choice.currentData()))
@@ -715,7 +789,7 @@ class GraphPane(QWidget):
     def busy(self) -> bool:
         """Whether a layout or the figures are being computed in the background."""
         tasks = runner()
-        return tasks.is_busy(self.layout_key) or tasks.is_busy(self.figures_key)
+        return tasks.is_busy(self.layout_key) or tasks.is_busy(self.figures_key) or tasks.is_busy(self.groups_key)
 
     def _work_ended(self) -> None:
         self._show_busy(self.busy)
@@ -724,6 +798,7 @@ class GraphPane(QWidget):
         """Stop the layout and figures running in the background; nothing of them reaches the chart."""
         runner().cancel(self.layout_key)
         runner().cancel(self.figures_key)
+        runner().cancel(self.groups_key)
         self._show_busy(False)
 
     def wait_for_work(self, timeout_ms: int = 60000) -> bool:
@@ -779,6 +854,12 @@ class GraphPane(QWidget):
         if self.case is not None and not self.case.closed and selection and g.n:
             if selection.table == "actors":
                 chart.selected_nodes = {g.index[a] for a in selection.ids if a in g.index}
+                hidden = chart.in_groups
+                closed = {chart.group_of(v) for v in chart.selected_nodes if hidden is not None and hidden[v]}
+                if closed:  # an actor chosen in a list or a search: its group opens to show it
+                    chart.expanded |= closed
+                    chart.rebuild()
+                    self.canvas.update_scene_rect()
             elif selection.table == "relations":
                 chart.selected_edges = {g.edge_index[r] for r in selection.ids if r in g.edge_index}
             ties = related(self.case, selection.table, selection.ids)
@@ -839,6 +920,7 @@ class GraphPane(QWidget):
             "size_by": str(self.size_choice.currentData()),
             "legend": self.legend_action.isChecked(),
             "label_size": float(self.label_size_choice.currentData()),
+            "groups": str(self.group_choice.currentData()),
             "highlight": {"actors": [g.ids[v] for v in sorted(chart.path_nodes) if v < g.n],
                           "relations": [g.edge_ids[e] for e in sorted(chart.path_edges) if e < g.m]},
         }
@@ -852,6 +934,7 @@ class GraphPane(QWidget):
                      if xy is not None and len(xy) == g.n else {})
         return {"positions": positions, "colour_by": str(self.colour_choice.itemData(0)),
                 "size_by": str(self.size_choice.itemData(0)), "legend": True, "label_size": LABEL_SIZES[0],
+                "groups": str(self.group_choice.itemData(0)),
                 "highlight": {"actors": [], "relations": []}}
 
     def fit(self) -> None:
@@ -865,7 +948,8 @@ class GraphPane(QWidget):
 
         self.flush()
         g, chart = self.graph, self.chart
-        for combo, value in ((self.colour_choice, state.get("colour_by")), (self.size_choice, state.get("size_by"))):
+        for combo, value in ((self.colour_choice, state.get("colour_by")), (self.size_choice, state.get("size_by")),
+                             (self.group_choice, state.get("groups", "auto"))):
             index = combo.findData(value) if isinstance(value, str) else -1
             if index >= 0 and index != combo.currentIndex():
                 combo.setCurrentIndex(index)
