@@ -144,3 +144,47 @@ def test_the_chart_draws_groups_that_open_on_a_click(qtbot, synthetic: Path) -> 
         np.asarray(chart.degree) == 0) - 1
     pane.cancel_work()
     case.close()
+
+
+def test_ties_are_weighted_by_the_events_behind_them(qtbot, tmp_path: Path) -> None:
+    # An ICEWS-style table: A accuses B six times, B meets C once. One relation per pair and type,
+    # '6 events' and '1 event'; a case of such ties opens with the toggle on, drawing the first wider.
+    from workbench.core.importers.event_table import import_event_table
+    from workbench.core.store import create_case
+
+    table = tmp_path / "events.tsv"
+    rows = ["Event Date\tSource Name\tEvent Text\tTarget Name"]
+    rows += [f"2014-01-0{day}\tAlpha Ministry\tAccuse\tBeta Party" for day in range(1, 7)]
+    rows += ["2014-01-08\tBeta Party\tConsult\tGamma Council"]
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with create_case(tmp_path / "ties.case", "Ties") as case:
+        import_event_table(case, table)
+    case = open_case(tmp_path / "ties.case")
+    pane = GraphPane(SelectionModel())
+    qtbot.addWidget(pane)
+    pane.keep_tables_closed()
+    pane.resize(800, 600)
+    pane.show()
+    pane.set_case(case)
+    pane.flush()
+    chart, g = pane.chart, pane.graph
+    assert sorted(g.counts) == [1, 6]
+    six, one = g.counts.index(6), g.counts.index(1)
+    assert pane.weigh_action.isChecked() and chart.weigh_ties
+    assert chart.edge_pen_width(six) > chart.edge_pen_width(one) + 2
+    widths = {key[1] for key in chart._edge_paths}  # noqa: SLF001 - what the painter strokes
+    assert len(widths) == 2
+    assert pane.view_state()["weigh_ties"] is True
+    pane.weigh_action.setChecked(False)  # by citations: none here, so both as thin
+    assert chart.edge_pen_width(six) == chart.edge_pen_width(one)
+    assert len({key[1] for key in chart._edge_paths}) == 1  # noqa: SLF001
+    assert pane.view_state()["weigh_ties"] is False
+    # Grouped, a tie stands for the events of its relations when weighted, for the relations when not.
+    graph = load_graph(case)
+    src, dst = np.asarray(graph.src), np.asarray(graph.dst)
+    alpha = graph.names.index("Alpha Ministry")
+    end = np.where(np.arange(graph.n) == alpha, alpha, -1)  # Beta and Gamma in one group, Alpha on its own
+    assert group_ties(src, dst, end[src], end[dst], np.ones(2, bool), np.asarray(graph.counts))[2].tolist() == [6]
+    assert group_ties(src, dst, end[src], end[dst], np.ones(2, bool))[2].tolist() == [1]
+    pane.cancel_work()
+    case.close()

@@ -115,8 +115,9 @@ def group_actors(graph: CaseGraph, by: str, community: list[int] | None = None,
 
 
 def group_ties(src: np.ndarray, dst: np.ndarray, end_src: np.ndarray, end_dst: np.ndarray,
-               shown: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The relations drawn between groups, one tie per pair of ends: (first end, second end, count).
+               shown: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The relations drawn between groups, one tie per pair of ends: (first end, second end, count):
+    the relations it stands for, or the sum of their `weights` (the events behind each) when given.
 
     `end_src` and `end_dst` say where each relation is drawn from and to: an actor (0 or more) or a
     group (-1 - group); relations within one group, not `shown`, or between two actors drawn on
@@ -128,7 +129,11 @@ def group_ties(src: np.ndarray, dst: np.ndarray, end_src: np.ndarray, end_dst: n
     if not len(low):
         empty = np.zeros(0, np.int64)
         return empty, empty, empty
-    pairs, counts = np.unique(np.stack([low, high], axis=1), axis=0, return_counts=True)
+    pairs, inverse, counts = np.unique(np.stack([low, high], axis=1), axis=0, return_inverse=True,
+                                       return_counts=True)
+    if weights is not None:
+        counts = np.bincount(inverse.ravel(), weights=np.asarray(weights)[shown][grouped],
+                             minlength=len(pairs)).astype(np.int64)
     return pairs[:, 0], pairs[:, 1], counts
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,6 +33,7 @@ class CaseGraph:
     confidences: list[str] = field(default_factory=list)
     citations: list[int] = field(default_factory=list)  # citation rows behind the relation
     sources: list[int] = field(default_factory=list)  # distinct sources among them
+    counts: list[int] = field(default_factory=list)  # events a tie stands for (an event table's '12 events'), else 1
     index: dict[str, int] = field(default_factory=dict)
     edge_index: dict[str, int] = field(default_factory=dict)
 
@@ -88,7 +90,18 @@ def load_graph(case: Case) -> CaseGraph:
         n_citations, n_sources = counts.get(relation_id, (0, 0))
         graph.citations.append(n_citations)
         graph.sources.append(n_sources)
+        graph.counts.append(relation_count(label or ""))
     return graph
+
+
+COUNT_LABEL = re.compile(r"^(\d{1,9}) events?$")
+
+
+def relation_count(label: str) -> int:
+    """The number of events a tie stands for, read from its label: an event-table import makes one
+    relation per pair and type labelled '12 events' (else 1)."""
+    match = COUNT_LABEL.match(label.strip())
+    return max(int(match.group(1)), 1) if match else 1
 
 
 def _is_colour(text: Any) -> bool:

@@ -679,8 +679,9 @@ def import_event_table(case: Case, path: Path, mapping: Mapping | None = None, a
 
 def relation_count(label: str) -> int:
     """The number of events an imported tie stands for, read back from its label ('12 events' -> 12; else 1)."""
-    match = re.match(r"^(\d+) events?$", label.strip())
-    return int(match.group(1)) if match else 1
+    from workbench.core.graph.model import relation_count as count
+
+    return count(label)
 
 
 def describe(result: EventTableResult) -> str:

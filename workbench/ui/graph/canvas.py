@@ -250,7 +250,7 @@ class GraphCanvas(QGraphicsView):
         target = QRectF(0, 0, bounds.width() * scale, bounds.height() * scale)
         self.scene().render(painter, target, bounds)
         painter.scale(scale, scale)
-        paint_legend(painter, kinds, QPointF(6, height / scale - 4), self.chart.colour_by)
+        paint_legend(painter, kinds, QPointF(6, height / scale - 4), self.chart.colour_by, self.chart.weigh_ties)
         painter.end()
         return image
 
@@ -266,7 +266,8 @@ class GraphCanvas(QGraphicsView):
 
         def paint(painter: QPainter) -> None:
             self.scene().render(painter, QRectF(0, 0, bounds.width(), bounds.height()), bounds)
-            paint_legend(painter, kinds, QPointF(6, bounds.height() + legend_height - 4), self.chart.colour_by)
+            paint_legend(painter, kinds, QPointF(6, bounds.height() + legend_height - 4), self.chart.colour_by,
+                         self.chart.weigh_ties)
 
         return save_svg(path, bounds.width(), bounds.height() + legend_height, title, paint)
 

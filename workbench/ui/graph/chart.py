@@ -132,6 +132,9 @@ class ChartItem(QGraphicsItem):
         self.group_shown: Any = None  # (k,) members the slice shows; a group is drawn collapsed when > 0
         self._tie_paths: dict[float, QPainterPath] = {}
         self.ties: tuple[Any, Any, Any] = ((), (), ())  # (end, end, relations) of each tie drawn
+        # Ties weighted by the events behind them (an event table's '12 events'): width and, zoomed
+        # out, the hairlines' weight; else a relation is as wide as its citations make it.
+        self.weigh_ties = False
         self.label_scale = 1.0  # the label-size control: names, relation labels and their least size
         self.label_font = QFont()
         self.label_font.setPointSizeF(LABEL_PT)
@@ -144,7 +147,7 @@ class ChartItem(QGraphicsItem):
         self._bounds = QRectF(-100, -100, 200, 200)
         self._nominal = QRectF(self._bounds)  # markers and names at the chart's own size
         self._edge_paths: dict[tuple, QPainterPath] = {}
-        self._overview_paths: dict[bool, QPainterPath] = {}
+        self._overview_paths: dict[tuple[bool, int], QPainterPath] = {}  # (faded, weight or 0)
         self._arrow_paths: dict[bool, QPainterPath] = {}
         self._node_paths: dict[tuple[str, str], QPainterPath] = {}
         self._geometry: dict[str, Any] = {}
@@ -273,7 +276,10 @@ class ChartItem(QGraphicsItem):
             return
         end_src, end_dst = self._end_points()
         shown = np.asarray(self.graph_slice.edge_state) != OUT
-        a, b, counts = group_ties(np.asarray(self.graph.src), np.asarray(self.graph.dst), end_src, end_dst, shown)
+        weights = (np.asarray(self.graph.counts) if self.weigh_ties and len(self.graph.counts) == self.graph.m
+                   else None)
+        a, b, counts = group_ties(np.asarray(self.graph.src), np.asarray(self.graph.dst), end_src, end_dst, shown,
+                                  weights)
         self.ties = (a, b, counts)
 
         def place(end: Any) -> Any:
@@ -292,6 +298,18 @@ class ChartItem(QGraphicsItem):
                 path = self._tie_paths[width] = QPainterPath()
             path.moveTo(x0, y0)
             path.lineTo(x1, y1)
+
+    def set_weigh_ties(self, on: bool) -> None:
+        if on != self.weigh_ties:
+            self.weigh_ties = on
+            self.rebuild()
+
+    def edge_pen_width(self, e: int) -> float:
+        """How wide relation `e` is drawn: by the events behind it when ties are weighted, else by its citations."""
+        g = self.graph
+        if self.weigh_ties and e < len(g.counts):
+            return float(tie_width(g.counts[e]))
+        return edge_width(g.citations[e])
 
     def group_tooltip(self, group: int) -> str:
         grouping = self.grouping
@@ -461,16 +479,17 @@ class ChartItem(QGraphicsItem):
             state = states[e]
             if not drawn[e]:
                 continue
-            key = (line_style(g.confidences[e], g.sources[e]), round(edge_width(g.citations[e]), 1),
+            key = (line_style(g.confidences[e], g.sources[e]), round(self.edge_pen_width(e), 1),
                    state == UNCERTAIN)
             path = self._edge_paths.get(key)
             if path is None:
                 path = self._edge_paths[key] = QPainterPath()
             self._add_edge(path, geometry, e)
             if g.m > OVERVIEW_FROM_EDGES:
-                overview = self._overview_paths.get(state == UNCERTAIN)
+                weight = round(self.edge_pen_width(e)) if self.weigh_ties else 0
+                overview = self._overview_paths.get((state == UNCERTAIN, weight))
                 if overview is None:
-                    overview = self._overview_paths[state == UNCERTAIN] = QPainterPath()
+                    overview = self._overview_paths[(state == UNCERTAIN, weight)] = QPainterPath()
                 overview.moveTo(float(geometry["p0"][e][0]), float(geometry["p0"][e][1]))
                 overview.lineTo(float(geometry["p1"][e][0]), float(geometry["p1"][e][1]))
             if g.directed[e]:
@@ -842,8 +861,11 @@ class ChartItem(QGraphicsItem):
             # told apart; thin solid lines show the structure and draw an order of magnitude faster.
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            for faded, path in self._overview_paths.items():
-                painter.setPen(QPen(EDGE_COLOUR, 0))  # cosmetic hairline: the rasterizer's fast path
+            for (faded, weight), path in self._overview_paths.items():
+                # A cosmetic hairline (the rasterizer's fast path); weighted ties as wide as their events say.
+                hairline = QPen(EDGE_COLOUR, 0 if weight <= 1 else weight)
+                hairline.setCosmetic(True)
+                painter.setPen(hairline)
                 painter.setOpacity(base_opacity * (FADED_ALPHA if faded else 0.3))  # faint: the actors stand out
                 painter.drawPath(path)
         for (style, width, faded), path in ([] if self._overview_paths and lod < OVERVIEW_LOD
@@ -993,7 +1015,7 @@ class ChartItem(QGraphicsItem):
                     continue
                 path = QPainterPath()
                 self._add_edge(path, geometry, e)
-                pen = QPen(colour, edge_width(g.citations[e]) + extra)
+                pen = QPen(colour, self.edge_pen_width(e) + extra)
                 pen.setStyle(LINE_STYLES[line_style(g.confidences[e], g.sources[e])])
                 painter.setOpacity(FADED_ALPHA + 0.3 if self.graph_slice.edge_state[e] == UNCERTAIN else 1.0)
                 painter.setPen(pen)

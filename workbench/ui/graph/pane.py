@@ -87,6 +87,7 @@ class GraphPane(QWidget):
         self.figures_key = ("graph figures", id(self))
         self.groups_key = ("graph communities", id(self))
         self.community_numbers: list[int] | None = None  # Louvain's, for the groups of a big chart
+        self.weighed_case: Case | None = None  # the case whose ties' weighting was last chosen for it
         self.play_windows: list[tuple[str, str]] = []
         self.play_step = -1
         self.last_message = ""
@@ -126,6 +127,11 @@ class GraphPane(QWidget):
         self.group_choice.setObjectName("graph_groups")
         for text, key in GROUP_CHOICES:
             self.group_choice.addItem(text, key)
+        self.weigh_action = QAction("Ties by count", self)
+        self.weigh_action.setObjectName("graph_weigh_ties")
+        self.weigh_action.setCheckable(True)
+        self.weigh_action.setToolTip("Draw each tie as wide as the number of events behind it (an event table's "
+                                     "'12 events'), instead of by its citations")
         self.group_choice.setToolTip(
             "Draw communities or kinds of actors as one marker each (a click shows the members); "
             f"auto: communities from {self.chart.group_from:,} actors")
@@ -159,7 +165,7 @@ class GraphPane(QWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(letters)
         rows = ((self.toolbar, (self.layout_choice, self.unpinned_only, self.relayout_action, self.fit_action,
-                                self.group_choice, None, self.play_action, self.day_label)),
+                                self.group_choice, self.weigh_action, None, self.play_action, self.day_label)),
                 (self.toolbar2, (self.size_choice, self.colour_choice, self.label_size_choice, None,
                                  self.legend_action, self.tables_action, self.export_action)))
         for bar, items in rows:
@@ -218,6 +224,7 @@ class GraphPane(QWidget):
         self.size_choice.currentIndexChanged.connect(lambda _i: self._apply_sizes())
         self.colour_choice.currentIndexChanged.connect(lambda _i: self._apply_colouring())
         self.group_choice.currentIndexChanged.connect(lambda _i: self._apply_grouping())
+        self.weigh_action.toggled.connect(self._apply_weighing)
         self.label_size_choice.currentIndexChanged.connect(lambda _i: self._apply_label_size())
         self.play_action.toggled.connect(self.play)
         self.legend_action.toggled.connect(self._toggle_legend)
@@ -331,6 +338,10 @@ class GraphPane(QWidget):
             self.chart.set_graph(self.graph, self.graph_slice, xy, pinned)
         self.layout_xy = xy
         self.community_numbers = None  # of the graph before
+        if case is not self.weighed_case:  # a case of event-table ties opens weighted by their events
+            self.weighed_case = case
+            self.weigh_action.setChecked(any(count > 1 for count in self.graph.counts))
+        self.chart.weigh_ties = self.weigh_action.isChecked()
         self._apply_sizes(redraw=False)
         self._apply_colouring(redraw=False)
         self._apply_grouping(redraw=False)
@@ -676,6 +687,11 @@ class GraphPane(QWidget):
             self.chart.grouping = grouping if grouping is not None and grouping.k else None
             self.chart.expanded = set()
 
+    def _apply_weighing(self, on: bool) -> None:
+        self.chart.set_weigh_ties(on)
+        self.canvas.update_legend()
+        self.canvas.legend.update()
+
     def _group_clicked(self, group: int) -> None:
         if group == ISOLATES:
             self.show_isolates()
@@ -921,6 +937,7 @@ class GraphPane(QWidget):
             "legend": self.legend_action.isChecked(),
             "label_size": float(self.label_size_choice.currentData()),
             "groups": str(self.group_choice.currentData()),
+            "weigh_ties": self.weigh_action.isChecked(),
             "highlight": {"actors": [g.ids[v] for v in sorted(chart.path_nodes) if v < g.n],
                           "relations": [g.edge_ids[e] for e in sorted(chart.path_edges) if e < g.m]},
         }
@@ -955,6 +972,8 @@ class GraphPane(QWidget):
                 combo.setCurrentIndex(index)
         if isinstance(state.get("legend"), bool):
             self.legend_action.setChecked(state["legend"])
+        if isinstance(state.get("weigh_ties"), bool):
+            self.weigh_action.setChecked(state["weigh_ties"])
         size = state.get("label_size")
         index = (min(range(len(LABEL_SIZES)), key=lambda i: abs(LABEL_SIZES[i] - size))
                  if isinstance(size, int | float) and not isinstance(size, bool) and math.isfinite(size) else 0)
