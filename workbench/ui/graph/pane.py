@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     QTimer,
     QVariantAnimation,
 )
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTabWidget,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -60,8 +61,8 @@ ANIMATE_UP_TO = 1500  # actors; bigger charts jump to the new layout
 BACKGROUND_WORK_FROM = 600  # actors; layouts and analysis of bigger graphs run off the UI thread
 LABEL_SIZES = (1.0, 1.25, 1.5, 2.0)  # the names' size control: never below the readable size
 LABEL_SEPARATION_UP_TO = 400  # actors; bigger charts are read by zooming in, not by spacing labels
-GROUP_CHOICES = (("Groups: auto", "auto"), ("Groups: communities", "community"), ("Groups: kinds", "kind"),
-                 ("Groups: none", "none"))
+GROUP_CHOICES = (("Groups: auto (communities on a big chart)", "auto"), ("Groups: communities", "community"),
+                 ("Groups: kinds", "kind"), ("Groups: none (every actor)", "none"))
 SIZE_METRICS = {"uniform": "Size: same", "degree": "Size: degree", "betweenness": "Size: betweenness",
                 "eigenvector": "Size: eigenvector"}
 
@@ -123,18 +124,30 @@ class GraphPane(QWidget):
         self.colour_choice = QComboBox(self)
         self.colour_choice.addItem("Colour: kind", "kind")
         self.colour_choice.addItem("Colour: community", "community")
-        self.group_choice = QComboBox(self)
-        self.group_choice.setObjectName("graph_groups")
+        # Groups and the ties' weighting share one menu button: two more controls in a row would push
+        # Legend, Tables and Export behind the toolbar's overflow at 1366 px.
+        self.display_menu = QMenu(self)
+        self.group_actions = QActionGroup(self)
         for text, key in GROUP_CHOICES:
-            self.group_choice.addItem(text, key)
-        self.weigh_action = QAction("Ties by count", self)
+            action = self.display_menu.addAction(text)
+            action.setCheckable(True)
+            action.setData(key)
+            action.setChecked(key == "auto")
+            self.group_actions.addAction(action)
+        self.display_menu.addSeparator()
+        self.display_button = QToolButton(self)
+        self.display_button.setObjectName("graph_groups")
+        self.display_button.setText("Groups")
+        self.display_button.setMenu(self.display_menu)
+        self.display_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.weigh_action = self.display_menu.addAction("Ties by count (width: events behind a tie)")
         self.weigh_action.setObjectName("graph_weigh_ties")
         self.weigh_action.setCheckable(True)
         self.weigh_action.setToolTip("Draw each tie as wide as the number of events behind it (an event table's "
                                      "'12 events'), instead of by its citations")
-        self.group_choice.setToolTip(
-            "Draw communities or kinds of actors as one marker each (a click shows the members); "
-            f"auto: communities from {self.chart.group_from:,} actors")
+        self.display_button.setToolTip(
+            "Draw communities or kinds of actors as one marker each (a click shows the members; auto: communities "
+            f"from {self.chart.group_from:,} actors), and draw ties as wide as the events behind them")
         self.play_action = QAction("▶ Play", self)
         self.play_action.setCheckable(True)
         self.play_action.setToolTip("Step the time window day by day and watch the network grow")
@@ -161,11 +174,11 @@ class GraphPane(QWidget):
         self.progress.setMaximumWidth(120)
         self.cancel_button = QPushButton("Cancel", self)
         for combo, letters in ((self.layout_choice, 11), (self.size_choice, 8), (self.colour_choice, 9),
-                               (self.label_size_choice, 9), (self.group_choice, 9)):  # as wide as their text
+                               (self.label_size_choice, 9)):  # as wide as their text, not their longest item
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(letters)
         rows = ((self.toolbar, (self.layout_choice, self.unpinned_only, self.relayout_action, self.fit_action,
-                                self.group_choice, self.weigh_action, None, self.play_action, self.day_label)),
+                                self.display_button, None, self.play_action, self.day_label)),
                 (self.toolbar2, (self.size_choice, self.colour_choice, self.label_size_choice, None,
                                  self.legend_action, self.tables_action, self.export_action)))
         for bar, items in rows:
@@ -223,7 +236,7 @@ class GraphPane(QWidget):
         self.fit_action.triggered.connect(self.canvas.fit)
         self.size_choice.currentIndexChanged.connect(lambda _i: self._apply_sizes())
         self.colour_choice.currentIndexChanged.connect(lambda _i: self._apply_colouring())
-        self.group_choice.currentIndexChanged.connect(lambda _i: self._apply_grouping())
+        self.group_actions.triggered.connect(lambda _action: self._apply_grouping())
         self.weigh_action.toggled.connect(self._apply_weighing)
         self.label_size_choice.currentIndexChanged.connect(lambda _i: self._apply_label_size())
         self.play_action.toggled.connect(self.play)
@@ -647,9 +660,21 @@ class GraphPane(QWidget):
         if redraw:
             self.chart.rebuild()
 
+    def group_choice(self) -> str:
+        """The Groups menu's choice: "auto", "community", "kind" or "none"."""
+        checked = self.group_actions.checkedAction()
+        return str(checked.data()) if checked is not None else "auto"
+
+    def set_group_choice(self, mode: Any) -> None:
+        """Choose `mode` in the Groups menu (an unknown one is left alone) and group the chart so."""
+        for action in self.group_actions.actions():
+            if action.data() == mode and not action.isChecked():
+                action.setChecked(True)
+                self._apply_grouping()
+
     def grouping_mode(self) -> str:
         """How the chart is grouped now: "community", "kind" or "none" ("auto" resolved by its size)."""
-        mode = str(self.group_choice.currentData())
+        mode = self.group_choice()
         if mode == "auto":
             return "community" if self.graph.n >= self.chart.group_from else "none"
         return mode
@@ -936,7 +961,7 @@ class GraphPane(QWidget):
             "size_by": str(self.size_choice.currentData()),
             "legend": self.legend_action.isChecked(),
             "label_size": float(self.label_size_choice.currentData()),
-            "groups": str(self.group_choice.currentData()),
+            "groups": self.group_choice(),
             "weigh_ties": self.weigh_action.isChecked(),
             "highlight": {"actors": [g.ids[v] for v in sorted(chart.path_nodes) if v < g.n],
                           "relations": [g.edge_ids[e] for e in sorted(chart.path_edges) if e < g.m]},
@@ -951,7 +976,7 @@ class GraphPane(QWidget):
                      if xy is not None and len(xy) == g.n else {})
         return {"positions": positions, "colour_by": str(self.colour_choice.itemData(0)),
                 "size_by": str(self.size_choice.itemData(0)), "legend": True, "label_size": LABEL_SIZES[0],
-                "groups": str(self.group_choice.itemData(0)),
+                "groups": "auto",
                 "highlight": {"actors": [], "relations": []}}
 
     def fit(self) -> None:
@@ -965,8 +990,8 @@ class GraphPane(QWidget):
 
         self.flush()
         g, chart = self.graph, self.chart
-        for combo, value in ((self.colour_choice, state.get("colour_by")), (self.size_choice, state.get("size_by")),
-                             (self.group_choice, state.get("groups", "auto"))):
+        self.set_group_choice(state.get("groups", "auto"))
+        for combo, value in ((self.colour_choice, state.get("colour_by")), (self.size_choice, state.get("size_by"))):
             index = combo.findData(value) if isinstance(value, str) else -1
             if index >= 0 and index != combo.currentIndex():
                 combo.setCurrentIndex(index)
