@@ -252,7 +252,8 @@ def test_no_graph_or_timeline_control_hides_behind_an_overflow(qtbot, sample_pat
         assert not toolbar_overflows(bar), [a.text() for a in bar.actions()]
     for action in (pane.fit_action, pane.play_action, pane.legend_action, pane.tables_action, pane.export_action):
         assert any(action in bar.actions() for bar in (pane.toolbar, pane.toolbar2))
-    for widget in (pane.colour_choice, pane.size_choice, pane.label_size_choice, pane.layout_choice, pane.display_button):
+    for widget in (pane.colour_choice, pane.size_choice, pane.label_size_choice, pane.layout_choice,
+                   pane.display_button):
         assert widget.isVisible() and widget.visibleRegion().boundingRect().width() == widget.width()
     # The graph has the widest share of the bottom row, where its names need the room.
     widths = {name: window.docks[name].width() for name in ("graph", "sources", "inspector")}
