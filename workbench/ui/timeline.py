@@ -80,7 +80,16 @@ from workbench.core.timeline.frame import (
     outline_segments,
     time_ticks,
 )
-from workbench.core.timeline.layout import LaneLayout, density, fit_range, hit_test, layout_lanes, proposed_event
+from workbench.core.timeline.layout import (
+    GROUP_KEY,
+    GROUP_LANES_FROM,
+    LaneLayout,
+    density,
+    fit_range,
+    hit_test,
+    layout_lanes,
+    proposed_event,
+)
 from workbench.ui.commands import insert_record, push
 from workbench.ui.listing import ListPane
 from workbench.ui.pictures import save_png, save_svg
@@ -125,7 +134,11 @@ RELIABILITY_CHOICES = (
     ("Sources A-B", "B"),
     ("Sources A only", "A"),
 )
-LANE_CHOICES = (("Lanes: actors", "actors"), ("Lanes: event kind", "kinds"), ("One lane", "single"))
+# "actors" groups thousands of actor lanes under summary lanes by kind (from GROUP_LANES_FROM lanes);
+# "actors:kind" always, "actors:none" never. A choice is (lane mode, grouping).
+LANE_CHOICES = (("Lanes: actors", "actors"), ("Lanes: actors by kind", "actors:kind"),
+                ("Lanes: every actor", "actors:none"), ("Lanes: event kind", "kinds"), ("One lane", "single"))
+SUMMARY_COLOUR = QColor(70, 95, 140)  # a summary lane's density
 ORDER_CHOICES = (("Order: first seen", "first"), ("Order: name", "name"), ("Order: most events", "count"))
 
 
@@ -276,6 +289,9 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
             colour = RELATED_BAND if layout.keys[lane] in highlighted else BAND_COLOURS[lane % 2]
             painter.fillRect(QRectF(left, top, right - left, bottom - top), colour)
             painter.fillRect(QRectF(left, bottom - 0.5, right - left, 1.0), SEPARATOR_COLOUR)
+            if layout.is_summary(lane):
+                self._paint_density(painter, viewport, layout.summary[lane], QRectF(left, top, right - left,
+                                                                                   bottom - top))
         window = self.chart.window_span()
         if window is not None:
             low, high = (viewport.x_px(v) for v in window)
@@ -285,6 +301,24 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
                                         viewport.y_px(viewport.y_max) - viewport.y_px(viewport.y_min)),
                                  _colour(WINDOW_COLOUR, WINDOW_ALPHA))
         painter.restore()
+
+    def _paint_density(self, painter: QPainter, viewport: Viewport, events: np.ndarray, band: QRectF) -> None:
+        """A summary lane: how many of its members' events go on in each few pixels, as bars from the
+        lane's bottom (square root of the count, so a quiet week still shows beside a busy one)."""
+        bins = max(int(band.width() / 3), 1)
+        edges, counts = density(self.chart.data, events & self.chart.mask if len(self.chart.mask) == len(events)
+                                else events, viewport.x_min, viewport.x_max, bins)
+        top = counts.max() if len(counts) else 0
+        if top <= 0:
+            return
+        room = band.height() - 5
+        heights = np.sqrt(counts / top) * room
+        path = QPainterPath()
+        step = band.width() / bins
+        for i in np.flatnonzero(counts).tolist():
+            height = max(float(heights[i]), 1.0)
+            path.addRect(QRectF(band.left() + i * step, band.bottom() - 2 - height, max(step - 0.5, 1.0), height))
+        painter.fillPath(path, SUMMARY_COLOUR)
 
 
 class EventLayer(pg.GraphicsObject, _DevicePainting):
@@ -822,6 +856,9 @@ class TimelineChart(QWidget):
         self.row_px = ROW_PX
         self.lane_mode = "actors"
         self.lane_order = "first"
+        self.lane_groups = "auto"  # auto, kind or none: actor lanes grouped under summary lanes
+        self.group_lanes_from = GROUP_LANES_FROM  # lanes; "auto" groups from this many (tests lower it)
+        self.expanded_lanes: set[str] = set()  # the groups shown with their members' lanes
         self._hovered = -1
         self._whole_case: tuple[str, str] | None = None
         self._fitted = False
@@ -912,7 +949,9 @@ class TimelineChart(QWidget):
         self.controls.setSpacing(4)
         self.lane_combo = self._combo("timeline_lanes", LANE_CHOICES,
                                       "One lane per actor (an event shows in each of its actors' lanes, joined by a "
-                                      "thin line), per event kind, or a single lane")
+                                      "thin line), per event kind, or a single lane. Thousands of actor lanes are "
+                                      f"grouped by kind under summary lanes (from {GROUP_LANES_FROM} lanes, or always, "
+                                      "or never); click a summary lane to open or close it")
         self.order_combo = self._combo("timeline_order", ORDER_CHOICES, "How the lanes are sorted")
         self.confidence_combo = self._combo(
             "timeline_confidence", CONFIDENCE_CHOICES,
@@ -997,7 +1036,9 @@ class TimelineChart(QWidget):
             self.text_filter.blockSignals(False)
 
     def _lanes_changed(self, *_: Any) -> None:
-        self.lane_mode = self.lane_combo.currentData()
+        mode, _sep, groups = str(self.lane_combo.currentData()).partition(":")
+        self.lane_mode = mode
+        self.lane_groups = groups or "auto"
         self.lane_order = self.order_combo.currentData()
         self.order_combo.setEnabled(self.lane_mode != "single")
         self._relayout(keep_top=False)
@@ -1107,7 +1148,10 @@ class TimelineChart(QWidget):
 
     def _relayout(self, keep_top: bool = True) -> None:
         top = self.view.viewRange()[1][0] if keep_top and self.layout is not None else 0.0
-        self.layout = layout_lanes(self.data, self.mask, self.lane_mode, self.lane_order, self.actor_mask)
+        self.layout = layout_lanes(self.data, self.mask, self.lane_mode, self.lane_order, self.actor_mask,
+                                   group_by="none" if self.lane_groups == "none" else "kind",
+                                   group_from=self.group_lanes_from if self.lane_groups == "auto" else 0,
+                                   expanded=frozenset(self.expanded_lanes))
         self.plot.getAxis("left").reset()
         self._set_rows(top)
         self._show_status()
@@ -1257,8 +1301,27 @@ class TimelineChart(QWidget):
 
     # --- selection ------------------------------------------------------------------------
 
+    def toggle_group(self, key: str) -> None:
+        """Open a summary lane (its members' lanes follow it) or close it again; kept in saved views."""
+        name = key.removeprefix(GROUP_KEY)
+        if name in self.expanded_lanes:
+            self.expanded_lanes.discard(name)
+        else:
+            self.expanded_lanes.add(name)
+        self._relayout(keep_top=True)
+
+    def summary_lane_at(self, y: float) -> str | None:
+        """The key of the summary lane at row `y`, if one is there."""
+        layout = self.layout
+        lane = layout.lane_of_row(y) if layout is not None else -1
+        return layout.keys[lane] if lane >= 0 and layout is not None and layout.is_summary(lane) else None
+
     def click_at(self, x: float, y: float, add: bool = False) -> None:
         self.plot.setFocus()
+        group = self.summary_lane_at(y)
+        if group is not None:
+            self.toggle_group(group)
+            return
         index = self.event_at(x, y)
         if index < 0:
             if not add:
@@ -1278,8 +1341,8 @@ class TimelineChart(QWidget):
     def double_click_at(self, x: float, y: float) -> str | None:
         """Double-click on empty space adds an event at that time in that lane (one undo step)."""
         case = self.case
-        if case is None or case.read_only or self.event_at(x, y) >= 0:
-            return None
+        if case is None or case.read_only or self.event_at(x, y) >= 0 or self.summary_lane_at(y) is not None:
+            return None  # a summary lane is no actor's: nothing to add an event to
         values, actors = proposed_event(self.layout, x, y)
         values = {**values, "id": new_id()}
         links = [("event_actors", {"event_id": values["id"], "actor_id": actor, "role": ""}) for actor in actors]
@@ -1465,17 +1528,25 @@ class TimelineChart(QWidget):
         """What a saved view needs to put this chart back: lanes, the visible time span and rows."""
         (low, high), (top, _bottom) = self.view.viewRange()
         return {"lane_mode": self.lane_mode, "lane_order": self.lane_order, "x_range": [float(low), float(high)],
-                "top_row": float(top), "fitted": self._fitted}
+                "top_row": float(top), "fitted": self._fitted, "lane_groups": self.lane_groups,
+                "expanded_lanes": sorted(self.expanded_lanes)}
 
     def default_view_state(self) -> dict[str, Any]:
         """The chart as a freshly opened case shows it, in `view_state`'s terms: the first lane mode and
         order, the top row, the whole case fitted."""
         return {"lane_mode": self.lane_combo.itemData(0), "lane_order": self.order_combo.itemData(0),
-                "top_row": 0.0, "fitted": True}
+                "top_row": 0.0, "fitted": True, "lane_groups": "auto", "expanded_lanes": []}
 
     def restore_view_state(self, state: dict[str, Any]) -> None:
         """Put the chart back as `view_state` saw it; missing or malformed entries leave it as it is."""
-        for combo, value in ((self.lane_combo, state.get("lane_mode")), (self.order_combo, state.get("lane_order"))):
+        expanded = state.get("expanded_lanes")
+        if isinstance(expanded, list) and set(expanded) != self.expanded_lanes:
+            self.expanded_lanes = {name for name in expanded if isinstance(name, str)}
+            self._relayout(keep_top=True)
+        mode, groups = state.get("lane_mode"), state.get("lane_groups", "auto")
+        if mode == "actors" and groups in ("kind", "none"):
+            mode = f"actors:{groups}"
+        for combo, value in ((self.lane_combo, mode), (self.order_combo, state.get("lane_order"))):
             index = combo.findData(value) if isinstance(value, str) else -1
             if index >= 0 and index != combo.currentIndex():
                 combo.setCurrentIndex(index)  # relayouts through _lanes_changed

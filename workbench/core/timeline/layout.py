@@ -7,7 +7,7 @@ hit test's tolerance and the room `fit_range` keeps for labels; drawing is `fram
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
@@ -17,6 +17,9 @@ from workbench.core.timeline.data import DAY, HOUR, TimelineData, utc_text
 NO_ACTOR = "(no actor named)"
 MAX_SUBROWS = 4
 PACKING_LIMIT = 20_000
+GROUP_LANES_FROM = 200  # actor lanes; more are grouped under summary lanes (by kind) unless asked otherwise
+SUMMARY_ROWS = 2  # a summary lane is two rows tall: its density needs the height
+GROUP_KEY = "group:"  # a summary lane's key: GROUP_KEY + the group's name
 
 
 # --- swimlanes ----------------------------------------------------------------------------
@@ -38,6 +41,13 @@ class LaneLayout:
     connector_event: np.ndarray  # events drawn in more than one lane, joined by a vertical line
     connector_top: np.ndarray  # row (centre) of the topmost appearance
     connector_bottom: np.ndarray
+    # Summary lanes (actor lanes grouped by kind): lane -> which events its members take part in,
+    # drawn as their density; a group's members follow its summary lane when it is expanded.
+    summary: dict[int, np.ndarray] = field(default_factory=dict)
+    expanded: frozenset[str] = frozenset()  # the groups shown with their members' lanes
+
+    def is_summary(self, lane: int) -> bool:
+        return lane in self.summary
 
     def lane_of_row(self, row: float) -> int:
         if not len(self.top):
@@ -54,12 +64,18 @@ class LaneLayout:
 
 
 def layout_lanes(data: TimelineData, mask: np.ndarray | None = None, mode: str = "actors", order: str = "first",
-                 actor_mask: np.ndarray | None = None) -> LaneLayout:
+                 actor_mask: np.ndarray | None = None, group_by: str = "none", group_from: int = GROUP_LANES_FROM,
+                 expanded: frozenset[str] = frozenset()) -> LaneLayout:
     """Lanes of the shown events: per actor (an event in each of its actors' lanes), per kind, or one.
 
     Lanes are sorted by first appearance, by name or by number of events (most first); empty
     lanes are left out. Within a lane, events whose windows overlap go to different sub-rows
     (up to MAX_SUBROWS), so two events of one evening do not hide each other.
+
+    With `group_by` "kind" and at least `group_from` actor lanes, the lanes are grouped by their
+    actor's kind: each group is one summary lane (SUMMARY_ROWS tall, no events of its own, the
+    density of its members' events to draw), followed by its members' lanes only if it is in
+    `expanded` (by name). Groups come in the order of their first member.
     """
     n = len(data)
     mask = np.ones(n, dtype=bool) if mask is None else mask
@@ -88,6 +104,7 @@ def layout_lanes(data: TimelineData, mask: np.ndarray | None = None, mode: str =
         keys, labels = [""], ["All events"]
 
     n_keys = len(keys)
+    all_events, all_lanes = events, lanes
     counts = np.bincount(lanes, minlength=n_keys) if len(lanes) else np.zeros(n_keys, dtype=np.int64)
     used = np.flatnonzero(counts)
     if order == "name":
@@ -99,13 +116,24 @@ def layout_lanes(data: TimelineData, mask: np.ndarray | None = None, mode: str =
         if len(lanes):
             np.minimum.at(first, lanes, data.low[events])
         ranked = sorted(used.tolist(), key=lambda k: (labels[k] == NO_ACTOR, first[k], labels[k].casefold()))
+    summary_members: dict[int, list[int]] = {}  # final lane -> the keys it sums up
+    lane_keys, lane_labels, lane_counts = [keys[k] for k in ranked], [labels[k] for k in ranked], counts[ranked]
+    if mode == "actors" and group_by == "kind" and len(ranked) >= max(group_from, 1):
+        ranked, lane_keys, lane_labels, lane_counts, summary_members = _group_by_kind(
+            data, ranked, keys, labels, counts, events, lanes, expanded)
     position = np.full(n_keys, -1, dtype=np.int64)
-    position[ranked] = np.arange(len(ranked))
+    member_lanes = [(i, k) for i, k in enumerate(ranked) if k >= 0]
+    position[[k for _i, k in member_lanes]] = [i for i, _k in member_lanes]
     item_lane = position[lanes] if len(lanes) else np.zeros(0, np.int64)
+    if summary_members:  # the events of collapsed groups' members are drawn as their summary's density
+        kept = item_lane >= 0
+        events, lanes, item_lane = events[kept], lanes[kept], item_lane[kept]
 
     sub = _subrows(data, events, item_lane)
     n_lanes = len(ranked)
     rows = np.ones(n_lanes, dtype=np.int64)
+    for lane in summary_members:
+        rows[lane] = SUMMARY_ROWS
     if len(sub):
         np.maximum.at(rows, item_lane, sub + 1)
     top = np.concatenate([[0], np.cumsum(rows)[:-1]]).astype(np.int64) if n_lanes else np.zeros(0, np.int64)
@@ -115,10 +143,59 @@ def layout_lanes(data: TimelineData, mask: np.ndarray | None = None, mode: str =
 
     connector_event, connector_top, connector_bottom = _connectors(events, item_row) if mode == "actors" else (
         np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
-    return LaneLayout(mode, [keys[k] for k in ranked], [labels[k] for k in ranked],
-                      counts[ranked] if n_lanes else np.zeros(0, np.int64), top, rows, int(rows.sum()),
-                      events, item_lane, item_row, connector_event, connector_top, connector_bottom)
+    summary = {}
+    for lane, members in summary_members.items():
+        in_group = np.zeros(n_keys + 1, dtype=bool)
+        in_group[members] = True
+        chosen = np.zeros(n, dtype=bool)
+        chosen[all_events[in_group[all_lanes]]] = True
+        summary[lane] = chosen
+    return LaneLayout(mode, lane_keys, lane_labels,
+                      np.asarray(lane_counts, dtype=np.int64) if n_lanes else np.zeros(0, np.int64), top, rows,
+                      int(rows.sum()), events, item_lane, item_row, connector_event, connector_top, connector_bottom,
+                      summary, frozenset(expanded) if summary else frozenset())
 
+
+def _group_by_kind(data: TimelineData, ranked: list[int], keys: list[str], labels: list[str], counts: np.ndarray,
+                   events: np.ndarray, lanes: np.ndarray, expanded: frozenset[str]
+                   ) -> tuple[list[int], list[str], list[str], list[int], dict[int, list[int]]]:
+    """The lanes in `ranked` order grouped by their actor's kind: a summary lane (-1 in the returned
+    order) per kind, then its members if expanded. The lane without an actor stays on its own, last."""
+    kind_of = {i: (data.actor_kinds[i] or "other") for i in range(len(data.actor_ids))}
+    groups: dict[str, list[int]] = {}
+    alone = []
+    for k in ranked:
+        if k >= len(data.actor_ids):
+            alone.append(k)
+        else:
+            groups.setdefault(kind_of[k], []).append(k)
+    order: list[int] = []
+    lane_keys: list[str] = []
+    lane_labels: list[str] = []
+    lane_counts: list[int] = []
+    summary: dict[int, list[int]] = {}
+    for kind, members in groups.items():
+        key_of_lane = np.zeros(len(keys) + 1, dtype=bool)
+        key_of_lane[members] = True
+        n_events = len(np.unique(events[key_of_lane[lanes]])) if len(events) else 0
+        open_ = kind in expanded
+        summary[len(order)] = members
+        order.append(-1)
+        lane_keys.append(GROUP_KEY + kind)
+        lane_labels.append(f"{'▾' if open_ else '▸'} {kind}: {len(members):,} actors")
+        lane_counts.append(n_events)
+        if open_:
+            for k in members:
+                order.append(k)
+                lane_keys.append(keys[k])
+                lane_labels.append(labels[k])
+                lane_counts.append(int(counts[k]))
+    for k in alone:
+        order.append(k)
+        lane_keys.append(keys[k])
+        lane_labels.append(labels[k])
+        lane_counts.append(int(counts[k]))
+    return order, lane_keys, lane_labels, lane_counts, summary
 
 def _subrows(data: TimelineData, events: np.ndarray, lanes: np.ndarray) -> np.ndarray:
     """Sub-row of each item, so that events whose windows overlap in a lane do not cover each other.
