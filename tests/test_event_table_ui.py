@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
+from workbench.core.importers.event_table import detect, read_head
 from workbench.core.store import Changes, create_case, open_case
 from workbench.ui.event_mapping import MappingDialog, import_event_file
 from workbench.ui.import_review import import_file
@@ -103,4 +104,59 @@ def test_cancel_leaves_the_case_unchanged(window: MainWindow, monkeypatch, press
     assert import_event_file(window, window.case, DATA / "icews.tsv", mapping) is None
     presser.timer.stop()
     assert presser.pressed and heard == [] and window.case.counts() == before
+    assert runner().wait_idle(10_000)
+
+
+def held(case) -> dict[str, int]:
+    """What a case holds, but its audit trail (which keeps every write and every undo)."""
+    return {table: count for table, count in case.counts().items() if table != "audit"}
+
+
+def test_the_import_is_one_undo_step(window: MainWindow) -> None:
+    # Undo deletes every row the import wrote, in one transaction; redo writes them again, the same ids.
+    before = held(window.case)
+    heard: list[Changes] = []
+    window.signals.changed.connect(heard.append)
+    mapping = detect(read_head(DATA / "acled.csv").header)
+    answerer = Answerer()  # acled.csv has refused rows: their list is a message box
+    try:
+        written = import_event_file(window, window.case, DATA / "acled.csv", mapping)
+    finally:
+        answerer.timer.stop()
+    assert written is not None and written["events"] == 5
+    stack = window.undo_stack
+    assert stack.count() == 1 and stack.undoText() == "Import acled.csv"
+    after = held(window.case)
+    events = sorted(r["id"] for r in window.case.rows("events"))
+    links = window.case.conn.execute("SELECT count(*) FROM event_actors").fetchone()[0]
+    assert links > 0
+    stack.undo()
+    assert held(window.case) == before
+    assert window.case.conn.execute("SELECT count(*) FROM event_actors").fetchone()[0] == 0
+    assert window.case.search("Minsk") == []  # and out of the search index
+    assert heard[-1].bulk >= {"events", "event_actors", "actors", "relations"}
+    stack.redo()
+    assert held(window.case) == after and sorted(r["id"] for r in window.case.rows("events")) == events
+    assert window.case.conn.execute("SELECT count(*) FROM event_actors").fetchone()[0] == links
+    assert runner().wait_idle(10_000)
+
+
+def test_an_import_too_big_to_redo_is_undone_and_leaves_the_stack(window: MainWindow, monkeypatch) -> None:
+    # Past BULK_REDO_ROWS the journal keeps only the rows' keys (ICEWS14's 90,730 events would keep
+    # hundreds of MB): undo still deletes them all, and the step says so and is not offered for redo.
+    from workbench.core.store import gateway
+
+    monkeypatch.setattr(gateway, "BULK_REDO_ROWS", 3)
+    before = held(window.case)
+    mapping = detect(read_head(DATA / "acled.csv").header)
+    answerer = Answerer()
+    try:
+        assert import_event_file(window, window.case, DATA / "acled.csv", mapping) is not None
+    finally:
+        answerer.timer.stop()
+    stack = window.undo_stack
+    assert stack.undoText() == "Import acled.csv (undo only: too big to redo)"
+    stack.undo()
+    assert held(window.case) == before
+    assert stack.count() == 0 and not stack.canRedo()
     assert runner().wait_idle(10_000)

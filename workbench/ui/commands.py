@@ -24,7 +24,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from workbench.core import ops
 from workbench.core.model import NOUNS, record_name
-from workbench.core.store import Case, CaseError, Changes, new_id
+from workbench.core.store import Case, CaseError, Changes, new_id, replayable
 
 
 def noun(table: str, count: int = 1) -> str:
@@ -133,12 +133,20 @@ class Operation(QUndoCommand):
             return
         if self.journal:
             self.case.revert(self.journal)
+            self._forget_if_final()
+
+    def _forget_if_final(self) -> None:
+        """A step whose bulk writes were too big to keep for redo leaves the stack once undone: the
+        stack must not offer a redo it cannot do (the analyst imports the file again instead)."""
+        if self.journal and not replayable(self.journal):
+            self.setObsolete(True)
 
     def revert_now(self) -> None:
         """Undo it now (raising CaseBusy or StaleJournal with nothing written); the stack's own undo
         that follows is then a no-op."""
         if self.journal:
             self.case.revert(self.journal)
+            self._forget_if_final()
         self._undone_already = True
 
     def replay_now(self) -> None:

@@ -39,7 +39,8 @@ from workbench.core.importers.event_table import (
 )
 from workbench.core.importers.proposals import describe_counts
 from workbench.core.progress import Progress
-from workbench.core.store import Case
+from workbench.core.store import Case, replayable
+from workbench.ui.commands import Operation, push
 from workbench.ui.plaintext import inform, warn
 from workbench.ui.tasks import runner
 
@@ -115,9 +116,12 @@ def import_event_file(window: Any, case: Case, path: Path, mapping: Mapping | No
             return None
         mapping = dialog.mapping()
 
-    def work(writer: Case, progress: Progress) -> tuple[EventTableResult, Any]:
-        result = import_event_table(writer, path, mapping, accept_all=True, progress=progress)
-        return result, writer.last_changes
+    def work(writer: Case, progress: Progress) -> tuple[EventTableResult, Any, list[tuple[Any, ...]]]:
+        # Recorded, so that the import is one undo step: its bulk writes are named in the journal
+        # and undo deletes them in one transaction (see Case.bulk_insert for what redo keeps).
+        with writer.recording() as journal:
+            result = import_event_table(writer, path, mapping, accept_all=True, progress=progress)
+        return result, writer.last_changes, list(journal)
 
     outcome = runner().run_modal(window, f"Importing {path.name}…", work, writer_of=case, title="Import",
                                  failure=f"Cannot import {path.name}")
@@ -127,9 +131,12 @@ def import_event_file(window: Any, case: Case, path: Path, mapping: Mapping | No
     if outcome.error:
         warn(window, "Cannot import", outcome.error)
         return None
-    result, changes = outcome.result
+    result, changes, journal = outcome.result
     if changes is not None:
         case.announce(changes)
+    if journal:
+        text = f"Import {path.name}" if replayable(journal) else f"Import {path.name} (undo only: too big to redo)"
+        push(window.undo_stack, Operation.from_journal(case, text, journal, changes))
     summary = f"Imported {path.name}: {describe_counts(result.written) or 'nothing new'}"
     if result.skipped:
         summary += f"; {result.skipped} events already in the case"

@@ -34,7 +34,7 @@ from workbench.core.store.errors import (
     SearchIndexDamaged,
     StaleJournal,
 )
-from workbench.core.store.gateway import Case, create_case, default_analyst, new_id, open_case
+from workbench.core.store.gateway import Case, create_case, default_analyst, new_id, open_case, replayable
 from workbench.core.store.migrate import (
     Migration,
     apply_migrations,
@@ -83,6 +83,7 @@ __all__ = [
     "Dangling",
     "SearchIndexDamaged",
     "StaleJournal",
+    "replayable",
     "FTS_COLUMNS",
     "FTS_SHADOW_SUFFIXES",
     "FTS_TABLES",

@@ -36,6 +36,7 @@ from workbench.core.store.tables import (
     APPLICATION_ID,
     AUDIT_DETAIL_ROWS,
     BULK_CACHE_KIB,
+    BULK_REDO_ROWS,
     COUNTED_TABLES,
     FTS_COLUMNS,
     LINK_TABLES,
@@ -505,7 +506,9 @@ class Case:
     def _expect(self, entry: tuple[Any, ...], forward: bool) -> None:
         """Raise StaleJournal unless the record an entry rewrites is as the journal left it."""
         kind, table = entry[0], entry[1]
-        if kind in ("insert", "delete"):
+        if kind == "bulk":
+            self._expect_bulk(table, entry[2], entry[3], forward)
+        elif kind in ("insert", "delete"):
             row = entry[2]
             current = self.get(table, row["id"])
             goes = (kind == "insert") != forward  # this step removes the row the journal wrote
@@ -524,8 +527,52 @@ class Case:
             if self.meta(key, default=None) != (old if forward else new):  # type: ignore[arg-type]
                 raise StaleJournal("meta", {"id": key, "name": key}, "was changed")
 
+    def _expect_bulk(self, table: str, names: list[tuple[Any, ...]], rows: list[dict[str, Any]] | None,
+                     forward: bool) -> None:
+        if forward:
+            if rows is None:
+                raise CaseError(f"The {len(names)} rows written to {table} in bulk were too many to keep for redo; "
+                                "nothing was changed: import the file again.")
+            if table not in LINK_TABLES:
+                for chunk in _chunks([name[0] for name in names], 500):
+                    found = self.conn.execute(f"SELECT id FROM {table} WHERE id IN ({','.join('?' * len(chunk))}) "
+                                              "LIMIT 1", chunk).fetchone()
+                    if found is not None:
+                        raise StaleJournal(table, self.get(table, found[0]) or {"id": found[0]}, "was added again")
+            return
+        if table in LINK_TABLES:
+            return  # join rows have no stamp; a missing one is simply not deleted again
+        stamps = dict(names)
+        seen = 0
+        for chunk in _chunks(list(stamps), 500):
+            for record_id, stamp in self.conn.execute(
+                    f"SELECT id, updated_at FROM {table} WHERE id IN ({','.join('?' * len(chunk))})", chunk):
+                seen += 1
+                if stamp != stamps[record_id]:
+                    raise StaleJournal(table, self.get(table, record_id) or {"id": record_id}, "was changed")
+        if seen != len(stamps):
+            raise StaleJournal(table, {"id": f"{len(stamps) - seen} of {len(stamps)} rows"}, "were deleted")
+
+    def _apply_bulk(self, table: str, names: list[tuple[Any, ...]], rows: list[dict[str, Any]] | None,
+                    forward: bool, origin: object) -> None:
+        if forward:
+            self.bulk_insert(table, rows or [], origin=origin)
+            return
+        keys = LINK_TABLES.get(table, ("id",))
+        if not all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", c) for c in (table, *keys)):
+            raise ValueError(f"bad table or column name {table!r}")
+        where = " AND ".join(f"{key} = ?" for key in keys)
+        # One statement for them all (the search index's triggers take each row out of the index).
+        self.conn.executemany(f"DELETE FROM {table} WHERE {where}",
+                              [name if table in LINK_TABLES else (name[0],) for name in names])
+        self.audit("delete", table, "", None, None, summary=f"undo of a bulk insert: {len(names)} rows")
+        self.note_changed(table, "bulk insert", (), origin)  # as after a bulk write: the views reload the table
+
     def _apply(self, entry: tuple[Any, ...], forward: bool, origin: object) -> None:
         kind, table = entry[0], entry[1]
+        if kind == "bulk":
+            self._apply_bulk(table, entry[2], entry[3], forward, origin)
+            return
         if kind == "keyed":  # rows of a table keyed by one column: {key: row or None}
             key, rows = entry[2], entry[4 if forward else 3]
             self.put_keyed(table, key, rows, origin=origin)
@@ -674,6 +721,25 @@ class Case:
             raise ValueError(f"bad column name among {columns!r}")
         # Named parameters let SQLite read each row's dict in C; extra keys are ignored.
         sql = f"INSERT INTO {table} ({_column_list(columns)}) VALUES ({', '.join(f':{c}' for c in columns)})"
+        journal = self._journal
+        if journal is not None:
+            # Undoable: the journal names every row written, by key (record tables: id and stamp), and
+            # keeps the rows themselves for redo while a journal holds fewer than BULK_REDO_ROWS;
+            # beyond that (an event table of 90k rows would keep hundreds of MB) undo still deletes
+            # them all in one transaction, and the step says it cannot be redone.
+            prepared = list(prepared)
+            keys = LINK_TABLES.get(table, ("id",))
+            if table in LINK_TABLES:
+                names: list[tuple[Any, ...]] = [tuple(row[k] for k in keys) for row in prepared]
+            else:
+                names = [(row["id"], row["updated_at"]) for row in prepared]
+            bulk = [i for i, entry in enumerate(journal) if entry[0] == "bulk"]
+            kept = sum(len(journal[i][3]) for i in bulk if journal[i][3] is not None)
+            rows = prepared if kept + len(prepared) <= BULK_REDO_ROWS and replayable(journal) else None
+            if rows is None:  # the journal cannot be redone now: the rows kept so far are of no use
+                for i in bulk:
+                    journal[i] = (*journal[i][:3], None)
+            journal.append(("bulk", table, names, rows))
         with self.transaction():
             # Random UUID keys scatter index writes; with the default 2 MB page cache, pages are
             # evicted and rewritten many times (a third of the time of 100k rows). Widen it meanwhile.
@@ -766,6 +832,16 @@ class Case:
         except cipher.DatabaseError:  # a search index another program damaged
             raise SearchIndexDamaged() from None
         return hits[:limit]
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def replayable(journal: list[tuple[Any, ...]]) -> bool:
+    """Whether a journal can be redone after an undo: false when a bulk write was too big to keep its rows."""
+    return all(entry[0] != "bulk" or entry[3] is not None for entry in journal)
 
 
 def _chain(first: dict[str, Any], rest: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:

@@ -71,6 +71,8 @@ KEYED_TABLES = {"actor_layout": "actor_id"}
 
 # Page cache for the duration of a bulk insert, in KiB (the SQLite default is 2000).
 BULK_CACHE_KIB = 64 * 1024
+# Rows of bulk writes an undo journal keeps for redo (about 1 KB each); beyond, undo deletes them but redo cannot.
+BULK_REDO_ROWS = 50_000
 
 
 def introspect(conn: sqlite3.Connection) -> Any:
