@@ -376,3 +376,26 @@ def test_empty_case_and_closing_leave_a_calm_pane(qtbot, tmp_path: Path) -> None
     assert pane.claim.heading.text() == "No case is open."
     with open_case(tmp_path / "empty.case", read_only=True) as case:
         assert case.counts()["citations"] == 0
+
+
+def test_health_panel_follows_the_time_window_and_says_so(qtbot, window: MainWindow) -> None:
+    # Issue 19 item 3: the claims listed narrow to the shared time window, as every list does.
+    from workbench.core.window import in_time_window
+
+    pane = window.sources
+    pane.show_tab("health")
+    health = pane.health
+    health.choose("uncited")
+    whole = health.titles()
+    assert len(whole) == 8 and "Time window" not in health.description.text()
+    start, end = "2020-08-09T00:00:00Z", "2020-08-11T23:59:59Z"
+    window.selection.set_time_window(start, end, origin="test")
+    inside = in_time_window(window.case, "events", start, end)
+    assert inside is not None
+    expected = [item.title for item in health.model.items]
+    assert health.titles() == expected and 0 < len(expected) < len(whole)
+    assert all(item.record_id in inside for item in health.model.items if item.table == "events")
+    assert f"{len(expected)} of 8 listed" in health.description.text()
+    assert health.description.text().count("Time window") == 1
+    window.selection.set_time_window(*window.case.date_range(), origin="test")
+    assert health.titles() == whole and "Time window" not in health.description.text()

@@ -17,6 +17,7 @@ from workbench.core.evidence import (
     item_when,
 )
 from workbench.core.store import Case
+from workbench.core.window import in_time_window, window_caption, window_narrows
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 from workbench.ui.sources.plain import plain_label
@@ -114,6 +115,9 @@ class HealthPanel(QWidget):
         layout.addWidget(self.view, 1)
         self.category.currentIndexChanged.connect(lambda _: self._show_category())
         selection.selection_changed.connect(self._selection_changed)
+        # The claims listed narrow to the shared time window, as the lists and the graph do, and say so.
+        self._window_ids: dict[str, set[str] | None] = {}
+        selection.time_window_changed.connect(self._window_changed)
         selection.filter_changed.connect(lambda *_: self.invalidate())
 
     def set_case(self, case: Case | None) -> None:
@@ -160,6 +164,23 @@ class HealthPanel(QWidget):
         self.category.setEnabled(True)
         self.description.setText(f"The evidence health could not be worked out: {message}")
 
+    def _window_changed(self, *_: Any) -> None:
+        self._window_ids = {}
+        if self.health is not None:
+            self._show_category()
+
+    def in_window(self, items: list[HealthItem]) -> tuple[list[HealthItem], str]:
+        """`items` in the shared time window, and a sentence saying how many ("" when it narrows nothing)."""
+        case, window = self.case, self.selection.time_window
+        if case is None or case.closed or not window_narrows(case, window.start, window.end):
+            return items, ""
+        for table in {item.table for item in items} - set(self._window_ids):
+            self._window_ids[table] = in_time_window(case, table, window.start, window.end)
+        kept = [item for item in items
+                if self._window_ids.get(item.table) is None or item.record_id in self._window_ids[item.table]]
+        return kept, (f" Time window {window_caption(case, window.start, window.end)}: {len(kept)} of "
+                      f"{len(items)} listed.")
+
     def _health_ready(self, health: EvidenceHealth | None) -> None:
         self.category.setEnabled(True)
         self.health = health
@@ -189,15 +210,17 @@ class HealthPanel(QWidget):
                 self.model.set_items([], zone)
                 return
             impact = impact_if_sources_fall(self.case, selection.ids)
-            self.description.setText(impact.summary)
-            self.model.set_items(impact.orphaned + impact.left_single, zone)
+            items, note = self.in_window(impact.orphaned + impact.left_single)
+            self.description.setText(impact.summary + note)
+            self.model.set_items(items, zone)
             return
         description = next(text for key, _, text in HEALTH_CATEGORIES if key == name)
         floor = self.selection.filter.reliability_floor
         if floor != "F":
             description += f" (only sources graded {floor} or better count as support)"
-        self.description.setText(description.capitalize())
-        self.model.set_items(getattr(self.health, name), zone)
+        items, note = self.in_window(getattr(self.health, name))
+        self.description.setText(description.capitalize() + ("." if note else "") + note)
+        self.model.set_items(items, zone)
 
     def _selection_changed(self, selection: Selection, origin: object) -> None:
         if origin is not self and self.category.currentData() == self.IMPACT and self.health is not None:
