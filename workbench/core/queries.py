@@ -375,8 +375,11 @@ def related(case: Case, table: str, ids: list[str] | tuple[str, ...]) -> dict[st
         add("actors", f"SELECT from_actor_id FROM relations WHERE id IN ({marks})")
         add("actors", f"SELECT to_actor_id FROM relations WHERE id IN ({marks})")
         add("sources", f"SELECT source_id FROM citations WHERE relation_id IN ({marks})")
-    elif table == "places":
-        add("events", f"SELECT event_id FROM event_places WHERE place_id IN ({marks})")
+    elif table == "places":  # its events, who took part in them and what they are cited from
+        at = f"SELECT event_id FROM event_places WHERE place_id IN ({marks})"
+        add("events", at)
+        add("actors", f"SELECT actor_id FROM event_actors WHERE event_id IN ({at})")
+        add("sources", f"SELECT source_id FROM citations WHERE event_id IN ({at})")
     elif table == "sources":
         add("events", f"SELECT event_id FROM citations WHERE source_id IN ({marks})")
         add("relations", f"SELECT relation_id FROM citations WHERE source_id IN ({marks})")

@@ -95,7 +95,8 @@ def build_sample_case(path: Path | str) -> Case:
             place_ids[place["name"]] = stable_id("place", place["name"])
             case.insert("places", {
                 "id": place_ids[place["name"]], "name": place["name"], "lat": place.get("lat"),
-                "lon": place.get("lon"), "country": place.get("country", ""),
+                "lon": place.get("lon"), "country": place.get("country", ""), "kind": place.get("kind", ""),
+                "aliases": place.get("aliases", []),
             })
 
         actor_ids = {}
@@ -136,8 +137,10 @@ def build_sample_case(path: Path | str) -> Case:
                     "event_id": event_id, "actor_id": actor_ids[participant["name"]],
                     "role": participant.get("role", ""),
                 })
+            roles = event.get("place_roles", {})  # where it happened, unless named origin or target
             for place_name in event.get("places", []):
-                case.link("event_places", {"event_id": event_id, "place_id": place_ids[place_name]})
+                case.link("event_places", {"event_id": event_id, "place_id": place_ids[place_name],
+                                           "role": roles.get(place_name, "location")})
             cite({"event_id": event_id}, event.get("citations", []))
 
         for relation in data["relations"]:

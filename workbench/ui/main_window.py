@@ -63,6 +63,7 @@ LAZY_VIEWS = {
     "timeline": ("workbench.ui.timeline", "TimelinePane"),
     "graph": ("workbench.ui.graph.pane", "GraphPane"),
     "sources": ("workbench.ui.sources.pane", "SourcesPane"),
+    "map": ("workbench.ui.map.pane", "MapPane"),
 }
 CASE_FILTER = f"Case files (*{CASE_SUFFIX});;All files (*)"
 
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
             "timeline": self._dock("Timeline", self._placeholder("timeline")),
             "graph": self._dock("Actor graph", self._placeholder("actor graph")),
             "sources": self._dock("Sources", self._placeholder("sources")),
+            "map": self._dock("Map", self._placeholder("map")),
             "inspector": self._dock("Inspector", self.inspector),
             "history": self._dock("History", self.history),
             "undo": self._dock("Undo steps", QUndoView(self.undo_stack, self)),
@@ -248,6 +250,8 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, docks["timeline"])
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, docks["graph"])
         self.splitDockWidget(docks["graph"], docks["sources"], Qt.Orientation.Horizontal)
+        self.tabifyDockWidget(docks["graph"], docks["map"])  # the map behind the graph, a tab away
+        docks["graph"].raise_()
         self.splitDockWidget(docks["sources"], docks["inspector"], Qt.Orientation.Horizontal)
         self.tabifyDockWidget(docks["inspector"], docks["history"])
         self.tabifyDockWidget(docks["history"], docks["undo"])

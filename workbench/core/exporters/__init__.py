@@ -39,6 +39,10 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
                  "the actor graph with relation time intervals for Gephi's timeline"),
     ExportFormat("stix", "STIX 2.1 bundle", ".json", "actors, events, relations and sources for OpenCTI or MISP"),
     ExportFormat("timelinejs", "TimelineJS JSON", ".json", "the events in Knight Lab's TimelineJS format"),
+    ExportFormat("geojson", "GeoJSON (places)", ".geojson",
+                 "places with their events, and events between places, for QGIS or any GIS"),
+    ExportFormat("kml", "KML (places)", ".kml", "places with their events, and events between places, "
+                 "for Google Earth or any GIS"),
 )}
 # Storyboard formats: the briefing issue adds them; until then they are refused with a reason.
 BRIEFING_FORMATS = ("pdf", "pptx", "html")
@@ -73,7 +77,7 @@ def check_format(fmt: str) -> None:
     """Refuse, in one sentence, a format this version cannot write."""
     if fmt in BRIEFING_FORMATS:
         raise CaseError(f"Export to {fmt.upper()} comes with the briefing storyboard, which this version "
-                        "does not have yet; choose case, json, csv, graphml, gexf, stix or timelinejs.")
+                        "does not have yet; choose case, json, csv, graphml, gexf, stix, timelinejs, geojson or kml.")
     if fmt not in FORMATS:
         raise CaseError(f"Unknown export format '{fmt}'; choose one of {', '.join(FORMATS)}.")
 
@@ -115,6 +119,10 @@ def export(
         from workbench.core.exporters.stix import export_stix
 
         return export_stix(case, out, progress=progress)
+    if fmt in ("geojson", "kml"):
+        from workbench.core.exporters.geo import export_geojson, export_kml
+
+        return (export_geojson if fmt == "geojson" else export_kml)(case, out, progress=progress)
     from workbench.core.exporters.timelinejs import export_timelinejs
 
     return export_timelinejs(case, out, progress=progress)

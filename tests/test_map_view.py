@@ -1,0 +1,139 @@
+"""The Map dock (issue 26) with real widgets: the sample's places over Belarus on the offline basemap,
+zoom from the world to a city, a click on a place selects it and marks its events, actors and sources
+in the other views, a selection elsewhere marks its places here, Esc clears, the time window filters
+the map and Play steps it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QApplication
+
+from workbench.core.maps.projection import project
+from workbench.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, sample_path: Path, tmp_path: Path) -> MainWindow:
+    copy = tmp_path / "sample.case"
+    copy.write_bytes(sample_path.read_bytes())
+    main = MainWindow()
+    main.keep_layout = False
+    qtbot.addWidget(main)
+    assert main.open_path(copy)
+    main.resize(1440, 900)
+    main.show()
+    main.build_views()
+    main.docks["map"].show()
+    main.docks["map"].raise_()
+    for _ in range(5):
+        QApplication.processEvents()
+    return main
+
+
+def pixel_of(pane, lat: float, lon: float) -> QPoint:
+    x, y = project(lon, lat)
+    return pane.view.mapFromScene(QPointF(x, -y))
+
+
+def place_id(window: MainWindow, name: str) -> str:
+    return window.case.conn.execute("SELECT id FROM places WHERE name = ?", (name,)).fetchone()[0]
+
+
+def test_the_map_shows_the_places_over_belarus_and_zooms_from_world_to_city(window: MainWindow) -> None:
+    pane = window.view("map")
+    pane.fit_places()
+    QApplication.processEvents()
+    assert "8 places" in pane.status.text()
+    lat, lon = pane.view.centre()
+    assert 51 < lat < 57 and 23 < lon < 33  # fitted to Belarus and the two Russian towns
+    inside = pane.view.viewport().rect()
+    for name, (la, lo) in {"Brest": (52.1, 23.7), "Nevel": (56.02, 29.93)}.items():
+        assert inside.contains(pixel_of(pane, la, lo)), name
+    picture = pane.view.viewport().grab().toImage()
+    # Brest's marker (a city: red) is drawn where Brest is
+    at = pixel_of(pane, 52.1, 23.7)
+    colour = picture.pixelColor(at.x(), at.y())
+    assert colour.red() > 150 and colour.green() < 120, colour.name()
+    basemap = pane.view.basemap_item
+    pane.view.show_area(20.0, 0.0, 40.0)
+    assert basemap.lod(pane.view.km_per_pixel(), pane.visible_area()) == 0
+    world = pane.view.viewport().grab().toImage()
+    pane.view.show_area(53.9, 27.56, 0.02)  # Minsk's streets: the finest level
+    assert basemap.lod(pane.view.km_per_pixel(), pane.visible_area()) == 2
+    city = pane.view.viewport().grab().toImage()
+    assert world != city
+    pane.view.zoom(1e-9)  # no further out than the world
+    assert pane.view.km_per_pixel() == pytest.approx(60.0)
+    pane.view.zoom(1e9)
+    assert pane.view.km_per_pixel() == pytest.approx(0.005)
+
+
+def test_clicking_a_place_selects_it_and_its_events_actors_and_sources(window: MainWindow, qtbot) -> None:
+    pane = window.view("map")
+    pane.fit_places()
+    QApplication.processEvents()
+    at = pixel_of(pane, 52.1, 23.7)  # Brest
+    qtbot.mouseClick(pane.view.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    brest = place_id(window, "Brest")
+    assert window.selection.selection.ids == (brest,) and window.selection.selection.table == "places"
+    assert pane.view.places_item.selected == {brest}
+    # the timeline and the graph mark what happened at Brest
+    events = {e for (e,) in window.case.conn.execute("SELECT event_id FROM event_places WHERE place_id = ?",
+                                                    (brest,))}
+    from workbench.core.queries import related
+
+    found = related(window.case, "places", [brest])
+    assert found["events"] == events and found["actors"] and found["sources"]
+    # Esc clears everywhere
+    pane.view.setFocus()
+    qtbot.keyClick(pane.view, Qt.Key.Key_Escape)
+    assert not window.selection.selection
+    assert pane.view.places_item.selected == set()
+    # the reverse: an event selected elsewhere marks its places on the map
+    event = next(iter(events))
+    window.selection.select("events", [event])
+    assert brest in pane.view.places_item.linked
+    # a click on the sea selects nothing
+    pane.view.show_area(45.0, -30.0, 5.0)
+    qtbot.mouseClick(pane.view.viewport(), Qt.MouseButton.LeftButton, pos=pane.view.viewport().rect().center())
+    assert not window.selection.selection
+
+
+def test_the_time_window_filters_the_map_and_play_steps_it(window: MainWindow, qtbot) -> None:
+    pane = window.view("map")
+    minsk = place_id(window, "Minsk")
+    assert pane.view.places_item.layer.place(minsk).events == 6
+    window.selection.set_time_window("2020-08-14T21:00:00Z", "2020-08-15T20:59:59Z")
+    assert pane.view.places_item.layer.place(minsk).events < 6
+    assert len(pane.view.places_item.layer.links) == 2
+    window.selection.set_time_window("2020-08-08T21:00:00Z", "2020-08-09T20:59:59Z")
+    assert pane.view.places_item.layer.links == []
+    seen: list[str] = []
+    window.selection.time_window_changed.connect(lambda w, _o: seen.append(w.end))
+    pane.play_timer.setInterval(1)
+    pane.play(True)  # from the case's first day, a day a step: every view follows the window
+    assert pane.play_button.isChecked()
+    qtbot.waitUntil(lambda: len(seen) >= 3, timeout=20_000)
+    pane.play(False)
+    assert not pane.play_timer.isActive() and not pane.play_button.isChecked()
+    assert seen == sorted(seen)
+    first = window.case.date_range()[0]
+    assert window.selection.time_window.start == first
+    # each step's map counts only the events up to that day
+    shown = sum(p.events for p in pane.view.places_item.layer.places)
+    assert shown < sum(p.total for p in pane.view.places_item.layer.places)
+
+
+def test_the_map_follows_edits_and_undo(window: MainWindow) -> None:
+    from workbench.core.ops.places import add_place, place_values
+    from workbench.ui.commands import Operation, push
+
+    pane = window.view("map")
+    values = place_values("Hrodna", ["Гродна"], "city", "53.68", "23.83", "BY")
+    push(window.undo_stack, Operation(window.case, "Add place", lambda c: add_place(c, values)))
+    assert any(p.name == "Hrodna" for p in pane.view.places_item.layer.places)
+    window.undo()
+    assert not any(p.name == "Hrodna" for p in pane.view.places_item.layer.places)

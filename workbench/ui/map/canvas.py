@@ -1,0 +1,456 @@
+"""The map's drawing: the basemap (fills, coast, borders, divisions, city names) and the places layer
+(markers, areas of uncertain places, origin -> target arrows, names), each one QGraphicsItem that paints
+only what the view shows at the level of detail its zoom needs."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from pyqtgraph.functions import arrayToQPath
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtWidgets import QGraphicsItem
+
+from workbench.core.maps.basemap import BUCKET_KM, Basemap, Parts
+from workbench.core.maps.places import MapLayer, marker_radius
+from workbench.core.maps.projection import MAX_LAT, WORLD_KM, project
+
+HALF_WORLD = WORLD_KM / 2
+_, TOP_KM = project(0.0, MAX_LAT)
+WORLD_RECT = QRectF(-HALF_WORLD, -TOP_KM, WORLD_KM, 2 * TOP_KM)  # scene y = -north km
+
+SEA = QColor(214, 228, 238)
+LAND = QColor(246, 244, 238)
+LAKE = QColor(206, 223, 236)
+COAST = QColor(120, 150, 175)
+BORDER = QColor(120, 110, 130)
+ADMIN1 = QColor(170, 160, 175)
+CITY = QColor(70, 70, 70)
+# Marker styles by kind of place: (fill colour, shape)
+KIND_STYLES: dict[str, tuple[QColor, str]] = {
+    "city": (QColor(200, 60, 40), "circle"), "town": (QColor(215, 100, 40), "circle"),
+    "village": (QColor(225, 140, 50), "circle"), "building": (QColor(120, 60, 160), "square"),
+    "street or square": (QColor(150, 70, 170), "square"), "base": (QColor(40, 110, 60), "triangle"),
+    "border crossing": (QColor(30, 120, 140), "diamond"), "region": (QColor(60, 100, 190), "circle"),
+    "district": (QColor(60, 100, 190), "circle"), "country": (QColor(60, 100, 190), "circle"),
+}
+DEFAULT_STYLE = (QColor(200, 60, 40), "circle")
+SELECTED = QColor(255, 196, 0)
+LINKED = QColor(0, 120, 215)
+
+
+def style_of(kind: str) -> tuple[QColor, str]:
+    return KIND_STYLES.get((kind or "").strip().casefold(), DEFAULT_STYLE)
+
+
+def _km_per_pixel(painter: QPainter) -> float:
+    scale = abs(painter.worldTransform().m11())
+    return 1.0 / scale if scale > 0 else 1.0
+
+
+def _visible_km(painter: QPainter, exposed: QRectF) -> QRectF:
+    """The exposed scene rectangle in map km with y north."""
+    return QRectF(exposed.left(), -exposed.bottom(), exposed.width(), exposed.height())
+
+
+CHUNK = 400  # points of a line drawn as one piece: a continent's coast is culled piece by piece
+
+
+class _Buckets:
+    """One layer at one level: its parts (lines cut into pieces of CHUNK points) grouped by grid cell of
+    their first point, each cell's path built when first drawn."""
+
+    def __init__(self, parts: Parts, closed: bool) -> None:
+        self.parts, self.closed = parts, closed
+        starts = parts.starts.astype(np.int64)
+        a, b = starts[:-1], starts[1:]
+        if not closed:  # pieces of a line share their end points, so the line stays whole
+            pieces = [(s, min(s + CHUNK + 1, end)) for begin, end in zip(a.tolist(), b.tolist(), strict=True)
+                      for s in range(begin, max(begin + 1, end - 1), CHUNK)]
+            a = np.asarray([p[0] for p in pieces], dtype=np.int64)
+            b = np.asarray([p[1] for p in pieces], dtype=np.int64)
+        self.ranges = (a, b)
+        self.paths: dict[tuple[int, int], QPainterPath] = {}
+        self.bounds: dict[tuple[int, int], QRectF] = {}
+        self.cells: dict[tuple[int, int], np.ndarray] = {}
+        if not len(a):
+            return
+        cx = (parts.x[a] // BUCKET_KM).astype(np.int64)
+        cy = (parts.y[a] // BUCKET_KM).astype(np.int64)
+        key = cx * 1_000_003 + cy
+        order = np.argsort(key, kind="stable")
+        # each piece's box at once (reduceat over its rows), then each cell's as the union of its pieces'
+        rows = np.concatenate([np.arange(s, e) for s, e in zip(a.tolist(), b.tolist(), strict=True)])
+        offsets = np.concatenate([[0], np.cumsum(b - a)[:-1]])
+        x0, x1 = np.minimum.reduceat(parts.x[rows], offsets), np.maximum.reduceat(parts.x[rows], offsets)
+        y0, y1 = np.minimum.reduceat(parts.y[rows], offsets), np.maximum.reduceat(parts.y[rows], offsets)
+        boundaries = np.flatnonzero(np.diff(key[order])) + 1
+        for group in np.split(order, boundaries):
+            cell = (int(cx[group[0]]), int(cy[group[0]]))
+            self.cells[cell] = group
+            left, right = float(x0[group].min()), float(x1[group].max())
+            bottom, top = float(y0[group].min()), float(y1[group].max())
+            self.bounds[cell] = QRectF(left, -top, right - left + 1e-6, top - bottom + 1e-6)  # scene: y down
+
+    def path(self, cell: tuple[int, int]) -> QPainterPath:
+        found = self.paths.get(cell)
+        if found is None:
+            a, b = self.ranges
+            group = self.cells[cell]
+            rows = np.concatenate([np.arange(s, e) for s, e in zip(a[group].tolist(), b[group].tolist(), strict=True)])
+            connect = np.ones(len(rows), dtype=np.int32)
+            connect[np.cumsum(b[group] - a[group]) - 1] = 0  # no line from one piece's end to the next
+            found = arrayToQPath(self.parts.x[rows], -self.parts.y[rows], connect=connect, finiteCheck=False)
+            found.setFillRule(Qt.FillRule.OddEvenFill)
+            self.paths[cell] = found
+        return found
+
+    def visible(self, exposed: QRectF) -> list[tuple[int, int]]:
+        """Cells whose pieces may show in the exposed part of the scene."""
+        return [cell for cell, bounds in self.bounds.items() if bounds.intersects(exposed)]
+
+
+class Occupancy:
+    """Which parts of the view a name already covers, on an 8-pixel grid: a name goes only where none is."""
+
+    def __init__(self, width: float, height: float, cell: int = 8) -> None:
+        self.cell = cell
+        self.grid = np.zeros((int(height) // cell + 2, int(width) // cell + 2), dtype=bool)
+
+    def claim(self, rect: QRectF) -> bool:
+        c = self.cell
+        r0, r1 = max(0, int(rect.top() // c)), int(rect.bottom() // c) + 1
+        c0, c1 = max(0, int(rect.left() // c)), int(rect.right() // c) + 1
+        if r0 >= self.grid.shape[0] or c0 >= self.grid.shape[1] or r1 <= 0 or c1 <= 0:
+            return False
+        window = self.grid[r0:r1, c0:c1]
+        if window.any():
+            return False
+        window[...] = True
+        return True
+
+
+_BUCKETS: dict[tuple[str, int], _Buckets | None] = {}
+
+
+def buckets_of(basemap: Basemap, name: str, lod: int) -> _Buckets | None:
+    """The process's one bucketing of a layer (paths are shared by every map view)."""
+    key = (name, lod)
+    if key not in _BUCKETS:
+        parts = basemap.layer(name, lod) if basemap.has(name, lod) else None
+        _BUCKETS[key] = None if parts is None else _Buckets(parts, name.endswith("fill"))
+    return _BUCKETS[key]
+
+
+class BasemapItem(QGraphicsItem):
+    """Land, lakes, coast, country borders, first-level divisions and city names."""
+
+    def __init__(self, basemap: Basemap) -> None:
+        super().__init__()
+        self.basemap = basemap
+        self.setZValue(0)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)  # paint what is exposed
+        self.city_font = QFont()
+        self.city_font.setPointSizeF(8.5)
+        self.country_font = QFont()
+        self.country_font.setPointSizeF(9.5)
+        self.country_font.setBold(True)
+        self.country_font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 1.0)
+        self.show_cities = True
+        self.places: PlacesItem | None = None  # whose names go before the cities'
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        return WORLD_RECT
+
+    def lod(self, km_per_px: float, area: QRectF) -> int:
+        centre_lat = float(np.degrees(2 * np.arctan(np.exp(area.center().y() / 6378.137)) - np.pi / 2))
+        return self.basemap.lod_for(km_per_px, centre_lat)
+
+    def paint(self, painter: QPainter, option: Any, widget: Any = None) -> None:
+        exposed = option.exposedRect if option is not None else WORLD_RECT
+        km_per_px = _km_per_pixel(painter)
+        area = _visible_km(painter, exposed)
+        lod = self.lod(km_per_px, area)
+        scene_area = exposed
+        painter.fillRect(exposed.intersected(WORLD_RECT), SEA)
+        for name, colour in (("landfill", LAND), ("lakesfill", LAKE)):
+            layer = buckets_of(self.basemap, name, lod)
+            if layer is None:
+                continue
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            for cell in layer.visible(exposed):
+                painter.drawPath(layer.path(cell))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        lines = [("coast", COAST, 0.8, Qt.PenStyle.SolidLine), ("borders", BORDER, 1.2, Qt.PenStyle.SolidLine)]
+        if lod >= 1:
+            lines.insert(1, ("admin1", ADMIN1, 0.7, Qt.PenStyle.DashLine))
+        for name, colour, width, style in lines:
+            layer = buckets_of(self.basemap, name, lod)
+            if layer is None:
+                continue
+            pen = QPen(colour, width, style)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            for cell in layer.visible(exposed):
+                painter.drawPath(layer.path(cell))
+        del scene_area
+        self.paint_names(painter, km_per_px, area)
+
+    def paint_names(self, painter: QPainter, km_per_px: float, area: QRectF) -> None:
+        """Country names at world scale, then city names, largest first, none over another."""
+        transform = painter.worldTransform()
+        device = painter.device()
+        painter.save()
+        painter.resetTransform()
+        occupied = Occupancy(device.width() if device else 2000, device.height() if device else 2000)
+        if self.places is not None:
+            view = QRectF(0, 0, device.width(), device.height()) if device else QRectF(0, 0, 2000, 2000)
+            self.places.layout_labels(transform, occupied, view.adjusted(-30, -30, 30, 30))
+        free = occupied.claim
+
+        basemap = self.basemap
+        if km_per_px > 1.2:
+            painter.setFont(self.country_font)
+            metrics = QFontMetricsF(self.country_font)
+            painter.setPen(QColor(110, 100, 120))
+            x, y = project(basemap.country_labels[:, 0], basemap.country_labels[:, 1])
+            for number, name in enumerate(basemap.country_names):
+                if not area.contains(QPointF(float(x[number]), float(y[number]))):
+                    continue
+                at = transform.map(QPointF(float(x[number]), -float(y[number])))
+                text = name.upper()
+                width = metrics.horizontalAdvance(text)
+                rect = QRectF(at.x() - width / 2, at.y() - metrics.height() / 2, width, metrics.height())
+                if free(rect):
+                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        if self.show_cities and km_per_px < 12:
+            # fewer, larger places when zoomed out: about one name per 120 px square of the view
+            population = 3_000_000 if km_per_px > 6 else 500_000 if km_per_px > 2.5 else \
+                100_000 if km_per_px > 0.8 else 15_000
+            painter.setFont(self.city_font)
+            metrics = QFontMetricsF(self.city_font)
+            cx, cy = basemap.city_xy
+            chosen = basemap.cities_above(population)
+            inside = chosen[(cx[chosen] >= area.left()) & (cx[chosen] <= area.right())
+                            & (cy[chosen] >= area.top()) & (cy[chosen] <= area.bottom())]
+            painter.setBrush(CITY)
+            for number in inside[:400].tolist():
+                at = transform.map(QPointF(float(cx[number]), -float(cy[number])))
+                name = basemap.city_names[number]
+                width = metrics.horizontalAdvance(name)
+                rect = QRectF(at.x() + 4, at.y() - metrics.height() / 2, width, metrics.height())
+                if not free(rect.adjusted(-6, -1, 2, 1)):
+                    continue
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.drawEllipse(at, 2.0, 2.0)
+                painter.setPen(CITY)
+                painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+        painter.restore()
+
+
+class PlacesItem(QGraphicsItem):
+    """The case's places: areas, origin -> target arrows, markers and names, in screen pixels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setZValue(10)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.layer = MapLayer()
+        self.selected: set[str] = set()
+        self.linked: set[str] = set()
+        self.x = np.zeros(0)
+        self.y = np.zeros(0)
+        self.radius = np.zeros(0)
+        self.area_paths: dict[str, QPainterPath] = {}
+        self.label_font = QFont()
+        self.label_font.setPointSizeF(9.0)
+        self.label_font.setBold(True)
+        self.text_scale = 1.0
+        self.labels: list[tuple[QRectF, str, bool]] = []
+        self.labels_for: tuple[float, float, float] | None = None
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        return WORLD_RECT
+
+    def set_layer(self, layer: MapLayer) -> None:
+        self.layer = layer
+        self.labels_for = None  # names to place again
+        lon = np.asarray([p.lon for p in layer.places], dtype=float)
+        lat = np.asarray([p.lat for p in layer.places], dtype=float)
+        x, y = project(lon, lat) if len(lon) else (np.zeros(0), np.zeros(0))
+        self.x, self.y = np.asarray(x, dtype=float), -np.asarray(y, dtype=float)
+        self.radius = np.asarray([marker_radius(p.events) for p in layer.places], dtype=float) * self.text_scale
+        self.area_paths = {}
+        for place in layer.places:
+            if place.area:
+                path = QPainterPath()
+                path.setFillRule(Qt.FillRule.OddEvenFill)
+                for ring in place.area:
+                    rx, ry = project(np.asarray([p[0] for p in ring]), np.asarray([p[1] for p in ring]))
+                    path.addPolygon(QPolygonF([QPointF(a, -b) for a, b in zip(rx.tolist(), ry.tolist(),
+                                                                               strict=True)]))
+                    path.closeSubpath()
+                self.area_paths[place.id] = path
+        self.update()
+
+    def index_of(self) -> dict[str, int]:
+        return {p.id: n for n, p in enumerate(self.layer.places)}
+
+    def place_at(self, scene_point: QPointF, km_per_px: float) -> str | None:
+        """The place under a point of the scene: the nearest marker within its radius (and a few pixels),
+        else the smallest area holding the point."""
+        if len(self.x):
+            distance = np.hypot(self.x - scene_point.x(), self.y - scene_point.y()) / km_per_px
+            nearest = int(np.argmin(distance))
+            if distance[nearest] <= self.radius[nearest] + 4:
+                return self.layer.places[nearest].id
+        holding = [(path.boundingRect().width(), place_id) for place_id, path in self.area_paths.items()
+                   if path.contains(scene_point)]
+        return min(holding)[1] if holding else None
+
+    def paint(self, painter: QPainter, option: Any, widget: Any = None) -> None:
+        places = self.layer.places
+        if not places:
+            return
+        transform = painter.worldTransform()
+        exposed = option.exposedRect if option is not None else WORLD_RECT
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        # areas of uncertain places, in scene coordinates
+        for place in places:
+            path = self.area_paths.get(place.id)
+            if path is None or not path.boundingRect().intersects(exposed):
+                continue
+            colour = SELECTED if place.id in self.selected else LINKED if place.id in self.linked else \
+                style_of(place.kind)[0]
+            fill = QColor(colour)
+            fill.setAlpha(60 if place.events else 25)
+            pen = QPen(colour.darker(120), 1.6 * self.text_scale, Qt.PenStyle.DashLine)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(fill)
+            painter.drawPath(path)
+        painter.save()
+        painter.resetTransform()
+        sx, dx, sy, dy = transform.m11(), transform.dx(), transform.m22(), transform.dy()
+        px, py = self.x * sx + dx, self.y * sy + dy
+        view = transform.mapRect(exposed).adjusted(-30, -30, 30, 30)
+        index = self.index_of()
+        # origin -> target links, with an arrowhead at the target
+        for link in self.layer.links:
+            a, b = index.get(link.origin), index.get(link.target)
+            if a is None or b is None:
+                continue
+            start, end = QPointF(px[a], py[a]), QPointF(px[b], py[b])
+            length = math.hypot(end.x() - start.x(), end.y() - start.y())
+            if length < 1:
+                continue
+            highlighted = link.origin in self.selected or link.target in self.selected
+            colour = SELECTED.darker(130) if highlighted else QColor(90, 40, 120)
+            width = min(6.0, 1.2 + 0.8 * len(link.events)) * self.text_scale
+            painter.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            ux, uy = (end.x() - start.x()) / length, (end.y() - start.y()) / length
+            tip = QPointF(end.x() - ux * (self.radius[b] + 2), end.y() - uy * (self.radius[b] + 2))
+            painter.drawLine(QPointF(start.x() + ux * self.radius[a], start.y() + uy * self.radius[a]), tip)
+            head = 9.0 * self.text_scale
+            painter.setBrush(colour)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawPolygon(QPolygonF([
+                tip, QPointF(tip.x() - ux * head - uy * head * 0.5, tip.y() - uy * head + ux * head * 0.5),
+                QPointF(tip.x() - ux * head + uy * head * 0.5, tip.y() - uy * head - ux * head * 0.5)]))
+        # markers, largest first so small ones stay on top
+        shown = np.flatnonzero((px >= view.left()) & (px <= view.right()) & (py >= view.top())
+                               & (py <= view.bottom()))
+        shown = shown[np.argsort(-self.radius[shown], kind="stable")]
+        outline = QPen(QColor(255, 255, 255), 1.2)
+        for number in shown.tolist():
+            place = places[number]
+            if place.id in self.area_paths:
+                continue  # an uncertain place is its area, never a point
+            colour, shape = style_of(place.kind)
+            if not place.events:
+                colour = QColor(colour)
+                colour.setAlpha(110)
+            r = float(self.radius[number])
+            centre = QPointF(float(px[number]), float(py[number]))
+            if place.id in self.selected or place.id in self.linked:
+                painter.setPen(QPen(SELECTED if place.id in self.selected else LINKED, 3.0 * self.text_scale))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawEllipse(centre, r + 3, r + 3)
+            painter.setPen(outline)
+            painter.setBrush(colour)
+            if shape == "square":
+                painter.drawRect(QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r))
+            elif shape == "triangle":
+                painter.drawPolygon(QPolygonF([QPointF(centre.x(), centre.y() - r * 1.2),
+                                               QPointF(centre.x() - r, centre.y() + r * 0.8),
+                                               QPointF(centre.x() + r, centre.y() + r * 0.8)]))
+            elif shape == "diamond":
+                painter.drawPolygon(QPolygonF([
+                    QPointF(centre.x(), centre.y() - r), QPointF(centre.x() + r, centre.y()),
+                    QPointF(centre.x(), centre.y() + r), QPointF(centre.x() - r, centre.y())]))
+            else:
+                painter.drawEllipse(centre, r, r)
+        painter.restore()
+        painter.save()
+        painter.resetTransform()
+        self.paint_labels_for(painter, transform)
+        painter.restore()
+
+    def screen_points(self, transform: Any) -> tuple[np.ndarray, np.ndarray]:
+        sx, dx, sy, dy = transform.m11(), transform.dx(), transform.m22(), transform.dy()
+        return self.x * sx + dx, self.y * sy + dy
+
+    def layout_labels(self, transform: Any, occupied: Occupancy, view: QRectF) -> None:
+        """Claim room for the places' markers and names first (busiest first), before the basemap's
+        city names take any: the case's places are what the map is for."""
+        places = self.layer.places
+        self.labels = []
+        self.labels_for = (transform.m11(), transform.dx(), transform.dy())
+        if not places:
+            return
+        px, py = self.screen_points(transform)
+        shown = np.flatnonzero((px >= view.left()) & (px <= view.right()) & (py >= view.top())
+                               & (py <= view.bottom()))
+        for number in shown.tolist():
+            if places[number].id not in self.area_paths:
+                r = float(self.radius[number])
+                occupied.claim(QRectF(px[number] - r, py[number] - r, 2 * r, 2 * r))
+        font = self.font()
+        metrics = QFontMetricsF(font)
+        order = sorted(shown.tolist(), key=lambda n: (-places[n].events, places[n].name))
+        for number in order[:400]:
+            place = places[number]
+            text = place.label
+            width = metrics.horizontalAdvance(text) + 6
+            r = float(self.radius[number]) if place.id not in self.area_paths else 0.0
+            rect = QRectF(px[number] + r + 3, py[number] - metrics.height() / 2, width, metrics.height())
+            if not occupied.claim(rect):
+                rect.moveRight(px[number] - r - 3)
+                if not occupied.claim(rect):
+                    continue
+            self.labels.append((rect, text, bool(place.events)))
+
+    def font(self) -> QFont:
+        font = QFont(self.label_font)
+        font.setPointSizeF(self.label_font.pointSizeF() * self.text_scale)
+        return font
+
+    def paint_labels_for(self, painter: QPainter, transform: Any) -> None:
+        """Names of the places beside their markers, where layout_labels found room."""
+        if self.labels_for != (transform.m11(), transform.dx(), transform.dy()):
+            device = painter.device()
+            occupied = Occupancy(device.width() if device else 2000, device.height() if device else 2000)
+            view = QRectF(0, 0, device.width(), device.height()) if device else QRectF(0, 0, 2000, 2000)
+            self.layout_labels(transform, occupied, view)
+        painter.setFont(self.font())
+        for rect, text, busy in self.labels:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(255, 255, 255, 210))
+            painter.drawRoundedRect(rect, 3, 3)
+            painter.setPen(QColor(20, 20, 20) if busy else QColor(110, 110, 110))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)

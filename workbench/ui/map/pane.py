@@ -1,0 +1,305 @@
+"""The Map dock: pan (drag), zoom (wheel, + and -) from the world to a city, click a place to select it and
+its events, actors and sources everywhere; the time window filters it and Play steps it day by day."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QGraphicsScene,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.core.maps.basemap import load_basemap
+from workbench.core.maps.places import map_layer, places_of
+from workbench.core.maps.projection import project, unproject
+from workbench.core.store import Case, Changes
+from workbench.core.storyboard import timelapse_windows
+from workbench.ui.map.canvas import WORLD_RECT, BasemapItem, PlacesItem
+from workbench.ui.selection import Selection, SelectionModel, TimeWindow
+
+MIN_KM_PER_PX = 0.005  # a city block
+MAX_KM_PER_PX = 60.0  # the world in a small dock
+PLAY_STEP_MS = 800
+
+
+class MapView(QGraphicsView):
+    """The map's view: drag to pan, wheel to zoom about the pointer, click a place, Esc clears."""
+
+    place_clicked = Signal(object, bool)  # place id or None, add to the selection
+    cleared = Signal()
+    zoomed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("map_view")
+        self.setScene(QGraphicsScene(self))
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.scene().setSceneRect(WORLD_RECT)
+        self.basemap_item = BasemapItem(load_basemap())
+        self.places_item = PlacesItem()
+        self.scene().addItem(self.basemap_item)
+        self.scene().addItem(self.places_item)
+        self.basemap_item.places = self.places_item
+        self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        self.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.FullViewportUpdate)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._press: QPointF | None = None
+
+    def km_per_pixel(self) -> float:
+        scale = abs(self.transform().m11())
+        return 1.0 / scale if scale > 0 else 1.0
+
+    def set_km_per_pixel(self, km_per_px: float) -> None:
+        km_per_px = min(MAX_KM_PER_PX, max(MIN_KM_PER_PX, km_per_px))
+        centre = self.mapToScene(self.viewport().rect().center())
+        self.resetTransform()
+        self.scale(1 / km_per_px, 1 / km_per_px)
+        self.centerOn(centre)
+        self.zoomed.emit()
+
+    def zoom(self, factor: float) -> None:
+        target = min(MAX_KM_PER_PX, max(MIN_KM_PER_PX, self.km_per_pixel() / factor))
+        applied = self.km_per_pixel() / target
+        if abs(applied - 1) > 1e-9:
+            self.scale(applied, applied)
+            self.zoomed.emit()
+
+    def centre(self) -> tuple[float, float]:
+        """(lat, lon) at the middle of the view."""
+        point = self.mapToScene(self.viewport().rect().center())
+        lon, lat = unproject(point.x(), -point.y())
+        return float(lat), float(lon)
+
+    def show_area(self, lat: float, lon: float, km_per_px: float) -> None:
+        self.resetTransform()
+        km_per_px = min(MAX_KM_PER_PX, max(MIN_KM_PER_PX, km_per_px))
+        self.scale(1 / km_per_px, 1 / km_per_px)
+        x, y = project(lon, lat)
+        self.centerOn(QPointF(x, -y))
+        self.zoomed.emit()
+
+    def fit_bounds(self, lat0: float, lon0: float, lat1: float, lon1: float, margin: float = 0.15) -> None:
+        """Show the box between two corners, with a margin; a single point shows its surroundings."""
+        x0, y0 = project(min(lon0, lon1), min(lat0, lat1))
+        x1, y1 = project(max(lon0, lon1), max(lat0, lat1))
+        width, height = max(x1 - x0, 40.0), max(y1 - y0, 40.0)
+        view = self.viewport().size()
+        km_per_px = max(width / max(view.width(), 50), height / max(view.height(), 50)) * (1 + 2 * margin)
+        lon, lat = unproject((x0 + x1) / 2, (y0 + y1) / 2)
+        self.show_area(float(lat), float(lon), km_per_px)
+
+    def wheelEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self.zoom(1.0015 ** event.angleDelta().y())
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        key = event.key()
+        if key == Qt.Key.Key_Escape:  # as in the other views: nothing selected anywhere
+            self.cleared.emit()
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
+            self.zoom(1.5)
+        elif key == Qt.Key.Key_Minus:
+            self.zoom(1 / 1.5)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def mousePressEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self._press = event.position()
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().mouseReleaseEvent(event)
+        press, self._press = self._press, None
+        if press is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        if (event.position() - press).manhattanLength() > 4:
+            return  # a drag pans
+        point = self.mapToScene(event.position().toPoint())
+        place = self.places_item.place_at(point, self.km_per_pixel())
+        add = bool(event.modifiers() & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier))
+        self.place_clicked.emit(place, add)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 - Qt override
+        super().scrollContentsBy(dx, dy)
+        self.zoomed.emit()
+
+
+class MapPane(QWidget):
+    """The Map dock's view of a case: places in the time window on the offline basemap."""
+
+    depends_on = frozenset({"places", "event_places", "events", "event_actors", "citations"})
+
+    def __init__(self, selection: SelectionModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("map_pane")
+        self.selection = selection
+        self.case: Case | None = None
+        self.view = MapView(self)
+        self.fit_button = QPushButton("Fit places", self)
+        self.fit_button.setObjectName("map_fit")
+        self.fit_button.setToolTip("Show every place of the case")
+        self.world_button = QPushButton("World", self)
+        self.world_button.setObjectName("map_world")
+        self.play_button = QPushButton("Play", self)
+        self.play_button.setObjectName("map_play")
+        self.play_button.setCheckable(True)
+        self.play_button.setToolTip("Step the time window through the case day by day (every view follows)")
+        self.status = QLabel(self)
+        self.status.setObjectName("map_status")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setStyleSheet("QLabel { color: #555; }")
+        bar = QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 2)
+        for button in (self.fit_button, self.world_button, self.play_button):
+            bar.addWidget(button)
+        bar.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        self.play_timer = QTimer(self)
+        self.play_timer.setInterval(PLAY_STEP_MS)
+        self.play_timer.timeout.connect(self._play_step)
+        self.play_windows: list[tuple[str, str]] = []
+        self.fitted = False
+        self.fit_button.clicked.connect(self.fit_places)
+        self.world_button.clicked.connect(lambda: self.view.show_area(30.0, 20.0, 40.0))
+        self.play_button.toggled.connect(self.play)
+        self.view.place_clicked.connect(self._place_clicked)
+        self.view.cleared.connect(lambda: self.selection.clear(origin=None))
+        selection.selection_changed.connect(self._selection_changed)
+        selection.time_window_changed.connect(self._window_changed)
+
+    # the case
+    def set_case(self, case: Case | None) -> None:
+        self.play(False)
+        self.case = case
+        self.fitted = False
+        self.reload()
+        if self.isVisible():
+            self.fit_places()
+
+    def case_changed(self, changes: Changes) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        case = self.case
+        if case is None or case.closed:
+            self.view.places_item.set_layer(map_layer_empty())
+            self.status.setText("No case open.")
+            return
+        window = self.selection.time_window
+        layer = map_layer(case, window.start, window.end, basemap=self.view.basemap_item.basemap)
+        self.view.places_item.set_layer(layer)
+        self._selection_changed(self.selection.selection, None)
+        at = sum(1 for p in layer.places if p.events)
+        text = f"{len(layer.places)} places, {at} with events in the time window"
+        if layer.links:
+            text += f", {sum(len(link.events) for link in layer.links)} events between places"
+        if layer.without_coordinates:
+            text += f"; {layer.without_coordinates} without coordinates (Edit > Places)"
+        self.status.setText(text)
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self.fitted:
+            QTimer.singleShot(0, self.fit_places)
+
+    def fit_places(self) -> None:
+        places = self.view.places_item.layer.places
+        self.fitted = True
+        if not places:
+            self.view.show_area(50.0, 20.0, 12.0)
+            return
+        lats = [p.lat for p in places] + [c[1] for p in places for ring in p.area for c in ring]
+        lons = [p.lon for p in places] + [c[0] for p in places for ring in p.area for c in ring]
+        self.view.fit_bounds(min(lats), min(lons), max(lats), max(lons))
+
+    # the linked selection
+    def _place_clicked(self, place_id: str | None, add: bool) -> None:
+        if place_id is None:
+            if not add:
+                self.selection.clear(origin=None)
+            return
+        chosen = self.selection.selection
+        ids = [place_id]
+        if add and chosen.table == "places":
+            ids = [i for i in chosen.ids if i != place_id] + ([] if place_id in chosen.ids else [place_id])
+        self.selection.select("places", ids, origin=None)
+
+    def _selection_changed(self, chosen: Selection, origin: object) -> None:
+        item = self.view.places_item
+        case = self.case
+        if case is None or case.closed or not chosen:
+            item.selected, item.linked = set(), set()
+        elif chosen.table == "places":
+            item.selected, item.linked = set(chosen.ids), set()
+        else:
+            item.selected, item.linked = set(), places_of(case, chosen.table, chosen.ids)
+        item.update()
+
+    # time
+    def _window_changed(self, window: TimeWindow, origin: object) -> None:
+        self.reload()
+
+    def play(self, on: bool) -> None:
+        """Step the shared time window from the case's first day to each next day, then stop."""
+        if self.play_button.isChecked() != on:
+            self.play_button.setChecked(on)
+            return
+        self.play_timer.stop()
+        if not on or self.case is None or self.case.closed:
+            return
+        span = self.case.date_range()
+        if not span:
+            self.play_button.setChecked(False)
+            return
+        self.play_windows = timelapse_windows(span[0], span[1], self.case.meta("timezone") or "UTC")
+        self._play_step()
+        self.play_timer.start()
+
+    def _play_step(self) -> None:
+        if not self.play_windows:
+            self.play_timer.stop()
+            self.play_button.setChecked(False)
+            return
+        start, end = self.play_windows.pop(0)
+        self.selection.set_time_window(start, end, origin=self)
+
+    # saved views
+    def view_state(self) -> dict[str, Any]:
+        lat, lon = self.view.centre()
+        return {"centre": [round(lat, 5), round(lon, 5)], "km_per_px": round(self.view.km_per_pixel(), 6)}
+
+    def restore_view_state(self, state: Any) -> None:
+        if not isinstance(state, dict):
+            return
+        centre, scale = state.get("centre"), state.get("km_per_px")
+        if (isinstance(centre, list) and len(centre) == 2 and all(isinstance(v, (int, float)) for v in centre)
+                and isinstance(scale, (int, float)) and scale > 0):
+            self.fitted = True
+            self.view.show_area(float(centre[0]), float(centre[1]), float(scale))
+
+    def visible_area(self) -> QRectF:
+        return self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+
+
+def map_layer_empty() -> Any:
+    from workbench.core.maps.places import MapLayer
+
+    return MapLayer()
