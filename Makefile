@@ -36,8 +36,8 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 # Issue 22: every export checked by the tool that receives it (README, "Tested with"). The tools:
-# Chromium and LibreOffice Calc from the system's packages, TimelineJS from the npm registry into
-# build/timelinejs (not committed); each installed only where missing.
+# Chromium, LibreOffice Calc and GDAL/OGR (issue 26: GeoJSON, KML) from the system's packages,
+# TimelineJS from the npm registry into build/timelinejs (not committed); each installed only where missing.
 TIMELINEJS_VERSION := 3.9.11
 TIMELINEJS_JS := build/timelinejs/node_modules/@knight-lab/timelinejs/dist/js/timeline.js
 
@@ -47,6 +47,7 @@ interop-tools: $(STAMP)
 		command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 		dpkg -s libreoffice-calc >/dev/null 2>&1 || missing="$$missing libreoffice-calc"; \
 		command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+		command -v ogr2ogr >/dev/null 2>&1 || missing="$$missing gdal-bin"; \
 		if [ -n "$$missing" ]; then apt-get update -qq && \
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; fi; \
 	fi
