@@ -137,3 +137,38 @@ def test_the_map_follows_edits_and_undo(window: MainWindow) -> None:
     assert any(p.name == "Hrodna" for p in pane.view.places_item.layer.places)
     window.undo()
     assert not any(p.name == "Hrodna" for p in pane.view.places_item.layer.places)
+
+
+def test_the_map_lives_in_saved_views_and_slides(window: MainWindow) -> None:
+    from workbench.core import storyboard as core
+    from workbench.ui.briefing.slides import SlideRenderer
+    from workbench.ui.briefing.state import capture_state, restore_state
+
+    pane = window.view("map")
+    pane.view.show_area(52.44, 30.98, 0.4)  # Gomel
+    state = capture_state(window)
+    assert state["map"]["shown"] is True
+    assert state["map"]["centre"] == pytest.approx([52.44, 30.98], abs=0.01)
+    pane.view.show_area(20.0, 0.0, 40.0)
+    restore_state(window, state)
+    assert pane.view.centre() == pytest.approx((52.44, 30.98), abs=0.01)
+    assert pane.view.km_per_pixel() == pytest.approx(0.4, rel=1e-3)
+    # a slide of that view shows the map beside its charts, at that place and scale
+    slide = core.Slide("s", "Gomel", "", 0, state, None)
+    renderer = SlideRenderer(window.case)
+    renderer.show(slide)
+    stage = renderer.view.stage
+    assert stage.map is not None and stage.map.isVisible()
+    assert stage.map.view.centre() == pytest.approx((52.44, 30.98), abs=0.05)
+    assert any(p.name == "Gomel" for p in stage.map.view.places_item.layer.places)
+    image = renderer.image()
+    assert not image.isNull()
+    # a view without the map (the sample's storyboard) shows none
+    renderer.show(core.Slide("t", "No map", "", 1, {k: v for k, v in state.items() if k != "map"}, None))
+    assert not stage.map.isVisible()
+    renderer.view.close()
+    renderer.view.deleteLater()
+    # the map is hidden behind the graph's tab: a view saved then does not show it
+    window.docks["graph"].raise_()
+    QApplication.processEvents()
+    assert "map" not in capture_state(window)

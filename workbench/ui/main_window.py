@@ -250,6 +250,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, docks["timeline"])
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, docks["graph"])
         self.splitDockWidget(docks["graph"], docks["sources"], Qt.Orientation.Horizontal)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, docks["map"])
         self.tabifyDockWidget(docks["graph"], docks["map"])  # the map behind the graph, a tab away
         docks["graph"].raise_()
         self.splitDockWidget(docks["sources"], docks["inspector"], Qt.Orientation.Horizontal)

@@ -31,7 +31,7 @@ from workbench.core import storyboard as core
 from workbench.core.marking import banner_colours, banner_text
 from workbench.core.store import Case
 from workbench.core.times import case_zone, utc_to_local
-from workbench.ui.briefing.state import apply_state, part
+from workbench.ui.briefing.state import apply_state, map_shown, part
 from workbench.ui.selection import SelectionModel
 
 SLIDE_SIZE = QSize(1600, 900)  # logical size slides are laid out at for thumbnails (16:9)
@@ -200,10 +200,33 @@ class SlideStage(QWidget):
         self._to: tuple[float, float, float, float] | None = None
         self._final_window: tuple[str | None, str | None] = (None, None)
         self._graph_view: dict[str, Any] = {}  # the slide's zoom and centre, shown again once actors arrive
+        self.map: Any = None  # the Map (ui.map.pane.MapPane) of slides that show one, built on the first
         self.callouts: list[core.Callout] = []
         self.callout_marks: list[tuple[CalloutMark, Any]] = []  # (mark, the view or scene holding it)
         self.graph.animation.finished.connect(self._graph_arrived)
         _no_focus(self)
+
+    def show_map(self, saved: dict[str, Any] | None) -> None:
+        """The slide's map (issue 26) beside its charts, at the saved centre and scale; None hides it. Built
+        on the first slide that shows one."""
+        if saved is None:
+            if self.map is not None:
+                self.map.hide()
+            return
+        if self.map is None:
+            from workbench.ui.map.pane import MapPane
+
+            self.map = MapPane(self.selection, self)
+            self.map.setObjectName("slide_map")
+            for button in (self.map.fit_button, self.map.world_button, self.map.play_button, self.map.status):
+                button.hide()
+            self.map.view.places_item.text_scale = max(1.0, self.text_px / 13)
+            self.map.set_case(self.case)
+            self.layout().addWidget(self.map, 1)
+            _no_focus(self)
+        self.map.show()
+        self.layout().activate()
+        self.map.restore_view_state(saved)
 
     def set_text_px(self, pixels: int) -> None:
         """Draw the charts' text (names, ties, lanes, dates, legend) `pixels` tall, at least."""
@@ -229,6 +252,8 @@ class SlideStage(QWidget):
         self.selection.set_time_window(*(span or (None, None)))
         self.timeline.set_case(case)
         self.graph.set_case(case)
+        if self.map is not None:
+            self.map.set_case(case)
         self.graph.flush()
         self.graph.canvas.movable = False
         _no_focus(self)
@@ -303,6 +328,7 @@ class SlideStage(QWidget):
             show_timeline = show_graph = True
         self.timeline.setVisible(show_timeline)
         self.graph.setVisible(show_graph)
+        self.show_map(part(state, "map") if map_shown(state) else None)
         # The charts take their size for this slide before they show it: a fit or a saved zoom and
         # centre worked out in the previous slide's size is off once the layout catches up.
         self.layout().activate()

@@ -73,11 +73,28 @@ def capture_state(window: Panes, notes: str = "", timelapse: dict[str, Any] | No
         "timeline": window.timeline.view_state(),
         "graph": window.graph.view_state(),
     }
+    shown_map = map_of(window)
+    if shown_map is not None:  # the Map dock in sight (not a tab behind another): its centre and scale
+        state["map"] = {**shown_map.view_state(), "shown": True}
     if notes:
         state["notes"] = notes
     if timelapse:
         state["timelapse"] = timelapse
     return state
+
+
+def map_of(window: Any) -> Any:
+    """The window's Map view when it is built and in sight, else None."""
+    views = getattr(window, "views", None)
+    pane = views.get("map") if isinstance(views, dict) else None
+    # a dock tabbed behind another stays "visible" to Qt: what counts is whether any of it is on screen
+    return pane if pane is not None and pane.isVisible() and not pane.visibleRegion().isEmpty() else None
+
+
+def map_shown(state: dict[str, Any]) -> bool:
+    """Whether a saved view shows the map (issue 26): its `map` part, {"centre": [lat, lon], "km_per_px": n,
+    "shown": true}."""
+    return part(state, "map").get("shown") is True
 
 
 def part(state: dict[str, Any], name: str) -> dict[str, Any]:
@@ -148,3 +165,7 @@ def restore_state(window: Panes, state: dict[str, Any], animate: bool = False) -
     whole_case = (case.date_range() if case is not None and not case.closed else None) or (None, None)
     if apply_state(window.selection, window.timeline, window.graph, state, whole_case, animate=animate):
         window.graph.fit()
+    if map_shown(state) and hasattr(window, "view"):
+        window.docks["map"].show()
+        window.docks["map"].raise_()
+        window.view("map").restore_view_state(part(state, "map"))

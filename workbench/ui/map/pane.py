@@ -218,7 +218,11 @@ class MapPane(QWidget):
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if not self.fitted:
-            QTimer.singleShot(0, self.fit_places)
+            QTimer.singleShot(0, self._fit_unless_placed)
+
+    def _fit_unless_placed(self) -> None:
+        if not self.fitted:  # a saved view may have set the centre and scale meanwhile
+            self.fit_places()
 
     def fit_places(self) -> None:
         places = self.view.places_item.layer.places
