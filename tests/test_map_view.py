@@ -172,3 +172,46 @@ def test_the_map_lives_in_saved_views_and_slides(window: MainWindow) -> None:
     window.docks["graph"].raise_()
     QApplication.processEvents()
     assert "map" not in capture_state(window)
+
+
+def test_find_a_place_by_name_or_coordinates_and_add_it(window: MainWindow, qtbot) -> None:
+    from workbench.core.maps.geocode import candidates
+    from workbench.ui.tasks import runner
+
+    # the gazetteer: candidates with coordinates and country, the most populous first
+    found = candidates("Grodno")
+    assert found[0].name == "Hrodna" and found[0].country == "BY"
+    assert found[0].lat == pytest.approx(53.68, abs=0.01) and found[0].lon == pytest.approx(23.83, abs=0.01)
+    assert {c.country for c in candidates("Minsk")} >= {"BY", "PL"}  # Mińsk Mazowiecki too, to choose from
+    # the case's own places first, by another name too
+    (first, *_) = candidates("Мінск", window.case)
+    assert first.source == "case" and first.name == "Minsk"
+    # coordinates typed as degrees-minutes-seconds
+    (typed,) = candidates("52°26′N 30°59′E")
+    assert (typed.lat, typed.lon) == pytest.approx((52.4333, 30.9833), abs=1e-3) and typed.source == "typed"
+
+    pane = window.view("map")
+    pane.find.setText("Hrodna")
+    pane.look_up()
+    assert runner().wait_idle(60_000)
+    qtbot.waitUntil(lambda: bool(pane.found), timeout=10_000)
+    assert pane.candidates_menu.actions()[0].text().startswith("Hrodna, BY")
+    pane.candidates_menu.close()
+    pane.go_to(pane.found[0])
+    assert pane.view.centre() == pytest.approx((53.68, 23.83), abs=0.01)
+    assert pane.add_button.isEnabled()
+
+    def fill_and_accept() -> None:
+        dialog = pane.place_dialog
+        assert dialog.name.text() == "Hrodna" and dialog.country.text() == "BY"
+        assert dialog.lat.text().startswith("53.67")
+        dialog.accept()
+
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, fill_and_accept)
+    assert pane.add_found()
+    added = window.case.conn.execute("SELECT id, lat, lon, country, kind FROM places WHERE name = 'Hrodna'").fetchone()
+    assert added[1:] == (pytest.approx(53.6758, abs=1e-3), pytest.approx(23.8289, abs=1e-3), "BY", "city")
+    assert window.selection.selection.ids == (added[0],)
+    assert any(p.name == "Hrodna" for p in pane.view.places_item.layer.places)

@@ -218,7 +218,8 @@ class SlideStage(QWidget):
 
             self.map = MapPane(self.selection, self)
             self.map.setObjectName("slide_map")
-            for button in (self.map.fit_button, self.map.world_button, self.map.play_button, self.map.status):
+            for button in (self.map.fit_button, self.map.world_button, self.map.play_button, self.map.status,
+                           self.map.find, self.map.add_button):
                 button.hide()
             self.map.view.places_item.text_scale = max(1.0, self.text_px / 13)
             self.map.set_case(self.case)

@@ -273,6 +273,7 @@ class PlacesItem(QGraphicsItem):
         self.text_scale = 1.0
         self.labels: list[tuple[QRectF, str, bool]] = []
         self.labels_for: tuple[float, float, float] | None = None
+        self.pin: tuple[float, float, str] | None = None  # a place found by name or coordinates: (lat, lon, name)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return WORLD_RECT
@@ -313,7 +314,25 @@ class PlacesItem(QGraphicsItem):
                    if path.contains(scene_point)]
         return min(holding)[1] if holding else None
 
+    def paint_pin(self, painter: QPainter, transform: Any) -> None:
+        if self.pin is None:
+            return
+        lat, lon, name = self.pin
+        x, y = project(lon, lat)
+        at = transform.map(QPointF(x, -y))
+        painter.setPen(QPen(QColor(20, 20, 20), 2.0))
+        painter.setBrush(QColor(255, 255, 255))
+        painter.drawLine(at, QPointF(at.x(), at.y() - 18))
+        painter.drawEllipse(QPointF(at.x(), at.y() - 22), 5, 5)
+        painter.drawText(QPointF(at.x() + 9, at.y() - 18), name)
+
     def paint(self, painter: QPainter, option: Any, widget: Any = None) -> None:
+        if self.pin is not None:
+            transform = painter.worldTransform()
+            painter.save()
+            painter.resetTransform()
+            self.paint_pin(painter, transform)
+            painter.restore()
         places = self.layer.places
         if not places:
             return

@@ -12,12 +12,15 @@ from PySide6.QtWidgets import (
     QGraphicsView,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from workbench.core.maps.basemap import load_basemap
+from workbench.core.maps.geocode import Candidate, candidates
 from workbench.core.maps.places import map_layer, places_of
 from workbench.core.maps.projection import project, unproject
 from workbench.core.store import Case, Changes
@@ -158,12 +161,28 @@ class MapPane(QWidget):
         self.play_button.setObjectName("map_play")
         self.play_button.setCheckable(True)
         self.play_button.setToolTip("Step the time window through the case day by day (every view follows)")
+        self.find = QLineEdit(self)
+        self.find.setObjectName("map_find")
+        self.find.setPlaceholderText("Find a place or type coordinates\u2026")
+        self.find.setToolTip("A name (the case's places, then an offline gazetteer of 150,000 places) or "
+                             "coordinates such as 53.9, 27.56 or 53°54′N 27°34′E; Enter lists what it may be")
+        self.find.setClearButtonEnabled(True)
+        self.find.setMaximumWidth(300)
+        self.found: list[Candidate] = []
+        self.chosen: Candidate | None = None
+        self.place_dialog: Any = None
+        self.add_button = QPushButton("Add as place\u2026", self)
+        self.add_button.setObjectName("map_add_place")
+        self.add_button.setToolTip("Put the place found in the case, with its coordinates and country")
+        self.add_button.setEnabled(False)
         self.status = QLabel(self)
         self.status.setObjectName("map_status")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setStyleSheet("QLabel { color: #555; }")
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
+        bar.addWidget(self.find)
+        bar.addWidget(self.add_button)
         for button in (self.fit_button, self.world_button, self.play_button):
             bar.addWidget(button)
         bar.addWidget(self.status, 1)
@@ -181,6 +200,8 @@ class MapPane(QWidget):
         self.world_button.clicked.connect(lambda: self.view.show_area(30.0, 20.0, 40.0))
         self.play_button.toggled.connect(self.play)
         self.view.place_clicked.connect(self._place_clicked)
+        self.find.returnPressed.connect(self.look_up)
+        self.add_button.clicked.connect(self.add_found)
         self.view.cleared.connect(lambda: self.selection.clear(origin=None))
         selection.selection_changed.connect(self._selection_changed)
         selection.time_window_changed.connect(self._window_changed)
@@ -233,6 +254,76 @@ class MapPane(QWidget):
         lats = [p.lat for p in places] + [c[1] for p in places for ring in p.area for c in ring]
         lons = [p.lon for p in places] + [c[0] for p in places for ring in p.area for c in ring]
         self.view.fit_bounds(min(lats), min(lons), max(lats), max(lons))
+
+    # finding a place
+    def look_up(self) -> None:
+        """Enter in the find field: the candidates, found off the UI thread (the gazetteer's index is built
+        the first time), offered in a menu under the field."""
+        from workbench.ui.tasks import runner
+
+        text = self.find.text()
+        case = self.case
+        if not text.strip():
+            return
+        self.status.setText(f"Looking up {text.strip()[:60]}\u2026")
+        if case is not None and not case.closed:
+            runner().run(("map find", id(self)), lambda reader, progress: candidates(text, reader),
+                         reader_of=case, done=self._found, failed=self.status.setText, context=self)
+        else:
+            runner().run(("map find", id(self)), lambda progress: candidates(text), done=self._found,
+                         failed=self.status.setText, context=self)
+
+    def _found(self, found: list[Candidate]) -> None:
+        self.found = found
+        if not found:
+            self.status.setText(f"No place called {self.find.text().strip()[:60]} in the case or the gazetteer.")
+            return
+        self.status.setText(f"{len(found)} place{'s' if len(found) > 1 else ''} found: choose one.")
+        if len(found) == 1 and found[0].source == "typed":
+            self.go_to(found[0])
+            return
+        menu = QMenu(self)
+        menu.setObjectName("map_candidates")
+        for candidate in found:
+            action = menu.addAction(candidate.text)
+            action.triggered.connect(lambda _checked=False, c=candidate: self.go_to(c))
+        self.candidates_menu = menu
+        menu.popup(self.find.mapToGlobal(self.find.rect().bottomLeft()))
+
+    def go_to(self, candidate: Candidate) -> None:
+        """Show a candidate at a town's scale, pinned; a place of the case is selected too."""
+        self.view.show_area(candidate.lat, candidate.lon, min(self.view.km_per_pixel(), 0.3))
+        self.view.places_item.pin = (candidate.lat, candidate.lon, candidate.name)
+        self.view.places_item.update()
+        if candidate.place_id:
+            self.selection.select("places", [candidate.place_id], origin=None)
+        self.chosen = candidate
+        self.add_button.setEnabled(not candidate.place_id and self.case is not None and not self.case.read_only)
+        hint = "" if candidate.place_id else ": Add as place\u2026 puts it in the case."
+        self.status.setText(candidate.text + hint)
+
+    def add_found(self) -> bool:
+        """The place dialog filled in with the chosen candidate's name, coordinates and country."""
+        from workbench.ui.places import PlaceDialog
+
+        candidate, case = self.chosen, self.case
+        if candidate is None or case is None:
+            return False
+        dialog = PlaceDialog(self, case, self.selection.undo_stack, name="" if candidate.source == "typed"
+                             else candidate.name)
+        dialog.lat.set_value(candidate.lat)
+        dialog.lon.set_value(candidate.lon)
+        dialog.country.setText(candidate.country)
+        if candidate.source == "gazetteer":
+            dialog.kind.setCurrentText("city" if candidate.population >= 100_000 else "town")
+        self.place_dialog = dialog
+        accepted = dialog.exec() == dialog.DialogCode.Accepted
+        self.place_dialog = None
+        if accepted and dialog.command is not None:
+            self.view.places_item.pin = None
+            self.add_button.setEnabled(False)
+            self.selection.select("places", [dialog.command.result], origin=None)
+        return accepted
 
     # the linked selection
     def _place_clicked(self, place_id: str | None, add: bool) -> None:
