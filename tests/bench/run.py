@@ -301,7 +301,7 @@ class Bench:
 
 
 VIEW_BENCHES = ("bench_timeline", "bench_graph", "bench_import", "bench_import_dev", "bench_gazetteer", "bench_export",
-                "bench_names", "bench_events", "bench_encryption")
+                "bench_names", "bench_events", "bench_encryption", "bench_map")
 
 FIGURES: dict[str, tuple[str, str]] = {
     # name: (what it is, unit)

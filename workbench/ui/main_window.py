@@ -275,6 +275,10 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self._docks_sized = self.restoreState(state)  # the analyst's own sizes stay
+            if self._docks_sized and "map_dock".encode("utf-16-be") not in bytes(state):
+                # a layout saved before the Map dock existed: the map goes where the default puts it
+                self.tabifyDockWidget(self.docks["graph"], self.docks["map"])
+                self.docks["graph"].raise_()
 
     def save_layout(self) -> None:
         settings = app_settings()

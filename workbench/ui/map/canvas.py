@@ -113,16 +113,19 @@ class _Buckets:
 
 
 class Occupancy:
-    """Which parts of the view a name already covers, on an 8-pixel grid: a name goes only where none is."""
+    """Which parts of the view a name already covers, on a 4-pixel grid: a name goes only where none is."""
 
-    def __init__(self, width: float, height: float, cell: int = 8) -> None:
+    def __init__(self, width: float, height: float, cell: int = 4) -> None:
         self.cell = cell
         self.grid = np.zeros((int(height) // cell + 2, int(width) // cell + 2), dtype=bool)
 
     def claim(self, rect: QRectF) -> bool:
+        """Take the cells `rect` overlaps, if none is taken yet (a name 4 px beside a marker is free of it)."""
         c = self.cell
-        r0, r1 = max(0, int(rect.top() // c)), int(rect.bottom() // c) + 1
-        c0, c1 = max(0, int(rect.left() // c)), int(rect.right() // c) + 1
+        r0, r1 = max(0, math.floor(rect.top() / c)), math.ceil(rect.bottom() / c)
+        c0, c1 = max(0, math.floor(rect.left() / c)), math.ceil(rect.right() / c)
+        if rect.left() < 0 or c1 > self.grid.shape[1] - 1:
+            return False  # a name cut by the edge of the view reads as another name
         if r0 >= self.grid.shape[0] or c0 >= self.grid.shape[1] or r1 <= 0 or c1 <= 0:
             return False
         window = self.grid[r0:r1, c0:c1]
@@ -447,9 +450,9 @@ class PlacesItem(QGraphicsItem):
             text = place.label
             width = metrics.horizontalAdvance(text) + 6
             r = float(self.radius[number]) if place.id not in self.area_paths else 0.0
-            rect = QRectF(px[number] + r + 3, py[number] - metrics.height() / 2, width, metrics.height())
+            rect = QRectF(px[number] + r + 4, py[number] - metrics.height() / 2, width, metrics.height())
             if not occupied.claim(rect):
-                rect.moveRight(px[number] - r - 3)
+                rect.moveRight(px[number] - r - 4)
                 if not occupied.claim(rect):
                     continue
             self.labels.append((rect, text, bool(place.events)))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -168,6 +169,7 @@ class MapPane(QWidget):
                              "coordinates such as 53.9, 27.56 or 53°54′N 27°34′E; Enter lists what it may be")
         self.find.setClearButtonEnabled(True)
         self.find.setMaximumWidth(300)
+        self.find.setMinimumWidth(120)
         self.found: list[Candidate] = []
         self.chosen: Candidate | None = None
         self.place_dialog: Any = None
@@ -179,6 +181,9 @@ class MapPane(QWidget):
         self.status.setObjectName("map_status")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setStyleSheet("QLabel { color: #555; }")
+        # a long status must not widen the dock (and the window): it is cut, and whole in its tooltip
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.status.setMinimumWidth(1)
         bar = QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 2)
         bar.addWidget(self.find)
@@ -235,6 +240,7 @@ class MapPane(QWidget):
         if layer.without_coordinates:
             text += f"; {layer.without_coordinates} without coordinates (Edit > Places)"
         self.status.setText(text)
+        self.status.setToolTip(text)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)

@@ -1,0 +1,162 @@
+"""Map frame times (issue 26): 5,000 places and 100k events tied to them on the offline basemap.
+
+The 100k synthetic case gets 5,000 places of every kind (cities, bases, regions drawn as their areas)
+spread over Europe, each event tied to one or two of them (one in ten from an origin to a target: the
+map's arrows). The Map view is opened on it at 1400x800, fitted, and every frame is rendered offscreen
+into an image the view's size: the basemap at the zoom's level of detail (land, lakes, coast, borders,
+divisions, city names) and the case's places (markers sized by their events, areas, arrows, names).
+Frames pan across the map at a country's scale and zoom from the continent to a city and back, after
+one warm-up pass over the same path (the first visit of a level of detail builds its paths once:
+`map_first_visit_ms_5k`). Medians and 95th percentiles of FRAMES frames. Nothing here fails on speed.
+
+    QT_QPA_PLATFORM=offscreen python -m tests.bench.bench_map
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.bench.standalone import p95, run_alone
+
+VIEW_SIZE = (1400, 800)
+PLACES = 5000
+FRAMES = 40
+KINDS = ("city", "city", "town", "village", "building", "base", "border crossing", "region", "district")
+
+
+def _app():  # noqa: ANN202 - QApplication, imported late so the module imports without a display
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication(sys.argv[:1])
+
+
+def with_places(case_100k: Path, folder: Path) -> Path:
+    """A copy of the 100k case with 5,000 places, every event at one or two of them."""
+    from workbench.core.store import new_id, open_case
+
+    path = folder / "map-5k.case"
+    shutil.copyfile(case_100k, path)
+    rng = random.Random(26)
+    with open_case(path) as case:
+        places = [{"id": new_id(), "name": f"Place {n}", "lat": round(rng.uniform(36, 64), 5),
+                   "lon": round(rng.uniform(-8, 42), 5), "kind": rng.choice(KINDS), "country": ""}
+                  for n in range(PLACES)]
+        events = [e for (e,) in case.conn.execute("SELECT id FROM events")]
+        with case.transaction("bench"):
+            case.conn.execute("DELETE FROM event_places")
+        case.bulk_insert("places", places)
+        links = []
+        for number, event in enumerate(events):
+            first, second = rng.sample(places, 2)
+            if number % 10 == 0:
+                links += [{"event_id": event, "place_id": first["id"], "role": "origin"},
+                          {"event_id": event, "place_id": second["id"], "role": "target"}]
+            else:
+                links.append({"event_id": event, "place_id": first["id"], "role": "location"})
+        case.bulk_insert("event_places", links)
+    return path
+
+
+def measure(case_100k: Path) -> dict[str, float]:
+    app = _app()
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QWidget
+
+    from workbench.core.maps.basemap import load_basemap
+    from workbench.core.maps.places import map_layer
+    from workbench.core.store import open_case
+    from workbench.ui.map.pane import MapPane
+    from workbench.ui.selection import SelectionModel
+
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="workbench-map-") as folder:
+        path = with_places(case_100k, Path(folder))
+        case = open_case(path, read_only=True)
+        try:
+            started = time.perf_counter()
+            load_basemap()
+            results["map_basemap_load_ms"] = (time.perf_counter() - started) * 1000
+            loads = []
+            for _ in range(3):
+                started = time.perf_counter()
+                layer = map_layer(case, basemap=load_basemap())
+                loads.append(time.perf_counter() - started)
+            results["map_layer_ms_5k"] = statistics.median(loads) * 1000
+            assert len(layer.places) >= PLACES
+            pane = MapPane(SelectionModel())
+            pane.resize(*VIEW_SIZE)
+            pane.show()
+            pane.set_case(case)
+            app.processEvents()
+            view = pane.view
+            image = QImage(view.viewport().size(), QImage.Format.Format_ARGB32_Premultiplied)
+
+            def render() -> None:
+                image.fill(0xFFFFFFFF)
+                QWidget.render(view.viewport(), image)
+
+            def path_steps() -> list:
+                steps = [lambda: view.show_area(50.0, 18.0, 3.0)]  # Europe, every place in view
+                steps += [lambda i=i: view.show_area(52.0, 18.0 + 0.8 * (i % 20 if i < 20 else 40 - i), 0.8)
+                          for i in range(FRAMES)]  # pan across the continent at a country's scale
+                scales = [3.0 / 1.25 ** i for i in range(FRAMES // 2)]
+                steps += [lambda s=s: view.show_area(53.9, 27.56, s) for s in scales + scales[::-1]]  # to a city
+                return steps
+
+            first = []
+            for step in path_steps():  # warm-up: the first visit of each level builds its paths
+                started = time.perf_counter()
+                step()
+                render()
+                first.append(time.perf_counter() - started)
+            results["map_first_visit_ms_5k"] = max(first) * 1000
+            gc.collect()
+            gc.disable()
+            timings: dict[str, list[float]] = {"pan": [], "zoom": []}
+            try:
+                for number, step in enumerate(path_steps()[1:]):
+                    started = time.perf_counter()
+                    step()
+                    render()
+                    timings["pan" if number < FRAMES else "zoom"].append(time.perf_counter() - started)
+            finally:
+                gc.enable()
+            every = timings["pan"] + timings["zoom"]
+            results["map_frame_ms_5k"] = statistics.median(every) * 1000
+            results["map_frame_p95_ms_5k"] = p95(every) * 1000
+            for kind in ("pan", "zoom"):
+                results[f"map_{kind}_frame_ms_5k"] = statistics.median(timings[kind]) * 1000
+                results[f"map_{kind}_frame_p95_ms_5k"] = p95(timings[kind]) * 1000
+            pane.close()
+            pane.deleteLater()
+            app.processEvents()
+        finally:
+            case.close()
+    return results
+
+
+FIGURES: dict[str, tuple[str, str]] = {
+    "map_frame_ms_5k": ("map: one pan or zoom frame, 5,000 places and 100k events (goal p95 <= 16)", "ms"),
+    "map_frame_p95_ms_5k": ("95th percentile of those frames", "ms"),
+    "map_pan_frame_ms_5k": ("map: pan frame at a country's scale", "ms"),
+    "map_pan_frame_p95_ms_5k": ("95th percentile of the pan frames", "ms"),
+    "map_zoom_frame_ms_5k": ("map: zoom frame, continent to city and back", "ms"),
+    "map_zoom_frame_p95_ms_5k": ("95th percentile of the zoom frames", "ms"),
+    "map_first_visit_ms_5k": ("map: slowest frame of the first pass (a level of detail's paths built)", "ms"),
+    "map_layer_ms_5k": ("map: places and links with their event counts, from the case (core.maps.map_layer)", "ms"),
+    "map_basemap_load_ms": ("map: read the shipped basemap (levels decoded on first use)", "ms"),
+}
+
+
+if __name__ == "__main__":
+    sys.exit(run_alone(measure, FIGURES))
