@@ -37,6 +37,7 @@ def geo_features(case: Case, progress: Progress = NO_PROGRESS) -> list[dict[str,
     from workbench.core.maps.basemap import load_basemap
     from workbench.core.maps.places import map_layer
 
+    progress(0, 1)  # a Cancel pressed before the work began stops it here (raises Cancelled)
     layer = map_layer(case, basemap=load_basemap())
     events = _events_by_place(case)
     features = []
@@ -71,6 +72,7 @@ def geo_features(case: Case, progress: Progress = NO_PROGRESS) -> list[dict[str,
 def export_geojson(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
     features = geo_features(case, progress)
     document = {"type": "FeatureCollection", "name": case.title, "features": features}
+    progress(1, 1)
     with atomic_output(out) as partial:
         partial.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
     places = sum(1 for f in features if f["properties"]["kind_of_feature"] == "place")
@@ -122,6 +124,7 @@ def export_kml(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
             lines.append("</Placemark>")
         lines.append("</Folder>")
     lines += ["</Document>", "</kml>"]
+    progress(1, 1)
     with atomic_output(out) as partial:
         partial.write_text("\n".join(lines) + "\n", encoding="utf-8")
     places = sum(1 for f in features if f["properties"]["kind_of_feature"] == "place")
