@@ -149,3 +149,11 @@ def test_geojson_and_kml_hold_every_place_and_each_move(sample, tmp_path: Path) 
     minsk = next(m for m in marks if m.findtext("k:name", namespaces=ns) == "Minsk")
     assert minsk.findtext(".//k:Point/k:coordinates", namespaces=ns) == "27.56,53.9"
     assert all(m.find(".//k:TimeSpan", ns) is not None for m in marks if m.find(".//k:LineString", ns) is not None)
+
+
+def test_about_names_the_map_data_and_its_licences() -> None:
+    from workbench.licenses import MAP_DATA, licences_text
+
+    text = licences_text(MAP_DATA)
+    assert "Natural Earth (map data)" in text and "public domain" in text
+    assert "GeoNames (place names)" in text and "CC-BY-4.0" in text and "creativecommons.org/licenses/by/4.0" in text

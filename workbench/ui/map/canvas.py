@@ -8,7 +8,7 @@ import math
 from typing import Any
 
 import numpy as np
-from pyqtgraph.functions import arrayToQPath
+from pyqtgraph.functions import arrayToQPath, arrayToQPolygonF
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem
@@ -276,6 +276,9 @@ class PlacesItem(QGraphicsItem):
         self.text_scale = 1.0
         self.labels: list[tuple[QRectF, str, bool]] = []
         self.labels_for: tuple[float, float, float] | None = None
+        self.marker_groups: list[tuple[tuple[str, int, int], np.ndarray]] = []
+        self.area_groups: list[tuple[list[QPainterPath], list[QRectF], QColor, QColor]] = []
+        self.ringed: list[int] = []
         self.pin: tuple[float, float, str] | None = None  # a place found by name or coordinates: (lat, lon, name)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
@@ -300,6 +303,7 @@ class PlacesItem(QGraphicsItem):
                                                                                strict=True)]))
                     path.closeSubpath()
                 self.area_paths[place.id] = path
+        self._group()
         self.update()
 
     def index_of(self) -> dict[str, int]:
@@ -342,20 +346,17 @@ class PlacesItem(QGraphicsItem):
         transform = painter.worldTransform()
         exposed = option.exposedRect if option is not None else WORLD_RECT
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        # areas of uncertain places, in scene coordinates
-        for place in places:
-            path = self.area_paths.get(place.id)
-            if path is None or not path.boundingRect().intersects(exposed):
-                continue
-            colour = SELECTED if place.id in self.selected else LINKED if place.id in self.linked else \
-                style_of(place.kind)[0]
-            fill = QColor(colour)
-            fill.setAlpha(60 if place.events else 25)
+        # areas of uncertain places, in scene coordinates, a colour at a time; one under two pixels is
+        # left out (its place is a speck at this scale)
+        km_per_px = _km_per_pixel(painter)
+        for paths, bounds, colour, fill in self.area_groups:
             pen = QPen(colour.darker(120), 1.6 * self.text_scale, Qt.PenStyle.DashLine)
             pen.setCosmetic(True)
             painter.setPen(pen)
             painter.setBrush(fill)
-            painter.drawPath(path)
+            for path, rect in zip(paths, bounds, strict=True):
+                if rect.intersects(exposed) and max(rect.width(), rect.height()) > 2 * km_per_px:
+                    painter.drawPath(path)
         painter.save()
         painter.resetTransform()
         sx, dx, sy, dy = transform.m11(), transform.dx(), transform.m22(), transform.dy()
@@ -384,44 +385,88 @@ class PlacesItem(QGraphicsItem):
             painter.drawPolygon(QPolygonF([
                 tip, QPointF(tip.x() - ux * head - uy * head * 0.5, tip.y() - uy * head + ux * head * 0.5),
                 QPointF(tip.x() - ux * head + uy * head * 0.5, tip.y() - uy * head - ux * head * 0.5)]))
-        # markers, largest first so small ones stay on top
-        shown = np.flatnonzero((px >= view.left()) & (px <= view.right()) & (py >= view.top())
-                               & (py <= view.bottom()))
-        shown = shown[np.argsort(-self.radius[shown], kind="stable")]
-        outline = QPen(QColor(255, 255, 255), 1.2)
-        for number in shown.tolist():
-            place = places[number]
+        inside = (px >= view.left()) & (px <= view.right()) & (py >= view.top()) & (py <= view.bottom())
+        self.paint_markers(painter, px, py, inside)
+        painter.restore()
+        painter.save()
+        painter.resetTransform()
+        self.paint_labels_for(painter, transform)
+        painter.restore()
+
+    def set_marks(self, selected: set[str], linked: set[str]) -> None:
+        """The selected places (ringed yellow) and those of what is selected elsewhere (ringed blue)."""
+        self.selected, self.linked = selected, linked
+        self._group()
+        self.update()
+
+    def _group(self) -> None:
+        """Markers by (shape, colour, size) and areas by colour, drawn a group at a time."""
+        places = self.layer.places
+        groups: dict[tuple[str, int, int], list[int]] = {}
+        for number, place in enumerate(places):
             if place.id in self.area_paths:
                 continue  # an uncertain place is its area, never a point
             colour, shape = style_of(place.kind)
             if not place.events:
                 colour = QColor(colour)
                 colour.setAlpha(110)
-            r = float(self.radius[number])
-            centre = QPointF(float(px[number]), float(py[number]))
-            if place.id in self.selected or place.id in self.linked:
-                painter.setPen(QPen(SELECTED if place.id in self.selected else LINKED, 3.0 * self.text_scale))
+            groups.setdefault((shape, colour.rgba(), int(round(self.radius[number] * 2))), []).append(number)
+        # largest first, so small markers stay on top
+        self.marker_groups = sorted(((k, np.asarray(v)) for k, v in groups.items()), key=lambda g: -g[0][2])
+        areas: dict[tuple[int, int], list[QPainterPath]] = {}
+        for place in places:
+            path = self.area_paths.get(place.id)
+            if path is None:
+                continue
+            colour = SELECTED if place.id in self.selected else LINKED if place.id in self.linked else \
+                style_of(place.kind)[0]
+            areas.setdefault((colour.rgba(), 60 if place.events else 25), []).append(path)
+        self.area_groups = []
+        for (rgba, alpha), paths in areas.items():
+            colour = QColor.fromRgba(rgba)
+            fill = QColor(colour)
+            fill.setAlpha(alpha)
+            bounds = [path.boundingRect() for path in paths]
+            self.area_groups.append((paths, bounds, colour, fill))
+        self.ringed = [n for n, p in enumerate(places) if p.id in self.selected or p.id in self.linked]
+
+    def paint_markers(self, painter: QPainter, px: np.ndarray, py: np.ndarray, inside: np.ndarray) -> None:
+        """Every marker in view, a group at a time: circles and squares as wide points (one call per
+        group), triangles and diamonds as one path per group; rings around the marked ones."""
+        places = self.layer.places
+        for number in self.ringed:
+            if inside[number] and places[number].id not in self.area_paths:
+                r = float(self.radius[number])
+                colour = SELECTED if places[number].id in self.selected else LINKED
+                painter.setPen(QPen(colour, 3.0 * self.text_scale))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawEllipse(centre, r + 3, r + 3)
-            painter.setPen(outline)
+                painter.drawEllipse(QPointF(float(px[number]), float(py[number])), r + 3, r + 3)
+        for (shape, rgba, diameter), members in self.marker_groups:
+            shown = members[inside[members]]
+            if not len(shown):
+                continue
+            x, y = px[shown], py[shown]
+            colour = QColor.fromRgba(rgba)
+            if shape in ("circle", "square"):
+                cap = Qt.PenCapStyle.RoundCap if shape == "circle" else Qt.PenCapStyle.SquareCap
+                points = arrayToQPolygonF(x, y)
+                painter.setPen(QPen(QColor(255, 255, 255), diameter + 2.4, Qt.PenStyle.SolidLine, cap))
+                painter.drawPoints(points)
+                painter.setPen(QPen(colour, diameter, Qt.PenStyle.SolidLine, cap))
+                painter.drawPoints(points)
+                continue
+            r = diameter / 2
+            shape_x, shape_y = ((np.array([0, -1, 1, 0]), np.array([-1.2, 0.8, 0.8, -1.2])) if shape == "triangle"
+                                else (np.array([0, 1, 0, -1, 0]), np.array([-1, 0, 1, 0, -1])))
+            corners = len(shape_x)
+            vx = (x[:, None] + shape_x[None, :] * r).ravel()
+            vy = (y[:, None] + shape_y[None, :] * r).ravel()
+            connect = np.ones(len(vx), dtype=np.int32)
+            connect[corners - 1::corners] = 0
+            path = arrayToQPath(vx, vy, connect=connect, finiteCheck=False)
+            painter.setPen(QPen(QColor(255, 255, 255), 1.2))
             painter.setBrush(colour)
-            if shape == "square":
-                painter.drawRect(QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r))
-            elif shape == "triangle":
-                painter.drawPolygon(QPolygonF([QPointF(centre.x(), centre.y() - r * 1.2),
-                                               QPointF(centre.x() - r, centre.y() + r * 0.8),
-                                               QPointF(centre.x() + r, centre.y() + r * 0.8)]))
-            elif shape == "diamond":
-                painter.drawPolygon(QPolygonF([
-                    QPointF(centre.x(), centre.y() - r), QPointF(centre.x() + r, centre.y()),
-                    QPointF(centre.x(), centre.y() + r), QPointF(centre.x() - r, centre.y())]))
-            else:
-                painter.drawEllipse(centre, r, r)
-        painter.restore()
-        painter.save()
-        painter.resetTransform()
-        self.paint_labels_for(painter, transform)
-        painter.restore()
+            painter.drawPath(path)
 
     def screen_points(self, transform: Any) -> tuple[np.ndarray, np.ndarray]:
         sx, dx, sy, dy = transform.m11(), transform.dx(), transform.m22(), transform.dy()

@@ -347,12 +347,11 @@ class MapPane(QWidget):
         item = self.view.places_item
         case = self.case
         if case is None or case.closed or not chosen:
-            item.selected, item.linked = set(), set()
+            item.set_marks(set(), set())
         elif chosen.table == "places":
-            item.selected, item.linked = set(chosen.ids), set()
+            item.set_marks(set(chosen.ids), set())
         else:
-            item.selected, item.linked = set(), places_of(case, chosen.table, chosen.ids)
-        item.update()
+            item.set_marks(set(), places_of(case, chosen.table, chosen.ids))
 
     # time
     def _window_changed(self, window: TimeWindow, origin: object) -> None:
