@@ -1,6 +1,7 @@
 """Finding a place to put on the map, offline: typed coordinates, the case's own places (by name or other
 name), and the gazetteer the report importer uses (GeoNames' places of 1,000+ people, core.importers.places,
-through its public `lookup`), most populous first, each with its coordinates and country."""
+through its public `candidates`: that name, then names beginning with it), most populous first, each with
+its coordinates and country."""
 
 from __future__ import annotations
 
@@ -57,6 +58,6 @@ def candidates(text: str, case: Case | None = None, limit: int = 12) -> list[Can
                 "SELECT id, name, aliases, lat, lon, country FROM places WHERE lat IS NOT NULL ORDER BY name"):
             if key in {keys(n) for n in (name, *aliases_of(aliases))}:
                 found.append(Candidate(name, float(lat), float(lon), country, source="case", place_id=place_id))
-    for place in gazetteer.lookup(text):
+    for place in gazetteer.candidates(text, limit):  # that name, then names that begin with it
         found.append(Candidate(place.name, place.lat, place.lon, place.country, place.population))
     return found[:limit]
