@@ -30,7 +30,8 @@ stix2-validator accepts and other platforms ignore), so that our own import gets
   latest, confidence), `x_case_workbench_actors` ([actor id, role] for every part in it) and
   `x_case_workbench_places`; the sightings derived from an event say so (`x_case_workbench_event_ref`);
 - relations: `x_case_workbench_relation` (kind as written, label, directed, start, end, confidence);
-- places: `x_case_workbench_place`;
+- places: `x_case_workbench_place` (name, coordinates, country, kind, other names); an event's places in
+  another role than where it happened: `x_case_workbench_place_roles` (place id -> origin or target);
 - citations: `x_case_workbench_citations` on the claim's object (id, source, quote, credibility,
   footnote), beside the native external references other platforms show;
 - sources: `x_case_workbench_sources` on the case's producer identity (`x_case_workbench_role`: 'case').
@@ -77,7 +78,7 @@ NOT_CARRIED_TABLES = ("meta", "documents", "footnotes", "notes", "views", "actor
 NOT_CARRIED_COLUMNS = {"*": ("created_at", "updated_at"), "citations": ("document_id",)}
 EVENT_FIELDS = ("summary", "kind", "start", "end", "time_precision", "time_note", "earliest", "latest", "confidence")
 RELATION_FIELDS = ("kind", "label", "directed", "start", "end", "confidence")
-PLACE_FIELDS = ("name", "lat", "lon", "country")
+PLACE_FIELDS = ("name", "lat", "lon", "country", "kind")
 SOURCE_FIELDS = ("id", "url", "title", "publisher", "language", "published", "accessed", "reliability", "archived_text")
 CITATION_FIELDS = ("id", "source_id", "quote", "credibility", "footnote")
 
@@ -218,7 +219,9 @@ def export_stix(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
         if row["country"] and "country" not in place and re.fullmatch(r"[A-Za-z]{2}", row["country"]):
             place["country"] = row["country"].upper()
         locations[row["id"]] = stix2.Location(id=stix_id("location", "places", row["id"]), **place,
-                                              **carried("places", row["id"], place={k: row[k] for k in PLACE_FIELDS}))
+                                              **carried("places", row["id"], place={
+                                                  **{k: row[k] for k in PLACE_FIELDS},
+                                                  "aliases": aliases_of(row["aliases"])}))
         objects.append(locations[row["id"]])
 
     participants: dict[str, list[str]] = defaultdict(list)
@@ -228,8 +231,12 @@ def export_stix(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
         participants[event_id].append(actor_id)
         roles[event_id].append([actor_id, role])
     places_of: dict[str, list[str]] = defaultdict(list)
-    for event_id, place_id in conn.execute("SELECT event_id, place_id FROM event_places ORDER BY event_id, place_id"):
+    place_roles: dict[str, dict[str, str]] = defaultdict(dict)  # where it started from, what it was aimed at
+    for event_id, place_id, role in conn.execute(
+            "SELECT event_id, place_id, role FROM event_places ORDER BY event_id, place_id"):
         places_of[event_id].append(place_id)
+        if role != "location":
+            place_roles[event_id][place_id] = role
     events = case.rows("events", order_by="id")
     sightings = 0
     for number, row in enumerate(events):
@@ -250,7 +257,9 @@ def export_stix(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
             object_refs=refs, confidence=CONFIDENCE_SCORES.get(row["confidence"], 50), labels=labels,
             external_references=references.get(("events", row["id"])) or None, **common,
             **carried("events", row["id"], event={k: row[k] for k in EVENT_FIELDS}, actors=roles.get(row["id"], []),
-                      places=[p for p in places_of.get(row["id"], ()) if p in locations]),
+                      places=[p for p in places_of.get(row["id"], ()) if p in locations],
+                      **({"place_roles": {p: r for p, r in place_roles[row["id"]].items() if p in locations}}
+                         if place_roles.get(row["id"]) else {})),
         ))
         for actor in involved:
             if actor.type not in ("threat-actor", "intrusion-set"):

@@ -247,7 +247,7 @@ class _Reader:
         values = {"id": place_id, "name": _text(obj, "name") or _text(obj, "city") or _text(obj, "country")
                   or _text(obj, "region") or "unnamed place", "lat": obj.get("latitude"), "lon": obj.get("longitude"),
                   "country": _text(obj, "country")}
-        values.update({k: carried[k] for k in ("name", "lat", "lon", "country") if k in carried})
+        values.update({k: carried[k] for k in ("name", "lat", "lon", "country", "kind", "aliases") if k in carried})
         self.add(Proposal(f"place:{place_id}", "place", values, label=values["name"], note=obj["id"]))
         self.became(obj, "place")
 
@@ -274,10 +274,12 @@ class _Reader:
                 self.add(Proposal(f"event_actor:{event_id}:{actor_id}", "event_actor",
                                   {"event_id": event_id, "actor_id": actor_id, "role": str(pair[1] or "")},
                                   needs=(f"event:{event_id}", f"actor:{actor_id}")))
+        roles = _dict(obj, "place_roles")
         for place_id in _list(obj, PREFIX + "places"):
             if isinstance(place_id, str) and f"place:{place_id}" in self.keys:
+                role = roles.get(place_id) if roles.get(place_id) in ("origin", "target") else "location"
                 self.add(Proposal(f"event_place:{event_id}:{place_id}", "event_place",
-                                  {"event_id": event_id, "place_id": place_id},
+                                  {"event_id": event_id, "place_id": place_id, "role": role},
                                   needs=(f"event:{event_id}", f"place:{place_id}")))
 
     def _event(self, obj: Any) -> None:
