@@ -204,3 +204,21 @@ def test_reimporting_a_report_says_nothing_is_new(tmp_path: Path) -> None:
         assert apply_plan(case, again) == {}
     finally:
         case.close()
+
+
+def test_a_nations_forces_under_their_common_names_are_one_actor_named_forces(tmp_path: Path) -> None:
+    from workbench.core.importers.report import propose_report
+
+    report = ("# Update, 4 March 2024\n\nThe Russian military shelled Kupiansk on 3 March.[1] The Russians may be "
+              "trying to cut the road. Russian troops attacked near Bakhmut on 3 March.[1] Ukrainian forces repelled "
+              "them, and the Ukrainians said on 4 March that Russian forces lost two tanks.[1] Ukraine asked its "
+              "partners for shells on 4 March.[1]\n\n[1] https://example.org/a\n")
+    case = create_case(tmp_path / "forces.case", "Forces", timezone="UTC")
+    try:
+        plan = propose_report(case, report, "update.md")
+    finally:
+        case.close()
+    actors = {p.values["name"]: p.values for p in plan.group("actor")}
+    assert set(actors) == {"Russian forces", "Ukrainian forces", "Ukraine"}, actors
+    assert {fold(a) for a in actors["Russian forces"]["aliases"]} == {"russian military", "russians", "russian troops"}
+    assert actors["Ukraine"]["kind"] == "state" and not actors["Ukraine"]["aliases"]

@@ -239,6 +239,8 @@ def canonical_name(folded: str) -> str:
                            r"military personnel|ground forces)", name)
     if general and general[1] in NATIONALITIES:
         name = f"{general[1]} forces"
+    elif name.endswith("s") and name[:-1] in NATIONALITIES:
+        name = f"{name[:-1]} forces"  # "the Russians may be trying": in a war report, the Russian forces
     return name
 
 

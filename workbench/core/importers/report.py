@@ -597,7 +597,11 @@ class ActorTable:
             self.items[key] = ActorCandidate(name, kind, how=how)
         candidate = self.items[key]
         if fold(name) not in {fold(n) for n in candidate.names()}:
-            if candidate.kind == "person" and len(name.split()) > len(candidate.name.split()):
+            folded = fold(name)
+            if candidate.kind == "person" and len(name.split()) > len(candidate.name.split()) or (
+                    canonical_name(folded) == folded != fold(candidate.name)
+                    and canonical_name(fold(candidate.name)) == folded):
+                # the fuller name of a person; "Russian forces", not "the Russians", names the forces
                 candidate.aliases.append(candidate.name)
                 candidate.name = name
             else:
@@ -626,9 +630,11 @@ class ActorTable:
             # a part of a name stands for the whole only for people ('Putin'); 'Republic' is not 'Luhansk
             # People's Republic', 'Ukraine' not 'Ukrainian General Staff'
             partial = candidate.kind == "person" and kind in ("person", "other")
+            spelled = "state" not in (kind, candidate.kind)  # "Ukrainians" is not "Ukraine"
             for known in (fold(n) for n in candidate.names()):
                 other = known.split()
-                if known == folded or canonical_name(known) == canonical or similar(known, folded, whole=not partial):
+                if known == folded or canonical_name(known) == canonical or spelled and similar(
+                        known, folded, whole=not partial):
                     return key
                 if len(words) == len(other) > 1 and all(similar(a, b) for a, b in zip(words, other, strict=True)):
                     return key
