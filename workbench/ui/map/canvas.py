@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from pyqtgraph.functions import arrayToQPath, arrayToQPolygonF
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPaintEngine, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem
 
 from workbench.core.maps.basemap import BUCKET_KM, Basemap, Parts
@@ -256,6 +256,38 @@ class BasemapItem(QGraphicsItem):
         painter.restore()
 
 
+_SPRITES: dict[tuple[str, int, int, float], QPixmap] = {}
+
+
+def marker_sprite(shape: str, rgba: int, diameter: int, ratio: float = 1.0) -> QPixmap:
+    """A marker drawn once (white outline, antialiased) at the screen's pixel ratio, for stamping."""
+    key = (shape, rgba, diameter, ratio)
+    found = _SPRITES.get(key)
+    if found is not None:
+        return found
+    size = diameter + 8
+    pixmap = QPixmap(int(math.ceil(size * ratio)), int(math.ceil(size * ratio)))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    painter.setPen(QPen(QColor(255, 255, 255), 1.2))
+    painter.setBrush(QColor.fromRgba(rgba))
+    c, r = size / 2, diameter / 2
+    if shape == "square":
+        painter.drawRect(QRectF(c - r, c - r, 2 * r, 2 * r))
+    elif shape == "triangle":
+        painter.drawPolygon(QPolygonF([QPointF(c, c - r * 1.2), QPointF(c - r, c + r * 0.8),
+                                       QPointF(c + r, c + r * 0.8)]))
+    elif shape == "diamond":
+        painter.drawPolygon(QPolygonF([QPointF(c, c - r), QPointF(c + r, c), QPointF(c, c + r), QPointF(c - r, c)]))
+    else:
+        painter.drawEllipse(QPointF(c, c), r, r)
+    painter.end()
+    _SPRITES[key] = pixmap
+    return pixmap
+
+
 class PlacesItem(QGraphicsItem):
     """The case's places: areas, origin -> target arrows, markers and names, in screen pixels."""
 
@@ -350,12 +382,16 @@ class PlacesItem(QGraphicsItem):
         # left out (its place is a speck at this scale)
         km_per_px = _km_per_pixel(painter)
         for paths, bounds, colour, fill in self.area_groups:
-            pen = QPen(colour.darker(120), 1.6 * self.text_scale, Qt.PenStyle.DashLine)
-            pen.setCosmetic(True)
-            painter.setPen(pen)
+            dashed = QPen(colour.darker(120), 1.6 * self.text_scale, Qt.PenStyle.DashLine)
+            dashed.setCosmetic(True)
+            solid = QPen(colour.darker(120), 1.0 * self.text_scale)
+            solid.setCosmetic(True)
             painter.setBrush(fill)
             for path, rect in zip(paths, bounds, strict=True):
-                if rect.intersects(exposed) and max(rect.width(), rect.height()) > 2 * km_per_px:
+                extent = max(rect.width(), rect.height()) / km_per_px
+                if extent > 2 and rect.intersects(exposed):
+                    # dashes only where they can be seen (and stroking them is worth its cost)
+                    painter.setPen(dashed if extent > 60 else solid)
                     painter.drawPath(path)
         painter.save()
         painter.resetTransform()
@@ -434,6 +470,10 @@ class PlacesItem(QGraphicsItem):
         """Every marker in view, a group at a time: circles and squares as wide points (one call per
         group), triangles and diamonds as one path per group; rings around the marked ones."""
         places = self.layer.places
+        engine = painter.paintEngine()
+        raster = engine is not None and engine.type() == QPaintEngine.Type.Raster  # not a PDF's vectors
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
         for number in self.ringed:
             if inside[number] and places[number].id not in self.area_paths:
                 r = float(self.radius[number])
@@ -447,6 +487,12 @@ class PlacesItem(QGraphicsItem):
                 continue
             x, y = px[shown], py[shown]
             colour = QColor.fromRgba(rgba)
+            if raster:  # one small picture per style, stamped: thousands of markers in a few milliseconds
+                sprite = marker_sprite(shape, rgba, diameter, ratio)
+                half = sprite.width() / ratio / 2
+                for a, b in zip((x - half).tolist(), (y - half).tolist(), strict=True):
+                    painter.drawPixmap(QPointF(a, b), sprite)
+                continue
             if shape in ("circle", "square"):
                 cap = Qt.PenCapStyle.RoundCap if shape == "circle" else Qt.PenCapStyle.SquareCap
                 points = arrayToQPolygonF(x, y)
