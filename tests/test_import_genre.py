@@ -165,6 +165,8 @@ def test_links_author_and_date_are_read(plans: dict, name: str) -> None:
     ("Kremlin-affiliated outlet Tsargrad claimed the opposite.", ["Tsargrad"], []),
     ("The Houthis fired a missile at the ship.", ["Houthis"], []),
     ("US forces and the US Navy intercepted the drones.", ["US forces"], []),
+    ("Russian forces began their major offensive on Donbas on Monday.", ["Russian forces"], ["Donbas"]),
+    ("The Islamic Revolutionary Guards Corps (IRGC) Navy seized a tanker.", ["IRGC Navy"], []),
 ])
 def test_genre_rules_on_single_sentences(sentence: str, actors: list[str], not_actors: list[str]) -> None:
     found = [name for _, _, name, _, _ in find_actor_mentions(sentence)]

@@ -279,6 +279,8 @@ def kind_of(phrase: str) -> str:
         return "state"
     if words[-1] in GROUP_WORDS or words[0] in ("pro", "anti") or "-" in words[0] and words[0][:4] in ("pro-", "anti"):
         return "group"
+    if re.search(r"\bpress (?:service|office)$", key):
+        return "government"  # "the Kremlin press service": a government's spokesmen, not a security service
     for preferred in ("media", "security"):
         if any(KIND_HEADS.get(word) == preferred and word not in ("service", "services", "agency", "security")
                for word in words):
@@ -709,6 +711,10 @@ def _emit(text: str, start: int, end: int, name: str, sentence_start: bool, titl
             return
         add(start, end, name, kind if kind != "other" else "organization", "organisation (national)")
         return
+    sub_unit = re.search(r"\(([A-ZА-Я]{2,8})\)\s+$", text[max(0, start - 14):start])
+    if len(words) == 1 and lowered[0] in KIND_HEADS and sub_unit:
+        add(start, end, f"{sub_unit[1]} {name}", kind_of(name), "organisation (acronym and head word)")
+        return  # "the Islamic Revolutionary Guards Corps (IRGC) Navy": the IRGC's navy
     if len(lowered) > 1 and lowered[-2:] == ["military", "district"]:
         add(start, end, name, "military", "military district")
         return
@@ -731,6 +737,13 @@ def _emit(text: str, start: int, end: int, name: str, sentence_start: bool, titl
     if len(words) == 1 and not titled and re.search(r"(?:ite|ean|ian|ese|ish|an)$", lowered[0]) and re.match(
             r"\s+[a-z]+\b(?<!ed)", text[end:end + 30]):
         return  # "Muscovite criticism", "a Crimean man": a demonym qualifying a noun
+    if len(words) >= 2 and lowered[-1] in ("center", "centre") and not titled:
+        add(start, end, name, "organization", "organisation (a centre)")
+        return  # "the Wagner Center"
+    if len(words) == 1 and not titled and re.search(
+            r"\b(?:offensives?|attacks?|assaults?|advances?|push|strikes?|drive|march)\s+(?:on|against|into|toward)\s+$",
+            text[max(0, start - 30):start], re.IGNORECASE):
+        return  # "their major offensive on Donbas": where it goes, a place
     if len(words) == 1 and not titled and re.search(r"(?:is|ans|ists|ites)$", lowered[0]) and re.search(
             r"\bthe\s+$", text[max(0, start - 5):start], re.IGNORECASE):
         add(start, end, name, "group", "group (the ...s)")  # "the Houthis", "the Alawites"
