@@ -105,3 +105,32 @@ def test_summary_lanes_draw_density_and_open_on_a_click(qtbot, synthetic: Path) 
     chart.set_case(None)
     chart.close()
     case.close()
+
+
+def test_lanes_grouped_by_community_found_off_the_ui_thread(qtbot, synthetic: Path) -> None:
+    # ICEWS's actors are all of one kind: there, and on request, the lanes are grouped by community.
+    from workbench.core.graph.groups import community_names
+    from workbench.ui.tasks import runner
+
+    case = open_case(synthetic)
+    data = load_timeline(case)
+    names = community_names(case, list(data.actor_ids))
+    assert len(names) == len(data.actor_ids) and len(set(names)) >= 3
+    grouped = layout_lanes(data, group_by="community", group_from=0, group_names=names)
+    assert {grouped.keys[lane].removeprefix(GROUP_KEY) for lane in grouped.summary} == {
+        names[data.actor_ids.index(k)] for k in layout_lanes(data).keys if k in data.actor_ids}
+    chart = TimelineChart(SelectionModel())
+    qtbot.addWidget(chart)
+    chart.resize(1000, 600)
+    chart.show()
+    chart.set_case(case)
+    chart.lane_combo.setCurrentIndex(chart.lane_combo.findData("actors:community"))
+    assert runner().wait_idle(60_000)
+    QApplication.processEvents()
+    assert chart.community_lanes == names
+    shown = {chart.layout.keys[lane] for lane in chart.layout.summary}
+    assert shown == {grouped.keys[lane] for lane in grouped.summary}
+    assert chart.view_state()["lane_groups"] == "community"
+    chart.set_case(None)
+    chart.close()
+    case.close()

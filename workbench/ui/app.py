@@ -90,6 +90,13 @@ def save_screenshot(window: MainWindow, path: Path) -> int:
     window.build_views()  # a screenshot shows every view, not the placeholders of the first paint
     for _ in range(5):
         QApplication.processEvents()
+    # A big case's layout and groups are worked out off the UI thread: show them, as the analyst sees
+    # them a moment after opening, not the circle drawn meanwhile.
+    from workbench.ui.tasks import runner
+
+    runner().wait_idle(180_000)
+    for _ in range(5):
+        QApplication.processEvents()
     image = window.grab()
     window.close()
     try:

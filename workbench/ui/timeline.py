@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 from workbench.core.confidence import CONFIDENCE_LEVELS
 from workbench.core.contrast import RGB, darken_until, over, strongest_alpha
 from workbench.core.filters import CaseFilter
+from workbench.core.graph.groups import community_names
 from workbench.core.names import TextFilter, haystack
 from workbench.core.queries import related
 from workbench.core.store import Case, Changes, new_id
@@ -94,6 +95,7 @@ from workbench.ui.commands import insert_record, push
 from workbench.ui.listing import ListPane
 from workbench.ui.pictures import save_png, save_svg
 from workbench.ui.selection import Selection, SelectionModel, TimeWindow
+from workbench.ui.tasks import runner
 
 EVENT_WIDTHS = (190, 330, 200, 110, 90, 40)
 ROW_PX = 20.0  # one sub-row of a lane
@@ -134,10 +136,12 @@ RELIABILITY_CHOICES = (
     ("Sources A-B", "B"),
     ("Sources A only", "A"),
 )
-# "actors" groups thousands of actor lanes under summary lanes by kind (from GROUP_LANES_FROM lanes);
-# "actors:kind" always, "actors:none" never. A choice is (lane mode, grouping).
+# "actors" groups thousands of actor lanes under summary lanes (from GROUP_LANES_FROM lanes): by kind, or
+# by community where every actor is of one kind (ICEWS's); "actors:kind" and "actors:community" always,
+# "actors:none" never. A choice is (lane mode, grouping).
 LANE_CHOICES = (("Lanes: actors", "actors"), ("Lanes: actors by kind", "actors:kind"),
-                ("Lanes: every actor", "actors:none"), ("Lanes: event kind", "kinds"), ("One lane", "single"))
+                ("Lanes: actors by community", "actors:community"), ("Lanes: every actor", "actors:none"),
+                ("Lanes: event kind", "kinds"), ("One lane", "single"))
 SUMMARY_COLOUR = QColor(70, 95, 140)  # a summary lane's density
 ORDER_CHOICES = (("Order: first seen", "first"), ("Order: name", "name"), ("Order: most events", "count"))
 
@@ -859,6 +863,8 @@ class TimelineChart(QWidget):
         self.lane_groups = "auto"  # auto, kind or none: actor lanes grouped under summary lanes
         self.group_lanes_from = GROUP_LANES_FROM  # lanes; "auto" groups from this many (tests lower it)
         self.expanded_lanes: set[str] = set()  # the groups shown with their members' lanes
+        self.community_lanes: list[str] | None = None  # a community's name per actor, found off the UI thread
+        self.communities_key = ("timeline communities", id(self))
         self._hovered = -1
         self._whole_case: tuple[str, str] | None = None
         self._fitted = False
@@ -1049,6 +1055,8 @@ class TimelineChart(QWidget):
         previous = self.view.viewRange() if keep_view and self.layout is not None else None
         self.case = case
         self.data = load_timeline(case)
+        self.community_lanes = None  # of the actors before
+        runner().cancel(self.communities_key)
         self.events.reset_labels()
         span = case.date_range() if case is not None else None
         self._whole_case = span
@@ -1148,10 +1156,18 @@ class TimelineChart(QWidget):
 
     def _relayout(self, keep_top: bool = True) -> None:
         top = self.view.viewRange()[1][0] if keep_top and self.layout is not None else 0.0
+        group_by = self.lane_groups
+        if group_by == "auto":  # kinds say little when every actor is of one kind: communities then
+            group_by = "kind" if len(set(self.data.actor_kinds)) > 1 else "community"
+            if group_by == "community" and len(self.data.actor_ids) < self.group_lanes_from:
+                group_by = "none"  # too few lanes to group: no need to find communities
+        if group_by == "community" and self.community_lanes is None:
+            self._find_communities()
+            group_by = "kind"  # meanwhile
         self.layout = layout_lanes(self.data, self.mask, self.lane_mode, self.lane_order, self.actor_mask,
-                                   group_by="none" if self.lane_groups == "none" else "kind",
+                                   group_by=group_by,
                                    group_from=self.group_lanes_from if self.lane_groups == "auto" else 0,
-                                   expanded=frozenset(self.expanded_lanes))
+                                   expanded=frozenset(self.expanded_lanes), group_names=self.community_lanes)
         self.plot.getAxis("left").reset()
         self._set_rows(top)
         self._show_status()
@@ -1300,6 +1316,21 @@ class TimelineChart(QWidget):
         self._show_status()
 
     # --- selection ------------------------------------------------------------------------
+
+    def _find_communities(self) -> None:
+        """Work out each actor's community off the UI thread; the lanes are grouped by them when known."""
+        case, data = self.case, self.data
+        if case is None or case.closed or self.lane_mode != "actors" or not len(data.actor_ids):
+            return
+        actor_ids = list(data.actor_ids)
+
+        def found(names: list[str]) -> None:
+            if self.data is data:
+                self.community_lanes = names
+                self._relayout(keep_top=True)
+
+        runner().run(self.communities_key, lambda reader, progress: community_names(reader, actor_ids, progress),
+                     reader_of=case, done=found, context=self, failure="Cannot group the lanes by community")
 
     def toggle_group(self, key: str) -> None:
         """Open a summary lane (its members' lanes follow it) or close it again; kept in saved views."""

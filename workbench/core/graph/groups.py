@@ -137,6 +137,24 @@ def group_ties(src: np.ndarray, dst: np.ndarray, end_src: np.ndarray, end_dst: n
     return pairs[:, 0], pairs[:, 1], counts
 
 
+def community_names(case: Any, actor_ids: list[str], progress: Progress = NO_PROGRESS) -> list[str]:
+    """A community's name for each of `actor_ids` (the timeline's summary lanes): its best connected
+    member and how many more ("Iran +1,013"), SMALL_CLUSTERS, or "no tie" for an actor tied to nobody."""
+    from workbench.core.graph.model import load_graph
+
+    graph = load_graph(case)
+    progress.check()
+    grouping = group_actors(graph, "community", communities(graph, progress.part(0.0, 0.9)))
+    names = [f"{graph.names[leader]} +{size - 1:,}" if leader >= 0 else SMALL_CLUSTERS
+             for leader, size in zip(grouping.leaders, grouping.sizes, strict=True)]
+    out = []
+    for actor_id in actor_ids:
+        v = graph.index.get(actor_id)
+        group = int(grouping.member[v]) if v is not None else -1
+        out.append(names[group] if group >= 0 else "no tie")
+    return out
+
+
 def tie_width(count: int | np.ndarray) -> Any:
     """Line width in pixels for a tie standing for `count` relations (or events): 1 for one, growing
     with the logarithm, at most 7."""

@@ -65,16 +65,17 @@ class LaneLayout:
 
 def layout_lanes(data: TimelineData, mask: np.ndarray | None = None, mode: str = "actors", order: str = "first",
                  actor_mask: np.ndarray | None = None, group_by: str = "none", group_from: int = GROUP_LANES_FROM,
-                 expanded: frozenset[str] = frozenset()) -> LaneLayout:
+                 expanded: frozenset[str] = frozenset(), group_names: list[str] | None = None) -> LaneLayout:
     """Lanes of the shown events: per actor (an event in each of its actors' lanes), per kind, or one.
 
     Lanes are sorted by first appearance, by name or by number of events (most first); empty
     lanes are left out. Within a lane, events whose windows overlap go to different sub-rows
     (up to MAX_SUBROWS), so two events of one evening do not hide each other.
 
-    With `group_by` "kind" and at least `group_from` actor lanes, the lanes are grouped by their
-    actor's kind: each group is one summary lane (SUMMARY_ROWS tall, no events of its own, the
-    density of its members' events to draw), followed by its members' lanes only if it is in
+    With `group_by` "kind" (or "community", with `group_names`: a group's name per actor, such as
+    core.graph.groups.community_names gives) and at least `group_from` actor lanes, the lanes are
+    grouped by their actor's kind (or community): each group is one summary lane (SUMMARY_ROWS tall, no events
+    of its own, the density of its members' events to draw), followed by its members' lanes only if it is in
     `expanded` (by name). Groups come in the order of their first member.
     """
     n = len(data)
@@ -118,9 +119,12 @@ def layout_lanes(data: TimelineData, mask: np.ndarray | None = None, mode: str =
         ranked = sorted(used.tolist(), key=lambda k: (labels[k] == NO_ACTOR, first[k], labels[k].casefold()))
     summary_members: dict[int, list[int]] = {}  # final lane -> the keys it sums up
     lane_keys, lane_labels, lane_counts = [keys[k] for k in ranked], [labels[k] for k in ranked], counts[ranked]
-    if mode == "actors" and group_by == "kind" and len(ranked) >= max(group_from, 1):
-        ranked, lane_keys, lane_labels, lane_counts, summary_members = _group_by_kind(
-            data, ranked, keys, labels, counts, events, lanes, expanded)
+    names = (data.actor_kinds if group_by == "kind" else
+             group_names if group_by == "community" and group_names is not None
+             and len(group_names) == len(data.actor_ids) else None)
+    if mode == "actors" and names is not None and len(ranked) >= max(group_from, 1):
+        ranked, lane_keys, lane_labels, lane_counts, summary_members = _group_lanes(
+            data, ranked, keys, labels, counts, events, lanes, expanded, names)
     position = np.full(n_keys, -1, dtype=np.int64)
     member_lanes = [(i, k) for i, k in enumerate(ranked) if k >= 0]
     position[[k for _i, k in member_lanes]] = [i for i, _k in member_lanes]
@@ -156,12 +160,13 @@ def layout_lanes(data: TimelineData, mask: np.ndarray | None = None, mode: str =
                       summary, frozenset(expanded) if summary else frozenset())
 
 
-def _group_by_kind(data: TimelineData, ranked: list[int], keys: list[str], labels: list[str], counts: np.ndarray,
-                   events: np.ndarray, lanes: np.ndarray, expanded: frozenset[str]
-                   ) -> tuple[list[int], list[str], list[str], list[int], dict[int, list[int]]]:
-    """The lanes in `ranked` order grouped by their actor's kind: a summary lane (-1 in the returned
-    order) per kind, then its members if expanded. The lane without an actor stays on its own, last."""
-    kind_of = {i: (data.actor_kinds[i] or "other") for i in range(len(data.actor_ids))}
+def _group_lanes(data: TimelineData, ranked: list[int], keys: list[str], labels: list[str], counts: np.ndarray,
+                 events: np.ndarray, lanes: np.ndarray, expanded: frozenset[str], names: list[str]
+                 ) -> tuple[list[int], list[str], list[str], list[int], dict[int, list[int]]]:
+    """The lanes in `ranked` order grouped by their actor's group (`names`, by actor): a summary lane
+    (-1 in the returned order) per group, then its members if expanded. The lane without an actor
+    stays on its own, last."""
+    kind_of = {i: (names[i] or "other") for i in range(len(data.actor_ids))}
     groups: dict[str, list[int]] = {}
     alone = []
     for k in ranked:
