@@ -124,7 +124,7 @@ def layout_lanes(data: TimelineData, mask: np.ndarray | None = None, mode: str =
              and len(group_names) == len(data.actor_ids) else None)
     if mode == "actors" and names is not None and len(ranked) >= max(group_from, 1):
         ranked, lane_keys, lane_labels, lane_counts, summary_members = _group_lanes(
-            data, ranked, keys, labels, counts, events, lanes, expanded, names)
+            data, ranked, keys, labels, counts, events, lanes, expanded, names, group_by == "kind")
     position = np.full(n_keys, -1, dtype=np.int64)
     member_lanes = [(i, k) for i, k in enumerate(ranked) if k >= 0]
     position[[k for _i, k in member_lanes]] = [i for i, _k in member_lanes]
@@ -161,11 +161,12 @@ def layout_lanes(data: TimelineData, mask: np.ndarray | None = None, mode: str =
 
 
 def _group_lanes(data: TimelineData, ranked: list[int], keys: list[str], labels: list[str], counts: np.ndarray,
-                 events: np.ndarray, lanes: np.ndarray, expanded: frozenset[str], names: list[str]
-                 ) -> tuple[list[int], list[str], list[str], list[int], dict[int, list[int]]]:
+                 events: np.ndarray, lanes: np.ndarray, expanded: frozenset[str], names: list[str],
+                 say_size: bool = True) -> tuple[list[int], list[str], list[str], list[int], dict[int, list[int]]]:
     """The lanes in `ranked` order grouped by their actor's group (`names`, by actor): a summary lane
     (-1 in the returned order) per group, then its members if expanded. The lane without an actor
-    stays on its own, last."""
+    stays on its own, last. A summary lane's label says how many actors it holds, unless its name
+    does (`say_size` False: a community's "Iran +1,013")."""
     kind_of = {i: (names[i] or "other") for i in range(len(data.actor_ids))}
     groups: dict[str, list[int]] = {}
     alone = []
@@ -187,7 +188,7 @@ def _group_lanes(data: TimelineData, ranked: list[int], keys: list[str], labels:
         summary[len(order)] = members
         order.append(-1)
         lane_keys.append(GROUP_KEY + kind)
-        lane_labels.append(f"{'▾' if open_ else '▸'} {kind}: {len(members):,} actors")
+        lane_labels.append(f"{'▾' if open_ else '▸'} {kind}" + (f": {len(members):,} actors" if say_size else ""))
         lane_counts.append(n_events)
         if open_:
             for k in members:
