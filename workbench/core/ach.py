@@ -313,3 +313,38 @@ def ratings_for_events(case: Case, hypothesis_id: str) -> dict[str, str]:
         if not via_citation or event_id not in found:
             found[event_id] = rating
     return found
+
+
+def item_target(case: Case, table: str, item_id: str) -> tuple[str, str] | None:
+    """What selecting an evidence row selects in the other views: an event or relation itself; a citation's
+    or a note's record (events, relations, actors, sources); None for a note that stands alone."""
+    if table in ("events", "relations"):
+        return table, item_id
+    row = case.get(table, item_id)
+    if row is None:
+        return None
+    for column, target in (("event_id", "events"), ("relation_id", "relations"), ("actor_id", "actors"),
+                           ("source_id", "sources")):
+        if row.get(column):
+            return target, row[column]
+    return None
+
+
+def evidence_candidates(case: Case, question_id: str | None = None) -> list[tuple[str, str, str]]:
+    """(table, id, label) of every item that can be weighed, in time order for events; those already in the
+    question's matrix are left out."""
+    taken: set[tuple[str, str]] = set()
+    if question_id is not None:
+        for stored in case.rows("evidence_rows", where="question_id = ?", params=(question_id,)):
+            column = next(c for c in ITEM_COLUMNS if stored.get(c))
+            taken.add((ITEM_COLUMNS[column], stored[column]))
+    found: list[tuple[str, str, str]] = []
+    for event_id, title, start in case.conn.execute("SELECT id, title, start FROM events ORDER BY start, seq"):
+        found.append(("events", event_id, f"{start[:10]}  {title}"))
+    for (relation_id,) in case.conn.execute("SELECT id FROM relations ORDER BY rowid"):
+        found.append(("relations", relation_id, claim_title(case, "relations", relation_id) or relation_id))
+    for (citation_id,) in case.conn.execute("SELECT id FROM citations ORDER BY rowid"):
+        found.append(("citations", citation_id, item_label(case, "citations", citation_id)))
+    for note_id, text in case.conn.execute("SELECT id, text FROM notes ORDER BY seq"):
+        found.append(("notes", note_id, " ".join(text.split())[:200]))
+    return [item for item in found if (item[0], item[1]) not in taken]

@@ -160,9 +160,41 @@ def build_sample_case(path: Path | str) -> Case:
             attached = {f"{kind}_id": targets[kind][name] for kind, name in about.items()}
             case.insert("notes", {"id": stable_id("note", str(index)), "text": note["text"], **attached})
 
+        _sample_questions(case, event_ids, actor_ids)
+
         # The default storyboard (resources/sample/storyboard.json); thumbnails are drawn on first show.
         from workbench.core.storyboard import sample_storyboard_rows
 
         for row in sample_storyboard_rows(case, event_ids, actor_ids, stable_id):
             case.insert("views", row)
     return case
+
+
+def _sample_questions(case: Case, event_ids: dict[str, str], actor_ids: dict[str, str]) -> None:
+    """The sample's question with its hypotheses and rated evidence (resources/sample/analysis.json)."""
+    data = json.loads(sample_resource("analysis.json").read_text(encoding="utf-8"))
+    for q_index, question in enumerate(data["questions"]):
+        question_id = stable_id("question", question["text"])
+        case.insert("questions", {"id": question_id, "text": question["text"],
+                                  "description": question.get("description", ""), "position": q_index})
+        hypothesis_ids = [stable_id("hypothesis", f"{question_id}|{title}") for title in question["hypotheses"]]
+        for position, (hypothesis_id, title) in enumerate(zip(hypothesis_ids, question["hypotheses"], strict=True)):
+            case.insert("hypotheses", {"id": hypothesis_id, "question_id": question_id, "title": title,
+                                       "position": position})
+        for position, evidence in enumerate(question["evidence"]):
+            if "event" in evidence:
+                item = {"event_id": event_ids[evidence["event"]]}
+            elif "note" in evidence:
+                item = {"note_id": stable_id("note", str(evidence["note"]))}
+            else:
+                source, kind, target = evidence["relation"]
+                item = {"relation_id": stable_id("relation", f"{source}|{kind}|{target}")}
+            (key,) = item.values()
+            evidence_id = stable_id("evidence", f"{question_id}|{key}")
+            case.insert("evidence_rows", {"id": evidence_id, "question_id": question_id, **item,
+                                          "relevance": evidence.get("relevance", "medium"), "position": position})
+            comments = evidence.get("comments", [""] * len(hypothesis_ids))
+            for hypothesis_id, rating, comment in zip(hypothesis_ids, evidence["ratings"], comments, strict=True):
+                case.insert("ratings", {"id": stable_id("rating", f"{evidence_id}|{hypothesis_id}"),
+                                        "evidence_id": evidence_id, "hypothesis_id": hypothesis_id,
+                                        "rating": rating, "comment": comment})

@@ -7,13 +7,16 @@ rows takes seconds, while one `sorted()` over the keys takes milliseconds.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QByteArray,
     QEvent,
     QItemSelection,
     QItemSelectionModel,
+    QMimeData,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -40,6 +43,8 @@ from workbench.core.window import in_time_window, window_caption
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import Selection, SelectionModel
 
+# Records dragged from a list (the Analysis dock takes them as evidence): JSON {"table": ..., "ids": [...]}.
+RECORDS_MIME = "application/x-case-workbench-records"
 RELATED_BRUSH = QBrush(QColor(255, 236, 179))
 TITLE_COLUMN = {"events": "Event", "actors": "Actor", "relations": "Relation", "sources": "Title or URL"}
 TITLE_SHARE = 0.4  # of a list's width, kept for its title column when the others are wide
@@ -89,6 +94,21 @@ class ListingModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and row in self._weak:
             return WEAK_BRUSH
         return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        # Rows can be dragged (onto the Analysis dock's matrix, as evidence), never dropped here.
+        return super().flags(index) | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else super().flags(index)
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802 - Qt override
+        return [RECORDS_MIME]
+
+    def mimeData(self, indexes: Any) -> QMimeData:  # noqa: N802 - Qt override
+        """The dragged rows' records: JSON {"table": ..., "ids": [...]}, in the order shown."""
+        rows = sorted({index.row() for index in indexes if index.isValid()})
+        ids = [self.listing.ids[self.visible[row]] for row in rows]
+        data = QMimeData()
+        data.setData(RECORDS_MIME, QByteArray(json.dumps({"table": self.listing.table, "ids": ids}).encode("utf-8")))
+        return data
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal:
@@ -181,6 +201,8 @@ class ListPane(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.view.setSortingEnabled(True)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)

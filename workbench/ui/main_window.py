@@ -42,6 +42,7 @@ from workbench.core.store import (
 )
 from workbench.core.times import case_zone, now_stamp, utc_to_local
 from workbench.ui import check_case, commands, encryption, sharing
+from workbench.ui.analysis import AnalysisPane
 from workbench.ui.briefing.storyboard import StoryboardPane
 from workbench.ui.commands import Operation, delete_records, insert_record, push
 from workbench.ui.history import HistoryPane
@@ -139,7 +140,9 @@ class MainWindow(QMainWindow):
         self.inspector = Inspector(self.selection, self)
         self.history = HistoryPane(self.selection, self)
         self.storyboard = StoryboardPane(self)
-        self.views: dict[str, QWidget] = {"inspector": self.inspector, "history": self.history}
+        self.analysis = AnalysisPane(self.selection, self)
+        self.views: dict[str, QWidget] = {"inspector": self.inspector, "history": self.history,
+                                          "analysis": self.analysis}
         self.docks = {
             "timeline": self._dock("Timeline", self._placeholder("timeline")),
             "graph": self._dock("Actor graph", self._placeholder("actor graph")),
@@ -149,6 +152,7 @@ class MainWindow(QMainWindow):
             "history": self._dock("History", self.history),
             "undo": self._dock("Undo steps", QUndoView(self.undo_stack, self)),
             "storyboard": self._dock("Storyboard", self.storyboard),
+            "analysis": self._dock("Analysis", self.analysis),
         }
         self.views["storyboard"] = self.storyboard
         self._default_layout()
@@ -257,6 +261,9 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(docks["inspector"], docks["history"])
         self.tabifyDockWidget(docks["history"], docks["undo"])
         self.tabifyDockWidget(docks["undo"], docks["storyboard"])
+        # Competing hypotheses need the width of a matrix: a tab behind the sources, not the inspector.
+        self.tabifyDockWidget(docks["sources"], docks["analysis"])
+        docks["sources"].raise_()
         docks["inspector"].raise_()
         self.resizeDocks([docks["graph"], docks["sources"], docks["inspector"]], [860, 420, 340],
                          Qt.Orientation.Horizontal)
