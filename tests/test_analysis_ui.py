@@ -135,3 +135,25 @@ def test_a_row_selects_its_item_and_a_fallen_source_changes_the_scores(pane: Ana
     assert "\u2192 0.0" in pane.table.horizontalHeaderItem(len(FIXED_COLUMNS)).text()
     assert pane.table.item(1, 0).font().strikeOut()
     assert "with the unticked sources fallen" in pane.scores.text()
+
+
+def test_the_matrix_exports_to_csv_most_diagnostic_first_with_scores(pane: AnalysisPane, tmp_path: Path) -> None:
+    import csv
+
+    pane.new_question("Will Russia intervene?")
+    no = pane.new_hypothesis("No")
+    yes = pane.new_hypothesis("Yes")
+    pane.add_items("events", ["event-call", "event-rumour"])
+    rumour = next(row for row in pane.matrix.rows if row.item_id == "event-rumour")
+    commands.push(pane.selection.undo_stack, commands.Operation(
+        pane.case, "rate", lambda c: rate(c, rumour.id, no, "I", comment="=HYPERLINK(\"x\")")))
+    commands.push(pane.selection.undo_stack,
+                  commands.Operation(pane.case, "rate", lambda c: rate(c, rumour.id, yes, "C")))
+    out = tmp_path / "matrix.csv"
+    assert "2 rows, 2 hypotheses" in pane.export_csv(str(out))
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][:3] == ["Evidence", "Item", "Grades"] and rows[0][7] == "H1: No"
+    assert rows[1][0].startswith("Unmarked vehicles")  # the diagnostic row first, though uncited (low)
+    assert rows[1][7:9] == ["I", "'=HYPERLINK(\"x\")"]  # a comment that is a formula is disarmed
+    assert rows[-1][0].startswith("Inconsistency score") and float(rows[-1][7]) > 0

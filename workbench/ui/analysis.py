@@ -8,6 +8,7 @@ unticking a source shows the scores as they would stand if it fell. Every edit i
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -38,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from workbench.core import ach
 from workbench.core.confidence import ACH_RATINGS
+from workbench.core.exporters.matrix_csv import export_matrix_csv
 from workbench.core.model import NOUNS
 from workbench.core.ops.hypotheses import add_evidence, add_hypothesis, add_question, rate, set_weights
 from workbench.core.store import Case, CaseError, Changes
@@ -184,7 +187,8 @@ class AnalysisPane(QWidget):
         self.question_menu = self._menu("Question", "analysis_question_menu", (
             ("New question\u2026", "analysis_new_question", self.new_question),
             ("Rename question\u2026", "analysis_rename_question", self.rename_question),
-            ("Delete question", "analysis_delete_question", self.delete_question)))
+            ("Delete question", "analysis_delete_question", self.delete_question),
+            ("Export the matrix as CSV\u2026", "analysis_export_csv", self.export_csv)))
         self.hypothesis_menu = self._menu("Hypotheses", "analysis_hypothesis_menu", (
             ("Add hypothesis\u2026", "analysis_add_hypothesis", self.new_hypothesis),
             ("Edit the current column's hypothesis\u2026", "analysis_edit_hypothesis", self.edit_hypothesis),
@@ -314,7 +318,8 @@ class AnalysisPane(QWidget):
         writable = self.case is not None and not self.case.read_only
         has_question = self.matrix is not None
         has_hypotheses = bool(self.matrix and self.matrix.hypotheses)
-        enabled = {"analysis_new_question": writable, "analysis_rename_question": writable and has_question,
+        enabled = {"analysis_new_question": writable, "analysis_export_csv": has_question,
+                   "analysis_rename_question": writable and has_question,
                    "analysis_delete_question": writable and has_question,
                    "analysis_add_hypothesis": writable and has_question,
                    "analysis_edit_hypothesis": writable and has_hypotheses,
@@ -576,6 +581,21 @@ class AnalysisPane(QWidget):
     def delete_question(self) -> None:
         if self.case is not None and self.question_id is not None:
             self._push(delete_records(self.case, "questions", [self.question_id], origin=self))
+
+    def export_csv(self, path: str | None = None) -> str | None:
+        """Write the matrix (with the unticked sources' scores) to a CSV file the analyst names."""
+        if self.case is None or self.question_id is None:
+            return None
+        if path is None:
+            path, _filter = QFileDialog.getSaveFileName(self, "Export the matrix as CSV", "matrix.csv",
+                                                        "CSV files (*.csv)")
+        if not path:
+            return None
+        try:
+            return export_matrix_csv(self.case, self.question_id, Path(path), self.fallen)
+        except CaseError as refused:
+            warn(self, "Export the matrix", str(refused))
+            return None
 
     def _current_hypothesis(self) -> str | None:
         column = self.table.currentColumn()
