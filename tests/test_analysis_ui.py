@@ -157,3 +157,41 @@ def test_the_matrix_exports_to_csv_most_diagnostic_first_with_scores(pane: Analy
     assert rows[1][0].startswith("Unmarked vehicles")  # the diagnostic row first, though uncited (low)
     assert rows[1][7:9] == ["I", "'=HYPERLINK(\"x\")"]  # a comment that is a formula is disarmed
     assert rows[-1][0].startswith("Inconsistency score") and float(rows[-1][7]) > 0
+
+
+def test_the_timeline_colours_events_by_their_rating_against_a_hypothesis(qtbot, small_case: Path) -> None:
+    from workbench.core.ops.hypotheses import add_evidence, add_hypothesis, add_question
+    from workbench.ui.timeline import RATING_CODES, TimelinePane
+
+    with open_case(small_case) as case:
+        question = add_question(case, "Will Russia intervene?").result
+        no = add_hypothesis(case, question, "No").result
+        yes = add_hypothesis(case, question, "Yes").result
+        call = add_evidence(case, question, "events", "event-call").result
+        rate(case, call, no, "II")
+        rate(case, call, yes, "C")
+    case = open_case(small_case)
+    selection = SelectionModel()
+    pane = TimelinePane(selection)
+    qtbot.addWidget(pane)
+    pane.resize(1200, 500)
+    pane.set_case(case)
+    pane.show()
+    QApplication.processEvents()
+    chart = pane.chart
+    assert chart.rating_combo.count() == 3 and chart.rating_marks is None
+    before = chart.grab().toImage()
+    chart.colour_by_hypothesis(no)
+    call_index = int(chart.data.indices_of(["event-call"])[0])
+    assert RATING_CODES[chart.rating_marks[call_index]] == "II"
+    assert (chart.rating_marks >= 0).sum() == 1  # the rumour is not in the matrix
+    QApplication.processEvents()
+    assert chart.events.last_frame.marked and chart.grab().toImage() != before
+    # a rating changed elsewhere recolours the event
+    row = case.rows("ratings", where="hypothesis_id = ?", params=(no,))[0]
+    changes = commands.Operation(case, "rate", lambda c: rate(c, row["evidence_id"], no, "C"))
+    commands.push(QUndoStack(), changes)
+    pane.case_changed(changes.changes)
+    assert RATING_CODES[chart.rating_marks[call_index]] == "C"
+    pane.set_case(None)
+    case.close()

@@ -48,7 +48,8 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
-from workbench.core.confidence import CONFIDENCE_LEVELS
+from workbench.core import ach
+from workbench.core.confidence import ACH_RATINGS, CONFIDENCE_LEVELS
 from workbench.core.contrast import RGB, darken_until, over, strongest_alpha
 from workbench.core.filters import CaseFilter
 from workbench.core.graph.groups import community_names
@@ -119,6 +120,11 @@ SEPARATOR_COLOUR = QColor(224, 228, 234)
 WINDOW_COLOUR = QColor(255, 152, 0)
 WINDOW_ALPHA = 28
 LABEL_COLOURS = (QColor(25, 30, 40), QColor(140, 58, 0), QColor(88, 52, 122))
+# An event's rating against the hypothesis the timeline is coloured by (issue 27): a box behind it, green
+# for consistent, red for inconsistent (the Analysis dock's cell colours), grey for neutral or not applicable.
+RATING_CODES = tuple(ACH_RATINGS)
+RATING_BOX_COLOURS = {"CC": QColor(46, 125, 50), "C": QColor(102, 187, 106), "N": QColor(158, 158, 158),
+                      "I": QColor(239, 83, 80), "II": QColor(183, 28, 28), "NA": QColor(200, 200, 200)}
 
 CONFIDENCE_CHOICES = (
     ("Any confidence", "planned"),
@@ -363,7 +369,7 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
             return
         viewport, transform = found
         frame = frame_geometry(
-            chart.layout, chart.data, viewport, faded=chart.faded, selected=chart.selected,
+            chart.layout, chart.data, viewport, faded=chart.faded, selected=chart.selected, marks=chart.rating_marks,
             measure=self._measure if chart.show_labels else None,
         )
         self.last_frame = frame
@@ -376,6 +382,9 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
             painter.setPen(QPen(CONNECTOR_COLOUR, 1.0))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPath(_segment_path(frame.connectors))
+        for code, shapes in frame.marked.items():  # behind the events: their rating against the chosen hypothesis
+            colour = RATING_BOX_COLOURS[RATING_CODES[code]]
+            draw_rects(painter, shapes, QBrush(_colour(colour, 150)), colour.darker(120), False)
         # Faded context first, then the emphasised events over it.
         for faded in (True, False):
             for style in range(N_STYLES):
@@ -975,6 +984,15 @@ class TimelineChart(QWidget):
         self.tag_filter = TagMenuButton("Tags", self)
         self.tag_filter.setObjectName("timeline_tags")
         self.tag_filter.setToolTip("Show only events carrying one of the ticked tags, or done by an actor carrying one")
+        self.rating_combo = QComboBox(self)
+        self.rating_combo.setObjectName("timeline_colour_by_hypothesis")
+        self.rating_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.rating_combo.setMinimumContentsLength(9)
+        self.rating_combo.setToolTip("Colour events by their rating against a hypothesis of the Analysis dock: "
+                                     "green consistent, red inconsistent, grey neutral or not applicable")
+        self.rating_combo.addItem("No ratings", None)
+        self.rating_combo.currentIndexChanged.connect(lambda _i: self._load_ratings())
+        self.rating_marks: np.ndarray | None = None
         self.text_filter = QLineEdit(self)
         self.text_filter.setObjectName("timeline_text_filter")
         self.text_filter.setPlaceholderText("Filter timeline\u2026")
@@ -989,7 +1007,7 @@ class TimelineChart(QWidget):
         self.clear_window_button.setToolTip("Set the shared time window back to the whole case")
         self.clear_window_button.clicked.connect(self.clear_time_window)
         for widget in (self.lane_combo, self.order_combo, self.confidence_combo, self.reliability_combo,
-                       self.actor_kinds, self.event_kinds, self.tag_filter):
+                       self.actor_kinds, self.event_kinds, self.tag_filter, self.rating_combo):
             self.controls.addWidget(widget)
         self.controls.addWidget(self.text_filter, 1)
         self.controls.addWidget(self.fit_button)
@@ -1065,6 +1083,7 @@ class TimelineChart(QWidget):
         self.tag_filter.set_kinds(list(all_tags(self.case)) if self.case is not None else [],
                                   self.selection.filter.tags)
         self._apply_filter(self.selection.filter, relayout=False)
+        self._list_hypotheses()
         self._relayout(keep_top=keep_view)
         self._show_selection(self.selection.selection)
         if previous is not None:
@@ -1090,6 +1109,9 @@ class TimelineChart(QWidget):
                 or "meta" in changes.bulk):
             self.set_case(self.case, keep_view=True)
             return
+        if changes.touches({"questions", "hypotheses", "evidence_rows", "ratings", "citations"}):
+            self._list_hypotheses()
+            self.events.update()
         case_filter = self.selection.filter
         refilter = False
         if changes.touches({"citations", "sources"}):
@@ -1101,6 +1123,44 @@ class TimelineChart(QWidget):
         if refilter:
             self._apply_filter(case_filter)
         self._show_selection(self.selection.selection)
+
+    def _list_hypotheses(self) -> None:
+        """The hypotheses the events can be coloured by (every question's), keeping the chosen one."""
+        chosen = self.rating_combo.currentData()
+        self.rating_combo.blockSignals(True)
+        self.rating_combo.clear()
+        self.rating_combo.addItem("No ratings", None)
+        if self.case is not None and not self.case.closed:
+            for question in ach.questions(self.case):
+                for number, hypothesis in enumerate(ach.hypotheses_of(self.case, question["id"]), start=1):
+                    self.rating_combo.addItem(f"Rated against H{number}: {hypothesis['title']}", hypothesis["id"])
+                    self.rating_combo.setItemData(self.rating_combo.count() - 1,
+                                                  f"{question['text']}\nH{number}: {hypothesis['title']}",
+                                                  Qt.ItemDataRole.ToolTipRole)
+        index = self.rating_combo.findData(chosen) if chosen else 0
+        self.rating_combo.setCurrentIndex(max(index, 0))
+        self.rating_combo.blockSignals(False)
+        self._load_ratings(repaint=False)
+
+    def colour_by_hypothesis(self, hypothesis_id: str | None) -> None:
+        """Colour the events by their rating against `hypothesis_id` (None: no colours)."""
+        index = self.rating_combo.findData(hypothesis_id) if hypothesis_id else 0
+        self.rating_combo.setCurrentIndex(max(index, 0))
+
+    def _load_ratings(self, repaint: bool = True) -> None:
+        hypothesis_id = self.rating_combo.currentData()
+        self.rating_marks = None
+        if hypothesis_id and self.case is not None and len(self.data):
+            marks = np.full(len(self.data), -1, dtype=np.int8)
+            by_rating: dict[str, list[str]] = {}
+            for event_id, rating in ach.ratings_for_events(self.case, hypothesis_id).items():
+                by_rating.setdefault(rating, []).append(event_id)
+            for rating, event_ids in by_rating.items():
+                if rating in RATING_CODES:
+                    marks[self.data.indices_of(event_ids)] = RATING_CODES.index(rating)
+            self.rating_marks = marks
+        if repaint:
+            self.events.update()
 
     def _apply_filter(self, case_filter: CaseFilter, relayout: bool = True) -> None:
         tagged = events_passing(self.case, case_filter.tags) if case_filter.tags and self.case else None
@@ -1616,7 +1676,7 @@ class TimelinePane(QWidget):
         self.events.set_case(case)
 
     depends_on = frozenset({"events", "event_actors", "event_places", "actors", "places", "citations", "meta",
-                            "sources", "tags"})
+                            "sources", "tags", "questions", "hypotheses", "evidence_rows", "ratings"})
 
     def case_changed(self, changes: Changes) -> None:
         if changes.touches(self.depends_on):

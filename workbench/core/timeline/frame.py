@@ -9,7 +9,7 @@ of detail). The view turns it into a handful of painter paths.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -68,6 +68,7 @@ class Frame:
     connectors: Shapes  # vertical lines joining one event's lanes
     labels: list[tuple[float, float, int, float]]  # (x, baseline y, event index, width)
     items: int  # appearances in view before thinning
+    marked: dict[int, Shapes] = field(default_factory=dict)  # boxes around events per mark (a rating's code)
 
 
 def outline_segments(shapes: Shapes, dashed: bool = False, on: float = 4.0, off: float = 3.0) -> Shapes:
@@ -122,6 +123,7 @@ def frame_geometry(
     *,
     faded: np.ndarray | None = None,
     selected: np.ndarray | None = None,
+    marks: np.ndarray | None = None,
     measure: Callable[[int], float] | None = None,
     marker_px: float = 9.0,
     bar_px: float = 8.0,
@@ -129,7 +131,8 @@ def frame_geometry(
 ) -> Frame:
     """Device-pixel geometry of one frame, culled to the view and thinned to what pixels can show.
 
-    `faded`: per event, drawn as context only. `selected`: per event, outlined.
+    `faded`: per event, drawn as context only. `selected`: per event, outlined. `marks`: per event, a small
+    code (-1: none), each code's events boxed (the timeline's colour by an ACH rating).
     `measure(event)`: the pixel width of its label; labels are placed only when given.
     """
     items = visible_items(layout, data, view)
@@ -167,22 +170,28 @@ def frame_geometry(
             if m.any():
                 markers[key] = _dedupe_points(ax[m], yc[m])
 
-    chosen = np.zeros(0, dtype=np.int64)
-    if selected is not None and len(events):
-        chosen = np.flatnonzero(selected[events])
     half = marker_px / 2 + 3
-    sel = Shapes(
-        np.where(marker[chosen], ax[chosen] - half, np.minimum(x0[chosen], c0[chosen]) - 3),
-        np.where(marker[chosen], ax[chosen] + half, np.maximum(x1[chosen], c1[chosen]) + 3),
-        yc[chosen] - window_px / 2 - 2, yc[chosen] + window_px / 2 + 2,
-    ) if len(chosen) else _empty_shapes()
+
+    def boxes(chosen: np.ndarray) -> Shapes:
+        return Shapes(
+            np.where(marker[chosen], ax[chosen] - half, np.minimum(x0[chosen], c0[chosen]) - 3),
+            np.where(marker[chosen], ax[chosen] + half, np.maximum(x1[chosen], c1[chosen]) + 3),
+            yc[chosen] - window_px / 2 - 2, yc[chosen] + window_px / 2 + 2,
+        ) if len(chosen) else _empty_shapes()
+
+    sel = boxes(np.flatnonzero(selected[events])) if selected is not None and len(events) else _empty_shapes()
+    marked: dict[int, Shapes] = {}
+    if marks is not None and len(events):
+        codes = marks[events]
+        for code in np.unique(codes[codes >= 0]):
+            marked[int(code)] = boxes(np.flatnonzero(codes == code))
 
     connectors = _frame_connectors(layout, data, view)
     labels: list[tuple[float, float, int, float]] = []
     if measure is not None and len(events):
         labels = place_labels(events, layout.item_row[items], np.where(marker, ax, np.maximum(x0, c0)),
                               marker, view, measure, marker_px)
-    return Frame(windows, bars, markers, sel, connectors, labels, len(items))
+    return Frame(windows, bars, markers, sel, connectors, labels, len(items), marked)
 
 
 def _merge_bars(x0: np.ndarray, x1: np.ndarray, y0: np.ndarray, y1: np.ndarray) -> Shapes:
