@@ -1133,7 +1133,7 @@ class TimelineChart(QWidget):
         if self.case is not None and not self.case.closed:
             for question in ach.questions(self.case):
                 for number, hypothesis in enumerate(ach.hypotheses_of(self.case, question["id"]), start=1):
-                    self.rating_combo.addItem(f"Rated against H{number}: {hypothesis['title']}", hypothesis["id"])
+                    self.rating_combo.addItem(f"Rating vs H{number}: {hypothesis['title']}", hypothesis["id"])
                     self.rating_combo.setItemData(self.rating_combo.count() - 1,
                                                   f"{question['text']}\nH{number}: {hypothesis['title']}",
                                                   Qt.ItemDataRole.ToolTipRole)
