@@ -195,3 +195,42 @@ def test_the_timeline_colours_events_by_their_rating_against_a_hypothesis(qtbot,
     assert RATING_CODES[chart.rating_marks[call_index]] == "C"
     pane.set_case(None)
     case.close()
+
+
+def test_the_matrix_is_a_storyboard_slide_and_a_deck_page(qtbot, sample_path: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from workbench.core import storyboard
+    from workbench.ui.briefing.deck import export_deck
+    from workbench.ui.briefing.slides import SlideRenderer
+
+    copy = tmp_path / "belarus.case"
+    copy.write_bytes(sample_path.read_bytes())
+    case = open_case(copy)
+    selection = SelectionModel()
+    selection.undo_stack = QUndoStack()
+    view = AnalysisPane(selection)
+    qtbot.addWidget(view)
+    view.set_case(case)
+    assert view.matrix is not None and len(view.matrix.rows) >= 8  # the sample's question
+    meduza = next(s for s, title in view.matrix.source_titles.items() if title.startswith("Lukashenko: at our"))
+    view.fallen = {meduza}
+    view_id = view.add_slide()
+    slide = next(s for s in storyboard.slides(case) if s.id == view_id)
+    assert slide.title.startswith("Will Russia intervene militarily") and slide.state["analysis"]["fallen"] == [meduza]
+    renderer = SlideRenderer(case)
+    renderer.show(slide)
+    stage = renderer.view.stage
+    assert stage.matrix.isVisible() and not stage.timeline.isVisible() and not stage.graph.isVisible()
+    assert stage.matrix.rowCount() == len(view.matrix.rows) + 1
+    assert "\u2192" in stage.matrix.horizontalHeaderItem(2).text()  # the scores if Meduza fell
+    # the next slide (a chart) hides the matrix again
+    renderer.show(storyboard.slides(case)[0])
+    assert not stage.matrix.isVisible() and stage.timeline.isVisible()
+    view.set_case(None)
+    case.close()
+    out = tmp_path / "deck.pdf"
+    export_deck(copy, "pdf", out)
+    texts = [" ".join(page.extract_text().split()) for page in PdfReader(str(out)).pages]
+    matrix_page = next(text for text in texts if "Will Russia intervene militarily" in text)
+    assert "No military intervention" in matrix_page and "Inconsistency" in matrix_page

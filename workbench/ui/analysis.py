@@ -8,6 +8,7 @@ unticking a source shows the scores as they would stand if it fell. Every edit i
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ from workbench.core.exporters.matrix_csv import export_matrix_csv
 from workbench.core.model import NOUNS
 from workbench.core.ops.hypotheses import add_evidence, add_hypothesis, add_question, rate, set_weights
 from workbench.core.store import Case, CaseError, Changes
-from workbench.ui.commands import Operation, delete_records, push, quoted, update_record
+from workbench.ui.commands import Operation, delete_records, insert_record, push, quoted, update_record
 from workbench.ui.listing import RECORDS_MIME
 from workbench.ui.plaintext import tip, warn
 from workbench.ui.selection import SelectionModel
@@ -188,7 +189,8 @@ class AnalysisPane(QWidget):
             ("New question\u2026", "analysis_new_question", self.new_question),
             ("Rename question\u2026", "analysis_rename_question", self.rename_question),
             ("Delete question", "analysis_delete_question", self.delete_question),
-            ("Export the matrix as CSV\u2026", "analysis_export_csv", self.export_csv)))
+            ("Export the matrix as CSV\u2026", "analysis_export_csv", self.export_csv),
+            ("Add the matrix to the storyboard", "analysis_add_slide", self.add_slide)))
         self.hypothesis_menu = self._menu("Hypotheses", "analysis_hypothesis_menu", (
             ("Add hypothesis\u2026", "analysis_add_hypothesis", self.new_hypothesis),
             ("Edit the current column's hypothesis\u2026", "analysis_edit_hypothesis", self.edit_hypothesis),
@@ -319,6 +321,7 @@ class AnalysisPane(QWidget):
         has_question = self.matrix is not None
         has_hypotheses = bool(self.matrix and self.matrix.hypotheses)
         enabled = {"analysis_new_question": writable, "analysis_export_csv": has_question,
+                   "analysis_add_slide": writable and has_question,
                    "analysis_rename_question": writable and has_question,
                    "analysis_delete_question": writable and has_question,
                    "analysis_add_hypothesis": writable and has_question,
@@ -597,6 +600,23 @@ class AnalysisPane(QWidget):
             warn(self, "Export the matrix", str(refused))
             return None
 
+    def add_slide(self) -> str | None:
+        """The matrix (with the sources unticked now) as a slide at the end of the storyboard; its view id."""
+        if self.case is None or self.matrix is None:
+            return None
+        from workbench.core.storyboard import dump_state, next_position
+
+        state = {"analysis": {"question_id": self.matrix.question_id, "fallen": sorted(self.fallen)}}
+        now = ach.scores(self.matrix, self.fallen)
+        names = {h: f"H{i}" for i, h in enumerate(self.matrix.hypothesis_ids, start=1)}
+        caption = "Least inconsistent: " + ", ".join(
+            f"{names[h]} ({now[h]:.1f})" for h in ach.ranking(now)) if self.matrix.hypotheses else ""
+        command = insert_record(self.case, "views", {
+            "title": self.matrix.question, "caption": caption, "position": next_position(self.case),
+            "state": dump_state(state)}, text=f"Add the matrix of {quoted(self.matrix.question)} to the storyboard",
+            origin=self)
+        return command.record_id if self._push(command) else None
+
     def _current_hypothesis(self) -> str | None:
         column = self.table.currentColumn()
         if self.matrix is None or not self.matrix.hypotheses:
@@ -674,6 +694,114 @@ class AnalysisPane(QWidget):
             evidence = self.shown_rows[row]
             self._push(delete_records(self.case, "evidence_rows", [evidence.id],
                                       text=f"Remove {quoted(evidence.label)} from the matrix", origin=self))
+
+
+class MatrixBoard(QTableWidget):
+    """A question's matrix drawn for a slide: read-only, the analyst's colours, large text, the scores below."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("matrix_board")
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setWordWrap(True)
+        self.verticalHeader().setVisible(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.matrix: ach.Matrix | None = None
+        self.fallen: frozenset[str] = frozenset()
+        self.titles: list[tuple[str, str]] = []  # each hypothesis's heading and score
+        self.text_px = 18
+
+    def show_question(self, case: Case, question_id: str, fallen: frozenset[str] = frozenset()) -> bool:
+        """Show the question's matrix (most diagnostic first); False when the question is gone."""
+        self.matrix = ach.load_matrix(case, question_id) if not case.closed else None
+        self.fallen = fallen
+        self.clear()
+        if self.matrix is None:
+            self.setRowCount(0)
+            self.setColumnCount(0)
+            return False
+        matrix = self.matrix
+        ids = matrix.hypothesis_ids
+        now, after = ach.scores(matrix), ach.scores(matrix, fallen)
+        rows = ach.by_diagnosticity(matrix)
+        self.setColumnCount(2 + len(ids))
+        self.setRowCount(len(rows) + 1)
+        self.titles = []
+        for number, (hypothesis_id, title) in enumerate(matrix.hypotheses, start=1):
+            score = f"{now[hypothesis_id]:.1f}" + (f" \u2192 {after[hypothesis_id]:.1f}" if fallen else "")
+            self.titles.append((f"H{number}: {title}", f"({score})"))
+        self._label_headers()
+        for row, evidence in enumerate(rows):
+            self.setItem(row, 0, QTableWidgetItem(evidence.label))
+            grades = (evidence.grades or "\u2014") + (" \u2691" if evidence.single_sourced else "")
+            self.setItem(row, 1, QTableWidgetItem(grades))
+            for column, hypothesis_id in enumerate(ids, start=2):
+                rating = evidence.ratings.get(hypothesis_id, "")
+                item = QTableWidgetItem(rating)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if rating:
+                    item.setBackground(rating_brush(rating))
+                    if rating in DARK_RATINGS:
+                        item.setForeground(QBrush(QColor("white")))
+                self.setItem(row, column, item)
+        order = ach.ranking(after if fallen else now)
+        names = {h: f"H{i}" for i, h in enumerate(ids, start=1)}
+        summary = QTableWidgetItem("Inconsistency, lower is stronger: "
+                                   + " < ".join(f"{names[h]} {(after if fallen else now)[h]:.1f}" for h in order))
+        font = summary.font()
+        font.setBold(True)
+        summary.setFont(font)
+        self.setItem(len(rows), 0, summary)
+        self.setSpan(len(rows), 0, 1, 2 + len(ids))
+        self.set_text_px(self.text_px)
+        return True
+
+    def set_text_px(self, pixels: int) -> None:
+        """Text `pixels` tall, and the columns shared out: the evidence takes what the ratings leave."""
+        self.text_px = pixels
+        font = self.font()
+        font.setPixelSize(pixels)
+        self.setFont(font)
+        self.horizontalHeader().setFont(font)
+        self._size()
+
+    def _label_headers(self) -> None:
+        """Hypotheses in their columns' width, on up to three lines (a header does not wrap by itself)."""
+        metrics = self.fontMetrics()
+        labels = ["Evidence", "Grades"]
+        for column, (title, score) in enumerate(self.titles, start=2):
+            characters = max(8, int((self.columnWidth(column) or 200) / max(metrics.averageCharWidth(), 1)) - 2)
+            lines = textwrap.wrap(title, characters)
+            if len(lines) > 3:
+                lines = [*lines[:2], _short(" ".join(lines[2:]), characters)]
+            labels.append("\n".join([*lines, score]))
+        if self.columnCount() == len(labels):
+            self.setHorizontalHeaderLabels(labels)
+
+    def _size(self) -> None:
+        if self.columnCount() < 2:
+            return
+        metrics = self.fontMetrics()
+        rating_width = max(metrics.horizontalAdvance("H1: 10.0 \u2192 10.0") // 2 + 16,
+                           metrics.horizontalAdvance("CC") * 3)
+        grades_width = metrics.horizontalAdvance("B2, C2 \u2691") + 16
+        width = max(self.viewport().width(), 400)
+        self.setColumnWidth(1, grades_width)
+        hypotheses = self.columnCount() - 2
+        share = max(rating_width, (width - grades_width) // (hypotheses + 3)) if hypotheses else rating_width
+        for column in range(2, self.columnCount()):
+            self.setColumnWidth(column, share)
+        self.setColumnWidth(0, max(160, width - grades_width - share * hypotheses - 2))
+        self.horizontalHeader().setMinimumHeight(metrics.height() * 4 + 12)
+        self._label_headers()
+        self.resizeRowsToContents()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._size()
 
 
 def _short(text: str, length: int) -> str:

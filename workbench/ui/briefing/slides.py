@@ -176,6 +176,10 @@ class SlideStage(QWidget):
         self.graph.toolbar2.hide()
         self.graph.side.hide()
         self.graph.keep_tables_closed()  # no room for the analysis tables beside a slide's chart
+        from workbench.ui.analysis import MatrixBoard
+
+        self.matrix = MatrixBoard(self)  # a slide of an ACH matrix (Analysis > Question > Add to the storyboard)
+        self.matrix.hide()
         self.text_px = 0
         self.set_text_px(CHART_TEXT_PX)
         layout = QHBoxLayout(self)
@@ -183,6 +187,7 @@ class SlideStage(QWidget):
         layout.setSpacing(12)
         layout.addWidget(self.timeline, 1)
         layout.addWidget(self.graph, 1)
+        layout.addWidget(self.matrix, 1)
         self.lapse_timer = QTimer(self)
         self.lapse_timer.timeout.connect(self._lapse_step)
         self.lapse_windows: list[tuple[str, str]] = []
@@ -243,6 +248,7 @@ class SlideStage(QWidget):
         chart.label_metrics = QFontMetricsF(chart.label_font)
         chart.edge_metrics = QFontMetricsF(chart.edge_font)
         self.graph.canvas.legend.text_px = pixels
+        self.matrix.set_text_px(pixels)
         self.graph.canvas.update_legend()
         self.graph.canvas.view_changed()
 
@@ -323,6 +329,19 @@ class SlideStage(QWidget):
         self.stop()
         self.day_label = ""
         self.lapse_windows, self.lapse_index = [], -1  # a time-lapse belongs to its own slide only
+        analysis = part(state, "analysis")
+        question_id, fallen = analysis.get("question_id"), analysis.get("fallen")
+        fallen = frozenset(s for s in fallen if isinstance(s, str)) if isinstance(fallen, list) else frozenset()
+        if isinstance(question_id, str) and self.case is not None and self.matrix.show_question(
+                self.case, question_id, fallen):
+            # A matrix slide shows the matrix alone: the charts have nothing of it to show.
+            self.timeline.hide()
+            self.graph.hide()
+            self.matrix.show()
+            self.callouts = []
+            self._place_callouts()
+            return
+        self.matrix.hide()
         docks = part(state, "docks")
         show_timeline, show_graph = docks.get("timeline", True) is not False, docks.get("graph", True) is not False
         if not show_timeline and not show_graph:
