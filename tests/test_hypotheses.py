@@ -23,6 +23,8 @@ from workbench.core.store import APPLICATION_ID, apply_migrations, open_case, sc
 # inconsistent. Heuer's reading (step 4 and 5 of the chapter): E1, Saddam's public statement, is consistent
 # with every hypothesis and so has no diagnostic value; H2 has no inconsistent evidence and is the most
 # likely, then H3, then H1 (the US Army's TC 2-33.4, Figure 2-1, reuses the matrix and states the same order).
+# The cells below were written down from the figure without a copy of the book at hand (the machine is offline):
+# the order H2 < H3 < H1 and E1's lack of diagnostic value are the book's; check the single cells against it.
 HEUER_HYPOTHESES = (
     ("H1", "Iraq will not retaliate."),
     ("H2", "It will sponsor some minor terrorist actions."),
