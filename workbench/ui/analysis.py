@@ -52,7 +52,11 @@ from workbench.ui.selection import SelectionModel
 
 RATING_COLOURS = {"CC": "#2e7d32", "C": "#a5d6a7", "N": "#eeeeee", "I": "#ef9a9a", "II": "#c62828", "NA": "#fafafa"}
 DARK_RATINGS = ("CC", "II")
-FIXED_COLUMNS = ("Evidence", "Grades", "Credibility", "Relevance", "Diag.")
+FIXED_COLUMNS = ("Evidence", "Grades", "Cred.", "Rel.", "Diag.")
+FIXED_TIPS = ("The case's item weighed (an event, relation, citation or note)",
+              "Its sources' grades, best first, each source once; \u2691: one source only",
+              "Credibility: high, medium or low; italic when read from the sources' grades",
+              "Relevance: high, medium or low", "Diagnosticity: how far apart its ratings lie (0-4)")
 EVIDENCE, GRADES, CREDIBILITY, RELEVANCE, DIAGNOSTIC = range(5)
 FROM_GRADES = "from grades"
 WEIGHED_TABLES = ("events", "relations", "citations", "notes")
@@ -376,6 +380,8 @@ class AnalysisPane(QWidget):
                 score += f" \u2192 {after[hypothesis_id]:.1f}"
             labels.append(f"H{number}  ({score})\n{_short(title, 18)}")
         table.setHorizontalHeaderLabels(labels)
+        for column, text in enumerate(FIXED_TIPS):
+            table.horizontalHeaderItem(column).setToolTip(text)
         for column, (_hypothesis_id, title) in enumerate(matrix.hypotheses, start=len(FIXED_COLUMNS)):
             table.horizontalHeaderItem(column).setToolTip(tip(title))
         for row, evidence in enumerate(rows):
@@ -436,13 +442,13 @@ class AnalysisPane(QWidget):
         table = self.table
         metrics = table.fontMetrics()
         widths = {GRADES: metrics.horizontalAdvance("B2, C2 \u2691") + 12,
-                  CREDIBILITY: metrics.horizontalAdvance("Credibility") + 12,
-                  RELEVANCE: metrics.horizontalAdvance("Relevance") + 12,
-                  DIAGNOSTIC: metrics.horizontalAdvance("Diag.") + 12}
-        hypothesis_width = metrics.horizontalAdvance("H1  (10.0 \u2192 10.0)") + 8
+                  CREDIBILITY: metrics.horizontalAdvance("medium") + 14,
+                  RELEVANCE: metrics.horizontalAdvance("medium") + 14,
+                  DIAGNOSTIC: metrics.horizontalAdvance("Diag.") + 10}
+        hypothesis_width = metrics.horizontalAdvance("H1 (10.0 \u2192 10.0)") + 8
         fixed = sum(widths.values()) + hypothesis_width * (table.columnCount() - len(FIXED_COLUMNS))
         available = table.viewport().width() or 900
-        widths[EVIDENCE] = max(140, available - fixed - 4)
+        widths[EVIDENCE] = max(120, available - fixed - 4)
         for column, width in widths.items():
             table.setColumnWidth(column, width)
         for column in range(len(FIXED_COLUMNS), table.columnCount()):
