@@ -32,6 +32,8 @@ def record_name(row: dict, default: str = "") -> str:
 @dataclass
 class Record:
     table: ClassVar[str] = ""
+    # Columns stored as JSON text holding a list of names (aliases): read without fail, written as JSON.
+    name_lists: ClassVar[tuple[str, ...]] = ()
     id: str = ""
     created_at: str = ""
     updated_at: str = ""
@@ -39,15 +41,22 @@ class Record:
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Record:
         names = {f.name for f in fields(cls)}
-        return cls(**{key: value for key, value in row.items() if key in names})
+        record = cls(**{key: value for key, value in row.items() if key in names})
+        for column in cls.name_lists:
+            setattr(record, column, aliases_of(getattr(record, column)))
+        return record
 
     def to_row(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        row = {f.name: getattr(self, f.name) for f in fields(self)}
+        for column in self.name_lists:
+            row[column] = json.dumps(row[column], ensure_ascii=False)
+        return row
 
 
 @dataclass
 class Place(Record):
     table: ClassVar[str] = "places"
+    name_lists: ClassVar[tuple[str, ...]] = ("aliases",)
     name: str = ""
     lat: float | None = None
     lon: float | None = None
@@ -55,37 +64,16 @@ class Place(Record):
     aliases: list[str] = field(default_factory=list)
     kind: str = ""
 
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Place:
-        place = super().from_row(row)
-        place.aliases = aliases_of(place.aliases)
-        return place
-
-    def to_row(self) -> dict[str, Any]:
-        row = super().to_row()
-        row["aliases"] = json.dumps(self.aliases, ensure_ascii=False)
-        return row
-
 
 @dataclass
 class Actor(Record):
     table: ClassVar[str] = "actors"
+    name_lists: ClassVar[tuple[str, ...]] = ("aliases",)
     name: str = ""
     kind: str = "other"
     aliases: list[str] = field(default_factory=list)
     description: str = ""
     color: str | None = None
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Actor:
-        actor = super().from_row(row)
-        actor.aliases = aliases_of(actor.aliases)
-        return actor
-
-    def to_row(self) -> dict[str, Any]:
-        row = super().to_row()
-        row["aliases"] = json.dumps(self.aliases, ensure_ascii=False)
-        return row
 
 
 @dataclass
