@@ -73,15 +73,45 @@ def qapp(qapp_args: list[str]):
     return app
 
 
+@pytest.fixture(scope="session")
+def shared_gazetteers(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the report importer's gazetteer index, once some test (or its subprocess) has built it, is kept
+    for the rest of the run: building it reads 60 MB of JSON (10-25 s), which every test importing a report
+    into its own empty cache folder would otherwise pay again."""
+    folder = tmp_path_factory.getbasetemp() / "shared-gazetteers"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _share_gazetteers(source: Path, target: Path) -> None:
+    """Hard-links every built gazetteer index of `source` into `target` (read-only indexes: a link is enough)."""
+    built = sorted(source.glob("gazetteer-*.sqlite")) if source.is_dir() else []
+    for index in built:
+        if not (target / index.name).exists():
+            try:
+                target.mkdir(parents=True, exist_ok=True)
+                os.link(index, target / index.name)
+            except OSError:
+                pass  # another file system or a race: the next test builds or harvests it
+
+
 @pytest.fixture(autouse=True)
-def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """QSettings and platformdirs (the sample copy) point into tmp_path, never at the user's own."""
+def isolated_user_dirs(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+                       shared_gazetteers: Path) -> Path:
+    """QSettings and platformdirs (the sample copy) point into tmp_path, never at the user's own.
+
+    The user cache folder is the test's own too, beside tmp_path (tests list tmp_path's files), and the one
+    thing shared between tests: it starts with the gazetteer indexes already built in this run, and gives
+    back any it builds (see shared_gazetteers)."""
     home = tmp_path / "user"
     monkeypatch.setenv("WORKBENCH_SETTINGS_DIR", str(home / "settings"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))  # store.values remembers files checked clean
-    return home
+    cache = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))  # store.values remembers files checked clean
+    _share_gazetteers(shared_gazetteers, cache / "case-workbench")
+    yield home
+    _share_gazetteers(cache / "case-workbench", shared_gazetteers)
 
 
 @pytest.fixture
