@@ -311,6 +311,9 @@ class PlacesItem(QGraphicsItem):
         self.marker_groups: list[tuple[tuple[str, int, int], np.ndarray]] = []
         self.area_groups: list[tuple[list[QPainterPath], list[QRectF], QColor, QColor]] = []
         self.ringed: list[int] = []
+        self.link_a = self.link_b = np.zeros(0, dtype=int)
+        self.link_width = np.zeros(0)
+        self.link_marked = np.zeros(0, dtype=bool)
         self.pin: tuple[float, float, str] | None = None  # a place found by name or coordinates: (lat, lon, name)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
@@ -398,29 +401,7 @@ class PlacesItem(QGraphicsItem):
         sx, dx, sy, dy = transform.m11(), transform.dx(), transform.m22(), transform.dy()
         px, py = self.x * sx + dx, self.y * sy + dy
         view = transform.mapRect(exposed).adjusted(-30, -30, 30, 30)
-        index = self.index_of()
-        # origin -> target links, with an arrowhead at the target
-        for link in self.layer.links:
-            a, b = index.get(link.origin), index.get(link.target)
-            if a is None or b is None:
-                continue
-            start, end = QPointF(px[a], py[a]), QPointF(px[b], py[b])
-            length = math.hypot(end.x() - start.x(), end.y() - start.y())
-            if length < 1:
-                continue
-            highlighted = link.origin in self.selected or link.target in self.selected
-            colour = SELECTED.darker(130) if highlighted else QColor(90, 40, 120)
-            width = min(6.0, 1.2 + 0.8 * len(link.events)) * self.text_scale
-            painter.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-            ux, uy = (end.x() - start.x()) / length, (end.y() - start.y()) / length
-            tip = QPointF(end.x() - ux * (self.radius[b] + 2), end.y() - uy * (self.radius[b] + 2))
-            painter.drawLine(QPointF(start.x() + ux * self.radius[a], start.y() + uy * self.radius[a]), tip)
-            head = 9.0 * self.text_scale
-            painter.setBrush(colour)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.drawPolygon(QPolygonF([
-                tip, QPointF(tip.x() - ux * head - uy * head * 0.5, tip.y() - uy * head + ux * head * 0.5),
-                QPointF(tip.x() - ux * head + uy * head * 0.5, tip.y() - uy * head - ux * head * 0.5)]))
+        self.paint_links(painter, px, py, view)
         inside = (px >= view.left()) & (px <= view.right()) & (py >= view.top()) & (py <= view.bottom())
         self.paint_markers(painter, px, py, inside)
         painter.restore()
@@ -428,6 +409,49 @@ class PlacesItem(QGraphicsItem):
         painter.resetTransform()
         self.paint_labels_for(painter, transform)
         painter.restore()
+
+    def _link_arrays(self) -> None:
+        """The links as arrays (origin and target marker numbers, width, highlighted), for drawing all at once."""
+        index = self.index_of()
+        rows = [(index[link.origin], index[link.target], len(link.events),
+                 link.origin in self.selected or link.target in self.selected)
+                for link in self.layer.links if link.origin in index and link.target in index]
+        table = np.asarray(rows, dtype=float).reshape(-1, 4)
+        self.link_a, self.link_b = table[:, 0].astype(int), table[:, 1].astype(int)
+        self.link_width = np.minimum(6.0, 1.2 + 0.8 * table[:, 2]) * self.text_scale
+        self.link_marked = table[:, 3].astype(bool)
+
+    def paint_links(self, painter: QPainter, px: np.ndarray, py: np.ndarray, view: QRectF) -> None:
+        """Origin -> target lines with an arrowhead at the target: one path per width and colour."""
+        if not len(self.link_a):
+            return
+        a, b = self.link_a, self.link_b
+        x0, y0, x1, y1 = px[a], py[a], px[b], py[b]
+        length = np.hypot(x1 - x0, y1 - y0)
+        shown = ((length >= 1) & (np.maximum(x0, x1) >= view.left()) & (np.minimum(x0, x1) <= view.right())
+                 & (np.maximum(y0, y1) >= view.top()) & (np.minimum(y0, y1) <= view.bottom()))
+        head = 9.0 * self.text_scale
+        for marked in (False, True):
+            colour = SELECTED.darker(130) if marked else QColor(90, 40, 120)
+            for width in np.unique(self.link_width[shown & (self.link_marked == marked)]):
+                chosen = np.flatnonzero(shown & (self.link_marked == marked) & (self.link_width == width))
+                ux, uy = (x1 - x0)[chosen] / length[chosen], (y1 - y0)[chosen] / length[chosen]
+                ra, rb = self.radius[a[chosen]], self.radius[b[chosen]] + 2
+                sx, sy = x0[chosen] + ux * ra, y0[chosen] + uy * ra
+                tx, ty = x1[chosen] - ux * rb, y1[chosen] - uy * rb
+                lines = arrayToQPath(np.column_stack([sx, tx]).ravel(), np.column_stack([sy, ty]).ravel(),
+                                     connect="pairs", finiteCheck=False)
+                painter.setPen(QPen(colour, float(width), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawPath(lines)
+                hx = np.column_stack([tx, tx - ux * head - uy * head * 0.5, tx - ux * head + uy * head * 0.5, tx])
+                hy = np.column_stack([ty, ty - uy * head + ux * head * 0.5, ty - uy * head - ux * head * 0.5, ty])
+                connect = np.ones(hx.size, dtype=np.int32)
+                connect[3::4] = 0
+                heads = arrayToQPath(hx.ravel(), hy.ravel(), connect=connect, finiteCheck=False)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(colour)
+                painter.drawPath(heads)
 
     def set_marks(self, selected: set[str], linked: set[str]) -> None:
         """The selected places (ringed yellow) and those of what is selected elsewhere (ringed blue)."""
@@ -465,6 +489,7 @@ class PlacesItem(QGraphicsItem):
             bounds = [path.boundingRect() for path in paths]
             self.area_groups.append((paths, bounds, colour, fill))
         self.ringed = [n for n, p in enumerate(places) if p.id in self.selected or p.id in self.linked]
+        self._link_arrays()
 
     def paint_markers(self, painter: QPainter, px: np.ndarray, py: np.ndarray, inside: np.ndarray) -> None:
         """Every marker in view, a group at a time: circles and squares as wide points (one call per
