@@ -155,14 +155,30 @@ class Basemap:
         return [circle(lat, lon, RING_KM[kind])]
 
 
+_BOXES: dict[int, tuple[np.ndarray, ...]] = {}
+
+
+def _boxes(lons: np.ndarray, lats: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Each ring's bounding box, worked out once per set of rings (the basemap's are read-only)."""
+    key = id(starts)
+    found = _BOXES.get(key)
+    if found is None:
+        first = starts[:-1]
+        found = (np.minimum.reduceat(lons, first), np.maximum.reduceat(lons, first),
+                 np.minimum.reduceat(lats, first), np.maximum.reduceat(lats, first), starts)
+        _BOXES[key] = found  # keeps `starts` alive, so its id is never reused for other rings
+    return found
+
+
 def _rings_holding(lons: np.ndarray, lats: np.ndarray, starts: np.ndarray, lon: float, lat: float) -> list[int]:
     """Numbers of the rings that hold the point (even-odd rule)."""
     found = []
-    for ring in range(len(starts) - 1):
+    if len(starts) < 2:
+        return found
+    x0, x1, y0, y1, _ = _boxes(lons, lats, starts)
+    for ring in np.flatnonzero((x0 <= lon) & (lon <= x1) & (y0 <= lat) & (lat <= y1)).tolist():
         a, b = starts[ring], starts[ring + 1]
         x, y = lons[a:b], lats[a:b]
-        if not (x.min() <= lon <= x.max() and y.min() <= lat <= y.max()):
-            continue
         x2, y2 = np.roll(x, -1), np.roll(y, -1)
         crossing = (y > lat) != (y2 > lat)
         with np.errstate(divide="ignore", invalid="ignore"):
