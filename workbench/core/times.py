@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -79,6 +80,13 @@ def utc_to_local(text: str, zone: ZoneInfo) -> datetime:
     return parse_utc(text).astimezone(zone)
 
 
+@functools.lru_cache(maxsize=4096)
+def _month_year(year: int, month: int) -> str:
+    """'Aug 2020' as strftime spells it (in the locale's month names): once per month, not once per
+    event, since strftime is most of the cost of describing 100k events (TimelineJS export)."""
+    return datetime(year, month, 1).strftime("%b %Y")
+
+
 def describe_when(
     start: str,
     zone: ZoneInfo,
@@ -95,20 +103,19 @@ def describe_when(
     '27 Jul 2020 - 15 Aug 2020'.
     """
     local = utc_to_local(start, zone)
-    day = f"{local.day} {local:%b %Y}"
+    day = f"{local.day} {_month_year(local.year, local.month)}"
     if precision == "minute":
-        text = f"{day}, {local:%H:%M}"
+        text = f"{day}, {local.hour:02d}:{local.minute:02d}"
     elif precision == "hour":
-        text = f"{day}, about {local:%H}:00"
+        text = f"{day}, about {local.hour:02d}:00"
     else:
         text = day
     if end:
         local_end = utc_to_local(end, zone)
-        end_day = f"{local_end.day} {local_end:%b %Y}"
         if precision == "minute" and local_end.date() == local.date():
-            text += f"-{local_end:%H:%M}"
+            text += f"-{local_end.hour:02d}:{local_end.minute:02d}"
         elif local_end.date() != local.date():
-            text += f" - {end_day}"
+            text += f" - {local_end.day} {_month_year(local_end.year, local_end.month)}"
     if precision == "approximate":
         bounds = []
         if earliest:
