@@ -67,3 +67,34 @@ def test_banner_spans_the_window_after_an_edit_a_resize_and_docking(qtbot, sampl
     dock.setFloating(False)
     settle()
     assert_full_width(window)
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1440, 900)])
+def test_a_layout_saved_before_the_newer_docks_puts_them_in_their_tabs(qtbot, sample_path: Path, tmp_path: Path,
+                                                                      size: tuple[int, int]) -> None:
+    """An analyst's layout saved by a version without the Map and Analysis docks: each goes where the default
+    puts it, a tab behind its neighbour, and the window stays the size of the screen (the analysis opened as a
+    fourth column and pushed the window to 1667 px, its bottom banner under stray tab bars)."""
+    copy = tmp_path / "sample.case"
+    copy.write_bytes(sample_path.read_bytes())
+    older = MainWindow()
+    qtbot.addWidget(older)
+    for name in ("map", "analysis"):  # the older version's state names no such dock
+        older.docks[name].setObjectName(f"not_yet_{name}")
+    older.save_layout()
+    state = bytes(older.saveState())
+    assert "analysis_dock".encode("utf-16-be") not in state and "map_dock".encode("utf-16-be") not in state
+    older.close()
+
+    window = MainWindow()
+    window.keep_layout = False
+    qtbot.addWidget(window)
+    assert window.open_path(copy)
+    window.resize(*size)
+    window.show()
+    window.build_views()
+    settle()
+    assert set(window.tabifiedDockWidgets(window.docks["sources"])) == {window.docks["analysis"], window.docks["map"]}
+    assert window.tabifiedDockWidgets(window.docks["graph"]) == []
+    assert window.width() == size[0], "the window is no wider than the screen it was sized for"
+    assert_full_width(window)

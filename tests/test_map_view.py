@@ -168,8 +168,8 @@ def test_the_map_lives_in_saved_views_and_slides(window: MainWindow) -> None:
     assert not stage.map.isVisible()
     renderer.view.close()
     renderer.view.deleteLater()
-    # the map is hidden behind the graph's tab: a view saved then does not show it
-    window.docks["graph"].raise_()
+    # the map is hidden behind the sources' tab: a view saved then does not show it
+    window.docks["sources"].raise_()
     QApplication.processEvents()
     assert "map" not in capture_state(window)
 

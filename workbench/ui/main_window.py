@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QSizePolicy,
+    QTabBar,
     QToolBar,
     QUndoView,
     QWidget,
@@ -169,6 +170,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.signals.changed.connect(self._case_changed)
         self._restore_layout()
+        self.hide_stale_tab_bars()
+        for dock in self.docks.values():  # a dock dragged onto another makes a new tab bar too
+            dock.dockLocationChanged.connect(lambda _area: QTimer.singleShot(0, self.hide_stale_tab_bars))
         self.show_case()
 
     # the drawn views, built on first use
@@ -210,6 +214,7 @@ class MainWindow(QMainWindow):
                          [int(width * 0.46), int(width * 0.32), int(width * 0.22)], Qt.Orientation.Horizontal)
         self.resizeDocks([docks["timeline"], docks["graph"]], [int(height * 0.44), int(height * 0.56)],
                          Qt.Orientation.Vertical)
+        self.hide_stale_tab_bars()
 
     @property
     def timeline(self) -> TimelinePane:
@@ -254,15 +259,17 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, docks["timeline"])
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, docks["graph"])
         self.splitDockWidget(docks["graph"], docks["sources"], Qt.Orientation.Horizontal)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, docks["map"])
-        self.tabifyDockWidget(docks["graph"], docks["map"])  # the map behind the graph, a tab away
-        docks["graph"].raise_()
         self.splitDockWidget(docks["sources"], docks["inspector"], Qt.Orientation.Horizontal)
         self.tabifyDockWidget(docks["inspector"], docks["history"])
         self.tabifyDockWidget(docks["history"], docks["undo"])
         self.tabifyDockWidget(docks["undo"], docks["storyboard"])
         # Competing hypotheses need the width of a matrix: a tab behind the sources, not the inspector.
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, docks["analysis"])  # tabify moves a placed dock
         self.tabifyDockWidget(docks["sources"], docks["analysis"])
+        # The map a tab behind the sources, not the graph: beside the graph both can be seen at once, and a
+        # tab bar under the graph would take the height its names need at 1440x900.
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, docks["map"])
+        self.tabifyDockWidget(docks["analysis"], docks["map"])
         docks["sources"].raise_()
         docks["inspector"].raise_()
         self.resizeDocks([docks["graph"], docks["sources"], docks["inspector"]], [860, 420, 340],
@@ -275,6 +282,24 @@ class MainWindow(QMainWindow):
             dock.show()
         self.size_docks()
 
+    def hide_stale_tab_bars(self) -> None:
+        """Hides the tab bars Qt 6.12 leaves behind: tabifying docks in a nested layout, and restoring a layout,
+        make new tab bars and leave the old ones shown where they were, and after the next resize they sit over
+        the bottom classification banner. Each group of tabbed docks keeps its newest bar of exactly its tabs."""
+        groups = set()
+        for dock in self.docks.values():
+            if not dock.isFloating() and self.dockWidgetArea(dock) != Qt.DockWidgetArea.NoDockWidgetArea:
+                tabbed = [other for other in self.tabifiedDockWidgets(dock) if not other.isFloating()]
+                if tabbed:
+                    groups.add(frozenset(d.windowTitle() for d in [dock, *tabbed]))
+        kept = set()
+        for bar in reversed([bar for bar in self.findChildren(QTabBar) if bar.parent() is self]):
+            tabs = frozenset(bar.tabText(i) for i in range(bar.count()))
+            if tabs in groups and tabs not in kept:
+                kept.add(tabs)
+            elif not bar.isHidden():
+                bar.hide()
+
     def _restore_layout(self) -> None:
         settings = app_settings()
         geometry, state = settings.value("window/geometry"), settings.value("window/state")
@@ -282,10 +307,20 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if state is not None:
             self._docks_sized = self.restoreState(state)  # the analyst's own sizes stay
-            if self._docks_sized and "map_dock".encode("utf-16-be") not in bytes(state):
-                # a layout saved before the Map dock existed: the map goes where the default puts it
-                self.tabifyDockWidget(self.docks["graph"], self.docks["map"])
-                self.docks["graph"].raise_()
+            if self._docks_sized:
+                self._place_docks_newer_than(bytes(state))
+
+    # Docks added after a layout may have been saved, and the dock each goes behind as a tab by default.
+    NEWER_DOCKS = {"analysis": "sources", "map": "sources"}
+
+    def _place_docks_newer_than(self, state: bytes) -> None:
+        """A layout saved by an older version does not name the newer docks, and Qt leaves each of them where it
+        last was (the analysis became a fourth column that widened the window past the screen): each goes
+        where the default layout puts it, a tab behind its neighbour, which stays in front."""
+        for name, behind in self.NEWER_DOCKS.items():
+            if self.docks[name].objectName().encode("utf-16-be") not in state:
+                self.tabifyDockWidget(self.docks[behind], self.docks[name])
+                self.docks[behind].raise_()
 
     def save_layout(self) -> None:
         settings = app_settings()
