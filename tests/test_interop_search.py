@@ -77,6 +77,9 @@ def test_datasette_search_uses_the_index(case_file: Path) -> None:
 
 def test_outside_edits_keep_the_index_in_step(case_file: Path) -> None:
     conn = sqlite3.connect(case_file)  # the sqlite3 module, as a script would
+    # A careful script lets the schema's own cascades run: the sample's evidence rows weigh some of its notes
+    # (issue 27), and without this they would point at deleted notes, which the app refuses until repaired.
+    conn.execute("PRAGMA foreign_keys = ON")
     renamed = {row[0] for row in conn.execute("SELECT id FROM events WHERE title LIKE '%OMON%'")}
     note_word = conn.execute("SELECT text FROM notes LIMIT 1").fetchone()[0].split()[0]
     conn.execute("UPDATE events SET title = 'Zubrowka checkpoint' WHERE title LIKE '%OMON%'")
