@@ -9,28 +9,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from sized_window import open_window
 
 from workbench.core.store import open_case
 from workbench.core.window import in_time_window, window_caption, window_narrows
 from workbench.ui.main_window import MainWindow
 
 WINDOW = ("2020-08-08T21:00:00Z", "2020-08-11T20:59:59Z")  # 9 to 11 August, Minsk
-
-
-def open_window(qtbot, sample_path: Path, tmp_path: Path, width: int = 1440, height: int = 900) -> MainWindow:
-    copy = tmp_path / "sample.case"
-    copy.write_bytes(sample_path.read_bytes())
-    window = MainWindow()
-    window.keep_layout = False
-    qtbot.addWidget(window)
-    assert window.open_path(copy)
-    window.resize(width, height)
-    window.show()
-    QApplication.processEvents()
-    window.build_views()
-    for _ in range(5):
-        QApplication.processEvents()
-    return window
 
 
 def event_id(window: MainWindow, title_start: str) -> str:

@@ -10,26 +10,10 @@ import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QApplication
+from sized_window import open_window
 
 from workbench.core.graph.geometry import LabelBoard, label_spacing, place_labels
 from workbench.ui.graph.chart import MIN_LABEL_PT, ChartItem
-from workbench.ui.main_window import MainWindow
-
-
-def open_window(qtbot, sample_path: Path, tmp_path: Path, width: int, height: int) -> MainWindow:
-    copy = tmp_path / "sample.case"
-    copy.write_bytes(sample_path.read_bytes())
-    window = MainWindow()
-    window.keep_layout = False
-    qtbot.addWidget(window)
-    assert window.open_path(copy)
-    window.resize(width, height)
-    window.show()
-    QApplication.processEvents()
-    window.build_views()
-    for _ in range(5):
-        QApplication.processEvents()
-    return window
 
 
 def on_screen(chart: ChartItem, canvas, rects: dict[int, QRectF]) -> dict[int, QRectF]:

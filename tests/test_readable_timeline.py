@@ -12,12 +12,12 @@ import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
+from sized_window import open_window
 
 from workbench.core.contrast import AA, contrast, darken_until, luminance, over, readable_text, strongest_alpha
 from workbench.core.store import open_case
 from workbench.core.timeline.data import load_timeline, utc_seconds
 from workbench.core.timeline.layout import density, fit_range, framing_span
-from workbench.ui.main_window import MainWindow
 from workbench.ui.timeline import (
     RELATED_BAND,
     WINDOW_ALPHA,
@@ -28,22 +28,6 @@ from workbench.ui.timeline import (
 )
 
 RANGE_TITLE = "Serbian 72nd Special Operations Brigade takes part in the 'Snip"
-
-
-def open_window(qtbot, sample_path: Path, tmp_path: Path, width: int = 1440, height: int = 900) -> MainWindow:
-    copy = tmp_path / "sample.case"
-    copy.write_bytes(sample_path.read_bytes())
-    window = MainWindow()
-    window.keep_layout = False
-    qtbot.addWidget(window)
-    assert window.open_path(copy)
-    window.resize(width, height)
-    window.show()
-    QApplication.processEvents()
-    window.build_views()
-    for _ in range(5):
-        QApplication.processEvents()
-    return window
 
 
 def test_contrast_follows_wcag() -> None:
