@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, settings
 
-from workbench.core.store import Case, create_case
+from workbench.core.store import Case, cipher, create_case
 
 OFFLINE_DIR = Path(__file__).parent / "offline"
 
@@ -112,6 +112,14 @@ def isolated_user_dirs(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
     _share_gazetteers(shared_gazetteers, cache / "case-workbench")
     yield home
     _share_gazetteers(cache / "case-workbench", shared_gazetteers)
+
+
+@pytest.fixture(autouse=True)
+def no_remembered_passwords():
+    """Each test starts with no case password known, as a new process does (store.cipher keeps them in memory)."""
+    yield
+    for path in list(cipher._passwords):  # noqa: SLF001 - the test resets the module's memory
+        cipher.forget_password(path)
 
 
 @pytest.fixture

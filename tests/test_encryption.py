@@ -54,14 +54,6 @@ def fill(case, text: str = MARKER) -> None:
         case.insert("notes", {"text": f"Note {text}"})
 
 
-@pytest.fixture(autouse=True)
-def no_remembered_passwords():
-    """Each test starts with no password known, as a new process does."""
-    yield
-    for path in list(cipher._passwords):  # noqa: SLF001 - the test resets the module's memory
-        cipher.forget_password(path)
-
-
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An encrypted case holding the marker in every kind of text, closed."""

@@ -22,13 +22,6 @@ PASSWORD = "ui pass — пароль"
 NEW_PASSWORD = "another one"
 
 
-@pytest.fixture(autouse=True)
-def no_remembered_passwords():
-    yield
-    for path in list(cipher._passwords):  # noqa: SLF001 - the test resets the module's memory
-        cipher.forget_password(path)
-
-
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("ui-encrypted") / "secret.case"
