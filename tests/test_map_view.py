@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QApplication
+from sized_window import open_window
 
 from workbench.core.maps.projection import project
 from workbench.ui.main_window import MainWindow
@@ -17,15 +18,7 @@ from workbench.ui.main_window import MainWindow
 
 @pytest.fixture
 def window(qtbot, sample_path: Path, tmp_path: Path) -> MainWindow:
-    copy = tmp_path / "sample.case"
-    copy.write_bytes(sample_path.read_bytes())
-    main = MainWindow()
-    main.keep_layout = False
-    qtbot.addWidget(main)
-    assert main.open_path(copy)
-    main.resize(1440, 900)
-    main.show()
-    main.build_views()
+    main = open_window(qtbot, sample_path, tmp_path)
     main.docks["map"].show()
     main.docks["map"].raise_()
     for _ in range(5):

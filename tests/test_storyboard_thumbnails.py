@@ -7,20 +7,11 @@ from pathlib import Path
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
-
-from workbench.ui.main_window import MainWindow
+from sized_window import open_window
 
 
 def test_every_sample_slide_gets_a_thumbnail_of_its_own(qtbot, sample_path: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "sample.case"
-    copy.write_bytes(sample_path.read_bytes())
-    window = MainWindow()
-    window.keep_layout = False
-    qtbot.addWidget(window)
-    assert window.open_path(copy)
-    window.resize(1440, 900)
-    window.show()
-    window.build_views()
+    window = open_window(qtbot, sample_path, tmp_path)
     window.docks["storyboard"].raise_()
     QApplication.processEvents()
     board = window.storyboard
