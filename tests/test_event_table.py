@@ -43,6 +43,13 @@ def actor_id(case, name: str) -> str:
     return case.conn.execute("SELECT id FROM actors WHERE name = ?", (name,)).fetchone()[0]
 
 
+def country(case, name: str) -> str | None:
+    found = case.conn.execute("SELECT value FROM actor_attributes WHERE key = 'country' AND actor_id = ?",
+                              (actor_id(case, name),)).fetchall()
+    assert len(found) <= 1
+    return found[0][0] if found else None
+
+
 def relation(case, one: str, kind: str, two: str) -> dict:
     rows = case.conn.execute(
         "SELECT label, start, \"end\", directed FROM relations WHERE from_actor_id = ? AND kind = ? AND "
@@ -113,6 +120,10 @@ def test_icews_sectors_intensity_and_an_unknown_date_form(tmp_path: Path) -> Non
                                        "5 March 2014, YYYY-MM, YYYY)")]
         assert case.get("actors", actor_id(case, "Police (Russia)"))["kind"] == "security"
         assert case.get("actors", actor_id(case, "Boris Yeltsin"))["kind"] == "government"
+        # The country column becomes each new actor's "country" (the timeline can group lanes by it).
+        assert country(case, "Boris Yeltsin") == "Russian Federation"
+        assert country(case, "Citizen (Serbia)") == "Serbia"
+        assert "actor_attributes" not in result.written
         tie = relation(case, "Extremist (Russia)", "Praise or endorse", "Boris Yeltsin")
         assert tie == {"label": "2 events", "start": "1995-01-01T00:00:00Z", "end": "1995-01-02T00:00:00Z",
                        "directed": 1}
@@ -129,6 +140,7 @@ def test_gdelt_dates_urls_and_a_month(tmp_path: Path) -> None:
         # both directions are ties of their own
         assert relation(case, "UKRAINE", "190", "RUSSIA")["label"] == "2 events"
         assert relation(case, "RUSSIA", "190", "UKRAINE")["label"] == "1 event"
+        assert (country(case, "UKRAINE"), country(case, "RUSSIA")) == ("UKR", "RUS")
         month = case.conn.execute("SELECT start, latest, time_precision FROM events WHERE kind = '010'").fetchone()
         assert month == ("2015-02-01T00:00:00Z", "2015-02-28T23:59:59Z", "approximate")
         urls = {u for (u,) in case.conn.execute("SELECT url FROM sources")}
@@ -241,6 +253,10 @@ def test_a_slice_of_the_real_icews14_year(tmp_path: Path) -> None:
         assert counts["relations"] == len(pairs)
         total = sum(relation_count(label) for (label,) in case.conn.execute("SELECT label FROM relations"))
         assert total == sum(1 for r in rows if names.key(r["Source Name"]) != names.key(r["Target Name"]))
+        # This cut of ICEWS has no country columns; a sector actor's name says its country, a person's does not.
+        row = next(r for r in rows if r["Target Name"] == "Citizen (United Kingdom)")
+        assert country(case, row["Target Name"]) == "United Kingdom"
+        assert country(case, "Alex Salmond") is None
 
 
 def test_a_repeated_event_id_is_refused_with_both_lines_known(tmp_path: Path) -> None:

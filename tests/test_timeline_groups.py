@@ -134,3 +134,54 @@ def test_lanes_grouped_by_community_found_off_the_ui_thread(qtbot, synthetic: Pa
     chart.set_case(None)
     chart.close()
     case.close()
+
+
+def test_lanes_grouped_by_an_attribute_the_actors_carry(qtbot, synthetic: Path, tmp_path: Path) -> None:
+    # Issue 19 item 7: "by kind, community or a chosen attribute": each attribute key the actors carry
+    # is a lane grouping, offered as it appears and withdrawn as it goes.
+    import shutil
+
+    from workbench.core.ops import delete_records
+    from workbench.core.ops.attributes import attribute_groups, set_attribute
+
+    path = tmp_path / "units.case"
+    shutil.copy(synthetic, path)
+    case = open_case(path)
+    chart = TimelineChart(SelectionModel())
+    qtbot.addWidget(chart)
+    chart.resize(1000, 600)
+    chart.show()
+    chart.set_case(case)
+    assert chart.lane_combo.findData("actors:attr:unit") < 0
+    ids = list(chart.data.actor_ids)
+    given = {ids[0]: "North", ids[1]: "north ", ids[2]: "North", ids[3]: "South", ids[4]: "South"}
+    attribute_ids = []
+    for actor_id, unit in given.items():
+        changes = set_attribute(case, actor_id, "unit", "text", unit)
+        attribute_ids.append(changes.result)
+        chart.case_changed(changes)
+    assert attribute_groups(case, "unit", ids[:6]) == ["North", "North", "North", "South", "South", "(no unit)"]
+    index = chart.lane_combo.findData("actors:attr:unit")
+    assert index >= 0 and chart.lane_combo.itemText(index) == "Lanes: actors by unit"  # offered...
+    chart.lane_combo.setCurrentIndex(index)  # ...and chosen
+    summaries = {chart.layout.keys[lane] for lane in chart.layout.summary}
+    assert summaries == {GROUP_KEY + "North", GROUP_KEY + "South", GROUP_KEY + "(no unit)"}
+    north = chart.layout.keys.index(GROUP_KEY + "North")
+    assert chart.layout.labels[north] == "▸ North: 3 actors"
+    assert chart.view_state()["lane_groups"] == "attr:unit"
+    state = chart.view_state()
+    chart.lane_combo.setCurrentIndex(0)
+    assert not chart.layout.summary  # 150 lanes: fewer than "auto" groups
+    chart.restore_view_state(state)
+    assert chart.lane_groups == "attr:unit" and GROUP_KEY + "South" in chart.layout.keys
+    # A changed value regroups; the key gone, its grouping goes and the lanes are ungrouped.
+    changes = set_attribute(case, ids[3], "unit", "text", "North", attribute_id=attribute_ids[3])
+    chart.case_changed(changes)
+    north = chart.layout.keys.index(GROUP_KEY + "North")
+    assert chart.layout.labels[north] == "▸ North: 4 actors"
+    chart.case_changed(delete_records(case, "actor_attributes", attribute_ids))
+    assert chart.lane_combo.findData("actors:attr:unit") < 0
+    assert chart.lane_groups == "auto" and not chart.layout.summary
+    chart.set_case(None)
+    chart.close()
+    case.close()

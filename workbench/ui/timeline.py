@@ -54,6 +54,7 @@ from workbench.core.contrast import RGB, darken_until, over, strongest_alpha
 from workbench.core.filters import CaseFilter
 from workbench.core.graph.groups import community_names
 from workbench.core.names import TextFilter, haystack
+from workbench.core.ops.attributes import attribute_groups, attribute_keys
 from workbench.core.queries import related
 from workbench.core.store import Case, Changes, new_id
 from workbench.core.tags import all_tags, events_passing
@@ -144,10 +145,13 @@ RELIABILITY_CHOICES = (
 )
 # "actors" groups thousands of actor lanes under summary lanes (from GROUP_LANES_FROM lanes): by kind, or
 # by community where every actor is of one kind (ICEWS's); "actors:kind" and "actors:community" always,
-# "actors:none" never. A choice is (lane mode, grouping).
+# "actors:none" never; "actors:attr:KEY" by the actors' value of attribute KEY (an entry per key the case
+# has, after these). A choice is (lane mode, grouping).
 LANE_CHOICES = (("Lanes: actors", "actors"), ("Lanes: actors by kind", "actors:kind"),
                 ("Lanes: actors by community", "actors:community"), ("Lanes: every actor", "actors:none"),
                 ("Lanes: event kind", "kinds"), ("One lane", "single"))
+ATTRIBUTE_GROUPING = "attr:"  # lane_groups "attr:KEY": actor lanes grouped by their value of attribute KEY
+MAX_ATTRIBUTE_CHOICES = 20  # the most carried attribute keys offered as lane groupings
 SUMMARY_COLOUR = QColor(70, 95, 140)  # a summary lane's density
 ORDER_CHOICES = (("Order: first seen", "first"), ("Order: name", "name"), ("Order: most events", "count"))
 
@@ -869,11 +873,12 @@ class TimelineChart(QWidget):
         self.row_px = ROW_PX
         self.lane_mode = "actors"
         self.lane_order = "first"
-        self.lane_groups = "auto"  # auto, kind or none: actor lanes grouped under summary lanes
+        self.lane_groups = "auto"  # auto, kind, community, attr:KEY or none: actor lanes grouped under summary lanes
         self.group_lanes_from = GROUP_LANES_FROM  # lanes; "auto" groups from this many (tests lower it)
         self.expanded_lanes: set[str] = set()  # the groups shown with their members' lanes
         self.community_lanes: list[str] | None = None  # a community's name per actor, found off the UI thread
         self.communities_key = ("timeline communities", id(self))
+        self.attribute_lanes: tuple[str, list[str]] | None = None  # (key, each actor's value of it), when grouped so
         self._hovered = -1
         self._whole_case: tuple[str, str] | None = None
         self._fitted = False
@@ -966,7 +971,8 @@ class TimelineChart(QWidget):
                                       "One lane per actor (an event shows in each of its actors' lanes, joined by a "
                                       "thin line), per event kind, or a single lane. Thousands of actor lanes are "
                                       f"grouped by kind under summary lanes (from {GROUP_LANES_FROM} lanes, or always, "
-                                      "or never); click a summary lane to open or close it")
+                                      "or never), or by community, or by the value of an attribute the actors carry "
+                                      "(country, unit...); click a summary lane to open or close it")
         self.order_combo = self._combo("timeline_order", ORDER_CHOICES, "How the lanes are sorted")
         self.confidence_combo = self._combo(
             "timeline_confidence", CONFIDENCE_CHOICES,
@@ -1074,7 +1080,9 @@ class TimelineChart(QWidget):
         self.case = case
         self.data = load_timeline(case)
         self.community_lanes = None  # of the actors before
+        self.attribute_lanes = None
         runner().cancel(self.communities_key)
+        self._list_attribute_lanes()
         self.events.reset_labels()
         span = case.date_range() if case is not None else None
         self._whole_case = span
@@ -1112,6 +1120,11 @@ class TimelineChart(QWidget):
         if changes.touches({"questions", "hypotheses", "evidence_rows", "ratings", "citations"}):
             self._list_hypotheses()
             self.events.update()
+        if changes.touches({"actor_attributes"}):
+            self.attribute_lanes = None
+            gone = self._list_attribute_lanes()
+            if gone or self.lane_groups.startswith(ATTRIBUTE_GROUPING):
+                self._relayout(keep_top=True)
         case_filter = self.selection.filter
         refilter = False
         if changes.touches({"citations", "sources"}):
@@ -1123,6 +1136,33 @@ class TimelineChart(QWidget):
         if refilter:
             self._apply_filter(case_filter)
         self._show_selection(self.selection.selection)
+
+    def _list_attribute_lanes(self) -> bool:
+        """Offer a lane grouping per attribute key the case's actors carry (the most carried first),
+        keeping the chosen one while its key is still there; True when it went (the lanes are then
+        those of the first choice, to be laid out again by the caller)."""
+        combo = self.lane_combo
+        chosen = combo.currentData()
+        keys = attribute_keys(self.case)[:MAX_ATTRIBUTE_CHOICES] if self.case is not None and not self.case.closed \
+            else []
+        wanted = [(f"Lanes: actors by {key}", f"actors:{ATTRIBUTE_GROUPING}{key}") for key, _n in keys]
+        present = [(combo.itemText(i), combo.itemData(i)) for i in range(len(LANE_CHOICES), combo.count())]
+        if present == wanted:
+            return False
+        combo.blockSignals(True)
+        while combo.count() > len(LANE_CHOICES):
+            combo.removeItem(combo.count() - 1)
+        for (text, value), (key, carried) in zip(wanted, keys, strict=True):
+            combo.addItem(text, value)
+            combo.setItemData(combo.count() - 1, f"Actor lanes grouped by their '{key}' ({carried:,} actors carry it)",
+                              Qt.ItemDataRole.ToolTipRole)
+        index = combo.findData(chosen)
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+        if index < 0:
+            self.lane_mode, _sep, groups = str(combo.currentData()).partition(":")
+            self.lane_groups = groups or "auto"
+        return index < 0
 
     def _list_hypotheses(self) -> None:
         """The hypotheses the events can be coloured by (every question's), keeping the chosen one."""
@@ -1224,10 +1264,17 @@ class TimelineChart(QWidget):
         if group_by == "community" and self.community_lanes is None:
             self._find_communities()
             group_by = "kind"  # meanwhile
+        group_names = self.community_lanes
+        if group_by.startswith(ATTRIBUTE_GROUPING):
+            key = group_by[len(ATTRIBUTE_GROUPING):]
+            if self.attribute_lanes is None or self.attribute_lanes[0] != key:
+                found = attribute_groups(self.case, key, self.data.actor_ids) if self.case is not None else []
+                self.attribute_lanes = (key, found)
+            group_by, group_names = "attribute", self.attribute_lanes[1]
         self.layout = layout_lanes(self.data, self.mask, self.lane_mode, self.lane_order, self.actor_mask,
                                    group_by=group_by,
                                    group_from=self.group_lanes_from if self.lane_groups == "auto" else 0,
-                                   expanded=frozenset(self.expanded_lanes), group_names=self.community_lanes)
+                                   expanded=frozenset(self.expanded_lanes), group_names=group_names)
         self.plot.getAxis("left").reset()
         self._set_rows(top)
         self._show_status()
@@ -1635,7 +1682,8 @@ class TimelineChart(QWidget):
             self.expanded_lanes = {name for name in expanded if isinstance(name, str)}
             self._relayout(keep_top=True)
         mode, groups = state.get("lane_mode"), state.get("lane_groups", "auto")
-        if mode == "actors" and groups in ("kind", "none"):
+        if mode == "actors" and isinstance(groups, str) and (groups in ("kind", "community", "none")
+                                                             or groups.startswith(ATTRIBUTE_GROUPING)):
             mode = f"actors:{groups}"
         for combo, value in ((self.lane_combo, mode), (self.order_combo, state.get("lane_order"))):
             index = combo.findData(value) if isinstance(value, str) else -1
@@ -1676,11 +1724,13 @@ class TimelinePane(QWidget):
         self.events.set_case(case)
 
     depends_on = frozenset({"events", "event_actors", "event_places", "actors", "places", "citations", "meta",
-                            "sources", "tags", "questions", "hypotheses", "evidence_rows", "ratings"})
+                            "sources", "tags", "questions", "hypotheses", "evidence_rows", "ratings",
+                            "actor_attributes"})
 
     def case_changed(self, changes: Changes) -> None:
         if changes.touches(self.depends_on):
             self.chart.case_changed(changes)
+        if changes.touches(self.depends_on - {"actor_attributes"}):
             self.events.set_case(self.events.case)
 
     def focus_filter(self) -> None:

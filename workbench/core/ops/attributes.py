@@ -63,3 +63,23 @@ def attributes_by_actor(case: Case, actor_id: str | None = None) -> dict[str, li
 def describe_attributes(pairs: list[tuple[str, str, str]]) -> str:
     """'date of birth: 1954-08-30; rank: colonel': how a list or an export cell shows them."""
     return "; ".join(f"{key}: {value}" for key, _type, value in pairs)
+
+
+def attribute_keys(case: Case) -> list[tuple[str, int]]:
+    """Every attribute key in the case with the number of actors carrying it, most carried first:
+    what lanes can be grouped by."""
+    return [(str(key), int(count)) for key, count in case.conn.execute(
+        "SELECT key, COUNT(DISTINCT actor_id) AS n FROM actor_attributes GROUP BY key ORDER BY n DESC, key")]
+
+
+def attribute_groups(case: Case, key: str, actor_ids: list[str]) -> list[str]:
+    """Each of `actor_ids`' value of attribute `key` (its first, if it has several; values that differ
+    only in case are one, spelt as first seen), or '(no KEY)': the groups of a "lanes by attribute"."""
+    first: dict[str, str] = {}
+    spelling: dict[str, str] = {}
+    for owner, value in case.conn.execute(
+            "SELECT actor_id, value FROM actor_attributes WHERE key = ? ORDER BY seq", (key,)):
+        if owner not in first:
+            first[owner] = spelling.setdefault(" ".join(str(value).split()).casefold(), " ".join(str(value).split()))
+    missing = f"(no {key})"
+    return [first.get(actor_id, missing) for actor_id in actor_ids]

@@ -72,11 +72,12 @@ def layout_lanes(data: TimelineData, mask: np.ndarray | None = None, mode: str =
     lanes are left out. Within a lane, events whose windows overlap go to different sub-rows
     (up to MAX_SUBROWS), so two events of one evening do not hide each other.
 
-    With `group_by` "kind" (or "community", with `group_names`: a group's name per actor, such as
-    core.graph.groups.community_names gives) and at least `group_from` actor lanes, the lanes are
-    grouped by their actor's kind (or community): each group is one summary lane (SUMMARY_ROWS tall, no events
-    of its own, the density of its members' events to draw), followed by its members' lanes only if it is in
-    `expanded` (by name). Groups come in the order of their first member.
+    With `group_by` "kind" (or "community" or "attribute", with `group_names`: a group's name per actor,
+    such as core.graph.groups.community_names or core.ops.attributes.attribute_groups gives) and at least
+    `group_from` actor lanes, the lanes are grouped by their actor's kind (community, attribute value):
+    each group is one summary lane (SUMMARY_ROWS tall, no events of its own, the density of its members'
+    events to draw), followed by its members' lanes only if it is in `expanded` (by name). Groups come
+    in the order of their first member.
     """
     n = len(data)
     mask = np.ones(n, dtype=bool) if mask is None else mask
@@ -120,11 +121,11 @@ def layout_lanes(data: TimelineData, mask: np.ndarray | None = None, mode: str =
     summary_members: dict[int, list[int]] = {}  # final lane -> the keys it sums up
     lane_keys, lane_labels, lane_counts = [keys[k] for k in ranked], [labels[k] for k in ranked], counts[ranked]
     names = (data.actor_kinds if group_by == "kind" else
-             group_names if group_by == "community" and group_names is not None
+             group_names if group_by in ("community", "attribute") and group_names is not None
              and len(group_names) == len(data.actor_ids) else None)
     if mode == "actors" and names is not None and len(ranked) >= max(group_from, 1):
         ranked, lane_keys, lane_labels, lane_counts, summary_members = _group_lanes(
-            data, ranked, keys, labels, counts, events, lanes, expanded, names, group_by == "kind")
+            data, ranked, keys, labels, counts, events, lanes, expanded, names, group_by != "community")
     position = np.full(n_keys, -1, dtype=np.int64)
     member_lanes = [(i, k) for i, k in enumerate(ranked) if k >= 0]
     position[[k for _i, k in member_lanes]] = [i for i, _k in member_lanes]
