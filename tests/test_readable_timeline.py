@@ -104,6 +104,22 @@ def test_fit_frames_where_the_events_are(sample_path: Path) -> None:
     assert framing_span(data, only_range) == (float(data.low[only_range][0]), float(data.high[only_range][0]))
 
 
+def test_fit_keeps_room_for_titles_only_where_titles_are_drawn(sample_path: Path, tmp_path: Path) -> None:
+    # The sample's last title gets room at the right; 3,000 coded events, drawn as marks without titles,
+    # get none: ICEWS14's year seemed to run on to March 2015.
+    from workbench.core.synthetic import generate_case
+
+    with open_case(sample_path, read_only=True) as case:
+        data = load_timeline(case)
+    plain = fit_range(data)
+    roomy = fit_range(data, width_px=800, label_room_px=170)
+    assert roomy[1] - plain[1] == pytest.approx((plain[1] - plain[0]) * 170 / 630)
+    with generate_case(tmp_path / "dense.case", 3000) as case:
+        dense = load_timeline(case)
+    assert fit_range(dense, width_px=800, label_room_px=170) == fit_range(dense)
+    assert fit_range(dense)[1] < dense.span()[1] + 0.05 * (dense.span()[1] - dense.span()[0])
+
+
 def test_overview_draws_a_range_as_a_span_not_a_spike(sample_path: Path) -> None:
     with open_case(sample_path, read_only=True) as case:
         data = load_timeline(case)

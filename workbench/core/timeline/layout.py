@@ -18,6 +18,7 @@ NO_ACTOR = "(no actor named)"
 MAX_SUBROWS = 4
 PACKING_LIMIT = 20_000
 GROUP_LANES_FROM = 200  # actor lanes; more are grouped under summary lanes (by kind) unless asked otherwise
+LABELLED_PX = 8  # fit keeps room for the last titles only with at most one event per this many pixels of width
 SUMMARY_ROWS = 2  # a summary lane is two rows tall: its density needs the height
 GROUP_KEY = "group:"  # a summary lane's key: GROUP_KEY + the group's name
 
@@ -343,7 +344,11 @@ def fit_range(data: TimelineData, mask: np.ndarray | None = None, margin: float 
               width_px: float = 0.0, label_room_px: float = 0.0, whole: bool = False) -> tuple[float, float]:
     """Where the events are (`framing_span`) with a small margin, plus `label_room_px` at the right so
     the last events' labels fit; a lone instant gets a day around it; no events: the last week.
-    `whole`: every event's whole extent instead (the overview strip shows all of the case)."""
+    `whole`: every event's whole extent instead (the overview strip shows all of the case).
+
+    The label room is kept only while the events are few enough for their titles to be drawn (one per
+    LABELLED_PX pixels or fewer): a year of coded events, drawn as marks without titles, would only
+    seem to run on months past its last day."""
     if whole and len(data):
         chosen = np.flatnonzero(mask) if mask is not None else np.arange(len(data))
         framed = (float(data.low[chosen].min()), float(data.high[chosen].max())) if len(chosen) else None
@@ -359,7 +364,8 @@ def fit_range(data: TimelineData, mask: np.ndarray | None = None, margin: float 
     width = max(high - low, DAY)
     middle = (low + high) / 2
     low, high = middle - width / 2 - width * margin, middle + width / 2 + width * margin
-    if width_px > 2 * label_room_px > 0:
+    shown = int(mask.sum()) if mask is not None else len(data)
+    if width_px > 2 * label_room_px > 0 and shown * LABELLED_PX <= width_px:
         high += (high - low) * label_room_px / (width_px - label_room_px)
     return low, high
 
