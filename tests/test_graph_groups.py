@@ -11,11 +11,19 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from workbench.core.graph.groups import SMALL_CLUSTERS, communities, group_actors, group_ties, tie_width
+from workbench.core.graph.groups import (
+    SMALL_CLUSTERS,
+    communities,
+    group_actors,
+    group_ties,
+    strongest_ties,
+    tie_width,
+)
 from workbench.core.graph.model import CaseGraph, load_graph
 from workbench.core.graph.slicing import OUT
 from workbench.core.store import open_case
 from workbench.core.synthetic import generate_case
+from workbench.ui.graph.legend import paint_legend_strip
 from workbench.ui.graph.pane import GraphPane
 from workbench.ui.selection import SelectionModel
 
@@ -139,6 +147,15 @@ def test_the_chart_draws_groups_that_open_on_a_click(qtbot, synthetic: Path) -> 
     pane.restore_view_state({**state, "groups": "kind"})
     assert chart.grouping is not None and chart.grouping.by == "kind"
     assert {chart.grouping.names[k] for k in chart.collapsed_groups()} <= set(g.kinds)
+    # Between the kinds, relations fall at random: only the strongest ties are drawn, and the legend says so.
+    assert chart.ties_thinned and 0 < chart.ties_drawn.sum() < len(chart.ties[2])
+    legend = canvas.legend
+    assert legend.needed_height(200) > paint_legend_strip(None, legend.kinds, 200, chart.colour_by, 0, chart.weigh_ties)
+    pane.every_tie_action.setChecked(True)  # Groups > Every tie between groups
+    assert chart.ties_drawn.all() and not chart.ties_thinned
+    assert pane.view_state()["every_tie"] is True
+    pane.restore_view_state({**state, "groups": "kind"})  # a view saved before: the strongest only
+    assert chart.ties_thinned
     pane.restore_view_state({**state, "groups": "none"})
     assert chart.grouping is None and chart.node_visible().sum() > len(grouping.member) - np.sum(
         np.asarray(chart.degree) == 0) - 1
@@ -188,3 +205,27 @@ def test_ties_are_weighted_by_the_events_behind_them(qtbot, tmp_path: Path) -> N
     assert group_ties(src, dst, end[src], end[dst], np.ones(2, bool))[2].tolist() == [1]
     pane.cancel_work()
     case.close()
+
+
+def test_only_ties_stronger_than_chance_are_drawn_between_groups() -> None:
+    # Twenty groups whose relations fall at random between them (the synthetic 5k case's, which drew a
+    # grey mass), and two pairs planted far heavier than chance: those two stand out, each group keeps
+    # its few strongest ties, and most of the chance ties are not drawn.
+    rng = np.random.default_rng(7)
+    k = 20
+    ends = rng.integers(0, k, size=(6000, 2))
+    ends = ends[ends[:, 0] != ends[:, 1]]
+    planted = np.array([[3, 11]] * 400 + [[5, 17]] * 300)
+    ends = -1 - np.concatenate([ends, planted])
+    src, dst = ends[:, 0], ends[:, 1]
+    a, b, counts = group_ties(src, dst, src, dst, np.ones(len(src), dtype=bool))
+    assert len(counts) == k * (k - 1) // 2
+    keep = strongest_ties(a, b, counts)
+    pairs = {(int(x), int(y)) for x, y in zip(a[keep], b[keep], strict=True)}
+    assert (-12, -4) in pairs and (-18, -6) in pairs
+    assert keep.sum() <= k * 3 and keep.sum() < len(counts) / 3
+    for group in range(k):  # no group is left without a tie drawn
+        assert ((a[keep] == -1 - group) | (b[keep] == -1 - group)).any()
+    # Drawn all, nothing is dropped; no ties, nothing to draw.
+    assert strongest_ties(a, b, counts, per_end=k).all()
+    assert strongest_ties(a[:0], b[:0], counts[:0]).shape == (0,)

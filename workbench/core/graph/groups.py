@@ -20,6 +20,8 @@ GROUP_FROM = 1000  # actors; bigger charts are drawn as groups unless the analys
 MIN_MEMBERS = 5  # communities smaller than this (small separate clusters, mostly) are one group together
 SMALL_CLUSTERS = "small clusters"  # that group's name
 GROUP_MODES = ("auto", "community", "kind", "none")
+STRONGEST_PER_END = 3  # ties between groups: each group's heaviest few are drawn...
+TIE_LIFT = 2.0  # ...and any at least this many times as heavy as chance would make it
 
 
 @dataclass
@@ -135,6 +137,34 @@ def group_ties(src: np.ndarray, dst: np.ndarray, end_src: np.ndarray, end_dst: n
         counts = np.bincount(inverse.ravel(), weights=np.asarray(weights)[shown][grouped],
                              minlength=len(pairs)).astype(np.int64)
     return pairs[:, 0], pairs[:, 1], counts
+
+
+def strongest_ties(a: np.ndarray, b: np.ndarray, counts: np.ndarray, per_end: int = STRONGEST_PER_END,
+                   lift: float = TIE_LIFT) -> np.ndarray:
+    """Which of the ties (`group_ties`'s ends and counts) to draw so that structure shows, not chance:
+    each end's `per_end` heaviest ties, and any tie at least `lift` times as heavy as chance would make
+    it (expected = the two ends' total weights × each other ÷ twice the whole, as if ties fell at
+    random among the ends' relations). Thousands of random cross-community relations give every
+    pair of groups a tie of about the weight chance gives it: drawn all, a grey mass."""
+    counts = np.asarray(counts, dtype=np.float64)
+    keep = np.zeros(len(counts), dtype=bool)
+    if not len(counts):
+        return keep
+    ends, inverse = np.unique(np.concatenate([a, b]), return_inverse=True)
+    first, second = inverse[:len(a)], inverse[len(a):]
+    strength = np.bincount(first, weights=counts, minlength=len(ends)) + np.bincount(
+        second, weights=counts, minlength=len(ends))
+    expected = strength[first] * strength[second] / max(2.0 * counts.sum(), 1.0)
+    keep |= counts >= lift * np.maximum(expected, 1e-9)
+    order = np.lexsort((np.arange(len(counts)), -counts))  # heaviest first, ties in a stable order
+    taken = np.zeros(len(ends), dtype=np.int64)
+    for tie in order.tolist():  # a few thousand ties at most: one per pair of ends drawn
+        one, two = first[tie], second[tie]
+        if taken[one] < per_end or taken[two] < per_end:
+            keep[tie] = True
+            taken[one] += 1
+            taken[two] += 1
+    return keep
 
 
 def community_names(case: Any, actor_ids: list[str], progress: Progress = NO_PROGRESS) -> list[str]:

@@ -239,7 +239,7 @@ class GraphCanvas(QGraphicsView):
     def render_image(self, scale: float = 2.0) -> QImage:
         bounds = self.chart.boundingRect().adjusted(-20, -20, 20, 20)
         kinds = kinds_in_order(self.chart.graph.kinds)
-        legend_height = (max(len(kinds), 6) + 1) * 16
+        legend_height = (max(len(kinds), 7) + 1) * 16  # 4 line styles, 3 notes
         width = max(int(bounds.width() * scale), 200)
         height = max(int(bounds.height() * scale), 200) + int(legend_height * scale)
         image = QImage(width, height, QImage.Format.Format_ARGB32)
@@ -250,7 +250,8 @@ class GraphCanvas(QGraphicsView):
         target = QRectF(0, 0, bounds.width() * scale, bounds.height() * scale)
         self.scene().render(painter, target, bounds)
         painter.scale(scale, scale)
-        paint_legend(painter, kinds, QPointF(6, height / scale - 4), self.chart.colour_by, self.chart.weigh_ties)
+        paint_legend(painter, kinds, QPointF(6, height / scale - 4), self.chart.colour_by, self.chart.weigh_ties,
+                     self.chart.ties_thinned)
         painter.end()
         return image
 
@@ -262,12 +263,12 @@ class GraphCanvas(QGraphicsView):
         """Written through a temporary file beside `path`: a failure leaves the previous file as it was."""
         bounds = self.chart.boundingRect().adjusted(-20, -20, 20, 20)
         kinds = kinds_in_order(self.chart.graph.kinds)
-        legend_height = (max(len(kinds), 6) + 1) * 16
+        legend_height = (max(len(kinds), 7) + 1) * 16  # 4 line styles, 3 notes
 
         def paint(painter: QPainter) -> None:
             self.scene().render(painter, QRectF(0, 0, bounds.width(), bounds.height()), bounds)
             paint_legend(painter, kinds, QPointF(6, bounds.height() + legend_height - 4), self.chart.colour_by,
-                         self.chart.weigh_ties)
+                         self.chart.weigh_ties, self.chart.ties_thinned)
 
         return save_svg(path, bounds.width(), bounds.height() + legend_height, title, paint)
 

@@ -35,7 +35,14 @@ from workbench.core.graph.geometry import (
     place_labels,
     separate_boxes,
 )
-from workbench.core.graph.groups import GROUP_FROM, SMALL_CLUSTERS, Grouping, group_ties, tie_width
+from workbench.core.graph.groups import (
+    GROUP_FROM,
+    SMALL_CLUSTERS,
+    Grouping,
+    group_ties,
+    strongest_ties,
+    tie_width,
+)
 from workbench.core.graph.model import CaseGraph
 from workbench.core.graph.slicing import OUT, UNCERTAIN, GraphSlice
 from workbench.ui.graph.style import (
@@ -131,7 +138,9 @@ class ChartItem(QGraphicsItem):
         self.group_r: Any = None  # (k,) radii in chart units
         self.group_shown: Any = None  # (k,) members the slice shows; a group is drawn collapsed when > 0
         self._tie_paths: dict[float, QPainterPath] = {}
-        self.ties: tuple[Any, Any, Any] = ((), (), ())  # (end, end, relations) of each tie drawn
+        self.ties: tuple[Any, Any, Any] = ((), (), ())  # (end, end, relations) of each tie between groups
+        self.every_tie = False  # draw every tie between groups, not only the strongest (core strongest_ties)
+        self.ties_drawn: Any = None  # numpy bool by tie: drawn
         # Ties weighted by the events behind them (an event table's '12 events'): width and, zoomed
         # out, the hairlines' weight; else a relation is as wide as its citations make it.
         self.weigh_ties = False
@@ -267,11 +276,13 @@ class ChartItem(QGraphicsItem):
         return node[src], node[dst]
 
     def _build_ties(self) -> None:
-        """One faint tie per pair of ends (group-group or group-actor), as wide as the relations it stands for."""
+        """One faint tie per pair of ends (group-group or group-actor), as wide as the relations it stands for;
+        only the strongest (core strongest_ties) unless every tie is asked for."""
         import numpy as np
 
         self._tie_paths = {}
         self.ties = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
+        self.ties_drawn = None
         if self.in_groups is None or not self.graph.m:
             return
         end_src, end_dst = self._end_points()
@@ -281,6 +292,9 @@ class ChartItem(QGraphicsItem):
         a, b, counts = group_ties(np.asarray(self.graph.src), np.asarray(self.graph.dst), end_src, end_dst, shown,
                                   weights)
         self.ties = (a, b, counts)
+        drawn = np.ones(len(counts), dtype=bool) if self.every_tie else strongest_ties(a, b, counts)
+        self.ties_drawn = drawn
+        a, b, counts = a[drawn], b[drawn], counts[drawn]
 
         def place(end: Any) -> Any:
             end = np.asarray(end)
@@ -303,6 +317,16 @@ class ChartItem(QGraphicsItem):
         if on != self.weigh_ties:
             self.weigh_ties = on
             self.rebuild()
+
+    def set_every_tie(self, on: bool) -> None:
+        if on != self.every_tie:
+            self.every_tie = on
+            self.rebuild()
+
+    @property
+    def ties_thinned(self) -> bool:
+        """Some ties between groups are not drawn (only the strongest are): the legend says so."""
+        return self.ties_drawn is not None and not bool(self.ties_drawn.all())
 
     def edge_pen_width(self, e: int) -> float:
         """How wide relation `e` is drawn: by the events behind it when ties are weighted, else by its citations."""

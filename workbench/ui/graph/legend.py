@@ -20,13 +20,16 @@ def kinds_in_order(kinds: Iterable[str]) -> list[str]:
     return sorted(set(kinds), key=lambda k: KINDS.index(k) if k in KINDS else 99)
 
 
+THINNED_TEXT = "between groups: strongest ties only"  # when core strongest_ties left some undrawn
+
+
 def width_text(weighted: bool) -> str:
     """What a thicker line means: more events behind the tie (ties weighted by count), or more citations."""
     return "thicker: more events" if weighted else "thicker: more citations"
 
 
 def paint_legend(painter: QPainter, kinds: list[str], origin: QPointF, colour_by: str = "kind",
-                 weighted: bool = False) -> QRectF:
+                 weighted: bool = False, thinned: bool = False) -> QRectF:
     """The key to the chart: shapes of the kinds present, line styles, width, fading, direction."""
     font = QFont()
     font.setPointSizeF(7.5)
@@ -34,7 +37,7 @@ def paint_legend(painter: QPainter, kinds: list[str], origin: QPointF, colour_by
     line = metrics.height() + 2
     styles = [("solid", "reported, 2+ sources"), ("dashed", "1 source, possible, likely"),
               ("dotted", "unverified or uncited"), ("dashdot", "planned")]
-    extras = [width_text(weighted), "faded: undated, may fall in window"]
+    extras = [width_text(weighted), "faded: undated, may fall in window"] + ([THINNED_TEXT] if thinned else [])
     left_rows = len(kinds) if colour_by == "kind" else 1
     rows = max(left_rows, len(styles) + len(extras))
     column = max([metrics.horizontalAdvance(k) for k in kinds] + [60.0]) + 26
@@ -84,7 +87,7 @@ def paint_legend(painter: QPainter, kinds: list[str], origin: QPointF, colour_by
 
 
 def paint_legend_strip(painter: QPainter | None, kinds: list[str], width: float, colour_by: str = "kind",
-                       text_px: int = 0, weighted: bool = False) -> float:
+                       text_px: int = 0, weighted: bool = False, thinned: bool = False) -> float:
     """The legend as a strip of entries that wraps at `width`; returns its height (None: measure only).
     Text is 7.5 pt, or `text_px` pixels tall when given (a slide's)."""
     font = QFont()
@@ -103,6 +106,8 @@ def paint_legend_strip(painter: QPainter | None, kinds: list[str], width: float,
     entries += [("line", "solid", "reported, 2+ sources"), ("line", "dashed", "1 source, possible, likely"),
                 ("line", "dotted", "unverified or uncited"), ("line", "dashdot", "planned"),
                 ("wide", "solid", width_text(weighted)), ("faded", "solid", "faded: undated, may fall in window")]
+    if thinned:
+        entries.append(("text", "", THINNED_TEXT))
     x, y = 6.0, 3.0
     if painter is not None:
         painter.save()
@@ -166,16 +171,22 @@ class LegendOverlay(QWidget):
             return
         frame = canvas.frameWidth()
         width = canvas.width() - 2 * frame
-        height = int(math.ceil(paint_legend_strip(None, self.kinds, width, self.chart.colour_by, self.text_px,
-                                                    self.chart.weigh_ties)))
+        height = self.needed_height(width)
         canvas.setViewportMargins(0, 0, 0, height)
         self.setGeometry(frame, canvas.height() - frame - height, width, height)
 
+    def needed_height(self, width: float) -> int:
+        return int(math.ceil(paint_legend_strip(None, self.kinds, width, self.chart.colour_by, self.text_px,
+                                                self.chart.weigh_ties, self.chart.ties_thinned)))
+
     def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if self.needed_height(self.width()) != self.height():  # ties thinned or not since placed
+            self.place()
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor(244, 244, 240))
         painter.setPen(QColor(210, 210, 205))
         painter.drawLine(0, 0, self.width(), 0)
-        paint_legend_strip(painter, self.kinds, self.width(), self.chart.colour_by, self.text_px, self.chart.weigh_ties)
+        paint_legend_strip(painter, self.kinds, self.width(), self.chart.colour_by, self.text_px, self.chart.weigh_ties,
+                           self.chart.ties_thinned)
         painter.end()
 

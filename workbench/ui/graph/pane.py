@@ -143,6 +143,11 @@ class GraphPane(QWidget):
         self.weigh_action = self.display_menu.addAction("Ties by count (width: events behind a tie)")
         self.weigh_action.setObjectName("graph_weigh_ties")
         self.weigh_action.setCheckable(True)
+        self.every_tie_action = self.display_menu.addAction("Every tie between groups")
+        self.every_tie_action.setObjectName("graph_every_tie")
+        self.every_tie_action.setCheckable(True)
+        self.every_tie_action.setToolTip("Draw every tie between groups; by default only each group's strongest few "
+                                         "and those much heavier than chance would make them are drawn")
         self.weigh_action.setToolTip("Draw each tie as wide as the number of events behind it (an event table's "
                                      "'12 events'), instead of by its citations")
         self.display_button.setToolTip(
@@ -238,6 +243,7 @@ class GraphPane(QWidget):
         self.colour_choice.currentIndexChanged.connect(lambda _i: self._apply_colouring())
         self.group_actions.triggered.connect(lambda _action: self._apply_grouping())
         self.weigh_action.toggled.connect(self._apply_weighing)
+        self.every_tie_action.toggled.connect(self._apply_every_tie)
         self.label_size_choice.currentIndexChanged.connect(lambda _i: self._apply_label_size())
         self.play_action.toggled.connect(self.play)
         self.legend_action.toggled.connect(self._toggle_legend)
@@ -717,6 +723,11 @@ class GraphPane(QWidget):
         self.canvas.update_legend()
         self.canvas.legend.update()
 
+    def _apply_every_tie(self, on: bool) -> None:
+        self.chart.set_every_tie(on)
+        self.canvas.update_legend()
+        self.canvas.legend.update()
+
     def _group_clicked(self, group: int) -> None:
         if group == ISOLATES:
             self.show_isolates()
@@ -963,6 +974,7 @@ class GraphPane(QWidget):
             "label_size": float(self.label_size_choice.currentData()),
             "groups": self.group_choice(),
             "weigh_ties": self.weigh_action.isChecked(),
+            "every_tie": self.every_tie_action.isChecked(),
             "highlight": {"actors": [g.ids[v] for v in sorted(chart.path_nodes) if v < g.n],
                           "relations": [g.edge_ids[e] for e in sorted(chart.path_edges) if e < g.m]},
         }
@@ -999,6 +1011,7 @@ class GraphPane(QWidget):
             self.legend_action.setChecked(state["legend"])
         if isinstance(state.get("weigh_ties"), bool):
             self.weigh_action.setChecked(state["weigh_ties"])
+        self.every_tie_action.setChecked(state.get("every_tie") is True)
         size = state.get("label_size")
         index = (min(range(len(LABEL_SIZES)), key=lambda i: abs(LABEL_SIZES[i] - size))
                  if isinstance(size, int | float) and not isinstance(size, bool) and math.isfinite(size) else 0)
