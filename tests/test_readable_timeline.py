@@ -104,6 +104,30 @@ def test_fit_frames_where_the_events_are(sample_path: Path) -> None:
     assert framing_span(data, only_range) == (float(data.low[only_range][0]), float(data.high[only_range][0]))
 
 
+def test_a_year_of_whole_days_is_drawn_without_a_comb(tmp_path: Path) -> None:
+    # ICEWS14 at 1440x900: a year of day-precision events in summary lanes of bins shorter than a day.
+    # A bin straddling midnight counted both days' events: a comb whose teeth drifted across the year.
+    from datetime import date, timedelta
+
+    from workbench.core.store import create_case
+
+    case = create_case(tmp_path / "days.case", "Days")
+    stamp = "2026-01-01T00:00:00Z"
+    days = [date(2014, 1, 1) + timedelta(days=n) for n in range(365)]
+    with case.transaction():
+        case.bulk_insert("events", [{"id": f"e{n}-{copy}", "title": f"Day {n}", "start": f"{day}T00:00:00Z",
+                                     "time_precision": "day", "confidence": "reported", "created_at": stamp,
+                                     "updated_at": stamp} for n, day in enumerate(days) for copy in range(3)])
+    data = load_timeline(case)
+    case.close()
+    low, high = utc_seconds("2014-01-01T00:00:00Z"), utc_seconds("2015-01-01T00:00:00Z")
+    for bins in (547, 800, 1100):  # two-thirds of a day and less: every day is longer than a bin
+        _edges, counts = density(data, np.ones(len(data), dtype=bool), low, high, bins)
+        assert counts == pytest.approx(np.full(bins, 3.0)), bins  # three events going on at every moment
+    _edges, counts = density(data, np.ones(len(data), dtype=bool), low, high, 73)  # five-day bins
+    assert counts.tolist() == [15.0] * 73
+
+
 def test_fit_keeps_room_for_titles_only_where_titles_are_drawn(sample_path: Path, tmp_path: Path) -> None:
     # The sample's last title gets room at the right; 3,000 coded events, drawn as marks without titles,
     # get none: ICEWS14's year seemed to run on to March 2015.

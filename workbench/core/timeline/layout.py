@@ -293,8 +293,10 @@ def hit_test(layout: LaneLayout, data: TimelineData, x: float, y: float, x_scale
 def density(data: TimelineData, mask: np.ndarray, low: float, high: float, bins: int) -> tuple[np.ndarray, np.ndarray]:
     """Events going on in each bin over [low, high] (bin edges, counts): the overview strip's
     silhouette. An event shorter than a bin counts once, in the bin of its anchor; a longer one
-    (a range, a wide uncertain window) counts in every bin it covers, so a range is drawn as the
-    span it is, not as a spike at its middle."""
+    (a range, a wide uncertain window, a day when bins are hours) counts in every bin it covers, by
+    the part of the bin it covers: a range is drawn as the span it is, not as a spike at its middle,
+    and a year of whole days zoomed to bins of two-thirds of a day does not count the bins that
+    straddle midnight twice (a comb)."""
     if not len(data) or high <= low or bins <= 0:
         return np.linspace(low, high, max(bins, 1) + 1), np.zeros(max(bins, 1))
     edges = np.linspace(low, high, bins + 1)
@@ -305,13 +307,20 @@ def density(data: TimelineData, mask: np.ndarray, low: float, high: float, bins:
     counts, _ = np.histogram(data.anchor[chosen[~long]], bins=bins, range=(low, high))
     counts = counts.astype(np.float64)
     if long.any():
-        first = np.clip(((start[long] - low) / width).astype(np.int64), 0, bins)
-        last = np.clip(np.ceil((stop[long] - low) / width).astype(np.int64), 0, bins)
-        steps = np.zeros(bins + 1)
-        np.add.at(steps, first, 1.0)
-        np.add.at(steps, last, -1.0)
-        counts += np.cumsum(steps)[:bins]
+        # Times from `low` keep the running sums small; rounding drops what float sums leave over.
+        counts += np.round(np.diff(_time_going_on(start[long] - low, stop[long] - low, edges - low)) / width, 6)
     return edges, counts
+
+
+def _time_going_on(start: np.ndarray, stop: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """For each time in `at`, the total time events [start, stop) have gone on before it: the sum of
+    clip(t - start, 0, stop - start), from sorted ends and their running sums."""
+    total = np.zeros(len(at))
+    for ends, sign in ((np.sort(start), 1.0), (np.sort(stop), -1.0)):
+        before = np.searchsorted(ends, at, side="right")
+        summed = np.concatenate([[0.0], np.cumsum(ends)])
+        total += sign * (before * at - summed[before])
+    return total
 
 
 def framing_span(data: TimelineData, mask: np.ndarray | None = None) -> tuple[float, float] | None:
