@@ -327,11 +327,14 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
             return
         room = band.height() - 5
         heights = np.sqrt(counts / top) * room
+        # Bars flush with each other, as the overview strip draws them: with a gap narrower than a pixel
+        # between bins a few pixels wide, the gap showed on some stretches of a lane and not on others.
         path = QPainterPath()
+        path.setFillRule(Qt.FillRule.WindingFill)
         step = band.width() / bins
         for i in np.flatnonzero(counts).tolist():
             height = max(float(heights[i]), 1.0)
-            path.addRect(QRectF(band.left() + i * step, band.bottom() - 2 - height, max(step - 0.5, 1.0), height))
+            path.addRect(QRectF(band.left() + i * step, band.bottom() - 2 - height, step, height))
         painter.fillPath(path, SUMMARY_COLOUR)
 
 

@@ -292,34 +292,40 @@ def hit_test(layout: LaneLayout, data: TimelineData, x: float, y: float, x_scale
 
 def density(data: TimelineData, mask: np.ndarray, low: float, high: float, bins: int) -> tuple[np.ndarray, np.ndarray]:
     """Events going on in each bin over [low, high] (bin edges, counts): the overview strip's
-    silhouette. An event shorter than a bin counts once, in the bin of its anchor; a longer one
-    (a range, a wide uncertain window, a day when bins are hours) counts in every bin it covers, by
-    the part of the bin it covers: a range is drawn as the span it is, not as a spike at its middle,
-    and a year of whole days zoomed to bins of two-thirds of a day does not count the bins that
-    straddle midnight twice (a comb)."""
+    silhouette. An instant counts once, in the bin of its anchor. An event that lasts counts by the
+    part of it in each bin, or where it is longer than a bin (a range, a wide uncertain window), by
+    the part of each bin it fills: a short event counts once in all, a range counts once in every bin
+    it goes on through, drawn as the span it is, not as a spike at its middle. Nothing counts twice
+    for straddling a bin's edge, so a year of whole days in bins of 1.02 or 0.67 days draws as even
+    as it is, not as a comb of bins holding one day or two."""
     if not len(data) or high <= low or bins <= 0:
         return np.linspace(low, high, max(bins, 1) + 1), np.zeros(max(bins, 1))
     edges = np.linspace(low, high, bins + 1)
     width = (high - low) / bins
     chosen = np.flatnonzero(mask) if mask is not None and len(mask) else np.arange(len(data))
     start, stop = data.low[chosen], data.high[chosen]
-    long = (stop - start) > width
-    counts, _ = np.histogram(data.anchor[chosen[~long]], bins=bins, range=(low, high))
+    lasts = stop > start
+    counts, _ = np.histogram(data.anchor[chosen[~lasts]], bins=bins, range=(low, high))
     counts = counts.astype(np.float64)
-    if long.any():
+    if lasts.any():
         # Times from `low` keep the running sums small; rounding drops what float sums leave over.
-        counts += np.round(np.diff(_time_going_on(start[long] - low, stop[long] - low, edges - low)) / width, 6)
+        start, stop = start[lasts] - low, stop[lasts] - low
+        weight = 1.0 / np.minimum(stop - start, width)
+        counts += np.round(np.diff(_weighted_time_before(start, stop, weight, edges - low)), 6)
     return edges, counts
 
 
-def _time_going_on(start: np.ndarray, stop: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """For each time in `at`, the total time events [start, stop) have gone on before it: the sum of
-    clip(t - start, 0, stop - start), from sorted ends and their running sums."""
+def _weighted_time_before(start: np.ndarray, stop: np.ndarray, weight: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """For each time in `at`, the sum of weight × clip(t - start, 0, stop - start) over the events
+    [start, stop): from the sorted ends and running sums, not a pass per event."""
     total = np.zeros(len(at))
-    for ends, sign in ((np.sort(start), 1.0), (np.sort(stop), -1.0)):
+    for ends, sign in ((start, 1.0), (stop, -1.0)):
+        order = np.argsort(ends, kind="stable")
+        ends, w = ends[order], weight[order]
         before = np.searchsorted(ends, at, side="right")
-        summed = np.concatenate([[0.0], np.cumsum(ends)])
-        total += sign * (before * at - summed[before])
+        summed_w = np.concatenate([[0.0], np.cumsum(w)])
+        summed_wt = np.concatenate([[0.0], np.cumsum(w * ends)])
+        total += sign * (summed_w[before] * at - summed_wt[before])
     return total
 
 
