@@ -244,6 +244,37 @@ def test_no_graph_or_timeline_control_hides_behind_an_overflow(qtbot, sample_pat
     assert widths["graph"] == max(widths.values())
 
 
+@pytest.fixture(scope="module")
+def big_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from workbench.core.synthetic import generate_case
+
+    path = tmp_path_factory.mktemp("big") / "big.case"
+    generate_case(path, 20_000).close()  # 1,000 actors: the graph draws groups, the timeline summary lanes
+    return path
+
+
+def test_no_control_hides_behind_an_overflow_on_a_big_case(qtbot, big_case: Path, tmp_path: Path) -> None:
+    # On ICEWS14 the graph dock once came out 500 px wide and Export hid behind the toolbar's "»".
+    from workbench.ui.tasks import runner
+
+    window = open_window(qtbot, big_case, tmp_path, 1366, 768)
+    pane = window.graph
+    assert pane.wait_for_work() and runner().wait_idle(60_000)
+    QApplication.processEvents()
+    assert pane.chart.grouping is not None  # drawn as groups, as a big case is
+    for bar in (pane.toolbar, pane.toolbar2):
+        assert not toolbar_overflows(bar), [a.text() for a in bar.actions()]
+    for action in (pane.fit_action, pane.play_action, pane.legend_action, pane.tables_action, pane.export_action):
+        assert any(action in bar.actions() for bar in (pane.toolbar, pane.toolbar2))
+    chart = window.timeline.chart
+    assert chart.layout is not None and chart.layout.summary  # summary lanes
+    for widget in (pane.colour_choice, pane.size_choice, pane.label_size_choice, pane.layout_choice,
+                   pane.display_button, chart.lane_combo, chart.order_combo, chart.text_filter, chart.fit_button):
+        assert widget.isVisible() and widget.visibleRegion().boundingRect().width() == widget.width(), widget
+    widths = {name: window.docks[name].width() for name in ("graph", "sources", "inspector")}
+    assert widths["graph"] == max(widths.values())
+
+
 def test_label_size_control_is_kept_in_the_view_state(qtbot, sample_path: Path, tmp_path: Path) -> None:
     window = open_window(qtbot, sample_path, tmp_path, 1440, 900)
     pane = window.graph
