@@ -3,12 +3,11 @@ and the scores checked against Heuer's worked example."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
-import zipfile
 from pathlib import Path
 
 import pytest
+from travel import csv_bundle, json_round_trip, merged_into_new_case
 
 from workbench.core import ach
 from workbench.core.evidence import CitedSource
@@ -186,33 +185,19 @@ def test_undo_and_redo_of_a_whole_question(small_case: Path) -> None:
 
 
 def test_the_matrix_travels_in_json_csv_and_merge(small_case: Path, tmp_path: Path) -> None:
-    from workbench.cli import main
-
     with open_case(small_case) as case:
         ids = build_question(case)
-    out = tmp_path / "case.json"
-    assert main(["export", str(small_case), "--format", "json", "--out", str(out)]) == 0
-    document = json.loads(out.read_text(encoding="utf-8"))
+    document = json_round_trip(small_case, tmp_path)
     assert [q["text"] for q in document["questions"]] == ["Will Russia intervene militarily in Belarus?"]
     assert len(document["hypotheses"]) == 2 and len(document["evidence_rows"]) == 3 and len(document["ratings"]) == 4
-    restored = tmp_path / "restored.case"
-    assert main(["import", str(out), "--into", str(restored), "--create"]) == 0
-    again = tmp_path / "again.json"
-    assert main(["export", str(restored), "--format", "json", "--out", str(again)]) == 0
-    assert again.read_bytes() == out.read_bytes()
-    csv_zip = tmp_path / "case.zip"
-    assert main(["export", str(small_case), "--format", "csv", "--out", str(csv_zip)]) == 0
-    with zipfile.ZipFile(csv_zip) as bundle:
-        assert "a call says little" in bundle.read("ratings.csv").decode("utf-8-sig")
-        assert "ratings.csv (4 rows)" in bundle.read("README.txt").decode("utf-8")
+    bundle = csv_bundle(small_case, tmp_path)
+    assert "a call says little" in bundle["ratings.csv"]
+    assert "ratings.csv (4 rows)" in bundle["README.txt"]
     theirs = tmp_path / "theirs.case"
     theirs.write_bytes(small_case.read_bytes())
     with open_case(theirs) as case:
         rate(case, ids["note"], ids["yes"], "N", comment="their view")
-    mine = tmp_path / "mine.case"
-    assert main(["new", str(mine)]) == 0
-    assert main(["merge", str(mine), str(theirs)]) == 0
-    with open_case(mine, read_only=True) as case:
+    with open_case(merged_into_new_case(theirs, tmp_path), read_only=True) as case:
         assert len(case.rows("ratings")) == 5
         assert ach.load_matrix(case, ids["question"]).rows[2].comments[ids["yes"]] == "their view"
 

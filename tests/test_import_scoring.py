@@ -4,34 +4,20 @@ events, actors, and the footnote -> URL mapping). Figures are printed; the asser
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 
-from workbench.core.importers.names import fold, similar
+from tests.bench.bench_import_dev import match_actors, same_event
 from workbench.core.importers.proposals import url_key
 from workbench.core.importers.report import domain_of, propose_report
 from workbench.core.store import create_case
-from workbench.core.times import case_zone, utc_to_local
+from workbench.core.times import case_zone
 
 SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed"
 REPORT = SEED / "isw-belarus-2020-08-15.md"
 KEY = SEED / "isw-belarus-2020-08-15.key.json"
-STOPWORDS = {"the", "and", "that", "with", "from", "this", "into", "their", "which", "have", "been", "will", "after",
-             "before", "about", "there", "were", "first", "date"}
-
 pytestmark = pytest.mark.skipif(not REPORT.exists(), reason="the seed report is not beside this checkout")
-
-
-def stems(text: str) -> set[str]:
-    words = re.findall(r"[a-zа-я0-9]+", fold(text))
-    return {w[:5] for w in words if len(w) >= 4 and w not in STOPWORDS}
-
-
-def names_match(names: list[str], key_names: list[str]) -> bool:
-    folded = [fold(n) for n in names]
-    return any(a == b or similar(a, b) for a in folded for b in (fold(k) for k in key_names))
 
 
 @pytest.fixture(scope="module")
@@ -46,23 +32,10 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> dict:
         footnotes.setdefault(p.values["label"], []).append(urls[p.values["source_id"]])
 
     events = plan.group("event")
-
-    def event_matches(proposal, fact) -> bool:
-        day = utc_to_local(proposal.values["start"], zone).date().isoformat()
-        return day == fact["date"] and len(stems(proposal.values["title"]) & stems(fact["title"])) >= 2
-
-    matched_events = [p for p in events if any(event_matches(p, f) for f in key["events"])]
-    found_facts = [f for f in key["events"] if any(event_matches(p, f) for p in events)]
+    matched_events = [p for p in events if any(same_event(p, f, zone) for f in key["events"])]
+    found_facts = [f for f in key["events"] if any(same_event(p, f, zone) for p in events)]
     actors = plan.group("actor")
-
-    def actor_names(p) -> list[str]:
-        return [p.values["name"], *p.values["aliases"]]
-
-    def key_names(a) -> list[str]:
-        return [a["name"], *a["aliases"]]
-
-    matched_actors = [p for p in actors if any(names_match(actor_names(p), key_names(a)) for a in key["actors"])]
-    found_actors = [a for a in key["actors"] if any(names_match(actor_names(p), key_names(a)) for p in actors)]
+    _meant, matched_actors, _merged, found_actors = match_actors(actors, key["actors"])
     figures = {
         "event_precision": len(matched_events) / len(events),
         "event_recall": len(found_facts) / len(key["events"]),

@@ -4,10 +4,10 @@ each through one operation checked by core.rules, audited, and carried by the ex
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 
 import pytest
+from travel import csv_bundle, json_round_trip, merged_into_new_case
 
 from workbench.core.attributes import normalise_value, suggested_type, template_for
 from workbench.core.geo import CoordinateError, format_dms, parse_coordinate, parse_point
@@ -156,38 +156,23 @@ def test_actor_attributes_are_typed_searchable_and_listed(small_case: Path) -> N
 
 
 def test_attributes_places_and_citations_travel_in_json_csv_and_merge(small_case: Path, tmp_path: Path) -> None:
-    from workbench.cli import main
-
     with open_case(small_case) as case:
         set_attribute(case, "actor-omon", "garrison location", "coordinates", "53.9, 27.5667")
         place = add_place(case, place_values("Brest", "Брэст", "city", "52.1", "23.7"), event_id="event-call",
                           role="origin").result
         cite(case, "events", "event-call", new_source=source_from_url("https://belta.by/x"), locator="p. 2")
-    out = tmp_path / "case.json"
-    assert main(["export", str(small_case), "--format", "json", "--out", str(out)]) == 0
-    document = json.loads(out.read_text(encoding="utf-8"))
+    document = json_round_trip(small_case, tmp_path)
     assert document["actor_attributes"][0]["value"] == "53.9, 27.5667"
     assert {"event_id": "event-call", "place_id": place, "role": "origin"} in document["event_places"]
     assert any(c["locator"] == "p. 2" for c in document["citations"])
     assert json.loads(document["places"][0]["aliases"]) == ["Брэст"]
-    restored = tmp_path / "restored.case"
-    assert main(["import", str(out), "--into", str(restored), "--create"]) == 0
-    again = tmp_path / "again.json"
-    assert main(["export", str(restored), "--format", "json", "--out", str(again)]) == 0
-    assert again.read_bytes() == out.read_bytes()
-    csv_zip = tmp_path / "case.zip"
-    assert main(["export", str(small_case), "--format", "csv", "--out", str(csv_zip)]) == 0
-    with zipfile.ZipFile(csv_zip) as bundle:
-        assert "garrison location" in bundle.read("actor_attributes.csv").decode("utf-8")
+    assert "garrison location" in csv_bundle(small_case, tmp_path)["actor_attributes.csv"]
     # merge: a colleague's attribute arrives with its actor
     theirs = tmp_path / "theirs.case"
     theirs.write_bytes(small_case.read_bytes())
     with open_case(theirs) as case:
         set_attribute(case, "actor-omon", "commander", "text", "Dmitry Balaba")
-    mine = tmp_path / "mine.case"
-    assert main(["new", str(mine)]) == 0
-    assert main(["merge", str(mine), str(theirs)]) == 0
-    with open_case(mine, read_only=True) as case:
+    with open_case(merged_into_new_case(theirs, tmp_path), read_only=True) as case:
         assert {a["key"] for a in attributes_of(case, "actor-omon")} == {"garrison location", "commander"}
 
 

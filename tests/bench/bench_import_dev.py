@@ -34,19 +34,42 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "isw-2022"
 KEYS = ROOT / "tests" / "data"
 ZONE = "Europe/Kyiv"
 STOPWORDS = {"the", "and", "that", "with", "from", "this", "into", "their", "which", "have", "been", "will", "after",
-             "before", "about", "there", "were", "first", "date", "russian", "forces", "ukrainian", "continue",
-             "continued"}
+             "before", "about", "there", "were", "first", "date"}
+# Words every one of this corpus's events has: matching on them would match anything.
+CORPUS_STOPWORDS = STOPWORDS | {"russian", "forces", "ukrainian", "continue", "continued"}
 UNDATED_NOTES = ("date not stated", "shortly after", "recently")
 
 
-def stems(text: str) -> set[str]:
+def stems(text: str, stopwords: set[str] = STOPWORDS) -> set[str]:
+    """The words of `text` that say something, cut to five letters (so 'protests' meets 'protesters')."""
     words = re.findall(r"[a-zа-я0-9]+", fold(text))
-    return {w[:5] for w in words if len(w) >= 4 and w not in STOPWORDS}
+    return {w[:5] for w in words if len(w) >= 4 and w not in stopwords}
+
+
+def same_event(proposal, fact: dict, zone, text_of=lambda p: p.values["title"],
+               stopwords: set[str] = STOPWORDS) -> bool:
+    """A proposed event is a keyed one: the same local day and two words of the title in common."""
+    day = utc_to_local(proposal.values["start"], zone).date().isoformat()
+    return day == fact["date"] and len(stems(text_of(proposal), stopwords) & stems(fact["title"], stopwords)) >= 2
 
 
 def names_match(names: list[str], key_names: list[str]) -> bool:
     folded = [fold(n) for n in names]
     return any(a == b or same_name(a, b, whole=True) for a in folded for b in (fold(k) for k in key_names))
+
+
+def match_actors(actors: list, keyed: list[dict]) -> tuple[dict[int, list[int]], list, list, list[dict]]:
+    """Proposed actors against keyed ones, by name or alias: (which keyed actors each proposal names,
+    the proposals that are one keyed actor, those that are several, the keyed actors found). A proposal
+    that is two keyed actors at once ("Russian forces" with "Ukrainian forces" as an alias) is a wrong
+    merge: it counts for neither."""
+    meant = {id(p): [i for i, a in enumerate(keyed) if names_match([p.values["name"], *p.values["aliases"]],
+                                                                    [a["name"], *a["aliases"]])]
+             for p in actors}
+    matched = [p for p in actors if len(meant[id(p)]) == 1]
+    merged = [p for p in actors if len(meant[id(p)]) > 1]
+    found = [a for i, a in enumerate(keyed) if any(meant[id(p)] == [i] for p in actors)]
+    return meant, matched, merged, found
 
 
 def keyed_pages() -> list[tuple[Path, dict]]:
@@ -71,27 +94,12 @@ def score_page(page: Path, key: dict, folder: Path) -> dict:
     events = [p for p in plan.group("event") if not str(p.values.get("time_note") or "").startswith(UNDATED_NOTES)]
 
     def event_matches(proposal, fact) -> bool:
-        day = utc_to_local(proposal.values["start"], zone).date().isoformat()
-        return day == fact["date"] and len(stems(proposal.values["summary"] or proposal.values["title"])
-                                           & stems(fact["title"])) >= 2
+        return same_event(proposal, fact, zone, lambda p: p.values["summary"] or p.values["title"], CORPUS_STOPWORDS)
 
     matched_events = [p for p in events if any(event_matches(p, f) for f in key["events"])]
     found_facts = [f for f in key["events"] if any(event_matches(p, f) for p in events)]
     actors = plan.group("actor")
-
-    def proposal_names(p) -> list[str]:
-        return [p.values["name"], *p.values["aliases"]]
-
-    def key_names(a) -> list[str]:
-        return [a["name"], *a["aliases"]]
-
-    # a proposal that is two keyed actors at once ("Russian forces" with "Ukrainian forces" as an alias) is
-    # a wrong merge: it counts for neither
-    meant = {id(p): [i for i, a in enumerate(key["actors"]) if names_match(proposal_names(p), key_names(a))]
-             for p in actors}
-    matched_actors = [p for p in actors if len(meant[id(p)]) == 1]
-    merged_actors = [p for p in actors if len(meant[id(p)]) > 1]
-    found_actors = [a for i, a in enumerate(key["actors"]) if any(meant[id(p)] == [i] for p in actors)]
+    meant, matched_actors, merged_actors, found_actors = match_actors(actors, key["actors"])
     return {
         "urls": (len(found_pairs & key_pairs), len(key_pairs), len(found_pairs)),
         "events": (len(found_facts), len(key["events"]), len(matched_events), len(events)),

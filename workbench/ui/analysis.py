@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -45,6 +44,7 @@ from workbench.core.exporters.matrix_csv import export_matrix_csv
 from workbench.core.model import NOUNS
 from workbench.core.ops.hypotheses import add_evidence, add_hypothesis, add_question, rate, set_weights
 from workbench.core.store import Case, CaseError, Changes
+from workbench.ui.checked_form import ok_cancel
 from workbench.ui.commands import Operation, delete_records, insert_record, push, quoted, update_record
 from workbench.ui.listing import RECORDS_MIME
 from workbench.ui.plaintext import tip, warn
@@ -146,9 +146,7 @@ class EvidencePicker(QDialog):
             item = QListWidgetItem(f"{NOUNS[table]}: {label}")
             item.setData(Qt.ItemDataRole.UserRole, (table, item_id))
             self.list.addItem(item)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter)

@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from workbench.core.attributes import ATTRIBUTE_TYPES, suggested_type, template_for
 from workbench.core.ops.attributes import attributes_of, set_attribute
 from workbench.core.rules import InvalidRecord
 from workbench.core.store import Case, CaseError
-from workbench.ui.checked_form import CheckedForm
+from workbench.ui.checked_form import CheckedForm, ok_cancel
 from workbench.ui.commands import Operation, push, quoted, record_step_name
 
 
@@ -49,9 +49,7 @@ class AttributeDialog(QDialog):
         self.hint.setObjectName("attribute_hint")
         self.hint.setStyleSheet("QLabel { color: #555; }")
         self.hint.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         self.buttons = buttons
         layout = QVBoxLayout(self)
         if suggestions and attribute is None:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from workbench.core.marking import CAVEAT_PRESETS, LEVELS, banner_colours, banner_text, compose_marking, split_marking
 from workbench.core.ops import META_KEYS, clean_meta, meta_problem
 from workbench.core.store import Case
-from workbench.ui.checked_form import CheckedForm
+from workbench.ui.checked_form import CheckedForm, ok_cancel
 from workbench.ui.commands import push, quoted, set_meta
 
 # Properties in the order the dialog asks for them; each is one undo step when changed.
@@ -137,9 +137,7 @@ class CasePropertiesDialog(QDialog):
         self.note.setObjectName("zone_note")
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)

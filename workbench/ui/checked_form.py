@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 ERROR_STYLE = "QLabel { color: #b00020; }"
 BAD_FIELD = "border: 1px solid #b00020;"
@@ -70,3 +70,13 @@ def scrolled(widget: QWidget, parent: QWidget | None = None) -> QScrollArea:
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setWidget(widget)
     return area
+
+
+def ok_cancel(dialog: QDialog, ok_text: str = "") -> QDialogButtonBox:
+    """The dialog's OK and Cancel buttons, wired to accept and reject; `ok_text` names what OK does."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+    if ok_text:
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,7 +30,7 @@ from workbench.core.ops.citations import cite, edit_citation, source_from_url
 from workbench.core.queries import source_names
 from workbench.core.rules import InvalidRecord
 from workbench.core.store import Case, CaseError
-from workbench.ui.checked_form import CheckedForm
+from workbench.ui.checked_form import CheckedForm, ok_cancel
 from workbench.ui.commands import Operation, push, record_step_name
 
 
@@ -131,9 +130,7 @@ class CitationDialog(QDialog):
         self.form.add("locator", "Where in the source", self.locator)
         self.accessed = OptionalDate(self)
         self.form.add("accessed", "Read on", self.accessed.edit, owner=self.accessed)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)

@@ -29,7 +29,7 @@ from workbench.core.ops.actors import describe_dependents
 from workbench.core.ops.places import add_place, edit_place, events_at, place_values
 from workbench.core.rules import InvalidRecord
 from workbench.core.store import Case, CaseError
-from workbench.ui.checked_form import CheckedForm
+from workbench.ui.checked_form import CheckedForm, ok_cancel
 from workbench.ui.commands import Operation, delete_records, push, record_step_name, step_name
 from workbench.ui.plaintext import tip
 
@@ -105,9 +105,7 @@ class PlaceDialog(QDialog):
                 self.role.addItem(text, role)
             self.form.add("role", "Role in the event", self.role)
             self.setWindowTitle(f"New place for {record_step_name(case, 'events', event_id)}")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         self.buttons = buttons
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QInputDialog,
@@ -38,6 +37,7 @@ from workbench.ui.briefing.deck import FORMATS, export_deck_in_background
 from workbench.ui.briefing.presentation import PresentationWindow
 from workbench.ui.briefing.slides import SlideRenderer
 from workbench.ui.briefing.state import Panes, capture_state, restore_state
+from workbench.ui.checked_form import ok_cancel
 from workbench.ui.commands import Operation, delete_records, insert_record, push, update_record
 from workbench.ui.plaintext import tip, warn
 
@@ -111,9 +111,7 @@ class ViewEditor(QDialog):
         form.addRow("Slide shows", self.focus)
         if self.callouts.count():
             form.addRow("Callouts", self.callouts)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         form.addRow(buttons)
         self.resize(560, 420)
 
@@ -437,9 +435,7 @@ class StoryboardPane(QWidget):
         form.addRow("Text", text)
         form.addRow("Draw", kind)
         form.addRow("On", QLabel(where, dialog))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
+        buttons = ok_cancel(dialog)
         form.addRow(buttons)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
