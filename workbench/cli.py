@@ -1,5 +1,5 @@
-"""The `workbench` command: open the app, or new / info / check / import / export / merge / encrypt / decrypt /
-rekey / bench on a case file."""
+"""The `workbench` command: open the app, or new / info / check / import / export / merge / diff / git-setup /
+encrypt / decrypt / rekey / bench on a case file."""
 
 from __future__ import annotations
 
@@ -27,12 +27,13 @@ from workbench.core.times import case_zone, utc_to_local
 EXIT_OK = 0
 EXIT_USAGE = 1
 EXIT_REFUSED = 2
-SUBCOMMANDS = ("new", "info", "check", "bench", "import", "export", "merge", "encrypt", "decrypt", "rekey")
+SUBCOMMANDS = ("new", "info", "check", "bench", "import", "export", "merge", "diff", "git-setup", "encrypt", "decrypt",
+               "rekey")
 # Tries a person gets at a password prompt before the command gives up.
 PASSWORD_TRIES = 3
 DECK_FORMATS = ("pdf", "pptx", "html")
-EXPORT_FORMATS = ("case", "json", "csv", "graphml", "gexf", "stix", "timelinejs", "geojson", "kml", "pdf", "pptx",
-                  "html")
+EXPORT_FORMATS = ("case", "json", "casedir", "csv", "graphml", "gexf", "stix", "timelinejs", "geojson", "kml", "pdf",
+                  "pptx", "html")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -185,10 +186,27 @@ def subcommand_parser() -> argparse.ArgumentParser:
     merge = commands.add_parser("merge", help="bring a colleague's case into this one by stable ids")
     merge.add_argument("case", type=Path)
     merge.add_argument("other", type=Path)
+    merge.add_argument("--base", type=Path, metavar="BASE",
+                       help="git's merge driver (set up by git-setup): CASE, OTHER and BASE are three versions of one "
+                            "table file of a case directory; the merge is written into CASE; exit 0 clean, 1 when "
+                            "true conflicts are left for the app's merge dialog")
+    merge.add_argument("--name", metavar="PATH", help="with --base: the file's path in the repository (git's %%P)")
+    merge.add_argument("--marker-size", type=int, default=7, metavar="N", help="with --base: git's %%L")
     add_password_option(merge)
     merge.add_argument("--other-password-file", type=Path, metavar="FILE",
                        help="OTHER's password when it differs from CASE's: the first line of FILE (else the same "
                             "password is tried, else asked for on the terminal)")
+
+    diff = commands.add_parser("diff", help="record by record: what differs between two cases (files, JSON exports, "
+                                            "case directories, or REV:FOLDER of two commits)")
+    diff.add_argument("a", nargs="?", help="the old side")
+    diff.add_argument("b", nargs="?", help="the new side")
+    diff.add_argument("--textconv", type=Path, metavar="FILE",
+                      help="print one table file record by record, one field a line (git's textconv driver)")
+
+    setup = commands.add_parser("git-setup", help="make a git repository merge and diff case directories through "
+                                                  "workbench (writes .gitattributes and the repository's config)")
+    setup.add_argument("repo", type=Path, nargs="?", default=Path("."), help="the repository (default: here)")
 
     encrypt = commands.add_parser("encrypt", help="encrypt a case file with a password (SQLCipher)")
     encrypt.add_argument("case", type=Path)
@@ -307,6 +325,8 @@ def new_password(password_file: Path | None, variable: str, what: str) -> str:
 def unlock_for(options: argparse.Namespace) -> None:
     """Before a subcommand opens its case(s): take the passwords of the encrypted ones."""
     password_file = getattr(options, "password_file", None)
+    if getattr(options, "base", None) is not None:
+        return  # the merge driver reads table files, never a case file
     if options.command in ("info", "check", "export", "merge", "decrypt", "rekey"):
         unlock_case(options.case, password_file)
     if options.command == "import":
@@ -330,7 +350,16 @@ def run_subcommand(args: list[str]) -> int:
         if options.command == "info":
             return print_info(options.case)
         if options.command == "check":
+            if options.case.is_dir():
+                return print_check_casedir(options.case)
             return print_check(options.case, repair=options.repair)
+        if options.command == "diff":
+            return print_diff(options)
+        if options.command == "git-setup":
+            from workbench.core.gitcase import setup_repository
+
+            print(setup_repository(options.repo))
+            return EXIT_OK
         if options.command == "import":
             # workbench/core/importers/__init__.py: run_import(file, into, accept_all) -> one-line summary
             from workbench.core.importers import run_import
@@ -351,11 +380,24 @@ def run_subcommand(args: list[str]) -> int:
 
                 print(export_deck(options.case, options.format, options.out))
                 return EXIT_OK
+            if options.format == "casedir":
+                from workbench.core.exporters.casedir import run_export_casedir
+
+                print(run_export_casedir(options.case, options.out))
+                return EXIT_OK
             # workbench/core/exporters/__init__.py: run_export(case, fmt, out) -> one-line summary
             from workbench.core.exporters import run_export
 
             print(run_export(options.case, options.format, options.out))
             return EXIT_OK
+        if options.command == "merge" and options.base is not None:
+            from workbench.core.gitcase import run_merge_driver
+
+            code, lines = run_merge_driver(options.case, options.other, options.base, options.name,
+                                           options.marker_size)
+            for line in lines:  # git shows the driver's terminal output during `git merge`
+                print(line, file=sys.stderr)
+            return code
         if options.command == "merge":
             # workbench/core/merge.py: run_merge(case, other) -> one-line summary (conflicts listed)
             from workbench.core.merge import run_merge
@@ -494,6 +536,53 @@ def print_check(path: Path, repair: bool = False) -> int:
             return EXIT_REFUSED
     print(f"{path.name}: healthy (schema {version} of {schema_version()}, integrity ok, references ok, values ok, "
           "search index ok).")
+    return EXIT_OK
+
+
+def print_diff(options: argparse.Namespace) -> int:
+    """`workbench diff A B` (exit 0 the same, 1 different, as diff(1)) or `workbench diff --textconv FILE`."""
+    from workbench.core.casediff import run_diff, textconv
+
+    if options.textconv is not None:
+        sys.stdout.write(textconv(options.textconv))
+        return EXIT_OK
+    if options.a is None or options.b is None:
+        print("workbench diff needs two cases: workbench diff A B (or --textconv FILE).", file=sys.stderr)
+        return EXIT_USAGE
+    text, differ = run_diff(options.a, options.b)
+    sys.stdout.write(text)
+    return 1 if differ else EXIT_OK
+
+
+def print_check_casedir(folder: Path) -> int:
+    """`workbench check DIR` on a case directory: no conflict left, it reads into a new case that checks healthy,
+    and it is canonical (an export of that case writes exactly its files)."""
+    import tempfile
+
+    from workbench.core.casedir import HEADER_FILE, TABLE_SUFFIX
+    from workbench.core.exporters.casedir import export_casedir
+    from workbench.core.importers.casedir import import_casedir
+
+    with tempfile.TemporaryDirectory(prefix="workbench-check-") as scratch:
+        copy = Path(scratch) / f"{folder.name}.case"
+        case = create_case(copy, folder.name)
+        try:
+            import_casedir(folder, case)
+            again = Path(scratch) / "again"
+            export_casedir(case, again)
+        finally:
+            case.close()
+        if print_check(copy) != EXIT_OK:
+            return EXIT_REFUSED
+        names = [HEADER_FILE, *sorted(p.name for p in again.glob(f"*{TABLE_SUFFIX}"))]
+        differing = [n for n in names
+                     if not (folder / n).is_file() or (folder / n).read_bytes() != (again / n).read_bytes()]
+    if differing:
+        print(f"{folder.name}: the records are sound, but {', '.join(differing)} differ(s) from what an export writes "
+              "(an edit by hand?); `workbench import` and `workbench export --format casedir` make it canonical.",
+              file=sys.stderr)
+        return EXIT_REFUSED
+    print(f"{folder.name}: a canonical case directory; its records check healthy.")
     return EXIT_OK
 
 

@@ -4,8 +4,10 @@ its importer and merge (the format itself is described in `core.exporters.canoni
 from __future__ import annotations
 
 import base64
+import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any
 
 from workbench.core.store.tables import introspect
@@ -71,3 +73,23 @@ def iter_records(conn: sqlite3.Connection, table: str, blobs_as_base64: bool = T
             if isinstance(values[i], bytes):
                 values[i] = {"base64": base64.b64encode(values[i]).decode("ascii")}
         yield dict(zip(names, values, strict=True))
+
+
+def record_encoder() -> Callable[[Any], str]:
+    """The one encoder of a canonical record line (the JSON export's and the case directory's): UTF-8 text as
+    it is, no NaN, keys in the order given; its C implementation, without per-call set-up."""
+    return json.JSONEncoder(ensure_ascii=False, check_circular=False, allow_nan=False).encode
+
+
+@cache
+def schema_keys() -> dict[str, tuple[str, ...]]:
+    """What identifies a record of each table of this build's schema (`sort_columns`), known without a case:
+    read from an empty in-memory database at the newest schema (for merging table files, which come alone)."""
+    from workbench.core.store.migrate import apply_migrations
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        apply_migrations(conn)
+        return {table: tuple(sort_columns(conn, table)) for table in data_tables(conn)}
+    finally:
+        conn.close()

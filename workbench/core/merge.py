@@ -37,7 +37,7 @@ class Conflict:
     key: str
     label: str
     mine: dict[str, Any] | None  # None: deleted here, still in theirs
-    theirs: dict[str, Any]
+    theirs: dict[str, Any] | None  # None: deleted in theirs, edited here (a git merge's conflict)
     fields: tuple[str, ...]
     newer: str  # THEIRS or MINE by updated_at, "" when unknown
 
@@ -49,6 +49,8 @@ class Conflict:
         noun = self.table[:-1] if self.table.endswith("s") else self.table
         if self.mine is None:
             return f"{noun} “{self.label}” was deleted here and is still in theirs"
+        if self.theirs is None:
+            return f"{noun} “{self.label}” was edited here and deleted in theirs"
         verb = "differs" if len(self.fields) == 1 else "differ"
         return f"{noun} “{self.label}”: {', '.join(self.fields)} {verb}"
 
@@ -95,11 +97,13 @@ class MergePlan:
         return ", ".join(parts) or "nothing"
 
 
-def _names(row: dict[str, Any]) -> list[str]:
+def actor_names(row: dict[str, Any]) -> list[str]:
+    """An actor record's name and aliases, the names a look-alike is found by."""
     return [row["name"], *aliases_of(row.get("aliases"))]
 
 
-def _label(row: dict[str, Any]) -> str:
+def record_label(row: dict[str, Any]) -> str:
+    """A record's name for a person: its title, name, kind, url, text, quote or key (80 characters at most)."""
     for column in LABEL_COLUMNS:
         value = row.get(column)
         if isinstance(value, str) and value:
@@ -134,7 +138,7 @@ def plan_merge(case: Case, other: Case, progress: Progress = NO_PROGRESS) -> Mer
             here = mine.get(key)
             if here is None:
                 if table in RECORD_TABLES and (table, key) in deleted_here:
-                    plan.conflicts.append(Conflict(table, key, _label(row), None, row, (), ""))
+                    plan.conflicts.append(Conflict(table, key, record_label(row), None, row, (), ""))
                 else:
                     added.append(row)
                 continue
@@ -144,16 +148,17 @@ def plan_merge(case: Case, other: Case, progress: Progress = NO_PROGRESS) -> Mer
                 continue
             stamps = (str(row.get("updated_at") or ""), str(here.get("updated_at") or ""))
             newer = "" if not all(stamps) or stamps[0] == stamps[1] else THEIRS if stamps[0] > stamps[1] else MINE
-            plan.conflicts.append(Conflict(table, key, _label(here), here, row, differing, newer))
+            plan.conflicts.append(Conflict(table, key, record_label(here), here, row, differing, newer))
         plan.added[table] = added
         plan.identical[table] = identical
         progress(number + 1, len(tables) + 1)
     # Actors new from theirs that look like one of ours under another id: the same name or alias in
     # any script or spelling (core.names), so their "Лукашэнка" is proposed as our "Lukashenko".
     ours = {row["id"]: row for row in case.rows("actors")}
-    known = NameIndex((actor_id, _names(row)) for actor_id, row in ours.items())
+    known = NameIndex((actor_id, actor_names(row)) for actor_id, row in ours.items())
     for row in plan.added.get("actors", []):
-        found = next((m for m in (known.find(name, whole=True) for name in _names(row)) if m is not None), None)
+        found = next((m for m in (known.find(name, whole=True) for name in actor_names(row)) if m is not None),
+                     None)
         match = ours[found.record_id] if found is not None else None
         if match is not None:
             plan.duplicates.append(DuplicateActor(match["id"], row["id"], match["name"], row["name"]))
@@ -210,12 +215,20 @@ def apply_merge(
                 if conflict.choice_key not in chosen:
                     counts["mine"] += 1
                     continue
-                if conflict.mine is None:
+                if conflict.theirs is None:  # deleted in theirs: taking theirs deletes it here
+                    if table in RECORD_TABLES:
+                        if case.get(table, conflict.key) is not None:
+                            case.delete(table, conflict.key, origin=origin)
+                    elif conflict.mine is not None:
+                        case.unlink(table, conflict.mine, origin=origin)
+                elif conflict.mine is None:
                     if not fits(table, conflict.theirs):
                         counts["skipped"] += 1
                         continue
                     case.insert(table, conflict.theirs, origin=origin)
                     ids_of(table).add(conflict.key)
+                elif table == "meta":  # a git merge's conflict over the title or marking
+                    case.set_meta(conflict.key, conflict.theirs["value"])
                 elif table in RECORD_TABLES:
                     changes = {c: conflict.theirs[c] for c in conflict.fields}
                     case.update(table, conflict.key, changes, origin=origin, stamp=conflict.theirs.get("updated_at"))
@@ -255,6 +268,34 @@ def apply_merge(
                      f"settled theirs, {counts['mine']} mine, {counts['merged_actors']} actors merged"),
         )
     return counts
+
+
+def plan_from_conflicts(case: Case, folder: Path, conflicts: Iterable[Any]) -> MergePlan:
+    """The merge dialog's plan for the conflicts a git merge left in a case directory (`core.casedir`
+    TableConflicts): `case` is the working copy read from our side, each conflict offers their version."""
+    from workbench.core.canonical import table_columns
+
+    plan = MergePlan(Path(folder), f"{Path(folder).name} (their side of the git merge)", case.classification,
+                     case.classification)
+    for conflict in conflicts:
+        blobs = {name for name, kind, _pk in table_columns(case.conn, conflict.table) if kind == "BLOB"}
+        mine, theirs = (_stored(record, blobs) for record in (conflict.ours, conflict.theirs))
+        some = mine if mine is not None else theirs or {}
+        stamps = (str((theirs or {}).get("updated_at") or ""), str((mine or {}).get("updated_at") or ""))
+        newer = "" if not all(stamps) or stamps[0] == stamps[1] else THEIRS if stamps[0] > stamps[1] else MINE
+        plan.conflicts.append(Conflict(conflict.table, conflict.key, record_label(some), mine, theirs,
+                                       conflict.fields, newer))
+    return plan
+
+
+def _stored(record: dict[str, Any] | None, blobs: set[str]) -> dict[str, Any] | None:
+    """A canonical record's values as the case stores them (a BLOB's {"base64": ...} decoded)."""
+    if record is None:
+        return None
+    import base64
+
+    return {key: base64.b64decode(value["base64"]) if key in blobs and isinstance(value, dict) else value
+            for key, value in record.items()}
 
 
 def merge_tables_of(plan: MergePlan) -> list[str]:

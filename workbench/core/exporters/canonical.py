@@ -37,6 +37,7 @@ its own meta and versions of records are kept.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from workbench.core.canonical import (
     JSON_FORMAT,
     data_tables,
     iter_records,
+    record_encoder,
 )
 from workbench.core.exporters import atomic_output
 from workbench.core.progress import NO_PROGRESS, Progress
@@ -55,10 +57,8 @@ def write_canonical(case: Case, handle: Any, include_audit: bool = False,
                     progress: Progress = NO_PROGRESS) -> dict[str, int]:
     """Write the canonical document to a text handle; returns the number of records per table."""
     conn = case.conn
-    # One encoder for every record: its C implementation, without per-call set-up.
-    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False, allow_nan=False).encode
-    header = {"json_format": JSON_FORMAT, "schema_version": case.conn.execute("PRAGMA user_version").fetchone()[0]}
-    handle.write("{\n" + json.dumps(HEADER_KEY) + ": " + encode(header))
+    encode = record_encoder()
+    handle.write("{\n" + json.dumps(HEADER_KEY) + ": " + encode(canonical_header(case)))
     tables = data_tables(conn, include_audit=include_audit)
     totals = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     grand_total = max(1, sum(totals.values()))
@@ -93,6 +93,18 @@ def write_canonical(case: Case, handle: Any, include_audit: bool = False,
             conn.execute("COMMIT")
     handle.write("\n}\n")
     return counts
+
+
+def canonical_header(case: Case) -> dict[str, int]:
+    """The document's header: the format's version and the schema the records were written with."""
+    return {"json_format": JSON_FORMAT, "schema_version": case.conn.execute("PRAGMA user_version").fetchone()[0]}
+
+
+def table_lines(case: Case, table: str) -> Iterator[str]:
+    """One table's records as canonical lines (no separators): the same text the JSON document holds."""
+    encode = record_encoder()
+    for record in iter_records(case.conn, table):
+        yield encode(record)
 
 
 def export_canonical(case: Case, out: Path, include_audit: bool = False,

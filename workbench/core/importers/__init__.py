@@ -24,7 +24,14 @@ MAX_REPORT_BYTES = 50 * 1024 * 1024
 
 
 def file_kind(path: Path, text: str | None = None) -> str:
-    """report, csv, stix or canonical (our JSON export), from the name and, for .json, the content."""
+    """report, csv, stix, canonical (our JSON export) or casedir (our case directory), from the name and, for
+    .json, the content."""
+    if path.is_dir():
+        from workbench.core.casedir import HEADER_FILE, is_case_directory
+
+        if is_case_directory(path):
+            return "casedir"
+        raise ImportRefused(f"{path.name} is a folder but not a case directory (it has no {HEADER_FILE}).")
     suffix = path.suffix.lower()
     if suffix in (".tsv", ".tab", ".xlsx", ".xlsm"):
         return "events"
@@ -66,8 +73,13 @@ def read_decoded(path: Path) -> Decoded:
 
 
 def import_whole(path: Path, case: Case, progress: Progress = NO_PROGRESS) -> dict[str, int]:
-    """Our own exports, written without a review: the canonical JSON, or the CSV zip."""
-    if file_kind(path) == "csvzip":
+    """Our own exports, written without a review: the canonical JSON, the case directory, or the CSV zip."""
+    kind = file_kind(path)
+    if kind == "casedir":
+        from workbench.core.importers.casedir import import_casedir
+
+        return import_casedir(path, case, progress=progress)
+    if kind == "csvzip":
         from workbench.core.importers.csv_import import import_csv_zip
 
         return import_csv_zip(path, case, progress=progress)
@@ -125,7 +137,7 @@ def run_import(file: Path, into: Path, accept_all: bool = False,
     file, into = Path(file), Path(into)
     events = preset is not None or file.suffix.lower() in (".tsv", ".tab", ".xlsx", ".xlsm")
     # an event table streams (it may be larger than a report); the CSV zip is read as a zip
-    text = None if events or file.suffix.lower() == ".zip" else read_text(file)
+    text = None if events or file.is_dir() or file.suffix.lower() == ".zip" else read_text(file)
     kind = "events" if preset else file_kind(file, text)
     created = False
     if not into.exists():
@@ -179,7 +191,7 @@ def _import_into(case: Case, file: Path, text: str | None, kind: str, accept_all
         result = import_event_table(case, file, preset_mapping(file, preset) if preset else None,
                                     accept_all=accept_all)
         return _summary(file, into, result.written, result.rejected, result.skipped)
-    if kind in ("canonical", "csvzip"):
+    if kind in ("canonical", "csvzip", "casedir"):
         counts = import_whole(file, case)
         return f"Imported {file.name} into {into.name}: {describe_counts(counts)}."
     if kind == "csv":

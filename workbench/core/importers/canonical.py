@@ -37,14 +37,18 @@ def read_document(path: Path) -> dict[str, Any]:
     document = strict_json(path.name, text, CaseError)
     if not isinstance(document, dict) or not isinstance(document.get(HEADER_KEY), dict):
         raise CaseError(f"{path.name} is JSON but not a Case Workbench export (no '{HEADER_KEY}' header).")
-    header = document[HEADER_KEY]
+    check_header(path.name, document[HEADER_KEY])
+    return document
+
+
+def check_header(name: str, header: dict[str, Any]) -> None:
+    """Refuse, in one sentence, a document (or case directory) whose header names no schema or a newer one."""
     version = header.get("schema_version")
     if not isinstance(version, int) or version < 1:
-        raise CaseError(f"{path.name} does not say which case schema it was written with.")
+        raise CaseError(f"{name} does not say which case schema it was written with.")
     if version > schema_version():
-        raise CaseError(f"{path.name} was written by a newer Case Workbench (schema {version}; this version "
+        raise CaseError(f"{name} was written by a newer Case Workbench (schema {version}; this version "
                         f"reads up to {schema_version()}), so import it with a newer version.")
-    return document
 
 
 def _is_empty(case: Case) -> bool:
