@@ -57,7 +57,11 @@ def unknown_case(path: Path) -> str | None:
     if path.is_file():
         return None
     if path.is_dir():
-        return f"workbench: {path} is a folder, not a case file."
+        from workbench.core.gitcase import find_case_directories
+
+        if find_case_directories(path):  # a case directory, or a repository holding one (ui.team)
+            return None
+        return f"workbench: {path} is a folder holding no case directory, not a case file."
     text = str(path)
     if not path.suffix and "/" not in text and "\\" not in text:
         import difflib

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from workbench.core.casedir import HEADER_FILE, MARKER_SIZE, TABLE_SUFFIX, is_case_directory
 from workbench.core.errors import CaseError
@@ -213,3 +214,65 @@ def list_files(spec: str) -> list[str]:
     if HEADER_FILE not in names:
         raise CaseError(f"{spec} is not a case directory (it has no {HEADER_FILE}).")
     return names
+
+
+def working_copy_path(folder: Path) -> Path:
+    """Where the app keeps the SQLite working copy of a case directory: the user's cache folder, one per directory
+    (by its resolved path). Not inside the repository, so `git add --all` never commits it, `git clean` never
+    deletes it under the open app, and no .gitignore is needed; it is rebuilt from the directory on every open."""
+    import hashlib
+
+    import platformdirs
+
+    resolved = str(Path(folder).resolve())
+    digest = hashlib.sha256(resolved.encode("utf-8")).hexdigest()[:16]
+    base = Path(platformdirs.user_cache_dir("case-workbench", appauthor=False)) / "working-copies" / digest
+    return base / f"{Path(folder).resolve().name or 'case'}.case"
+
+
+def build_working_copy(folder: Path, analyst: str | None = None) -> tuple[Path, list[Any]]:
+    """Read a case directory into a fresh working copy (the directory is the truth: a pull or a branch switch may
+    have changed it since the last open); returns the copy's path and the conflict blocks a merge left (their
+    side; the copy holds ours)."""
+    from workbench.core.atomic import SIDECAR_SUFFIXES
+    from workbench.core.importers.casedir import import_casedir
+    from workbench.core.store import create_case
+
+    folder = Path(folder)
+    target = working_copy_path(folder)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (target, *(target.with_name(target.name + end) for end in SIDECAR_SUFFIXES)):
+        leftover.unlink(missing_ok=True)
+    from workbench.core.casedir import read_casedir
+
+    _document, conflicts = read_casedir(folder)  # refused (CaseError) before any file is made
+    case = create_case(target, folder.name, analyst=analyst)
+    try:
+        import_casedir(folder, case, conflicts_ok=True)
+    except BaseException:
+        case.close()
+        target.unlink(missing_ok=True)
+        raise
+    case.close()
+    return target, conflicts
+
+
+def find_case_directories(root: Path, depth: int = 3) -> list[Path]:
+    """The case directories in a folder (a repository holding one), itself included, `depth` levels down at most;
+    .git and hidden folders skipped."""
+    root = Path(root)
+    if is_case_directory(root):
+        return [root]
+    found: list[Path] = []
+    layer = [root]
+    for _level in range(depth):
+        next_layer = []
+        for folder in layer:
+            try:
+                children = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+            except OSError:
+                continue
+            for child in children:
+                (found if is_case_directory(child) else next_layer).append(child)
+        layer = next_layer
+    return found

@@ -42,7 +42,7 @@ from workbench.core.store import (
     open_case,
 )
 from workbench.core.times import case_zone, now_stamp, utc_to_local
-from workbench.ui import check_case, commands, encryption, sharing
+from workbench.ui import check_case, commands, encryption, sharing, team
 from workbench.ui.analysis import AnalysisPane
 from workbench.ui.briefing.storyboard import StoryboardPane
 from workbench.ui.commands import Operation, delete_records, insert_record, push
@@ -68,6 +68,8 @@ LAZY_VIEWS = {
     "map": ("workbench.ui.map.pane", "MapPane"),
 }
 CASE_FILTER = f"Case files (*{CASE_SUFFIX});;All files (*)"
+# File > Open also takes a case directory kept in git, by its header file (ui.team)
+OPEN_FILTER = f"Case files (*{CASE_SUFFIX});;Case directories (case_workbench.json);;All files (*)"
 
 
 class CaseSignals(QObject):
@@ -117,6 +119,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setObjectName("main_window")
         self.case: Case | None = None
+        self.case_directory: Path | None = None  # a case directory open through its working copy (ui.team)
+        self.git_state: object = None  # core.gitcase.GitState of that directory, when it is in git
         self.open_read_only = read_only
         self.keep_layout = True  # False for unattended runs (screenshots): they must not change preferences
         self._views_scheduled = False
@@ -164,7 +168,10 @@ class MainWindow(QMainWindow):
         self.status_read_only = QLabel("Read-only: editing is disabled", self)
         self.status_read_only.setObjectName("status_read_only")
         self.status_read_only.setStyleSheet("QLabel { background: #ffd54f; color: black; padding: 1px 6px; }")
+        self.status_git = QLabel(self)
+        self.status_git.setObjectName("status_git")
         self.statusBar().addWidget(self.status_counts, 1)
+        self.statusBar().addPermanentWidget(self.status_git)
         self.statusBar().addPermanentWidget(self.status_read_only)
 
         self._build_menus()
@@ -353,6 +360,9 @@ class MainWindow(QMainWindow):
                                           "Case copy, JSON, CSV, GraphML, GEXF, STIX 2.1 or TimelineJS")
         self.merge_case_action = self._action("&Merge Case\u2026", lambda: sharing.merge_case(self),
                                               tip="Bring a colleague's case file into this one, conflicts listed")
+        self.commit_action = self._action("Commit to &Git\u2026", lambda: team.commit(self),
+                                          tip="Commit the open case directory to its git repository with a message "
+                                              "(nothing is pushed)")
         self.close_action = self._action("&Close Case", self.close_case, QKeySequence.StandardKey.Close)
         self.properties_action = self._action("Case P&roperties\u2026", self.case_properties,
                                               tip="Title, analyst, time zone, classification marking, description")
@@ -373,6 +383,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.save_copy_action)
         file_menu.addAction(self.export_action)
         file_menu.addAction(self.merge_case_action)
+        file_menu.addAction(self.commit_action)
         file_menu.addAction(self.properties_action)
         file_menu.addAction(self.check_case_action)
         file_menu.addAction(self.close_action)
@@ -465,7 +476,8 @@ class MainWindow(QMainWindow):
             self.selection.set_time_window(*(span or (None, None)))
         self.case_span = span
 
-    def set_case(self, case: Case | None) -> None:
+    def set_case(self, case: Case | None, directory: Path | None = None) -> None:
+        """Show `case` (None: no case); `directory`: the case directory `case` is the working copy of (ui.team)."""
         self.undo_stack.clear()  # commands hold the case they act on
         self.selection.clear()  # while the views can still read the case they show
         if self.case is not None:
@@ -474,13 +486,16 @@ class MainWindow(QMainWindow):
             if self.case.encrypted:  # a closed encrypted case asks for its password again when opened again
                 cipher.forget_password(self.case.path)
         self.case = case
+        self.case_directory, self.git_state = (directory if case is not None else None), None
         if case is not None:
             case.subscribe(self.signals.changed.emit)
             span = case.date_range()
             self.case_span = span  # the whole case's window, followed as events change
             self.selection.set_time_window(*(span or (None, None)))
             if self.keep_layout:
-                remember_recent(case.path)
+                remember_recent(directory or case.path)
+            if directory is not None:
+                team.attach(self)
         self.show_case()
         self.case_opened.emit(case)
 
@@ -502,16 +517,24 @@ class MainWindow(QMainWindow):
                        self.properties_action, self.places_action):
             action.setEnabled(case is not None)
         self.merge_case_action.setEnabled(case is not None and not read_only)
+        self.commit_action.setEnabled(case is not None and not read_only and self.git_state is not None)
         encryption.update_actions(self)
         for action in self.edit_actions:
             action.setEnabled(case is not None and not read_only)
+        in_git, git_status = team.describe(self.case_directory, self.git_state)  # type: ignore[arg-type]
+        self.status_git.setText(git_status)
+        self.status_git.setVisible(bool(git_status))
         if case is None:
             self.setWindowTitle(APP_NAME)
             self.status_counts.setText("No case open. File > Open, or Help > Open Sample Case.")
             return
-        self.setWindowTitle(f"{case.title} - {APP_NAME}" + (" [read-only]" if read_only else ""))
-        self.setWindowFilePath(str(case.path))
+        self.setWindowTitle(f"{case.title} - {APP_NAME}" + in_git + (" [read-only]" if read_only else ""))
+        self.setWindowFilePath(str(self.case_directory or case.path))
         self.status_counts.setText(self._status_text(case))
+
+    def show_git_state(self) -> None:
+        """Title and status bar again, after ui.team asked git for the branch and uncommitted changes."""
+        self._show_case_frame()
 
     def _status_text(self, case: Case) -> str:
         counts = case.counts()
@@ -643,7 +666,10 @@ class MainWindow(QMainWindow):
                 self.case.analyst = analyst_name()
 
     def open_path(self, path: Path, read_only: bool | None = None) -> bool:
-        """Open a case file, or say in one sentence why not; True when it is open."""
+        """Open a case file (or a case directory, or the git repository holding one), or say in one sentence why
+        not; True when it is open."""
+        if Path(path).is_dir() or Path(path).name == team.HEADER_FILE:
+            return team.open_case_directory(self, Path(path), self.open_read_only if read_only is None else read_only)
         try:
             case = open_case(path, read_only=self.open_read_only if read_only is None else read_only,
                              analyst=analyst_name())
@@ -669,7 +695,7 @@ class MainWindow(QMainWindow):
 
     def choose_case(self) -> None:
         start = str(self.case.path.parent) if self.case else str(Path.home())
-        name, _ = QFileDialog.getOpenFileName(self, "Open case", start, CASE_FILTER)
+        name, _ = QFileDialog.getOpenFileName(self, "Open case", start, OPEN_FILTER)
         if name:
             self.open_path(Path(name))
 

@@ -303,6 +303,8 @@ class ConflictModel(CheckedRowsModel):
         if column == 1:
             return f"{noun}: {conflict.label}"
         if column == 2:
+            if conflict.theirs is None:
+                return "deleted in theirs"
             return "deleted here" if conflict.mine is None else ", ".join(conflict.fields)
         fields = conflict.fields or ("(whole record)",)
         if column == 3:
@@ -310,6 +312,8 @@ class ConflictModel(CheckedRowsModel):
                 return "(deleted)"
             return "; ".join(_short(conflict.mine.get(f)) for f in fields)
         if column == 4:
+            if conflict.theirs is None:
+                return "(deleted)"
             return "; ".join(_short(conflict.theirs.get(f)) for f in fields) if conflict.fields else "(still there)"
         return {THEIRS: "theirs", MINE: "mine"}.get(conflict.newer, "")
 
@@ -451,12 +455,21 @@ def merge_from(window: Any, other: Path, dialog: Callable[[MergePlan, QWidget], 
             f"Nothing to merge: every record of {other.name} is already here ({plan.identical_count} identical).",
             15_000)
         return False
+    return settle_plan(window, plan, other.name, dialog, decide)
+
+
+def settle_plan(window: Any, plan: MergePlan, name: str,
+                dialog: Callable[[MergePlan, QWidget], MergeDialog] = MergeDialog,
+                decide: Callable[[MergeDialog], bool] | None = None) -> bool:
+    """Show a merge plan in the merge dialog and write the analyst's choices as one undo step: a colleague's case
+    (File > Merge Case) or the conflicts a git merge left in a case directory (ui.team). True when merged."""
+    case: Case = window.case
     chooser = dialog(plan, window)
     accepted = decide(chooser) if decide is not None else chooser.exec() == QDialog.DialogCode.Accepted
     if not accepted:
         return False
     take_theirs, pairs = chooser.conflicts.take_theirs(), chooser.duplicates.pairs()
-    written = write_modal(window, window.undo_stack, case, f"Merge {other.name}", f"Merging {other.name}…",
+    written = write_modal(window, window.undo_stack, case, f"Merge {name}", f"Merging {name}…",
                           lambda writer, progress: apply_merge(writer, plan, take_theirs=take_theirs,
                                                                merge_duplicates=pairs, progress=progress))
     if written.cancelled:
@@ -467,6 +480,6 @@ def merge_from(window: Any, other: Path, dialog: Callable[[MergePlan, QWidget], 
         return False
     counts = written.result or {}
     window.statusBar().showMessage(
-        f"Merged {other.name}: {counts.get('added', 0)} added, {counts.get('theirs', 0)} conflicts settled theirs, "
+        f"Merged {name}: {counts.get('added', 0)} added, {counts.get('theirs', 0)} conflicts settled theirs, "
         f"{counts.get('mine', 0)} mine, {counts.get('merged_actors', 0)} actors merged. Ctrl+Z undoes it.", 15_000)
     return True
