@@ -75,6 +75,7 @@ class MergePlan:
     identical: dict[str, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     duplicates: list[DuplicateActor] = field(default_factory=list)
+    summary: str = ""  # what the merge dialog says instead of its count of new records (a git merge's conflicts)
 
     @property
     def added_count(self) -> int:
@@ -277,6 +278,10 @@ def plan_from_conflicts(case: Case, folder: Path, conflicts: Iterable[Any]) -> M
 
     plan = MergePlan(Path(folder), f"{Path(folder).name} (their side of the git merge)", case.classification,
                      case.classification)
+    conflicts = list(conflicts)
+    plan.summary = (f"git merged {Path(folder).name} record by record and field by field; {len(conflicts)} "
+                    "record(s) were changed differently on the two sides (the same field, or deleted on one side "
+                    "and edited on the other). Choose the version of each; every other change is already merged.")
     for conflict in conflicts:
         blobs = {name for name, kind, _pk in table_columns(case.conn, conflict.table) if kind == "BLOB"}
         mine, theirs = (_stored(record, blobs) for record in (conflict.ours, conflict.theirs))

@@ -55,14 +55,15 @@ def _by_key(table: str, text: str, name: str) -> dict[str, dict[str, Any]]:
 
 def _merge_fields(base: dict[str, Any], ours: dict[str, Any],
                   theirs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Both sides' versions with every change that does not conflict applied (equal when none conflicts)."""
+    """Both sides' versions with every change that does not conflict applied (equal but for their stamps when none
+    conflicts; each keeps its own `updated_at`, which says whose version is newer)."""
     columns = list(ours) + [c for c in theirs if c not in ours]
     mine: dict[str, Any] = {}
     other: dict[str, Any] = {}
     for column in columns:
         b, o, t = base.get(column), ours.get(column), theirs.get(column)
-        if column in STAMP_COLUMNS and o is not None and t is not None:
-            mine[column] = other[column] = max(o, t)
+        if column in STAMP_COLUMNS:
+            mine[column], other[column] = o, t
         elif o == t or t == b:
             mine[column] = other[column] = o
         elif o == b:
@@ -90,8 +91,10 @@ def merge_table(table: str, base: str, ours: str, theirs: str, marker_size: int 
             chosen, conflict = None, TableConflict(table, key, mine, other)
         else:
             mine_merged, other_merged = _merge_fields(was or {}, mine, other)
-            if mine_merged == other_merged:
-                chosen, conflict = mine_merged, None
+            if _unstamped(mine_merged) == _unstamped(other_merged):
+                stamps = {c: max(v for v in (mine_merged.get(c), other_merged.get(c)) if v is not None)
+                          for c in STAMP_COLUMNS if mine_merged.get(c) is not None or other_merged.get(c) is not None}
+                chosen, conflict = {**mine_merged, **stamps}, None
                 result.merged_fields += 1
             else:
                 chosen, conflict = None, TableConflict(table, key, mine_merged, other_merged)
@@ -106,6 +109,10 @@ def merge_table(table: str, base: str, ours: str, theirs: str, marker_size: int 
     if table == "actors":
         result.lookalikes = lookalike_actors(b, o, t)
     return result
+
+
+def _unstamped(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in record.items() if key not in STAMP_COLUMNS}
 
 
 def lookalike_actors(base: dict[str, dict[str, Any]], ours: dict[str, dict[str, Any]],
@@ -140,7 +147,7 @@ def describe(merge: TableMerge) -> list[str]:
             lines.append(f"conflict: {noun} “{label}” [{conflict.key}]: {', '.join(conflict.fields)} differ")
     for mine, theirs in merge.lookalikes:
         lines.append(f"duplicate? actor “{theirs.get('name')}” [{theirs.get('id')}] looks like "
-                     f"“{mine.get('name')}” [{mine.get('id')}]; Actors > Merge in the app folds them into one")
+                     f"“{mine.get('name')}” [{mine.get('id')}]; Edit > Merge Selected Actors in the app folds them into one")
     return lines
 
 

@@ -359,14 +359,14 @@ class MergeDialog(QDialog):
     def __init__(self, plan: MergePlan, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("merge_dialog")
-        self.setWindowTitle(f"Merge {plan.other_path.name}")
+        self.setWindowTitle(f"Merge {plan.other_path.name}" + (" (git)" if plan.summary else ""))
         self.resize(980, 560)
         self.plan = plan
         layout = QVBoxLayout(self)
-        summary = QLabel(
+        summary = QLabel(plan.summary or (
             f"“{plan.other_title}” ({plan.other_path.name}) brings {plan.added_count} new records "
             f"({plan.describe_added()}); {plan.identical_count} are identical and are skipped; "
-            f"{len(plan.conflicts)} differ from this case's version.", self)
+            f"{len(plan.conflicts)} differ from this case's version."), self)
         summary.setObjectName("merge_summary")
         summary.setWordWrap(True)
         summary.setTextFormat(Qt.TextFormat.PlainText)
