@@ -147,7 +147,8 @@ def describe(merge: TableMerge) -> list[str]:
             lines.append(f"conflict: {noun} “{label}” [{conflict.key}]: {', '.join(conflict.fields)} differ")
     for mine, theirs in merge.lookalikes:
         lines.append(f"duplicate? actor “{theirs.get('name')}” [{theirs.get('id')}] looks like "
-                     f"“{mine.get('name')}” [{mine.get('id')}]; Edit > Merge Selected Actors in the app folds them into one")
+                     f"“{mine.get('name')}” [{mine.get('id')}]; Edit > Merge Selected Actors in the app folds them "
+                     "into one")
     return lines
 
 
