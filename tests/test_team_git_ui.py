@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from workbench.core.canonical import record_encoder
@@ -99,11 +100,17 @@ def test_an_edit_is_written_back_at_once_and_committed_from_the_menu(qtbot, orig
     assert window.windowTitle().endswith("[main, committed]")
     # the commit action is in the File menu, enabled for a case directory in git
     assert window.commit_action.isEnabled() and window.commit_action.text().startswith("Commit to &Git")
+    # a commit made in a terminal meanwhile shows when the window comes back to the front
+    commands.push(window.undo_stack, commands.update_record(window.case, "events", event_id, {"title": "Again"}))
+    assert window.windowTitle().endswith("[main, uncommitted changes]")
+    git(repo, "commit", "--quiet", "-am", "committed in a terminal")
+    QApplication.sendEvent(window, QEvent(QEvent.Type.WindowActivate))
+    assert window.windowTitle().endswith("[main, committed]")
     # closing and opening again rebuilds the working copy from the directory: the edit is there
     window.close_case()
     assert not window.commit_action.isEnabled()
     assert window.open_path(folder)
-    assert window.case.get("events", event_id)["title"] == "Typed"
+    assert window.case.get("events", event_id)["title"] == "Again"
 
 
 def test_a_git_merge_with_conflicts_opens_in_the_merge_dialog(qtbot, origin: Path, tmp_path: Path,

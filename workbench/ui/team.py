@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QInputDialog, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from workbench.core.casedir import HEADER_FILE, is_case_directory
@@ -95,10 +96,28 @@ def stay_read_only(window: Any, folder: Path) -> None:
                                    "read-only; open it again to settle them.", 30_000)
 
 
+class GitRefresher(QObject):
+    """Asks git again when the window comes back to the front: a commit, pull or branch switch in a terminal
+    meanwhile shows in the title and status bar (no timer polls git)."""
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.setObjectName("git_refresher")
+        self.window = window
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.WindowActivate and self.window.case_directory is not None:
+            refresh(self.window)
+        return False
+
+
 def attach(window: Any) -> None:
     """Called by the window when it opens a case directory: write each change back, show the repository's state."""
     case = window.case
     case.subscribe(lambda changes: write_back(window, changes))
+    if window.findChild(GitRefresher, "git_refresher") is None:
+        GitRefresher(window)
     refresh(window)
 
 
