@@ -23,7 +23,7 @@ from workbench.core.timeline.data import (
     utc_seconds,
     utc_text,
 )
-from workbench.core.timeline.frame import Viewport, frame_geometry, time_ticks
+from workbench.core.timeline.frame import Frame, LevelsOfDetail, Viewport, frame_geometry, time_ticks
 from workbench.core.timeline.layout import LaneLayout, fit_range, hit_test, layout_lanes
 
 
@@ -228,6 +228,50 @@ def test_zoomed_out_frames_are_thinned_to_the_pixels(tmp_path: Path) -> None:
     assert drawn <= 300 * 3 * 2  # at most one marker per pixel column, per sub-row, per style group
     assert frame.labels == []  # far too many to label
     case.close()
+
+
+def _covered(frame: Frame, width: int, grow: int) -> dict[tuple[int, bool], np.ndarray]:
+    """Per style: the (row pixel, x pixel) cells a frame's windows, bars and markers (9 pixels wide) cover,
+    widened by `grow` pixels either way."""
+    cells: dict[tuple[int, bool], np.ndarray] = {}
+    for kind in ("windows", "bars", "markers"):
+        for key, shapes in getattr(frame, kind).items():
+            image = cells.setdefault(key, np.zeros((400, width + 200), dtype=bool))
+            half = 4.5 if kind == "markers" else 0.0
+            for x0, x1, y0, y1 in zip(shapes.x0, shapes.x1, shapes.y0, shapes.y1, strict=True):
+                row = int(round((y0 + y1) / 2))
+                image[row, max(int(np.floor(x0 - half)) - grow + 100, 0):int(np.ceil(x1 + half)) + grow + 101] = True
+    return cells
+
+
+def test_a_dense_frame_drawn_from_its_level_of_detail_shows_what_every_event_shows(tmp_path: Path) -> None:
+    from workbench.core.synthetic import generate_case
+
+    case = generate_case(tmp_path / "synthetic.case", 3000, seed=7)
+    data = load_timeline(case)
+    case.close()
+    for mode in ("single", "actors"):
+        layout = layout_lanes(data, mode=mode)
+        selected = np.zeros(len(data), dtype=bool)
+        selected[[5, 500, 2999]] = True
+        for width in (300, 700, 1400):
+            view = viewport(data, layout, width=width, rows=12)
+            exact = frame_geometry(layout, data, view, selected=selected)
+            detail = LevelsOfDetail(dense_items=200)
+            thinned = frame_geometry(layout, data, view, selected=selected, detail=detail)
+            assert detail.levels, "drawn from a level"
+            assert thinned.items == exact.items and thinned.labels == []
+            # The selection is outlined exactly where it is.
+            outlines = [sorted(zip(f.selected.x0, f.selected.y0, strict=True)) for f in (thinned, exact)]
+            assert outlines[0] == outlines[1]
+            # Whatever one draws the other draws within a few pixels (a window two pixels wide at this zoom may be
+            # drawn as that rather than as its 9-pixel marker), in the same style and row.
+            ours, theirs = _covered(thinned, width, 0), _covered(exact, width, 0)
+            near_ours, near_theirs = _covered(thinned, width, 5), _covered(exact, width, 5)
+            assert set(ours) == set(theirs)
+            for key in ours:
+                assert not (theirs[key] & ~near_ours[key]).any(), (mode, width, key)
+                assert not (ours[key] & ~near_theirs[key]).any(), (mode, width, key)
 
 
 def test_labels_never_overlap(sample: Case) -> None:

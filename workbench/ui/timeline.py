@@ -76,6 +76,7 @@ from workbench.core.timeline.data import (
 )
 from workbench.core.timeline.frame import (
     Frame,
+    LevelsOfDetail,
     Shapes,
     Viewport,
     frame_geometry,
@@ -352,6 +353,7 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
         self.metrics = QFontMetricsF(self.font)
         self.italic_metrics = QFontMetricsF(self.italic)
         self._label_widths: dict[int, float] = {}
+        self.detail = LevelsOfDetail()  # a dense view draws the representatives of its zoom level
         self._paints = {(s, f): style_paint(s, f) for s in range(N_STYLES) for f in (False, True)}
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
@@ -377,7 +379,7 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
         viewport, transform = found
         frame = frame_geometry(
             chart.layout, chart.data, viewport, faded=chart.faded, selected=chart.selected, marks=chart.rating_marks,
-            measure=self._measure if chart.show_labels else None,
+            measure=self._measure if chart.show_labels else None, detail=self.detail,
         )
         self.last_frame = frame
         painter.save()

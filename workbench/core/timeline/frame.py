@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from workbench.core.timeline.data import DAY, HOUR, N_STYLES, TimelineData
+from workbench.core.timeline.data import DAY, HOUR, TimelineData
 from workbench.core.timeline.layout import LaneLayout
 
 CONNECTOR_SPACING_PX = 8.0  # fewer joining lines than one per this many pixels, or none
@@ -105,15 +105,166 @@ def visible_items(layout: LaneLayout, data: TimelineData, view: Viewport) -> np.
     """Indices into layout items that intersect the view (rows culled by binary search)."""
     if not len(layout.item_row):
         return np.zeros(0, dtype=np.int64)
-    first = int(np.searchsorted(layout.item_row, np.floor(view.y_min) - 1, side="left"))
-    last = int(np.searchsorted(layout.item_row, np.ceil(view.y_max) + 1, side="right"))
+    first, last = _row_range(layout.item_row, view)
     if last <= first:
         return np.zeros(0, dtype=np.int64)
     events = layout.item_event[first:last]
-    # Generous in x by a few pixels, so a marker whose centre is just outside still shows its half.
-    slack = 12 / max(view.x_scale, 1e-12)
+    slack = _slack(view)
     inside = (data.high[events] >= view.x_min - slack) & (data.low[events] <= view.x_max + slack)
     return np.flatnonzero(inside) + first
+
+
+def _row_range(item_row: np.ndarray, view: Viewport) -> tuple[int, int]:
+    """The slice of row-sorted items on the rows in view (one row of margin either side)."""
+    return (int(np.searchsorted(item_row, np.floor(view.y_min) - 1, side="left")),
+            int(np.searchsorted(item_row, np.ceil(view.y_max) + 1, side="right")))
+
+
+def _slack(view: Viewport) -> float:
+    """Generous in x by a few pixels, so a marker whose centre is just outside still shows its half."""
+    return 12 / max(view.x_scale, 1e-12)
+
+
+# --- level of detail ----------------------------------------------------------------------
+
+LABEL_LIMIT = 4000  # more label candidates in view than this: no labels at all
+DENSE_ITEMS = LABEL_LIMIT  # more appearances in view than this (unlabelled then): drawn from the level of detail
+FINEST_LEVEL_BITS = 16  # the finest level has about 2**16 pixels across the case's span
+LevelShapes = dict[str, dict[tuple[int, bool], tuple[np.ndarray, np.ndarray, np.ndarray]]]
+
+
+class LevelsOfDetail:
+    """A frame's shapes worked out once per zoom level, so a dense frame costs what its pixels cost, not its events.
+
+    Level L is the zoom at which one pixel is 2**L to 2**(L+1) seconds. Its shapes (merged windows and bars,
+    markers one per pixel, per row, style and fade) are computed once from every appearance by the same rules
+    as any frame, at the level's middle scale, and kept in seconds and rows. A frame of more than DENSE_ITEMS
+    appearances in view takes its level's shapes that fall in view and maps them to its pixels: the picture is
+    the same to within a pixel (a range between one and two pixels wide may show as a marker, two shapes a
+    pixel apart as one), at the cost of the shapes in view. Rebuilt when the layout, data or fade change
+    (`for_frame` compares them by identity); each level is built on first use.
+    """
+
+    def __init__(self, dense_items: int = DENSE_ITEMS) -> None:
+        self.dense_items = dense_items
+        self.key: tuple[object, object, object] | None = None
+        self.item_low = self.item_high = np.zeros(0)
+        self.levels: dict[int, LevelShapes] = {}
+        self.by_event: np.ndarray | None = None  # item indices ordered by event
+        self.by_top: np.ndarray | None = None  # connectors ordered by their top row, and by their bottom row
+        self.by_bottom = self.tops = self.bottoms = np.zeros(0, dtype=np.int64)
+        self.finest = 0  # the finest level kept
+        self.start = self.end = 0.0  # the earliest and latest time of any appearance
+
+    def for_frame(self, layout: LaneLayout, data: TimelineData, faded: np.ndarray | None) -> LevelsOfDetail:
+        if self.key is None or any(a is not b for a, b in zip(self.key, (layout, data, faded), strict=True)):
+            self.key = (layout, data, faded)
+            self.layout, self.data, self.faded = layout, data, faded
+            self.item_low = data.low[layout.item_event]
+            self.item_high = data.high[layout.item_event]
+            self.levels = {}
+            self.by_event = self.by_top = None
+            if len(self.item_low):
+                self.start, self.end = float(np.nanmin(self.item_low)), float(np.nanmax(self.item_high))
+            else:
+                self.start = self.end = 0.0
+            self.finest = int(np.floor(np.log2(max(self.end - self.start, 1.0)))) - FINEST_LEVEL_BITS
+        return self
+
+    def in_view(self, view: Viewport) -> int:
+        """How many appearances intersect the view, or -1 when the rows in view hold too few to matter."""
+        first, last = _row_range(self.layout.item_row, view)
+        if last - first <= self.dense_items:
+            return -1
+        slack = _slack(view)
+        return int(np.count_nonzero((self.item_high[first:last] >= view.x_min - slack)
+                                    & (self.item_low[first:last] <= view.x_max + slack)))
+
+    def level_for(self, view: Viewport) -> int | None:
+        """The level of the view's scale (None: finer than the finest level kept)."""
+        if view.x_scale <= 0 or not len(self.item_low):
+            return None
+        level = int(np.floor(np.log2(1.0 / view.x_scale)))
+        return None if level < self.finest else level
+
+    def shapes_in(self, level: int, view: Viewport, bar_px: float, window_px: float
+                  ) -> tuple[dict[tuple[int, bool], Shapes], ...]:
+        """(windows, bars, markers) of the level that fall in view, in the view's pixels."""
+        edge_low, edge_high = view.x_px(view.x_min) - 50, view.x_px(view.x_max) + 50
+        slack = _slack(view)
+        found: list[dict[tuple[int, bool], Shapes]] = []
+        for kind, half in (("windows", window_px / 2), ("bars", bar_px / 2), ("markers", 0.0)):
+            shapes: dict[tuple[int, bool], Shapes] = {}
+            for key, (t0, t1, rows) in self._level(level)[kind].items():
+                first, last = _row_range(rows, view)
+                inside = (t1[first:last] >= view.x_min - slack) & (t0[first:last] <= view.x_max + slack)
+                if not inside.any():
+                    continue
+                yc = view.y_px(rows[first:last][inside] + 0.5)
+                if kind == "markers":
+                    shapes[key] = _dedupe_points(view.x_px(t0[first:last][inside]), yc)
+                    continue
+                x0 = np.clip(view.x_px(t0[first:last][inside]), edge_low, edge_high)
+                x1 = np.clip(view.x_px(t1[first:last][inside]), edge_low, edge_high)
+                if kind == "bars":
+                    x1 = np.maximum(x1, x0 + 2)
+                shapes[key] = Shapes(x0, x1, yc - half, yc + half)
+            found.append(shapes)
+        return tuple(found)
+
+    def connectors_near(self, view: Viewport) -> np.ndarray:
+        """Indices of the connectors that may reach the rows in view: those starting above its bottom, or
+        those ending below its top, whichever are fewer (found by binary search, not by a pass over all)."""
+        layout = self.layout
+        if self.by_top is None:
+            self.by_top = np.argsort(layout.connector_top, kind="stable")
+            self.by_bottom = np.argsort(layout.connector_bottom, kind="stable")
+            self.tops = layout.connector_top[self.by_top]
+            self.bottoms = layout.connector_bottom[self.by_bottom]
+        above = int(np.searchsorted(self.tops, view.y_max, side="right"))  # top <= y_max
+        below = int(np.searchsorted(self.bottoms, view.y_min, side="left"))  # bottom >= y_min from here
+        if above <= len(self.bottoms) - below:
+            return self.by_top[:above]
+        return self.by_bottom[below:]
+
+    def items_of(self, wanted: np.ndarray, view: Viewport) -> np.ndarray:
+        """The items in view of the events `wanted` marks (few: the selection, rated events)."""
+        events = np.flatnonzero(wanted)
+        if not len(events):
+            return np.zeros(0, dtype=np.int64)
+        if self.by_event is None:
+            self.by_event = np.argsort(self.layout.item_event, kind="stable")
+        sorted_events = self.layout.item_event[self.by_event]
+        starts = np.searchsorted(sorted_events, events, side="left")
+        counts = np.searchsorted(sorted_events, events, side="right") - starts
+        if not counts.sum():
+            return np.zeros(0, dtype=np.int64)
+        offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        items = self.by_event[np.repeat(starts, counts) + offsets]
+        first, last = _row_range(self.layout.item_row, view)
+        slack = _slack(view)
+        inside = ((items >= first) & (items < last) & (self.item_high[items] >= view.x_min - slack)
+                  & (self.item_low[items] <= view.x_max + slack))
+        return np.sort(items[inside])
+
+    def _level(self, level: int) -> LevelShapes:
+        built = self.levels.get(level)
+        if built is not None:
+            return built
+        # Every appearance at the level's middle scale, times measured from the start (small pixel numbers),
+        # rows one pixel apart: merged and thinned as a frame would be, then kept in seconds and rows.
+        scale = 2.0 ** -(level + 0.5)
+        # Rows sit at row + 0.75 pixels: whole numbers apart that round to distinct pixels (row + 0.5 would round
+        # half to even and put rows 1 and 2 on one).
+        whole = Viewport(self.start, self.end, -1.0, float(self.layout.total_rows + 1), scale, -self.start * scale,
+                         1.0, 0.25)
+        items = np.arange(len(self.layout.item_event), dtype=np.int64)
+        shapes = _item_shapes(self.layout, self.data, items, whole, self.faded, 0.0, 0.0)[:3]
+        built = {kind: {key: (found.x0 / scale + self.start, found.x1 / scale + self.start, found.y0 - 0.75)
+                        for key, found in by_key.items()}
+                 for kind, by_key in zip(("windows", "bars", "markers"), shapes, strict=True)}
+        self.levels[level] = built
+        return built
 
 
 def frame_geometry(
@@ -128,14 +279,61 @@ def frame_geometry(
     marker_px: float = 9.0,
     bar_px: float = 8.0,
     window_px: float = 14.0,
+    detail: LevelsOfDetail | None = None,
 ) -> Frame:
     """Device-pixel geometry of one frame, culled to the view and thinned to what pixels can show.
 
     `faded`: per event, drawn as context only. `selected`: per event, outlined. `marks`: per event, a small
     code (-1: none), each code's events boxed (the timeline's colour by an ACH rating).
     `measure(event)`: the pixel width of its label; labels are placed only when given.
+    `detail`: the view's LevelsOfDetail; with it, a view of more than DENSE_ITEMS appearances draws its
+    zoom level's shapes (the same picture to within a pixel, at the cost of its pixels).
     """
-    items = visible_items(layout, data, view)
+    count, level = -1, None
+    if detail is not None:
+        detail = detail.for_frame(layout, data, faded)
+        count = detail.in_view(view)
+        level = detail.level_for(view) if count > detail.dense_items else None
+    if level is None:
+        items = visible_items(layout, data, view)
+        windows, bars, markers, per_item = _item_shapes(layout, data, items, view, faded, bar_px, window_px)
+    else:
+        windows, bars, markers = detail.shapes_in(level, view, bar_px, window_px)
+        # Selected and rated events are few: their outlines and boxes are placed exactly, over the level's shapes.
+        items = np.zeros(0, dtype=np.int64)
+        for wanted in (selected, None if marks is None else marks >= 0):
+            if wanted is not None:
+                items = np.union1d(items, detail.items_of(wanted, view))
+        per_item = _item_shapes(layout, data, items, view, faded, bar_px, window_px)[3]
+    events, yc, x0, x1, c0, c1, ax, marker = per_item
+
+    half = marker_px / 2 + 3
+
+    def boxes(chosen: np.ndarray) -> Shapes:
+        return Shapes(
+            np.where(marker[chosen], ax[chosen] - half, np.minimum(x0[chosen], c0[chosen]) - 3),
+            np.where(marker[chosen], ax[chosen] + half, np.maximum(x1[chosen], c1[chosen]) + 3),
+            yc[chosen] - window_px / 2 - 2, yc[chosen] + window_px / 2 + 2,
+        ) if len(chosen) else _empty_shapes()
+
+    sel = boxes(np.flatnonzero(selected[events])) if selected is not None and len(events) else _empty_shapes()
+    marked: dict[int, Shapes] = {}
+    if marks is not None and len(events):
+        codes = marks[events]
+        for code in np.unique(codes[codes >= 0]):
+            marked[int(code)] = boxes(np.flatnonzero(codes == code))
+
+    connectors = _frame_connectors(layout, data, view, detail)
+    labels: list[tuple[float, float, int, float]] = []
+    if measure is not None and len(events) and level is None:  # drawn from a level: far too many to label
+        labels = place_labels(events, layout.item_row[items], np.where(marker, ax, np.maximum(x0, c0)),
+                              marker, view, measure, marker_px)
+    return Frame(windows, bars, markers, sel, connectors, labels, len(items) if count < 0 else count, marked)
+
+
+def _item_shapes(layout: LaneLayout, data: TimelineData, items: np.ndarray, view: Viewport,
+                 faded: np.ndarray | None, bar_px: float, window_px: float) -> tuple:
+    """(windows, bars, markers, per-item geometry) of the given items: merged and thinned per (style, fade)."""
     events = layout.item_event[items]
     rows = layout.item_row[items].astype(np.float64)
     yc = view.y_px(rows + 0.5)
@@ -154,44 +352,20 @@ def frame_geometry(
     marker = (~ranged & ~uncertain) | (uncertain & ~window_visible & ~ranged)
 
     windows, bars, markers = {}, {}, {}
-    for s in range(N_STYLES):
-        for f in (False, True):
-            group = (style == s) & (fade == f)
-            if not group.any():
-                continue
-            key = (s, f)
-            w = group & window_visible
-            if w.any():
-                windows[key] = _merge_bars(x0[w], x1[w], yc[w] - window_px / 2, yc[w] + window_px / 2)
-            b = group & ranged
-            if b.any():
-                bars[key] = _merge_bars(c0[b], np.maximum(c1[b], c0[b] + 2), yc[b] - bar_px / 2, yc[b] + bar_px / 2)
-            m = group & marker
-            if m.any():
-                markers[key] = _dedupe_points(ax[m], yc[m])
-
-    half = marker_px / 2 + 3
-
-    def boxes(chosen: np.ndarray) -> Shapes:
-        return Shapes(
-            np.where(marker[chosen], ax[chosen] - half, np.minimum(x0[chosen], c0[chosen]) - 3),
-            np.where(marker[chosen], ax[chosen] + half, np.maximum(x1[chosen], c1[chosen]) + 3),
-            yc[chosen] - window_px / 2 - 2, yc[chosen] + window_px / 2 + 2,
-        ) if len(chosen) else _empty_shapes()
-
-    sel = boxes(np.flatnonzero(selected[events])) if selected is not None and len(events) else _empty_shapes()
-    marked: dict[int, Shapes] = {}
-    if marks is not None and len(events):
-        codes = marks[events]
-        for code in np.unique(codes[codes >= 0]):
-            marked[int(code)] = boxes(np.flatnonzero(codes == code))
-
-    connectors = _frame_connectors(layout, data, view)
-    labels: list[tuple[float, float, int, float]] = []
-    if measure is not None and len(events):
-        labels = place_labels(events, layout.item_row[items], np.where(marker, ax, np.maximum(x0, c0)),
-                              marker, view, measure, marker_px)
-    return Frame(windows, bars, markers, sel, connectors, labels, len(items), marked)
+    group_of = style.astype(np.int64) * 2 + fade
+    for code in np.unique(group_of).tolist():
+        group = group_of == code
+        key = (code // 2, bool(code % 2))
+        w = group & window_visible
+        if w.any():
+            windows[key] = _merge_bars(x0[w], x1[w], yc[w] - window_px / 2, yc[w] + window_px / 2)
+        b = group & ranged
+        if b.any():
+            bars[key] = _merge_bars(c0[b], np.maximum(c1[b], c0[b] + 2), yc[b] - bar_px / 2, yc[b] + bar_px / 2)
+        m = group & marker
+        if m.any():
+            markers[key] = _dedupe_points(ax[m], yc[m])
+    return windows, bars, markers, (events, yc, x0, x1, c0, c1, ax, marker)
 
 
 def _merge_bars(x0: np.ndarray, x1: np.ndarray, y0: np.ndarray, y1: np.ndarray) -> Shapes:
@@ -216,18 +390,23 @@ def _dedupe_points(x: np.ndarray, y: np.ndarray) -> Shapes:
     return Shapes(x[first], x[first], y[first], y[first])
 
 
-def _frame_connectors(layout: LaneLayout, data: TimelineData, view: Viewport) -> Shapes:
+def _frame_connectors(layout: LaneLayout, data: TimelineData, view: Viewport,
+                      detail: LevelsOfDetail | None = None) -> Shapes:
     if not len(layout.connector_event):
         return _empty_shapes()
-    events = layout.connector_event
-    x = data.anchor[events]
-    inside = ((x >= view.x_min) & (x <= view.x_max) & (layout.connector_bottom >= view.y_min)
-              & (layout.connector_top <= view.y_max))
+    if detail is not None:
+        chosen = detail.connectors_near(view)
+        x = data.anchor[layout.connector_event[chosen]]
+        top, bottom = layout.connector_top[chosen], layout.connector_bottom[chosen]
+    else:
+        x = data.anchor[layout.connector_event]
+        top, bottom = layout.connector_top, layout.connector_bottom
+    inside = (x >= view.x_min) & (x <= view.x_max) & (bottom >= view.y_min) & (top <= view.y_max)
     if not inside.any():
         return _empty_shapes()
     x_px = np.round(view.x_px(x[inside]))
-    top = view.y_px(layout.connector_top[inside])
-    bottom = view.y_px(layout.connector_bottom[inside])
+    top = view.y_px(top[inside])
+    bottom = view.y_px(bottom[inside])
     # Connectors on the same pixel column merge into one line spanning all of them.
     order = np.argsort(x_px, kind="stable")
     x_px, top, bottom = x_px[order], top[order], bottom[order]
@@ -241,7 +420,7 @@ def _frame_connectors(layout: LaneLayout, data: TimelineData, view: Viewport) ->
 
 def place_labels(events: np.ndarray, rows: np.ndarray, x_px: np.ndarray, is_marker: np.ndarray, view: Viewport,
                  measure: Callable[[int], float], marker_px: float = 9.0, gap: float = 6.0,
-                 min_px: float = 56.0, limit: int = 4000) -> list[tuple[float, float, int, float]]:
+                 min_px: float = 56.0, limit: int = LABEL_LIMIT) -> list[tuple[float, float, int, float]]:
     """Labels that fit, as (x, baseline y, event, width): left to right in each row, a label never
     overlaps another label nor runs over the next event of its row or the view's right edge; it is
     cut short (the view elides it) when at least `min_px` is free, else left out. Too many
