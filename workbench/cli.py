@@ -99,6 +99,11 @@ def app_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--exit-after-paint", action="store_true", help="quit as soon as the window has painted (start-up timing)"
     )
+    parser.add_argument(
+        "--exit-after-views", action="store_true",
+        help="print when every view has been built and drawn on the case, and when its background work has finished, "
+             "then quit (opening timing)",
+    )
     parser.add_argument("--version", action="version", version=f"Case Workbench {__version__}")
     return parser
 
@@ -128,6 +133,7 @@ def run_app(args: list[str]) -> int:
         screenshot=options.screenshot,
         read_only=options.read_only,
         exit_after_paint=options.exit_after_paint,
+        exit_after_views=options.exit_after_views,
     )
 
 

@@ -27,6 +27,7 @@ PLOT_SIZE = (1400, 640)
 FRAMES = 30
 WARM_UP = 3
 FIRST_PAINT_ROUNDS = 3
+first_paint_rounds = FIRST_PAINT_ROUNDS  # bench_growth takes one at 1M
 
 
 def _app():  # noqa: ANN202 - QApplication, imported late so the module imports without a display
@@ -117,7 +118,7 @@ def _chart(case_path: Path, mode: str = "actors"):  # noqa: ANN202
 def first_paint_ms(case_path: Path) -> tuple[float, float]:
     """From handing the open case to the timeline until its plot has been painted once."""
     timings = []
-    for _ in range(FIRST_PAINT_ROUNDS):
+    for _ in range(first_paint_rounds):
         case, _selection, chart = _chart(case_path)
         frames = Frames(chart.plot, chart.view)
         gc.collect()
@@ -138,7 +139,8 @@ def ours(case_path: Path, mode: str = "actors") -> tuple[tuple[float, float], tu
     chart.set_case(case)
     # Every actor's lane, as the baseline draws them: the app groups 5,000 lanes under summary lanes
     # (issue 19), which would measure another drawing under the same figure's name.
-    chart.lane_combo.setCurrentIndex(chart.lane_combo.findData("actors:none" if mode == "actors" else mode))
+    chart.lane_combo.setCurrentIndex(chart.lane_combo.findData({"actors": "actors:none", "grouped": "actors"}.get(
+        mode, mode)))
     chart.fit()
     frames = Frames(chart.plot, chart.view)
     pan = frames.pan()
@@ -210,6 +212,12 @@ def measure(case_100k: Path, case_10k: Path) -> dict[str, float]:
     pan, zoom = ours(case_100k, "single")
     put("timeline_pan_frame_ms_100k_one_lane", pan)
     put("timeline_zoom_frame_ms_100k_one_lane", zoom)
+    # The other lane modes: the app's default (5,000 actors under summary lanes by kind, drawn as densities), and
+    # one lane per event kind.
+    for mode in ("grouped", "kinds"):
+        pan, zoom = ours(case_100k, mode)
+        put(f"timeline_pan_frame_ms_100k_{mode}", pan)
+        put(f"timeline_zoom_frame_ms_100k_{mode}", zoom)
     put("timeline_first_paint_ms_10k", first_paint_ms(case_10k))
     pan, zoom = ours(case_10k)
     put("timeline_pan_frame_ms_10k", pan)
@@ -228,12 +236,37 @@ def measure(case_100k: Path, case_10k: Path) -> dict[str, float]:
     return results
 
 
+def growth_figures(case_path: Path, size: str) -> dict[str, float]:
+    """First paint and the pan and zoom frames (actor lanes, one lane) of a case, named for its size (bench_growth)."""
+    _app()
+    results: dict[str, float] = {}
+
+    def put(name: str, timing: tuple[float, float]) -> None:
+        results[name], results[name.replace("_ms_", "_p95_ms_")] = timing
+
+    put(f"timeline_first_paint_ms_{size}", first_paint_ms(case_path))
+    for mode, suffix in (("actors", ""), ("single", "_one_lane")):
+        pan, zoom = ours(case_path, mode)
+        put(f"timeline_pan_frame_ms_{size}{suffix}", pan)
+        put(f"timeline_zoom_frame_ms_{size}{suffix}", zoom)
+    return results
+
+
 FIGURES: dict[str, tuple[str, str]] = {
     "timeline_first_paint_ms_100k": ("timeline: load the 100k case, lay out lanes, first frame (goal <= 500)", "ms"),
     "timeline_pan_frame_ms_100k": ("timeline: one pan frame, 100k events, actor lanes (goal <= 16)", "ms"),
     "timeline_zoom_frame_ms_100k": ("timeline: one zoom step frame, 100k events, actor lanes (goal <= 16)", "ms"),
     "timeline_pan_frame_ms_100k_one_lane": ("timeline: pan frame, all 100k events in view in one lane", "ms"),
     "timeline_zoom_frame_ms_100k_one_lane": ("timeline: zoom frame, all 100k events in view in one lane", "ms"),
+    "timeline_pan_frame_ms_100k_grouped": ("timeline: pan frame, 100k, default lanes (summary lanes by kind)", "ms"),
+    "timeline_zoom_frame_ms_100k_grouped": ("timeline: zoom frame, 100k, the default lanes", "ms"),
+    "timeline_pan_frame_ms_100k_kinds": ("timeline: pan frame, 100k, one lane per event kind", "ms"),
+    "timeline_zoom_frame_ms_100k_kinds": ("timeline: zoom frame, 100k, one lane per event kind", "ms"),
+    "timeline_first_paint_ms_1m": ("timeline: first frame on the 1M case (bench_growth)", "ms"),
+    "timeline_pan_frame_ms_1m": ("timeline: pan frame, 1M events, actor lanes (bench_growth)", "ms"),
+    "timeline_zoom_frame_ms_1m": ("timeline: zoom frame, 1M events, actor lanes (bench_growth)", "ms"),
+    "timeline_pan_frame_ms_1m_one_lane": ("timeline: pan frame, 1M events in one lane (bench_growth)", "ms"),
+    "timeline_zoom_frame_ms_1m_one_lane": ("timeline: zoom frame, 1M events in one lane (bench_growth)", "ms"),
     "timeline_first_paint_ms_10k": ("timeline: first frame on the 10k case", "ms"),
     "timeline_pan_frame_ms_10k": ("timeline: pan frame, 10k events, actor lanes (ours)", "ms"),
     "timeline_zoom_frame_ms_10k": ("timeline: zoom frame, 10k events, actor lanes (ours)", "ms"),

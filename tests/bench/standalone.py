@@ -1,17 +1,14 @@
 """Run one view's benchmark on its own (`python -m tests.bench.bench_graph`): generate the synthetic
 cases its `measure` asks for by parameter name (case_100k, case_10k), run it, print the figures.
-`tests/bench/run.py` passes the same cases to every `measure` when `make bench` runs them all."""
+`tests/bench/run.py` passes the same cases to every `measure` when `make bench` runs them all. The cases are
+cached under build/bench-cases (tests/bench/cases.py) and must not be written to: copy one first."""
 
 from __future__ import annotations
 
 import inspect
-import sys
-import tempfile
-import time
 from collections.abc import Callable
-from pathlib import Path
 
-CASE_SIZES = {"case_100k": 100_000, "case_10k": 10_000}
+CASE_SIZES = {"case_100k": 100_000, "case_10k": 10_000, "case_1m": 1_000_000}
 
 
 def p95(values: list[float]) -> float:
@@ -23,20 +20,14 @@ def p95(values: list[float]) -> float:
 
 def run_alone(measure: Callable[..., dict[str, float]],
               describe: dict[str, tuple[str, str]] | None = None) -> int:
-    from workbench.core.synthetic import generate_case
+    from tests.bench.cases import cached_case
 
     wanted = [name for name in inspect.signature(measure).parameters if name in CASE_SIZES]
-    with tempfile.TemporaryDirectory(prefix="workbench-bench-") as folder:
-        cases = {}
-        for name in wanted:
-            cases[name] = Path(folder) / f"synthetic-{CASE_SIZES[name]}.case"
-            start = time.perf_counter()
-            generate_case(cases[name], CASE_SIZES[name]).close()
-            print(f"generated {cases[name].name} in {time.perf_counter() - start:.1f} s", file=sys.stderr, flush=True)
-        from tests.bench.shipped import shipped_only
+    cases = {name: cached_case(CASE_SIZES[name]) for name in wanted}  # built once, under build/bench-cases
+    from tests.bench.shipped import shipped_only
 
-        with shipped_only():  # the shipped dependencies only, as in make bench
-            figures = measure(**cases)
+    with shipped_only():  # the shipped dependencies only, as in make bench
+        figures = measure(**cases)
     width = max(map(len, figures), default=0)
     for name, value in figures.items():
         what, unit = (describe or {}).get(name, ("", ""))

@@ -241,7 +241,8 @@ class ListPane(QWidget):
         layout.addWidget(self.filter)
         layout.addWidget(self.window_bar)
         layout.addWidget(self.view)
-        self.model: ListingModel | None = None
+        self._model: ListingModel | None = None
+        self._stale = False  # hidden when its case came: filled when shown or first asked for
         self.filter.textChanged.connect(self._filter_changed)
         selection.selection_changed.connect(self._selection_changed)
         selection.filter_changed.connect(lambda _filter, _origin: self._apply_case_filter())
@@ -254,31 +255,47 @@ class ListPane(QWidget):
             return True
         return super().eventFilter(watched, event)
 
+    @property
+    def model(self) -> ListingModel | None:
+        """The records shown; a list that was hidden (a tab behind another) when its case came is filled now."""
+        if self._stale:
+            self._fill()
+        return self._model
+
     def set_case(self, case: Case | None) -> None:
-        """Show the records of `case` (or nothing); also called to reload after a change."""
+        """Show the records of `case` (or nothing); also called to reload after a change. A hidden list (the event
+        list behind the timeline) is filled when it is shown or asked for: reading 100k events into rows is most
+        of a big case's opening, and nobody sees them until the tab is opened."""
         self.case = case
-        self.set_listing(LISTINGS[self.table](case) if case is not None else None, self.widths)
+        self._stale = case is not None and not self.isVisible()
+        if not self._stale:  # (a stale list keeps its rows and their sort until it is filled again)
+            self._fill()
+
+    def _fill(self) -> None:
+        self._stale = False
+        self.set_listing(LISTINGS[self.table](self.case) if self.case is not None else None, self.widths)
         self._highlight_related(self.selection.selection)
 
     def _highlight_related(self, selection: Selection) -> None:
-        if self.case is not None and self.model is not None:
-            self.model.set_related(related(self.case, selection.table, selection.ids).get(self.table, set()))
+        if self.case is not None and self._model is not None:
+            self._model.set_related(related(self.case, selection.table, selection.ids).get(self.table, set()))
 
     def set_listing(self, listing: Listing | None, widths: tuple[int, ...] = ()) -> None:
         old = self.view.selectionModel()
         self.window_ids = self._in_window() if listing is not None else None  # the case may have changed
         if listing is None:
-            self.model = None
+            self._model = None
             self.view.setModel(None)
         else:
-            first_time = self.model is None
-            sort = (self.model.sort_column, self.model.sort_order) if self.model else (-1, Qt.SortOrder.AscendingOrder)
-            self.model = ListingModel(listing, self)
-            self.model.filter_text = self.filter.text().strip()
-            self.model.sort_column, self.model.sort_order = sort
-            self.model.allowed = self._allowed()
-            self.model.arrange()
-            self.view.setModel(self.model)
+            first_time = self._model is None
+            sort = ((self._model.sort_column, self._model.sort_order) if self._model
+                    else (-1, Qt.SortOrder.AscendingOrder))
+            self._model = ListingModel(listing, self)
+            self._model.filter_text = self.filter.text().strip()
+            self._model.sort_column, self._model.sort_order = sort
+            self._model.allowed = self._allowed()
+            self._model.arrange()
+            self.view.setModel(self._model)
             self.view.selectionModel().selectionChanged.connect(self._view_selection_changed)
             if sort[0] < 0:
                 self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -295,20 +312,20 @@ class ListPane(QWidget):
         last column took the spare width while the titles were cut short. Where the contents do not
         all fit, the widest other columns give way first, so the title keeps TITLE_SHARE of the width
         (a heading cut short shows its start, and its tooltip says it whole)."""
-        if self.model is None:
+        if self._model is None:
             return
         header = self.view.horizontalHeader()
         header.setStretchLastSection(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setResizeContentsPrecision(200)  # the first rows are enough to judge a width by
-        names = [c.name for c in self.model.listing.columns]
+        names = [c.name for c in self._model.listing.columns]
         self.title_column = names.index(TITLE_COLUMN[self.table]) if TITLE_COLUMN.get(self.table) in names else -1
         self.natural = {}
         for column in range(len(names)):
             if column == self.title_column:
                 continue
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            if len(self.model.listing):
+            if len(self._model.listing):
                 self.natural[column] = min(max(self.view.sizeHintForColumn(column),
                                                header.sectionSizeHint(column)), COLUMN_MAX)
             elif column < len(widths):
@@ -352,8 +369,15 @@ class ListPane(QWidget):
         super().resizeEvent(event)
         self._fit_columns()
 
+    def setVisible(self, visible: bool) -> None:  # noqa: N802 - Qt override
+        if visible and self._stale:  # filled just before it shows, so that it shows sized as a list filled earlier
+            self._fill()
+        super().setVisible(visible)
+
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
+        if self._stale:  # shown with its parent, which does not pass through setVisible
+            self._fill()
         self._fit_columns()
 
     def _allowed(self) -> set[str] | None:
@@ -368,8 +392,8 @@ class ListPane(QWidget):
         return allowed
 
     def _apply_case_filter(self) -> None:
-        if self.model is not None:
-            self.model.set_allowed(self._allowed())
+        if self._model is not None:
+            self._model.set_allowed(self._allowed())
             self._show_selection(self.selection.selection)
         self._show_window_note()
 
@@ -384,13 +408,13 @@ class ListPane(QWidget):
         self._apply_case_filter()
 
     def _show_window_note(self) -> None:
-        if self.window_ids is None or self.model is None or self.case is None:
+        if self.window_ids is None or self._model is None or self.case is None:
             self.window_bar.hide()
             return
         window = self.selection.time_window
-        shown = sum(1 for i in self.model.listing.ids if i in self.window_ids)
+        shown = sum(1 for i in self._model.listing.ids if i in self.window_ids)
         self.window_note.setText(f"Time window {window_caption(self.case, window.start, window.end)}: "
-                                 f"{shown} of {len(self.model.listing)} {self.table}")
+                                 f"{shown} of {len(self._model.listing)} {self.table}")
         self.window_bar.show()
 
     def _whole_case(self) -> None:
@@ -398,30 +422,30 @@ class ListPane(QWidget):
         self.selection.set_time_window(*(span or (None, None)), origin=None)
 
     def _filter_changed(self, text: str) -> None:
-        if self.model is not None:
-            self.model.set_filter(text)
+        if self._model is not None:
+            self._model.set_filter(text)
             self._show_selection(self.selection.selection)
 
     def _view_selection_changed(self, *_: Any) -> None:
-        if self._applying or self.model is None:
+        if self._applying or self._model is None:
             return
         rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
-        ids = [self.model.record_id(row) for row in rows]
+        ids = [self._model.record_id(row) for row in rows]
         if ids:
             self.selection.select(self.table, ids, origin=self)
         elif self.selection.selection.table == self.table:
             self.selection.clear(origin=self)
 
     def _selection_changed(self, selection: Selection, origin: object) -> None:
-        if (self.window_ids is not None and self.model is not None and selection.table == self.table
-                and not set(selection.ids) <= (self.model.allowed or set())):
-            self.model.set_allowed(self._allowed())  # a record selected elsewhere, out of the window
+        if (self.window_ids is not None and self._model is not None and selection.table == self.table
+                and not set(selection.ids) <= (self._model.allowed or set())):
+            self._model.set_allowed(self._allowed())  # a record selected elsewhere, out of the window
         if origin is not self:
             self._show_selection(selection)
         self._highlight_related(selection)
 
     def _show_selection(self, selection: Selection) -> None:
-        if self.model is None:
+        if self._model is None:
             return
         self._applying = True
         try:
@@ -429,19 +453,19 @@ class ListPane(QWidget):
             if selection.table != self.table:
                 chosen.clearSelection()
                 return
-            rows = self.model.rows_of(set(selection.ids))
+            rows = self._model.rows_of(set(selection.ids))
             ranges = QItemSelection()
             for row in rows:
-                ranges.select(self.model.index(row, 0), self.model.index(row, self.model.columnCount() - 1))
+                ranges.select(self._model.index(row, 0), self._model.index(row, self._model.columnCount() - 1))
             chosen.select(ranges, QItemSelectionModel.SelectionFlag.ClearAndSelect)
             if rows:
-                self.view.scrollTo(self.model.index(rows[0], 0))
+                self.view.scrollTo(self._model.index(rows[0], 0))
         finally:
             self._applying = False
 
     def set_related(self, ids: set[str]) -> None:
-        if self.model is not None:
-            self.model.set_related(ids)
+        if self._model is not None:
+            self._model.set_related(ids)
 
     def selected_ids(self) -> list[str]:
         if self.model is None:

@@ -204,6 +204,10 @@ class MainWindow(QMainWindow):
         widget.set_case(self.case)
         return widget
 
+    def views_built(self) -> bool:
+        """Whether every drawn view has been built (they are, just after the first paint)."""
+        return all(name in self.views for name in LAZY_VIEWS)
+
     def build_views(self) -> None:
         for name in LAZY_VIEWS:
             self.view(name)

@@ -1,0 +1,224 @@
+"""Growth (issue 23, item 7): how opening, search, the timeline's first paint and frames, the file and the app's
+memory grow from 10k to 100k to 1M events, and the app opened to a usable window next to a bare Qt start-up.
+
+For each synthetic case (tests/bench/cases.py caches them under build/bench-cases/):
+
+- `open_window_s_<size>`: `workbench --exit-after-views CASE` on a copy of the case, from starting the process
+  to the window painted with every view built and drawn on the case (the timeline's events, the graph, the
+  sources, the map); the case was opened once before by the app (a warm-up that also finds it free of unreadable
+  values, as a case this computer wrote or checked is), so this is the everyday opening. The app's background
+  work after that (a big graph's layout and groups) is `open_window_idle_s_<size>`, from the same start.
+- `app_peak_mb_<size>`: the peak memory of that app process, its background work done.
+- `fts_search_ms_<size>` / `fts_search_p95_ms_<size>`: Case.search over a few words, median and 95th percentile.
+- `timeline_first_paint_ms_<size>`, `timeline_pan_frame_p95_ms_<size>`, ...: bench_timeline's figures; the 10k and
+  100k ones are bench_timeline's own (make bench runs it), the 1M ones are measured here the same way.
+- `case_mb_<size>`: the case file's size.
+
+`open_window_bare_qt_s` is a bare PySide6 window to its first paint, measured the same way in the same run, and
+`open_window_ratio_vs_bare_qt_100k` the 100k opening against it. `growth_table(results)` prints the figures as a
+table, sizes across. Nothing here fails on speed.
+
+    QT_QPA_PLATFORM=offscreen python -m tests.bench.bench_growth
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.bench.standalone import p95
+
+ROOT = Path(__file__).resolve().parents[2]
+SEARCH_WORDS = ("protest", "Minsk", "OMON", "detained", "sanctions", "Гомель", "strike committee", "telegra")
+SEARCH_ROUNDS = 5
+OPEN_TIMEOUT = 1800
+BARE_ROUNDS = 3
+
+# Linux keeps a process's peak RSS across fork and exec, so a child of this (large) bench process would report at
+# least our own size; a small launcher starts the app instead, passes its output on and adds its peak as
+# RUSAGE_CHILDREN (run.py measures the core's peak memory the same way).
+LAUNCHER = """
+import resource, subprocess, sys
+result = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+sys.stdout.write(result.stdout)
+sys.stderr.write(result.stderr[-2000:])
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(f"peak {peak / (1024 * 1024) if sys.platform == 'darwin' else peak / 1024}")
+sys.exit(result.returncode)
+"""
+
+BARE_QT = """
+import sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and watched is window:
+            print(f"views drawn {time.time():.6f}", flush=True)
+            QTimer.singleShot(0, QApplication.quit)
+        return False
+
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.resize(1440, 900)
+first_paint = FirstPaint(window)
+window.installEventFilter(first_paint)
+window.show()
+sys.exit(app.exec())
+"""
+
+
+def search_ms(case_path: Path) -> tuple[float, float]:
+    """Case.search over SEARCH_WORDS, SEARCH_ROUNDS times: (median, 95th percentile) in milliseconds."""
+    from workbench.core.store import open_case
+
+    timings, hits = [], 0
+    with open_case(case_path, read_only=True) as case:
+        for _ in range(SEARCH_ROUNDS):
+            for word in SEARCH_WORDS:
+                started = time.perf_counter()
+                hits += len(case.search(word))
+                timings.append(time.perf_counter() - started)
+    if not hits:
+        raise RuntimeError(f"search found nothing in {case_path.name}")
+    return statistics.median(timings) * 1000, p95(timings) * 1000
+
+
+def _environment(workdir: Path) -> dict[str, str]:
+    # Our own data, settings and cache folders: the user's settings, recent files and caches are neither read nor
+    # changed, and the warm-up's note that the case holds no unreadable value is found by the timed run.
+    return dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(workdir / "data"),
+                XDG_CONFIG_HOME=str(workdir / "config"), XDG_CACHE_HOME=str(workdir / "cache"),
+                WORKBENCH_SETTINGS_DIR=str(workdir / "settings"))
+
+
+def _launch(command: list[str], env: dict[str, str]) -> tuple[dict[str, float], float]:
+    """Run `command` under the launcher: ({'views drawn': seconds from start, ...}, peak MB)."""
+    started = time.time()
+    result = subprocess.run([sys.executable, "-c", LAUNCHER, *command], env=env, capture_output=True, text=True,
+                            timeout=OPEN_TIMEOUT, cwd=ROOT)
+    if result.returncode:
+        lines = (result.stderr or result.stdout).strip().splitlines()
+        raise RuntimeError(f"{' '.join(command[1:4])} exited {result.returncode}: {lines[-1] if lines else ''}")
+    stamps, peak = {}, float("nan")
+    for line in result.stdout.splitlines():
+        words = line.rsplit(" ", 1)
+        if len(words) == 2 and words[0] in ("views drawn", "background done"):
+            stamps[words[0]] = float(words[1]) - started
+        elif words[0] == "peak":
+            peak = float(words[1])
+    if "views drawn" not in stamps:
+        raise RuntimeError(f"{' '.join(command[1:4])} never reported its views drawn")
+    return stamps, peak
+
+
+def open_window(case_path: Path, workdir: Path) -> dict[str, float]:
+    """The app opened on a copy of the case: (views drawn, background done) seconds from start, peak MB."""
+    env = _environment(workdir)
+    copy = workdir / case_path.name
+    shutil.copyfile(case_path, copy)  # the app may write to what it opens (a layout): never to the cached case
+    app = [sys.executable, "-m", "workbench.cli", "--exit-after-views", str(copy)]
+    # The warm-up: the first opening on this computer reads every value once; the app remembers the file clean.
+    subprocess.run([sys.executable, "-m", "workbench.cli", "--exit-after-paint", str(copy)], env=env,
+                   capture_output=True, timeout=OPEN_TIMEOUT, cwd=ROOT, check=True)
+    stamps, peak = _launch(app, env)
+    copy.unlink()
+    return {"open": stamps["views drawn"], "idle": stamps.get("background done", float("nan")), "peak": peak}
+
+
+def bare_qt_s(workdir: Path) -> float:
+    env = _environment(workdir)
+    return statistics.median(_launch([sys.executable, "-c", BARE_QT], env)[0]["views drawn"]
+                             for _ in range(BARE_ROUNDS))
+
+
+def measure(case_10k: Path, case_100k: Path, case_1m: Path) -> dict[str, float]:
+    from tests.bench import bench_timeline
+
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="workbench-growth-") as folder:
+        workdir = Path(folder)
+        figures["open_window_bare_qt_s"] = bare_qt_s(workdir)
+        for size, path in (("10k", case_10k), ("100k", case_100k), ("1m", case_1m)):
+            print(f"... growth at {size}", file=sys.stderr, flush=True)
+            figures[f"case_mb_{size}"] = path.stat().st_size / 1e6
+            figures[f"fts_search_ms_{size}"], figures[f"fts_search_p95_ms_{size}"] = search_ms(path)
+            opened = open_window(path, workdir)
+            figures[f"open_window_s_{size}"] = opened["open"]
+            figures[f"open_window_idle_s_{size}"] = opened["idle"]
+            figures[f"app_peak_mb_{size}"] = opened["peak"]
+        figures["open_window_ratio_vs_bare_qt_100k"] = figures["open_window_s_100k"] / figures["open_window_bare_qt_s"]
+    # The timeline at 1M, measured as bench_timeline measures 10k and 100k.
+    bench_timeline.first_paint_rounds = 1
+    figures.update(bench_timeline.growth_figures(case_1m, "1m"))
+    return figures
+
+
+GROWTH_ROWS = (
+    ("open the app to a usable window (s)", "open_window_s_{}"),
+    ("  its background work done (s)", "open_window_idle_s_{}"),
+    ("full-text search, median (ms)", "fts_search_ms_{}"),
+    ("full-text search, p95 (ms)", "fts_search_p95_ms_{}"),
+    ("timeline first paint (ms)", "timeline_first_paint_ms_{}"),
+    ("timeline pan frame p95, actor lanes (ms)", "timeline_pan_frame_p95_ms_{}"),
+    ("timeline zoom frame p95, actor lanes (ms)", "timeline_zoom_frame_p95_ms_{}"),
+    ("timeline pan frame p95, one lane (ms)", "timeline_pan_frame_p95_ms_{}_one_lane"),
+    ("timeline zoom frame p95, one lane (ms)", "timeline_zoom_frame_p95_ms_{}_one_lane"),
+    ("case file size (MB)", "case_mb_{}"),
+    ("app peak memory, case open (MB)", "app_peak_mb_{}"),
+)
+SIZES = ("10k", "100k", "1m")
+
+
+def growth_table(results: dict[str, float]) -> str:
+    """The growth figures as a table, one row per measure and one column per case size ('-': not measured)."""
+    width = max(len(what) for what, _name in GROWTH_ROWS)
+    lines = [f"{'growth':<{width}}  " + "  ".join(f"{size.upper():>9}" for size in SIZES)]
+    for what, name in GROWTH_ROWS:
+        cells = []
+        for size in SIZES:
+            value = results.get(name.format(size))
+            cells.append(f"{'-':>9}" if value is None or value != value else
+                         f"{value:>9.3f}" if value < 10 else f"{value:>9.1f}")
+        lines.append(f"{what:<{width}}  " + "  ".join(cells))
+    return "\n".join(lines)
+
+
+FIGURES: dict[str, tuple[str, str]] = {
+    "open_window_bare_qt_s": ("a bare PySide6 window to its first paint, whole process, same run", "s"),
+    "open_window_ratio_vs_bare_qt_100k": ("the app opened on 100k to a usable window / bare Qt start-up", "x"),
+}
+for _size in SIZES:
+    FIGURES.update({
+        f"open_window_s_{_size}": (f"workbench CASE ({_size}) to every view built and drawn, whole process", "s"),
+        f"open_window_idle_s_{_size}": (f"... to its background work ({_size}: graph layout, groups) done", "s"),
+        f"app_peak_mb_{_size}": (f"peak memory of the app with the {_size} case open, background work done", "MB"),
+        f"fts_search_ms_{_size}": (f"Case.search at {_size}, median over a few words", "ms"),
+        f"fts_search_p95_ms_{_size}": (f"Case.search at {_size}, 95th percentile", "ms"),
+        f"case_mb_{_size}": (f"size of the {_size} synthetic case file", "MB"),
+    })
+
+
+if __name__ == "__main__":
+    from tests.bench.standalone import run_alone
+
+    results = {}
+
+    def measure_and_keep(case_10k: Path, case_100k: Path, case_1m: Path) -> dict[str, float]:
+        from tests.bench import bench_timeline
+
+        results.update(bench_timeline.measure(case_100k, case_10k))
+        results.update(measure(case_10k, case_100k, case_1m))
+        return results
+
+    code = run_alone(measure_and_keep, FIGURES)
+    print()
+    print(growth_table(results))
+    sys.exit(code)
