@@ -35,12 +35,15 @@ def generator_version() -> str:
 def cached_case(n_events: int, built: dict[str, float] | None = None) -> Path:
     """The path of the synthetic case of `n_events` events, built now if the cache lacks it. When it is built,
     its build time in seconds goes into `built` under `generate_s_<size>` (a cached case reports none)."""
+    from workbench.core.store.values import known_clean, remember_clean
     from workbench.core.synthetic import generate_case
 
     version = generator_version()
     folder = CACHE / version
     path = folder / f"synthetic-{n_events}.case"
     if path.exists():
+        if not known_clean(path):  # built on this computer, by the gateway: a case it wrote (see below)
+            remember_clean(path)
         return path
     folder.mkdir(parents=True, exist_ok=True)
     for old in CACHE.iterdir():  # cases of an older generator or schema are never read again
@@ -55,6 +58,9 @@ def cached_case(n_events: int, built: dict[str, float] | None = None) -> Path:
     for suffix in ("-wal", "-shm"):  # closed cleanly, so nothing is left in them
         Path(f"{partial}{suffix}").unlink(missing_ok=True)
     partial.rename(path)
+    # The generator wrote every row through the gateway (core.rules), so the app may know the file as one this
+    # computer wrote, as it knows an analyst's own case; the rename changed what identifies it, so say it again.
+    remember_clean(path)
     if built is not None:
         built[f"generate_s_{size_name(n_events)}"] = elapsed
     print(f"built {path.relative_to(ROOT)} in {elapsed:.0f} s", file=sys.stderr, flush=True)
