@@ -363,6 +363,7 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
         self.metrics = QFontMetricsF(self.font)
         self.italic_metrics = QFontMetricsF(self.italic)
         self._label_widths: dict[int, float] = {}
+        self._titles: dict[int, str] = {}  # the labelled events' titles
         self.detail = LevelsOfDetail()  # a dense view draws the representatives of its zoom level
         self._paints = {(s, f): style_paint(s, f) for s in range(N_STYLES) for f in (False, True)}
 
@@ -371,13 +372,20 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
 
     def reset_labels(self) -> None:
         self._label_widths.clear()
+        self._titles.clear()
+
+    def _title(self, event: int) -> str:
+        title = self._titles.get(event)
+        if title is None:
+            title = self._titles[event] = self.chart.data.title_of(event)
+        return title
 
     def _measure(self, event: int) -> float:
         width = self._label_widths.get(event)
         if width is None:
             data = self.chart.data
             metrics = self.italic_metrics if data.style[event] != SOLID else self.metrics
-            width = metrics.horizontalAdvance(label_text(data.titles[event]))
+            width = metrics.horizontalAdvance(label_text(self._title(event)))
             self._label_widths[event] = width
         return width
 
@@ -423,7 +431,6 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         if frame.labels:
             data = chart.data
-            titles = data.titles
             faded_mask = chart.faded
             for x, y, event, width in frame.labels:
                 style = int(data.style[event])
@@ -431,7 +438,7 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
                 italic = style != SOLID
                 painter.setFont(self.italic if italic else self.font)
                 painter.setPen(self._paints[(style, faded)]["label"])
-                text = label_text(titles[event])
+                text = label_text(self._title(event))
                 if width < self._measure(event) - 0.5:
                     metrics = self.italic_metrics if italic else self.metrics
                     text = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
@@ -880,6 +887,8 @@ class TimelineChart(QWidget):
         self.actor_mask: np.ndarray | None = None
         self.layout: LaneLayout | None = None
         self.faded: np.ndarray | None = None
+        self._span_of: object = None  # the data whose span `_span` is
+        self._span: tuple[float, float] | None = None
         self.selected: np.ndarray | None = None
         self.highlighted_lanes: set[str] = set()
         self.focus: tuple[frozenset[str], bool] | None = None  # a slide's story: (actors, fade the rest)
@@ -1299,7 +1308,10 @@ class TimelineChart(QWidget):
         self.backdrop.update()
 
     def scene_bounds(self) -> QRectF:
-        span = self.data.span() or (0.0, 1.0)
+        # Asked several times a frame: the span of a million events is worked out once per data.
+        if self._span_of is not self.data:
+            self._span_of, self._span = self.data, self.data.span()
+        span = self._span or (0.0, 1.0)
         width = max(span[1] - span[0], DAY)
         rows = max(self.layout.total_rows if self.layout is not None else 1, 1)
         return QRectF(span[0] - 50 * width, -1, 101 * width, rows + 2)

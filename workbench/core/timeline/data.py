@@ -147,11 +147,24 @@ class TimelineData:
         row = self.case.conn.execute("SELECT id FROM events WHERE seq = ?", (int(self.seq[index]),)).fetchone()
         return row[0] if row else None
 
+    def title_of(self, index: int) -> str:
+        """One event's title: from `titles` once they are loaded, else read alone (labels need a few thousand at
+        most, and a million titles take seconds to load)."""
+        if self._titles is not None or len(self) <= TITLES_AT_ONCE:
+            return self.titles[index]
+        if self.case is None or not 0 <= index < len(self):
+            return ""
+        row = self.case.conn.execute("SELECT title FROM events WHERE seq = ?", (int(self.seq[index]),)).fetchone()
+        return row[0] if row else ""
+
     def span(self) -> tuple[float, float] | None:
         """The whole case in time (windows included), or None when it has no events."""
         if not len(self):
             return None
         return float(self.low.min()), float(self.high.max())
+
+
+TITLES_AT_ONCE = 200_000  # up to this many events, a label's title comes from all of them loaded at once
 
 
 def _numbers(text: str | None, count: int) -> np.ndarray:

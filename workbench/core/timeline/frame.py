@@ -171,14 +171,15 @@ class LevelsOfDetail:
             self.finest = int(np.floor(np.log2(max(self.end - self.start, 1.0)))) - FINEST_LEVEL_BITS
         return self
 
-    def in_view(self, view: Viewport) -> int:
-        """How many appearances intersect the view, or -1 when the rows in view hold too few to matter."""
+    def in_view(self, view: Viewport) -> tuple[int, np.ndarray]:
+        """How many appearances intersect the view, and which when they are few (what `visible_items` returns,
+        found on the contiguous arrays of the rows in view)."""
         first, last = _row_range(self.layout.item_row, view)
-        if last - first <= self.dense_items:
-            return -1
         slack = _slack(view)
-        return int(np.count_nonzero((self.item_high[first:last] >= view.x_min - slack)
-                                    & (self.item_low[first:last] <= view.x_max + slack)))
+        inside = ((self.item_high[first:last] >= view.x_min - slack)
+                  & (self.item_low[first:last] <= view.x_max + slack))
+        count = int(np.count_nonzero(inside))
+        return count, (np.flatnonzero(inside) + first if count <= self.dense_items else np.zeros(0, dtype=np.int64))
 
     def level_for(self, view: Viewport) -> int | None:
         """The level of the view's scale (None: finer than the finest level kept)."""
@@ -289,13 +290,14 @@ def frame_geometry(
     `detail`: the view's LevelsOfDetail; with it, a view of more than DENSE_ITEMS appearances draws its
     zoom level's shapes (the same picture to within a pixel, at the cost of its pixels).
     """
-    count, level = -1, None
+    count, level, items = -1, None, None
     if detail is not None:
         detail = detail.for_frame(layout, data, faded)
-        count = detail.in_view(view)
+        count, items = detail.in_view(view)
         level = detail.level_for(view) if count > detail.dense_items else None
     if level is None:
-        items = visible_items(layout, data, view)
+        if items is None or count > len(items):  # (a view of very many appearances finer than the finest level)
+            items = visible_items(layout, data, view)
         windows, bars, markers, per_item = _item_shapes(layout, data, items, view, faded, bar_px, window_px)
     else:
         windows, bars, markers = detail.shapes_in(level, view, bar_px, window_px)
