@@ -23,8 +23,8 @@ from workbench.core.timeline.data import (
     utc_seconds,
     utc_text,
 )
-from workbench.core.timeline.frame import Frame, LaneDensity, LevelsOfDetail, Viewport, frame_geometry, time_ticks
-from workbench.core.timeline.layout import LaneLayout, density, fit_range, hit_test, layout_lanes
+from workbench.core.timeline.frame import Frame, LevelsOfDetail, Viewport, frame_geometry, time_ticks
+from workbench.core.timeline.layout import LaneLayout, fit_range, hit_test, layout_lanes
 
 
 def seconds(text: str) -> float:
@@ -272,23 +272,6 @@ def test_a_dense_frame_drawn_from_its_level_of_detail_shows_what_every_event_sho
             for key in ours:
                 assert not (theirs[key] & ~near_ours[key]).any(), (mode, width, key)
                 assert not (ours[key] & ~near_theirs[key]).any(), (mode, width, key)
-
-
-def test_a_summary_lane_counts_its_events_per_bin_as_the_overview_does(tmp_path: Path) -> None:
-    from workbench.core.synthetic import generate_case
-
-    case = generate_case(tmp_path / "synthetic.case", 3000, seed=7)
-    data = load_timeline(case)
-    case.close()
-    members = np.zeros(len(data), dtype=bool)
-    members[::3] = True
-    lane = LaneDensity(data, np.flatnonzero(members))
-    low, high = fit_range(data)
-    # Zoomed out (few events longer than a bin), in (most windows longer than a bin), and a stretch with none.
-    for span in ((low, high), (low + (high - low) * 0.4, low + (high - low) * 0.41), (high + 1e6, high + 2e6)):
-        for bins in (1, 50, 467):
-            _edges, expected = density(data, members, span[0], span[1], bins)
-            assert np.array_equal(lane.counts(span[0], span[1], bins), expected), (span, bins)
 
 
 def test_labels_never_overlap(sample: Case) -> None:

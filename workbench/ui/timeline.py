@@ -76,7 +76,6 @@ from workbench.core.timeline.data import (
 )
 from workbench.core.timeline.frame import (
     Frame,
-    LaneDensity,
     LevelsOfDetail,
     Shapes,
     Viewport,
@@ -282,8 +281,6 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
         super().__init__()
         self.chart = chart
         self.setZValue(-10)
-        # Each summary lane's events sorted for counting, kept with the (lane events, data, mask) they were built from.
-        self._densities: dict[int, tuple[tuple[object, ...], LaneDensity]] = {}
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return self.chart.scene_bounds()
@@ -324,15 +321,8 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
         """A summary lane: how many of its members' events go on in each few pixels, as bars from the
         lane's bottom (square root of the count, so a quiet week still shows beside a busy one)."""
         bins = max(int(band.width() / 3), 1)
-        chosen = events & self.chart.mask if len(self.chart.mask) == len(events) else events
-        found = self._densities.get(id(events))
-        if found is None or any(a is not b for a, b in zip(found[0], (events, self.chart.data, self.chart.mask),
-                                                             strict=True)):
-            if len(self._densities) > 64:
-                self._densities.clear()
-            found = self._densities[id(events)] = ((events, self.chart.data, self.chart.mask),
-                                                   LaneDensity(self.chart.data, np.flatnonzero(chosen)))
-        counts = found[1].counts(viewport.x_min, viewport.x_max, bins)
+        edges, counts = density(self.chart.data, events & self.chart.mask if len(self.chart.mask) == len(events)
+                                else events, viewport.x_min, viewport.x_max, bins)
         top = counts.max() if len(counts) else 0
         if top <= 0:
             return
