@@ -219,45 +219,65 @@ def load(case_path: Path, work: Path) -> Tables:
     return {t: rows for t, rows in document.items() if t != HEADER_KEY}
 
 
-def main(events: int = 5000) -> dict[str, float]:
+def compare(work: Path, synthetic: Path, label: str) -> dict[str, float]:
+    """The merges on the sample and on `synthetic`, the diff of a one-field edit, files and git times."""
     from workbench.core.sample import build_sample_case
-    from workbench.core.synthetic import generate_case
 
     figures: dict[str, float] = {}
-    env_home = tempfile.mkdtemp()
-    config = Path(env_home) / "gitconfig"
+    build_sample_case(work / "sample.case").close()
+    for name, path in (("sample", work / "sample.case"), (label, synthetic)):
+        base = load(path, work)
+        print(f"\n== {name}: merges of concurrent edits ==")
+        print(f"{'scenario':34} {'per table, git':>16} {'per table, driver':>18} {'per record, git':>16}")
+        wrong = 0
+        for scenario, (ours, theirs, clean) in scenarios(base).items():
+            cells = [merge_once(base, ours, theirs, layout, driver, work)
+                     for layout, driver in (("table", False), ("table", True), ("record", False))]
+            print(f"{scenario:34} " + " ".join(f"{f'{r} ({n})':>16}" for r, n in cells)
+                  + f"   expected: {'clean' if clean else 'conflict'}")
+            wrong += cells[1][0] != ("clean" if clean else "conflict")
+        if name != "sample":
+            figures["casedir_driver_unexpected_merges"] = wrong
+        for layout in LAYOUTS:
+            lines, size = diff_size(base, layout, work)
+            print(f"one-field edit, {layout} layout: git diff {lines} lines, {size} bytes")
+            if name != "sample":
+                figures[f"casedir_diff_bytes_{layout}"] = size
+    tables = load(synthetic, work)
+    print(f"\n== {label}: files and git times (load {os.getloadavg()[0]:.1f}) ==")
+    for layout in LAYOUTS:
+        got = timings(tables, layout, work)
+        print(f"{layout:7} files {got['files']:>7}  write {got['write_s']:.2f} s  git add+commit "
+              f"{got['add_commit_s']:.2f} s  git status {got['status_s']:.3f} s")
+        figures[f"casedir_files_{layout}"] = got["files"]
+        figures[f"casedir_add_commit_s_{layout}"] = got["add_commit_s"]
+    figures["casedir_add_commit_ratio_record_vs_table"] = (
+        figures["casedir_add_commit_s_record"] / max(1e-9, figures["casedir_add_commit_s_table"]))
+    return figures
+
+
+def _git_config(work: Path) -> None:
+    config = work / "gitconfig"
     config.write_text("[user]\n\tname = Bench\n\temail = bench@example.org\n[init]\n\tdefaultBranch = main\n",
                       encoding="utf-8")
     os.environ.update(GIT_CONFIG_GLOBAL=str(config), GIT_CONFIG_NOSYSTEM="1")
+
+
+def measure(case_10k: Path) -> dict[str, float]:
+    """`make bench`: the comparison on the sample and the 10k-event synthetic case."""
+    with tempfile.TemporaryDirectory() as folder:
+        _git_config(Path(folder))
+        return compare(Path(folder), Path(case_10k), "synthetic 10k")
+
+
+def main(events: int = 5000) -> dict[str, float]:
+    from workbench.core.synthetic import generate_case
+
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        build_sample_case(work / "sample.case").close()
+        _git_config(work)
         generate_case(work / "synthetic.case", events, seed=20200815).close()
-        for name, path in (("sample", work / "sample.case"), (f"synthetic {events}", work / "synthetic.case")):
-            base = load(path, work)
-            print(f"\n== {name}: merges of concurrent edits ==")
-            print(f"{'scenario':34} {'per table, git':>16} {'per table, driver':>18} {'per record, git':>16}")
-            for scenario, (ours, theirs, clean) in scenarios(base).items():
-                cells = [merge_once(base, ours, theirs, layout, driver, work)
-                         for layout, driver in (("table", False), ("table", True), ("record", False))]
-                print(f"{scenario:34} " + " ".join(f"{f'{r} ({n})':>16}" for r, n in cells)
-                      + f"   expected: {'clean' if clean else 'conflict'}")
-            for layout in LAYOUTS:
-                lines, size = diff_size(base, layout, work)
-                print(f"one-field edit, {layout} layout: git diff {lines} lines, {size} bytes")
-                if name != "sample":
-                    figures[f"casedir_diff_bytes_{layout}"] = size
-        synthetic = load(work / "synthetic.case", work)
-        print(f"\n== synthetic {events}: files and git times (load {os.getloadavg()[0]:.1f}) ==")
-        for layout in LAYOUTS:
-            got = timings(synthetic, layout, work)
-            print(f"{layout:7} files {got['files']:>7}  write {got['write_s']:.2f} s  git add+commit "
-                  f"{got['add_commit_s']:.2f} s  git status {got['status_s']:.3f} s")
-            figures[f"casedir_files_{layout}"] = got["files"]
-            figures[f"casedir_add_commit_s_{layout}"] = got["add_commit_s"]
-        figures["casedir_add_commit_ratio_record_vs_table"] = (
-            figures["casedir_add_commit_s_record"] / max(1e-9, figures["casedir_add_commit_s_table"]))
-    return figures
+        return compare(work, work / "synthetic.case", f"synthetic {events}")
 
 
 if __name__ == "__main__":

@@ -309,7 +309,7 @@ class Bench:
 
 
 VIEW_BENCHES = ("bench_timeline", "bench_graph", "bench_import", "bench_import_dev", "bench_gazetteer", "bench_export",
-                "bench_names", "bench_events", "bench_encryption", "bench_map", "bench_growth")
+                "bench_names", "bench_events", "bench_encryption", "bench_map", "bench_growth", "bench_casedir")
 
 FIGURES: dict[str, tuple[str, str]] = {
     # name: (what it is, unit)
@@ -345,6 +345,11 @@ FIGURES: dict[str, tuple[str, str]] = {
     "gazetteer_mb": ("size of that index in the user's cache folder", "MB"),
     "gazetteer_lookup_ms": ("places.lookup of a name, median", "ms"),
     "gazetteer_candidates_ms": ("places.candidates of a typed prefix (geocoding), median", "ms"),
+    "casedir_driver_unexpected_merges": ("git merges through workbench merge not as expected (of 6 kinds, 10k)", ""),
+    "casedir_files_table": ("files of the 10k case as a case directory, one JSON-lines file per table", ""),
+    "casedir_files_record": ("files of the same case as one file per record (the layout not chosen)", ""),
+    "casedir_add_commit_ratio_record_vs_table": ("git add + commit, one file per record / one per table", ""),
+    "casedir_diff_bytes_table": ("git diff of a one-field edit, per-table layout (3 lines of context)", "B"),
 }
 
 
