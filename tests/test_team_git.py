@@ -210,6 +210,11 @@ def test_a_merge_settled_as_the_dialog_does_checks_healthy_and_commits(merged, p
         assert len(plan.conflicts) == 2
         # the analyst takes theirs for the same field, and keeps the note deleted (ours)
         apply_merge(case, plan, take_theirs=[("events", picked["e4"])])
+        # the two look-alike actors git kept are what the inspector flags, with its button to merge them
+        from workbench.core.ops.actors import same_name_actors
+
+        flagged = same_name_actors(case, ["Viktor Babariko"], exclude_id="actor-ours-babariko")
+        assert [actor["id"] for actor in flagged] == ["actor-theirs-babariko"]
         export_casedir(case, folder)
     finally:
         case.close()
