@@ -284,6 +284,15 @@ def test_git_setup_quotes_the_python_that_installed_it(origin: Path, tmp_path: P
     assert shown.returncode == 0 and "Case Workbench" in shown.stdout
 
 
+def test_the_packaged_app_installs_its_own_executable_as_the_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    from workbench.core.gitcase import driver_commands
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/opt/Case Workbench/case-workbench")
+    assert driver_commands()["merge.workbench.driver"] == (
+        "'/opt/Case Workbench/case-workbench' merge %A %B --base %O --name %P --marker-size %L")
+
+
 def test_three_clones_pass_a_case_round_a_bare_repository(origin: Path, tmp_path: Path) -> None:
     from workbench.core.ops import add_record, edit_record
 

@@ -58,9 +58,12 @@ def repository_root(path: Path) -> Path | None:
 
 
 def driver_commands(python: str | None = None) -> dict[str, str]:
-    """The git config entries of the drivers: the Python that runs this (`sys.executable`), quoted for the
-    shell git runs them with (git quotes %P itself; %O %A %B are its own temporary files)."""
+    """The git config entries of the drivers: the Python that runs this (`sys.executable -m workbench.cli`; in the
+    packaged app its executable, whose main is the command line), quoted for the shell git runs them with (git
+    quotes %P itself; %O %A %B are its own temporary files)."""
     run = f"{shlex.quote(python or sys.executable)} -m workbench.cli"
+    if python is None and getattr(sys, "frozen", False):  # the packaged app: its executable is the command line
+        run = shlex.quote(sys.executable)
     return {
         f"merge.{DRIVER}.name": "Case Workbench: merge case records by stable id",
         f"merge.{DRIVER}.driver": f"{run} merge %A %B --base %O --name %P --marker-size %L",
