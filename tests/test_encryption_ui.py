@@ -222,3 +222,63 @@ def test_merge_asks_for_the_other_cases_password(qtbot, encrypted: Path, small_c
         timer.stop()
     assert merged
     assert window.case.counts()["events"] == 3
+
+
+def test_a_deck_export_of_an_encrypted_case_asks_before_anything_is_written(qtbot, sample_path: Path,
+                                                                              tmp_path: Path) -> None:
+    """Export Briefing (a PDF deck is a plain file) says once that its output is not encrypted and writes nothing
+    unless the analyst goes on; a plain case's deck is written without the question."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from workbench.core.exporters import plain_output_note
+    from workbench.core.store.encryption import encrypt_case
+
+    secret = tmp_path / "secret.case"
+    shutil.copy(sample_path, secret)
+    encrypt_case(secret, PASSWORD)
+    window = MainWindow()
+    qtbot.addWidget(window)
+    assert window.open_path(secret) and window.case.encrypted and window.storyboard.slides
+    out = secret.with_suffix(".pdf")  # the name the save dialog suggests
+    asked: list[str] = []
+
+    def save_as(dialog: QDialog) -> bool:
+        if not isinstance(dialog, QFileDialog):
+            return False
+        dialog.accept()
+        return True
+
+    def answer(button: QMessageBox.StandardButton) -> Callable[[QDialog], bool]:
+        def step(dialog: QDialog) -> bool:
+            if not isinstance(dialog, QMessageBox):
+                return False
+            asked.append(dialog.text())
+            dialog.done(button)
+            return True
+        return step
+
+    for steps in ([save_as, answer(QMessageBox.StandardButton.Cancel)],
+                  [save_as, answer(QMessageBox.StandardButton.Yes)]):
+        timer = answering(steps)
+        try:
+            window.storyboard.export_dialog()
+        finally:
+            timer.stop()
+        assert not steps, "the dialogs expected did not all come up"
+        if len(asked) == 1:
+            assert not out.exists(), "nothing is written before the analyst goes on"
+    assert asked == [f"{plain_output_note(True, 'pdf')} Export it?"] * 2
+    assert out.read_bytes().startswith(b"%PDF"), "the deck itself is a plain PDF, as said"
+    window.close_case()
+    # a plain case's deck: no question
+    plain = tmp_path / "plain.case"
+    shutil.copy(sample_path, plain)
+    out = plain.with_suffix(".pdf")
+    assert window.open_path(plain, read_only=True)
+    steps = [save_as]
+    timer = answering(steps + [answer(QMessageBox.StandardButton.Cancel)])
+    try:
+        window.storyboard.export_dialog()
+    finally:
+        timer.stop()
+    assert len(asked) == 2 and out.exists()
