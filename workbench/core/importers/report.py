@@ -815,7 +815,8 @@ def propose_report(case: Case, text: str, name: str, fmt: str | None = None,
     # places and actors, block by block; a name that is a place is never an actor
     actors = ActorTable(case.rows("actors"), reading.text)
     mentions: list[tuple[int, int, str]] = []  # (start, end, candidate key) in reading text
-    lower_words = {places.key_of(w) for w in re.findall(r"(?<![\w’'\-])[a-z][a-z’'\-]+", reading.text)}
+    lower_words = {places.key_of(w) for w in re.findall(r"(?<![\w’'\-])(?:[a-z][a-z’'\-]+|[а-яёіїєґў][а-яёіїєґў’'\-]+)",
+                                                    reading.text)}
     place_mentions: list[places.PlaceMention] = []
     common_acronyms = {m[2] for m in re.finditer(
         r"\b((?:[a-z][\w\-]*\s+){1,5}[a-z][\w\-]*)\s*\(([A-Z]{2,8})s?\)", reading.text)}
