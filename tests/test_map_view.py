@@ -14,6 +14,7 @@ from sized_window import open_window
 
 from workbench.core.maps.projection import project
 from workbench.ui.main_window import MainWindow
+from workbench.ui.tasks import runner
 
 
 @pytest.fixture
@@ -23,7 +24,14 @@ def window(qtbot, sample_path: Path, tmp_path: Path) -> MainWindow:
     main.docks["map"].raise_()
     for _ in range(5):
         QApplication.processEvents()
+    settled()
     return main
+
+
+def settled() -> None:
+    """Wait for the map's layer, counted on the task runner, to arrive (and be shown)."""
+    assert runner().wait_idle(60_000)
+    QApplication.processEvents()
 
 
 def pixel_of(pane, lat: float, lon: float) -> QPoint:
@@ -100,9 +108,11 @@ def test_the_time_window_filters_the_map_and_play_steps_it(window: MainWindow, q
     minsk = place_id(window, "Minsk")
     assert pane.view.places_item.layer.place(minsk).events == 6
     window.selection.set_time_window("2020-08-14T21:00:00Z", "2020-08-15T20:59:59Z")
+    settled()
     assert pane.view.places_item.layer.place(minsk).events < 6
     assert len(pane.view.places_item.layer.links) == 2
     window.selection.set_time_window("2020-08-08T21:00:00Z", "2020-08-09T20:59:59Z")
+    settled()
     assert pane.view.places_item.layer.links == []
     seen: list[str] = []
     window.selection.time_window_changed.connect(lambda w, _o: seen.append(w.end))
@@ -115,9 +125,30 @@ def test_the_time_window_filters_the_map_and_play_steps_it(window: MainWindow, q
     assert seen == sorted(seen)
     first = window.case.date_range()[0]
     assert window.selection.time_window.start == first
+    settled()
     # each step's map counts only the events up to that day
     shown = sum(p.events for p in pane.view.places_item.layer.places)
     assert shown < sum(p.total for p in pane.view.places_item.layer.places)
+
+
+def test_the_places_are_counted_off_the_ui_thread_and_the_map_keeps_the_last_count_meanwhile(
+        window: MainWindow) -> None:
+    pane = window.view("map")
+    shown = pane.view.places_item.layer
+    minsk = place_id(window, "Minsk")
+    assert shown.place(minsk).events == 6
+    window.selection.set_time_window("2020-08-14T21:00:00Z", "2020-08-15T20:59:59Z")
+    window.selection.set_time_window("2020-08-08T21:00:00Z", "2020-08-09T20:59:59Z")
+    assert pane.view.places_item.layer is shown, "the window's change is counted on the task runner"
+    settled()
+    # only the newest window's count arrives (the older run was replaced)
+    assert pane.view.places_item.layer is not shown and pane.view.places_item.layer.links == []
+    assert pane.view.places_item.layer.place(minsk).events < 6
+    # a case closed meanwhile: nothing of it is shown
+    window.selection.set_time_window(None, None)
+    window.close_case()
+    settled()
+    assert pane.view.places_item.layer.places == [] and pane.status.text() == "No case open."
 
 
 def test_the_map_follows_edits_and_undo(window: MainWindow) -> None:
@@ -127,8 +158,10 @@ def test_the_map_follows_edits_and_undo(window: MainWindow) -> None:
     pane = window.view("map")
     values = place_values("Hrodna", ["Гродна"], "city", "53.68", "23.83", "BY")
     push(window.undo_stack, Operation(window.case, "Add place", lambda c: add_place(c, values)))
+    settled()
     assert any(p.name == "Hrodna" for p in pane.view.places_item.layer.places)
     window.undo()
+    settled()
     assert not any(p.name == "Hrodna" for p in pane.view.places_item.layer.places)
 
 
@@ -207,4 +240,5 @@ def test_find_a_place_by_name_or_coordinates_and_add_it(window: MainWindow, qtbo
     added = window.case.conn.execute("SELECT id, lat, lon, country, kind FROM places WHERE name = 'Hrodna'").fetchone()
     assert added[1:] == (pytest.approx(53.6758, abs=1e-3), pytest.approx(23.8289, abs=1e-3), "BY", "city")
     assert window.selection.selection.ids == (added[0],)
+    settled()
     assert any(p.name == "Hrodna" for p in pane.view.places_item.layer.places)

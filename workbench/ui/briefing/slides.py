@@ -227,6 +227,7 @@ class SlideStage(QWidget):
                            self.map.find, self.map.add_button):
                 button.hide()
             self.map.view.places_item.text_scale = max(1.0, self.text_px / 13)
+            self.map.synchronous = True  # a slide is drawn (into a deck, a presentation) as soon as it is set up
             self.map.set_case(self.case)
             self.layout().addWidget(self.map, 1)
             _no_focus(self)

@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 
 from workbench.core.maps.basemap import load_basemap
 from workbench.core.maps.geocode import Candidate, candidates
-from workbench.core.maps.places import map_layer, places_of
+from workbench.core.maps.places import MapLayer, map_layer, places_of
 from workbench.core.maps.projection import project, unproject
 from workbench.core.store import Case, Changes
 from workbench.core.storyboard import timelapse_windows
 from workbench.ui.map.canvas import WORLD_RECT, BasemapItem, PlacesItem
 from workbench.ui.selection import Selection, SelectionModel, TimeWindow
+from workbench.ui.tasks import runner
 
 MIN_KM_PER_PX = 0.005  # a city block
 MAX_KM_PER_PX = 60.0  # the world in a small dock
@@ -201,6 +202,10 @@ class MapPane(QWidget):
         self.play_timer.timeout.connect(self._play_step)
         self.play_windows: list[tuple[str, str]] = []
         self.fitted = False
+        # A slide drawn into a deck is drawn right after it is set up: its map counts its places at once.
+        self.synchronous = False
+        self.layer_case: Case | None = None  # the case the shown layer was counted from
+        self.fit_when_loaded = False
         self.fit_button.clicked.connect(self.fit_places)
         self.world_button.clicked.connect(lambda: self.view.show_area(30.0, 20.0, 40.0))
         self.play_button.toggled.connect(self.play)
@@ -218,20 +223,37 @@ class MapPane(QWidget):
         self.fitted = False
         self.reload()
         if self.isVisible():
-            self.fit_places()
+            self._fit_unless_placed()
 
     def case_changed(self, changes: Changes) -> None:
         self.reload()
 
     def reload(self) -> None:
+        """Count the places' events in the time window again: on the task runner (a case of thousands of places
+        and 100k events takes a noticeable time), the map showing its last layer until the new one arrives; a
+        newer reload replaces an older one still running. `synchronous` (a slide drawn into a deck right away):
+        here and now."""
         case = self.case
         if case is None or case.closed:
-            self.view.places_item.set_layer(map_layer_empty())
+            runner().cancel(("map layer", id(self)))
+            self.view.places_item.set_layer(MapLayer())
+            self.layer_case = case
             self.status.setText("No case open.")
             return
         window = self.selection.time_window
-        layer = map_layer(case, window.start, window.end, basemap=self.view.basemap_item.basemap)
+        start, end, basemap = window.start, window.end, self.view.basemap_item.basemap
+        if self.synchronous:
+            self._layer_ready(case, map_layer(case, start, end, basemap=basemap))
+            return
+        runner().run(("map layer", id(self)),
+                     lambda reader, progress: map_layer(reader, start, end, basemap=basemap), reader_of=case,
+                     done=lambda layer: self._layer_ready(case, layer), failed=self.status.setText, context=self)
+
+    def _layer_ready(self, case: Case, layer: MapLayer) -> None:
+        if case is not self.case or case.closed:
+            return  # a layer of the case that was open when it was asked for
         self.view.places_item.set_layer(layer)
+        self.layer_case = case
         self._selection_changed(self.selection.selection, None)
         at = sum(1 for p in layer.places if p.events)
         text = f"{len(layer.places)} places, {at} with events in the time window"
@@ -241,6 +263,10 @@ class MapPane(QWidget):
             text += f"; {layer.without_coordinates} without coordinates (Edit > Places)"
         self.status.setText(text)
         self.status.setToolTip(text)
+        if self.fit_when_loaded:
+            self.fit_when_loaded = False
+            if not self.fitted:
+                self.fit_places()
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
@@ -248,8 +274,12 @@ class MapPane(QWidget):
             QTimer.singleShot(0, self._fit_unless_placed)
 
     def _fit_unless_placed(self) -> None:
-        if not self.fitted:  # a saved view may have set the centre and scale meanwhile
-            self.fit_places()
+        if self.fitted:  # a saved view may have set the centre and scale meanwhile
+            return
+        if self.layer_case is not self.case:
+            self.fit_when_loaded = True  # the case's places are still being counted
+            return
+        self.fit_places()
 
     def fit_places(self) -> None:
         places = self.view.places_item.layer.places
@@ -265,8 +295,6 @@ class MapPane(QWidget):
     def look_up(self) -> None:
         """Enter in the find field: the candidates, found off the UI thread (the gazetteer's index is built
         the first time), offered in a menu under the field."""
-        from workbench.ui.tasks import runner
-
         text = self.find.text()
         case = self.case
         if not text.strip():
@@ -397,9 +425,3 @@ class MapPane(QWidget):
 
     def visible_area(self) -> QRectF:
         return self.view.mapToScene(self.view.viewport().rect()).boundingRect()
-
-
-def map_layer_empty() -> Any:
-    from workbench.core.maps.places import MapLayer
-
-    return MapLayer()
