@@ -180,6 +180,37 @@ def test_hostile_file_checks_run_after_the_key(encrypted: Path) -> None:
     assert encrypted.read_bytes() == before
 
 
+def test_an_unchanged_encrypted_case_is_known_by_its_bytes_and_any_changed_byte_is_checked_whole(
+        encrypted: Path) -> None:
+    """Opening an encrypted case this computer found sound skips the checks that decrypt every page only while its
+    bytes are those it checked (store.verified): a byte changed behind the same size and times is checked whole,
+    and refused."""
+    from workbench.core.store import verified
+
+    assert not verified.known_sound(verified.content_digest(encrypted))
+    open_case(encrypted, key=PASSWORD).close()
+    assert verified.known_sound(verified.content_digest(encrypted)), "a file that passed is known by its bytes"
+    open_case(encrypted, key=PASSWORD).close()  # opens as before
+    with open_case(encrypted, key=PASSWORD, read_only=True) as case:  # the events table's page: no cheap check reads it
+        (page,) = case.conn.execute("SELECT rootpage FROM sqlite_schema WHERE name = 'events'").fetchone()
+    at = (page - 1) * cipher.CIPHER_PAGE_SIZE + 100  # inside its ciphertext
+    stat = encrypted.stat()
+    data = bytearray(encrypted.read_bytes())
+    data[at] ^= 0x01
+    encrypted.write_bytes(bytes(data))
+    os.utime(encrypted, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert encrypted.stat().st_size == stat.st_size and encrypted.stat().st_mtime_ns == stat.st_mtime_ns
+    with pytest.raises(CaseRefused, match="damaged"):  # the checks of an open alone (values were checked apart)
+        check_case(encrypted, key=PASSWORD, remembered=True, check_values=False)
+    with pytest.raises(CaseRefused, match="damaged"):
+        open_case(encrypted, key=PASSWORD)
+    # Check Case always reads it whole: a known file too
+    data[at] ^= 0x01
+    encrypted.write_bytes(bytes(data))
+    assert verified.known_sound(verified.content_digest(encrypted))
+    assert check_case(encrypted, key=PASSWORD) >= 1
+
+
 def test_encrypted_connections_are_hardened_like_plain_ones(encrypted: Path) -> None:
     """Defensive mode and the value-size limit, which sqlcipher3 cannot set itself (cipher.harden_cipher)."""
     from workbench.core.store import MAX_VALUE_BYTES

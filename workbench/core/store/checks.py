@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.core.store import cipher
+from workbench.core.store import cipher, verified
 from workbench.core.store.errors import CaseHoldsBadValues, CaseNeedsRepair, CaseRefused, Dangling
 from workbench.core.store.migrate import expected_schema, schema_version
 from workbench.core.store.tables import (
@@ -256,7 +256,8 @@ def check_database(path: Path, header: HeaderInfo, check_references: bool = True
     if check_values and remembered and known_clean(path):
         check_values = False
     if not has_wal(path):
-        version = _check_connection(path, real, "ro&immutable=1", header, check_references, check_values, key)
+        version = _check_connection(path, real, "ro&immutable=1", header, check_references, check_values, key,
+                                    remembered=remembered)
         if check_values and mark is not None:
             remember_clean(path, mark)
         return version
@@ -297,7 +298,13 @@ def _lingering(journal: Path) -> bool:
 
 
 def _check_connection(path: Path, real: Path, mode: str, header: HeaderInfo, check_references: bool,
-                      check_values: bool, key: str | None = None) -> int:
+                      check_values: bool, key: str | None = None, remembered: bool = False) -> int:
+    """The database checks on one read-only connection. `remembered` (opening a case, not Check Case): an encrypted
+    file read alone (immutable) whose exact bytes passed every check on this computer before (store.verified: known
+    by their SHA-256 digest) skips quick_check and the foreign-key check, the two that decrypt every page; the
+    header, schema and search-index checks still run."""
+    content = verified.content_digest(real) if key is not None and mode == "ro&immutable=1" else None
+    whole = not (remembered and verified.known_sound(content))
     uri = f"{real.as_uri()}?mode={mode}"
     try:
         # The key is applied first: every check below (the hostile-file ones included) reads the decrypted file.
@@ -331,10 +338,10 @@ def _check_connection(path: Path, real: Path, mode: str, header: HeaderInfo, che
         if problem:
             raise CaseRefused(path, problem)
         try:
-            verdict = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+            verdict = [row[0] for row in conn.execute("PRAGMA quick_check(5)")] if whole else ["ok"]
             if verdict != ["ok"]:
                 raise CaseRefused(path, f"it is damaged (integrity check: {first_problem(verdict)})")
-            if check_references and conn.execute("PRAGMA foreign_key_check").fetchone():
+            if whole and check_references and conn.execute("PRAGMA foreign_key_check").fetchone():
                 raise CaseNeedsRepair(path, find_dangling(conn))
             if check_values:
                 bad = find_bad_values(conn, limit=MAX_BAD_VALUES)
@@ -348,6 +355,8 @@ def _check_connection(path: Path, real: Path, mode: str, header: HeaderInfo, che
             raise CaseRefused(path, f"it is damaged ({error})") from None
     finally:
         conn.close()
+    if whole and check_references and content is not None and verified.content_digest(real) == content:
+        verified.remember_sound(content)  # unchanged while it was checked: these bytes pass
     return header.user_version
 
 
