@@ -242,3 +242,59 @@ def test_find_a_place_by_name_or_coordinates_and_add_it(window: MainWindow, qtbo
     assert window.selection.selection.ids == (added[0],)
     settled()
     assert any(p.name == "Hrodna" for p in pane.view.places_item.layer.places)
+
+
+def test_names_keep_off_every_marker_covered_at_once() -> None:
+    """Occupancy.cover (every marker at once, before any name) takes the cells claiming each marker would."""
+    import numpy as np
+    from PySide6.QtCore import QRectF
+
+    from workbench.ui.map.canvas import Occupancy
+
+    rng = np.random.default_rng(26)
+    left, top = rng.uniform(-20, 1400, 300), rng.uniform(-20, 800, 300)
+    size = rng.uniform(3, 44, 300)
+    at_once, one_by_one = Occupancy(1400, 800), Occupancy(1400, 800)
+    at_once.cover(left, top, left + size, top + size)
+    for x, y, s in zip(left.tolist(), top.tolist(), size.tolist(), strict=True):
+        c = one_by_one.cell
+        one_by_one.grid[max(0, int(np.floor(y / c))):max(0, int(np.ceil((y + s) / c))),
+                        max(0, int(np.floor(x / c))):max(0, int(np.ceil((x + s) / c)))] = True
+    assert (at_once.grid == one_by_one.grid).all() and at_once.grid.any()
+    assert not at_once.claim(QRectF(left[0], top[0], 10, 10)) or left[0] < 0  # a name may not go over a marker
+
+
+def test_a_frame_draws_the_busiest_moves_within_its_budget_and_every_move_when_few(qapp) -> None:
+    """Thousands of moves across a continent would paint the view over many times (seconds a frame): a frame
+    strokes the marked and busiest first, up to its budget; a few moves are all drawn."""
+    import random
+
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QWidget
+
+    from workbench.core.maps.places import MapLayer, MapLink, MapPlace
+    from workbench.ui.map.pane import MapView
+
+    rng = random.Random(26)
+    places = [MapPlace(f"p{n}", f"Place {n}", (), "city", "", rng.uniform(40, 60), rng.uniform(0, 35), 1, 1)
+              for n in range(300)]
+    links = [MapLink(f"p{a}", f"p{b}", tuple(f"e{n}-{k}" for k in range(rng.randint(1, 9))))
+             for n, (a, b) in enumerate((rng.randrange(300), rng.randrange(300)) for _ in range(3000)) if a != b]
+    view = MapView()
+    view.resize(1400, 800)
+    item = view.places_item
+    image = QImage(1400, 800, QImage.Format.Format_ARGB32_Premultiplied)
+    for few in (False, True):
+        item.set_layer(MapLayer(places, links[:3] if few else links))
+        item.set_marks({"p7"} if not few else set(), set())
+        view.show_area(50.0, 18.0, 3.0)
+        QWidget.render(view.viewport(), image)
+        if few:
+            assert item.links_drawn == 3
+            continue
+        assert 0 < item.links_drawn < len(item.link_a)
+        drawn = item.link_events[:item.links_drawn]
+        marked = item.link_marked[:item.links_drawn]
+        assert marked[:marked.sum()].all(), "the selected place's moves go first"
+        assert (drawn[marked.sum():][:-1] >= drawn[marked.sum():][1:]).all(), "then the busiest"
+    view.deleteLater()

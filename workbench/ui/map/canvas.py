@@ -38,6 +38,11 @@ KIND_STYLES: dict[str, tuple[QColor, str]] = {
 }
 DEFAULT_STYLE = (QColor(200, 60, 40), "circle")
 SELECTED = QColor(255, 196, 0)
+# Pixels of line (length in view times width) a frame strokes for the moves between places, at most: about 5 % of a
+# 1400x800 view, some fifteen moves across it or hundreds of short ones.
+LINK_PIXELS = 60_000
+# More areas of uncertain places than this in sight are outlined thin and solid, without antialiasing.
+CROWDED_AREAS = 150
 LINKED = QColor(0, 120, 215)
 
 
@@ -75,6 +80,8 @@ class _Buckets:
         self.paths: dict[tuple[int, int], QPainterPath] = {}
         self.bounds: dict[tuple[int, int], QRectF] = {}
         self.cells: dict[tuple[int, int], np.ndarray] = {}
+        self.boxes: np.ndarray | None = None  # the cells' bounds as rows (left, top, right, bottom), once asked
+        self.cell_keys: list[tuple[int, int]] = []
         if not len(a):
             return
         cx = (parts.x[a] // BUCKET_KM).astype(np.int64)
@@ -108,8 +115,15 @@ class _Buckets:
         return found
 
     def visible(self, exposed: QRectF) -> list[tuple[int, int]]:
-        """Cells whose pieces may show in the exposed part of the scene."""
-        return [cell for cell, bounds in self.bounds.items() if bounds.intersects(exposed)]
+        """Cells whose pieces may show in the exposed part of the scene (their boxes tested all at once)."""
+        if self.boxes is None:
+            self.cell_keys = list(self.bounds)
+            self.boxes = np.asarray([(b.left(), b.top(), b.right(), b.bottom()) for b in self.bounds.values()],
+                                    dtype=float).reshape(-1, 4)
+        boxes = self.boxes
+        meets = ((boxes[:, 0] <= exposed.right()) & (boxes[:, 2] >= exposed.left())
+                 & (boxes[:, 1] <= exposed.bottom()) & (boxes[:, 3] >= exposed.top()))
+        return [self.cell_keys[n] for n in np.flatnonzero(meets).tolist()]
 
 
 class Occupancy:
@@ -118,6 +132,26 @@ class Occupancy:
     def __init__(self, width: float, height: float, cell: int = 4) -> None:
         self.cell = cell
         self.grid = np.zeros((int(height) // cell + 2, int(width) // cell + 2), dtype=bool)
+
+    def cover(self, left: np.ndarray, top: np.ndarray, right: np.ndarray, bottom: np.ndarray) -> None:
+        """Take the cells of many rectangles at once (the markers, before any name): each rectangle adds one at
+        its top left corner of a difference grid, whose running sums along both axes are then the cover."""
+        if not len(left):
+            return
+        c = self.cell
+        rows, columns = self.grid.shape
+        r0 = np.clip(np.floor(top / c), 0, rows).astype(np.int64)
+        r1 = np.clip(np.ceil(bottom / c), 0, rows).astype(np.int64)
+        c0 = np.clip(np.floor(left / c), 0, columns).astype(np.int64)
+        c1 = np.clip(np.ceil(right / c), 0, columns).astype(np.int64)
+        keep = (r1 > r0) & (c1 > c0)
+        r0, r1, c0, c1 = r0[keep], r1[keep], c0[keep], c1[keep]
+        difference = np.zeros((rows + 1, columns + 1), dtype=np.int32)
+        np.add.at(difference, (r0, c0), 1)
+        np.add.at(difference, (r0, c1), -1)
+        np.add.at(difference, (r1, c0), -1)
+        np.add.at(difference, (r1, c1), 1)
+        self.grid |= difference.cumsum(axis=0).cumsum(axis=1)[:rows, :columns] > 0
 
     def claim(self, rect: QRectF) -> bool:
         """Take the cells `rect` overlaps, if none is taken yet (a name 4 px beside a marker is free of it)."""
@@ -309,11 +343,15 @@ class PlacesItem(QGraphicsItem):
         self.labels: list[tuple[QRectF, str, bool]] = []
         self.labels_for: tuple[float, float, float] | None = None
         self.marker_groups: list[tuple[tuple[str, int, int], np.ndarray]] = []
-        self.area_groups: list[tuple[list[QPainterPath], list[QRectF], QColor, QColor]] = []
+        self.area_groups: list[tuple[list[QPainterPath], np.ndarray, QColor, QColor]] = []
         self.ringed: list[int] = []
         self.link_a = self.link_b = np.zeros(0, dtype=int)
         self.link_width = np.zeros(0)
         self.link_marked = np.zeros(0, dtype=bool)
+        self.link_events = np.zeros(0, dtype=int)
+        self.links_drawn = 0
+        self.is_area = np.zeros(0, dtype=bool)
+        self.label_order = np.zeros(0, dtype=np.int64)
         self.pin: tuple[float, float, str] | None = None  # a place found by name or coordinates: (lat, lon, name)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
@@ -328,6 +366,11 @@ class PlacesItem(QGraphicsItem):
         self.x, self.y = np.asarray(x, dtype=float), -np.asarray(y, dtype=float)
         self.radius = np.asarray([marker_radius(p.events) for p in layer.places], dtype=float) * self.text_scale
         self.area_paths = {}
+        self.is_area = np.asarray([bool(p.area) for p in layer.places], dtype=bool)
+        # names are tried busiest first (then by name): sorted once per layer, not once per frame
+        self.label_order = np.asarray(sorted(range(len(layer.places)),
+                                             key=lambda n: (-layer.places[n].events, layer.places[n].name)),
+                                      dtype=np.int64)
         for place in layer.places:
             if place.area:
                 path = QPainterPath()
@@ -384,18 +427,27 @@ class PlacesItem(QGraphicsItem):
         # areas of uncertain places, in scene coordinates, a colour at a time; one under two pixels is
         # left out (its place is a speck at this scale)
         km_per_px = _km_per_pixel(painter)
-        for paths, bounds, colour, fill in self.area_groups:
+        drawn = []
+        for paths, boxes, colour, fill in self.area_groups:  # which areas show, for every group at once
+            extent = np.maximum(boxes[:, 2] - boxes[:, 0], boxes[:, 3] - boxes[:, 1]) / km_per_px
+            meets = ((extent > 2) & (boxes[:, 0] <= exposed.right()) & (boxes[:, 2] >= exposed.left())
+                     & (boxes[:, 1] <= exposed.bottom()) & (boxes[:, 3] >= exposed.top()))
+            drawn.append((paths, np.flatnonzero(meets), extent, colour, fill))
+        # Many areas in sight (a continent of regions): thin solid outlines without antialiasing, each a few
+        # pixels of dash pattern otherwise, which would cost a frame many times over and read as noise.
+        crowded = sum(len(chosen) for _, chosen, _, _, _ in drawn) > CROWDED_AREAS
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, not crowded)
+        for paths, chosen, extent, colour, fill in drawn:
             dashed = QPen(colour.darker(120), 1.6 * self.text_scale, Qt.PenStyle.DashLine)
             dashed.setCosmetic(True)
             solid = QPen(colour.darker(120), 1.0 * self.text_scale)
             solid.setCosmetic(True)
             painter.setBrush(fill)
-            for path, rect in zip(paths, bounds, strict=True):
-                extent = max(rect.width(), rect.height()) / km_per_px
-                if extent > 2 and rect.intersects(exposed):
-                    # dashes only where they can be seen (and stroking them is worth its cost)
-                    painter.setPen(dashed if extent > 60 else solid)
-                    painter.drawPath(path)
+            for number in chosen.tolist():
+                # dashes only where they can be seen (and stroking them is worth its cost)
+                painter.setPen(dashed if extent[number] > 60 and not crowded else solid)
+                painter.drawPath(paths[number])
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.save()
         painter.resetTransform()
         sx, dx, sy, dy = transform.m11(), transform.dx(), transform.m22(), transform.dy()
@@ -411,18 +463,28 @@ class PlacesItem(QGraphicsItem):
         painter.restore()
 
     def _link_arrays(self) -> None:
-        """The links as arrays (origin and target marker numbers, width, highlighted), for drawing all at once."""
+        """The links as arrays (origin and target marker numbers, width, highlighted, events), for drawing all at
+        once, the marked ones and then the busiest first (the order a frame's budget takes them in)."""
         index = self.index_of()
         rows = [(index[link.origin], index[link.target], len(link.events),
                  link.origin in self.selected or link.target in self.selected)
                 for link in self.layer.links if link.origin in index and link.target in index]
         table = np.asarray(rows, dtype=float).reshape(-1, 4)
+        table = table[np.lexsort((-table[:, 2], -table[:, 3]))] if len(table) else table
         self.link_a, self.link_b = table[:, 0].astype(int), table[:, 1].astype(int)
+        self.link_events = table[:, 2].astype(int)
         self.link_width = np.minimum(6.0, 1.2 + 0.8 * table[:, 2]) * self.text_scale
         self.link_marked = table[:, 3].astype(bool)
+        self.links_drawn = 0
 
     def paint_links(self, painter: QPainter, px: np.ndarray, py: np.ndarray, view: QRectF) -> None:
-        """Origin -> target lines with an arrowhead at the target: one path per width and colour."""
+        """Origin -> target lines with an arrowhead at the target: one path per width and colour.
+
+        A frame strokes at most LINK_PIXELS pixels of line (each line's length in view, at most the view's
+        diagonal), the marked moves and then the busiest first: ten thousand moves across a continent would
+        otherwise paint the view over many times (and take seconds) to show a mass no one can read; zoomed in,
+        every move in view is drawn. `links_drawn` says how many were."""
+        self.links_drawn = 0
         if not len(self.link_a):
             return
         a, b = self.link_a, self.link_b
@@ -430,6 +492,12 @@ class PlacesItem(QGraphicsItem):
         length = np.hypot(x1 - x0, y1 - y0)
         shown = ((length >= 1) & (np.maximum(x0, x1) >= view.left()) & (np.minimum(x0, x1) <= view.right())
                  & (np.maximum(y0, y1) >= view.top()) & (np.minimum(y0, y1) <= view.bottom()))
+        candidates = np.flatnonzero(shown)
+        cost = np.minimum(length[candidates], math.hypot(view.width(), view.height())) * self.link_width[candidates]
+        kept = candidates[np.cumsum(cost) <= LINK_PIXELS] if len(candidates) else candidates
+        self.links_drawn = len(kept)
+        shown = np.zeros(len(a), dtype=bool)
+        shown[kept] = True
         head = 9.0 * self.text_scale
         for marked in (False, True):
             colour = SELECTED.darker(130) if marked else QColor(90, 40, 120)
@@ -441,7 +509,8 @@ class PlacesItem(QGraphicsItem):
                 tx, ty = x1[chosen] - ux * rb, y1[chosen] - uy * rb
                 lines = arrayToQPath(np.column_stack([sx, tx]).ravel(), np.column_stack([sy, ty]).ravel(),
                                      connect="pairs", finiteCheck=False)
-                painter.setPen(QPen(colour, float(width), Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+                # flat caps: Qt strokes a path of many round-capped lines a hundred times slower
+                painter.setPen(QPen(colour, float(width), Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawPath(lines)
                 hx = np.column_stack([tx, tx - ux * head - uy * head * 0.5, tx - ux * head + uy * head * 0.5, tx])
@@ -486,8 +555,9 @@ class PlacesItem(QGraphicsItem):
             colour = QColor.fromRgba(rgba)
             fill = QColor(colour)
             fill.setAlpha(alpha)
-            bounds = [path.boundingRect() for path in paths]
-            self.area_groups.append((paths, bounds, colour, fill))
+            boxes = np.asarray([(b.left(), b.top(), b.right(), b.bottom()) for b in map(QPainterPath.boundingRect,
+                                                                                        paths)], dtype=float)
+            self.area_groups.append((paths, boxes.reshape(-1, 4), colour, fill))
         self.ringed = [n for n, p in enumerate(places) if p.id in self.selected or p.id in self.linked]
         self._link_arrays()
 
@@ -554,14 +624,15 @@ class PlacesItem(QGraphicsItem):
         px, py = self.screen_points(transform)
         shown = np.flatnonzero((px >= view.left()) & (px <= view.right()) & (py >= view.top())
                                & (py <= view.bottom()))
-        for number in shown.tolist():
-            if places[number].id not in self.area_paths:
-                r = float(self.radius[number])
-                occupied.claim(QRectF(px[number] - r, py[number] - r, 2 * r, 2 * r))
+        markers = shown[~self.is_area[shown]]
+        occupied.cover(px[markers] - self.radius[markers], py[markers] - self.radius[markers],
+                       px[markers] + self.radius[markers], py[markers] + self.radius[markers])
         font = self.font()
         metrics = QFontMetricsF(font)
-        order = sorted(shown.tolist(), key=lambda n: (-places[n].events, places[n].name))
-        for number in order[:400]:
+        in_view = np.zeros(len(places), dtype=bool)
+        in_view[shown] = True
+        order = self.label_order[in_view[self.label_order]]  # busiest first, as sorted once per layer
+        for number in order[:400].tolist():
             place = places[number]
             text = place.label
             width = metrics.horizontalAdvance(text) + 6
