@@ -97,6 +97,9 @@ def measure(case_100k: Path) -> dict[str, float]:
             pane.resize(*VIEW_SIZE)
             pane.show()
             pane.set_case(case)
+            from workbench.ui.tasks import runner
+
+            assert runner().wait_idle(3_600_000)  # the layer is counted on the task runner
             app.processEvents()
             view = pane.view
             image = QImage(view.viewport().size(), QImage.Format.Format_ARGB32_Premultiplied)
