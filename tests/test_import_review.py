@@ -3,7 +3,6 @@ the accepted ones written as one undo step; reading runs in a worker thread."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -182,10 +181,11 @@ def test_cancel_during_an_import_leaves_the_case_unchanged(window: MainWindow, m
     heard: list[Changes] = []
     window.signals.changed.connect(heard.append)
     presser = press_cancel(window)
-    started = time.monotonic()
     assert import_file(window, REPORT, review=False) is None
     presser.timer.stop()
-    assert presser.pressed and time.monotonic() - started < 8, "Cancel stopped the import"
+    # Cancel stopped it: run to its end (each held step waits for Cancel, so no clock is needed, and a
+    # loaded machine made one flaky) it would have written the report's records.
+    assert presser.pressed
     assert len(presser.ticks) >= 5, "the UI thread kept processing events meanwhile"
     assert case.counts() == before and heard == [] and window.undo_stack.count() == 0
     assert runner().wait_idle(10_000)
