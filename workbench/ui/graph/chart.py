@@ -73,6 +73,7 @@ COLLAPSE_ISOLATES_FROM = 200  # actors: on bigger charts the isolated ones are d
 MIN_GROUP = 5  # isolated actors, fewer are drawn one by one
 GROUP_RADIUS = 22.0  # chart units
 GROUP_MIN_PX = 13.0
+GROUP_AREA_SHARE = 0.2  # collapsed groups' markers cover at least this share of the area their centres span
 GROUP_TEXT = "isolated actors (click to show)"
 ISOLATES = -2  # what group_hit returns for the isolated actors' marker (groups are 0 or more)
 GROUP_OWNER = 1 << 40  # a group marker's owner on the label board: never an actor's number
@@ -258,8 +259,16 @@ class ChartItem(QGraphicsItem):
         centre /= sizes[:, None]
         # Area grows with the members, so a marker of 400 is about twice as wide as one of 100.
         radius = NODE_RADIUS * (1.2 + 0.55 * np.sqrt(np.maximum(self.group_shown, 1)))
-        boxes = np.stack([-radius, -radius, radius, radius], axis=1)
         drawn = np.flatnonzero((self.group_shown > 0) & collapsed[:k])
+        if len(drawn) > 1:
+            # Markers as large as the chart's spread allows: a fifth of the area the groups span. Sized by
+            # actors alone, a small group's marker came out a few pixels wide at Fit and was drawn at
+            # GROUP_MIN_PX instead, larger than the room the separation below had kept it: markers overlapped.
+            span = centre[drawn].max(axis=0) - centre[drawn].min(axis=0)
+            area = float(np.prod(np.maximum(span, radius[drawn].max())))
+            covered = float(np.pi * np.sum(radius[drawn] ** 2))
+            radius = radius * max(1.0, math.sqrt(GROUP_AREA_SHARE * area / max(covered, 1e-9)))
+        boxes = np.stack([-radius, -radius, radius, radius], axis=1)
         if 1 < len(drawn) <= 400:  # the quadratic separation; more groups than that are left as placed
             centre[drawn] = separate_boxes(centre[drawn], boxes[drawn], padding=NODE_RADIUS)
         self.group_xy, self.group_r = centre, radius
