@@ -16,8 +16,8 @@ from sized_window import open_window
 
 from workbench.core.contrast import AA, contrast, darken_until, luminance, over, readable_text, strongest_alpha
 from workbench.core.store import open_case
-from workbench.core.timeline.data import load_timeline, utc_seconds
-from workbench.core.timeline.layout import density, fit_range, framing_span
+from workbench.core.timeline.data import DAY, load_timeline, utc_seconds
+from workbench.core.timeline.layout import DensityCounter, density, fit_range, framing_span
 from workbench.ui.timeline import (
     RELATED_BAND,
     WINDOW_ALPHA,
@@ -127,6 +127,14 @@ def test_a_year_of_whole_days_is_drawn_without_a_comb(tmp_path: Path) -> None:
         assert counts == pytest.approx(np.full(bins, 3.0 * max(365 / bins, 1.0))), bins
     _edges, counts = density(data, np.ones(len(data), dtype=bool), low, high, 73)  # five-day bins
     assert counts.tolist() == [15.0] * 73
+    # A summary lane counts frame after frame through DensityCounter (sorted once): the same counts.
+    every_other = np.zeros(len(data), dtype=bool)
+    every_other[::2] = True
+    counter = DensityCounter(data, every_other)
+    for span_low, span_high, bins in ((low, high, 358), (low, high, 1100), (low + 40 * DAY, low + 41 * DAY, 300),
+                                      (high + DAY, high + 9 * DAY, 50), (low - 30 * DAY, high + 30 * DAY, 97)):
+        expected = density(data, every_other, span_low, span_high, bins)[1]
+        assert counter.counts(span_low, span_high, bins) == pytest.approx(expected, abs=1e-5)
 
 
 def test_fit_keeps_room_for_titles_only_where_titles_are_drawn(sample_path: Path, tmp_path: Path) -> None:

@@ -87,6 +87,7 @@ from workbench.core.timeline.frame import (
 from workbench.core.timeline.layout import (
     GROUP_KEY,
     GROUP_LANES_FROM,
+    DensityCounter,
     LaneLayout,
     density,
     fit_range,
@@ -317,12 +318,25 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
                                  _colour(WINDOW_COLOUR, WINDOW_ALPHA))
         painter.restore()
 
+    def _density_counter(self, events: np.ndarray) -> DensityCounter:
+        """A summary lane's events (those the filter shows) sorted for counting, kept while the lane's events,
+        the filter and the data are the same arrays: a pan or zoom then costs its bins, not the members."""
+        chart = self.chart
+        kept = getattr(self, "_density_counters", None)
+        if kept is None or kept[0] is not chart.mask or kept[1] is not chart.data:
+            kept = self._density_counters = (chart.mask, chart.data, {})
+        counters = kept[2]
+        found = counters.get(id(events))
+        if found is None or found[0] is not events:
+            shown = events & chart.mask if len(chart.mask) == len(events) else events
+            found = counters[id(events)] = (events, DensityCounter(chart.data, shown))
+        return found[1]
+
     def _paint_density(self, painter: QPainter, viewport: Viewport, events: np.ndarray, band: QRectF) -> None:
         """A summary lane: how many of its members' events go on in each few pixels, as bars from the
         lane's bottom (square root of the count, so a quiet week still shows beside a busy one)."""
         bins = max(int(band.width() / 3), 1)
-        edges, counts = density(self.chart.data, events & self.chart.mask if len(self.chart.mask) == len(events)
-                                else events, viewport.x_min, viewport.x_max, bins)
+        counts = self._density_counter(events).counts(viewport.x_min, viewport.x_max, bins)
         top = counts.max() if len(counts) else 0
         if top <= 0:
             return

@@ -329,6 +329,52 @@ def _weighted_time_before(start: np.ndarray, stop: np.ndarray, weight: np.ndarra
     return total
 
 
+class DensityCounter:
+    """`density` of one set of events, for frame after frame over different spans: the events are sorted
+    once, with running sums, so a frame costs its bins and the events longer than a bin, not every event
+    (a summary lane of 50,000 member events, counted each frame, was the grouped lanes' whole frame)."""
+
+    def __init__(self, data: TimelineData, mask: np.ndarray) -> None:
+        chosen = np.flatnonzero(mask)
+        low, high = data.low[chosen], data.high[chosen]
+        lasts = high > low
+        self.anchors = np.sort(data.anchor[chosen[~lasts]])
+        start, stop = low[lasts], high[lasts]
+        self.origin = float(start.min()) if len(start) else 0.0  # times from here keep the sums small
+        start, stop = start - self.origin, stop - self.origin
+        length = stop - start
+        weight = 1.0 / length if len(length) else length
+        self.ends = []
+        for ends in (start, stop):
+            order = np.argsort(ends, kind="stable")
+            self.ends.append((ends[order], np.concatenate([[0.0], np.cumsum(weight[order])]),
+                              np.concatenate([[0.0], np.cumsum((weight * ends)[order])])))
+        longest = np.argsort(-length, kind="stable")
+        self.lengths, self.long_start, self.long_stop = length[longest], start[longest], stop[longest]
+
+    def counts(self, low: float, high: float, bins: int) -> np.ndarray:
+        """What `density(data, mask, low, high, bins)` counts, bin by bin."""
+        if high <= low or bins <= 0:
+            return np.zeros(max(bins, 1))
+        edges = np.linspace(low, high, bins + 1)
+        width = (high - low) / bins
+        at = np.searchsorted(self.anchors, edges, side="left")
+        at[-1] = np.searchsorted(self.anchors, high, side="right")  # the last bin closed, as np.histogram
+        counts = np.diff(at).astype(np.float64)
+        if not len(self.lengths):
+            return counts
+        times = edges - self.origin
+        before = np.zeros(len(times))
+        for (ends, summed_w, summed_wt), sign in zip(self.ends, (1.0, -1.0), strict=True):
+            taken = np.searchsorted(ends, times, side="right")
+            before += sign * (summed_w[taken] * times - summed_wt[taken])
+        longer = int(np.searchsorted(-self.lengths, -width, side="left"))  # the events longer than a bin
+        if longer:  # they count by the part of each bin they fill (1/width), not by their own part (1/length)
+            before += _weighted_time_before(self.long_start[:longer], self.long_stop[:longer],
+                                            1.0 / width - 1.0 / self.lengths[:longer], times)
+        return counts + np.round(np.diff(before), 6)
+
+
 def framing_span(data: TimelineData, mask: np.ndarray | None = None) -> tuple[float, float] | None:
     """Where the events are: the span of the instants and short events, widened to reach every
     long one (a range longer than half of that span, or than a quarter of the whole) only as far
