@@ -419,12 +419,17 @@ def remember_clean(path: Path, mark: str | None = None) -> None:
     remembered.pop(str(Path(path).resolve()), None)
     remembered[str(Path(path).resolve())] = mark
     kept = dict(list(remembered.items())[-REMEMBERED:])
-    target = _remembered_file()
+    save_cache(_remembered_file(), kept, ".values-checked-")
+
+
+def save_cache(target: Path, kept: Any, prefix: str) -> None:
+    """Write a remembered-checks cache as JSON through a temporary file renamed into place; a failure
+    leaves it as it was (only a cache: the next open checks again)."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".values-checked-", dir=target.parent)
+        handle, temporary = tempfile.mkstemp(prefix=prefix, dir=target.parent)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(kept, out)
         os.replace(temporary, target)
     except OSError:
-        pass  # only a cache: the next open checks again
+        pass

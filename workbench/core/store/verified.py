@@ -22,8 +22,9 @@ import hashlib
 import json
 import mmap
 import os
-import tempfile
 from pathlib import Path
+
+from workbench.core.store.values import save_cache
 
 REMEMBERED = 500
 # Raised whenever a check is added or changed, so files found sound by older checks are checked again.
@@ -86,12 +87,4 @@ def remember_sound(digest: str | None) -> None:
     if digest is None:
         return
     kept = [item for item in _known() if item != digest][-(REMEMBERED - 1):] + [digest]
-    target = _file()
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".encrypted-checked-", dir=target.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(kept, out)
-        os.replace(temporary, target)
-    except OSError:
-        pass  # only a cache: the next open checks the file whole again
+    save_cache(_file(), kept, ".encrypted-checked-")  # failing, the next open checks the file whole again
