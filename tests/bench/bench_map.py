@@ -2,12 +2,19 @@
 
 The 100k synthetic case gets 5,000 places of every kind (cities, bases, regions drawn as their areas)
 spread over Europe, each event tied to one or two of them (one in ten from an origin to a target: the
-map's arrows). The Map view is opened on it at 1400x800, fitted, and every frame is rendered offscreen
-into an image the view's size: the basemap at the zoom's level of detail (land, lakes, coast, borders,
-divisions, city names) and the case's places (markers sized by their events, areas, arrows, names).
-Frames pan across the map at a country's scale and zoom from the continent to a city and back, after
-one warm-up pass over the same path (the first visit of a level of detail builds its paths once:
-`map_first_visit_ms_5k`). Medians and 95th percentiles of FRAMES frames. Nothing here fails on speed.
+map's arrows). The Map view is opened on it at 1400x800, fitted, and every frame is painted offscreen
+into an image the view's size, through the view's paint event as on screen: the basemap at the zoom's
+level of detail (land, lakes, coast, borders, divisions, city names) and the case's places (markers sized
+by their events, areas, arrows, names), which the view keeps as a picture between frames (ui.map.frame).
+Frames pan across the map at a country's scale as a drag does (the view scrolled by hand, 111 pixels a
+frame: the picture moved, the strips it uncovers drawn), and zoom from the continent to a city and back
+as the wheel does (by 1.25 a frame: the picture scaled at once); each frame is checked to differ from
+the one before (a frame that paints nothing would be quick). Once a move by hand rests, the view draws
+its picture whole again (`map_settle_ms_5k`: after the pan and after each zoom step, timed apart from the
+frames, as a wheel turned a step at a time). The first frame of each path puts the view there by code and
+is drawn whole. One warm-up pass goes over the same path first (the first visit of a level of detail
+builds its paths once: `map_first_visit_ms_5k`). Medians and 95th percentiles of FRAMES frames. Nothing
+here fails on speed.
 
     QT_QPA_PLATFORM=offscreen python -m tests.bench.bench_map
 """
@@ -108,30 +115,51 @@ def measure(case_100k: Path) -> dict[str, float]:
                 image.fill(0xFFFFFFFF)
                 QWidget.render(view.viewport(), image)
 
+            bar = view.horizontalScrollBar()
+
+            def drag(pixels: int) -> None:  # what a drag does: QGraphicsView's hand drag moves the scroll bars
+                bar.setValue(bar.value() + pixels)
+
             def path_steps() -> list:
                 steps = [lambda: view.show_area(50.0, 18.0, 3.0)]  # Europe, every place in view
-                steps += [lambda i=i: view.show_area(52.0, 18.0 + 0.8 * (i % 20 if i < 20 else 40 - i), 0.8)
-                          for i in range(FRAMES)]  # pan across the continent at a country's scale
-                scales = [3.0 / 1.25 ** i for i in range(FRAMES // 2)]
-                steps += [lambda s=s: view.show_area(53.9, 27.56, s) for s in scales + scales[::-1]]  # to a city
+                # pan across the continent at a country's scale, 111 pixels (0.8 degrees) a frame, and back
+                steps += [lambda: view.show_area(52.0, 18.0, 0.8)]
+                steps += [lambda: drag(111)] * (FRAMES // 2) + [lambda: drag(-111)] * (FRAMES // 2 - 1)
+                # from the continent to a city by the wheel, and back
+                steps += [lambda: view.show_area(53.9, 27.56, 3.0)]
+                steps += [lambda: view.zoom(1.25)] * (FRAMES // 2 - 1) + [lambda: view.zoom(1 / 1.25)] * (FRAMES // 2)
                 return steps
 
+            def settle() -> float:  # the view rests: its picture drawn whole (what its timer does)
+                started = time.perf_counter()
+                view.frame.settle()
+                return time.perf_counter() - started
+
             first = []
-            for step in path_steps():  # warm-up: the first visit of each level builds its paths
+            for number, step in enumerate(path_steps()):  # warm-up: the first visit of each level builds paths
                 started = time.perf_counter()
                 step()
                 render()
                 first.append(time.perf_counter() - started)
+                if number >= FRAMES:
+                    settle()
             results["map_first_visit_ms_5k"] = max(first) * 1000
             gc.collect()
             gc.disable()
-            timings: dict[str, list[float]] = {"pan": [], "zoom": []}
+            timings: dict[str, list[float]] = {"pan": [], "zoom": [], "settle": []}
             try:
+                shown = image.copy()
                 for number, step in enumerate(path_steps()[1:]):
                     started = time.perf_counter()
                     step()
                     render()
                     timings["pan" if number < FRAMES else "zoom"].append(time.perf_counter() - started)
+                    assert image != shown, f"frame {number} painted what the one before did"
+                    shown = image.copy()
+                    if number >= FRAMES - 1:  # the pan's end, then each zoom step
+                        timings["settle"].append(settle())
+                        render()
+                        shown = image.copy()
             finally:
                 gc.enable()
             every = timings["pan"] + timings["zoom"]
@@ -140,6 +168,8 @@ def measure(case_100k: Path) -> dict[str, float]:
             for kind in ("pan", "zoom"):
                 results[f"map_{kind}_frame_ms_5k"] = statistics.median(timings[kind]) * 1000
                 results[f"map_{kind}_frame_p95_ms_5k"] = p95(timings[kind]) * 1000
+            results["map_settle_ms_5k"] = statistics.median(timings["settle"]) * 1000
+            results["map_settle_p95_ms_5k"] = p95(timings["settle"]) * 1000
             pane.close()
             pane.deleteLater()
             app.processEvents()
@@ -155,6 +185,8 @@ FIGURES: dict[str, tuple[str, str]] = {
     "map_pan_frame_p95_ms_5k": ("95th percentile of the pan frames", "ms"),
     "map_zoom_frame_ms_5k": ("map: zoom frame, continent to city and back", "ms"),
     "map_zoom_frame_p95_ms_5k": ("95th percentile of the zoom frames", "ms"),
+    "map_settle_ms_5k": ("map: the picture drawn whole once a move by hand rests (not a frame of the move)", "ms"),
+    "map_settle_p95_ms_5k": ("95th percentile of those", "ms"),
     "map_first_visit_ms_5k": ("map: slowest frame of the first pass (a level of detail's paths built)", "ms"),
     "map_layer_ms_5k": ("map: places and links with their event counts, from the case (core.maps.map_layer)", "ms"),
     "map_basemap_load_ms": ("map: read the shipped basemap (levels decoded on first use)", "ms"),

@@ -5,12 +5,24 @@ only what the view shows at the level of detail its zoom needs."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from pyqtgraph.functions import arrayToQPath, arrayToQPolygonF
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPaintEngine, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPaintEngine,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QPolygonF,
+    QTransform,
+)
 from PySide6.QtWidgets import QGraphicsItem
 
 from workbench.core.maps.basemap import BUCKET_KM, Basemap, Parts
@@ -129,8 +141,11 @@ class _Buckets:
 class Occupancy:
     """Which parts of the view a name already covers, on a 4-pixel grid: a name goes only where none is."""
 
-    def __init__(self, width: float, height: float, cell: int = 4) -> None:
+    def __init__(self, width: float, height: float, cell: int = 4, strict: bool = False) -> None:
         self.cell = cell
+        # strict: a name must lie wholly inside (a strip drawn beside a picture kept from an earlier frame,
+        # where a name crossing the strip's edge would be cut)
+        self.width, self.height, self.strict = width, height, strict
         self.grid = np.zeros((int(height) // cell + 2, int(width) // cell + 2), dtype=bool)
 
     def cover(self, left: np.ndarray, top: np.ndarray, right: np.ndarray, bottom: np.ndarray) -> None:
@@ -160,6 +175,8 @@ class Occupancy:
         c0, c1 = max(0, math.floor(rect.left() / c)), math.ceil(rect.right() / c)
         if rect.left() < 0 or c1 > self.grid.shape[1] - 1:
             return False  # a name cut by the edge of the view reads as another name
+        if self.strict and (rect.top() < 0 or rect.right() > self.width or rect.bottom() > self.height):
+            return False
         if r0 >= self.grid.shape[0] or c0 >= self.grid.shape[1] or r1 <= 0 or c1 <= 0:
             return False
         window = self.grid[r0:r1, c0:c1]
@@ -197,6 +214,11 @@ class BasemapItem(QGraphicsItem):
         self.country_font.setLetterSpacing(QFont.SpacingType.AbsoluteSpacing, 1.0)
         self.show_cities = True
         self.places: PlacesItem | None = None  # whose names go before the cities'
+        # The part of the device a paint names (ui.map.frame's picture, in its logical pixels; None: the whole
+        # device), and whether it is a strip beside a picture kept from an earlier frame (names only wholly
+        # inside it).
+        self.region: QRectF | None = None
+        self.strip = False
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return WORLD_RECT
@@ -239,15 +261,23 @@ class BasemapItem(QGraphicsItem):
         self.paint_names(painter, km_per_px, area)
 
     def paint_names(self, painter: QPainter, km_per_px: float, area: QRectF) -> None:
-        """Country names at world scale, then city names, largest first, none over another."""
-        transform = painter.worldTransform()
+        """Country names at world scale, then city names, largest first, none over another: over the whole
+        device, or only wholly inside `region` (whose anchors `area` then holds)."""
         device = painter.device()
+        region = self.region
+        if region is None:
+            region = QRectF(0, 0, device.width(), device.height()) if device else QRectF(0, 0, 2000, 2000)
+        # laid out in the region's own pixels (its top left at 0, 0), drawn moved back to it
+        transform = painter.worldTransform() * QTransform.fromTranslate(-region.left(), -region.top())
         painter.save()
         painter.resetTransform()
-        occupied = Occupancy(device.width() if device else 2000, device.height() if device else 2000)
+        painter.translate(region.left(), region.top())
+        strict = self.strip
+        occupied = Occupancy(region.width(), region.height(), strict=strict)
         if self.places is not None:
-            view = QRectF(0, 0, device.width(), device.height()) if device else QRectF(0, 0, 2000, 2000)
-            self.places.layout_labels(transform, occupied, view.adjusted(-30, -30, 30, 30))
+            inside = QRectF(0, 0, region.width(), region.height())
+            self.places.layout_labels(transform, occupied, inside.adjusted(-30, -30, 30, 30),
+                                      anchors=inside if strict else None, origin=region.topLeft())
         free = occupied.claim
 
         basemap = self.basemap
@@ -352,7 +382,32 @@ class PlacesItem(QGraphicsItem):
         self.links_drawn = 0
         self.is_area = np.zeros(0, dtype=bool)
         self.label_order = np.zeros(0, dtype=np.int64)
-        self.pin: tuple[float, float, str] | None = None  # a place found by name or coordinates: (lat, lon, name)
+        self._pin: tuple[float, float, str] | None = None
+        # Counts every change of what the item draws (layer, marks, pin): a picture kept of it is stale once
+        # this moves (ui.map.frame).
+        self.version = 0
+        # A strip drawn beside a picture kept from an earlier frame: the moves chosen for that picture's frame
+        # (`kept_links`) are drawn, so a line crossing the strip's edge goes on where the picture has it.
+        self.partial = False
+        self.kept_links: np.ndarray | None = None
+        self.on_change: Callable[[], None] | None = None  # the view's repaint (the item is not in a scene)
+        self.link_budget = LINK_PIXELS
+
+    @property
+    def pin(self) -> tuple[float, float, str] | None:
+        """A place found by name or coordinates: (lat, lon, name), pinned."""
+        return self._pin
+
+    @pin.setter
+    def pin(self, value: tuple[float, float, str] | None) -> None:
+        self._pin = value
+        self.changed()
+
+    def changed(self) -> None:
+        """What the item draws has changed: every kept picture of it is stale, its view paints again."""
+        self.version += 1
+        if self.on_change is not None:
+            self.on_change()
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return WORLD_RECT
@@ -382,7 +437,7 @@ class PlacesItem(QGraphicsItem):
                     path.closeSubpath()
                 self.area_paths[place.id] = path
         self._group()
-        self.update()
+        self.changed()
 
     def index_of(self) -> dict[str, int]:
         return {p.id: n for n, p in enumerate(self.layer.places)}
@@ -436,13 +491,23 @@ class PlacesItem(QGraphicsItem):
         # Many areas in sight (a continent of regions): thin solid outlines without antialiasing, each a few
         # pixels of dash pattern otherwise, which would cost a frame many times over and read as noise.
         crowded = sum(len(chosen) for _, chosen, _, _, _ in drawn) > CROWDED_AREAS
+        # The fills without antialiasing (their outline covers their edge; smoothing a large area's edge costs
+        # a frame several times the rest of it), then the outlines over every fill.
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for paths, chosen, _, _, fill in drawn:
+            painter.setBrush(fill)
+            for number in chosen.tolist():
+                painter.drawPath(paths[number])
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, not crowded)
-        for paths, chosen, extent, colour, fill in drawn:
-            dashed = QPen(colour.darker(120), 1.6 * self.text_scale, Qt.PenStyle.DashLine)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for paths, chosen, extent, colour, _ in drawn:
+            # one pixel wide, cosmetic: Qt's fast stroker, which also skips the dashes outside the clip (a wider
+            # dashed pen is stroked whole, several times slower)
+            dashed = QPen(colour.darker(120), 1.0 * self.text_scale, Qt.PenStyle.DashLine)
             dashed.setCosmetic(True)
             solid = QPen(colour.darker(120), 1.0 * self.text_scale)
             solid.setCosmetic(True)
-            painter.setBrush(fill)
             for number in chosen.tolist():
                 # dashes only where they can be seen (and stroking them is worth its cost)
                 painter.setPen(dashed if extent[number] > 60 and not crowded else solid)
@@ -476,6 +541,7 @@ class PlacesItem(QGraphicsItem):
         self.link_width = np.minimum(6.0, 1.2 + 0.8 * table[:, 2]) * self.text_scale
         self.link_marked = table[:, 3].astype(bool)
         self.links_drawn = 0
+        self.kept_links = None
 
     def paint_links(self, painter: QPainter, px: np.ndarray, py: np.ndarray, view: QRectF) -> None:
         """Origin -> target lines with an arrowhead at the target: one path per width and colour.
@@ -492,10 +558,15 @@ class PlacesItem(QGraphicsItem):
         length = np.hypot(x1 - x0, y1 - y0)
         shown = ((length >= 1) & (np.maximum(x0, x1) >= view.left()) & (np.minimum(x0, x1) <= view.right())
                  & (np.maximum(y0, y1) >= view.top()) & (np.minimum(y0, y1) <= view.bottom()))
-        candidates = np.flatnonzero(shown)
-        cost = np.minimum(length[candidates], math.hypot(view.width(), view.height())) * self.link_width[candidates]
-        kept = candidates[np.cumsum(cost) <= LINK_PIXELS] if len(candidates) else candidates
-        self.links_drawn = len(kept)
+        if self.partial and self.kept_links is not None:
+            kept = self.kept_links[shown[self.kept_links]]  # the frame's choice, within this strip
+        else:
+            candidates = np.flatnonzero(shown)
+            cost = np.minimum(length[candidates], math.hypot(view.width(), view.height())) * \
+                self.link_width[candidates]
+            kept = candidates[np.cumsum(cost) <= self.link_budget] if len(candidates) else candidates
+            self.kept_links = kept
+            self.links_drawn = len(kept)
         shown = np.zeros(len(a), dtype=bool)
         shown[kept] = True
         head = 9.0 * self.text_scale
@@ -526,7 +597,7 @@ class PlacesItem(QGraphicsItem):
         """The selected places (ringed yellow) and those of what is selected elsewhere (ringed blue)."""
         self.selected, self.linked = selected, linked
         self._group()
-        self.update()
+        self.changed()
 
     def _group(self) -> None:
         """Markers by (shape, colour, size) and areas by colour, drawn a group at a time."""
@@ -613,18 +684,25 @@ class PlacesItem(QGraphicsItem):
         sx, dx, sy, dy = transform.m11(), transform.dx(), transform.m22(), transform.dy()
         return self.x * sx + dx, self.y * sy + dy
 
-    def layout_labels(self, transform: Any, occupied: Occupancy, view: QRectF) -> None:
+    def layout_labels(self, transform: Any, occupied: Occupancy, view: QRectF, anchors: QRectF | None = None,
+                      origin: QPointF | None = None) -> None:
         """Claim room for the places' markers and names first (busiest first), before the basemap's
-        city names take any: the case's places are what the map is for."""
+        city names take any: the case's places are what the map is for. The markers in `view` keep names off;
+        the places in `anchors` (default `view`) get names. `transform` maps to the occupancy's pixels, which
+        are the device's moved by -`origin` (a strip's); the names are kept in the device's."""
         places = self.layer.places
         self.labels = []
-        self.labels_for = (transform.m11(), transform.dx(), transform.dy())
+        ox, oy = (origin.x(), origin.y()) if origin is not None else (0.0, 0.0)
+        self.labels_for = (transform.m11(), transform.dx() + ox, transform.dy() + oy)
         if not places:
             return
         px, py = self.screen_points(transform)
         shown = np.flatnonzero((px >= view.left()) & (px <= view.right()) & (py >= view.top())
                                & (py <= view.bottom()))
         markers = shown[~self.is_area[shown]]
+        if anchors is not None:
+            shown = np.flatnonzero((px >= anchors.left()) & (px < anchors.right()) & (py >= anchors.top())
+                                   & (py < anchors.bottom()))
         occupied.cover(px[markers] - self.radius[markers], py[markers] - self.radius[markers],
                        px[markers] + self.radius[markers], py[markers] + self.radius[markers])
         font = self.font()
@@ -642,7 +720,7 @@ class PlacesItem(QGraphicsItem):
                 rect.moveRight(px[number] - r - 4)
                 if not occupied.claim(rect):
                     continue
-            self.labels.append((rect, text, bool(place.events)))
+            self.labels.append((rect.translated(ox, oy), text, bool(place.events)))
 
     def font(self) -> QFont:
         font = QFont(self.label_font)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QBrush, QPaintEngine, QPainter
 from PySide6.QtWidgets import (
     QGraphicsScene,
     QGraphicsView,
@@ -27,6 +27,7 @@ from workbench.core.maps.projection import project, unproject
 from workbench.core.store import Case, Changes
 from workbench.core.storyboard import timelapse_windows
 from workbench.ui.map.canvas import WORLD_RECT, BasemapItem, PlacesItem
+from workbench.ui.map.frame import MapFrame, paint_items
 from workbench.ui.selection import Selection, SelectionModel, TimeWindow
 from workbench.ui.tasks import runner
 
@@ -44,15 +45,18 @@ class MapView(QGraphicsView):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # The two layers are not items of the scene: the view draws them as its background, through a picture
+        # kept between frames (frame.MapFrame) on screen and in images, straight onto a PDF's or a picture's
+        # painter.
+        self.basemap_item = BasemapItem(load_basemap())
+        self.places_item = PlacesItem()
+        self.basemap_item.places = self.places_item
+        self.places_item.on_change = self.viewport().update
+        self.frame = MapFrame(self)
         self.setObjectName("map_view")
         self.setScene(QGraphicsScene(self))
         self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.scene().setSceneRect(WORLD_RECT)
-        self.basemap_item = BasemapItem(load_basemap())
-        self.places_item = PlacesItem()
-        self.scene().addItem(self.basemap_item)
-        self.scene().addItem(self.places_item)
-        self.basemap_item.places = self.places_item
         self.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         self.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -62,6 +66,24 @@ class MapView(QGraphicsView):
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._press: QPointF | None = None
+
+    def background(self) -> QBrush:
+        """What shows beyond the world's edge: the view's background, as the scene would show it."""
+        brush = self.backgroundBrush()
+        if brush.style() != Qt.BrushStyle.NoBrush:
+            return brush
+        return self.viewport().palette().brush(self.viewport().backgroundRole())
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt override
+        engine = painter.paintEngine()
+        if engine is not None and engine.type() == QPaintEngine.Type.Raster:
+            self.frame.draw(painter)
+        else:
+            paint_items(self, painter, rect)
+
+    def moved_by_code(self) -> None:
+        """The view was put somewhere (not dragged or zoomed by hand): its next frame is drawn whole."""
+        self.frame.by_hand = False
 
     def km_per_pixel(self) -> float:
         scale = abs(self.transform().m11())
@@ -73,6 +95,7 @@ class MapView(QGraphicsView):
         self.resetTransform()
         self.scale(1 / km_per_px, 1 / km_per_px)
         self.centerOn(centre)
+        self.moved_by_code()
         self.zoomed.emit()
 
     def zoom(self, factor: float) -> None:
@@ -80,6 +103,7 @@ class MapView(QGraphicsView):
         applied = self.km_per_pixel() / target
         if abs(applied - 1) > 1e-9:
             self.scale(applied, applied)
+            self.frame.by_hand = True  # wheel, + and -: the kept picture scaled until it is drawn sharp
             self.zoomed.emit()
 
     def centre(self) -> tuple[float, float]:
@@ -94,6 +118,7 @@ class MapView(QGraphicsView):
         self.scale(1 / km_per_px, 1 / km_per_px)
         x, y = project(lon, lat)
         self.centerOn(QPointF(x, -y))
+        self.moved_by_code()
         self.zoomed.emit()
 
     def fit_bounds(self, lat0: float, lon0: float, lat1: float, lon1: float, margin: float = 0.15) -> None:
@@ -140,6 +165,7 @@ class MapView(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 - Qt override
         super().scrollContentsBy(dx, dy)
+        self.frame.by_hand = True  # a drag: the kept picture moved, the strips it uncovers drawn
         self.zoomed.emit()
 
 
@@ -328,7 +354,7 @@ class MapPane(QWidget):
         """Show a candidate at a town's scale, pinned; a place of the case is selected too."""
         self.view.show_area(candidate.lat, candidate.lon, min(self.view.km_per_pixel(), 0.3))
         self.view.places_item.pin = (candidate.lat, candidate.lon, candidate.name)
-        self.view.places_item.update()
+        self.view.viewport().update()
         if candidate.place_id:
             self.selection.select("places", [candidate.place_id], origin=None)
         self.chosen = candidate
