@@ -146,6 +146,7 @@ class Occupancy:
         # strict: a name must lie wholly inside (a strip drawn beside a picture kept from an earlier frame,
         # where a name crossing the strip's edge would be cut)
         self.width, self.height, self.strict = width, height, strict
+        self.walls: tuple[float, ...] = ()  # x of edges no name may cross (the viewport's, inside a larger picture)
         self.grid = np.zeros((int(height) // cell + 2, int(width) // cell + 2), dtype=bool)
 
     def cover(self, left: np.ndarray, top: np.ndarray, right: np.ndarray, bottom: np.ndarray) -> None:
@@ -176,6 +177,8 @@ class Occupancy:
         if rect.left() < 0 or c1 > self.grid.shape[1] - 1:
             return False  # a name cut by the edge of the view reads as another name
         if self.strict and (rect.top() < 0 or rect.right() > self.width or rect.bottom() > self.height):
+            return False
+        if any(rect.left() < wall < rect.right() for wall in self.walls):
             return False
         if r0 >= self.grid.shape[0] or c0 >= self.grid.shape[1] or r1 <= 0 or c1 <= 0:
             return False
@@ -219,6 +222,7 @@ class BasemapItem(QGraphicsItem):
         # inside it).
         self.region: QRectF | None = None
         self.strip = False
+        self.walls: tuple[float, ...] = ()  # x in the region's pixels of the viewport's edges, which names keep off
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return WORLD_RECT
@@ -274,6 +278,7 @@ class BasemapItem(QGraphicsItem):
         painter.translate(region.left(), region.top())
         strict = self.strip
         occupied = Occupancy(region.width(), region.height(), strict=strict)
+        occupied.walls = tuple(wall - region.left() for wall in self.walls)
         if self.places is not None:
             inside = QRectF(0, 0, region.width(), region.height())
             self.places.layout_labels(transform, occupied, inside.adjusted(-30, -30, 30, 30),

@@ -214,6 +214,8 @@ class MapFrame:
         option.exposedRect = transform.inverted()[0].mapRect(target)
         basemap, places = view.basemap_item, view.places_item
         basemap.region, basemap.strip = target, region is not None
+        mx, _ = self.margin()
+        basemap.walls = (mx, size.width() - mx)  # a name cut by the viewport's edge would read as another name
         places.partial = region is not None
         # the moves' budget of pixels is the viewport's: the picture is larger by its margin
         viewport = view.viewport().size()
@@ -222,7 +224,7 @@ class MapFrame:
             basemap.paint(painter, option)
             places.paint(painter, option)
         finally:
-            basemap.region, basemap.strip = None, False
+            basemap.region, basemap.strip, basemap.walls = None, False, ()
             places.partial = False
             places.link_budget = LINK_PIXELS
             painter.end()

@@ -1,0 +1,203 @@
+"""The Map's picture kept between frames (ui.map.frame): a drag moves it and draws only the strips it uncovers,
+a wheel zoom scales it until the view rests, and whatever changes what the map shows (its places, the time
+window's counts, the selection, a pin, a move by code) draws it whole, so no frame shows a stale picture."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF
+from PySide6.QtGui import QImage, QPainter, QPicture
+from PySide6.QtWidgets import QWidget
+
+from workbench.core.maps.places import MapLayer, MapLink, MapPlace
+from workbench.core.maps.projection import circle, project
+from workbench.ui.map.frame import SETTLE_MS, outside
+from workbench.ui.map.pane import MapView
+
+SIZE = (900, 600)
+
+
+def layer(named: bool = True, events: int = 3) -> MapLayer:
+    rng = random.Random(26)
+    places = []
+    for n in range(150):
+        lat, lon = rng.uniform(49, 56), rng.uniform(20, 33)
+        kind = ("city", "base", "building", "border crossing", "region")[n % 5]
+        area = (tuple(circle(lat, lon, 40.0)),) if kind == "region" else ()
+        places.append(MapPlace(f"p{n}", f"Place {n}" if named else "", (), kind, "", lat, lon, events + n % 7,
+                               events + n % 7, area))
+    links = [MapLink(f"p{a}", f"p{b}", ("e",)) for a, b in ((1, 2), (3, 40), (7, 99), (12, 13))]
+    return MapLayer(places, links)
+
+
+@pytest.fixture
+def view(qapp):
+    shown = MapView()
+    shown.resize(*SIZE)
+    shown.places_item.set_layer(layer())
+    shown.show_area(52.5, 27.0, 0.8)
+    yield shown
+    shown.deleteLater()
+
+
+def frame_of(view: MapView) -> np.ndarray:
+    """The viewport painted as on screen (its paint event), as rows of RGB."""
+    image = QImage(view.viewport().size(), QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(0xFFFFFFFF)
+    QWidget.render(view.viewport(), image)
+    rows = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(image.height(), image.width(), 4)
+    return rows[:, :, 2::-1].astype(int).copy()  # a 32-bit pixel is B, G, R, A in memory here
+
+
+def differing(a: np.ndarray, b: np.ndarray, by: int = 40) -> float:
+    """The share of pixels that differ by more than `by` in some channel."""
+    return float((np.abs(a - b).max(axis=2) > by).mean())
+
+
+def drag(view: MapView, dx: int, dy: int) -> None:
+    """What a drag does: QGraphicsView's hand drag moves the scroll bars."""
+    view.horizontalScrollBar().setValue(view.horizontalScrollBar().value() + dx)
+    view.verticalScrollBar().setValue(view.verticalScrollBar().value() + dy)
+
+
+def pixel(view: MapView, lat: float, lon: float) -> tuple[int, int]:
+    x, y = project(lon, lat)
+    at = view.mapFromScene(QPointF(x, -y))
+    return at.y(), at.x()
+
+
+def test_a_drag_draws_only_the_strips_it_uncovers_and_they_join_the_picture_kept(view: MapView) -> None:
+    """Without names (which a strip places only wholly inside it), a dragged frame is the whole drawing."""
+    view.places_item.set_layer(layer(named=False))
+    view.basemap_item.show_cities = False
+    frame = frame_of(view)
+    whole, strips = view.frame.whole_drawings, view.frame.strips
+    for dx, dy in ((97, 0), (97, 31), (-45, -80), (150, 12), (-300, 0)):
+        drag(view, dx, dy)
+        moved = frame_of(view)
+        assert differing(moved, frame) > 0.01, "the frame shows the map moved"
+        frame = moved
+    assert view.frame.whole_drawings == whole, "a drag does not draw the picture whole"
+    assert view.frame.strips > strips
+    assert not view.frame.settled and view.frame.timer.isActive()
+    view.frame.key = None  # the same view drawn whole, to compare with
+    drawn = frame_of(view)
+    # markers, areas, moves, land, borders: where a strip left a blank or kept a stale part (a column of 45 to
+    # 300 pixels of this 900 x 600 view) a tenth or more of the view would differ
+    assert differing(frame, drawn) < 0.002
+
+
+def test_a_drag_keeps_names_off_the_strip_edges_and_the_view_redraws_them_once_it_rests(view: MapView, qtbot) -> None:
+    frame_of(view)
+    for _ in range(4):
+        drag(view, 111, 20)
+        frame_of(view)
+    assert view.frame.timer.isActive()
+    assert view.frame.timer.interval() == SETTLE_MS
+    dragged = frame_of(view)
+    qtbot.waitUntil(lambda: view.frame.settled, timeout=5_000)  # the timer: drawn whole once the view rests
+    rested = frame_of(view)
+    view.frame.key = None
+    assert (frame_of(view) == rested).all(), "at rest, the picture is what a whole drawing is"
+    assert differing(dragged, rested) < 0.1  # the names may differ, the map does not
+
+
+def test_a_wheel_zoom_scales_the_picture_at_once_and_draws_it_sharp_when_the_view_rests(view: MapView) -> None:
+    before = frame_of(view)
+    whole = view.frame.whole_drawings
+    for factor in (1.25, 1 / 1.25, 1 / 1.25):  # in, then out past where the picture was drawn
+        view.zoom(factor)
+        frame = frame_of(view)
+        assert view.frame.whole_drawings == whole, "a wheel step shows the picture scaled"
+        assert differing(frame, before) > 0.01
+        before = frame
+    preview = frame
+    view.frame.settle()
+    assert view.frame.whole_drawings == whole + 1 and view.frame.settled
+    sharp = frame_of(view)
+    assert differing(sharp, preview) > 0.001
+    view.frame.key = None
+    assert (frame_of(view) == sharp).all()
+    # scaled far, the picture would be a blur: drawn whole at once
+    view.zoom(8.0)
+    frame_of(view)
+    assert view.frame.whole_drawings == whole + 3
+
+
+def test_a_move_by_code_draws_the_picture_whole(view: MapView) -> None:
+    frame_of(view)
+    whole, strips = view.frame.whole_drawings, view.frame.strips
+    view.show_area(52.6, 27.3, 0.8)  # the same scale a little aside: a saved view, a slide, Fit
+    frame_of(view)
+    assert (view.frame.whole_drawings, view.frame.strips) == (whole + 1, strips)
+    assert view.frame.settled
+
+
+def test_the_picture_is_drawn_again_when_the_places_their_counts_the_marks_or_the_pin_change(view: MapView) -> None:
+    first = frame_of(view)
+    frame_of(view)
+    whole = view.frame.whole_drawings
+    assert view.frame.whole_drawings == whole, "a frame with nothing changed draws nothing"
+    # the time window's counts: every marker's size changes
+    view.places_item.set_layer(layer(events=40))
+    counted = frame_of(view)
+    assert view.frame.whole_drawings == whole + 1 and differing(counted, first) > 0.005
+    # a place selected: ringed in yellow where it is
+    number, place = next((n, p) for n, p in enumerate(view.places_item.layer.places)
+                         if not p.area and 60 < pixel(view, p.lat, p.lon)[0] < SIZE[1] - 60
+                         and 60 < pixel(view, p.lat, p.lon)[1] < SIZE[0] - 60)
+    row, column = pixel(view, place.lat, place.lon)
+    radius = int(view.places_item.radius[number])
+    view.places_item.set_marks({place.id}, set())
+    ringed = frame_of(view)
+    ring = ringed[row - radius - 5:row + radius + 6, column - radius - 5:column + radius + 6]
+    assert ((ring[:, :, 0] > 200) & (ring[:, :, 1] > 150) & (ring[:, :, 2] < 90)).any(), "yellow ring"
+    assert not (counted == ringed).all()
+    # a place found by name: pinned
+    view.places_item.pin = (52.5, 27.0, "Here")
+    assert differing(frame_of(view), ringed, 0) > 0
+    # the data: a place gone is gone from the picture
+    gone = MapLayer([p for p in layer().places if p.id != place.id], [])
+    view.places_item.set_marks(set(), set())
+    view.places_item.set_layer(gone)
+    after = frame_of(view)
+    spot = after[row - 2:row + 3, column - 2:column + 3]
+    assert not (after == ringed).all()
+    assert (np.abs(spot - ringed[row - 2:row + 3, column - 2:column + 3]).max(axis=2) > 40).any(), \
+        "its marker is gone from where it was"
+
+
+def test_a_pdf_or_a_picture_gets_the_vectors_not_the_kept_image(view: MapView) -> None:
+    frame_of(view)
+    whole = view.frame.whole_drawings
+    picture = QPicture()
+    painter = QPainter(picture)
+    view.viewport().render(painter, QPoint(0, 0))
+    painter.end()
+    assert picture.size() > 10_000, "the basemap's and the places' paint commands recorded"
+    assert view.frame.whole_drawings == whole
+    played = QImage(view.viewport().size(), QImage.Format.Format_ARGB32_Premultiplied)
+    played.fill(0xFFFFFFFF)
+    painter = QPainter(played)
+    picture.play(painter)
+    painter.end()
+    rows = np.frombuffer(played.constBits(), dtype=np.uint8).reshape(played.height(), played.width(), 4)
+    assert differing(rows[:, :, 2::-1].astype(int), frame_of(view)) < 0.05
+
+
+def test_outside_cuts_a_rectangle_out_of_another() -> None:
+    from PySide6.QtCore import QRect
+
+    area = QRect(0, 0, 100, 60)
+    assert outside(area, QRect(0, 0, 100, 60)) == []
+    assert outside(area, QRect(200, 0, 10, 10)) == [area]
+    bands = outside(area, QRect(20, 10, 50, 30))
+    assert sum(b.width() * b.height() for b in bands) == 100 * 60 - 50 * 30
+    cells = np.zeros((60, 100), dtype=int)
+    cells[10:40, 20:70] += 1
+    for band in bands:
+        cells[band.y():band.y() + band.height(), band.x():band.x() + band.width()] += 1
+    assert (cells == 1).all(), "the bands and the rectangle held tile the area once"
