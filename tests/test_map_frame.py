@@ -40,6 +40,7 @@ def view(qapp):
     shown.places_item.set_layer(layer())
     shown.show_area(52.5, 27.0, 0.8)
     yield shown
+    shown.frame.settle()  # its timer stopped
     shown.deleteLater()
 
 
@@ -121,10 +122,15 @@ def test_a_wheel_zoom_scales_the_picture_at_once_and_draws_it_sharp_when_the_vie
     assert differing(sharp, preview) > 0.001
     view.frame.key = None
     assert (frame_of(view) == sharp).all()
-    # scaled far, the picture would be a blur: drawn whole at once
-    view.zoom(8.0)
-    frame_of(view)
-    assert view.frame.whole_drawings == whole + 3
+    # scaled far from where it was drawn whole, the picture would be a blur: drawn whole at once
+    for _ in range(4):
+        view.zoom(1.25)
+        frame_of(view)
+    assert view.frame.whole_drawings == whole + 2, "1.25 ** 4 = 2.4 times: previews"
+    for _ in range(2):
+        view.zoom(1.25)
+        frame_of(view)
+    assert view.frame.whole_drawings == whole + 3, "1.25 ** 5 = 3.05 times: drawn whole"
 
 
 def test_a_move_by_code_draws_the_picture_whole(view: MapView) -> None:

@@ -145,9 +145,24 @@ class Occupancy:
         self.cell = cell
         # strict: a name must lie wholly inside (a strip drawn beside a picture kept from an earlier frame,
         # where a name crossing the strip's edge would be cut)
-        self.width, self.height, self.strict = width, height, strict
+        self.width, self.height = width, height
+        self.bounds: QRectF | None = QRectF(0, 0, width, height) if strict else None  # where names must lie wholly
         self.walls: tuple[float, ...] = ()  # x of edges no name may cross (the viewport's, inside a larger picture)
         self.grid = np.zeros((int(height) // cell + 2, int(width) // cell + 2), dtype=bool)
+
+    def shifted(self, dx: int, dy: int) -> Occupancy:
+        """The cover of a picture moved by (dx, dy) pixels: a cell is taken where any cell it overlaps was (a
+        move is not a whole number of cells); what moves in from outside is free."""
+        moved = Occupancy(self.width, self.height, self.cell)
+        moved.walls = self.walls
+        rows, columns = self.grid.shape
+        for sx in {math.floor(dx / self.cell), math.ceil(dx / self.cell)}:
+            for sy in {math.floor(dy / self.cell), math.ceil(dy / self.cell)}:
+                if abs(sx) >= columns or abs(sy) >= rows:
+                    continue
+                moved.grid[max(0, sy):rows + min(0, sy), max(0, sx):columns + min(0, sx)] |= \
+                    self.grid[max(0, -sy):rows - max(0, sy), max(0, -sx):columns - max(0, sx)]
+        return moved
 
     def cover(self, left: np.ndarray, top: np.ndarray, right: np.ndarray, bottom: np.ndarray) -> None:
         """Take the cells of many rectangles at once (the markers, before any name): each rectangle adds one at
@@ -176,7 +191,9 @@ class Occupancy:
         c0, c1 = max(0, math.floor(rect.left() / c)), math.ceil(rect.right() / c)
         if rect.left() < 0 or c1 > self.grid.shape[1] - 1:
             return False  # a name cut by the edge of the view reads as another name
-        if self.strict and (rect.top() < 0 or rect.right() > self.width or rect.bottom() > self.height):
+        bounds = self.bounds
+        if bounds is not None and (rect.left() < bounds.left() or rect.top() < bounds.top()
+                                   or rect.right() > bounds.right() or rect.bottom() > bounds.bottom()):
             return False
         if any(rect.left() < wall < rect.right() for wall in self.walls):
             return False
@@ -222,7 +239,9 @@ class BasemapItem(QGraphicsItem):
         # inside it).
         self.region: QRectF | None = None
         self.strip = False
-        self.walls: tuple[float, ...] = ()  # x in the region's pixels of the viewport's edges, which names keep off
+        # The room names take in ui.map.frame's picture, in its pixels, kept from frame to frame (a strip's names
+        # may then reach past the strip where nothing is); None: a room of the region's own.
+        self.names_room: Occupancy | None = None
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return WORLD_RECT
@@ -271,18 +290,26 @@ class BasemapItem(QGraphicsItem):
         region = self.region
         if region is None:
             region = QRectF(0, 0, device.width(), device.height()) if device else QRectF(0, 0, 2000, 2000)
-        # laid out in the region's own pixels (its top left at 0, 0), drawn moved back to it
-        transform = painter.worldTransform() * QTransform.fromTranslate(-region.left(), -region.top())
+        occupied = self.names_room
+        if occupied is not None:  # laid out in the picture's pixels, around what it holds
+            origin = QPointF(0, 0)
+            inside = QRectF(0, 0, occupied.width, occupied.height)
+            anchors = region if self.strip else None
+            markers = (region if self.strip else inside).adjusted(-30, -30, 30, 30)
+        else:  # laid out in the region's own pixels (its top left at 0, 0), drawn moved back to it
+            origin = region.topLeft()
+            occupied = Occupancy(region.width(), region.height(), strict=self.strip)
+            inside = QRectF(0, 0, region.width(), region.height())
+            anchors = inside if self.strip else None
+            markers = inside.adjusted(-30, -30, 30, 30)
+        transform = painter.worldTransform() * QTransform.fromTranslate(-origin.x(), -origin.y())
         painter.save()
         painter.resetTransform()
-        painter.translate(region.left(), region.top())
-        strict = self.strip
-        occupied = Occupancy(region.width(), region.height(), strict=strict)
-        occupied.walls = tuple(wall - region.left() for wall in self.walls)
+        painter.translate(origin)
+        if self.names_room is not None and self.strip:
+            painter.setClipping(False)  # a name may reach past the strip, where its room was free
         if self.places is not None:
-            inside = QRectF(0, 0, region.width(), region.height())
-            self.places.layout_labels(transform, occupied, inside.adjusted(-30, -30, 30, 30),
-                                      anchors=inside if strict else None, origin=region.topLeft())
+            self.places.layout_labels(transform, occupied, markers, anchors=anchors, origin=origin)
         free = occupied.claim
 
         basemap = self.basemap
@@ -396,6 +423,7 @@ class PlacesItem(QGraphicsItem):
         self.partial = False
         self.kept_links: np.ndarray | None = None
         self.on_change: Callable[[], None] | None = None  # the view's repaint (the item is not in a scene)
+        self.names_unclipped = False  # a strip's names may reach past it (ui.map.frame keeps their room)
         self.link_budget = LINK_PIXELS
 
     @property
@@ -529,6 +557,8 @@ class PlacesItem(QGraphicsItem):
         painter.restore()
         painter.save()
         painter.resetTransform()
+        if self.names_unclipped:
+            painter.setClipping(False)
         self.paint_labels_for(painter, transform)
         painter.restore()
 

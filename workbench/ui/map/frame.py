@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, QTimer
 from PySide6.QtGui import QImage, QPainter, QTransform
 from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
-from workbench.ui.map.canvas import LINK_PIXELS
+from workbench.ui.map.canvas import LINK_PIXELS, Occupancy
 
 if TYPE_CHECKING:
     from workbench.ui.map.pane import MapView
@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 # After a pan or a zoom by hand, the picture is drawn whole again (names placed over the whole view, a zoom's
 # scaled picture sharp) once the view has rested this long: never between the frames of a drag or a wheel turn.
 SETTLE_MS = 150
-# A zoom by hand further than this from the kept picture's scale is drawn whole at once: scaled so far, the
-# picture would be a blur (zooming in) or a stamp in a frame of strips (zooming out).
+# A zoom by hand further than this from the scale the picture was last drawn whole at is drawn whole at once:
+# scaled so far, the picture would be a blur (zooming in) or a stamp in a frame of strips (zooming out).
 PREVIEW_FACTOR = 3.0
 # The picture reaches this fraction of the viewport's width and height beyond each of its edges: a zoom out by
 # hand (a wheel step, by 1.2) shows what the picture holds, without strips drawn around it.
@@ -43,10 +43,14 @@ class MapFrame:
         self.image: QImage | None = None
         self.spare: QImage | None = None  # the next picture, drawn from this one (two reused, not one per frame)
         self.scale = 0.0
+        self.drawn_scale = 0.0  # the scale it was last drawn whole at (a zoom's previews scale it further)
         self.dx = self.dy = 0.0
         self.key: tuple | None = None
         self.settled = True  # drawn whole at its scale and place, not moved or scaled from another
         self.valid = QRect()  # the part of the picture wholly drawn (a zoom out leaves its edges undrawn)
+        # Where the picture's names and markers are (canvas.Occupancy, its pixels): a drag's strips place their
+        # names around them; None after a zoom's preview (a strip's names then lie wholly inside it).
+        self.room: Occupancy | None = None
         self.by_hand = False  # the view's last move was a drag or a zoom by hand (MapView sets it)
         self.whole_drawings = 0  # how many times it was drawn whole (tests)
         self.strips = 0  # how many strips were drawn beside a moved picture (tests)
@@ -127,6 +131,11 @@ class MapFrame:
             self.spare = self.image  # drawn over whole (blank() checks its size)
         image = self.blank()
         self.image, self.scale, self.dx, self.dy, self.key = image, scale, dx, dy, key
+        self.drawn_scale = scale
+        size, _ = self.size()
+        mx, _ = self.margin()
+        self.room = Occupancy(size.width(), size.height())
+        self.room.walls = (mx, size.width() - mx)  # a name cut by the viewport's edge would read as another name
         self.paint_region(None)
         self.valid = QRect(QPoint(0, 0), self.size()[0])
         self.settled = True
@@ -147,13 +156,18 @@ class MapFrame:
         self.spare, self.image = self.image, moved
         self.dx += ox
         self.dy += oy
+        if self.room is not None:
+            self.room = self.room.shifted(ox, oy)
+            mx, my = self.margin()
+            # names only where the picture is drawn once the strips are: the viewport
+            self.room.bounds = QRectF(mx, my, size.width() - 2 * mx, size.height() - 2 * my)
         self.complete(self.valid.translated(ox, oy))
 
     def zoom(self, scale: float, dx: float, dy: float) -> None:
         """The picture scaled to the new transform; what the viewport then shows that it does not hold (a zoom
         out past its margin) drawn at it."""
         factor = scale / self.scale
-        if not 1 / PREVIEW_FACTOR <= factor <= PREVIEW_FACTOR:
+        if not 1 / PREVIEW_FACTOR <= scale / self.drawn_scale <= PREVIEW_FACTOR:
             self.draw_whole(scale, dx, dy, self.key)
             return
         scaled = self.blank()
@@ -168,6 +182,7 @@ class MapFrame:
         painter.end()
         self.spare, self.image = self.image, scaled
         self.scale, self.dx, self.dy = scale, dx, dy
+        self.room = None
         # what the scaled picture holds drawn, to whole pixels inside it
         held = self.valid
         x0, y0 = math.ceil(left + factor * held.x()), math.ceil(top + factor * held.y())
@@ -214,9 +229,9 @@ class MapFrame:
         option.exposedRect = transform.inverted()[0].mapRect(target)
         basemap, places = view.basemap_item, view.places_item
         basemap.region, basemap.strip = target, region is not None
-        mx, _ = self.margin()
-        basemap.walls = (mx, size.width() - mx)  # a name cut by the viewport's edge would read as another name
+        basemap.names_room = self.room
         places.partial = region is not None
+        places.names_unclipped = region is not None and self.room is not None
         # the moves' budget of pixels is the viewport's: the picture is larger by its margin
         viewport = view.viewport().size()
         places.link_budget = LINK_PIXELS * size.width() * size.height() / max(1, viewport.width() * viewport.height())
@@ -224,8 +239,8 @@ class MapFrame:
             basemap.paint(painter, option)
             places.paint(painter, option)
         finally:
-            basemap.region, basemap.strip, basemap.walls = None, False, ()
-            places.partial = False
+            basemap.region, basemap.strip, basemap.names_room = None, False, None
+            places.partial = places.names_unclipped = False
             places.link_budget = LINK_PIXELS
             painter.end()
         if region is not None:
