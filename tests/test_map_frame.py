@@ -207,3 +207,18 @@ def test_outside_cuts_a_rectangle_out_of_another() -> None:
     for band in bands:
         cells[band.y():band.y() + band.height(), band.x():band.x() + band.width()] += 1
     assert (cells == 1).all(), "the bands and the rectangle held tile the area once"
+
+
+def test_moves_are_cut_to_what_is_drawn() -> None:
+    from PySide6.QtCore import QRectF
+
+    from workbench.ui.map.canvas import clip_segments
+
+    x0, y0 = np.array([-50.0, 10.0, -50.0, 20.0, 500.0]), np.array([50.0, 10.0, -10.0, 20.0, 500.0])
+    x1, y1 = np.array([150.0, 20.0, 150.0, 20.0, 600.0]), np.array([50.0, 90.0, -10.0, 20.0, 600.0])
+    a, b, c, d = clip_segments(x0, y0, x1, y1, QRectF(0, 0, 100, 100))
+    assert (a[0], b[0], c[0], d[0]) == (0, 50, 100, 50), "across: cut at both edges"
+    assert (a[1], b[1], c[1], d[1]) == (10, 10, 20, 90), "inside: whole"
+    assert a[2] == c[2] and b[2] == d[2], "beside, parallel: nothing"
+    assert (a[3], b[3], c[3], d[3]) == (20, 20, 20, 20), "a point inside stays"
+    assert a[4] == c[4] and b[4] == d[4], "beyond: nothing"

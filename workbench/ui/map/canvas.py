@@ -352,6 +352,24 @@ class BasemapItem(QGraphicsItem):
         painter.restore()
 
 
+def clip_segments(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray,
+                  rect: QRectF) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The parts of line segments inside `rect` (Liang-Barsky, all at once); a segment wholly outside comes
+    back as a point on it, which draws nothing."""
+    dx, dy = x1 - x0, y1 - y0
+    low, high = np.zeros(len(x0)), np.ones(len(x0))
+    outside = np.zeros(len(x0), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for p, q in ((-dx, x0 - rect.left()), (dx, rect.right() - x0), (-dy, y0 - rect.top()),
+                     (dy, rect.bottom() - y0)):
+            ratio = q / p
+            outside |= (p == 0) & (q < 0)
+            low = np.where(p < 0, np.maximum(low, ratio), low)
+            high = np.where(p > 0, np.minimum(high, ratio), high)
+    high = np.where(outside | (low > high), low, high)
+    return x0 + low * dx, y0 + low * dy, x0 + high * dx, y0 + high * dy
+
+
 _SPRITES: dict[tuple[str, int, int, float], QPixmap] = {}
 
 
@@ -613,7 +631,10 @@ class PlacesItem(QGraphicsItem):
                 ra, rb = self.radius[a[chosen]], self.radius[b[chosen]] + 2
                 sx, sy = x0[chosen] + ux * ra, y0[chosen] + uy * ra
                 tx, ty = x1[chosen] - ux * rb, y1[chosen] - uy * rb
-                lines = arrayToQPath(np.column_stack([sx, tx]).ravel(), np.column_stack([sy, ty]).ravel(),
+                # each line cut to the part in `view` (30 pixels beyond what is drawn, so the cut ends do not
+                # show): a wide pen is stroked along the whole line, in sight or not
+                cx0, cy0, cx1, cy1 = clip_segments(sx, sy, tx, ty, view)
+                lines = arrayToQPath(np.column_stack([cx0, cx1]).ravel(), np.column_stack([cy0, cy1]).ravel(),
                                      connect="pairs", finiteCheck=False)
                 # flat caps: Qt strokes a path of many round-capped lines a hundred times slower
                 painter.setPen(QPen(colour, float(width), Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
