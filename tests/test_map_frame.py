@@ -222,3 +222,23 @@ def test_moves_are_cut_to_what_is_drawn() -> None:
     assert a[2] == c[2] and b[2] == d[2], "beside, parallel: nothing"
     assert (a[3], b[3], c[3], d[3]) == (20, 20, 20, 20), "a point inside stays"
     assert a[4] == c[4] and b[4] == d[4], "beyond: nothing"
+
+
+def test_an_image_drawn_larger_than_the_view_gets_the_vectors_not_the_kept_picture_enlarged(view: MapView) -> None:
+    """A deck draws a slide's map into an image twice its size: crisp, not the view's picture blown up."""
+    frame_of(view)
+    whole = view.frame.whole_drawings
+    size = view.viewport().size()
+    large = QImage(size * 2, QImage.Format.Format_ARGB32_Premultiplied)
+    large.fill(0xFFFFFFFF)
+    painter = QPainter(large)
+    painter.scale(2, 2)
+    view.viewport().render(painter, QPoint(0, 0))
+    painter.end()
+    assert view.frame.whole_drawings == whole
+    grid = np.frombuffer(large.constBits(), dtype=np.uint8).reshape(large.height(), large.width(), 4)
+    blown_up = frame_of(view).repeat(2, axis=0).repeat(2, axis=1)
+    assert differing(grid[:, :, 2::-1].astype(int), blown_up) > 0.01, "drawn at twice the detail"
+    halved = large.scaled(size)
+    rows = np.frombuffer(halved.constBits(), dtype=np.uint8).reshape(halved.height(), halved.width(), 4)
+    assert differing(rows[:, :, 2::-1].astype(int), frame_of(view)) < 0.1, "the same map"

@@ -76,9 +76,15 @@ class MapView(QGraphicsView):
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt override
         engine = painter.paintEngine()
-        if engine is not None and engine.type() == QPaintEngine.Type.Raster:
+        world, device = painter.worldTransform(), painter.deviceTransform()
+        # how much larger than the viewport's pixels the painter draws (a deck's image at twice the size): the
+        # kept picture holds the viewport's pixels at its pixel ratio, no more
+        enlarged = device.m11() / world.m11() if world.m11() else 1.0
+        if (engine is not None and engine.type() == QPaintEngine.Type.Raster and device.isAffine()
+                and device.m12() == 0 and device.m21() == 0
+                and enlarged <= self.viewport().devicePixelRatioF() + 1e-6):
             self.frame.draw(painter)
-        else:
+        else:  # vectors: a PDF's, a picture's (played later, maybe larger), an image drawn larger
             paint_items(self, painter, rect)
 
     def moved_by_code(self) -> None:
