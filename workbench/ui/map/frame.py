@@ -33,8 +33,9 @@ class MapFrame:
     - Drawn whole when the items change (`PlacesItem.version`, the city names shown, the text scale), the
       viewport's size or pixel ratio changes, or the view is moved by code (`show_area`, a saved view, a
       slide): what a deck or a saved view shows is always a whole drawing.
-    - A pan by hand (a drag) moves the picture by whole pixels and draws only the strips it uncovers (names
-      wholly inside them, the moves chosen for the picture's frame).
+    - A pan by hand (a drag) moves the picture by whole pixels and draws only the viewport's strips it does
+      not hold (their names placed around the picture's, kept in `room`; the moves chosen for the picture's
+      frame, so a line goes on across the strip's edge).
     - A zoom by hand (wheel, + and -) scales the picture and draws the strips a zoom out uncovers, at once;
       SETTLE_MS after the last move by hand, the picture is drawn whole (`settle`)."""
 
