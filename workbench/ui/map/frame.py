@@ -4,16 +4,13 @@ shows it scaled at once and draws it sharp once the wheel rests, and any other c
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, QTimer
 from PySide6.QtGui import QImage, QPainter, QTransform
-from PySide6.QtWidgets import QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QGraphicsView, QStyleOptionGraphicsItem
 
 from workbench.ui.map.canvas import LINK_PIXELS, Occupancy
-
-if TYPE_CHECKING:
-    from workbench.ui.map.pane import MapView
 
 # After a pan or a zoom by hand, the picture is drawn whole again (names placed over the whole view, a zoom's
 # scaled picture sharp) once the view has rested this long: never between the frames of a drag or a wheel turn.
@@ -39,8 +36,8 @@ class MapFrame:
     - A zoom by hand (wheel, + and -) scales the picture and draws the strips a zoom out uncovers, at once;
       SETTLE_MS after the last move by hand, the picture is drawn whole (`settle`)."""
 
-    def __init__(self, view: MapView) -> None:
-        self.view = view
+    def __init__(self, view: QGraphicsView) -> None:
+        self.view: Any = view  # pane.MapView (its basemap_item and places_item), not imported: pane imports this
         self.image: QImage | None = None
         self.spare: QImage | None = None  # the next picture, drawn from this one (two reused, not one per frame)
         self.scale = 0.0
@@ -248,7 +245,7 @@ class MapFrame:
             self.strips += 1
 
 
-def paint_items(view: MapView, painter: QPainter, exposed: QRectF) -> None:
+def paint_items(view: Any, painter: QPainter, exposed: QRectF) -> None:
     """The basemap and the places straight onto a painter in scene coordinates (a PDF's or a picture's
     vectors, which a kept raster picture would replace)."""
     option: Any = QStyleOptionGraphicsItem()
