@@ -19,7 +19,6 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
-    QPolygonF,
     QTransform,
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
@@ -56,6 +55,7 @@ from workbench.ui.graph.style import (
     SELECTED,
     add_shape,
 )
+from workbench.ui.paths import arrowheads_path, edges_path, segments_path
 
 BEND = 30.0  # chart units between two relations of the same two actors, at their middle
 OVERVIEW_FROM_EDGES = 1000  # relations; bigger charts draw faint hairlines when zoomed out
@@ -506,30 +506,7 @@ class ChartItem(QGraphicsItem):
             visible = self.node_visible()
             geometry["shown"] = geometry["shown"] & visible[np.asarray(g.src)] & visible[np.asarray(g.dst)]
         self._geometry = geometry
-        states = self.graph_slice.edge_state
-        drawn = geometry["shown"]
-        for e in range(g.m):
-            state = states[e]
-            if not drawn[e]:
-                continue
-            key = (line_style(g.confidences[e], g.sources[e]), round(self.edge_pen_width(e), 1),
-                   state == UNCERTAIN)
-            path = self._edge_paths.get(key)
-            if path is None:
-                path = self._edge_paths[key] = QPainterPath()
-            self._add_edge(path, geometry, e)
-            if g.m > OVERVIEW_FROM_EDGES:
-                weight = round(self.edge_pen_width(e)) if self.weigh_ties else 0
-                overview = self._overview_paths.get((state == UNCERTAIN, weight))
-                if overview is None:
-                    overview = self._overview_paths[(state == UNCERTAIN, weight)] = QPainterPath()
-                overview.moveTo(float(geometry["p0"][e][0]), float(geometry["p0"][e][1]))
-                overview.lineTo(float(geometry["p1"][e][0]), float(geometry["p1"][e][1]))
-            if g.directed[e]:
-                arrows = self._arrow_paths.get(state == UNCERTAIN)
-                if arrows is None:
-                    arrows = self._arrow_paths[state == UNCERTAIN] = QPainterPath()
-                self._add_arrow(arrows, geometry, e)
+        self._build_edge_paths(geometry)
         shown = self.node_visible()
         for v in range(g.n):
             if not shown[v]:
@@ -554,6 +531,36 @@ class ChartItem(QGraphicsItem):
         self._nominal = QRectF(float(low[0]), float(low[1]), float(high[0] - low[0]), float(high[1] - low[1]))
         self._bounds = self._nominal.united(self._label_extent(self.view_scale))
         self.update()
+
+    def _build_edge_paths(self, geometry: dict[str, Any]) -> None:
+        """The relations' paths, one per look (line style, width, faded), their arrowheads and, on a big chart,
+        the hairlines drawn zoomed out: each built from arrays in one step (ui.paths)."""
+        import numpy as np
+
+        g = self.graph
+        drawn = np.flatnonzero(np.asarray(geometry["shown"], dtype=bool))
+        if not len(drawn):
+            return
+        faded = np.asarray(self.graph_slice.edge_state)[drawn] == UNCERTAIN
+        widths = [self.edge_pen_width(e) for e in drawn.tolist()]
+        looks: dict[tuple, list[int]] = {}
+        for row, (e, width) in enumerate(zip(drawn.tolist(), widths, strict=True)):
+            key = (line_style(g.confidences[e], g.sources[e]), round(width, 1), bool(faded[row]))
+            looks.setdefault(key, []).append(e)
+        p0, control, p1 = geometry["p0"], geometry["c"], geometry["p1"]
+        for key, members in looks.items():
+            self._edge_paths[key] = edges_path(p0[members], control[members], p1[members])
+        if g.m > OVERVIEW_FROM_EDGES:
+            weights = (np.round(widths).astype(int) if self.weigh_ties else np.zeros(len(drawn), dtype=int))
+            for fade in (False, True):
+                for weight in np.unique(weights[faded == fade]).tolist():
+                    rows = drawn[(faded == fade) & (weights == weight)]
+                    self._overview_paths[(fade, int(weight))] = segments_path(p0[rows], p1[rows])
+        directed = np.asarray(g.directed, dtype=bool)[drawn]
+        for fade in (False, True):
+            rows = drawn[directed & (faded == fade)]
+            if len(rows):
+                self._arrow_paths[fade] = arrowheads_path(p1[rows], -geometry["end_dir"][rows])
 
     # labels
     def set_label_scale(self, factor: float) -> None:
@@ -849,30 +856,6 @@ class ChartItem(QGraphicsItem):
             return "#DDDDDD" if number is None else COMMUNITY_COLOURS[(number - 1) % len(COMMUNITY_COLOURS)]
         return self.graph.colors[v] or KIND_STYLE.get(self.graph.kinds[v], KIND_STYLE["other"])[0]
 
-    @staticmethod
-    def _add_edge(path: QPainterPath, geometry: dict[str, Any], e: int) -> None:
-        p0, c, p1 = geometry["p0"][e], geometry["c"][e], geometry["p1"][e]
-        path.moveTo(float(p0[0]), float(p0[1]))
-        mid = (p0 + p1) / 2
-        if abs(c[0] - mid[0]) + abs(c[1] - mid[1]) > 0.5:
-            path.quadTo(float(c[0]), float(c[1]), float(p1[0]), float(p1[1]))
-        else:
-            path.lineTo(float(p1[0]), float(p1[1]))
-
-    @staticmethod
-    def _add_arrow(path: QPainterPath, geometry: dict[str, Any], e: int) -> None:
-        tip = geometry["p1"][e]
-        direction = -geometry["end_dir"][e]  # pointing into the target
-        dx, dy = float(direction[0]), float(direction[1])
-        size, half = 9.0, 3.8
-        base_x, base_y = float(tip[0]) - dx * size, float(tip[1]) - dy * size
-        path.addPolygon(QPolygonF([
-            QPointF(float(tip[0]), float(tip[1])),
-            QPointF(base_x - dy * half, base_y + dx * half),
-            QPointF(base_x + dy * half, base_y - dx * half),
-            QPointF(float(tip[0]), float(tip[1])),
-        ]))
-
     # QGraphicsItem
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return self._bounds
@@ -1046,8 +1029,7 @@ class ChartItem(QGraphicsItem):
             for e in edges:
                 if e >= g.m or self.graph_slice.edge_state[e] == OUT:
                     continue
-                path = QPainterPath()
-                self._add_edge(path, geometry, e)
+                path = edges_path(geometry["p0"][e], geometry["c"][e], geometry["p1"][e])
                 pen = QPen(colour, self.edge_pen_width(e) + extra)
                 pen.setStyle(LINE_STYLES[line_style(g.confidences[e], g.sources[e])])
                 painter.setOpacity(FADED_ALPHA + 0.3 if self.graph_slice.edge_state[e] == UNCERTAIN else 1.0)
@@ -1055,8 +1037,7 @@ class ChartItem(QGraphicsItem):
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawPath(path)
                 if g.directed[e]:
-                    arrow = QPainterPath()
-                    self._add_arrow(arrow, geometry, e)
+                    arrow = arrowheads_path(geometry["p1"][e], -geometry["end_dir"][e])
                     painter.fillPath(arrow, QBrush(colour))
         painter.setOpacity(1.0)
 
