@@ -11,7 +11,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from workbench.core.repair import describe, inspect, rebuild_search, repair, repair_file, search_index_sound
-from workbench.core.store import Case, CaseError, CaseHoldsBadValues, CaseNeedsRepair, is_writable
+from workbench.core.store import Case, CaseError, CaseHoldsBadValues, CaseNeedsRepair, is_writable, verified
 from workbench.core.store.masked import open_masked
 from workbench.ui.tasks import runner
 
@@ -107,13 +107,20 @@ def check_search_index(window: CaseHost) -> None:
     """After a case opens: ask off the UI thread whether its search indexes match its text (another program may
     have written it), and offer Check Case's rebuild if not."""
     case = window.case
-    if case is None or case.read_only:
+    if case is None or case.read_only or verified.SEARCH in case.sound:  # these bytes' indexes were found sound
         return
+
+    def checked(sound: bool) -> None:
+        if sound:  # remembered for these bytes, and for those this app's writes leave (Case.close)
+            case.sound.add(verified.SEARCH)
+            verified.remember(verified.opened_digest(case.path), (verified.SEARCH,))
+        else:
+            offer_rebuild(window, case)
 
     def start() -> None:
         if window.case is case and not case.closed:  # not replaced or closed meanwhile
             runner().run(("search index", id(window)), search_index_sound, reader_of=case, context=window.window(),
-                         done=lambda sound: sound or offer_rebuild(window, case))
+                         done=checked)
 
     QTimer.singleShot(INDEX_CHECK_DELAY_MS, window.window(), start)
 

@@ -252,6 +252,8 @@ def check_database(path: Path, header: HeaderInfo, check_references: bool = True
         # open would then roll the journal's pages in: what was checked is not what is opened.
         raise CaseRefused(path, f"another program left an unfinished change in {journal.name} beside it, so it "
                           "cannot be checked as it would be opened")
+    if remembered:
+        verified.note_opened(real, None)  # until these checks say otherwise
     mark = fingerprint(path) if check_values else None
     if check_values and remembered and known_clean(path):
         check_values = False
@@ -299,11 +301,12 @@ def _lingering(journal: Path) -> bool:
 
 def _check_connection(path: Path, real: Path, mode: str, header: HeaderInfo, check_references: bool,
                       check_values: bool, key: str | None = None, remembered: bool = False) -> int:
-    """The database checks on one read-only connection. `remembered` (opening a case, not Check Case): an encrypted
-    file read alone (immutable) whose exact bytes passed every check on this computer before (store.verified: known
-    by their SHA-256 digest) skips quick_check and the foreign-key check, the two that decrypt every page; the
-    header, schema and search-index checks still run."""
-    content = verified.content_digest(real) if key is not None and mode == "ro&immutable=1" else None
+    """The database checks on one read-only connection. `remembered` (opening a case, not Check Case): a file read
+    alone (immutable) whose exact bytes passed every check on this computer before, or were left by this app's own
+    writes to a sound file (store.verified: known by their SHA-256 digest), skips quick_check and the foreign-key
+    check, the two that read (and, encrypted, decrypt) every page; the header, schema and search-index
+    configuration checks still run."""
+    content = verified.content_digest(real) if remembered and mode == "ro&immutable=1" else None
     whole = not (remembered and verified.known_sound(content))
     uri = f"{real.as_uri()}?mode={mode}"
     try:
@@ -355,8 +358,13 @@ def _check_connection(path: Path, real: Path, mode: str, header: HeaderInfo, che
             raise CaseRefused(path, f"it is damaged ({error})") from None
     finally:
         conn.close()
-    if whole and check_references and content is not None and verified.content_digest(real) == content:
-        verified.remember_sound(content)  # unchanged while it was checked: these bytes pass
+    if whole and check_references and content is not None:
+        if verified.content_digest(real) == content:
+            verified.remember_sound(content)  # unchanged while it was checked: these bytes pass
+        else:
+            content = None
+    if remembered:
+        verified.note_opened(real, content if check_references else None)
     return header.user_version
 
 

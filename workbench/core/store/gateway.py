@@ -26,7 +26,7 @@ from workbench.core.atomic import protect, unprotect
 from workbench.core.errors import CaseError
 from workbench.core.model import RECORD_TYPES, Record
 from workbench.core.rules import check as check_record
-from workbench.core.store import cipher
+from workbench.core.store import cipher, verified
 from workbench.core.store.changes import ChangeLog, Changes
 from workbench.core.store.checks import _connect, case_key, check_case, harden, is_writable, schema_problem
 from workbench.core.store.errors import CaseBusy, CaseReadOnly, CaseRefused, SearchIndexDamaged, StaleJournal
@@ -80,6 +80,9 @@ class Case:
     # Whether the file held no value the app cannot read when opened (store.values): then, as every write obeys
     # core.rules, it holds none when closed, and the next open need not read it for values again.
     values_checked: bool = False
+    # The whole-file checks (store.verified: STRUCTURE, SEARCH) the file passed as it was opened, or that a new case
+    # passes: then, as this app's writes keep it so, its bytes are remembered as sound when it is closed.
+    sound: set[str] = field(default_factory=set)
     # The schema cookie when the schema was last found ours: a write re-checks the schema when it moved.
     _schema_cookie: int | None = None
     # An encrypted case's password (None: a plain case), for the second connections and the copies made of it;
@@ -150,6 +153,8 @@ class Case:
             unprotect(self.path)
         if self.values_checked and not self.read_only:
             remember_clean(self.path)
+        if self.sound and self._wal and not self.read_only:  # written: its new bytes are as sound as the old
+            verified.remember(verified.content_digest(self.path), self.sound)
 
     @property
     def closed(self) -> bool:
@@ -946,7 +951,7 @@ def open_case(
     except cipher.Error as error:
         raise CaseRefused(path, f"SQLite cannot open it ({error})") from None
     case = Case(path=path, conn=conn, read_only=read_only, analyst=analyst or default_analyst(),
-                values_checked=check_values, key=key)
+                values_checked=check_values, key=key, sound=set(verified.known(verified.opened_digest(path))))
     if version < schema_version():
         try:
             with case.transaction():  # the upgrade and its audit row commit together, or neither does
@@ -982,7 +987,8 @@ def create_case(
     apply_migrations(conn)
     if key is not None:
         cipher.remember_password(path, key)
-    case = Case(path=path, conn=conn, analyst=analyst or default_analyst(), values_checked=True, key=key)
+    case = Case(path=path, conn=conn, analyst=analyst or default_analyst(), values_checked=True, key=key,
+                sound={verified.STRUCTURE, verified.SEARCH})
     with case.transaction():
         for key, value in (
             ("title", title), ("classification", classification), ("timezone", timezone),

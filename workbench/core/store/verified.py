@@ -1,6 +1,8 @@
-"""Encrypted case files this computer checked whole, known again by a SHA-256 digest of every byte, so opening one
-unchanged skips the two checks that decrypt every page (quick_check and the foreign-key check): on a 100k-event
-case they cost about five times what they cost on the same case plain, and the digest about a twentieth of that.
+"""Case files this computer checked whole, or wrote itself from a file found sound, known again by a SHA-256 digest
+of every byte, so opening one unchanged skips the checks that read every page: quick_check and the foreign-key
+check (`STRUCTURE`), and the search index's integrity check (`SEARCH`, run off the UI thread after opening). On a
+100k-event case those cost about ten times the digest (plain; fifty times encrypted, where every page read is
+decrypted), and the search check copies the whole file into memory.
 
 Why this identity is safe for a file from someone else, where a file's size, times and inode are not (anyone can
 write other bytes and keep those): the checks are a function of the file's bytes (and of this version of the
@@ -11,9 +13,13 @@ else), and only after checks that found nothing. What the file holds is read bet
 just as it is between the checks and the opening: a program that changes it in that moment could do the same to
 the checks.
 
+A case this app wrote is known too (`Case.close`): a file that passed the checks, changed only by this app's own
+transactions (every write obeys core.rules, the search index is kept in step by the schema's triggers) and closed
+back to one file, is as sound as it was; its digest is taken after the close, so any byte changed later by anyone
+else is checked whole again.
+
 What is kept: the digests alone (they tell nothing of the password or the case), in the user's cache folder;
-whoever can write there can already run code as the user. A plain file's checks read it from the operating
-system's cache without decrypting, so hashing it would save less; plain files are checked whole every time.
+whoever can write there can already run code as the user.
 """
 
 from __future__ import annotations
@@ -22,17 +28,24 @@ import hashlib
 import json
 import mmap
 import os
+import sqlite3
+from collections.abc import Iterable
 from pathlib import Path
 
 from workbench.core.store.values import save_cache
 
 REMEMBERED = 500
 # Raised whenever a check is added or changed, so files found sound by older checks are checked again.
-CHECKS_VERSION = 1
+CHECKS_VERSION = 2
+STRUCTURE = "structure"  # quick_check and the foreign-key check (store.checks)
+SEARCH = "search"  # the search indexes match their tables (core.repair.search_index_sound)
+
+# The digest of each case file as this process last opened it (its real path as key): what the checks found.
+_opened: dict[str, str] = {}
 
 
 def _checks() -> str:
-    """This version of the checks: ours, the app's, the schema's and SQLCipher's (whose quick_check reads them)."""
+    """This version of the checks: ours, the app's, the schema's and SQLite's (whose quick_check reads them)."""
     from importlib import metadata
 
     import sqlcipher3
@@ -44,15 +57,20 @@ def _checks() -> str:
         binding = metadata.version("sqlcipher3")
     except metadata.PackageNotFoundError:  # a frozen app without the package's metadata
         binding = ""
-    return f"{CHECKS_VERSION}:{workbench.__version__}:{schema_version()}:{sqlcipher3.sqlite_version}:{binding}"
+    return (f"{CHECKS_VERSION}:{workbench.__version__}:{schema_version()}:{sqlcipher3.sqlite_version}:{binding}:"
+            f"{sqlite3.sqlite_version}")
 
 
 def content_digest(path: Path) -> str | None:
     """SHA-256 of this version of the checks and every byte of the file (about 0.15 s of CPU for 180 MB); None
-    when it cannot be read."""
+    when it cannot be read or a write-ahead log or journal lies beside it (its pages are not in the file yet)."""
     real = Path(path).resolve()
     digest = hashlib.sha256(_checks().encode() + b"\0")
     try:
+        for suffix in ("-wal", "-journal"):
+            sidecar = real.with_name(real.name + suffix)
+            if sidecar.exists() and sidecar.stat().st_size:
+                return None
         with real.open("rb") as handle:
             if not os.fstat(handle.fileno()).st_size:
                 return None
@@ -66,25 +84,55 @@ def content_digest(path: Path) -> str | None:
 def _file() -> Path:
     import platformdirs
 
-    return Path(platformdirs.user_cache_dir("case-workbench", appauthor=False)) / "encrypted-checked.json"
+    return Path(platformdirs.user_cache_dir("case-workbench", appauthor=False)) / "checked.json"
 
 
-def _known() -> list[str]:
+def _known() -> dict[str, list[str]]:
     try:
         found = json.loads(_file().read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return []
-    return [item for item in found if isinstance(item, str)] if isinstance(found, list) else []
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {digest: [check for check in checks if isinstance(check, str)]
+            for digest, checks in found.items() if isinstance(digest, str) and isinstance(checks, list)}
+
+
+def known(digest: str | None) -> frozenset[str]:
+    """The checks (STRUCTURE, SEARCH) a file of exactly these bytes passed on this computer, with these checks."""
+    return frozenset(_known().get(digest, ())) if digest is not None else frozenset()
 
 
 def known_sound(digest: str | None) -> bool:
-    """Whether a file of exactly these bytes passed every check on this computer, with these checks."""
-    return digest is not None and digest in _known()
+    """Whether a file of exactly these bytes passed quick_check and the foreign-key check on this computer."""
+    return STRUCTURE in known(digest)
+
+
+def remember(digest: str | None, checks: Iterable[str]) -> None:
+    """Note that a file of these bytes passed `checks` (with those it passed before; the newest REMEMBERED kept)."""
+    checks = set(checks)
+    if digest is None or not checks:
+        return
+    kept = _known()
+    checks |= set(kept.pop(digest, ()))
+    kept[digest] = sorted(checks)
+    save_cache(_file(), dict(list(kept.items())[-REMEMBERED:]), ".checked-")  # failing: checked whole next time
 
 
 def remember_sound(digest: str | None) -> None:
-    """Note that a file of these bytes passed every check (the newest REMEMBERED are kept)."""
+    """Note that a file of these bytes passed quick_check and the foreign-key check."""
+    remember(digest, (STRUCTURE,))
+
+
+def note_opened(path: Path, digest: str | None) -> None:
+    """The digest of the file at `path` as this process just checked it for opening (None: not known by one)."""
+    key = str(Path(path).resolve())
     if digest is None:
-        return
-    kept = [item for item in _known() if item != digest][-(REMEMBERED - 1):] + [digest]
-    save_cache(_file(), kept, ".encrypted-checked-")  # failing, the next open checks the file whole again
+        _opened.pop(key, None)
+    else:
+        _opened[key] = digest
+
+
+def opened_digest(path: Path) -> str | None:
+    """The digest of the file at `path` as this process last checked it for opening."""
+    return _opened.get(str(Path(path).resolve()))
