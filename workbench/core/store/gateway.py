@@ -83,6 +83,8 @@ class Case:
     # The whole-file checks (store.verified: STRUCTURE, SEARCH) the file passed as it was opened, or that a new case
     # passes: then, as this app's writes keep it so, its bytes are remembered as sound when it is closed.
     sound: set[str] = field(default_factory=set)
+    # date_range's answer and the (changes made here, data_version) it was read at.
+    _span: tuple[tuple[int, int], tuple[str, str] | None] | None = field(default=None, repr=False)
     # The schema cookie when the schema was last found ours: a write re-checks the schema when it moved.
     _schema_cookie: int | None = None
     # An encrypted case's password (None: a plain case), for the second connections and the copies made of it;
@@ -835,11 +837,23 @@ class Case:
         return {t: self.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED_TABLES}
 
     def date_range(self) -> tuple[str, str] | None:
-        """First start and last end (or start) of the case's events, UTC text; None when empty."""
+        """First start and last end (or start) of the case's events, UTC text; None when empty.
+
+        Kept until this connection writes or another one commits (the last end reads every event: views ask for
+        the span many times while a big case opens)."""
+        if self.conn.in_transaction:  # what it reads now may yet be rolled back
+            self._span = None
+            low, high = self.conn.execute('SELECT min(start), max(coalesce("end", start)) FROM events').fetchone()
+            return None if low is None else (low, high)
+        version = (self.conn.total_changes, self.conn.execute("PRAGMA data_version").fetchone()[0])
+        if self._span is not None and self._span[0] == version:
+            return self._span[1]
         low, high = self.conn.execute(
             'SELECT min(start), max(coalesce("end", start)) FROM events'
         ).fetchone()
-        return None if low is None else (low, high)
+        span = None if low is None else (low, high)
+        self._span = (version, span)
+        return span
 
     def search(self, text: str, limit: int = 200) -> list[tuple[str, str, str]]:
         """Full-text search over events, actors, sources, documents and notes -> (table, id, snippet)."""

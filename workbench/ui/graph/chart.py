@@ -167,7 +167,9 @@ class ChartItem(QGraphicsItem):
         self.label_area: QRectF | None = None  # on a big chart, where the view is: candidates come from there
 
     # data in
-    def set_graph(self, graph: CaseGraph, graph_slice: GraphSlice, xy: Any, pinned: Any) -> None:
+    def set_graph(self, graph: CaseGraph, graph_slice: GraphSlice, xy: Any, pinned: Any, draw: bool = True) -> None:
+        """Show `graph` with actors at `xy`; with `draw` False the caller rebuilds the paths itself (once, after
+        setting sizes, colours and groups)."""
         self.graph = graph
         self.graph_slice = graph_slice
         self.degree = graph.degrees()
@@ -176,7 +178,10 @@ class ChartItem(QGraphicsItem):
         self.pinned = pinned
         self.xy = None  # the old positions belong to the old graph
         self.set_sizes(None)
-        self.set_positions(xy)
+        if draw:
+            self.set_positions(xy)
+        else:
+            self.xy = xy
 
     def node_visible(self) -> Any:
         """Which actors are drawn one by one: shown by the slice and not in the isolates' group."""
@@ -404,7 +409,8 @@ class ChartItem(QGraphicsItem):
         self.graph_slice = graph_slice
         self.rebuild()
 
-    def set_sizes(self, values: list[float] | None) -> None:
+    def set_sizes(self, values: list[float] | None, draw: bool = True) -> None:
+        """Size the markers by `values` (None: all alike); with `draw` False the caller rebuilds the paths."""
         import numpy as np
 
         n = self.graph.n
@@ -414,7 +420,7 @@ class ChartItem(QGraphicsItem):
             v = np.asarray(values, dtype=float)
             top = v.max() if len(v) and v.max() > 0 else 1.0
             self.radius = 6.0 + 16.0 * np.sqrt(np.clip(v, 0, None) / top)
-        if self.xy is not None:
+        if self.xy is not None and draw:
             self.rebuild()
 
     def set_positions(self, xy: Any) -> None:

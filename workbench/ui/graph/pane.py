@@ -89,7 +89,7 @@ class GraphPane(QWidget):
         self.groups_key = ("graph communities", id(self))
         self.community_numbers: list[int] | None = None  # Louvain's, for the groups of a big chart
         self.weighed_case: Case | None = None  # the case whose ties' weighting was last chosen for it
-        self.play_windows: list[tuple[str, str]] = []
+        self.play_windows: list[tuple[str, str]] | None = None  # worked out when Play is first pressed
         self.play_step = -1
         self.last_message = ""
 
@@ -338,7 +338,7 @@ class GraphPane(QWidget):
             return
         self.graph = load_graph(case)
         self.stored = read_positions(case)
-        self.play_windows = activity_days(case)
+        self.play_windows = None  # the days Play steps through: worked out when it is pressed (a scan of every event)
         self.graph_slice = self._slice()
         self.canvas.movable = not case.read_only
         missing = [a for a in self.graph.ids if a not in self.stored]
@@ -350,11 +350,11 @@ class GraphPane(QWidget):
             for a, (x, y, _p) in self.stored.items():
                 if a in self.graph.index:
                     xy[self.graph.index[a]] = (x, y)
-            self.chart.set_graph(self.graph, self.graph_slice, xy, pinned)
+            self.chart.set_graph(self.graph, self.graph_slice, xy, pinned, draw=False)
             self._place_in_background(fit=True)
         else:
             xy = self._initial_positions()
-            self.chart.set_graph(self.graph, self.graph_slice, xy, pinned)
+            self.chart.set_graph(self.graph, self.graph_slice, xy, pinned, draw=False)  # drawn below
         self.layout_xy = xy
         self.community_numbers = None  # of the graph before
         if case is not self.weighed_case:  # a case of event-table ties opens weighted by their events
@@ -652,9 +652,7 @@ class GraphPane(QWidget):
                     return  # running in the background; sizes follow when it is done
             figures = self.metrics.of(metric)
             values = [figures.get(a, 0.0) for a in self.graph.ids]
-        self.chart.set_sizes(values)
-        if redraw:
-            self.chart.update()
+        self.chart.set_sizes(values, draw=redraw)  # else the caller rebuilds the chart once
 
     def _apply_colouring(self, redraw: bool = True) -> None:
         by = str(self.colour_choice.currentData())
@@ -932,6 +930,8 @@ class GraphPane(QWidget):
             self.play_timer.stop()
             self.play_action.setText("▶ Play")
             return
+        if self.play_windows is None and self.case is not None and not self.case.closed:
+            self.play_windows = activity_days(self.case)
         if not self.play_windows:
             self.play_action.setChecked(False)
             return
@@ -943,7 +943,7 @@ class GraphPane(QWidget):
     def play_next(self) -> None:
         """Move the time window on to the next day the play control steps through."""
         self.play_step += 1
-        if self.play_step >= len(self.play_windows):
+        if self.play_windows is None or self.play_step >= len(self.play_windows):
             self.play_action.setChecked(False)
             return
         start, end = self.play_windows[self.play_step]
