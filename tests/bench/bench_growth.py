@@ -5,10 +5,12 @@ For each synthetic case (tests/bench/cases.py caches them under build/bench-case
 
 - `open_window_s_<size>`: `workbench --exit-after-views CASE` on a copy of the case, from starting the process
   to the window painted with every view built and drawn on the case (the timeline's events, the graph, the
-  sources, the map). The app is told the copy holds no unreadable value, as it knows a case this computer wrote
-  (the generator writes through the gateway), so this is the everyday opening of an analyst's own case. The
+  sources, the map). The app is told the copy holds no unreadable value and that its bytes are sound, as it knows
+  a case this computer wrote (the generator writes through the gateway), so this is the everyday opening of an
+  analyst's own case. The
   app's background work after that (a big graph's layout and groups) is `open_window_idle_s_<size>`, from
-  the same start.
+  the same start. `open_window_received_s_100k`: the same opening of a case received from elsewhere, which the
+  app checks whole (quick_check, references, values; the search index after the window is usable).
 - `app_peak_mb_<size>`: the peak memory of that app process, its background work done.
 - `fts_search_ms_<size>` / `fts_search_p95_ms_<size>`: Case.search over a few words, median and 95th percentile.
 - `timeline_first_paint_ms_<size>`, `timeline_pan_frame_p95_ms_<size>`, ...: bench_timeline's figures; the 10k and
@@ -96,9 +98,13 @@ def search_ms(case_path: Path) -> tuple[float, float]:
 def _environment(workdir: Path) -> dict[str, str]:
     # Our own data, settings and cache folders: the user's settings, recent files and caches are neither read nor
     # changed, and the warm-up's note that the case holds no unreadable value is found by the timed run.
-    return dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(workdir / "data"),
-                XDG_CONFIG_HOME=str(workdir / "config"), XDG_CACHE_HOME=str(workdir / "cache"),
-                WORKBENCH_SETTINGS_DIR=str(workdir / "settings"))
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_DATA_HOME=str(workdir / "data"),
+               XDG_CONFIG_HOME=str(workdir / "config"), XDG_CACHE_HOME=str(workdir / "cache"),
+               WORKBENCH_SETTINGS_DIR=str(workdir / "settings"))
+    # An installed app starts from compiled bytecode (written at its first start, or shipped in the frozen app): a
+    # shell that forbids writing it would time the compiling of every module at every start.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def _launch(command: list[str], env: dict[str, str]) -> tuple[dict[str, float], float]:
@@ -121,16 +127,19 @@ def _launch(command: list[str], env: dict[str, str]) -> tuple[dict[str, float], 
     return stamps, peak
 
 
-def _known_clean(path: Path, env: dict[str, str]) -> None:
-    """Tell the app, in its cache folder, that `path` holds no value it cannot read, as it knows a case it wrote
-    (the generator wrote every row through the gateway): the everyday opening of an analyst's own case. The first
-    opening of a received case also reads every value once (check_case_s_100k in run.py)."""
+def _known(path: Path, env: dict[str, str]) -> None:
+    """Tell the app, in its cache folder, what it knows of a case it wrote (the generator wrote every row through
+    the gateway, whose close remembers the bytes it leaves): `path` holds no value it cannot read (store.values) and
+    its bytes are sound (store.verified). That is the everyday opening of an analyst's own case; the first opening
+    of a received case checks it whole (`open_window_received_s_100k`)."""
+    from workbench.core.store import verified
     from workbench.core.store.values import remember_clean
 
     saved = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
     try:
         remember_clean(path)
+        verified.remember(verified.content_digest(path), (verified.STRUCTURE, verified.SEARCH))
     finally:
         if saved is None:
             os.environ.pop("XDG_CACHE_HOME", None)
@@ -138,13 +147,15 @@ def _known_clean(path: Path, env: dict[str, str]) -> None:
             os.environ["XDG_CACHE_HOME"] = saved
 
 
-def open_window(case_path: Path, workdir: Path) -> dict[str, float]:
-    """The app opened on a copy of the case: (views drawn, background done) seconds from start, peak MB."""
+def open_window(case_path: Path, workdir: Path, known: bool = True) -> dict[str, float]:
+    """The app opened on a copy of the case: (views drawn, background done) seconds from start, peak MB. `known`:
+    a case this computer wrote (else received: every check reads it whole)."""
     env = _environment(workdir)
     copy = workdir / case_path.name
     shutil.copyfile(case_path, copy)  # the app may write to what it opens (a layout): never to the cached case
     app = [sys.executable, "-m", "workbench.cli", "--exit-after-views", str(copy)]
-    _known_clean(copy, env)
+    if known:
+        _known(copy, env)
     stamps, peak = _launch(app, env)
     copy.unlink()
     return {"open": stamps["views drawn"], "idle": stamps.get("background done", float("nan")), "peak": peak}
@@ -186,6 +197,11 @@ def measure(case_10k: Path, case_100k: Path, case_1m: Path) -> dict[str, float]:
             figures[f"case_mb_{size}"] = path.stat().st_size / 1e6
             step(f"search at {size}", lambda size=size, path=path: searched(size, path))
             step(f"opening at {size}", lambda size=size, path=path: opened(size, path, workdir))
+        def received() -> None:
+            with tempfile.TemporaryDirectory(prefix="workbench-received-") as other:  # nothing remembered there
+                figures["open_window_received_s_100k"] = open_window(case_100k, Path(other), known=False)["open"]
+
+        step("opening a received case at 100k", received)
         if "open_window_s_100k" in figures and "open_window_bare_qt_s" in figures:
             figures["open_window_ratio_vs_bare_qt_100k"] = (figures["open_window_s_100k"]
                                                             / figures["open_window_bare_qt_s"])
