@@ -214,6 +214,7 @@ def test_an_unchanged_encrypted_case_is_known_by_its_bytes_and_any_changed_byte_
 def test_encrypted_connections_are_hardened_like_plain_ones(encrypted: Path) -> None:
     """Defensive mode and the value-size limit, which sqlcipher3 cannot set itself (cipher.harden_cipher)."""
     from workbench.core.store import MAX_VALUE_BYTES
+    from workbench.core.store.checks import ENCRYPTED_CACHE_KIB
 
     with open_case(encrypted, key=PASSWORD) as case:
         reader = case.open_reader()
@@ -225,6 +226,8 @@ def test_encrypted_connections_are_hardened_like_plain_ones(encrypted: Path) -> 
             with pytest.raises(cipher.Error, match="may not be modified"):
                 conn.execute("UPDATE sqlite_schema SET sql = sql WHERE name = 'events'")
             conn.execute("PRAGMA writable_schema = OFF")
+            # Decrypted pages are kept in a page cache of their own (plain pages come from the system's cache).
+            assert conn.execute("PRAGMA cache_size").fetchone()[0] == -ENCRYPTED_CACHE_KIB
         reader.close()
 
 

@@ -28,7 +28,15 @@ from workbench.core.model import RECORD_TYPES, Record
 from workbench.core.rules import check as check_record
 from workbench.core.store import cipher, verified
 from workbench.core.store.changes import ChangeLog, Changes
-from workbench.core.store.checks import _connect, case_key, check_case, harden, is_writable, schema_problem
+from workbench.core.store.checks import (
+    ENCRYPTED_CACHE_KIB,
+    _connect,
+    case_key,
+    check_case,
+    harden,
+    is_writable,
+    schema_problem,
+)
 from workbench.core.store.errors import CaseBusy, CaseReadOnly, CaseRefused, SearchIndexDamaged, StaleJournal
 from workbench.core.store.migrate import apply_migrations, schema_version
 from workbench.core.store.search import fts_query
@@ -114,6 +122,8 @@ class Case:
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
         conn = cipher.connect(uri, key=self.key, uri=True, isolation_level=None, check_same_thread=False)
         harden(conn, path=self.path)
+        if self.key is not None:  # decrypted pages kept, as on the case's own connection (store.checks._connect)
+            conn.execute(f"PRAGMA cache_size = {-ENCRYPTED_CACHE_KIB}")
         return Case(path=self.path, conn=conn, read_only=True, analyst=self.analyst, key=self.key)
 
     def open_writer(self) -> Case:
