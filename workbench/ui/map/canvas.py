@@ -176,13 +176,20 @@ class Occupancy:
         c0 = np.clip(np.floor(left / c), 0, columns).astype(np.int64)
         c1 = np.clip(np.ceil(right / c), 0, columns).astype(np.int64)
         keep = (r1 > r0) & (c1 > c0)
+        if not keep.any():
+            return
         r0, r1, c0, c1 = r0[keep], r1[keep], c0[keep], c1[keep]
-        difference = np.zeros((rows + 1, columns + 1), dtype=np.int32)
+        # only over the block the rectangles span (a strip's markers in a picture's grid)
+        top_row, left_column = int(r0.min()), int(c0.min())
+        height, width = int(r1.max()) - top_row, int(c1.max()) - left_column
+        r0, r1, c0, c1 = r0 - top_row, r1 - top_row, c0 - left_column, c1 - left_column
+        difference = np.zeros((height + 1, width + 1), dtype=np.int32)
         np.add.at(difference, (r0, c0), 1)
         np.add.at(difference, (r0, c1), -1)
         np.add.at(difference, (r1, c0), -1)
         np.add.at(difference, (r1, c1), 1)
-        self.grid |= difference.cumsum(axis=0).cumsum(axis=1)[:rows, :columns] > 0
+        self.grid[top_row:top_row + height, left_column:left_column + width] |= \
+            difference.cumsum(axis=0).cumsum(axis=1)[:height, :width] > 0
 
     def claim(self, rect: QRectF) -> bool:
         """Take the cells `rect` overlaps, if none is taken yet (a name 4 px beside a marker is free of it)."""
@@ -318,9 +325,10 @@ class BasemapItem(QGraphicsItem):
             metrics = QFontMetricsF(self.country_font)
             painter.setPen(QColor(110, 100, 120))
             x, y = project(basemap.country_labels[:, 0], basemap.country_labels[:, 1])
-            for number, name in enumerate(basemap.country_names):
-                if not area.contains(QPointF(float(x[number]), float(y[number]))):
-                    continue
+            inside = np.flatnonzero((x >= area.left()) & (x <= area.right()) & (y >= area.top())
+                                    & (y <= area.bottom()))
+            for number in inside.tolist():
+                name = basemap.country_names[number]
                 at = transform.map(QPointF(float(x[number]), -float(y[number])))
                 text = name.upper()
                 width = metrics.horizontalAdvance(text)
