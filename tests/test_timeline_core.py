@@ -23,7 +23,15 @@ from workbench.core.timeline.data import (
     utc_seconds,
     utc_text,
 )
-from workbench.core.timeline.frame import Frame, LevelsOfDetail, Viewport, frame_geometry, time_ticks
+from workbench.core.timeline.frame import (
+    Frame,
+    LevelsOfDetail,
+    Shapes,
+    Viewport,
+    frame_geometry,
+    marker_runs,
+    time_ticks,
+)
 from workbench.core.timeline.layout import LaneLayout, fit_range, hit_test, layout_lanes
 
 
@@ -316,3 +324,39 @@ def test_event_summary_has_what_the_tooltip_needs(sample: Case) -> None:
 def test_utc_text_round_trip_and_density() -> None:
     assert utc_text(utc_seconds("2020-08-15T18:45:00Z")) == "2020-08-15T18:45:00Z"
     assert datetime.fromtimestamp(utc_seconds("2020-08-15T00:00:00Z"), UTC).hour == 0
+
+
+def _squares(x: np.ndarray, y: np.ndarray, half: float, x_to: np.ndarray | None = None) -> set[tuple[int, int]]:
+    """The (row, pixel) cells covered by squares 2 * half wide centred on (x, y) (or spanning x to x_to), sampled
+    at pixel centres as an unantialiased painter does."""
+    cells = set()
+    for a, b, row in zip(x.tolist(), (x if x_to is None else x_to).tolist(), y.tolist(), strict=True):
+        cells.update((int(row), px) for px in range(int(np.floor(a - half)) - 1, int(np.ceil(b + half)) + 1)
+                     if a - half <= px + 0.5 < b + half)
+    return cells
+
+
+def test_marker_runs_draw_what_their_markers_draw() -> None:
+    # Markers of a row whose insides touch chain into one run: its outline and its inside cover the same
+    # pixels as the markers' squares and insides did, and markers apart (or in another row) stay alone.
+    rng = np.random.default_rng(3)
+    for gap in (7.0, 6.5):
+        x = np.round(rng.uniform(0, 400, 300), 1)
+        y = rng.integers(0, 6, 300) * 20.0 + 10
+        single, runs = marker_runs(Shapes(x, x, y, y), gap)
+        assert len(single) + len(runs) < len(x)  # some chained
+        assert len(single) and len(runs)
+        assert np.all(runs.x1 >= runs.x0) and np.array_equal(runs.y0, runs.y1)
+        for half in (4.5, gap / 2):  # the outline (9 pixels), then the inside
+            markers = _squares(x, y, half)
+            drawn = _squares(single.x0, single.y0, half) | _squares(runs.x0, runs.y0, half, runs.x1)
+            assert drawn == markers, half
+        # where the insides do not touch, nothing chains: the outline between them must show
+        apart = np.array([0.0, gap + 0.5, 2 * gap + 1.0])
+        single, runs = marker_runs(Shapes(apart, apart, np.zeros(3), np.zeros(3)), gap)
+        assert len(single) == 3 and not len(runs)
+    # unsorted input is sorted first; another row never chains
+    x = np.array([10.0, 3.0, 5.0, 4.0])
+    y = np.array([0.0, 0.0, 0.0, 20.0])
+    single, runs = marker_runs(Shapes(x, x, y, y), 7.0)
+    assert runs.x0.tolist() == [3.0] and runs.x1.tolist() == [10.0] and single.x0.tolist() == [4.0]

@@ -185,3 +185,18 @@ def test_lanes_grouped_by_an_attribute_the_actors_carry(qtbot, synthetic: Path, 
     chart.set_case(None)
     chart.close()
     case.close()
+
+
+def test_a_summary_lanes_density_outline_holds_its_bars() -> None:
+    # The bars of a summary lane are drawn as one polygon: its area is the bars' area, it stays on the base line
+    # between them, and a bin of no events has no bar.
+    from workbench.ui.timeline import density_outline
+
+    heights = np.array([0.0, 3.0, 3.0, 0.0, 10.0, 1.0, 0.0])
+    x, y = density_outline(heights, 50.0, 4.0, 100.0)
+    area = 0.5 * abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+    assert area == pytest.approx(heights.sum() * 4.0)
+    assert x.min() == 50.0 and x.max() == 50.0 + 7 * 4.0 and y.max() == 100.0 and y.min() == 90.0
+    over_empty = (x > 50.0 + 3 * 4.0) & (x < 50.0 + 4 * 4.0)  # inside the empty fourth bin: no point at all
+    assert not over_empty.any()
+    assert list(zip(x[7:9], y[7:9], strict=True)) == [(62.0, 100.0), (66.0, 100.0)]  # along the base under it

@@ -96,6 +96,26 @@ def _dashes(start: np.ndarray, stop: np.ndarray, across: np.ndarray, on: float, 
     return begin, np.minimum(begin + on, stop[owner]), across[owner]
 
 
+def marker_runs(points: Shapes, gap: float) -> tuple[Shapes, Shapes]:
+    """(single markers, runs) of square markers (points, x0 = x1, y0 = y1): markers of one row whose centres lie
+    at most `gap` pixels apart chain into a run, from its first centre (x0) to its last (x1).
+
+    A marker is drawn as a square and then its smaller inside; where the insides of neighbours touch (`gap` is
+    the inside's width), the chain looks like one long marker: an outline around one inside. So a run is drawn
+    as that, two shapes, however many markers it holds: a dense row of 1,400 pixels once drew 25,000 squares."""
+    x, y = points.x0, points.y0
+    if len(x) > 1 and not np.all((y[1:] > y[:-1]) | ((y[1:] == y[:-1]) & (x[1:] >= x[:-1]))):
+        order = np.lexsort((x, y))
+        x, y = x[order], y[order]
+    joined = np.zeros(len(x), dtype=bool)  # chained to the marker before it
+    joined[1:] = (y[1:] == y[:-1]) & (x[1:] - x[:-1] <= gap)
+    starts = np.flatnonzero(~joined)
+    ends = np.r_[starts[1:], len(x)] - 1
+    alone = starts == ends
+    single, first, last = starts[alone], starts[~alone], ends[~alone]
+    return Shapes(x[single], x[single], y[single], y[single]), Shapes(x[first], x[last], y[first], y[first])
+
+
 def _empty_shapes() -> Shapes:
     nothing = np.zeros(0)
     return Shapes(nothing, nothing, nothing, nothing)

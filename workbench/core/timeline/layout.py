@@ -370,8 +370,14 @@ class DensityCounter:
             before += sign * (summed_w[taken] * times - summed_wt[taken])
         longer = int(np.searchsorted(-self.lengths, -width, side="left"))  # the events longer than a bin
         if longer:  # they count by the part of each bin they fill (1/width), not by their own part (1/length)
-            before += _weighted_time_before(self.long_start[:longer], self.long_stop[:longer],
-                                            1.0 / width - 1.0 / self.lengths[:longer], times)
+            # Only those going on in [low, high] change from one edge to the next: one over before `low` adds the
+            # same at every edge, one after `high` nothing. So zoomed in, where every event is longer than a
+            # bin, a frame sorts the few in view, not all of them.
+            start, stop = self.long_start[:longer], self.long_stop[:longer]
+            going_on = np.flatnonzero((stop > times[0]) & (start < times[-1]))
+            if len(going_on):
+                before += _weighted_time_before(start[going_on], stop[going_on],
+                                                1.0 / width - 1.0 / self.lengths[going_on], times)
         return counts + np.round(np.diff(before), 6)
 
 
