@@ -137,6 +137,47 @@ def test_a_year_of_whole_days_is_drawn_without_a_comb(tmp_path: Path) -> None:
         assert counter.counts(span_low, span_high, bins) == pytest.approx(expected, abs=1e-5)
 
 
+def test_a_summary_lane_counts_the_same_frame_after_frame_as_its_bins_change(tmp_path: Path) -> None:
+    # DensityCounter keeps the running sums of the events longer than a bin for the last bin width: panning (the
+    # same width) reuses them, zooming in or out picks another set. Every frame must count what density counts.
+    from datetime import UTC, datetime
+
+    from workbench.core.store import create_case
+
+    rng = np.random.default_rng(5)
+    case = create_case(tmp_path / "ranges.case", "Ranges")
+    stamp = "2026-01-01T00:00:00Z"
+    base = utc_seconds("2021-01-01T00:00:00Z")
+
+    def text(seconds: float) -> str:
+        return datetime.fromtimestamp(int(seconds), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    rows = []
+    for n in range(600):
+        start = base + float(rng.uniform(0, 365 * DAY))
+        length = float(rng.choice([0.0, 2 * 3600.0, DAY, 9 * DAY, 70 * DAY]) * rng.uniform(0.5, 1.5))
+        rows.append({"id": f"e{n}", "title": f"Event {n}", "start": text(start),
+                     "end": text(start + length) if length else None,
+                     "time_precision": str(rng.choice(["minute", "hour", "day"])), "confidence": "reported",
+                     "created_at": stamp, "updated_at": stamp})
+    with case.transaction():
+        case.bulk_insert("events", rows)
+    data = load_timeline(case)
+    case.close()
+    mask = rng.random(len(data)) < 0.7
+    counter = DensityCounter(data, mask)
+    low, high = base, base + 365 * DAY
+    spans = [(low, high, 400)]
+    spans += [(low + k * 20 * DAY, high + k * 20 * DAY, 400) for k in (1, 2, 3, -1)]  # pans: the same width
+    middle = (low + high) / 2
+    for half in (60 * DAY, 12 * DAY, 2 * DAY, 5 * 3600.0, 30 * DAY, 400 * DAY):  # zoom in, then out again
+        spans.append((middle - half, middle + half, 300))
+        spans.append((middle - half + half / 7, middle + half + half / 7, 300))
+    for span_low, span_high, bins in spans:
+        expected = density(data, mask, span_low, span_high, bins)[1]
+        assert counter.counts(span_low, span_high, bins) == pytest.approx(expected, abs=1e-5), (span_low, bins)
+
+
 def test_fit_keeps_room_for_titles_only_where_titles_are_drawn(sample_path: Path, tmp_path: Path) -> None:
     # The sample's last title gets room at the right; 3,000 coded events, drawn as marks without titles,
     # get none: ICEWS14's year seemed to run on to March 2015.

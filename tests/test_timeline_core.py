@@ -360,3 +360,15 @@ def test_marker_runs_draw_what_their_markers_draw() -> None:
     y = np.array([0.0, 0.0, 0.0, 20.0])
     single, runs = marker_runs(Shapes(x, x, y, y), 7.0)
     assert runs.x0.tolist() == [3.0] and runs.x1.tolist() == [10.0] and single.x0.tolist() == [4.0]
+
+
+def test_titles_of_a_few_events_read_at_once_are_their_titles(sample: Case) -> None:
+    # Labels ask for the titles of the events they may show: read in one query, the same as every title loaded.
+    every = load_timeline(sample).titles
+    data = load_timeline(sample)
+    wanted = [7, 0, 7, len(data) - 1, -1, len(data)]
+    expected = [every[7], every[0], every[7], every[-1], "", ""]
+    assert data.titles_of(wanted) == expected
+    assert data.title_of(3) == every[3] and data.title_of(len(data)) == ""
+    assert data.titles == every  # and then from the loaded titles, the same
+    assert data.titles_of(np.array(wanted)) == expected

@@ -427,6 +427,12 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
             title = self._titles[event] = self.chart.data.title_of(event)
         return title
 
+    def _read_titles(self, events: np.ndarray) -> None:
+        """Read the titles of the events a frame may label that are not known yet, in one query."""
+        missing = [event for event in events.tolist() if event not in self._titles]
+        if missing:
+            self._titles.update(zip(missing, self.chart.data.titles_of(missing), strict=True))
+
     def _measure(self, event: int) -> float:
         width = self._label_widths.get(event)
         if width is None:
@@ -444,7 +450,8 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
         viewport, transform = found
         frame = frame_geometry(
             chart.layout, chart.data, viewport, faded=chart.faded, selected=chart.selected, marks=chart.rating_marks,
-            measure=self._measure if chart.show_labels else None, detail=self.detail,
+            measure=self._measure if chart.show_labels else None, about_to_measure=self._read_titles,
+            detail=self.detail,
         )
         self.last_frame = frame
         painter.save()

@@ -148,23 +148,29 @@ class TimelineData:
         return row[0] if row else None
 
     def title_of(self, index: int) -> str:
-        """One event's title: from `titles` once they are loaded, else read alone (labels need a few thousand at
-        most, and a million titles take seconds to load)."""
-        if self._titles is not None or len(self) <= TITLES_AT_ONCE:
-            return self.titles[index]
-        if self.case is None or not 0 <= index < len(self):
-            return ""
-        row = self.case.conn.execute("SELECT title FROM events WHERE seq = ?", (int(self.seq[index]),)).fetchone()
-        return row[0] if row else ""
+        """One event's title ("" for an index out of range)."""
+        return self.titles_of([index])[0]
+
+    def titles_of(self, indices: Sequence[int] | np.ndarray) -> list[str]:
+        """The titles of the events at `indices` ("" for one out of range): from `titles` once they are loaded,
+        else read in one query. Labels need a few hundred titles, a few thousand at most, and reading every title
+        of a 100k case held up the first frame that showed labels for a third of a second."""
+        chosen = np.asarray(indices, dtype=np.int64).ravel()
+        inside = (chosen >= 0) & (chosen < len(self))
+        if self._titles is not None or self.case is None:
+            titles = self.titles
+            return [titles[i] if ok else "" for i, ok in zip(chosen.tolist(), inside.tolist(), strict=True)]
+        seqs = self.seq[chosen[inside]].tolist()
+        by_seq = dict(self.case.conn.execute("SELECT seq, title FROM events WHERE seq IN (SELECT value FROM "
+                                             "json_each(?))", (json.dumps(seqs),))) if seqs else {}
+        found = iter(seqs)
+        return [by_seq.get(next(found), "") if ok else "" for ok in inside.tolist()]
 
     def span(self) -> tuple[float, float] | None:
         """The whole case in time (windows included), or None when it has no events."""
         if not len(self):
             return None
         return float(self.low.min()), float(self.high.max())
-
-
-TITLES_AT_ONCE = 200_000  # up to this many events, a label's title comes from all of them loaded at once
 
 
 def _numbers(text: str | None, count: int) -> np.ndarray:

@@ -282,6 +282,7 @@ def frame_geometry(
     selected: np.ndarray | None = None,
     marks: np.ndarray | None = None,
     measure: Callable[[int], float] | None = None,
+    about_to_measure: Callable[[np.ndarray], None] | None = None,
     marker_px: float = 9.0,
     bar_px: float = 8.0,
     window_px: float = 14.0,
@@ -291,7 +292,8 @@ def frame_geometry(
 
     `faded`: per event, drawn as context only. `selected`: per event, outlined. `marks`: per event, a small
     code (-1: none), each code's events boxed (the timeline's colour by an ACH rating).
-    `measure(event)`: the pixel width of its label; labels are placed only when given.
+    `measure(event)`: the pixel width of its label; labels are placed only when given. `about_to_measure(events)`:
+    told first which events may be measured, so their titles can be read at once, not one by one.
     `detail`: the view's LevelsOfDetail; with it, a view of more than DENSE_ITEMS appearances draws its
     zoom level's shapes (the same picture to within a pixel, at the cost of its pixels).
     """
@@ -334,7 +336,7 @@ def frame_geometry(
     labels: list[tuple[float, float, int, float]] = []
     if measure is not None and len(events) and level is None:  # drawn from a level: far too many to label
         labels = place_labels(events, layout.item_row[items], np.where(marker, ax, np.maximum(x0, c0)),
-                              marker, view, measure, marker_px)
+                              marker, view, measure, marker_px, about_to_measure=about_to_measure)
     return Frame(windows, bars, markers, sel, connectors, labels, len(items) if count < 0 else count, marked)
 
 
@@ -427,7 +429,8 @@ def _frame_connectors(layout: LaneLayout, data: TimelineData, view: Viewport,
 
 def place_labels(events: np.ndarray, rows: np.ndarray, x_px: np.ndarray, is_marker: np.ndarray, view: Viewport,
                  measure: Callable[[int], float], marker_px: float = 9.0, gap: float = 6.0,
-                 min_px: float = 56.0, limit: int = LABEL_LIMIT) -> list[tuple[float, float, int, float]]:
+                 min_px: float = 56.0, limit: int = LABEL_LIMIT,
+                 about_to_measure: Callable[[np.ndarray], None] | None = None) -> list[tuple[float, float, int, float]]:
     """Labels that fit, as (x, baseline y, event, width): left to right in each row, a label never
     overlaps another label nor runs over the next event of its row or the view's right edge; it is
     cut short (the view elides it) when at least `min_px` is free, else left out. Too many
@@ -446,6 +449,8 @@ def place_labels(events: np.ndarray, rows: np.ndarray, x_px: np.ndarray, is_mark
     next_x = np.where(same_row_next, np.r_[x_px[1:], np.inf], np.inf)
     room = np.minimum(next_x - 4, right_edge - 2) - start
     candidates = np.flatnonzero(room >= min_px)
+    if about_to_measure is not None and len(candidates):
+        about_to_measure(events[candidates])
     placed: list[tuple[float, float, int, float]] = []
     last_row, last_end = None, -np.inf
     for row, x, space, event in zip(rows[candidates].tolist(), start[candidates].tolist(),

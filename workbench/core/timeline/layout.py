@@ -331,8 +331,12 @@ def _weighted_time_before(start: np.ndarray, stop: np.ndarray, weight: np.ndarra
 
 class DensityCounter:
     """`density` of one set of events, for frame after frame over different spans: the events are sorted
-    once, with running sums, so a frame costs its bins and the events longer than a bin, not every event
-    (a summary lane of 50,000 member events, counted each frame, was the grouped lanes' whole frame)."""
+    once, with running sums, so a frame costs its bins, not every event (a summary lane of 50,000 member
+    events, counted each frame, was the grouped lanes' whole frame).
+
+    The events longer than a bin count by the part of each bin they fill (1/width), not by their own part
+    (1/length): their running sums are kept for the last bin width's set of them, so a pan (the same
+    width) sorts nothing, and a zoom step picks them out of the sorted events without sorting again."""
 
     def __init__(self, data: TimelineData, mask: np.ndarray) -> None:
         chosen = np.flatnonzero(mask)
@@ -344,13 +348,32 @@ class DensityCounter:
         start, stop = start - self.origin, stop - self.origin
         length = stop - start
         weight = 1.0 / length if len(length) else length
-        self.ends = []
+        longest = np.argsort(-length, kind="stable")
+        self.lengths = length[longest]  # longest first: the events longer than a bin are the first ones
+        rank = np.empty(len(length), dtype=np.int64)
+        rank[longest] = np.arange(len(length))
+        self.ends = []  # per end (start, stop): the ends sorted, running sums of 1/length and end/length
+        self.sorted = []  # per end: the ends sorted, their events' 1/length and place in `lengths`
         for ends in (start, stop):
             order = np.argsort(ends, kind="stable")
             self.ends.append((ends[order], np.concatenate([[0.0], np.cumsum(weight[order])]),
                               np.concatenate([[0.0], np.cumsum((weight * ends)[order])])))
-        longest = np.argsort(-length, kind="stable")
-        self.lengths, self.long_start, self.long_stop = length[longest], start[longest], stop[longest]
+            self.sorted.append((ends[order], weight[order], rank[order]))
+        self.long_count = -1  # how many events the kept running sums of the longer ones are of
+        self.long_sums: list[tuple[np.ndarray, ...]] = []
+
+    def _longer_sums(self, longer: int) -> list[tuple[np.ndarray, ...]]:
+        """Per end, for the `longer` longest events: their ends sorted and running sums of 1, end, 1/length and
+        end/length; kept until another bin width takes another number of them."""
+        if longer != self.long_count:
+            self.long_sums = []
+            for ends, weight, rank in self.sorted:
+                kept = rank < longer  # in end order already: no sort
+                e, w = ends[kept], weight[kept]
+                self.long_sums.append((e, *(np.concatenate([[0.0], np.cumsum(v)]) for v in (np.ones(len(e)), e,
+                                                                                           w, w * e))))
+            self.long_count = longer
+        return self.long_sums
 
     def counts(self, low: float, high: float, bins: int) -> np.ndarray:
         """What `density(data, mask, low, high, bins)` counts, bin by bin."""
@@ -369,15 +392,12 @@ class DensityCounter:
             taken = np.searchsorted(ends, times, side="right")
             before += sign * (summed_w[taken] * times - summed_wt[taken])
         longer = int(np.searchsorted(-self.lengths, -width, side="left"))  # the events longer than a bin
-        if longer:  # they count by the part of each bin they fill (1/width), not by their own part (1/length)
-            # Only those going on in [low, high] change from one edge to the next: one over before `low` adds the
-            # same at every edge, one after `high` nothing. So zoomed in, where every event is longer than a
-            # bin, a frame sorts the few in view, not all of them.
-            start, stop = self.long_start[:longer], self.long_stop[:longer]
-            going_on = np.flatnonzero((stop > times[0]) & (start < times[-1]))
-            if len(going_on):
-                before += _weighted_time_before(start[going_on], stop[going_on],
-                                                1.0 / width - 1.0 / self.lengths[going_on], times)
+        if longer:  # each adds (1/width - 1/length) x the time from its end to the edge, from its start less its stop
+            for (ends, ones, summed_e, summed_w, summed_we), sign in zip(self._longer_sums(longer), (1.0, -1.0),
+                                                                        strict=True):
+                taken = np.searchsorted(ends, times, side="right")
+                before += sign * ((ones[taken] * times - summed_e[taken]) / width
+                                  - (summed_w[taken] * times - summed_we[taken]))
         return counts + np.round(np.diff(before), 6)
 
 
