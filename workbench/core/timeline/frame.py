@@ -156,6 +156,7 @@ class LevelsOfDetail:
         self.item_low = self.item_high = np.zeros(0)
         self.levels: dict[int, LevelShapes] = {}
         self.by_event: np.ndarray | None = None  # item indices ordered by event
+        self.ordered: _OrderedItems | None = None  # the appearances sorted for building levels
         self.by_top: np.ndarray | None = None  # connectors ordered by their top row, and by their bottom row
         self.by_bottom = self.tops = self.bottoms = np.zeros(0, dtype=np.int64)
         self.finest = 0  # the finest level kept
@@ -168,7 +169,7 @@ class LevelsOfDetail:
             self.item_low = data.low[layout.item_event]
             self.item_high = data.high[layout.item_event]
             self.levels = {}
-            self.by_event = self.by_top = None
+            self.by_event = self.by_top = self.ordered = None
             if len(self.item_low):
                 self.start, self.end = float(np.nanmin(self.item_low)), float(np.nanmax(self.item_high))
             else:
@@ -257,20 +258,112 @@ class LevelsOfDetail:
         built = self.levels.get(level)
         if built is not None:
             return built
-        # Every appearance at the level's middle scale, times measured from the start (small pixel numbers),
-        # rows one pixel apart: merged and thinned as a frame would be, then kept in seconds and rows.
+        # Every appearance at the level's middle scale, times measured from the start (small pixel numbers):
+        # merged and thinned as a frame would be (`_item_shapes`' rules), then kept in seconds and rows. The
+        # appearances were sorted once for all levels (`_ordered`), so a level is a few passes over them, no sort:
+        # a new level no longer held up its first frame for a sort of every appearance.
         scale = 2.0 ** -(level + 0.5)
-        # Rows sit at row + 0.75 pixels: whole numbers apart that round to distinct pixels (row + 0.5 would round
-        # half to even and put rows 1 and 2 on one).
-        whole = Viewport(self.start, self.end, -1.0, float(self.layout.total_rows + 1), scale, -self.start * scale,
-                         1.0, 0.25)
-        items = np.arange(len(self.layout.item_event), dtype=np.int64)
-        shapes = _item_shapes(self.layout, self.data, items, whole, self.faded, 0.0, 0.0)[:3]
-        built = {kind: {key: (found.x0 / scale + self.start, found.x1 / scale + self.start, found.y0 - 0.75)
-                        for key, found in by_key.items()}
-                 for kind, by_key in zip(("windows", "bars", "markers"), shapes, strict=True)}
+        ordered = self._ordered()
+        windows, bars, markers = ordered.by_low, ordered.by_core_low, ordered.by_anchor
+        # `_item_shapes`' rules at this scale: a range a pixel wide is a bar, a window three pixels wide is drawn,
+        # anything else is a marker.
+        marker = ((markers.core_length * scale < 1.0)
+                  & ~(markers.uncertain & (markers.window_length * scale >= 3.0)))
+        built = {
+            "windows": windows.merged(windows.uncertain & (windows.window_length * scale >= 3.0), "low", "high",
+                                      scale, self.start),
+            "bars": bars.merged(bars.core_length * scale >= 1.0, "core_low", "core_high", scale, self.start,
+                                least_px=2.0),
+            "markers": markers.thinned(marker, scale, self.start),
+        }
         self.levels[level] = built
         return built
+
+    def _ordered(self) -> _OrderedItems:
+        if self.ordered is None:
+            self.ordered = _OrderedItems(self.layout, self.data, self.faded)
+        return self.ordered
+
+
+class _OrderedItems:
+    """Every appearance sorted by (style and fade, row, time) for each time a level sorts by: the window's start
+    (windows), the stated start (bars), the marker's place (markers); each sort keeps the appearances' times in
+    its own order, so building a level reads them in sequence."""
+
+    def __init__(self, layout: LaneLayout, data: TimelineData, faded: np.ndarray | None) -> None:
+        events = layout.item_event
+        row = layout.item_row.astype(np.int64)
+        fade = faded[events] if faded is not None else np.zeros(len(events), dtype=bool)
+        group = data.style[events].astype(np.int64) * 2 + fade  # (style, faded) as style * 2 + faded
+        times = {"low": data.low[events], "high": data.high[events], "core_low": data.core_low[events],
+                 "core_high": data.core_high[events], "anchor": data.anchor[events]}
+        # The layout sorts its items by (row, window start): a stable sort by group alone (a radix sort of small
+        # numbers) orders them by (group, row, window start). The other two orders sort one number each: the
+        # segment (group, row) times the span, plus the time since the earliest (to well under a second).
+        by_low = np.argsort(group.astype(np.int8), kind="stable")
+        segment = (group * (int(row.max(initial=0)) + 1) + row).astype(np.float64)
+        first = float(np.nanmin(times["low"])) if len(events) else 0.0
+        span = float(np.nanmax(times["high"])) - first + 1.0 if len(events) else 1.0
+        by_core_low, by_anchor = (np.argsort(segment * span + (times[name] - first)) for name in ("core_low", "anchor"))
+        self.by_low, self.by_core_low, self.by_anchor = (_Sorted(order, group, row, times, data.uncertain[events])
+                                                         for order in (by_low, by_core_low, by_anchor))
+
+
+class _Sorted:
+    """The appearances in one order: their (group, row) segment, times and uncertainty, in that order."""
+
+    def __init__(self, order: np.ndarray, group: np.ndarray, row: np.ndarray, times: dict[str, np.ndarray],
+                 uncertain: np.ndarray) -> None:
+        self.group, self.row = group[order], row[order].astype(np.float64)
+        new_segment = np.ones(len(order), dtype=bool)
+        new_segment[1:] = (self.group[1:] != self.group[:-1]) | (self.row[1:] != self.row[:-1])
+        self.segment = np.cumsum(new_segment) - 1
+        self.times = {name: values[order] for name, values in times.items()}
+        self.uncertain = uncertain[order]
+        self.window_length = self.times["high"] - self.times["low"]
+        self.core_length = self.times["core_high"] - self.times["core_low"]
+
+    def _by_group(self, kept: np.ndarray, values: tuple[np.ndarray, ...]
+                  ) -> dict[tuple[int, bool], tuple[np.ndarray, ...]]:
+        group = self.group[kept]
+        cuts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else np.zeros(0, dtype=np.int64)
+        ends = np.r_[cuts[1:], len(group)]
+        return {(int(group[a]) // 2, bool(group[a] % 2)): tuple(v[a:b] for v in values)
+                for a, b in zip(cuts.tolist(), ends.tolist(), strict=True)}
+
+    def merged(self, chosen: np.ndarray, low: str, high: str, scale: float, start: float, least_px: float = 0.0
+               ) -> dict[tuple[int, bool], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """The chosen bars (from time `low` to `high`, at least `least_px` long) of one (group, row) that overlap or
+        come within a pixel merged into one (`_merge_bars`' rule), as (start, end, row) in seconds and rows per
+        (style, faded)."""
+        chosen = np.flatnonzero(chosen)
+        if not len(chosen):
+            return {}
+        a = (self.times[low][chosen] - start) * scale
+        b = np.maximum((self.times[high][chosen] - start) * scale, a + least_px)
+        # Segments made disjoint on one number line, so one running maximum finds each merged run.
+        offset = self.segment[chosen] * (float(max(np.max(np.abs(a)), np.max(np.abs(b)))) * 4 + 1e7)
+        reach = np.maximum.accumulate(b + offset)
+        new_run = np.ones(len(a), dtype=bool)
+        new_run[1:] = a[1:] + offset[1:] > reach[:-1] + 1.0
+        starts = np.flatnonzero(new_run)
+        last = np.r_[starts[1:], len(a)] - 1
+        return self._by_group(chosen[starts], (a[starts] / scale + start,
+                                               (reach[last] - offset[last]) / scale + start, self.row[chosen[starts]]))
+
+    def thinned(self, chosen: np.ndarray, scale: float, start: float
+                ) -> dict[tuple[int, bool], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """The chosen markers one per pixel of a (group, row) (`_dedupe_points`' rule: the first in time of those on
+        one pixel), as (time, time, row) per (style, faded)."""
+        chosen = np.flatnonzero(chosen)
+        if not len(chosen):
+            return {}
+        times = self.times["anchor"][chosen]
+        pixel = np.round((times - start) * scale)
+        segment = self.segment[chosen]
+        keep = np.ones(len(chosen), dtype=bool)
+        keep[1:] = (segment[1:] != segment[:-1]) | (pixel[1:] != pixel[:-1])
+        return self._by_group(chosen[keep], (times[keep], times[keep], self.row[chosen[keep]]))
 
 
 def frame_geometry(
