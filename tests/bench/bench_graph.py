@@ -31,6 +31,8 @@ from workbench.core.store import open_case
 ROUNDS = 3
 PAN_FRAMES = 40
 PAN_STEP_PX = 12
+ZOOM_FRAMES = 40
+ZOOM_STEP = 1.25
 
 
 def best_of(rounds: int, run: Callable[[], object]) -> tuple[float, object]:
@@ -128,8 +130,9 @@ def betweenness_figures(graph: CaseGraph, suffix: str) -> dict[str, float]:
 
 
 def pan_frame_ms(case_path: Path) -> dict[str, float]:
-    """Median time of one pan step of the whole 5k-actor chart (fitted, every actor and relation in
-    view): scroll by a few pixels and let Qt paint what it must; and of a full repaint of the view."""
+    """Median time (and 95th percentile) of one pan step of the whole 5k-actor chart (fitted, every actor and
+    relation in view): scroll by a few pixels and let Qt paint what it must; of one zoom step (in and out from
+    Fit by 1.25, as the timeline's zoom frames); and of a full repaint of the view."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QUndoStack
     from PySide6.QtWidgets import QApplication
@@ -167,8 +170,18 @@ def pan_frame_ms(case_path: Path) -> dict[str, float]:
             start = time.perf_counter()
             canvas.viewport().repaint()
             full.append((time.perf_counter() - start) * 1000)
+        canvas.fit()
+        app.processEvents()
+        zoom = []
+        for frame in range(ZOOM_FRAMES):
+            factor = ZOOM_STEP if (frame // 5) % 2 == 0 else 1 / ZOOM_STEP  # in five steps, out five steps
+            start = time.perf_counter()
+            canvas.zoom(factor)  # as the wheel does: the names are placed for the new zoom, then painted
+            app.processEvents()
+            zoom.append((time.perf_counter() - start) * 1000)
         pane.close()
         return {"graph_pan_frame_ms_5k": statistics.median(pan), "graph_pan_frame_p95_ms_5k": p95(pan),
+                "graph_zoom_frame_ms_5k": statistics.median(zoom), "graph_zoom_frame_p95_ms_5k": p95(zoom),
                 "graph_full_repaint_ms_5k": statistics.median(full), "graph_full_repaint_p95_ms_5k": p95(full)}
     finally:
         case.close()
