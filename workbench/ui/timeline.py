@@ -260,21 +260,28 @@ def _band_pen(brush: QBrush, width: float) -> QPen:
 
 def draw_rects(painter: QPainter, shapes: Shapes, fill: QBrush, edge: QColor, dashed: bool,
                overlapping: bool = False) -> None:
-    """Rectangles of one row height as thick strokes plus thin (dashed) edges: a fill of
-    thousands of rectangles as one path costs the raster engine 30 times more. Rectangles that may
-    overlap (not merged as the frame merges bars) are filled as one path, so that a translucent fill
+    """Rectangles of one row height, filled from an array plus thin (dashed) edges: a fill of thousands
+    of rectangles as one path costs the raster engine 30 times more. Rectangles that may overlap (not
+    merged as the frame merges bars) are filled as thick strokes of one path, so that a translucent fill
     is laid once where they overlap."""
     if not len(shapes):
         return
-    height = float(shapes.y1[0] - shapes.y0[0])
-    middle = (shapes.y0 + shapes.y1) / 2
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.setPen(_band_pen(fill, height))
-    bands = Shapes(shapes.x0, np.maximum(shapes.x1, shapes.x0 + 1), middle, middle)
+    right = np.maximum(shapes.x1, shapes.x0 + 1)
     if overlapping:
-        painter.drawPath(_segment_path(bands))
+        height = float(shapes.y1[0] - shapes.y0[0])
+        middle = (shapes.y0 + shapes.y1) / 2
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(_band_pen(fill, height))
+        painter.drawPath(_segment_path(Shapes(shapes.x0, right, middle, middle)))
     else:
-        draw_segments(painter, bands)
+        # Filled straight from an array of QRectF (x, y, width, height): half the cost of as many thick lines.
+        rects = np.empty((len(shapes), 4))
+        rects[:, 0], rects[:, 1], rects[:, 2], rects[:, 3] = (shapes.x0, shapes.y0, right - shapes.x0,
+                                                              shapes.y1 - shapes.y0)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(fill)
+        painter.drawRects(shiboken6.wrapInstance(rects.ctypes.data, QRectF), len(rects))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
     pen = QPen(edge, 1.0)
     if dashed:
         # The pen dashes each edge from its start, as the painter draws it: a fast pattern in the rasteriser

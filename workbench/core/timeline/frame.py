@@ -208,8 +208,12 @@ class LevelsOfDetail:
                 if not inside.any():
                     continue
                 yc = view.y_px(rows[first:last][inside] + 0.5)
-                if kind == "markers":
-                    shapes[key] = _dedupe_points(view.x_px(t0[first:last][inside]), yc)
+                if kind == "markers":  # one per pixel; a level's markers run by row and time: no sort needed
+                    x = view.x_px(t0[first:last][inside])
+                    pixel = np.round(x)
+                    keep = np.ones(len(x), dtype=bool)
+                    keep[1:] = (yc[1:] != yc[:-1]) | (pixel[1:] != pixel[:-1])
+                    shapes[key] = Shapes(x[keep], x[keep], yc[keep], yc[keep])
                     continue
                 x0 = np.clip(view.x_px(t0[first:last][inside]), edge_low, edge_high)
                 x1 = np.clip(view.x_px(t1[first:last][inside]), edge_low, edge_high)

@@ -185,7 +185,9 @@ def _group_lanes(data: TimelineData, ranked: list[int], keys: list[str], labels:
     for kind, members in groups.items():
         key_of_lane = np.zeros(len(keys) + 1, dtype=bool)
         key_of_lane[members] = True
-        n_events = len(np.unique(events[key_of_lane[lanes]])) if len(events) else 0
+        taking_part = np.zeros(len(data), dtype=bool)  # a mark per event, not a sort of the group's pairs
+        taking_part[events[key_of_lane[lanes]]] = True
+        n_events = int(np.count_nonzero(taking_part))
         open_ = kind in expanded
         summary[len(order)] = members
         order.append(-1)

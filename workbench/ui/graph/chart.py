@@ -905,7 +905,7 @@ class ChartItem(QGraphicsItem):
             painter.fillPath(path, QBrush(EDGE_COLOUR))
         painter.setOpacity(1.0)
         if self._tie_paths:
-            self._paint_ties(painter, base_opacity)
+            self._paint_ties(painter, base_opacity, smooth=lod >= OVERVIEW_LOD)
         if focus:
             self._paint_focus_edges(painter)
         # actors
@@ -938,8 +938,10 @@ class ChartItem(QGraphicsItem):
                 painter.drawEllipse(QPointF(x + r * 0.75, y - r * 0.75), 2.6, 2.6)
         self._paint_labels(painter, focus)
 
-    def _paint_ties(self, painter: QPainter, opacity: float) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    def _paint_ties(self, painter: QPainter, opacity: float, smooth: bool = True) -> None:
+        # Zoomed out (`smooth` False), the faint ties are drawn without antialiasing, as the relations are: a
+        # frame of the 5k-actor chart spent most of its time smoothing them.
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         top = max(self._tie_paths, default=1.0)
         for width, path in self._tie_paths.items():
