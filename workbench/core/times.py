@@ -102,7 +102,23 @@ def describe_when(
     '15 Aug 2020, 18:00', '15 Aug 2020, evening', '12 Aug 2020 (no later than 12 Aug)',
     '27 Jul 2020 - 15 Aug 2020'.
     """
-    local = utc_to_local(start, zone)
+    return describe_local(utc_to_local(start, zone), zone, precision=precision,
+                          local_end=utc_to_local(end, zone) if end else None, earliest=earliest, latest=latest,
+                          note=note)
+
+
+def describe_local(
+    local: datetime,
+    zone: ZoneInfo,
+    *,
+    precision: str = "day",
+    local_end: datetime | None = None,
+    earliest: str | None = None,
+    latest: str | None = None,
+    note: str = "",
+) -> str:
+    """`describe_when` of a start (and end) already in the case's zone: for a caller that has them in hand
+    (the TimelineJS export converts each event's times once for its dates and this text)."""
     day = f"{local.day} {_month_year(local.year, local.month)}"
     if precision == "minute":
         text = f"{day}, {local.hour:02d}:{local.minute:02d}"
@@ -110,8 +126,7 @@ def describe_when(
         text = f"{day}, about {local.hour:02d}:00"
     else:
         text = day
-    if end:
-        local_end = utc_to_local(end, zone)
+    if local_end is not None:
         if precision == "minute" and local_end.date() == local.date():
             text += f"-{local_end.hour:02d}:{local_end.minute:02d}"
         elif local_end.date() != local.date():

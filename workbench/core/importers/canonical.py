@@ -15,6 +15,7 @@ from workbench.core.canonical import (
     sort_columns,
     table_columns,
 )
+from workbench.core.gcpause import collector_paused
 from workbench.core.jsonio import strict_json
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import LINK_TABLES, RECORD_TABLES, Case, CaseError, cipher, schema_version
@@ -120,7 +121,7 @@ def import_document(document: dict[str, Any], name: str, into: Case,
         raise CaseError(f"{name} holds a table '{unknown[0]}' that this case does not have.")
     added: dict[str, int] = {}
     try:
-        with into.transaction():
+        with collector_paused(), into.transaction():  # hundreds of thousands of rows, none of them in a cycle
             empty = _is_empty(into)
             tables = data_tables(conn)
             for number, table in enumerate(tables):
