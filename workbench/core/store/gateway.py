@@ -880,18 +880,16 @@ class Case:
 
         Kept until this connection writes or another one commits (the last end reads every event: views ask for
         the span many times while a big case opens)."""
-        if self.conn.in_transaction:  # what it reads now may yet be rolled back
-            self._span = None
-            low, high = self.conn.execute('SELECT min(start), max(coalesce("end", start)) FROM events').fetchone()
-            return None if low is None else (low, high)
-        version = (self.conn.total_changes, self.conn.execute("PRAGMA data_version").fetchone()[0])
-        if self._span is not None and self._span[0] == version:
+        # Inside a transaction nothing is kept: what it reads now may yet be rolled back.
+        version = (None if self.conn.in_transaction
+                   else (self.conn.total_changes, self.conn.execute("PRAGMA data_version").fetchone()[0]))
+        if version is not None and self._span is not None and self._span[0] == version:
             return self._span[1]
         low, high = self.conn.execute(
             'SELECT min(start), max(coalesce("end", start)) FROM events'
         ).fetchone()
         span = None if low is None else (low, high)
-        self._span = (version, span)
+        self._span = None if version is None else (version, span)
         return span
 
     def search(self, text: str, limit: int = 200) -> list[tuple[str, str, str]]:
