@@ -15,11 +15,11 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QImage,
     QPaintEngine,
     QPainter,
     QPainterPath,
     QPen,
-    QPixmap,
     QPolygonF,
     QTransform,
 )
@@ -216,6 +216,16 @@ class Occupancy:
 _BUCKETS: dict[tuple[str, int], _Buckets | None] = {}
 
 
+def private_path(path: QPainterPath) -> QPainterPath:
+    """A copy of a path that shares nothing with it. Qt caches what drawing a path needs inside the path's shared
+    data, unguarded: a path drawn on two threads at once (a frame's strip on the UI thread, a whole picture on a
+    worker) is copied on the worker first."""
+    copied = QPainterPath()
+    copied.addPath(path)
+    copied.setFillRule(path.fillRule())
+    return copied
+
+
 def buckets_of(basemap: Basemap, name: str, lod: int) -> _Buckets | None:
     """The process's one bucketing of a layer (paths are shared by every map view)."""
     key = (name, lod)
@@ -249,6 +259,18 @@ class BasemapItem(QGraphicsItem):
         # The room names take in ui.map.frame's picture, in its pixels, kept from frame to frame (a strip's names
         # may then reach past the strip where nothing is); None: a room of the region's own.
         self.names_room: Occupancy | None = None
+        self.private_paths = False  # a copy drawn off the UI thread (`copy`)
+
+    def copy(self, places: PlacesItem | None = None) -> BasemapItem:
+        """This item for one drawing off the UI thread (ui.map.frame), whose names go after `places`': its own
+        fonts and state, the basemap shared (read only), every shared path copied before it is drawn (`own`)."""
+        clone = BasemapItem(self.basemap)
+        clone.show_cities, clone.places, clone.private_paths = self.show_cities, places, True
+        clone.city_font, clone.country_font = QFont(self.city_font), QFont(self.country_font)
+        return clone
+
+    def own(self, path: QPainterPath) -> QPainterPath:
+        return private_path(path) if self.private_paths else path
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return WORLD_RECT
@@ -272,7 +294,7 @@ class BasemapItem(QGraphicsItem):
             painter.setBrush(colour)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             for cell in layer.visible(exposed):
-                painter.drawPath(layer.path(cell))
+                painter.drawPath(self.own(layer.path(cell)))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         lines = [("coast", COAST, 0.8, Qt.PenStyle.SolidLine), ("borders", BORDER, 1.2, Qt.PenStyle.SolidLine)]
@@ -286,7 +308,7 @@ class BasemapItem(QGraphicsItem):
             pen.setCosmetic(True)
             painter.setPen(pen)
             for cell in layer.visible(exposed):
-                painter.drawPath(layer.path(cell))
+                painter.drawPath(self.own(layer.path(cell)))
         del scene_area
         self.paint_names(painter, km_per_px, area)
 
@@ -378,20 +400,22 @@ def clip_segments(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray
     return x0 + low * dx, y0 + low * dy, x0 + high * dx, y0 + high * dy
 
 
-_SPRITES: dict[tuple[str, int, int, float], QPixmap] = {}
+_SPRITES: dict[tuple[str, int, int, float], QImage] = {}
 
 
-def marker_sprite(shape: str, rgba: int, diameter: int, ratio: float = 1.0) -> QPixmap:
-    """A marker drawn once (white outline, antialiased) at the screen's pixel ratio, for stamping."""
+def marker_sprite(shape: str, rgba: int, diameter: int, ratio: float = 1.0) -> QImage:
+    """A marker drawn once (white outline, antialiased) at the screen's pixel ratio, for stamping (an image, not a
+    pixmap: ui.map.frame draws pictures off the UI thread too)."""
     key = (shape, rgba, diameter, ratio)
     found = _SPRITES.get(key)
     if found is not None:
         return found
     size = diameter + 8
-    pixmap = QPixmap(int(math.ceil(size * ratio)), int(math.ceil(size * ratio)))
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
+    side = int(math.ceil(size * ratio))
+    sprite = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
+    sprite.setDevicePixelRatio(ratio)
+    sprite.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(sprite)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setPen(QPen(QColor(255, 255, 255), 1.2))
     painter.setBrush(QColor.fromRgba(rgba))
@@ -406,8 +430,8 @@ def marker_sprite(shape: str, rgba: int, diameter: int, ratio: float = 1.0) -> Q
     else:
         painter.drawEllipse(QPointF(c, c), r, r)
     painter.end()
-    _SPRITES[key] = pixmap
-    return pixmap
+    _SPRITES[key] = sprite
+    return sprite
 
 
 class PlacesItem(QGraphicsItem):
@@ -451,6 +475,22 @@ class PlacesItem(QGraphicsItem):
         self.on_change: Callable[[], None] | None = None  # the view's repaint (the item is not in a scene)
         self.names_unclipped = False  # a strip's names may reach past it (ui.map.frame keeps their room)
         self.link_budget = LINK_PIXELS
+        self.private_paths = False  # a copy drawn off the UI thread (`copy`)
+
+    def copy(self) -> PlacesItem:
+        """This item for one drawing off the UI thread (ui.map.frame): what it draws shared (arrays and lists
+        that are replaced, never changed in place), its drawing state its own, every shared path copied before
+        it is drawn (`own`)."""
+        clone = PlacesItem()
+        clone.__dict__.update(self.__dict__)
+        clone.label_font = QFont(self.label_font)
+        clone.labels, clone.labels_for, clone.kept_links, clone.on_change = [], None, None, None
+        clone.partial = clone.names_unclipped = False
+        clone.private_paths = True
+        return clone
+
+    def own(self, path: QPainterPath) -> QPainterPath:
+        return private_path(path) if self.private_paths else path
 
     @property
     def pin(self) -> tuple[float, float, str] | None:
@@ -557,7 +597,7 @@ class PlacesItem(QGraphicsItem):
         for paths, chosen, _, _, fill in drawn:
             painter.setBrush(fill)
             for number in chosen.tolist():
-                painter.drawPath(paths[number])
+                painter.drawPath(self.own(paths[number]))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, not crowded)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         for paths, chosen, extent, colour, _ in drawn:
@@ -570,7 +610,7 @@ class PlacesItem(QGraphicsItem):
             for number in chosen.tolist():
                 # dashes only where they can be seen (and stroking them is worth its cost)
                 painter.setPen(dashed if extent[number] > 60 and not crowded else solid)
-                painter.drawPath(paths[number])
+                painter.drawPath(self.own(paths[number]))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.save()
         painter.resetTransform()
@@ -721,7 +761,7 @@ class PlacesItem(QGraphicsItem):
                 sprite = marker_sprite(shape, rgba, diameter, ratio)
                 half = sprite.width() / ratio / 2
                 for a, b in zip((x - half).tolist(), (y - half).tolist(), strict=True):
-                    painter.drawPixmap(QPointF(a, b), sprite)
+                    painter.drawImage(QPointF(a, b), sprite)
                 continue
             if shape in ("circle", "square"):
                 cap = Qt.PenCapStyle.RoundCap if shape == "circle" else Qt.PenCapStyle.SquareCap

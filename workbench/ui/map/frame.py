@@ -1,26 +1,48 @@
 """The map's picture kept between frames: a pan moves it and draws only the strips it uncovers, a zoom by hand
-shows it scaled at once and draws it sharp once the wheel rests, and any other change draws it whole."""
+shows it scaled at once, the picture is drawn sharp off the UI thread once the view rests, and any other change
+draws it whole."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, QTimer
-from PySide6.QtGui import QImage, QPainter, QTransform
+from PySide6.QtGui import QBrush, QImage, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsView, QStyleOptionGraphicsItem
 
-from workbench.ui.map.canvas import LINK_PIXELS, Occupancy
+from workbench.core.progress import NO_PROGRESS, Progress
+from workbench.ui.map.canvas import LINK_PIXELS, BasemapItem, Occupancy, PlacesItem
+from workbench.ui.tasks import runner
 
 # After a pan or a zoom by hand, the picture is drawn whole again (names placed over the whole view, a zoom's
-# scaled picture sharp) once the view has rested this long: never between the frames of a drag or a wheel turn.
+# scaled picture sharp) once the view has rested this long, off the UI thread (a whole picture of a continent's
+# places takes a tenth of a second or more): never between the frames of a drag or a wheel turn.
 SETTLE_MS = 150
-# A zoom by hand further than this from the scale the picture was last drawn whole at is drawn whole at once:
-# scaled so far, the picture would be a blur (zooming in) or a stamp in a frame of strips (zooming out).
-PREVIEW_FACTOR = 3.0
+# The strips a move by hand uncovers are drawn on the UI thread, in the frame, while they are at most this share
+# of the viewport (a drag's: a tenth or less). Larger ones (a fling, a zoom out past the picture's margin) would
+# cost the frame most of a whole drawing: they show the view's background until the picture drawn off the UI
+# thread, asked for at once, lands.
+STRIP_SHARE = 0.25
 # The picture reaches this fraction of the viewport's width and height beyond each of its edges: a zoom out by
 # hand (a wheel step, by 1.2) shows what the picture holds, without strips drawn around it.
 MARGIN = 0.15
+
+
+@dataclass
+class Drawing:
+    """A whole picture drawn off the UI thread, and what it was drawn for (`MapFrame.request`)."""
+
+    token: int
+    image: QImage
+    scale: float
+    dx: float
+    dy: float
+    key: tuple
+    room: Occupancy
+    kept_links: np.ndarray | None
 
 
 class MapFrame:
@@ -33,15 +55,18 @@ class MapFrame:
     - A pan by hand (a drag) moves the picture by whole pixels and draws only the viewport's strips it does
       not hold (their names placed around the picture's, kept in `room`; the moves chosen for the picture's
       frame, so a line goes on across the strip's edge).
-    - A zoom by hand (wheel, + and -) scales the picture and draws the strips a zoom out uncovers, at once;
-      SETTLE_MS after the last move by hand, the picture is drawn whole (`settle`)."""
+    - A zoom by hand (wheel, + and -) scales the picture and draws the strips a zoom out uncovers, at once.
+    - Strips over STRIP_SHARE of the viewport are not drawn in the frame (it shows the view's background there)
+      and the sharp picture is asked for at once; else SETTLE_MS after the last move by hand (`settle`).
+    - The sharp picture is drawn whole on the task runner (`request`), with copies of the items, and shown
+      when it lands only if nothing changed meanwhile: the same items, the same transform (`arrived`); any
+      move or drawing in between drops it."""
 
     def __init__(self, view: QGraphicsView) -> None:
         self.view: Any = view  # pane.MapView (its basemap_item and places_item), not imported: pane imports this
         self.image: QImage | None = None
         self.spare: QImage | None = None  # the next picture, drawn from this one (two reused, not one per frame)
         self.scale = 0.0
-        self.drawn_scale = 0.0  # the scale it was last drawn whole at (a zoom's previews scale it further)
         self.dx = self.dy = 0.0
         self.key: tuple | None = None
         self.settled = True  # drawn whole at its scale and place, not moved or scaled from another
@@ -50,7 +75,11 @@ class MapFrame:
         # names around them; None after a zoom's preview (a strip's names then lie wholly inside it).
         self.room: Occupancy | None = None
         self.by_hand = False  # the view's last move was a drag or a zoom by hand (MapView sets it)
-        self.whole_drawings = 0  # how many times it was drawn whole (tests)
+        self.pending: int | None = None  # the token of the picture being drawn off the UI thread, if any
+        self.tokens = 0
+        self.whole_drawings = 0  # how many times it was drawn whole on the UI thread (tests)
+        self.landed = 0  # how many pictures drawn off the UI thread were shown (tests)
+        self.dropped = 0  # how many came back for a view that had moved or changed meanwhile (tests)
         self.strips = 0  # how many strips were drawn beside a moved picture (tests)
         self.timer = QTimer(view)
         self.timer.setSingleShot(True)
@@ -83,29 +112,86 @@ class MapFrame:
         painter.drawImage(QPoint(round(dx - self.dx) - mx, round(dy - self.dy) - my), self.image)
         painter.restore()
 
+    def holds(self, scale: float, dx: float, dy: float) -> bool:
+        """Whether a picture drawn at (scale, dx, dy) is the view's as it is now."""
+        now, x, y = self.target()
+        return math.isclose(scale, now, rel_tol=1e-12) and abs(dx - x) < 0.5 and abs(dy - y) < 0.5
+
     def bring_up_to_date(self) -> None:
         scale, dx, dy = self.target()
         key = self.current_key()
         if self.image is None or key != self.key:
             self.draw_whole(scale, dx, dy, key)
             return
-        same_scale = math.isclose(scale, self.scale, rel_tol=1e-12)
-        if same_scale and abs(dx - self.dx) < 0.5 and abs(dy - self.dy) < 0.5:
+        if self.holds(self.scale, self.dx, self.dy):
             return
+        self.drop_pending()  # drawn for where the view was
         if not self.by_hand:
             self.draw_whole(scale, dx, dy, key)
-        elif same_scale:
+        elif math.isclose(scale, self.scale, rel_tol=1e-12):
             self.pan(dx, dy)
         else:
             self.zoom(scale, dx, dy)
 
     def settle(self) -> None:
-        """Draw the picture whole at the view's transform, if it was moved or scaled (the timer's end)."""
+        """The view rests: draw the picture whole off the UI thread, if it was moved or scaled (the timer's end)."""
         self.timer.stop()
-        if self.image is None or self.settled:
+        if self.image is None or self.settled or self.pending is not None:
             return
-        self.draw_whole(*self.target(), self.current_key())
+        self.request()
+
+    # the picture drawn off the UI thread
+    def request(self) -> None:
+        """Draw the picture whole at the view's transform on the task runner, with copies of the items (the UI
+        thread goes on drawing strips with its own); `arrived` shows it if the view is still where it was."""
+        self.timer.stop()
+        self.tokens += 1
+        token = self.pending = self.tokens
+        scale, dx, dy = self.target()
+        key = self.current_key()
+        size, ratio = self.size()
+        mx, _ = self.margin()
+        view = self.view
+        places = view.places_item.copy()
+        basemap = view.basemap_item.copy(places)
+        background = QBrush(view.background())
+        viewport = view.viewport().size()
+
+        def work(progress: Progress) -> Drawing:
+            image = QImage(size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
+            image.setDevicePixelRatio(ratio)
+            room = whole_room(size, mx)
+            paint_picture(image, None, (scale, dx, dy), basemap, places, room, background, viewport, progress)
+            return Drawing(token, image, scale, dx, dy, key, room, places.kept_links)
+
+        runner().run(("map picture", id(self)), work, done=self.arrived, context=view,
+                     failure="Cannot draw the map")
+
+    def arrived(self, drawing: Drawing) -> None:
+        """A picture drawn off the UI thread: shown if it is the one asked for last and the view is still
+        what and where it was drawn for, else dropped (it is never shown for a view that moved)."""
+        if drawing.token != self.pending:
+            self.dropped += 1
+            return
+        self.pending = None
+        if self.image is None or drawing.key != self.current_key() or not self.holds(drawing.scale, drawing.dx,
+                                                                                   drawing.dy):
+            self.dropped += 1
+            return
+        self.spare, self.image = self.image, drawing.image
+        self.scale, self.dx, self.dy, self.key = drawing.scale, drawing.dx, drawing.dy, drawing.key
+        self.room = drawing.room
+        self.view.places_item.kept_links = drawing.kept_links  # a drag's strips draw the moves this picture has
+        self.valid = QRect(QPoint(0, 0), self.size()[0])
+        self.settled = True
+        self.landed += 1
         self.view.viewport().update()
+
+    def drop_pending(self) -> None:
+        """The picture being drawn off the UI thread will not be shown: stop it."""
+        if self.pending is not None:
+            self.pending = None
+            runner().cancel(("map picture", id(self)))
 
     # drawing
     def size(self) -> tuple[QSize, float]:
@@ -125,15 +211,14 @@ class MapFrame:
 
     def draw_whole(self, scale: float, dx: float, dy: float, key: tuple) -> None:
         self.timer.stop()
+        self.drop_pending()
         if self.spare is None:
             self.spare = self.image  # drawn over whole (blank() checks its size)
         image = self.blank()
         self.image, self.scale, self.dx, self.dy, self.key = image, scale, dx, dy, key
-        self.drawn_scale = scale
         size, _ = self.size()
         mx, _ = self.margin()
-        self.room = Occupancy(size.width(), size.height())
-        self.room.walls = (mx, size.width() - mx)  # a name cut by the viewport's edge would read as another name
+        self.room = whole_room(size, mx)
         self.paint_region(None)
         self.valid = QRect(QPoint(0, 0), self.size()[0])
         self.settled = True
@@ -143,9 +228,6 @@ class MapFrame:
         """Move the picture by whole pixels and draw what the viewport then shows that it does not hold."""
         size, _ = self.size()
         ox, oy = round(dx - self.dx), round(dy - self.dy)
-        if abs(ox) >= size.width() or abs(oy) >= size.height():
-            self.draw_whole(self.scale, dx, dy, self.key)
-            return
         moved = self.blank()
         painter = QPainter(moved)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
@@ -165,9 +247,6 @@ class MapFrame:
         """The picture scaled to the new transform; what the viewport then shows that it does not hold (a zoom
         out past its margin) drawn at it."""
         factor = scale / self.scale
-        if not 1 / PREVIEW_FACTOR <= scale / self.drawn_scale <= PREVIEW_FACTOR:
-            self.draw_whole(scale, dx, dy, self.key)
-            return
         scaled = self.blank()
         painter = QPainter(scaled)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
@@ -190,59 +269,82 @@ class MapFrame:
 
     def complete(self, held: QRect) -> None:
         """`held` (picture pixels) is what the moved or scaled picture holds drawn: draw the rest of the
-        viewport's part of it, strip by strip."""
+        viewport's part of it, strip by strip, or, more than STRIP_SHARE of it, fill it with the background and
+        ask for the whole picture at once."""
         size, _ = self.size()
         held = held.intersected(QRect(QPoint(0, 0), size))
         mx, my = self.margin()
         viewport = QRect(mx, my, size.width() - 2 * mx, size.height() - 2 * my)
         strips = outside(viewport, held)
-        if len(strips) == 1 and strips[0] == viewport:
-            self.draw_whole(self.scale, self.dx, self.dy, self.key)
+        if sum(strip.width() * strip.height() for strip in strips) > STRIP_SHARE * viewport.width() * viewport.height():
+            painter = QPainter(self.image)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+            # what lies outside the viewport too: the picture holds nothing drawn beyond `held`
+            for band in outside(QRect(QPoint(0, 0), size), held):
+                painter.fillRect(band, self.view.background())
+            painter.end()
+            self.valid = held if not held.isEmpty() else QRect()
+            self.settled = False
+            self.request()
             return
         for strip in strips:
             self.paint_region(strip)
         self.valid = viewport if strips else held  # a rectangle wholly drawn
-        self.unsettled()
-
-    def unsettled(self) -> None:
         self.settled = False
         self.timer.start()
 
     def paint_region(self, region: QRect | None) -> None:
         """Draw the basemap and the places into the picture at its transform: all of it, or one strip."""
         view = self.view
-        image = self.image
-        size, _ = self.size()
-        target = QRectF(region) if region is not None else QRectF(0, 0, size.width(), size.height())
-        painter = QPainter(image)
+        paint_picture(self.image, region, (self.scale, self.dx, self.dy), view.basemap_item, view.places_item,
+                      self.room, view.background(), view.viewport().size())
+        if region is not None:
+            self.strips += 1
+
+
+def whole_room(size: QSize, mx: int) -> Occupancy:
+    """The room for names in a whole picture of `size` with a margin of `mx` beside the viewport."""
+    room = Occupancy(size.width(), size.height())
+    room.walls = (mx, size.width() - mx)  # a name cut by the viewport's edge would read as another name
+    return room
+
+
+def paint_picture(image: QImage, region: QRect | None, at: tuple[float, float, float], basemap: BasemapItem,
+                  places: PlacesItem, room: Occupancy | None, background: QBrush, viewport: QSize,
+                  progress: Progress = NO_PROGRESS) -> None:
+    """Draw the basemap and the places into a picture at (scale, dx, dy): all of it, or one strip. On the UI
+    thread with the view's items, or on a worker with their copies (`progress` stops it between the layers)."""
+    scale, dx, dy = at
+    ratio = image.devicePixelRatioF()
+    width, height = image.width() / ratio, image.height() / ratio
+    target = QRectF(region) if region is not None else QRectF(0, 0, width, height)
+    painter = QPainter(image)
+    try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         painter.setClipRect(target)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
-        painter.fillRect(target, view.background())
+        painter.fillRect(target, background)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
-        transform = QTransform(self.scale, 0, 0, self.scale, self.dx, self.dy)
+        transform = QTransform(scale, 0, 0, scale, dx, dy)
         painter.setTransform(transform)
         option = QStyleOptionGraphicsItem()
         option.exposedRect = transform.inverted()[0].mapRect(target)
-        basemap, places = view.basemap_item, view.places_item
         basemap.region, basemap.strip = target, region is not None
-        basemap.names_room = self.room
+        basemap.names_room = room
         places.partial = region is not None
-        places.names_unclipped = region is not None and self.room is not None
+        places.names_unclipped = region is not None and room is not None
         # the moves' budget of pixels is the viewport's: the picture is larger by its margin
-        viewport = view.viewport().size()
-        places.link_budget = LINK_PIXELS * size.width() * size.height() / max(1, viewport.width() * viewport.height())
-        try:
-            basemap.paint(painter, option)
-            places.paint(painter, option)
-        finally:
-            basemap.region, basemap.strip, basemap.names_room = None, False, None
-            places.partial = places.names_unclipped = False
-            places.link_budget = LINK_PIXELS
-            painter.end()
-        if region is not None:
-            self.strips += 1
+        places.link_budget = LINK_PIXELS * width * height / max(1, viewport.width() * viewport.height())
+        progress(0, 2)
+        basemap.paint(painter, option)
+        progress(1, 2)
+        places.paint(painter, option)
+    finally:
+        basemap.region, basemap.strip, basemap.names_room = None, False, None
+        places.partial = places.names_unclipped = False
+        places.link_budget = LINK_PIXELS
+        painter.end()
 
 
 def paint_items(view: Any, painter: QPainter, exposed: QRectF) -> None:
