@@ -216,6 +216,10 @@ class Occupancy:
 _BUCKETS: dict[tuple[str, int], _Buckets | None] = {}
 
 
+def _go_on() -> None:
+    """A drawing on the UI thread is never stopped half way."""
+
+
 def private_path(path: QPainterPath) -> QPainterPath:
     """A copy of a path that shares nothing with it. Qt caches what drawing a path needs inside the path's shared
     data, unguarded: a path drawn on two threads at once (a frame's strip on the UI thread, a whole picture on a
@@ -260,6 +264,9 @@ class BasemapItem(QGraphicsItem):
         # may then reach past the strip where nothing is); None: a room of the region's own.
         self.names_room: Occupancy | None = None
         self.private_paths = False  # a copy drawn off the UI thread (`copy`)
+        # Called between the steps of a drawing: a copy's raises core.progress.Cancelled once the drawing is not
+        # wanted (the worker holds the interpreter while Qt draws, so it must stop soon, not at the end).
+        self.check: Callable[[], None] = _go_on
 
     def copy(self, places: PlacesItem | None = None) -> BasemapItem:
         """This item for one drawing off the UI thread (ui.map.frame), whose names go after `places`': its own
@@ -294,6 +301,7 @@ class BasemapItem(QGraphicsItem):
             painter.setBrush(colour)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
             for cell in layer.visible(exposed):
+                self.check()
                 painter.drawPath(self.own(layer.path(cell)))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -308,8 +316,10 @@ class BasemapItem(QGraphicsItem):
             pen.setCosmetic(True)
             painter.setPen(pen)
             for cell in layer.visible(exposed):
+                self.check()
                 painter.drawPath(self.own(layer.path(cell)))
         del scene_area
+        self.check()
         self.paint_names(painter, km_per_px, area)
 
     def paint_names(self, painter: QPainter, km_per_px: float, area: QRectF) -> None:
@@ -350,6 +360,7 @@ class BasemapItem(QGraphicsItem):
             inside = np.flatnonzero((x >= area.left()) & (x <= area.right()) & (y >= area.top())
                                     & (y <= area.bottom()))
             for number in inside.tolist():
+                self.check()
                 name = basemap.country_names[number]
                 at = transform.map(QPointF(float(x[number]), -float(y[number])))
                 text = name.upper()
@@ -369,6 +380,7 @@ class BasemapItem(QGraphicsItem):
                             & (cy[chosen] >= area.top()) & (cy[chosen] <= area.bottom())]
             painter.setBrush(CITY)
             for number in inside[:400].tolist():
+                self.check()
                 at = transform.map(QPointF(float(cx[number]), -float(cy[number])))
                 name = basemap.city_names[number]
                 width = metrics.horizontalAdvance(name)
@@ -476,6 +488,7 @@ class PlacesItem(QGraphicsItem):
         self.names_unclipped = False  # a strip's names may reach past it (ui.map.frame keeps their room)
         self.link_budget = LINK_PIXELS
         self.private_paths = False  # a copy drawn off the UI thread (`copy`)
+        self.check: Callable[[], None] = _go_on  # as BasemapItem.check
 
     def copy(self) -> PlacesItem:
         """This item for one drawing off the UI thread (ui.map.frame): what it draws shared (arrays and lists
@@ -486,7 +499,7 @@ class PlacesItem(QGraphicsItem):
         clone.label_font = QFont(self.label_font)
         clone.labels, clone.labels_for, clone.kept_links, clone.on_change = [], None, None, None
         clone.partial = clone.names_unclipped = False
-        clone.private_paths = True
+        clone.private_paths, clone.check = True, _go_on
         return clone
 
     def own(self, path: QPainterPath) -> QPainterPath:
@@ -597,6 +610,7 @@ class PlacesItem(QGraphicsItem):
         for paths, chosen, _, _, fill in drawn:
             painter.setBrush(fill)
             for number in chosen.tolist():
+                self.check()
                 painter.drawPath(self.own(paths[number]))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, not crowded)
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -608,6 +622,7 @@ class PlacesItem(QGraphicsItem):
             solid = QPen(colour.darker(120), 1.0 * self.text_scale)
             solid.setCosmetic(True)
             for number in chosen.tolist():
+                self.check()
                 # dashes only where they can be seen (and stroking them is worth its cost)
                 painter.setPen(dashed if extent[number] > 60 and not crowded else solid)
                 painter.drawPath(self.own(paths[number]))
@@ -617,14 +632,17 @@ class PlacesItem(QGraphicsItem):
         sx, dx, sy, dy = transform.m11(), transform.dx(), transform.m22(), transform.dy()
         px, py = self.x * sx + dx, self.y * sy + dy
         view = transform.mapRect(exposed).adjusted(-30, -30, 30, 30)
+        self.check()
         self.paint_links(painter, px, py, view)
         inside = (px >= view.left()) & (px <= view.right()) & (py >= view.top()) & (py <= view.bottom())
+        self.check()
         self.paint_markers(painter, px, py, inside)
         painter.restore()
         painter.save()
         painter.resetTransform()
         if self.names_unclipped:
             painter.setClipping(False)
+        self.check()
         self.paint_labels_for(painter, transform)
         painter.restore()
 
@@ -761,6 +779,7 @@ class PlacesItem(QGraphicsItem):
                 sprite = marker_sprite(shape, rgba, diameter, ratio)
                 half = sprite.width() / ratio / 2
                 for a, b in zip((x - half).tolist(), (y - half).tolist(), strict=True):
+                    self.check()
                     painter.drawImage(QPointF(a, b), sprite)
                 continue
             if shape in ("circle", "square"):
@@ -815,6 +834,7 @@ class PlacesItem(QGraphicsItem):
         in_view[shown] = True
         order = self.label_order[in_view[self.label_order]]  # busiest first, as sorted once per layer
         for number in order[:400].tolist():
+            self.check()
             place = places[number]
             text = place.label
             width = metrics.horizontalAdvance(text) + 6
@@ -840,6 +860,7 @@ class PlacesItem(QGraphicsItem):
             self.layout_labels(transform, occupied, view)
         painter.setFont(self.font())
         for rect, text, busy in self.labels:
+            self.check()
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(255, 255, 255, 210))
             painter.drawRoundedRect(rect, 3, 3)

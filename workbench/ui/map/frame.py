@@ -158,6 +158,7 @@ class MapFrame:
         viewport = view.viewport().size()
 
         def work(progress: Progress) -> Drawing:
+            basemap.check = places.check = progress.check  # stopped within a step once not wanted
             image = QImage(size * ratio, QImage.Format.Format_ARGB32_Premultiplied)
             image.setDevicePixelRatio(ratio)
             room = whole_room(size, mx)
@@ -187,8 +188,14 @@ class MapFrame:
         self.landed += 1
         self.view.viewport().update()
 
+    def moved_by_hand(self) -> None:
+        """A drag or a zoom by hand (before the frame that shows it): stop the picture being drawn, at once."""
+        self.by_hand = True
+        self.drop_pending()
+
     def drop_pending(self) -> None:
-        """The picture being drawn off the UI thread will not be shown: stop it."""
+        """The picture being drawn off the UI thread will not be shown: stop it (its worker holds the
+        interpreter while Qt draws: the sooner it stops, the sooner the UI thread runs)."""
         if self.pending is not None:
             self.pending = None
             runner().cancel(("map picture", id(self)))

@@ -109,7 +109,7 @@ class MapView(QGraphicsView):
         applied = self.km_per_pixel() / target
         if abs(applied - 1) > 1e-9:
             self.scale(applied, applied)
-            self.frame.by_hand = True  # wheel, + and -: the kept picture scaled until it is drawn sharp
+            self.frame.moved_by_hand()  # wheel, + and -: the kept picture scaled until it is drawn sharp
             self.zoomed.emit()
 
     def centre(self) -> tuple[float, float]:
@@ -171,7 +171,7 @@ class MapView(QGraphicsView):
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 - Qt override
         super().scrollContentsBy(dx, dy)
-        self.frame.by_hand = True  # a drag: the kept picture moved, the strips it uncovers drawn
+        self.frame.moved_by_hand()  # a drag: the kept picture moved, the strips it uncovers drawn
         self.zoomed.emit()
 
 
