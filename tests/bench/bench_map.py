@@ -184,14 +184,17 @@ def measure(case_100k: Path) -> dict[str, float]:
                             shown = image.copy()
                 view.show_area(52.0, 18.0, 0.8)
                 render()
-                for _ in range(FRAMES // 2):  # each pan frame begun as a sharp picture starts on the runner
-                    drag(-111)
-                    render()
+                drag(111)
+                render()
+                shown = image.copy()
+                for number in range(FRAMES // 2):  # each pan frame begun as a sharp picture starts on the runner
                     view.frame.settle()
                     started = time.perf_counter()
-                    drag(111)
+                    drag(111 if number < FRAMES // 4 else -111)
                     render()
                     timings["busy"].append(time.perf_counter() - started)
+                    assert image != shown
+                    shown = image.copy()
                 assert tasks.wait_idle(60_000)
             finally:
                 gc.enable()

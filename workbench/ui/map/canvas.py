@@ -216,6 +216,25 @@ class Occupancy:
 _BUCKETS: dict[tuple[str, int], _Buckets | None] = {}
 
 
+_WIDTHS: dict[tuple[str, str], float] = {}
+
+
+def text_widths(font: QFont, metrics: QFontMetricsF) -> Callable[[str], float]:
+    """How wide a text is in `font` (`metrics` its), measured once per font and text: a strip of a drag places
+    the same names again and again."""
+    key = font.key()
+
+    def width(text: str) -> float:
+        found = _WIDTHS.get((key, text))
+        if found is None:
+            if len(_WIDTHS) > 100_000:  # a case of very many names: measured again rather than kept forever
+                _WIDTHS.clear()
+            found = _WIDTHS[(key, text)] = metrics.horizontalAdvance(text)
+        return found
+
+    return width
+
+
 def _go_on() -> None:
     """A drawing on the UI thread is never stopped half way."""
 
@@ -379,16 +398,21 @@ class BasemapItem(QGraphicsItem):
             inside = chosen[(cx[chosen] >= area.left()) & (cx[chosen] <= area.right())
                             & (cy[chosen] >= area.top()) & (cy[chosen] <= area.bottom())]
             painter.setBrush(CITY)
-            for number in inside[:400].tolist():
+            inside = inside[:400]
+            # where they are in the device, all at once (an affine transform: x' = m11 x + m21 y + dx)
+            sx, sy = cx[inside], -cy[inside]
+            ax = (transform.m11() * sx + transform.m21() * sy + transform.dx()).tolist()
+            ay = (transform.m12() * sx + transform.m22() * sy + transform.dy()).tolist()
+            height = metrics.height()
+            width_of = text_widths(self.city_font, metrics)
+            for number, x, y in zip(inside.tolist(), ax, ay, strict=True):
                 self.check()
-                at = transform.map(QPointF(float(cx[number]), -float(cy[number])))
                 name = basemap.city_names[number]
-                width = metrics.horizontalAdvance(name)
-                rect = QRectF(at.x() + 4, at.y() - metrics.height() / 2, width, metrics.height())
+                rect = QRectF(x + 4, y - height / 2, width_of(name), height)
                 if not free(rect.adjusted(-6, -1, 2, 1)):
                     continue
                 painter.setPen(Qt.PenStyle.NoPen)
-                painter.drawEllipse(at, 2.0, 2.0)
+                painter.drawEllipse(QPointF(x, y), 2.0, 2.0)
                 painter.setPen(CITY)
                 painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
         painter.restore()
@@ -830,6 +854,7 @@ class PlacesItem(QGraphicsItem):
                        px[markers] + self.radius[markers], py[markers] + self.radius[markers])
         font = self.font()
         metrics = QFontMetricsF(font)
+        width_of = text_widths(font, metrics)
         in_view = np.zeros(len(places), dtype=bool)
         in_view[shown] = True
         order = self.label_order[in_view[self.label_order]]  # busiest first, as sorted once per layer
@@ -837,7 +862,7 @@ class PlacesItem(QGraphicsItem):
             self.check()
             place = places[number]
             text = place.label
-            width = metrics.horizontalAdvance(text) + 6
+            width = width_of(text) + 6
             r = float(self.radius[number]) if place.id not in self.area_paths else 0.0
             rect = QRectF(px[number] + r + 4, py[number] - metrics.height() / 2, width, metrics.height())
             if not occupied.claim(rect):
