@@ -142,15 +142,16 @@ def test_a_wheel_zoom_scales_the_picture_at_once_and_draws_it_sharp_off_the_ui_t
     assert differing(sharp, preview) > 0.001
     assert (whole_drawing(view) == sharp).all(), "the picture that landed is a whole drawing"
     # zoomed out fast, past the picture's margin: what the scaled picture does not hold is far more than a strip,
-    # shown as the background (never a whole drawing in the frame) and asked for at once
-    whole = view.frame.whole_drawings
+    # shown as the background (never a whole drawing in the frame) until the view rests
+    whole, strips = view.frame.whole_drawings, view.frame.strips
     for _ in range(3):
         view.zoom(1 / 1.25)
         frame = frame_of(view)
-    assert view.frame.whole_drawings == whole and view.frame.pending is not None
+    assert (view.frame.whole_drawings, view.frame.strips) == (whole, strips)
     background = view.background().color()
     edge = frame[:, :5].reshape(-1, 3)
     assert (edge == (background.red(), background.green(), background.blue())).all(axis=1).mean() > 0.9
+    view.frame.settle()
     landed(view)
     assert (frame_of(view) == whole_drawing(view)).all()
 
@@ -204,6 +205,8 @@ def test_a_fling_past_a_strip_shows_the_background_until_the_picture_lands(view:
     uncovered = round(SIZE[0] * share) - round(SIZE[0] * MARGIN)  # beyond what the picture's margin held
     right = flung[:, -uncovered:].reshape(-1, 3)
     assert (right == (background.red(), background.green(), background.blue())).all(axis=1).all()
+    assert view.frame.timer.isActive()
+    view.frame.settle()
     landed(view)
     assert (frame_of(view) == whole_drawing(view)).all()
 

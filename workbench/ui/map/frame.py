@@ -23,8 +23,8 @@ from workbench.ui.tasks import runner
 SETTLE_MS = 150
 # The strips a move by hand uncovers are drawn on the UI thread, in the frame, while they are at most this share
 # of the viewport (a drag's: a tenth or less). Larger ones (a fling, a zoom out past the picture's margin) would
-# cost the frame most of a whole drawing: they show the view's background until the picture drawn off the UI
-# thread, asked for at once, lands.
+# cost the frame most of a whole drawing: they show the view's background until the view rests and the picture
+# drawn off the UI thread lands.
 STRIP_SHARE = 0.25
 # The picture reaches this fraction of the viewport's width and height beyond each of its edges: a zoom out by
 # hand (a wheel step, by 1.2) shows what the picture holds, without strips drawn around it.
@@ -56,8 +56,8 @@ class MapFrame:
       not hold (their names placed around the picture's, kept in `room`; the moves chosen for the picture's
       frame, so a line goes on across the strip's edge).
     - A zoom by hand (wheel, + and -) scales the picture and draws the strips a zoom out uncovers, at once.
-    - Strips over STRIP_SHARE of the viewport are not drawn in the frame (it shows the view's background there)
-      and the sharp picture is asked for at once; else SETTLE_MS after the last move by hand (`settle`).
+    - Strips over STRIP_SHARE of the viewport are not drawn in the frame: it shows the view's background there.
+    - SETTLE_MS after the last move by hand (`settle`), the sharp picture is asked for.
     - The sharp picture is drawn whole on the task runner (`request`), with copies of the items, and shown
       when it lands only if nothing changed meanwhile: the same items, the same transform (`arrived`); any
       move or drawing in between drops it."""
@@ -276,8 +276,8 @@ class MapFrame:
 
     def complete(self, held: QRect) -> None:
         """`held` (picture pixels) is what the moved or scaled picture holds drawn: draw the rest of the
-        viewport's part of it, strip by strip, or, more than STRIP_SHARE of it, fill it with the background and
-        ask for the whole picture at once."""
+        viewport's part of it, strip by strip, or, more than STRIP_SHARE of it, fill it with the background (the
+        whole picture comes once the view rests)."""
         size, _ = self.size()
         held = held.intersected(QRect(QPoint(0, 0), size))
         mx, my = self.margin()
@@ -291,8 +291,10 @@ class MapFrame:
                 painter.fillRect(band, self.view.background())
             painter.end()
             self.valid = held if not held.isEmpty() else QRect()
+            # drawn once the view rests, as any move by hand: asked for at once, the drawing would be stopped by
+            # the next frame of the fling, having held the interpreter (and the frame) meanwhile
             self.settled = False
-            self.request()
+            self.timer.start()
             return
         for strip in strips:
             self.paint_region(strip)
