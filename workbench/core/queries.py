@@ -6,6 +6,7 @@ holding records. Text is returned as plain strings; views must show it as plain 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -18,7 +19,7 @@ from workbench.core.model import PLACE_ROLES, aliases_of
 from workbench.core.names import NameIndex
 from workbench.core.ops.attributes import attributes_by_actor, describe_attributes
 from workbench.core.store import Case, SearchIndexDamaged, cipher, fts_query
-from workbench.core.store.search import search_words
+from workbench.core.store.search import RANK_POOL, best_rowids, search_words
 from workbench.core.times import case_zone, describe_when, utc_to_local
 
 
@@ -419,11 +420,15 @@ class SearchHit:
 
 def _fold(text: str) -> str:
     """Lower case without diacritics, one char per char, so positions in the fold are positions in `text`."""
-    out = []
-    for char in text:
-        base = unicodedata.normalize("NFD", char)[:1] or char
-        out.append((base.lower() or char)[:1])
-    return "".join(out)
+    if text.isascii():  # no diacritics, and ASCII lower case keeps the length
+        return text.lower()
+    return "".join(map(_fold_char, text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    base = unicodedata.normalize("NFD", char)[:1] or char
+    return (base.lower() or char)[:1]
 
 
 def highlight(text: str, words: list[str], width: int = 0) -> tuple[tuple[str, bool], ...]:
@@ -467,12 +472,24 @@ def _matches(text: str, words: list[str]) -> bool:
     return any(re.search(r"(?<!\w)" + re.escape(_fold(word)), folded) for word in words)
 
 
-def search_case(case: Case, text: str, limit: int = 50) -> dict[str, list[SearchHit]]:
+class SearchResults(dict[str, list[SearchHit]]):
+    """What a search found, by table (best first), and the tables with so many matches that only the
+    RANK_POOL added last were ranked (`crowded`): a search box must answer within a keystroke."""
+
+    crowded: set[str]
+
+    def __init__(self, tables: tuple[str, ...]) -> None:
+        super().__init__({table: [] for table in tables})
+        self.crowded = set()
+
+
+def search_case(case: Case, text: str, limit: int = 50) -> SearchResults:
     """Full-text search over events, actors (with aliases), relations, sources, documents and notes.
 
     The FTS5 indexes find the records (every word, each as a prefix; Latin and Cyrillic alike);
-    relations, which have no index of their own, are found through their actors and their wording.
-    Results come grouped by table, best first, at most `limit` per table.
+    relations, which have no index of their own, are found through their actors' names and their wording.
+    Results come grouped by table, best first, at most `limit` per table. Where more than RANK_POOL
+    records of a table match, the best are chosen among the RANK_POOL added last (`crowded`).
     """
     try:
         return _search_case(case, text, limit)
@@ -480,20 +497,23 @@ def search_case(case: Case, text: str, limit: int = 50) -> dict[str, list[Search
         raise SearchIndexDamaged() from None
 
 
-def _search_case(case: Case, text: str, limit: int) -> dict[str, list[SearchHit]]:
+def _search_case(case: Case, text: str, limit: int) -> SearchResults:
     words = search_words(text)
     query = fts_query(text)
-    found: dict[str, list[SearchHit]] = {table: [] for table in SEARCH_TABLES}
+    found = SearchResults(SEARCH_TABLES)
     if not query:
         return found
     for table, fields in SEARCH_FIELDS.items():
         columns = ", ".join(f"t.{column}" for column, _ in fields)
         extra = ", t.event_id, t.relation_id, t.actor_id, t.source_id" if table == "notes" else ""
-        cursor = case.conn.execute(
-            f"SELECT t.id, {columns}{extra} FROM {table}_fts JOIN {table} t ON t.seq = {table}_fts.rowid "
-            f"WHERE {table}_fts MATCH ? ORDER BY rank LIMIT ?",
-            (query, limit),
-        )
+        rowids, crowded = best_rowids(case.conn, f"{table}_fts", query, limit)
+        if crowded:
+            found.crowded.add(table)
+        rows = {row[0]: row[1:] for row in case.conn.execute(
+            f"SELECT t.seq, t.id, {columns}{extra} FROM {table} t WHERE t.seq IN (SELECT value FROM json_each(?))",
+            (json.dumps(rowids),),
+        )}
+        cursor = (rows[rowid] for rowid in rowids if rowid in rows)
         for row in cursor:
             record_id, values = row[0], row[1:1 + len(fields)]
             values = [", ".join(aliases_of(v)) if column == "aliases" else (v or "")
@@ -512,7 +532,9 @@ def _search_case(case: Case, text: str, limit: int) -> dict[str, list[SearchHit]
             found[table].append(SearchHit(table, record_id, highlight(title_text, words, width=110), context,
                                           where, target))
     _search_attributes(case, query, words, limit, found["actors"])
-    found["relations"] = _search_relations(case, words, limit)
+    found["relations"], crowded = _search_relations(case, words, limit)
+    if crowded:
+        found.crowded.add("relations")
     _add_actors_by_name(case, text, found["actors"], limit)
     return found
 
@@ -562,36 +584,75 @@ def _search_attributes(case: Case, query: str, words: list[str], limit: int, hit
                               highlight(f"{key}: {value}", words, width=110), key))
 
 
-def _search_relations(case: Case, words: list[str], limit: int) -> list[SearchHit]:
-    """Relations whose actors (by name or alias) or whose wording match every word."""
-    actor_hits = json.dumps([actor_id for (actor_id,) in case.conn.execute(
-        "SELECT t.id FROM actors_fts JOIN actors t ON t.seq = actors_fts.rowid WHERE actors_fts MATCH ?",
-        (" OR ".join(f'"{w}"*' for w in words),))])
-    params: dict[str, str] = {"actors": actor_hits}
-    conditions = ["r.from_actor_id IN (SELECT value FROM json_each(:actors))",
-                  "r.to_actor_id IN (SELECT value FROM json_each(:actors))"]
-    if words:
-        like = " AND ".join(f"(r.kind LIKE :w{n} OR r.label LIKE :w{n})" for n in range(len(words)))
-        conditions.append(f"({like})")
-        params.update({f"w{n}": f"%{word}%" for n, word in enumerate(words)})
-    hits = []
-    for relation_id, source_name, kind, label, target_name, from_aliases, to_aliases in case.conn.execute(
-        f"""
-        SELECT r.id, f.name, r.kind, r.label, t.name, f.aliases, t.aliases FROM relations r
-        JOIN actors f ON f.id = r.from_actor_id JOIN actors t ON t.id = r.to_actor_id
-        WHERE {' OR '.join(conditions)}
-        ORDER BY f.name COLLATE NOCASE, r.kind, t.name COLLATE NOCASE
+# Each actor a word names brings its relations (a few each, read through two indexes): a word naming more
+# actors than this ("Minsk" in a million-event case names 775) reads the relations of those added last.
+NAMED_ACTORS = 500
+
+
+def _search_relations(case: Case, words: list[str], limit: int) -> tuple[list[SearchHit], bool]:
+    """Relations whose actors (by name or alias) or whose wording match every word, and whether more than
+    NAMED_ACTORS actors or RANK_POOL relations were candidates (`crowded`: then those added last, newest first).
+
+    Candidates come through indexes: actors named by any word (their FTS index, name and aliases only: an actor
+    found by its description would bring thousands of relations the words do not name), and wordings with any
+    word (the case's few distinct kind/label pairs, matched here as the highlight matches them). A search with
+    no more than RANK_POOL candidates lists them by their actors' names."""
+    if not words:
+        return [], False
+    wordings = [pair for pair in _relation_wordings(case) if _matches(f"{pair[1] or pair[0]} {pair[0]}", words)]
+    named = [actor_id for (actor_id,) in case.conn.execute(
+        "SELECT t.id FROM actors_fts JOIN actors t ON t.seq = actors_fts.rowid WHERE actors_fts MATCH ? "
+        "ORDER BY actors_fts.rowid DESC LIMIT ?",
+        ("{name aliases} : (" + " OR ".join(f'"{w}"*' for w in words) + ")", NAMED_ACTORS + 1),
+    )]
+    rowids = [rowid for (rowid,) in case.conn.execute(
+        """
+        WITH named(id) AS (SELECT value FROM json_each(:named))
+        SELECT rowid FROM relations WHERE from_actor_id IN named
+        UNION SELECT rowid FROM relations WHERE to_actor_id IN named
+        UNION SELECT rowid FROM relations WHERE (kind, label) IN (SELECT value ->> 0, value ->> 1
+                                                                 FROM json_each(:wordings))
+        ORDER BY 1 DESC LIMIT :pool
         """,
-        params,
-    ):
-        title = f"{source_name} {label or kind} {target_name}"
-        everything = " ".join((title, kind, ", ".join(aliases_of(from_aliases)), ", ".join(aliases_of(to_aliases))))
-        if not all(_matches(everything, [word]) for word in words):
-            continue
-        hits.append(SearchHit("relations", relation_id, highlight(title, words)))
-        if len(hits) >= limit:
-            break
-    return hits
+        {"named": json.dumps(named[:NAMED_ACTORS], ensure_ascii=False),
+         "wordings": json.dumps(wordings, ensure_ascii=False), "pool": RANK_POOL + 1},
+    )]
+    crowded = len(named) > NAMED_ACTORS or len(rowids) > RANK_POOL
+    rowids = rowids[:RANK_POOL]
+    chunk = RANK_POOL if not crowded else max(limit * 2, 100)
+    hits: list[SearchHit] = []
+    for start in range(0, len(rowids), chunk):
+        order = ("f.name COLLATE NOCASE, r.kind, t.name COLLATE NOCASE" if not crowded else "r.rowid DESC")
+        for relation_id, source_name, kind, label, target_name, from_aliases, to_aliases in case.conn.execute(
+            f"""
+            SELECT r.id, f.name, r.kind, r.label, t.name, f.aliases, t.aliases FROM relations r
+            JOIN actors f ON f.id = r.from_actor_id JOIN actors t ON t.id = r.to_actor_id
+            WHERE r.rowid IN (SELECT value FROM json_each(?)) ORDER BY {order}
+            """,
+            (json.dumps(rowids[start:start + chunk]),),
+        ):
+            title = f"{source_name} {label or kind} {target_name}"
+            everything = " ".join((title, kind, ", ".join(aliases_of(from_aliases)),
+                                   ", ".join(aliases_of(to_aliases))))
+            if not all(_matches(everything, [word]) for word in words):
+                continue
+            hits.append(SearchHit("relations", relation_id, highlight(title, words)))
+            if len(hits) >= limit:
+                return hits, crowded
+    return hits, crowded
+
+
+_RELATION_WORDINGS: dict[tuple[str, int, int, int], list[tuple[str, str]]] = {}
+
+
+def _relation_wordings(case: Case) -> list[tuple[str, str]]:
+    """The case's distinct (kind, label) pairs, kept until the case changes (one pass over the wording index)."""
+    (version,) = case.conn.execute("PRAGMA data_version").fetchone()
+    key = (str(case.path), id(case.conn), version, case.conn.total_changes)
+    if key not in _RELATION_WORDINGS:
+        _RELATION_WORDINGS.clear()
+        _RELATION_WORDINGS[key] = case.conn.execute("SELECT DISTINCT kind, label FROM relations").fetchall()
+    return _RELATION_WORDINGS[key]
 
 
 AUDIT_COLUMNS = (

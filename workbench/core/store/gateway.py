@@ -40,7 +40,7 @@ from workbench.core.store.checks import (
 )
 from workbench.core.store.errors import CaseBusy, CaseReadOnly, CaseRefused, SearchIndexDamaged, StaleJournal
 from workbench.core.store.migrate import apply_migrations, schema_version
-from workbench.core.store.search import fts_query
+from workbench.core.store.search import best_rowids, fts_query
 from workbench.core.store.tables import (
     APPLICATION_ID,
     AUDIT_DETAIL_ROWS,
@@ -893,7 +893,9 @@ class Case:
         return span
 
     def search(self, text: str, limit: int = 200) -> list[tuple[str, str, str]]:
-        """Full-text search over events, actors, sources, documents and notes -> (table, id, snippet)."""
+        """Full-text search over events, actors, sources, documents and notes -> (table, id, snippet).
+
+        Where more than `search.RANK_POOL` records of a table match, those added last come first, unranked."""
         query = fts_query(text)
         if not query:
             return []
@@ -901,12 +903,18 @@ class Case:
         try:
             for table in FTS_COLUMNS:
                 fts = f"{table}_fts"
+                rowids, crowded = best_rowids(self.conn, fts, query, limit)
+                if not rowids:
+                    continue
+                # snippet() needs the match itself: read it again over the rows chosen (FTS5 drops a rowid range
+                # cheaply, an IN list not)
+                newest = f"AND {fts}.rowid >= ? ORDER BY {fts}.rowid DESC" if crowded else "ORDER BY rank"
                 hits.extend(
                     (table, record_id, snippet)
                     for record_id, snippet in self.conn.execute(
                         f"SELECT t.id, snippet({fts}, -1, '[', ']', '…', 12) FROM {fts} "
-                        f"JOIN {table} t ON t.seq = {fts}.rowid WHERE {fts} MATCH ? ORDER BY rank LIMIT ?",
-                        (query, limit),
+                        f"JOIN {table} t ON t.seq = {fts}.rowid WHERE {fts} MATCH ? {newest} LIMIT ?",
+                        (query, *([rowids[-1]] if crowded else []), limit),
                     )
                 )
         except cipher.DatabaseError:  # a search index another program damaged

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.core.queries import SearchHit, search_case
+from workbench.core.queries import SearchHit, SearchResults, search_case
 from workbench.core.store import MAX_TERMS, Case, CaseError, words_left_out
+from workbench.core.store.search import RANK_POOL
 from workbench.ui.plaintext import tip
 from workbench.ui.selection import SelectionModel
 from workbench.ui.sources.plain import plain_label
@@ -94,6 +95,7 @@ class SearchPanel(QWidget):
         self.selection = selection
         self.case: Case | None = None
         self.hits: dict[str, list[SearchHit]] = {}
+        self.crowded: set[str] = set()  # kinds with so many matches that those added last are shown
         self.on_document: Any = None  # set by the pane: show a document hit in the reader
         self.field = QLineEdit(self)
         self.field.setObjectName("search_field")
@@ -130,16 +132,21 @@ class SearchPanel(QWidget):
         self.results.clear()
         text = self.field.text()
         try:
-            self.hits = search_case(self.case, text) if self.case is not None and text.strip() else {}
+            found = search_case(self.case, text) if self.case is not None and text.strip() else SearchResults(())
         except CaseError as error:  # a damaged search index: say so in one sentence
-            self.hits = {}
+            self.hits, self.crowded = {}, set()
             self.summary.setText(str(error))
             return
+        self.hits, self.crowded = found, found.crowded
         total = sum(len(v) for v in self.hits.values())
         if not text.strip():
             self.summary.setText("Type to search; words match at their start, in any case, Latin or Cyrillic.")
             return
         summary = f"{total} match{'es' if total != 1 else ''}" if total else "Nothing matches."
+        if self.crowded:  # the search box answers within a keystroke: it lists those added last, unranked
+            kinds = ", ".join(self.GROUP_TITLES[table].lower() for table in self.hits if table in self.crowded)
+            summary = (f"{total} shown. More than {RANK_POOL:,} {kinds} match: those added last are shown,"
+                       " newest first; add a word to narrow the search.")
         left_out = words_left_out(text)
         if left_out:  # a pasted page: say which words were searched for
             summary += f" (searched the first {MAX_TERMS} words; {left_out} more left out)"
@@ -149,7 +156,8 @@ class SearchPanel(QWidget):
         for table, hits in self.hits.items():
             if not hits:
                 continue
-            group = QTreeWidgetItem([f"{self.GROUP_TITLES[table]} ({len(hits)})"])
+            shown = f"{len(hits)} added last" if table in self.crowded else f"{len(hits)}"
+            group = QTreeWidgetItem([f"{self.GROUP_TITLES[table]} ({shown})"])
             group.setFont(0, bold)
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for hit in hits:
