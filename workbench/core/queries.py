@@ -422,13 +422,20 @@ def _fold(text: str) -> str:
     """Lower case without diacritics, one char per char, so positions in the fold are positions in `text`."""
     if text.isascii():  # no diacritics, and ASCII lower case keeps the length
         return text.lower()
-    return "".join(map(_fold_char, text))
+    return text.translate(_FOLDS)
 
 
-@functools.lru_cache(maxsize=8192)
-def _fold_char(char: str) -> str:
-    base = unicodedata.normalize("NFD", char)[:1] or char
-    return (base.lower() or char)[:1]
+class _Folds(dict[int, str]):
+    """Each character's fold, worked out the first time str.translate meets it."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char)[:1] or char
+        self[code] = folded = (base.lower() or char)[:1]
+        return folded
+
+
+_FOLDS = _Folds()
 
 
 def highlight(text: str, words: list[str], width: int = 0) -> tuple[tuple[str, bool], ...]:
@@ -438,8 +445,7 @@ def highlight(text: str, words: list[str], width: int = 0) -> tuple[tuple[str, b
         return ()
     folded = _fold(text)
     found: list[tuple[int, int]] = []
-    for word in words:
-        pattern = re.compile(r"(?<!\w)" + re.escape(_fold(word)) + r"\w*")
+    for pattern in _word_patterns(tuple(words))[1]:
         found += [(m.start(), m.end()) for m in pattern.finditer(folded)]
     found.sort()
     start, end = 0, len(text)
@@ -468,8 +474,17 @@ def highlight(text: str, words: list[str], width: int = 0) -> tuple[tuple[str, b
 
 
 def _matches(text: str, words: list[str]) -> bool:
-    folded = _fold(text)
-    return any(re.search(r"(?<!\w)" + re.escape(_fold(word)), folded) for word in words)
+    """Whether any of `words` starts a word of `text` (any case or accent)."""
+    return bool(words) and _word_patterns(tuple(words))[0].search(_fold(text)) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _word_patterns(words: tuple[str, ...]) -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...]]:
+    """For folded text: any of the words at a word's start, and each word with the rest of its word (a search
+    tests hundreds of records with the same few words)."""
+    folded = [re.escape(_fold(word)) for word in words]
+    return (re.compile(r"(?<!\w)(?:" + "|".join(folded) + ")"),
+            tuple(re.compile(r"(?<!\w)" + word + r"\w*") for word in folded))
 
 
 class SearchResults(dict[str, list[SearchHit]]):
