@@ -99,10 +99,22 @@ class Case:
     # An encrypted case's password (None: a plain case), for the second connections and the copies made of it;
     # kept out of repr so that no log or traceback shows it.
     key: str | None = field(default=None, repr=False)
+    # The SHA-256 digest of the file as open_case checked it (store.verified) and PRAGMA data_version then: while
+    # neither this connection nor another has written, the data is what those bytes hold (`unchanged_digest`).
+    _opened: tuple[str, int] | None = field(default=None, repr=False)
 
     @property
     def encrypted(self) -> bool:
         return self.key is not None
+
+    def unchanged_digest(self) -> str | None:
+        """The digest of the bytes this case was opened from, while nothing has been written to it since (by this
+        connection or any other); None otherwise, or when the opening knew no digest. What is read from the case
+        meanwhile is a function of that digest, so work derived from it may be kept under it (core.timeline)."""
+        if self._opened is None or self.conn is None or self.conn.total_changes or self.conn.in_transaction:
+            return None
+        digest, version = self._opened
+        return digest if self.conn.execute("PRAGMA data_version").fetchone()[0] == version else None
 
     def __post_init__(self) -> None:
         protect(self.path)  # no export may write over an open case (core.atomic)
@@ -1009,8 +1021,10 @@ def open_case(
         conn = _connect(path, read_only, key=key)
     except cipher.Error as error:
         raise CaseRefused(path, f"SQLite cannot open it ({error})") from None
+    digest = verified.opened_digest(path)
+    opened = None if digest is None else (digest, conn.execute("PRAGMA data_version").fetchone()[0])
     case = Case(path=path, conn=conn, read_only=read_only, analyst=analyst or default_analyst(),
-                values_checked=check_values, key=key, sound=set(verified.known(verified.opened_digest(path))))
+                values_checked=check_values, key=key, sound=set(verified.known(digest)), _opened=opened)
     if version < schema_version():
         try:
             with case.transaction():  # the upgrade and its audit row commit together, or neither does

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -27,6 +27,7 @@ from workbench.core.filters import CaseFilter
 from workbench.core.model import aliases_of
 from workbench.core.names import TextFilter, haystacks
 from workbench.core.store import Case
+from workbench.core.timeline import kept
 from workbench.core.times import UTC_FORMAT, case_zone, describe_when
 
 HOUR = 3600.0
@@ -80,10 +81,12 @@ class TimelineData:
     _ids: list[str] | None = None
     _best_grade: np.ndarray | None = None
     haystack: tuple[list[str], list[str], list[str]] | None = None  # see `text_haystack`
+    # (low, high, core_low, core_high, anchor, uncertain) as `event_geometry` gave them for these events (kept)
+    geometry: InitVar[tuple[np.ndarray, ...] | None] = None
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, geometry: tuple[np.ndarray, ...] | None) -> None:
         (self.low, self.high, self.core_low, self.core_high, self.anchor,
-         self.uncertain) = event_geometry(self)
+         self.uncertain) = event_geometry(self) if geometry is None else geometry
         self.style = CONFIDENCE_STYLE[self.confidence] if len(self.confidence) else np.zeros(0, np.int8)
 
     def __len__(self) -> int:
@@ -190,6 +193,24 @@ def load_timeline(case: Case | None) -> TimelineData:
     if case is None:
         return _empty(case_zone(None))
     zone = case_zone(case.meta("timezone"))
+    # A case opened again unchanged: its arrays as kept under its bytes' digest (an encrypted case keeps none).
+    digest = None if case.encrypted else case.unchanged_digest()
+    found = kept.read(digest) if digest is not None else None
+    if found is not None:
+        arrays, texts = found
+        return TimelineData(case, zone, *(arrays[name] for name in ("seq", "start", "end", "has_end", "earliest",
+                                                                    "latest", "precision", "confidence", "kind")),
+                            texts["kinds"], arrays["pair_event"], arrays["pair_actor"], texts["actor_ids"],
+                            texts["actor_names"], texts["actor_kinds"],
+                            geometry=tuple(arrays[name] for name in kept.GEOMETRY))
+    data = _read_timeline(case, zone)
+    if digest is not None and digest == case.unchanged_digest():  # nothing written while it was read
+        kept.write(digest, {name: getattr(data, name) for name in kept.ARRAYS},
+                   {name: getattr(data, name) for name in kept.TEXTS})
+    return data
+
+
+def _read_timeline(case: Case, zone: ZoneInfo) -> TimelineData:
     (count,) = case.conn.execute("SELECT count(*) FROM events").fetchone()
     if not count:
         data = _empty(zone)

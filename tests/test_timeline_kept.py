@@ -1,0 +1,94 @@
+"""The timeline's arrays kept under the digest of a case's bytes (issue 23, first paint): a case opened again
+unchanged reads them back equal to what the case gives; any write, by the app or another program, stops their use;
+what is read back is checked; an encrypted case keeps nothing on disk."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from workbench.core.ops import add_record
+from workbench.core.store import create_case, open_case
+from workbench.core.timeline import kept
+from workbench.core.timeline.data import TimelineData, load_timeline
+
+FIELDS = (*kept.ARRAYS, *kept.TEXTS, "style")
+
+
+def same(one: TimelineData, other: TimelineData) -> bool:
+    for name in FIELDS:
+        a, b = getattr(one, name), getattr(other, name)
+        if isinstance(a, list):
+            if a != b:
+                return False
+        elif not (a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")):
+            return False
+    return True
+
+
+def kept_files() -> list[Path]:
+    return sorted(kept.folder().glob("*.npz")) if kept.folder().exists() else []
+
+
+@pytest.fixture
+def small(small_case: Path) -> Path:
+    return small_case
+
+
+def test_a_case_opened_again_unchanged_reads_its_arrays_back_equal(small: Path) -> None:
+    with open_case(small) as case:
+        assert case.unchanged_digest() is not None
+        first = load_timeline(case)
+        titles = first.titles
+        assert len(first) and len(kept_files()) == 1
+    with open_case(small) as case:
+        again = load_timeline(case)
+        assert same(first, again)
+        assert "Александр Лукашенко" in again.actor_names
+        assert again.titles == titles and again.case is case
+
+
+def test_what_is_read_back_is_what_was_kept_and_is_checked(small: Path) -> None:
+    with open_case(small) as case:
+        fresh = load_timeline(case)
+        (path,) = kept_files()
+        with np.load(path) as stored:
+            arrays = {name: stored[name] for name in stored.files}
+        np.savez(path, **{**arrays, "start": arrays["start"] + 3600})  # still sound: read back as it is
+        assert np.array_equal(load_timeline(case).start, fresh.start + 3600)
+        np.savez(path, **{**arrays, "pair_actor": arrays["pair_actor"] + 1000})  # an actor out of range
+        assert same(load_timeline(case), fresh)
+        path.write_bytes(b"not a zip")
+        assert same(load_timeline(case), fresh)
+
+
+def test_a_write_by_the_app_or_another_program_stops_their_use(small: Path) -> None:
+    with open_case(small) as case:
+        load_timeline(case)
+        add_record(case, "events", {"title": "Later", "start": "2020-08-20T10:00:00Z"})
+        assert case.unchanged_digest() is None
+        assert "Later" in load_timeline(case).titles
+    assert len(kept_files()) == 1  # nothing kept under the old digest for the new content
+    with open_case(small) as case:
+        before = load_timeline(case)
+        other = sqlite3.connect(small)
+        other.execute("UPDATE events SET start = '2001-01-01T00:00:00Z'")
+        other.commit()
+        other.close()
+        assert case.unchanged_digest() is None
+        after = load_timeline(case)
+        assert not np.array_equal(after.start, before.start) and set(after.start) == {978307200.0}
+
+
+def test_an_encrypted_case_keeps_nothing_on_disk(tmp_path: Path) -> None:
+    path = tmp_path / "secret.case"
+    case = create_case(path, "secret", key="correct horse battery")
+    add_record(case, "events", {"title": "Hidden meeting", "start": "2020-08-15T10:00:00Z"})
+    case.close()
+    with open_case(path, key="correct horse battery") as case:
+        assert len(load_timeline(case)) == 1
+        assert len(load_timeline(case)) == 1
+    assert kept_files() == []
