@@ -696,13 +696,15 @@ class PlacesItem(QGraphicsItem):
         self.links_drawn = 0
         if not len(self.link_a):
             return
-        a, b = self.link_a, self.link_b
+        # a strip: only the frame's choice may show in it (the moves its picture has), so only those are looked at
+        among = self.kept_links if self.partial and self.kept_links is not None else None
+        a, b = (self.link_a, self.link_b) if among is None else (self.link_a[among], self.link_b[among])
         x0, y0, x1, y1 = px[a], py[a], px[b], py[b]
         length = np.hypot(x1 - x0, y1 - y0)
         shown = ((length >= 1) & (np.maximum(x0, x1) >= view.left()) & (np.minimum(x0, x1) <= view.right())
                  & (np.maximum(y0, y1) >= view.top()) & (np.minimum(y0, y1) <= view.bottom()))
-        if self.partial and self.kept_links is not None:
-            kept = self.kept_links[shown[self.kept_links]]  # the frame's choice, within this strip
+        if among is not None:
+            kept = np.flatnonzero(shown)  # of `among`
         else:
             candidates = np.flatnonzero(shown)
             cost = np.minimum(length[candidates], math.hypot(view.width(), view.height())) * \
@@ -710,13 +712,16 @@ class PlacesItem(QGraphicsItem):
             kept = candidates[np.cumsum(cost) <= self.link_budget] if len(candidates) else candidates
             self.kept_links = kept
             self.links_drawn = len(kept)
-        shown = np.zeros(len(a), dtype=bool)
-        shown[kept] = True
+        # the moves drawn, in the order of the arrays (marked, then busiest first)
+        number = kept if among is None else among[kept]
+        a, b, x0, y0, x1, y1, length = a[kept], b[kept], x0[kept], y0[kept], x1[kept], y1[kept], length[kept]
+        widths, marks = self.link_width[number], self.link_marked[number]
         head = 9.0 * self.text_scale
         for marked in (False, True):
             colour = SELECTED.darker(130) if marked else QColor(90, 40, 120)
-            for width in np.unique(self.link_width[shown & (self.link_marked == marked)]):
-                chosen = np.flatnonzero(shown & (self.link_marked == marked) & (self.link_width == width))
+            for width in np.unique(widths[marks == marked]):
+                self.check()
+                chosen = np.flatnonzero((marks == marked) & (widths == width))
                 ux, uy = (x1 - x0)[chosen] / length[chosen], (y1 - y0)[chosen] / length[chosen]
                 ra, rb = self.radius[a[chosen]], self.radius[b[chosen]] + 2
                 sx, sy = x0[chosen] + ux * ra, y0[chosen] + uy * ra
