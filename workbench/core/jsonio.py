@@ -85,3 +85,4 @@ def write_json_lines(handle: BinaryIO, values: Sequence[Any]) -> None:
     never the whole text as one string (the items of a JSON list that diffs line by line)."""
     for start in range(0, len(values), LINES_AT_A_TIME):
         handle.write((b",\n" if start else b"") + b",\n".join(map(json_line, values[start:start + LINES_AT_A_TIME])))
+
