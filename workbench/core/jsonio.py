@@ -69,6 +69,30 @@ def strict_json(path_name: str, text: str, error: type[CaseError] = CaseError) -
         raise error(f"{path_name} nests objects too deeply to be read.") from None
 
 
+def strict_json_bytes(path_name: str, data: bytes, error: type[CaseError] = CaseError) -> Any:
+    """`strict_json` of a file's bytes (UnicodeDecodeError when they are not UTF-8), three times as fast for a
+    large file.
+
+    msgspec reads it, and refuses NaN, bad UTF-8, lone surrogates and too deep nesting as strict_json does, but
+    keeps a key twice silently: so its value is kept only when msgspec writes it back as exactly the file's own
+    text with the white space taken out, which a file with a key twice cannot match (nor one with an escape or a
+    number that msgspec spells otherwise). Any other file is read again by `strict_json`, which gives its reason.
+    """
+    if len(data) >= FAST_READ_BYTES:
+        try:
+            with collector_paused():  # a case's document is hundreds of thousands of objects, none in a cycle
+                value = _DECODER.decode(data)
+                if _ENCODER.encode(value) == msgspec.json.format(data, indent=-1):
+                    return value
+            del value
+        except (msgspec.MsgspecError, RecursionError, ValueError):
+            pass
+    return strict_json(path_name, data.decode("utf-8"), error)
+
+
+# Below this a file is read by `strict_json` alone: msgspec's three passes only pay for themselves on large files.
+FAST_READ_BYTES = 64 * 1024
+_DECODER = msgspec.json.Decoder()
 _ENCODER = msgspec.json.Encoder()
 LINES_AT_A_TIME = 5000
 

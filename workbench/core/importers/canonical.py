@@ -16,7 +16,7 @@ from workbench.core.canonical import (
     table_columns,
 )
 from workbench.core.gcpause import collector_paused
-from workbench.core.jsonio import strict_json
+from workbench.core.jsonio import strict_json_bytes
 from workbench.core.progress import NO_PROGRESS, Progress
 from workbench.core.store import LINK_TABLES, RECORD_TABLES, Case, CaseError, cipher, schema_version
 
@@ -28,14 +28,16 @@ def read_document(path: Path) -> dict[str, Any]:
         size = path.stat().st_size
         if size > MAX_IMPORT_BYTES:
             raise CaseError(f"{path.name} is too large to import ({size // 2**20} MB).")
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise CaseError(f"{path.name} does not exist.") from None
-    except UnicodeDecodeError:
-        raise CaseError(f"{path.name} is not UTF-8 text, so it is not a Case Workbench JSON export.") from None
     except OSError as error:
         raise CaseError(f"Cannot read {path.name}: {error.strerror or error}.") from None
-    document = strict_json(path.name, text, CaseError)
+    try:
+        document = strict_json_bytes(path.name, data, CaseError)
+    except UnicodeDecodeError:
+        raise CaseError(f"{path.name} is not UTF-8 text, so it is not a Case Workbench JSON export.") from None
+    del data
     if not isinstance(document, dict) or not isinstance(document.get(HEADER_KEY), dict):
         raise CaseError(f"{path.name} is JSON but not a Case Workbench export (no '{HEADER_KEY}' header).")
     check_header(path.name, document[HEADER_KEY])

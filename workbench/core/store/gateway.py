@@ -27,6 +27,7 @@ from workbench.core.atomic import protect, unprotect
 from workbench.core.errors import CaseError
 from workbench.core.model import RECORD_TYPES, Record
 from workbench.core.rules import check as check_record
+from workbench.core.rules import check_many
 from workbench.core.store import cipher, verified
 from workbench.core.store.changes import ChangeLog, Changes
 from workbench.core.store.checks import (
@@ -746,7 +747,10 @@ class Case:
             _check_table(table)
             stamp = now_stamp()
             columns = list(_prepare(table, first, stamp))
-            prepared = _complete_rows(table, _chain(first, iterator), stamp)
+            # Every row must pass the rules, as a record inserted one at a time does: all checked before the
+            # first is written, a few thousand at a time (rules.check_many), the first refused one raising.
+            prepared = list(_complete_rows(table, _chain(first, iterator), stamp))
+            check_many(table, prepared)
         if not all(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", c) for c in columns):
             raise ValueError(f"bad column name among {columns!r}")
         # Each row's values picked in C by an itemgetter and bound by position (extra keys are ignored): binding
@@ -950,17 +954,13 @@ def _chain(first: dict[str, Any], rest: Iterator[dict[str, Any]]) -> Iterator[di
 
 
 def _complete_rows(table: str, rows: Iterable[dict[str, Any]], stamp: str) -> Iterator[dict[str, Any]]:
-    """Rows as given when they already carry an id and stamps (the bulk case); else _prepare'd.
-
-    Each must pass the rules (`rules.check`), as a record inserted one at a time does.
-    """
+    """Rows as given when they already carry an id and stamps (the bulk case); else _prepare'd."""
     for row in rows:
         if not (
             isinstance(row, dict) and row.get("id") and row.get("created_at") and row.get("updated_at")
             and type(row.get("aliases")) is not list
         ):
             row = _prepare(table, row, stamp)
-        check_record(table, row)
         yield row
 
 
