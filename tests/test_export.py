@@ -214,6 +214,47 @@ def test_timelinejs_escapes_and_keeps_precision(rich_case: Path, tmp_path: Path)
     assert '<a href="https://www.belta.by/president/view/1">' in call["text"]["text"]
 
 
+def test_timelinejs_file_is_the_documents_json_on_awkward_events(rich_case: Path, tmp_path: Path) -> None:
+    """The export writes its lines column by column from the rows; `timeline_document` builds the same events as
+    dicts. The file must be those dicts as `write_timeline` writes them, byte for byte, on markup, Cyrillic, shared
+    times, ranges, approximate times, sources sharing a title and link, a non-web link and an actor without events."""
+    from workbench.core.exporters.timelinejs import timeline_document, write_timeline
+
+    with open_case(rich_case) as case:
+        with case.transaction():
+            case.insert("actors", {"id": "actor-b", "name": "<b>Бацька</b> & \"co\"", "kind": "person"})
+            case.insert("actors", {"id": "actor-lonely", "name": "Nobody's event", "kind": "person"})
+            case.insert("sources", {"id": "source-twin", "url": "https://www.belta.by/president/view/1",
+                                    "title": "Лукашенко провел переговоры с Путиным"})  # the belta link again
+            case.insert("sources", {"id": "source-js", "url": "javascript:alert(1)", "title": "<i>click</i>"})
+            for number, (start, end, precision, note) in enumerate([
+                    ("2020-08-15T09:00:00Z", None, "day", ""), ("2020-08-15T09:00:00Z", None, "minute", ""),
+                    ("2020-08-15T09:00:00Z", "2020-08-16T21:30:00Z", "hour", "<img src=x onerror=alert(1)>"),
+                    ("2020-10-24T23:30:00Z", "2020-10-25T00:30:00Z", "minute", ""),
+                    ("2020-08-13T00:00:00Z", None, "approximate", "")]):
+                event = case.insert("events", {
+                    "id": f"event-{9 - number}", "title": f"</script><b>Марш {number}</b> \"цитата\" & 🇧🇾",
+                    "summary": "" if number % 2 else "Line one\nline <two> & \\ back", "start": start, "end": end,
+                    "time_precision": precision, "time_note": note, "confidence": "likely",
+                    "kind": "<em>protest</em>" if number % 2 else "", "earliest": "2020-08-12T00:00:00Z"
+                    if precision == "approximate" else None})
+                case.link("event_actors", {"event_id": event, "actor_id": "actor-b"})
+                case.link("event_actors", {"event_id": event, "actor_id": "actor-luka"})
+                for source in ("source-belta", "source-twin", "source-js", "source-tass"):
+                    case.insert("citations", {"source_id": source, "event_id": event})
+        expected = tmp_path / "expected.json"
+        with expected.open("wb") as handle:
+            write_timeline(handle, timeline_document(case))
+        export(case, "timelinejs", tmp_path / "timeline.json")
+        with create_case(tmp_path / "empty.case", "Пусто <b>") as empty:  # no events at all
+            with (tmp_path / "expected-empty.json").open("wb") as handle:
+                write_timeline(handle, timeline_document(empty))
+            export(empty, "timelinejs", tmp_path / "empty.json")
+    assert (tmp_path / "timeline.json").read_bytes() == expected.read_bytes()
+    assert (tmp_path / "empty.json").read_bytes() == (tmp_path / "expected-empty.json").read_bytes()
+    assert "<b>" not in json.dumps(json.load(expected.open(encoding="utf-8")))
+
+
 def test_csv_zip_has_every_table_and_a_readme(rich_case: Path, tmp_path: Path) -> None:
     out = tmp_path / "tables.zip"
     with open_case(rich_case, read_only=True) as case:

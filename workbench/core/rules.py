@@ -197,20 +197,26 @@ def check(table: str, values: dict[str, Any]) -> None:
 
 def check_many(table: str, rows: Sequence[dict[str, Any]]) -> None:
     """`check` of every row in turn, the first refused one raising as `check` raises for it; a few thousand rows
-    at a time are first screened column by column (`_screened`, in C's loops: a restored 100k-event case), and
+    at a time are first screened column by column (`screened`, in C's loops: a restored 100k-event case), and
     only a batch that the screen cannot clear is checked row by row. The screen clears a batch only when
     `problems` would find nothing in any of its rows; it may send a sound batch to the slow check, never wave
     through a bad one (tests/test_rules_batch.py holds the two to the same answers)."""
-    screen = _SCREENS.get(table)
     for begin in range(0, len(rows), SCREEN_BATCH):
         batch = rows[begin:begin + SCREEN_BATCH]
-        try:
-            cleared = screen is not None and _texts_fit(batch) and screen(batch)
-        except (KeyError, TypeError, ValueError, AttributeError):  # a value of a kind the screen does not expect
-            cleared = False
-        if not cleared:
+        if not screened(table, batch):
             for row in batch:
                 check(table, row)
+
+
+def screened(table: str, rows: Sequence[dict[str, Any]]) -> bool:
+    """True only when `problems` finds nothing in any of `rows`, known from whole columns at a time (for events,
+    relations and citations); False when that cannot be told so (any other table, a value of an unexpected kind,
+    or a row with a problem)."""
+    screen = _SCREENS.get(table)
+    try:
+        return screen is not None and _texts_fit(rows) and screen(rows)
+    except (TypeError, ValueError):  # a value of a kind the screen does not expect (a list, a number, ...)
+        return False
 
 
 SCREEN_BATCH = 5000
