@@ -63,7 +63,7 @@ from urllib.parse import quote as percent_encode
 from workbench.core.exporters import atomic_output
 from workbench.core.exporters.graphml import CONFIDENCE_SCORES
 from workbench.core.gcpause import collector_paused
-from workbench.core.jsonio import write_json_lines
+from workbench.core.jsonio import LINES_AT_A_TIME, write_json_lines
 from workbench.core.model import aliases_of
 from workbench.core.ops.attributes import attributes_by_actor
 from workbench.core.progress import NO_PROGRESS, Progress
@@ -153,12 +153,30 @@ def _object(kind: str, object_id: str, properties: dict[str, Any],
     return made
 
 
-def write_bundle(handle: BinaryIO, bundle_id: str, objects: list[dict[str, Any]]) -> None:
-    """The bundle as UTF-8 JSON to a binary handle, one object a line (readable and diffable), in the spelling
-    of json.dumps (core.jsonio.json_line)."""
-    handle.write(f'{{"type": "bundle", "id": {json.dumps(bundle_id)}, "objects": [\n'.encode())
-    write_json_lines(handle, objects)
-    handle.write(b"\n]}\n")
+class _BundleStream:
+    """The bundle as UTF-8 JSON to a binary handle, one object a line (readable and diffable), in the spelling of
+    json.dumps (core.jsonio.json_line), written as its objects are made, a few thousand at a time: the export of
+    100k events never holds its million dicts and lists at once, and frees each batch while it is fresh."""
+
+    def __init__(self, handle: BinaryIO, bundle_id: str) -> None:
+        self.handle, self.pending, self.written = handle, [], 0
+        handle.write(f'{{"type": "bundle", "id": {json.dumps(bundle_id)}, "objects": [\n'.encode())
+
+    def append(self, made: dict[str, Any]) -> None:
+        self.pending.append(made)
+        if len(self.pending) >= LINES_AT_A_TIME:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            self.handle.write(b",\n" if self.written else b"")
+            write_json_lines(self.handle, self.pending)
+            self.written += len(self.pending)
+            self.pending = []
+
+    def close(self) -> None:
+        self.flush()
+        self.handle.write(b"\n]}\n")
 
 
 def _dates(row: dict[str, Any]) -> tuple[str, str]:
@@ -174,10 +192,19 @@ def export_stix(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
 
 
 def _export_stix(case: Case, out: Path, progress: Progress) -> str:
-    conn = case.conn
     case_id = case.meta("case_id") or str(case.path)
+    with atomic_output(out) as partial, partial.open("wb") as handle:
+        objects = _BundleStream(handle, stix_id("bundle", "case", case_id))
+        summary = _write_objects(case, case_id, objects, progress)
+        objects.close()
+        progress(1.0)  # the last point where Cancel is heard: the file is not in place yet
+    return f"Exported a STIX 2.1 bundle ({summary}) to {out}."
+
+
+def _write_objects(case: Case, case_id: str, objects: _BundleStream, progress: Progress) -> str:
+    """Make the bundle's objects in their order into `objects`; returns what was written, in words."""
+    conn = case.conn
     case_created = _stamp(case.meta("created_at")) or "1970-01-01T00:00:00.000Z"
-    objects: list[dict[str, Any]] = []
     marking_refs: list[str] = []
     if case.classification:
         marking_id = f"marking-definition--{uuid.uuid5(STIX_NAMESPACE, 'marking/' + case.classification)}"
@@ -391,10 +418,5 @@ def _export_stix(case: Case, out: Path, progress: Progress) -> str:
         }, carried("relations", row["id"], relation={k: row[k] for k in RELATION_FIELDS})))
     progress.check()
     progress(0.85)
-
-    with atomic_output(out) as partial:
-        with partial.open("wb") as handle:
-            write_bundle(handle, stix_id("bundle", "case", case_id), objects)
-        progress(1.0)  # the last point where Cancel is heard: the file is not in place yet
-    return (f"Exported a STIX 2.1 bundle ({len(actors)} actors, {event_count} events as reports, {sightings} "
-            f"sightings, {len(relations)} relationships, {len(locations)} locations) to {out}.")
+    return (f"{len(actors)} actors, {event_count} events as reports, {sightings} sightings, {len(relations)} "
+            f"relationships, {len(locations)} locations")
