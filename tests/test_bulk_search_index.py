@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from workbench.core.rules import InvalidRecord
 from workbench.core.store import Case, check_case, create_case, open_case
 
 
@@ -52,11 +53,14 @@ def test_bulk_inserted_rows_are_found_and_the_trigger_is_back(tmp_path: Path) ->
 def test_a_bulk_insert_that_fails_part_way_leaves_no_row_unindexed(tmp_path: Path) -> None:
     path = tmp_path / "failed.case"
     create_case(path, "failed").close()
-    rows = _events(0, 50) + [{"title": "", "start": "2020-08-15T10:00:00Z"}] + _events(50, 50)
+    # Row 51 repeats row 1's id: the rules (checked before any row is written) let it through, and the table's
+    # unique id refuses it while the insert runs.
+    rows = ([{**_events(0, 1)[0], "id": "twice"}] + _events(1, 49)
+            + [{**_events(50, 1)[0], "id": "twice", "title": "again"}] + _events(51, 49))
     with open_case(path) as case:
         with case.transaction():
-            with pytest.raises(ValueError):
-                case.bulk_insert("events", rows)  # the rules refuse row 51 while the insert runs
+            with pytest.raises(sqlite3.IntegrityError):
+                case.bulk_insert("events", rows)
             case.insert("events", {"title": "after the failure", "start": "2020-08-16T10:00:00Z"})
         kept = case.conn.execute("SELECT count(*) FROM events").fetchone()[0]
         assert kept == 51  # the 50 rows before the refused one stay in this transaction, as before
@@ -78,3 +82,14 @@ def test_a_rolled_back_bulk_insert_leaves_the_schema_as_it_was(tmp_path: Path) -
         assert _found(case, "then") == 1
     assert _trigger(path) == trigger
     check_case(path)
+
+
+def test_a_bulk_insert_the_rules_refuse_writes_no_row(tmp_path: Path) -> None:
+    path = tmp_path / "refused.case"
+    create_case(path, "refused").close()
+    rows = _events(0, 50) + [{"title": "", "start": "2020-08-15T10:00:00Z"}] + _events(50, 50)
+    with open_case(path) as case:
+        with case.transaction():
+            with pytest.raises(InvalidRecord, match="an event needs a title"):
+                case.bulk_insert("events", rows)  # every row is checked before the first is written
+            assert case.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
