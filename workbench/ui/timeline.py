@@ -81,6 +81,7 @@ from workbench.core.timeline.frame import (
     Shapes,
     Viewport,
     frame_geometry,
+    frame_in_strips,
     label_text,
     marker_runs,
     outline_segments,
@@ -102,6 +103,7 @@ from workbench.ui.listing import ListPane
 from workbench.ui.pictures import save_png, save_svg
 from workbench.ui.selection import Selection, SelectionModel, TimeWindow
 from workbench.ui.tasks import runner
+from workbench.ui.timeline_picture import KeptPicture
 
 EVENT_WIDTHS = (190, 330, 200, 110, 90, 40)
 ROW_PX = 20.0  # one sub-row of a lane
@@ -112,6 +114,7 @@ ZOOM_STEP = 1.25
 LABEL_ROOM_PX = 170  # free space right of the last event at "fit", for its label
 PAN_STEP = 0.15
 DASH_PATTERN = (4.0, 3.0)  # a hedged event's dashed edges: pixels on, pixels off
+STRIP_SLACK_PX = 12.0  # a strip of the kept picture draws what reaches this near it (a marker's half, a thick edge)
 
 # Colours by style (asserted, weak, planned) and the faded context colour.
 STYLE_COLOURS = (QColor(31, 78, 156), QColor(196, 86, 0), QColor(118, 72, 160))
@@ -338,37 +341,70 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return self.chart.scene_bounds()
 
+    def update(self, *args: Any) -> None:
+        """Repaint, and never from a kept picture: what the backdrop shows changed."""
+        self.chart.picture.changed()
+        super().update(*args)
+
     def paint(self, painter: QPainter, *_: Any) -> None:
         found = self.logical_viewport(painter)
-        layout = self.chart.layout
-        if found is None or layout is None:
+        if found is None or self.chart.layout is None:
             return
         viewport, transform = found
+        # The lanes and the events as one picture kept between the frames of a move by hand (ui.timeline_picture);
+        # where it is not kept (an export, a scaled painter), each layer draws itself.
+        if self.chart.picture.paint(painter, viewport, transform, self.getViewBox().viewRange()):
+            return
         painter.save()
         painter.setTransform(transform)
+        self.draw(painter, viewport)
+        painter.restore()
+
+    def draw(self, painter: QPainter, viewport: Viewport, strips: list[QRectF] | None = None) -> None:
+        """The lanes, in the view's pixels (the painter's world transform); `strips`: only in those."""
+        layout = self.chart.layout
+        if layout is None:
+            return
         left, right = viewport.x_px(viewport.x_min), viewport.x_px(viewport.x_max)
         first = max(0, int(np.searchsorted(layout.top + layout.rows, viewport.y_min, side="right")))
         last = min(len(layout.top), int(np.searchsorted(layout.top, viewport.y_max, side="right")))
-        painter.setPen(Qt.PenStyle.NoPen)
         highlighted = self.chart.highlighted_lanes
+        fills: list[tuple[QRectF, QColor]] = []
+        densities = []
         for lane in range(first, last):
             top = viewport.y_px(float(layout.top[lane]))
             bottom = viewport.y_px(float(layout.top[lane] + layout.rows[lane]))
             colour = RELATED_BAND if layout.keys[lane] in highlighted else BAND_COLOURS[lane % 2]
-            painter.fillRect(QRectF(left, top, right - left, bottom - top), colour)
-            painter.fillRect(QRectF(left, bottom - 0.5, right - left, 1.0), SEPARATOR_COLOUR)
+            fills.append((QRectF(left, top, right - left, bottom - top), colour))
+            fills.append((QRectF(left, bottom - 0.5, right - left, 1.0), SEPARATOR_COLOUR))
             if layout.is_summary(lane):
-                self._paint_density(painter, viewport, layout.summary[lane], QRectF(left, top, right - left,
-                                                                                   bottom - top))
+                densities.append((len(fills), self._density(viewport, layout.summary[lane],
+                                                            QRectF(left, top, right - left, bottom - top))))
         window = self.chart.window_span()
+        shade = None
         if window is not None:
             low, high = (viewport.x_px(v) for v in window)
             low, high = max(low, left - 5), min(high, right + 5)
             if high > low:
-                painter.fillRect(QRectF(low, viewport.y_px(viewport.y_min), high - low,
-                                        viewport.y_px(viewport.y_max) - viewport.y_px(viewport.y_min)),
-                                 _colour(WINDOW_COLOUR, WINDOW_ALPHA))
-        painter.restore()
+                shade = QRectF(low, viewport.y_px(viewport.y_min), high - low,
+                               viewport.y_px(viewport.y_max) - viewport.y_px(viewport.y_min))
+        # Worked out once, drawn in each strip (a summary lane's counts were the grouped lanes' frame).
+        for strip in [None] if strips is None else strips:
+            if strip is not None:
+                painter.setClipRect(strip)
+            painter.setPen(Qt.PenStyle.NoPen)
+            done = 0
+            for upto, polygon in [*densities, (len(fills), None)]:
+                for rect, colour in fills[done:upto]:
+                    painter.fillRect(rect, colour)
+                done = upto
+                if polygon is not None:
+                    painter.setBrush(SUMMARY_COLOUR)
+                    painter.drawPolygon(polygon)
+            if shade is not None:
+                painter.fillRect(shade, _colour(WINDOW_COLOUR, WINDOW_ALPHA))
+        if strips is not None:
+            painter.setClipping(False)
 
     def _density_counter(self, events: np.ndarray) -> DensityCounter:
         """A summary lane's events (those the filter shows) sorted for counting, kept while the lane's events,
@@ -384,23 +420,22 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
             found = counters[id(events)] = (events, DensityCounter(chart.data, shown))
         return found[1]
 
-    def _paint_density(self, painter: QPainter, viewport: Viewport, events: np.ndarray, band: QRectF) -> None:
+    def _density(self, viewport: Viewport, events: np.ndarray, band: QRectF) -> Any:
         """A summary lane: how many of its members' events go on in each few pixels, as bars from the
-        lane's bottom (square root of the count, so a quiet week still shows beside a busy one)."""
+        lane's bottom (square root of the count, so a quiet week still shows beside a busy one); the
+        polygon to fill, or None."""
         bins = max(int(band.width() / 3), 1)
         counts = self._density_counter(events).counts(viewport.x_min, viewport.x_max, bins)
         top = counts.max() if len(counts) else 0
         if top <= 0:
-            return
+            return None
         room = band.height() - 5
         heights = np.where(counts > 0, np.maximum(np.sqrt(counts / top) * room, 1.0), 0.0)
         # Bars flush with each other, as the overview strip draws them: with a gap narrower than a pixel
         # between bins a few pixels wide, the gap showed on some stretches of a lane and not on others.
         # Flush bars are one silhouette: a single polygon, built from arrays (a path of hundreds of
         # rectangles took the raster engine 15 ms a lane to fill).
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(SUMMARY_COLOUR)
-        painter.drawPolygon(_points(*density_outline(heights, band.left(), band.width() / bins, band.bottom() - 2)))
+        return _points(*density_outline(heights, band.left(), band.width() / bins, band.bottom() - 2))
 
 
 class EventLayer(pg.GraphicsObject, _DevicePainting):
@@ -449,20 +484,49 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
             self._label_widths[event] = width
         return width
 
+    def update(self, *args: Any) -> None:
+        """Repaint, and never from a kept picture: what the events show changed."""
+        self.chart.picture.changed()
+        super().update(*args)
+
     def paint(self, painter: QPainter, *_: Any) -> None:
-        chart = self.chart
+        if self.chart.picture.covers(painter):
+            return  # drawn into the lanes' picture (LaneBackdrop.paint)
         found = self.logical_viewport(painter)
-        if found is None or chart.layout is None:
+        if found is None or self.chart.layout is None:
             return
         viewport, transform = found
+        painter.save()
+        painter.setTransform(transform)
+        self.draw(painter, viewport)
+        painter.restore()
+
+    def draw(self, painter: QPainter, viewport: Viewport, strips: list[QRectF] | None = None) -> None:
+        """Every event in view, in the view's pixels (the painter's world transform); with `strips` ((left, right) in
+        those pixels), only what reaches into them of the frame of the whole view (the painter is clipped to them)."""
+        chart = self.chart
+        if chart.layout is None:
+            return
         frame = frame_geometry(
             chart.layout, chart.data, viewport, faded=chart.faded, selected=chart.selected, marks=chart.rating_marks,
             measure=self._measure if chart.show_labels else None, about_to_measure=self._read_titles,
-            detail=self.detail,
+            detail=self.detail, only=None if strips is None else [
+                (viewport.x_value(strip.left() - STRIP_SLACK_PX), viewport.x_value(strip.right() + STRIP_SLACK_PX))
+                for strip in strips],
         )
         self.last_frame = frame
+        if strips is None:
+            self._draw_frame(painter, frame)
+            return
+        for strip in strips:
+            painter.setClipRect(strip)
+            self._draw_frame(painter, frame_in_strips(frame, [(strip.left() - STRIP_SLACK_PX,
+                                                               strip.right() + STRIP_SLACK_PX)]))
+        painter.setClipping(False)
+
+    def _draw_frame(self, painter: QPainter, frame: Frame) -> None:
+        chart = self.chart
         painter.save()
-        painter.setTransform(transform)
         # Crisp, unantialiased shapes: axis-aligned bars and square markers need no smoothing, and
         # antialiased filling of thousands of shapes costs ten times more. Text stays smooth.
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -519,6 +583,9 @@ class TimeAxis(pg.AxisItem):
         self.setStyle(textFillLimits=[(0, 0.95), (2, 0.95), (4, 0.95), (6, 0.95)])
         self._labels: dict[float, str] = {}
         self._widths: dict[str, float] = {}
+        self._specs: tuple | None = None
+        # No SI prefix on dates: pyqtgraph otherwise sets the (empty) axis label's HTML on every range change.
+        self.enableAutoSIPrefix(False)
 
     def tick_label_width(self, text: str) -> float:
         """The width pyqtgraph gives `text` on this axis (its boundingRect in the tick font)."""
@@ -541,6 +608,37 @@ class TimeAxis(pg.AxisItem):
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
         return [self._labels.get(v, "") for v in values]
+
+    def paint(self, painter: QPainter, *_: Any) -> None:
+        """pyqtgraph's drawing of the axis, straight onto the painter: it recorded it into a QPicture and played that
+        back (twice the work, every frame of a pan or zoom, where the range changes and the picture is dropped). The
+        ticks and labels worked out are kept until it drops it (`picture` None)."""
+        if self.picture is None or self._specs is None:
+            painter.save()
+            if self.style["tickFont"]:
+                painter.setFont(self.style["tickFont"])
+            self._specs = self.generateDrawSpecs(painter)
+            painter.restore()
+            self.picture = self._specs  # pyqtgraph sets it None when the range, size or style changes
+        if not self._specs:
+            return
+        axis, ticks, texts = self._specs
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        pen, start, end = axis
+        painter.setPen(pen)
+        painter.drawLine(start, end)
+        for pen, start, end in ticks:
+            painter.setPen(pen)
+            painter.drawLine(start, end)
+        if self.style["tickFont"] is not None:
+            painter.setFont(self.style["tickFont"])
+        painter.setPen(self.textPen())
+        painter.setClipRect(self.boundingRect().toAlignedRect(), Qt.ClipOperation.IntersectClip)
+        for rect, flags, text in texts:
+            painter.drawText(rect, int(flags), text)  # plain text: dates the core wrote
+        painter.restore()
 
 
 class LaneAxis(pg.AxisItem):
@@ -619,7 +717,7 @@ class EventViewBox(pg.ViewBox):
         delta = event.delta() if hasattr(event, "delta") else event.angleDelta().y()
         factor = 1.0015 ** (-delta)
         centre = self.mapToView(event.pos())
-        self.chart.zoom(factor, centre.x())
+        self.chart.zoom_by_hand(factor, centre.x())
         event.accept()
 
     def mouseDragEvent(self, event: Any, axis: Any = None) -> None:  # noqa: N802 - Qt override
@@ -642,7 +740,7 @@ class EventViewBox(pg.ViewBox):
             event.accept()
             last, now = event.lastPos(), event.pos()
             delta = self.mapToView(last) - self.mapToView(now)
-            self.chart.pan_by(delta.x(), delta.y())
+            self.chart.pan_by_hand(delta.x(), delta.y())
             return
         event.ignore()
 
@@ -972,6 +1070,8 @@ class TimelineChart(QWidget):
         self.plot = EventPlot(self)
         self.plot.setObjectName("timeline_plot")
         self.view = self.plot.view_box
+        self.picture = KeptPicture(self, self._draw_plot, self._picture_state, self._plot_background,
+                                   self._picture_settled)
         self.backdrop = LaneBackdrop(self)
         self.events = EventLayer(self)
         self.view.addItem(self.backdrop, ignoreBounds=True)
@@ -1368,6 +1468,35 @@ class TimelineChart(QWidget):
         self.events.update()
         self.backdrop.update()
 
+    def _draw_plot(self, painter: QPainter, viewport: Viewport, strips: list[QRectF] | None) -> None:
+        """The lanes and the events, in the view's pixels: what the kept picture holds (or the `strips` of it)."""
+        for layer in (self.backdrop, self.events):
+            painter.save()
+            layer.draw(painter, viewport, strips)
+            painter.restore()
+
+    def _picture_state(self) -> tuple:
+        """Everything the lanes and events are drawn from besides the view's place: the kept picture is drawn whole
+        when any of it is another object (or another value)."""
+        return (self.layout, self.data, self.mask, self.faded, self.selected, self.rating_marks, self.story,
+                self.show_labels, frozenset(self.highlighted_lanes), self.window_span(), self.events.font.toString(),
+                self.row_px)
+
+    def _plot_background(self) -> QColor | None:
+        """The plot's background colour, under the kept picture; None (no picture) unless plain and opaque."""
+        brush = self.plot.backgroundBrush()
+        if brush.style() != Qt.BrushStyle.SolidPattern or brush.color().alpha() != 255:
+            return None
+        return brush.color()
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self.picture.settle()  # no timer left behind a closed window; shown again, it is drawn whole
+        super().hideEvent(event)
+
+    def _picture_settled(self) -> None:
+        self.backdrop.update()
+        self.events.update()
+
     def scene_bounds(self) -> QRectF:
         # Asked several times a frame: the span of a million events is worked out once per data.
         if self._span_of is not self.data:
@@ -1412,6 +1541,16 @@ class TimelineChart(QWidget):
         if width < 60 or width > 200 * 365.25 * DAY:
             return
         self.show_span(centre - (centre - low) * factor, centre + (high - centre) * factor)
+
+    def zoom_by_hand(self, factor: float, centre: float | None = None) -> None:
+        """A wheel turn: as `zoom`, the frames of the turn drawn from the kept picture (ui.timeline_picture)."""
+        self.zoom(factor, centre)
+        self.picture.moved_by_hand(self.view.viewRange())
+
+    def pan_by_hand(self, dx: float, dy: float) -> None:
+        """A drag: as `pan_by`, the frames of the drag drawn from the kept picture (ui.timeline_picture)."""
+        self.pan_by(dx, dy)
+        self.picture.moved_by_hand(self.view.viewRange())
 
     def pan_fraction(self, fraction: float) -> None:
         (low, high), _ = self.view.viewRange()

@@ -43,6 +43,10 @@ class Viewport:
     def y_px(self, y: np.ndarray | float) -> np.ndarray | float:
         return y * self.y_scale + self.y_offset
 
+    def x_value(self, px: float) -> float:
+        """The time at `px` pixels (the inverse of x_px)."""
+        return (px - self.x_offset) / self.x_scale
+
 
 @dataclass
 class Shapes:
@@ -99,6 +103,28 @@ def marker_runs(points: Shapes, gap: float) -> tuple[Shapes, Shapes]:
     alone = starts == ends
     single, first, last = starts[alone], starts[~alone], ends[~alone]
     return Shapes(x[single], x[single], y[single], y[single]), Shapes(x[first], x[last], y[first], y[first])
+
+
+def _shapes_reaching(shapes: Shapes, strips: list[tuple[float, float]]) -> Shapes:
+    """The rectangles (or points) that reach into any of the pixel ranges (left, right) `strips`."""
+    low, high = np.minimum(shapes.x0, shapes.x1), np.maximum(shapes.x0, shapes.x1)
+    keep = np.zeros(len(shapes), dtype=bool)
+    for left, right in strips:
+        keep |= (high >= left) & (low <= right)
+    return shapes if keep.all() else Shapes(shapes.x0[keep], shapes.x1[keep], shapes.y0[keep], shapes.y1[keep])
+
+
+def frame_in_strips(frame: Frame, strips: list[tuple[float, float]]) -> Frame:
+    """What of `frame` reaches into the pixel ranges (left, right) `strips` (strips of the view drawn alone, clipped
+    to them): the same shapes and labels as the whole frame's there, fewer to hand to the painter."""
+    def each(shapes: dict) -> dict:
+        found = {key: _shapes_reaching(value, strips) for key, value in shapes.items()}
+        return {key: value for key, value in found.items() if len(value)}
+
+    labels = [label for label in frame.labels
+              if any(label[0] <= right and label[0] + label[3] >= left for left, right in strips)]
+    return Frame(each(frame.windows), each(frame.bars), each(frame.markers), _shapes_reaching(frame.selected, strips),
+                 _shapes_reaching(frame.connectors, strips), labels, frame.items, each(frame.marked))
 
 
 def _empty_shapes() -> Shapes:
@@ -194,17 +220,21 @@ class LevelsOfDetail:
         level = int(np.floor(np.log2(1.0 / view.x_scale)))
         return None if level < self.finest else level
 
-    def shapes_in(self, level: int, view: Viewport, bar_px: float, window_px: float
-                  ) -> tuple[dict[tuple[int, bool], Shapes], ...]:
-        """(windows, bars, markers) of the level that fall in view, in the view's pixels."""
+    def shapes_in(self, level: int, view: Viewport, bar_px: float, window_px: float,
+                  only: list[tuple[float, float]] | None = None) -> tuple[dict[tuple[int, bool], Shapes], ...]:
+        """(windows, bars, markers) of the level that fall in view (and in the times `only`), in the view's pixels."""
         edge_low, edge_high = view.x_px(view.x_min) - 50, view.x_px(view.x_max) + 50
         slack = _slack(view)
+        ranges = [(max(view.x_min - slack, a), min(view.x_max + slack, b)) for a, b in only or
+                  [(view.x_min - slack, view.x_max + slack)]]
         found: list[dict[tuple[int, bool], Shapes]] = []
         for kind, half in (("windows", window_px / 2), ("bars", bar_px / 2), ("markers", 0.0)):
             shapes: dict[tuple[int, bool], Shapes] = {}
             for key, (t0, t1, rows) in self._level(level)[kind].items():
                 first, last = _row_range(rows, view)
-                inside = (t1[first:last] >= view.x_min - slack) & (t0[first:last] <= view.x_max + slack)
+                inside = np.zeros(last - first, dtype=bool)
+                for x_min, x_max in ranges:
+                    inside |= (t1[first:last] >= x_min) & (t0[first:last] <= x_max)
                 if not inside.any():
                     continue
                 yc = view.y_px(rows[first:last][inside] + 0.5)
@@ -384,6 +414,7 @@ def frame_geometry(
     bar_px: float = 8.0,
     window_px: float = 14.0,
     detail: LevelsOfDetail | None = None,
+    only: list[tuple[float, float]] | None = None,
 ) -> Frame:
     """Device-pixel geometry of one frame, culled to the view and thinned to what pixels can show.
 
@@ -393,6 +424,8 @@ def frame_geometry(
     told first which events may be measured, so their titles can be read at once, not one by one.
     `detail`: the view's LevelsOfDetail; with it, a view of more than DENSE_ITEMS appearances draws its
     zoom level's shapes (the same picture to within a pixel, at the cost of its pixels).
+    `only`: [(from, to)] in time: a level's shapes are taken from those parts of the view alone (strips drawn alone);
+    every choice (level, labels) is still the whole view's.
     """
     count, level, items = -1, None, None
     if detail is not None:
@@ -404,7 +437,7 @@ def frame_geometry(
             items = visible_items(layout, data, view)
         windows, bars, markers, per_item = _item_shapes(layout, data, items, view, faded, bar_px, window_px)
     else:
-        windows, bars, markers = detail.shapes_in(level, view, bar_px, window_px)
+        windows, bars, markers = detail.shapes_in(level, view, bar_px, window_px, only)
         # Selected and rated events are few: their outlines and boxes are placed exactly, over the level's shapes.
         items = np.zeros(0, dtype=np.int64)
         for wanted in (selected, None if marks is None else marks >= 0):
