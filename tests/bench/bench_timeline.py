@@ -3,8 +3,11 @@
 
 Every frame is rendered offscreen in this process into an image the size of the plot (the
 time axis and lane names included), so a figure is the whole cost of one redraw: the core's
-culling and thinning plus Qt's painting. Medians of FRAMES frames after a warm-up, each with its 95th
-percentile beside it (`..._p95_ms_...`). The
+culling and thinning plus Qt's painting. Our timeline is moved as a drag and the wheel move it
+(`pan_by_hand`, `zoom_by_hand`): its frames move or stretch the kept picture and draw the strips it
+uncovers (ui.timeline_picture); the drawing of the whole view once a wheel turn rests is timed apart
+(`timeline_settle_ms_...`), after each of FRAMES zoom steps. Medians of FRAMES frames after a
+warm-up, each with its 95th percentile beside it (`..._p95_ms_...`). The
 baseline draws the same lanes of the 10k case with one QGraphicsRectItem per drawn event
 (Qt's own scene index culls them), which is how a timeline is usually first written; our
 drawing of the same 10k case in the same view gives the ratio. Nothing here fails on speed.
@@ -252,19 +255,23 @@ def measure(case_100k: Path, case_10k: Path) -> dict[str, float]:
 
     put("timeline_first_paint_ms_100k", first_paint_ms(case_100k))
     put("timeline_first_paint_warm_ms_100k", first_paint_ms(case_100k, warm=True))
-    pan, zoom = ours(case_100k)
+    settled: list[tuple[float, float]] = []
+    pan, zoom = ours(case_100k, settled=settled)
     put("timeline_pan_frame_ms_100k", pan)
     put("timeline_zoom_frame_ms_100k", zoom)
+    put("timeline_settle_ms_100k", settled[-1])
     # The worst case for culling: every event of the case in view in one lane.
-    pan, zoom = ours(case_100k, "single")
+    pan, zoom = ours(case_100k, "single", settled)
     put("timeline_pan_frame_ms_100k_one_lane", pan)
     put("timeline_zoom_frame_ms_100k_one_lane", zoom)
+    put("timeline_settle_ms_100k_one_lane", settled[-1])
     # The other lane modes: the app's default (5,000 actors under summary lanes by kind, drawn as densities), and
     # one lane per event kind.
     for mode in ("grouped", "kinds"):
-        pan, zoom = ours(case_100k, mode)
+        pan, zoom = ours(case_100k, mode, settled)
         put(f"timeline_pan_frame_ms_100k_{mode}", pan)
         put(f"timeline_zoom_frame_ms_100k_{mode}", zoom)
+        put(f"timeline_settle_ms_100k_{mode}", settled[-1])
     put("timeline_first_paint_ms_10k", first_paint_ms(case_10k))
     pan, zoom = ours(case_10k)
     put("timeline_pan_frame_ms_10k", pan)
@@ -310,6 +317,11 @@ FIGURES: dict[str, tuple[str, str]] = {
     "timeline_zoom_frame_ms_100k_grouped": ("timeline: zoom frame, 100k, the default lanes", "ms"),
     "timeline_pan_frame_ms_100k_kinds": ("timeline: pan frame, 100k, one lane per event kind", "ms"),
     "timeline_zoom_frame_ms_100k_kinds": ("timeline: zoom frame, 100k, one lane per event kind", "ms"),
+    "timeline_settle_ms_100k": ("timeline: the view drawn whole once a wheel turn rests (not a frame of the turn), "
+                                "100k, actor lanes", "ms"),
+    "timeline_settle_ms_100k_one_lane": ("timeline: the view drawn whole at rest, 100k in one lane", "ms"),
+    "timeline_settle_ms_100k_grouped": ("timeline: the view drawn whole at rest, 100k, the default lanes", "ms"),
+    "timeline_settle_ms_100k_kinds": ("timeline: the view drawn whole at rest, 100k, one lane per event kind", "ms"),
     "timeline_first_paint_ms_1m": ("timeline: first frame on the 1M case (bench_growth)", "ms"),
     "timeline_first_paint_warm_ms_100k": ("timeline: first frame on the 100k case opened again unchanged", "ms"),
     "timeline_first_paint_warm_ms_1m": ("timeline: first frame on the 1M case opened again unchanged", "ms"),
