@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QRegion, QTransform
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsView, QWidget
 
 from workbench.ui.graph.chart import ChartItem
@@ -14,6 +14,12 @@ from workbench.ui.graph.legend import LegendOverlay, kinds_in_order, paint_legen
 from workbench.ui.pictures import save_png, save_svg
 
 FIT_MARGIN = 6  # pixels left around the chart and its names by Fit
+# A wheel turn shows the last whole drawing of the view scaled at once; this long after the wheel rests, the names are
+# placed for the new zoom and the view is drawn whole (sharp) again.
+SETTLE_MS = 150
+# Zoomed by the wheel further than this from the last whole drawing, the view is drawn whole at once (scaled further,
+# the picture would be a blur, or a stamp in a blank frame).
+PREVIEW_FACTOR = 4.0
 
 
 class GraphCanvas(QGraphicsView):
@@ -59,6 +65,18 @@ class GraphCanvas(QGraphicsView):
         self.link_line.setZValue(50)
         self.link_line.hide()
         self.scene().addItem(self.link_line)
+        # The last whole drawing of the viewport, kept for a wheel turn's frames (paintEvent), with the view's transform
+        # and the chart's drawing version it was drawn at: a chart changed since is never shown from it.
+        self.kept: QImage | None = None
+        self.kept_transform = QTransform()
+        self.kept_version = -1
+        self.hand_zoom = False  # zoomed by the wheel since the view was last drawn whole for its zoom
+        self.whole_paints = self.previews = 0  # counts, for tests
+        self.keeps_drawings = True  # False: Qt paints the view itself every time, as before drawings were kept
+        self.settle_timer = QTimer(self)
+        self.settle_timer.setSingleShot(True)
+        self.settle_timer.setInterval(SETTLE_MS)
+        self.settle_timer.timeout.connect(self.settle)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         return QSize(600, 400)
@@ -90,6 +108,72 @@ class GraphCanvas(QGraphicsView):
             self.fitted = 0.0
             self.view_changed()
 
+    def zoom_by_hand(self, factor: float) -> None:
+        """A wheel turn: the view zoomed now and shown as the last whole drawing scaled (paintEvent); the names are
+        placed for the zoom once the wheel rests (`settle`)."""
+        scale = self.transform().m11() * factor
+        if 0.01 <= scale <= 8:
+            self.scale(factor, factor)
+            self.fitted = 0.0
+            self.hand_zoom = True
+            self.settle_timer.start()
+
+    def settle(self) -> None:
+        """The wheel rests: names placed for the zoom, the view drawn whole."""
+        self.settle_timer.stop()
+        if self.hand_zoom:
+            self.hand_zoom = False
+            self.view_changed()
+            self.viewport().update()
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        self.settle()  # no timer left behind a closed window
+        super().hideEvent(event)
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        if not self.keeps_drawings:
+            super().paintEvent(event)
+            return
+        viewport = self.viewport()
+        ratio = viewport.devicePixelRatioF()
+        size = viewport.size() * ratio
+        kept = self.kept
+        usable = (kept is not None and kept.size() == size and kept.devicePixelRatioF() == ratio
+                  and self.kept_version == self.chart.drawn_version and not self.link_line.isVisible())
+        if self.hand_zoom and usable:
+            factor = self.transform().m11() / self.kept_transform.m11()
+            if 1 / PREVIEW_FACTOR <= factor <= PREVIEW_FACTOR:
+                # The kept drawing where its scene now is: a point drawn at u is now at now(kept^-1(u)).
+                painter = QPainter(viewport)
+                painter.fillRect(viewport.rect(), self.backgroundBrush())
+                painter.setTransform(self.kept_transform.inverted()[0] * self.viewportTransform())
+                painter.drawImage(QPointF(0, 0), kept)
+                painter.end()
+                self.previews += 1
+                return
+        if self.hand_zoom:
+            self.hand_zoom = False
+            self.settle_timer.stop()
+            self.view_changed()  # too far from the kept drawing (or it is out of date): names placed now
+        if not QRegion(viewport.rect()).subtracted(event.region()).isEmpty():  # (QRegion.contains only overlaps)
+            super().paintEvent(event)  # a strip (a pan scrolls the rest): the kept drawing is still the scene's
+            return
+        if kept is None or kept.size() != size or kept.devicePixelRatioF() != ratio:
+            kept = self.kept = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+            kept.setDevicePixelRatio(ratio)
+        kept.fill(0)
+        painter = QPainter(kept)
+        painter.setRenderHints(self.renderHints())  # the view's own, as its paintEvent sets them
+        # The view's drawing (background, items): Qt's paint of the viewport but for antialiased edges' rounding.
+        self.render(painter, QRectF(viewport.rect()), viewport.rect())
+        painter.end()
+        self.kept_transform, self.kept_version = self.viewportTransform(), self.chart.drawn_version
+        painter = QPainter(viewport)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+        painter.drawImage(QPointF(0, 0), kept)
+        painter.end()
+        self.whole_paints += 1
+
     def view_changed(self) -> None:
         """Tell the chart the zoom and the part of it in view: names are placed for them."""
         inside = self.viewport().rect().adjusted(FIT_MARGIN, FIT_MARGIN, -FIT_MARGIN, -FIT_MARGIN)
@@ -104,7 +188,7 @@ class GraphCanvas(QGraphicsView):
         super().keyPressEvent(event)
 
     def wheelEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        self.zoom(1.0015 ** event.angleDelta().y())
+        self.zoom_by_hand(1.0015 ** event.angleDelta().y())
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)

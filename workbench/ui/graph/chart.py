@@ -105,6 +105,7 @@ class ChartItem(QGraphicsItem):
 
     def __init__(self) -> None:
         super().__init__()
+        self.drawn_version = 0  # counts update(): a kept drawing of an older version is out of date
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
         self.graph = CaseGraph()
         self.graph_slice = GraphSlice([], [])
@@ -865,6 +866,11 @@ class ChartItem(QGraphicsItem):
     # QGraphicsItem
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return self._bounds
+
+    def update(self, *args: Any) -> None:
+        """Repaint, and never from a kept drawing (GraphCanvas.paintEvent): what the chart shows changed."""
+        self.drawn_version += 1
+        super().update(*args)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         import numpy as np
