@@ -347,6 +347,7 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
         super().update(*args)
 
     def paint(self, painter: QPainter, *_: Any) -> None:
+        self.chart.picture.covered = None  # this pass has not painted the picture (yet)
         found = self.logical_viewport(painter)
         if found is None or self.chart.layout is None:
             return
