@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen, QRegion, QTransform
+from PySide6.QtGui import QBrush, QColor, QImage, QPaintEngine, QPainter, QPen, QRegion, QTransform
 from PySide6.QtWidgets import QGraphicsLineItem, QGraphicsScene, QGraphicsView, QWidget
 
 from workbench.ui.graph.chart import ChartItem
@@ -131,8 +131,8 @@ class GraphCanvas(QGraphicsView):
         super().hideEvent(event)
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        if not self.keeps_drawings:
-            super().paintEvent(event)
+        if not self.keeps_drawings or not self._on_screen():
+            super().paintEvent(event)  # a PDF, an SVG or an image at another scale: vectors, drawn now
             return
         viewport = self.viewport()
         ratio = viewport.devicePixelRatioF()
@@ -173,6 +173,20 @@ class GraphCanvas(QGraphicsView):
         painter.drawImage(QPointF(0, 0), kept)
         painter.end()
         self.whole_paints += 1
+
+    def _on_screen(self) -> bool:
+        """Whether this paint goes to raster pixels at the viewport's own scale (the screen, a grab), where a kept
+        drawing may stand for the view; not to a deck's PDF, an SVG or a picture rendered larger."""
+        viewport = self.viewport()
+        probe = QPainter(viewport)
+        try:
+            engine = probe.paintEngine()
+            device = probe.deviceTransform()
+            ratio = viewport.devicePixelRatioF()
+            return (engine is not None and engine.type() == QPaintEngine.Type.Raster and not device.m12()
+                    and not device.m21() and abs(device.m11() - ratio) < 1e-9 and abs(device.m22() - ratio) < 1e-9)
+        finally:
+            probe.end()
 
     def view_changed(self) -> None:
         """Tell the chart the zoom and the part of it in view: names are placed for them."""
