@@ -316,6 +316,35 @@ def test_a_new_actor_and_relation_reach_the_chart(qtbot, window: MainWindow) -> 
     assert pane.chart.selected_nodes == {pane.graph.index[new]}
 
 
+def test_a_large_chart_opened_again_unchanged_is_drawn_where_it_was_laid_out(qtbot, large_window: MainWindow,
+                                                                             tmp_path: Path) -> None:
+    """The layout is kept under the digest of the case's bytes (core.graph.kept): no second layout, same places."""
+    from workbench.core.graph import kept
+
+    pane = large_window.graph
+    pane.flush()
+    assert runner().is_busy(pane.layout_key) and pane.wait_for_work()
+    placed = pane.chart.xy.copy()
+    assert read_positions(large_window.case) == {} and len(list(kept.kept.folder(kept.KIND).glob("*.npz"))) == 1
+    large_window.close_case()
+    again = MainWindow()
+    qtbot.addWidget(again)
+    again.resize(1400, 900)
+    assert again.open_path(tmp_path / "large.case")
+    again.graph.flush()
+    assert not runner().is_busy(again.graph.layout_key)  # nothing to lay out
+    assert again.graph.chart.xy == pytest.approx(placed)
+    again.close_case()
+    (kept_file,) = kept.kept.folder(kept.KIND).glob("*.npz")
+    with np.load(kept_file) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    np.savez(kept_file, **{**arrays, "xy": arrays["xy"][:-1]})  # one actor short: laid out again
+    assert again.open_path(tmp_path / "large.case")
+    again.graph.flush()
+    assert runner().is_busy(again.graph.layout_key) and again.graph.wait_for_work()
+    assert again.graph.chart.xy == pytest.approx(placed)
+
+
 def test_a_large_chart_is_laid_out_and_measured_off_the_ui_thread(large_window: MainWindow) -> None:
     window = large_window
     pane = window.graph

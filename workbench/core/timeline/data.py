@@ -24,6 +24,7 @@ import numpy as np
 
 from workbench.core.confidence import CONFIDENCE_LEVELS, RELIABILITY, TIME_PRECISIONS
 from workbench.core.filters import CaseFilter
+from workbench.core.kept import digest_of
 from workbench.core.model import aliases_of
 from workbench.core.names import TextFilter, haystacks
 from workbench.core.store import Case
@@ -194,7 +195,7 @@ def load_timeline(case: Case | None) -> TimelineData:
         return _empty(case_zone(None))
     zone = case_zone(case.meta("timezone"))
     # A case opened again unchanged: its arrays as kept under its bytes' digest (an encrypted case keeps none).
-    digest = None if case.encrypted else case.unchanged_digest()
+    digest = digest_of(case)
     found = kept.read(digest) if digest is not None else None
     if found is not None:
         arrays, texts = found

@@ -1,25 +1,17 @@
-"""The timeline's arrays kept in the user's cache folder under the SHA-256 digest of the case file's bytes, so a
-case opened again unchanged draws its first frame without reading and parsing every event again.
-
-Why the digest is a safe key: the arrays are a function of what the file holds, and the file holds what its bytes
-say; `Case.unchanged_digest` gives a digest only while nothing has been written since the opening checked those
-bytes (store.verified). Another version of the app or of this format keeps its own files (the digest includes the
-app's version, the name this format's). An encrypted case keeps nothing: its times and names would lie on disk in
-clear. What is read back is checked as a received file is: types, lengths and every index in range, else it is
-worked out again from the case.
-"""
+"""The timeline's arrays kept under the digest of the case file's bytes (core.kept: why that is safe), so a case
+opened again unchanged draws its first frame without reading and parsing every event again. What is read back is
+checked: types, lengths and every index in range."""
 
 from __future__ import annotations
 
-import json
-import os
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from workbench.core import kept
+
 FORMAT = 1
-KEPT = 8  # the newest files kept: a few cases opened in turn
+KIND = "timeline"
 ARRAYS = {  # name -> dtype of the timeline's arrays, events first, then event-actor pairs
     "seq": np.int64, "start": np.float64, "end": np.float64, "has_end": np.bool_, "earliest": np.float64,
     "latest": np.float64, "precision": np.int8, "confidence": np.int8, "kind": np.int32,
@@ -34,26 +26,15 @@ TEXTS = ("kinds", "actor_ids", "actor_names", "actor_kinds")
 
 
 def folder() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("case-workbench", appauthor=False)) / "timeline"
-
-
-def _file(digest: str) -> Path:
-    return folder() / f"{digest}-{FORMAT}.npz"
+    return kept.folder(KIND)
 
 
 def read(digest: str) -> tuple[dict[str, np.ndarray], dict[str, list[str]]] | None:
     """The arrays and texts kept for a case of these bytes, or None (none kept, or not sound)."""
-    path = _file(digest)
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            arrays = {name: stored[name] for name in ARRAYS}
-            texts = json.loads(bytes(stored["texts"]).decode("utf-8"))
-        os.utime(path)  # the newest kept are those used last
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+    found = kept.read(KIND, digest, FORMAT)
+    if found is None or set(found[0]) != set(ARRAYS):
         return None
-    return (arrays, texts) if _sound(arrays, texts) else None
+    return found if _sound(*found) else None
 
 
 def _sound(arrays: dict[str, np.ndarray], texts: object) -> bool:
@@ -73,22 +54,10 @@ def _sound(arrays: dict[str, np.ndarray], texts: object) -> bool:
 
 def forget(digest: str) -> None:
     """Drop what is kept for a case of these bytes (the next opening reads the case)."""
-    _file(digest).unlink(missing_ok=True)
+    kept.forget(KIND, digest, FORMAT)
 
 
 def write(digest: str, arrays: dict[str, np.ndarray], texts: dict[str, list[str]]) -> None:
-    """Keep the arrays and texts for a case of these bytes (only a cache: a failure leaves nothing behind)."""
-    from workbench.core.atomic import atomic_path
-
-    target = _file(digest)
-    encoded = np.frombuffer(json.dumps({name: texts[name] for name in TEXTS}, ensure_ascii=False).encode(), np.uint8)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(target) as partial, partial.open("wb") as out:
-            np.savez(out, texts=encoded, **{name: np.ascontiguousarray(arrays[name], ARRAYS[name])
-                                            for name in ARRAYS})
-        kept = sorted(target.parent.glob("*.npz"), key=lambda path: path.stat().st_mtime, reverse=True)
-        for old in kept[KEPT:]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass
+    """Keep the arrays and texts for a case of these bytes."""
+    kept.write(KIND, digest, FORMAT, {name: np.ascontiguousarray(arrays[name], ARRAYS[name]) for name in ARRAYS},
+               {name: texts[name] for name in TEXTS})

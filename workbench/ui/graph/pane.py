@@ -33,6 +33,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.core import kept
+from workbench.core.graph import kept as graph_kept
 from workbench.core.graph.geometry import separate_boxes
 from workbench.core.graph.groups import communities, group_actors
 from workbench.core.graph.layouts import LAYOUTS, circular_positions, compute_layout
@@ -343,7 +345,12 @@ class GraphPane(QWidget):
         self.canvas.movable = not case.read_only
         missing = [a for a in self.graph.ids if a not in self.stored]
         pinned = np.array([self.stored.get(a, (0, 0, False))[2] for a in self.graph.ids], dtype=bool)
-        if missing and self.graph.n > BACKGROUND_WORK_FROM:
+        digest = kept.digest_of(case) if missing and self.graph.n > BACKGROUND_WORK_FROM else None
+        laid_out = graph_kept.read(digest, self.graph.ids) if digest is not None else None
+        if laid_out is not None:  # opened again unchanged: where the layout put them last time
+            xy = self._placed(laid_out)
+            self.chart.set_graph(self.graph, self.graph_slice, xy, pinned, draw=False)
+        elif missing and self.graph.n > BACKGROUND_WORK_FROM:
             # Show something at once (stored positions, the rest on a circle), lay out off the UI thread.
             xy = circular_positions(self.graph.n, np.asarray(self.graph.src, dtype=np.int64),
                                          np.asarray(self.graph.dst, dtype=np.int64))
@@ -351,7 +358,7 @@ class GraphPane(QWidget):
                 if a in self.graph.index:
                     xy[self.graph.index[a]] = (x, y)
             self.chart.set_graph(self.graph, self.graph_slice, xy, pinned, draw=False)
-            self._place_in_background(fit=True)
+            self._place_in_background(fit=True, keep=digest)
         else:
             xy = self._initial_positions()
             self.chart.set_graph(self.graph, self.graph_slice, xy, pinned, draw=False)  # drawn below
@@ -399,9 +406,10 @@ class GraphPane(QWidget):
             xy[g.index[a]] = (x, y)
         return xy
 
-    def _place_in_background(self, fit: bool) -> None:
+    def _place_in_background(self, fit: bool, keep: str | None = None) -> None:
         """Place the actors without a stored place off the UI thread (large charts); the chart keeps
-        what it shows until then, and then moves (or, with `fit`, jumps and is fitted into view)."""
+        what it shows until then, and then moves (or, with `fit`, jumps and is fitted into view). With `keep`
+        (the digest of the case's bytes as opened), the layout is kept for the next opening of those bytes."""
         arguments = self._placement_arguments()
         graph = self.graph
 
@@ -409,6 +417,8 @@ class GraphPane(QWidget):
             self._work_ended()
             if self.graph is not graph:
                 return  # rebuilt meanwhile: the new graph is placed by its own run
+            if keep is not None and keep == kept.digest_of(self.case):  # nothing written while it was laid out
+                graph_kept.write(keep, layout)
             xy = self._placed(layout)
             self.layout_xy = xy
             if fit:

@@ -1,0 +1,72 @@
+"""Work derived from a case, kept in the user's cache folder under the SHA-256 digest of the case file's bytes, so a
+case opened again unchanged need not do it again: the timeline's arrays (core.timeline.kept), the graph's first
+layout (core.graph.kept).
+
+Why the digest is a safe key: the work is a function of what the file holds, and the file holds what its bytes say;
+`Case.unchanged_digest` gives a digest only while nothing has been written since the opening checked those bytes
+(store.verified). Another version of the app keeps its own (the digest includes the app's version), another format
+its own files (each kind names its format). An encrypted case keeps nothing: what it holds would lie on disk in
+clear. What is read back is checked by its kind as a received file is, else worked out again from the case.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+KEPT = 8  # the newest files kept of each kind: a few cases opened in turn
+
+
+def digest_of(case: Any) -> str | None:
+    """The digest to keep a case's derived work under: None for an encrypted case, or one written since it opened."""
+    return None if case is None or case.encrypted else case.unchanged_digest()
+
+
+def folder(kind: str) -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("case-workbench", appauthor=False)) / kind
+
+
+def _file(kind: str, digest: str, fmt: int) -> Path:
+    return folder(kind) / f"{digest}-{fmt}.npz"
+
+
+def read(kind: str, digest: str, fmt: int) -> tuple[dict[str, np.ndarray], Any] | None:
+    """The arrays and the JSON value kept for a case of these bytes, or None (none kept, or unreadable)."""
+    path = _file(kind, digest, fmt)
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            arrays = {name: stored[name] for name in stored.files if name != "json"}
+            value = json.loads(bytes(stored["json"]).decode("utf-8"))
+        os.utime(path)  # the newest kept are those used last
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+        return None
+    return arrays, value
+
+
+def write(kind: str, digest: str, fmt: int, arrays: dict[str, np.ndarray], value: Any) -> None:
+    """Keep arrays and a JSON value for a case of these bytes (only a cache: a failure leaves nothing behind)."""
+    from workbench.core.atomic import atomic_path
+
+    target = _file(kind, digest, fmt)
+    encoded = np.frombuffer(json.dumps(value, ensure_ascii=False).encode(), np.uint8)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(target) as partial, partial.open("wb") as out:
+            np.savez(out, json=encoded, **arrays)
+        kept = sorted(target.parent.glob("*.npz"), key=lambda path: path.stat().st_mtime, reverse=True)
+        for old in kept[KEPT:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def forget(kind: str, digest: str, fmt: int) -> None:
+    """Drop what is kept of this kind for a case of these bytes."""
+    _file(kind, digest, fmt).unlink(missing_ok=True)
