@@ -201,3 +201,21 @@ def test_the_time_axis_draws_what_pyqtgraph_drew(fitted: TimelineChart) -> None:
         images.append(pixels(image))
     assert np.array_equal(images[0], images[1])
     assert (images[1] != 0xFFFFFFFF).sum() > 200  # dates were drawn
+
+
+def test_a_drag_over_summary_lanes_draws_their_density_in_the_strip_as_a_whole_drawing(fitted: TimelineChart) -> None:
+    chart = fitted
+    chart.lane_combo.setCurrentIndex(chart.lane_combo.findData("actors:kind"))  # actors under summary lanes
+    try:
+        chart.fit()
+        assert chart.layout is not None and any(chart.layout.is_summary(lane) for lane in range(len(chart.layout.top)))
+        frame(chart)
+        left, right, top, bottom = plot_columns(chart)
+        (low, high), _ = chart.view.viewRange()
+        chart.pan_by_hand(-40 * (high - low) / chart.view.width(), 0)  # the view moves left: a strip at the left
+        moved = frame(chart)
+        strip = slice(left + 2, left + 38)
+        assert np.array_equal(moved[top:bottom, strip], direct(chart)[top:bottom, strip])
+    finally:
+        chart.picture.settle()
+        chart.lane_combo.setCurrentIndex(chart.lane_combo.findData("single"))

@@ -236,9 +236,15 @@ def _points(x: np.ndarray, y: np.ndarray) -> Any:
     return polygon
 
 
-def density_outline(heights: np.ndarray, left: float, step: float, base: float) -> tuple[np.ndarray, np.ndarray]:
+def density_outline(heights: np.ndarray, left: float, step: float, base: float, strip: QRectF | None = None
+                    ) -> tuple[np.ndarray, np.ndarray]:
     """The outline (x, y) of bars `step` wide standing side by side on `base` from `left`, each `heights[i]`
-    tall (0: none), as one polygon: along the base, up and over each bar, back down at the right."""
+    tall (0: none), as one polygon: along the base, up and over each bar, back down at the right. With `strip`,
+    only the bars that reach into it (a kept picture's strip: the rest would be filled only to be clipped)."""
+    if strip is not None and len(heights):
+        first = max(int(np.floor((strip.left() - left) / step)) - 1, 0)
+        last = min(int(np.ceil((strip.right() - left) / step)) + 1, len(heights))
+        heights, left = heights[first:max(last, first)], left + first * step
     bins = len(heights)
     edges = left + np.arange(bins + 1) * step
     x = np.empty(2 * bins + 2)
@@ -401,7 +407,7 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
                 done = upto
                 if polygon is not None:
                     painter.setBrush(SUMMARY_COLOUR)
-                    painter.drawPolygon(polygon)
+                    painter.drawPolygon(_points(*density_outline(*polygon, strip)))
             if shade is not None:
                 painter.fillRect(shade, _colour(WINDOW_COLOUR, WINDOW_ALPHA))
         if strips is not None:
@@ -423,8 +429,8 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
 
     def _density(self, viewport: Viewport, events: np.ndarray, band: QRectF) -> Any:
         """A summary lane: how many of its members' events go on in each few pixels, as bars from the
-        lane's bottom (square root of the count, so a quiet week still shows beside a busy one); the
-        polygon to fill, or None."""
+        lane's bottom (square root of the count, so a quiet week still shows beside a busy one): the bars'
+        (heights, left, width, base) for density_outline, or None."""
         bins = max(int(band.width() / 3), 1)
         counts = self._density_counter(events).counts(viewport.x_min, viewport.x_max, bins)
         top = counts.max() if len(counts) else 0
@@ -436,7 +442,7 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
         # between bins a few pixels wide, the gap showed on some stretches of a lane and not on others.
         # Flush bars are one silhouette: a single polygon, built from arrays (a path of hundreds of
         # rectangles took the raster engine 15 ms a lane to fill).
-        return _points(*density_outline(heights, band.left(), band.width() / bins, band.bottom() - 2))
+        return heights, band.left(), band.width() / bins, band.bottom() - 2
 
 
 class EventLayer(pg.GraphicsObject, _DevicePainting):
