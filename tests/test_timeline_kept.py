@@ -110,3 +110,16 @@ def test_the_source_listing_is_kept_too_and_read_back_as_it_was(small: Path) -> 
     core_kept.write(SOURCES_KEPT, digest, SOURCES_FORMAT, {}, [ids, [row[:-1] for row in rows], keys])
     with open_case(small) as case:  # a row short of a column: worked out again from the case
         assert source_pane_listing(case).rows == first.rows
+
+
+def test_a_cache_that_cannot_be_written_is_left_alone(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    def full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full)
+    with open_case(small) as case:
+        assert len(load_timeline(case))
+    assert list(kept.folder().iterdir()) == []  # neither a kept file nor a partial one

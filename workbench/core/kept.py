@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -51,20 +52,29 @@ def read(kind: str, digest: str, fmt: int) -> tuple[dict[str, np.ndarray], Any] 
 
 
 def write(kind: str, digest: str, fmt: int, arrays: dict[str, np.ndarray], value: Any) -> None:
-    """Keep arrays and a JSON value for a case of these bytes (only a cache: a failure leaves nothing behind)."""
-    from workbench.core.atomic import atomic_path
+    """Keep arrays and a JSON value for a case of these bytes (only a cache: a failure leaves nothing behind).
 
+    Written to a temporary file renamed into place, as store.values keeps its cache, without the flush to disk an
+    export gets (core.atomic): a cache lost in a crash is worked out again, and its write must not wait on the
+    disk while a view opens."""
     target = _file(kind, digest, fmt)
     encoded = np.frombuffer(json.dumps(value, ensure_ascii=False).encode(), np.uint8)
+    temporary = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(target) as partial, partial.open("wb") as out:
+        handle, temporary = tempfile.mkstemp(prefix=".kept-", suffix=".partial", dir=target.parent)
+        with os.fdopen(handle, "wb") as out:
             np.savez(out, json=encoded, **arrays)
+        os.replace(temporary, target)
+        temporary = None
         kept = sorted(target.parent.glob("*.npz"), key=lambda path: path.stat().st_mtime, reverse=True)
         for old in kept[KEPT:]:
             old.unlink(missing_ok=True)
     except OSError:
         pass
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
 
 
 def forget(kind: str, digest: str, fmt: int) -> None:
