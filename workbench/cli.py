@@ -115,13 +115,6 @@ def run_app(args: list[str]) -> int:
         if problem:  # before Qt: no window, no dialog nobody can answer, no abort without a display
             print(problem, file=sys.stderr)
             return EXIT_REFUSED
-    # Once imported, PySide6 reads the source of every module imported after it, to see whether it uses PySide6
-    # (its "feature" hook): the libraries the window loads anyway are imported first, so that their 400 modules
-    # (networkx alone has 280) are not read at every start.
-    import networkx  # noqa: F401
-    import numpy  # noqa: F401
-    import tldextract  # noqa: F401
-
     # Qt is imported only here so that the subcommands start fast and run without a display.
     from workbench.ui.app import run
 

@@ -16,9 +16,10 @@ import os
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 KEPT = 8  # the newest files kept of each kind: a few cases opened in turn
 
@@ -40,6 +41,8 @@ def _file(kind: str, digest: str, fmt: int) -> Path:
 
 def read(kind: str, digest: str, fmt: int) -> tuple[dict[str, np.ndarray], Any] | None:
     """The arrays and the JSON value kept for a case of these bytes, or None (none kept, or unreadable)."""
+    import numpy as np  # not before the window's first paint (tests/test_architecture.py)
+
     path = _file(kind, digest, fmt)
     try:
         with np.load(path, allow_pickle=False) as stored:
@@ -57,6 +60,8 @@ def write(kind: str, digest: str, fmt: int, arrays: dict[str, np.ndarray], value
     Written to a temporary file renamed into place, as store.values keeps its cache, without the flush to disk an
     export gets (core.atomic): a cache lost in a crash is worked out again, and its write must not wait on the
     disk while a view opens."""
+    import numpy as np
+
     target = _file(kind, digest, fmt)
     encoded = np.frombuffer(json.dumps(value, ensure_ascii=False).encode(), np.uint8)
     temporary = None
