@@ -10,8 +10,9 @@ import functools
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from workbench.core.confidence import CONFIDENCE_LEVELS, CREDIBILITY, RELIABILITY, TIME_PRECISIONS
 from workbench.core.domains import domain_of as registrable_domain_of
@@ -554,20 +555,31 @@ def _search_case(case: Case, text: str, limit: int) -> SearchResults:
     return found
 
 
+T = TypeVar("T")
+
+
+def _until_changed(kept: dict[tuple[str, int, int, int], T], case: Case, compute: Callable[[], T]) -> T:
+    """`compute()` for this case, kept in `kept` (one entry) until this connection writes or another commits."""
+    (version,) = case.conn.execute("PRAGMA data_version").fetchone()
+    key = (str(case.path), id(case.conn), version, case.conn.total_changes)
+    if key not in kept:
+        kept.clear()
+        kept[key] = compute()
+    return kept[key]
+
+
 _ACTOR_NAMES: dict[tuple[str, int, int, int], tuple[NameIndex, dict[str, str]]] = {}
 
 
 def _actor_names(case: Case) -> tuple[NameIndex, dict[str, str]]:
     """The case's actors as a NameIndex (and id -> name), kept until the case changes: a search per
     keystroke would otherwise index 5,000 actors each time."""
-    (version,) = case.conn.execute("PRAGMA data_version").fetchone()
-    key = (str(case.path), id(case.conn), version, case.conn.total_changes)
-    if key not in _ACTOR_NAMES:
+    def index() -> tuple[NameIndex, dict[str, str]]:
         rows = case.conn.execute("SELECT id, name, aliases FROM actors").fetchall()
-        _ACTOR_NAMES.clear()
-        _ACTOR_NAMES[key] = (NameIndex((i, [name, *aliases_of(aliases)]) for i, name, aliases in rows),
-                             {i: name for i, name, _aliases in rows})
-    return _ACTOR_NAMES[key]
+        return (NameIndex((i, [name, *aliases_of(aliases)]) for i, name, aliases in rows),
+                {i: name for i, name, _aliases in rows})
+
+    return _until_changed(_ACTOR_NAMES, case, index)
 
 
 def _add_actors_by_name(case: Case, text: str, hits: list[SearchHit], limit: int) -> None:
@@ -636,8 +648,8 @@ def _search_relations(case: Case, words: list[str], limit: int) -> tuple[list[Se
     rowids = rowids[:RANK_POOL]
     chunk = RANK_POOL if not crowded else max(limit * 2, 100)
     hits: list[SearchHit] = []
+    order = "f.name COLLATE NOCASE, r.kind, t.name COLLATE NOCASE" if not crowded else "r.rowid DESC"
     for start in range(0, len(rowids), chunk):
-        order = ("f.name COLLATE NOCASE, r.kind, t.name COLLATE NOCASE" if not crowded else "r.rowid DESC")
         for relation_id, source_name, kind, label, target_name, from_aliases, to_aliases in case.conn.execute(
             f"""
             SELECT r.id, f.name, r.kind, r.label, t.name, f.aliases, t.aliases FROM relations r
@@ -662,12 +674,8 @@ _RELATION_WORDINGS: dict[tuple[str, int, int, int], list[tuple[str, str]]] = {}
 
 def _relation_wordings(case: Case) -> list[tuple[str, str]]:
     """The case's distinct (kind, label) pairs, kept until the case changes (one pass over the wording index)."""
-    (version,) = case.conn.execute("PRAGMA data_version").fetchone()
-    key = (str(case.path), id(case.conn), version, case.conn.total_changes)
-    if key not in _RELATION_WORDINGS:
-        _RELATION_WORDINGS.clear()
-        _RELATION_WORDINGS[key] = case.conn.execute("SELECT DISTINCT kind, label FROM relations").fetchall()
-    return _RELATION_WORDINGS[key]
+    return _until_changed(_RELATION_WORDINGS, case,
+                          lambda: case.conn.execute("SELECT DISTINCT kind, label FROM relations").fetchall())
 
 
 AUDIT_COLUMNS = (
