@@ -320,3 +320,60 @@ def test_an_image_drawn_larger_than_the_view_gets_the_vectors_not_the_kept_pictu
     halved = large.scaled(size)
     rows = np.frombuffer(halved.constBits(), dtype=np.uint8).reshape(halved.height(), halved.width(), 4)
     assert differing(rows[:, :, 2::-1].astype(int), frame_of(view)) < 0.1, "the same map"
+
+
+def test_a_strip_is_drawn_into_a_window_of_the_picture_as_the_whole_drawing_draws_it(view: MapView) -> None:
+    """A strip is painted on an image sharing the picture's memory just around it (ui.map.frame.window_of): what
+    it draws lands in the picture, where a whole drawing puts it, and nothing beyond the window is touched."""
+    from PySide6.QtCore import QRect
+
+    from workbench.ui.map.frame import window_of
+
+    view.places_item.set_layer(layer(named=False))
+    view.basemap_item.show_cities = False
+    frame_of(view)
+    picture = view.frame.image
+    whole = picture.copy()  # the picture is drawn over below
+    strip = QRect(300, 100, 111, 500)
+    window, offset, bounds = window_of(picture, strip.adjusted(-50, -20, 50, 20))
+    assert (offset.x(), offset.y(), bounds.width(), bounds.height()) == (250, 80, 211, 540)
+    painter = QPainter(window)
+    painter.fillRect(window.rect(), 0xFF00FF)  # magenta over the window: what the strip does not draw stays so
+    painter.end()
+
+    def rows(image: QImage) -> np.ndarray:
+        bits = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(image.height(), image.bytesPerLine() // 4, 4)
+        return bits[:, :image.width(), 2::-1].astype(int)
+
+    assert (rows(picture)[80:620, 250:461] == (255, 0, 255)).all(), "the window is the picture's memory"
+    view.frame.paint_region(strip)
+    drawn, expected = rows(picture), rows(whole)
+    inside = (slice(100, 600), slice(300, 411))
+    assert differing(drawn[inside], expected[inside]) < 0.002, "the strip as the whole drawing has it"
+    assert (drawn[80:100, 250:461] == (255, 0, 255)).all(), "around the strip, inside the window: untouched"
+    assert (drawn[:80] == expected[:80]).all() and (drawn[620:] == expected[620:]).all()
+    # at the picture's far corner the window is cut to the picture
+    corner = QRect(picture.width() - 40, picture.height() - 30, 100, 100)
+    window, offset, bounds = window_of(picture, corner)
+    assert (window.width(), window.height()) == (40, 30)
+    assert (bounds.right(), bounds.bottom()) == (picture.width(), picture.height())
+
+
+def test_places_in_one_area_draw_it_once_as_dark_as_their_fills_laid_over_each_other(view: MapView) -> None:
+    places = layer().places
+    region = next(p for p in places if p.area and all(100 < a < b - 100 for a, b in zip(
+        pixel(view, p.lat, p.lon), (SIZE[1], SIZE[0]), strict=True)))
+    twin = MapPlace("twin", "Twin", (), "region", "", region.lat + 0.1, region.lon, 5, 5, region.area)
+    alone = frame_of(view)
+    view.places_item.set_layer(MapLayer([*places, twin], []))
+    items = view.places_item
+    assert items.area_paths["twin"] is items.area_paths[region.id], "one path for the area"
+    fills = [(fill.alpha(), paths) for paths, _, _, fill in items.area_groups]
+    assert sum(len(paths) for _, paths in fills) == sum(1 for p in places if p.area), "the shared area drawn once"
+    shared = next(alpha for alpha, paths in fills if items.area_paths[region.id] in paths)
+    assert shared == round(255 * (1 - (1 - 60 / 255) ** 2))
+    # where the picture changed it is mostly darker: the area, filled over again (names move for the twin's)
+    stacked = frame_of(view)
+    changed = np.abs(stacked - alone).max(axis=2) > 0
+    assert changed.mean() > 0.005
+    assert ((stacked.sum(axis=2) < alone.sum(axis=2) - 20) & changed).sum() > 0.7 * changed.sum()

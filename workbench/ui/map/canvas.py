@@ -67,6 +67,23 @@ def _km_per_pixel(painter: QPainter) -> float:
     return 1.0 / scale if scale > 0 else 1.0
 
 
+def in_picture(painter: QPainter, offset: QPointF) -> QTransform:
+    """The painter's transform to the picture's pixels: its device is a window into the picture at `offset` (a
+    strip's, ui.map.frame) or the picture itself."""
+    transform = painter.worldTransform()
+    if offset.isNull():
+        return transform
+    return transform * QTransform.fromTranslate(offset.x(), offset.y())
+
+
+def to_pixels(painter: QPainter, offset: QPointF) -> None:
+    """Draw in the picture's pixels from here on (see `in_picture`)."""
+    if offset.isNull():
+        painter.resetTransform()
+    else:
+        painter.setTransform(QTransform.fromTranslate(-offset.x(), -offset.y()))
+
+
 def _visible_km(painter: QPainter, exposed: QRectF) -> QRectF:
     """The exposed scene rectangle in map km with y north."""
     return QRectF(exposed.left(), -exposed.bottom(), exposed.width(), exposed.height())
@@ -283,6 +300,9 @@ class BasemapItem(QGraphicsItem):
         # may then reach past the strip where nothing is); None: a room of the region's own.
         self.names_room: Occupancy | None = None
         self.private_paths = False  # a copy drawn off the UI thread (`copy`)
+        # Where the device painted on lies in the picture the names are laid out in (its pixels): a strip is drawn
+        # into a window of the picture just around it, whose edges bound what Qt rasterizes (ui.map.frame).
+        self.offset = QPointF(0, 0)
         # Called between the steps of a drawing: a copy's raises core.progress.Cancelled once the drawing is not
         # wanted (the worker holds the interpreter while Qt draws, so it must stop soon, not at the end).
         self.check: Callable[[], None] = _go_on
@@ -360,9 +380,9 @@ class BasemapItem(QGraphicsItem):
             inside = QRectF(0, 0, region.width(), region.height())
             anchors = inside if self.strip else None
             markers = inside.adjusted(-30, -30, 30, 30)
-        transform = painter.worldTransform() * QTransform.fromTranslate(-origin.x(), -origin.y())
+        transform = in_picture(painter, self.offset) * QTransform.fromTranslate(-origin.x(), -origin.y())
         painter.save()
-        painter.resetTransform()
+        to_pixels(painter, self.offset)
         painter.translate(origin)
         if self.names_room is not None and self.strip:
             painter.setClipping(False)  # a name may reach past the strip, where its room was free
@@ -512,6 +532,7 @@ class PlacesItem(QGraphicsItem):
         self.names_unclipped = False  # a strip's names may reach past it (ui.map.frame keeps their room)
         self.link_budget = LINK_PIXELS
         self.private_paths = False  # a copy drawn off the UI thread (`copy`)
+        self.offset = QPointF(0, 0)  # as BasemapItem.offset
         self.check: Callable[[], None] = _go_on  # as BasemapItem.check
 
     def copy(self) -> PlacesItem:
@@ -562,8 +583,11 @@ class PlacesItem(QGraphicsItem):
         self.label_order = np.asarray(sorted(range(len(layer.places)),
                                              key=lambda n: (-layer.places[n].events, layer.places[n].name)),
                                       dtype=np.int64)
+        shared: dict[tuple, QPainterPath] = {}  # places in the same area (a region's) share one path
         for place in layer.places:
-            if place.area:
+            if place.area in shared:
+                self.area_paths[place.id] = shared[place.area]
+            elif place.area:
                 path = QPainterPath()
                 path.setFillRule(Qt.FillRule.OddEvenFill)
                 for ring in place.area:
@@ -571,7 +595,7 @@ class PlacesItem(QGraphicsItem):
                     path.addPolygon(QPolygonF([QPointF(a, -b) for a, b in zip(rx.tolist(), ry.tolist(),
                                                                                strict=True)]))
                     path.closeSubpath()
-                self.area_paths[place.id] = path
+                self.area_paths[place.id] = shared[place.area] = path
         self._group()
         self.changed()
 
@@ -604,15 +628,15 @@ class PlacesItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: Any, widget: Any = None) -> None:
         if self.pin is not None:
-            transform = painter.worldTransform()
+            transform = in_picture(painter, self.offset)
             painter.save()
-            painter.resetTransform()
+            to_pixels(painter, self.offset)
             self.paint_pin(painter, transform)
             painter.restore()
         places = self.layer.places
         if not places:
             return
-        transform = painter.worldTransform()
+        transform = in_picture(painter, self.offset)
         exposed = option.exposedRect if option is not None else WORLD_RECT
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         # areas of uncertain places, in scene coordinates, a colour at a time; one under two pixels is
@@ -652,7 +676,7 @@ class PlacesItem(QGraphicsItem):
                 painter.drawPath(self.own(paths[number]))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.save()
-        painter.resetTransform()
+        to_pixels(painter, self.offset)
         sx, dx, sy, dy = transform.m11(), transform.dx(), transform.m22(), transform.dy()
         px, py = self.x * sx + dx, self.y * sy + dy
         view = transform.mapRect(exposed).adjusted(-30, -30, 30, 30)
@@ -663,7 +687,7 @@ class PlacesItem(QGraphicsItem):
         self.paint_markers(painter, px, py, inside)
         painter.restore()
         painter.save()
-        painter.resetTransform()
+        to_pixels(painter, self.offset)
         if self.names_unclipped:
             painter.setClipping(False)
         self.check()
@@ -764,14 +788,22 @@ class PlacesItem(QGraphicsItem):
             groups.setdefault((shape, colour.rgba(), int(round(self.radius[number] * 2))), []).append(number)
         # largest first, so small markers stay on top
         self.marker_groups = sorted(((k, np.asarray(v)) for k, v in groups.items()), key=lambda g: -g[0][2])
-        areas: dict[tuple[int, int], list[QPainterPath]] = {}
+        # Places in one area (regions in the same province) are drawn as that area once, its fill as dark as their
+        # fills laid over each other: each of them would blend every pixel of it again.
+        stacked: dict[tuple[int, int], list[float]] = {}  # (colour, path) -> how much of the light each lets through
+        drawn_paths: dict[int, QPainterPath] = {}
         for place in places:
             path = self.area_paths.get(place.id)
             if path is None:
                 continue
             colour = SELECTED if place.id in self.selected else LINKED if place.id in self.linked else \
                 style_of(place.kind)[0]
-            areas.setdefault((colour.rgba(), 60 if place.events else 25), []).append(path)
+            drawn_paths[id(path)] = path
+            stacked.setdefault((colour.rgba(), id(path)), []).append(1 - (60 if place.events else 25) / 255)
+        areas: dict[tuple[int, int], list[QPainterPath]] = {}
+        for (rgba, key), through in stacked.items():
+            alpha = round(255 * (1 - math.prod(through)))
+            areas.setdefault((rgba, alpha), []).append(drawn_paths[key])
         self.area_groups = []
         for (rgba, alpha), paths in areas.items():
             colour = QColor.fromRgba(rgba)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, QTimer
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSize, QSizeF, QTimer
 from PySide6.QtGui import QBrush, QImage, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsView, QStyleOptionGraphicsItem
 
@@ -26,6 +26,9 @@ SETTLE_MS = 150
 # cost the frame most of a whole drawing: they show the view's background until the view rests and the picture
 # drawn off the UI thread lands.
 STRIP_SHARE = 0.25
+# How far past a strip its names may reach (logical pixels, across and along): a strip is drawn into a window of the
+# picture this much larger, whose size bounds what Qt rasterizes.
+NAME_REACH = (200, 40)
 # The picture reaches this fraction of the viewport's width and height beyond each of its edges: a zoom out by
 # hand (a wheel step, by 1.2) shows what the picture holds, without strips drawn around it.
 MARGIN = 0.15
@@ -236,10 +239,14 @@ class MapFrame:
         size, _ = self.size()
         ox, oy = round(dx - self.dx), round(dy - self.dy)
         moved = self.blank()
-        painter = QPainter(moved)
-        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
-        painter.drawImage(QPoint(ox, oy), self.image)
-        painter.end()
+        held = self.valid
+        if not held.isEmpty():  # only what is drawn (once a drag draws strips, the viewport: not the margin)
+            ratio = self.image.devicePixelRatioF()
+            painter = QPainter(moved)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+            painter.drawImage(QPointF(held.x() + ox, held.y() + oy), self.image,
+                              QRectF(held.x() * ratio, held.y() * ratio, held.width() * ratio, held.height() * ratio))
+            painter.end()
         self.spare, self.image = self.image, moved
         self.dx += ox
         self.dy += oy
@@ -327,18 +334,28 @@ def paint_picture(image: QImage, region: QRect | None, at: tuple[float, float, f
     ratio = image.devicePixelRatioF()
     width, height = image.width() / ratio, image.height() / ratio
     target = QRectF(region) if region is not None else QRectF(0, 0, width, height)
-    painter = QPainter(image)
+    device, offset = image, QPointF(0, 0)
+    bounds = room.bounds if room is not None else None
+    if region is not None:
+        # A strip is drawn into a window of the picture just around it (sharing its memory): Qt rasterizes a
+        # path over the whole device it paints on, clip or not, so a large area or coast crossing a thin strip
+        # would cost what it costs over the whole picture. Names reach past the strip only inside the window.
+        device, offset, window = window_of(image, region.adjusted(-NAME_REACH[0], -NAME_REACH[1], *NAME_REACH))
+        if room is not None:
+            room.bounds = window if bounds is None else window.intersected(bounds)
+    painter = QPainter(device)
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        painter.setClipRect(target)
+        painter.setClipRect(target.translated(-offset))
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
-        painter.fillRect(target, background)
+        painter.fillRect(target.translated(-offset), background)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
         transform = QTransform(scale, 0, 0, scale, dx, dy)
-        painter.setTransform(transform)
+        painter.setTransform(transform * QTransform.fromTranslate(-offset.x(), -offset.y()))
         option = QStyleOptionGraphicsItem()
         option.exposedRect = transform.inverted()[0].mapRect(target)
+        basemap.offset = places.offset = offset
         basemap.region, basemap.strip = target, region is not None
         basemap.names_room = room
         places.partial = region is not None
@@ -351,9 +368,28 @@ def paint_picture(image: QImage, region: QRect | None, at: tuple[float, float, f
         places.paint(painter, option)
     finally:
         basemap.region, basemap.strip, basemap.names_room = None, False, None
+        basemap.offset = places.offset = QPointF(0, 0)
         places.partial = places.names_unclipped = False
         places.link_budget = LINK_PIXELS
+        if room is not None:
+            room.bounds = bounds
         painter.end()
+
+
+def window_of(image: QImage, area: QRect) -> tuple[QImage, QPointF, QRectF]:
+    """An image that is the part of `image` around `area` (its logical pixels), sharing its memory: what is drawn
+    on it is drawn on `image`. With where it lies in `image` (logical pixels), and its rectangle there."""
+    ratio = image.devicePixelRatioF()
+    left, top = max(0, math.floor(area.x() * ratio)), max(0, math.floor(area.y() * ratio))
+    right = min(image.width(), math.ceil((area.x() + area.width()) * ratio))
+    bottom = min(image.height(), math.ceil((area.y() + area.height()) * ratio))
+    line = image.bytesPerLine()
+    memory = image.bits()  # the picture's own memory (it is never shared: MapFrame keeps it alone)
+    window = QImage(memory[top * line + left * image.depth() // 8:], max(1, right - left), max(1, bottom - top), line,
+                    image.format())
+    window.setDevicePixelRatio(ratio)
+    offset = QPointF(left / ratio, top / ratio)
+    return window, offset, QRectF(offset, QSizeF((right - left) / ratio, (bottom - top) / ratio))
 
 
 def paint_items(view: Any, painter: QPainter, exposed: QRectF) -> None:
