@@ -377,3 +377,40 @@ def test_places_in_one_area_draw_it_once_as_dark_as_their_fills_laid_over_each_o
     changed = np.abs(stacked - alone).max(axis=2) > 0
     assert changed.mean() > 0.005
     assert ((stacked.sum(axis=2) < alone.sum(axis=2) - 20) & changed).sum() > 0.7 * changed.sum()
+
+
+def test_a_drag_moves_the_view_inside_the_picture_and_back_over_what_it_drew_draws_nothing(view: MapView) -> None:
+    view.places_item.set_layer(layer(named=False))
+    view.basemap_item.show_cities = False
+    frame_of(view)
+    picture, strips = view.frame.image, view.frame.strips
+    margin = round(SIZE[0] * MARGIN)
+    drag(view, margin // 2, 0)  # inside the picture's margin: nothing drawn, nothing moved
+    there = frame_of(view)
+    assert view.frame.image is picture and view.frame.strips == strips
+    drag(view, margin, 0)  # past it: the picture moved to put the view in its middle, a strip drawn
+    frame_of(view)
+    assert view.frame.image is not picture and view.frame.strips > strips
+    picture, strips = view.frame.image, view.frame.strips
+    drag(view, -margin, 0)  # back over what the picture holds: the view moves inside it
+    back = frame_of(view)
+    assert view.frame.image is picture and view.frame.strips == strips
+    assert differing(back, there) < 0.002, "the same map where it was"
+    assert not view.frame.settled and view.frame.timer.isActive()
+    view.frame.settle()
+    landed(view)
+    assert (frame_of(view) == whole_drawing(view)).all()
+
+
+def test_what_a_drag_has_drawn_is_kept_as_the_largest_rectangle_it_knows() -> None:
+    from PySide6.QtCore import QRect
+
+    from workbench.ui.map.frame import drawn_after
+
+    viewport = QRect(100, 50, 400, 300)
+    assert drawn_after(QRect(0, 0, 600, 400), viewport) == viewport.united(QRect(0, 50, 600, 300)), "across its rows"
+    assert drawn_after(QRect(0, 0, 460, 400), QRect(150, 50, 400, 300)) == QRect(0, 50, 550, 300)
+    assert drawn_after(QRect(110, 0, 400, 600), viewport) == QRect(100, 50, 410, 300), "the larger way"
+    assert drawn_after(QRect(100, 0, 400, 600), viewport) == QRect(100, 0, 400, 600), "along its columns"
+    assert drawn_after(QRect(0, 100, 90, 100), viewport) == viewport, "apart, or not across all its rows"
+    assert drawn_after(QRect(0, 50, 100, 300), viewport) == QRect(0, 50, 500, 300), "touching"

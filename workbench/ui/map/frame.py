@@ -74,6 +74,9 @@ class MapFrame:
         self.key: tuple | None = None
         self.settled = True  # drawn whole at its scale and place, not moved or scaled from another
         self.valid = QRect()  # the part of the picture wholly drawn (a zoom out leaves its edges undrawn)
+        # Where the view was (`target`) when a drag left it inside the picture, not centred: the picture is not moved
+        # while the viewport stays inside it (`pan`).
+        self.shown: tuple[float, float, float] | None = None
         # Where the picture's names and markers are (canvas.Occupancy, its pixels): a drag's strips place their
         # names around them; None after a zoom's preview (a strip's names then lie wholly inside it).
         self.room: Occupancy | None = None
@@ -126,13 +129,15 @@ class MapFrame:
         if self.image is None or key != self.key:
             self.draw_whole(scale, dx, dy, key)
             return
-        if self.holds(self.scale, self.dx, self.dy):
-            return
+        if self.holds(self.scale, self.dx, self.dy) or (self.shown is not None and self.holds(*self.shown)):
+            return  # the picture is the view's (centred on it, or the view moved inside it since)
+        self.shown = None
         self.drop_pending()  # drawn for where the view was
         if not self.by_hand:
             self.draw_whole(scale, dx, dy, key)
         elif math.isclose(scale, self.scale, rel_tol=1e-12):
             self.pan(dx, dy)
+            self.shown = (scale, dx, dy)
         else:
             self.zoom(scale, dx, dy)
 
@@ -184,6 +189,7 @@ class MapFrame:
             return
         self.spare, self.image = self.image, drawing.image
         self.scale, self.dx, self.dy, self.key = drawing.scale, drawing.dx, drawing.dy, drawing.key
+        self.shown = None
         self.room = drawing.room
         self.view.places_item.kept_links = drawing.kept_links  # a drag's strips draw the moves this picture has
         self.valid = QRect(QPoint(0, 0), self.size()[0])
@@ -226,6 +232,7 @@ class MapFrame:
             self.spare = self.image  # drawn over whole (blank() checks its size)
         image = self.blank()
         self.image, self.scale, self.dx, self.dy, self.key = image, scale, dx, dy, key
+        self.shown = None
         size, _ = self.size()
         mx, _ = self.margin()
         self.room = whole_room(size, mx)
@@ -235,12 +242,19 @@ class MapFrame:
         self.whole_drawings += 1
 
     def pan(self, dx: float, dy: float) -> None:
-        """Move the picture by whole pixels and draw what the viewport then shows that it does not hold."""
+        """Draw what the viewport then shows that the picture does not hold: the viewport moves inside the picture
+        while it fits there (nothing copied; what was drawn around it stays, for a drag back), else the picture is
+        moved by whole pixels to put the viewport back in its middle."""
         size, _ = self.size()
-        ox, oy = round(dx - self.dx), round(dy - self.dy)
+        mx, my = self.margin()
+        ox, oy = round(dx - self.dx), round(dy - self.dy)  # how far the picture would move to centre the viewport
+        viewport = QRect(mx - ox, my - oy, size.width() - 2 * mx, size.height() - 2 * my)
+        if QRect(QPoint(0, 0), size).contains(viewport):
+            self.complete(self.valid, viewport)
+            return
         moved = self.blank()
         held = self.valid
-        if not held.isEmpty():  # only what is drawn (once a drag draws strips, the viewport: not the margin)
+        if not held.isEmpty():  # only what is drawn (the viewport and what a drag drew around it)
             ratio = self.image.devicePixelRatioF()
             painter = QPainter(moved)
             painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
@@ -252,10 +266,7 @@ class MapFrame:
         self.dy += oy
         if self.room is not None:
             self.room = self.room.shifted(ox, oy)
-            mx, my = self.margin()
-            # names only where the picture is drawn once the strips are: the viewport
-            self.room.bounds = QRectF(mx, my, size.width() - 2 * mx, size.height() - 2 * my)
-        self.complete(self.valid.translated(ox, oy))
+        self.complete(held.translated(ox, oy), viewport.translated(ox, oy))
 
     def zoom(self, scale: float, dx: float, dy: float) -> None:
         """The picture scaled to the new transform; what the viewport then shows that it does not hold (a zoom
@@ -273,22 +284,25 @@ class MapFrame:
         painter.end()
         self.spare, self.image = self.image, scaled
         self.scale, self.dx, self.dy = scale, dx, dy
-        self.room = None
+        self.room, self.shown = None, None
         # what the scaled picture holds drawn, to whole pixels inside it
         held = self.valid
         x0, y0 = math.ceil(left + factor * held.x()), math.ceil(top + factor * held.y())
         x1 = math.floor(left + factor * (held.x() + held.width()))
         y1 = math.floor(top + factor * (held.y() + held.height()))
-        self.complete(QRect(x0, y0, max(0, x1 - x0), max(0, y1 - y0)))
+        mx, my = self.margin()
+        size, _ = self.size()
+        self.complete(QRect(x0, y0, max(0, x1 - x0), max(0, y1 - y0)),
+                      QRect(mx, my, size.width() - 2 * mx, size.height() - 2 * my))
 
-    def complete(self, held: QRect) -> None:
+    def complete(self, held: QRect, viewport: QRect) -> None:
         """`held` (picture pixels) is what the moved or scaled picture holds drawn: draw the rest of the
-        viewport's part of it, strip by strip, or, more than STRIP_SHARE of it, fill it with the background (the
+        `viewport`'s part of it, strip by strip, or, more than STRIP_SHARE of it, fill it with the background (the
         whole picture comes once the view rests)."""
         size, _ = self.size()
         held = held.intersected(QRect(QPoint(0, 0), size))
-        mx, my = self.margin()
-        viewport = QRect(mx, my, size.width() - 2 * mx, size.height() - 2 * my)
+        if self.room is not None:
+            self.room.bounds = QRectF(viewport)  # names only where the picture is drawn once the strips are
         strips = outside(viewport, held)
         if sum(strip.width() * strip.height() for strip in strips) > STRIP_SHARE * viewport.width() * viewport.height():
             painter = QPainter(self.image)
@@ -305,7 +319,7 @@ class MapFrame:
             return
         for strip in strips:
             self.paint_region(strip)
-        self.valid = viewport if strips else held  # a rectangle wholly drawn
+        self.valid = drawn_after(held, viewport) if strips else held
         self.settled = False
         self.timer.start()
 
@@ -316,6 +330,22 @@ class MapFrame:
                       self.room, view.background(), view.viewport().size())
         if region is not None:
             self.strips += 1
+
+
+def drawn_after(held: QRect, viewport: QRect) -> QRect:
+    """The largest of a few rectangles wholly drawn once the strips around `held` fill `viewport`: the viewport,
+    or it joined with what `held` has beside it across its rows or along its columns (a drag's way)."""
+    found = viewport
+    for beside in (QRect(held.x(), viewport.y(), held.width(), viewport.height()),
+                   QRect(viewport.x(), held.y(), viewport.width(), held.height())):
+        if not held.contains(beside):
+            continue
+        joined = beside.united(viewport)
+        if (beside.intersects(viewport) or joined.width() * joined.height() ==
+                beside.width() * beside.height() + viewport.width() * viewport.height()) and \
+                joined.width() * joined.height() > found.width() * found.height():
+            found = joined
+    return found
 
 
 def whole_room(size: QSize, mx: int) -> Occupancy:
