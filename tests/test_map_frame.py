@@ -414,3 +414,21 @@ def test_what_a_drag_has_drawn_is_kept_as_the_largest_rectangle_it_knows() -> No
     assert drawn_after(QRect(100, 0, 400, 600), viewport) == QRect(100, 0, 400, 600), "along its columns"
     assert drawn_after(QRect(0, 100, 90, 100), viewport) == viewport, "apart, or not across all its rows"
     assert drawn_after(QRect(0, 50, 100, 300), viewport) == QRect(0, 50, 500, 300), "touching"
+
+
+def test_a_wheel_zoom_in_scales_only_what_the_viewport_shows(view: MapView) -> None:
+    from PySide6.QtCore import QRect
+
+    before = frame_of(view)
+    size, _ = view.frame.size()
+    margin = view.frame.margin()
+    viewport = QRect(margin[0], margin[1], size.width() - 2 * margin[0], size.height() - 2 * margin[1])
+    assert view.frame.valid.contains(viewport) and view.frame.valid != viewport, "drawn whole, margin and all"
+    view.zoom(1.25)
+    zoomed = frame_of(view)
+    assert view.frame.valid == viewport, "the margin, which a zoom in never shows, is not scaled"
+    assert differing(zoomed, before) > 0.01
+    view.frame.settle()
+    landed(view)
+    assert view.frame.valid.contains(viewport) and view.frame.valid != viewport
+    assert (frame_of(view) == whole_drawing(view)).all()

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from pyqtgraph.functions import arrayToQPath, arrayToQPolygonF
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -56,6 +56,21 @@ LINK_PIXELS = 60_000
 # More areas of uncertain places than this in sight are outlined thin and solid, without antialiasing.
 CROWDED_AREAS = 150
 LINKED = QColor(0, 120, 215)
+
+
+# A drag's strips stamp each area from a picture of it (PlacesItem.paint_area_sprites): one larger than this many
+# pixels is drawn as a path instead, and the pictures kept at one scale hold this many pixels at most (4 bytes each).
+SPRITE_PIXELS = 1_500_000
+SPRITES_PIXELS = 6_000_000
+
+
+def area_pen(colour: QColor, text_scale: float, dashed: bool) -> QPen:
+    """An area's outline: one pixel wide, cosmetic (Qt's fast stroker, which also skips the dashes outside the clip;
+    a wider dashed pen is stroked whole, several times slower), dashed only where dashes can be seen (and stroking
+    them is worth its cost)."""
+    pen = QPen(colour.darker(120), 1.0 * text_scale, Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine)
+    pen.setCosmetic(True)
+    return pen
 
 
 def style_of(kind: str) -> tuple[QColor, str]:
@@ -533,6 +548,10 @@ class PlacesItem(QGraphicsItem):
         self.link_budget = LINK_PIXELS
         self.private_paths = False  # a copy drawn off the UI thread (`copy`)
         self.offset = QPointF(0, 0)  # as BasemapItem.offset
+        # Pictures of the areas for a drag's strips (`paint_area_sprites`), at `sprites_at`; how many pixels they hold
+        self.area_sprites: dict[tuple, tuple[QImage, int, int] | None] = {}
+        self.sprites_at: tuple | None = None
+        self.sprite_pixels = 0
         self.check: Callable[[], None] = _go_on  # as BasemapItem.check
 
     def copy(self) -> PlacesItem:
@@ -651,29 +670,11 @@ class PlacesItem(QGraphicsItem):
         # Many areas in sight (a continent of regions): thin solid outlines without antialiasing, each a few
         # pixels of dash pattern otherwise, which would cost a frame many times over and read as noise.
         crowded = sum(len(chosen) for _, chosen, _, _, _ in drawn) > CROWDED_AREAS
-        # The fills without antialiasing (their outline covers their edge; smoothing a large area's edge costs
-        # a frame several times the rest of it), then the outlines over every fill.
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setPen(Qt.PenStyle.NoPen)
-        for paths, chosen, _, _, fill in drawn:
-            painter.setBrush(fill)
-            for number in chosen.tolist():
-                self.check()
-                painter.drawPath(self.own(paths[number]))
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, not crowded)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        for paths, chosen, extent, colour, _ in drawn:
-            # one pixel wide, cosmetic: Qt's fast stroker, which also skips the dashes outside the clip (a wider
-            # dashed pen is stroked whole, several times slower)
-            dashed = QPen(colour.darker(120), 1.0 * self.text_scale, Qt.PenStyle.DashLine)
-            dashed.setCosmetic(True)
-            solid = QPen(colour.darker(120), 1.0 * self.text_scale)
-            solid.setCosmetic(True)
-            for number in chosen.tolist():
-                self.check()
-                # dashes only where they can be seen (and stroking them is worth its cost)
-                painter.setPen(dashed if extent[number] > 60 and not crowded else solid)
-                painter.drawPath(self.own(paths[number]))
+        if self.partial and not self.private_paths and painter.device().devicePixelRatioF() == 1 and \
+                self.offset == self.offset.toPoint().toPointF():
+            self.paint_area_sprites(painter, transform, drawn, crowded)
+        else:
+            self.paint_areas(painter, drawn, crowded)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.save()
         to_pixels(painter, self.offset)
@@ -693,6 +694,93 @@ class PlacesItem(QGraphicsItem):
         self.check()
         self.paint_labels_for(painter, transform)
         painter.restore()
+
+    def paint_areas(self, painter: QPainter, drawn: list, crowded: bool) -> None:
+        """The areas in view as paths: every fill, then every outline."""
+        # The fills without antialiasing (their outline covers their edge; smoothing a large area's edge costs
+        # a frame several times the rest of it), then the outlines over every fill.
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for paths, chosen, _, _, fill in drawn:
+            painter.setBrush(fill)
+            for number in chosen.tolist():
+                self.check()
+                painter.drawPath(self.own(paths[number]))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, not crowded)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for paths, chosen, extent, colour, _ in drawn:
+            for number in chosen.tolist():
+                self.check()
+                painter.setPen(area_pen(colour, self.text_scale, extent[number] > 60 and not crowded))
+                painter.drawPath(self.own(paths[number]))
+
+    def paint_area_sprites(self, painter: QPainter, transform: QTransform, drawn: list, crowded: bool) -> None:
+        """The areas in a strip of a drag, each stamped from a picture of it at this scale (`area_sprite`), kept
+        from strip to strip: Qt blends a translucent fill's pixels on its thread pool (the frame waits for it on a
+        busy machine) and several times slower than an image's; the picture is filled without blending."""
+        scale, dx, dy = transform.m11(), transform.dx(), transform.dy()
+        tx, ty = math.floor(dx), math.floor(dy)
+        at = (scale, transform.m22(), dx - tx, dy - ty, self.text_scale)
+        if self.sprites_at != at:  # another scale (or a move by a part of a pixel): pictures of it drawn again
+            self.area_sprites, self.sprites_at, self.sprite_pixels = {}, at, 0
+        world = painter.worldTransform()
+        painter.save()
+        to_pixels(painter, self.offset)
+        for paths, chosen, extent, colour, fill in drawn:
+            for number in chosen.tolist():
+                self.check()
+                path = paths[number]
+                dashed = bool(extent[number] > 60 and not crowded)
+                found = self.area_sprite(path, colour, fill, dashed, not crowded)
+                if found is not None:
+                    sprite, x, y = found
+                    painter.drawImage(QPoint(x + tx, y + ty), sprite)
+                    continue
+                painter.save()  # too large to keep a picture of: drawn as a path
+                painter.setWorldTransform(world)
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(fill)
+                painter.drawPath(path)
+                painter.setRenderHint(QPainter.RenderHint.Antialiasing, not crowded)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.setPen(area_pen(colour, self.text_scale, dashed))
+                painter.drawPath(path)
+                painter.restore()
+        painter.restore()
+
+    def area_sprite(self, path: QPainterPath, colour: QColor, fill: QColor, dashed: bool,
+                    smooth: bool) -> tuple[QImage, int, int] | None:
+        """A picture of one area (fill and outline) at `sprites_at`, with where its corner goes relative to the
+        whole pixel the scene's origin is at; None for one too large to keep."""
+        key = (id(path), fill.rgba(), colour.rgba(), dashed, smooth)
+        if key in self.area_sprites:
+            return self.area_sprites[key]
+        scale, scale_y, fx, fy, _ = self.sprites_at
+        box = QTransform(scale, 0, 0, scale_y, fx, fy).mapRect(path.boundingRect())
+        x, y = math.floor(box.left()) - 2, math.floor(box.top()) - 2
+        width, height = math.ceil(box.right()) + 2 - x, math.ceil(box.bottom()) + 2 - y
+        found = None
+        if width * height <= SPRITE_PIXELS and self.sprite_pixels + width * height <= SPRITES_PIXELS:
+            sprite = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+            sprite.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(sprite)
+            painter.setTransform(QTransform(scale, 0, 0, scale_y, fx - x, fy - y))
+            # the fill written, not blended (over nothing, the same pixels), then the outline over it
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(fill)
+            painter.drawPath(path)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(area_pen(colour, self.text_scale, dashed))
+            painter.drawPath(path)
+            painter.end()
+            found = (sprite, x, y)
+            self.sprite_pixels += width * height
+        self.area_sprites[key] = found
+        return found
 
     def _link_arrays(self) -> None:
         """The links as arrays (origin and target marker numbers, width, highlighted, events), for drawing all at
@@ -813,6 +901,7 @@ class PlacesItem(QGraphicsItem):
                                                                                         paths)], dtype=float)
             self.area_groups.append((paths, boxes.reshape(-1, 4), colour, fill))
         self.ringed = [n for n, p in enumerate(places) if p.id in self.selected or p.id in self.linked]
+        self.area_sprites, self.sprites_at, self.sprite_pixels = {}, None, 0  # of paths that may be gone
         self._link_arrays()
 
     def paint_markers(self, painter: QPainter, px: np.ndarray, py: np.ndarray, inside: np.ndarray) -> None:

@@ -270,12 +270,18 @@ class MapFrame:
 
     def zoom(self, scale: float, dx: float, dy: float) -> None:
         """The picture scaled to the new transform; what the viewport then shows that it does not hold (a zoom
-        out past its margin) drawn at it."""
+        out past its margin) drawn at it. A zoom in scales only what the viewport shows (the margin, which a zoom
+        in never shows, would cost as much again): the margin is drawn again once the view rests."""
         factor = scale / self.scale
+        mx, my = self.margin()
+        size, _ = self.size()
+        viewport = QRect(mx, my, size.width() - 2 * mx, size.height() - 2 * my)
         scaled = self.blank()
         painter = QPainter(scaled)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        if factor > 1:
+            painter.setClipRect(viewport)
         # a point u of the old picture is at the scene's (u - old d) / old scale, so now at
         # factor * (u - old d) + d
         left, top = dx - factor * self.dx, dy - factor * self.dy
@@ -290,10 +296,8 @@ class MapFrame:
         x0, y0 = math.ceil(left + factor * held.x()), math.ceil(top + factor * held.y())
         x1 = math.floor(left + factor * (held.x() + held.width()))
         y1 = math.floor(top + factor * (held.y() + held.height()))
-        mx, my = self.margin()
-        size, _ = self.size()
-        self.complete(QRect(x0, y0, max(0, x1 - x0), max(0, y1 - y0)),
-                      QRect(mx, my, size.width() - 2 * mx, size.height() - 2 * my))
+        held = QRect(x0, y0, max(0, x1 - x0), max(0, y1 - y0))
+        self.complete(held.intersected(viewport) if factor > 1 else held, viewport)
 
     def complete(self, held: QRect, viewport: QRect) -> None:
         """`held` (picture pixels) is what the moved or scaled picture holds drawn: draw the rest of the
