@@ -144,3 +144,9 @@ def test_a_synthetic_case_exports_objects_that_stix2_and_its_validator_accept(tm
     for obj in bundle["objects"]:
         parsed = stix2.parse(obj, allow_custom=True)
         assert json.loads(parsed.serialize()) == obj
+    # One object a line, each spelled as json.dumps spells it (the objects are msgspec Structs and dicts; their
+    # keys in the order stix2 writes them, which json.loads keeps).
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(bundle["objects"]) + 2
+    for line in lines[1:-1]:
+        assert json.dumps(json.loads(line.removesuffix(",")), ensure_ascii=False) == line.removesuffix(",")
