@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 from itertools import repeat
 from json.encoder import encode_basestring as string  # a JSON string literal, as json.dumps spells it
@@ -189,31 +190,35 @@ def _timeline_lines(case: Case, progress: Progress) -> tuple[bytes, list[str]]:
     return _opening(case), lines
 
 
+def _paragraphs(pairs: Iterable[tuple[str, str]], items: dict[str, tuple[Any, str]], head: str,
+                separator: str) -> dict[str, str]:
+    """Each event's paragraph `head`: the HTML of its items, sorted by their keys, each (key, HTML) once, joined by
+    `separator`. `pairs`: (event id, item id) rows; `items`: item id -> (sort key, HTML); an item not in it is left
+    out."""
+    found: dict[str, set[tuple[Any, str]]] = defaultdict(set)
+    for event_id, item in pairs:
+        made = items.get(item)
+        if made is not None:
+            found[event_id].add(made)
+    return {event_id: f"<p>{head}: " + separator.join([text for _key, text in sorted(made)]) + "</p>"
+            for event_id, made in found.items()}
+
+
 def _actor_paragraphs(conn: Any) -> dict[str, str]:
-    """Each event's 'Actors:' paragraph, its actors sorted by name and escaped."""
-    names = {actor_id: (name, _html(name)) for actor_id, name in conn.execute("SELECT id, name FROM actors")}
-    actors: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for event_id, actor_id in conn.execute("SELECT event_id, actor_id FROM event_actors"):
-        name = names.get(actor_id)
-        if name is not None:
-            actors[event_id].append(name)
-    return {event_id: "<p>Actors: " + ", ".join([escaped for _name, escaped in sorted(found)]) + "</p>"
-            for event_id, found in actors.items()}
+    """Each event's 'Actors:' paragraph, its actors sorted by name and escaped (two of one name both listed)."""
+    return _paragraphs(conn.execute("SELECT event_id, actor_id FROM event_actors"),
+                       {actor_id: ((name, actor_id), _html(name))
+                        for actor_id, name in conn.execute("SELECT id, name FROM actors")}, "Actors", ", ")
 
 
 def _source_paragraphs(conn: Any) -> dict[str, str]:
     """Each event's 'Sources:' paragraph: one link per (title, url), as the sources show, sorted as they are."""
-    links = {source_id: ((title is not None, title or "", url), _link(url, title or url))
-             for source_id, url, title in conn.execute("SELECT id, url, title FROM sources")}
-    cited: dict[str, set[tuple[tuple[bool, str, str], str]]] = defaultdict(set)
     # '+event_id': a scan of the table, not a look-up of each row through the partial index on event_id (twice
     # the time); the rows of other records (event_id NULL) are left out all the same.
-    for event_id, source_id in conn.execute("SELECT event_id, source_id FROM citations WHERE +event_id IS NOT NULL"):
-        link = links.get(source_id)
-        if link is not None:
-            cited[event_id].add(link)
-    return {event_id: "<p>Sources: " + "; ".join([link for _key, link in sorted(found)]) + "</p>"
-            for event_id, found in cited.items()}
+    return _paragraphs(conn.execute("SELECT event_id, source_id FROM citations WHERE +event_id IS NOT NULL"),
+                       {source_id: ((title is not None, title or "", url), _link(url, title or url))
+                        for source_id, url, title in conn.execute("SELECT id, url, title FROM sources")},
+                       "Sources", "; ")
 
 
 def _dated(times: list[tuple[Any, ...]], zone: ZoneInfo) -> dict[tuple[Any, ...], tuple[str, str]]:
