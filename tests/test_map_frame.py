@@ -432,3 +432,20 @@ def test_a_wheel_zoom_in_scales_only_what_the_viewport_shows(view: MapView) -> N
     landed(view)
     assert view.frame.valid.contains(viewport) and view.frame.valid != viewport
     assert (frame_of(view) == whole_drawing(view)).all()
+
+
+def test_a_name_takes_its_room_by_its_edges_as_by_its_rectangle() -> None:
+    from PySide6.QtCore import QRectF
+
+    from workbench.ui.map.canvas import Occupancy
+
+    room = Occupancy(200, 100)
+    room.bounds = QRectF(10, 10, 150, 80)
+    room.walls = (120,)
+    assert room.claim_box(20, 20, 60, 34)
+    assert not room.claim(QRectF(30, 25, 20, 10)), "taken"
+    assert not room.claim_box(5, 40, 30, 50), "past the bounds"
+    assert not room.claim_box(110, 40, 130, 50), "across a wall"
+    assert room.claim(QRectF(20, 60, 40, 14))
+    room.bounds = None
+    assert room.claim_box(2, 2, 8, 8), "anywhere once unbounded"

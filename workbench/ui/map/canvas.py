@@ -223,20 +223,35 @@ class Occupancy:
         self.grid[top_row:top_row + height, left_column:left_column + width] |= \
             difference.cumsum(axis=0).cumsum(axis=1)[:height, :width] > 0
 
+    @property
+    def bounds(self) -> QRectF | None:
+        """Where names must lie wholly (None: anywhere in the grid)."""
+        return self._bounds
+
+    @bounds.setter
+    def bounds(self, value: QRectF | None) -> None:
+        self._bounds = value
+        self.limits = None if value is None else (value.left(), value.top(), value.right(), value.bottom())
+
     def claim(self, rect: QRectF) -> bool:
         """Take the cells `rect` overlaps, if none is taken yet (a name 4 px beside a marker is free of it)."""
+        return self.claim_box(rect.left(), rect.top(), rect.right(), rect.bottom())
+
+    def claim_box(self, left: float, top: float, right: float, bottom: float) -> bool:
+        """`claim` for a rectangle given by its edges (names are placed by the hundred a frame: no QRectF each)."""
         c = self.cell
-        r0, r1 = max(0, math.floor(rect.top() / c)), math.ceil(rect.bottom() / c)
-        c0, c1 = max(0, math.floor(rect.left() / c)), math.ceil(rect.right() / c)
-        if rect.left() < 0 or c1 > self.grid.shape[1] - 1:
+        rows, columns = self.grid.shape
+        c0, c1 = max(0, math.floor(left / c)), math.ceil(right / c)
+        if left < 0 or c1 > columns - 1:
             return False  # a name cut by the edge of the view reads as another name
-        bounds = self.bounds
-        if bounds is not None and (rect.left() < bounds.left() or rect.top() < bounds.top()
-                                   or rect.right() > bounds.right() or rect.bottom() > bounds.bottom()):
+        limits = self.limits
+        if limits is not None and (left < limits[0] or top < limits[1] or right > limits[2] or bottom > limits[3]):
             return False
-        if any(rect.left() < wall < rect.right() for wall in self.walls):
-            return False
-        if r0 >= self.grid.shape[0] or c0 >= self.grid.shape[1] or r1 <= 0 or c1 <= 0:
+        for wall in self.walls:
+            if left < wall < right:
+                return False
+        r0, r1 = max(0, math.floor(top / c)), math.ceil(bottom / c)
+        if r0 >= rows or c0 >= columns or r1 <= 0 or c1 <= 0:
             return False
         window = self.grid[r0:r1, c0:c1]
         if window.any():
@@ -440,16 +455,23 @@ class BasemapItem(QGraphicsItem):
             ay = (transform.m12() * sx + transform.m22() * sy + transform.dy()).tolist()
             height = metrics.height()
             width_of = text_widths(self.city_font, metrics)
+            claim, names, placed = occupied.claim_box, basemap.city_names, []
             for number, x, y in zip(inside.tolist(), ax, ay, strict=True):
                 self.check()
-                name = basemap.city_names[number]
-                rect = QRectF(x + 4, y - height / 2, width_of(name), height)
-                if not free(rect.adjusted(-6, -1, 2, 1)):
-                    continue
-                painter.setPen(Qt.PenStyle.NoPen)
+                name = names[number]
+                width = width_of(name)
+                left, top = x + 4, y - height / 2
+                if claim(left - 6, top - 1, left + width + 2, top + height + 1):
+                    placed.append((x, y, QRectF(left, top, width, height), name))
+            # the dots, then the names (each claimed its own room: none is over another)
+            painter.setPen(Qt.PenStyle.NoPen)
+            for x, y, _, _ in placed:
                 painter.drawEllipse(QPointF(x, y), 2.0, 2.0)
-                painter.setPen(CITY)
-                painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+            painter.setPen(CITY)
+            flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+            for _, _, rect, name in placed:
+                self.check()
+                painter.drawText(rect, flags, name)
         painter.restore()
 
 
@@ -983,19 +1005,22 @@ class PlacesItem(QGraphicsItem):
         width_of = text_widths(font, metrics)
         in_view = np.zeros(len(places), dtype=bool)
         in_view[shown] = True
-        order = self.label_order[in_view[self.label_order]]  # busiest first, as sorted once per layer
-        for number in order[:400].tolist():
+        order = self.label_order[in_view[self.label_order]][:400]  # busiest first, as sorted once per layer
+        height = metrics.height()
+        claim = occupied.claim_box
+        radius = np.where(self.is_area[order], 0.0, self.radius[order])  # an area's name is at its point
+        for number, x, y, r in zip(order.tolist(), px[order].tolist(), py[order].tolist(), radius.tolist(),
+                                   strict=True):
             self.check()
             place = places[number]
             text = place.label
             width = width_of(text) + 6
-            r = float(self.radius[number]) if place.id not in self.area_paths else 0.0
-            rect = QRectF(px[number] + r + 4, py[number] - metrics.height() / 2, width, metrics.height())
-            if not occupied.claim(rect):
-                rect.moveRight(px[number] - r - 4)
-                if not occupied.claim(rect):
+            left, top = x + r + 4, y - height / 2
+            if not claim(left, top, left + width, top + height):
+                left = x - r - 4 - width  # on the marker's other side
+                if not claim(left, top, left + width, top + height):
                     continue
-            self.labels.append((rect.translated(ox, oy), text, bool(place.events)))
+            self.labels.append((QRectF(left + ox, top + oy, width, height), text, bool(place.events)))
 
     def font(self) -> QFont:
         font = QFont(self.label_font)

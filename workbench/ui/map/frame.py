@@ -305,8 +305,9 @@ class MapFrame:
         whole picture comes once the view rests)."""
         size, _ = self.size()
         held = held.intersected(QRect(QPoint(0, 0), size))
-        if self.room is not None:
-            self.room.bounds = QRectF(viewport)  # names only where the picture is drawn once the strips are
+        if self.room is not None:  # names only where the picture is drawn once the strips are, none across its edge
+            self.room.bounds = QRectF(viewport)
+            self.room.walls = (viewport.x(), viewport.x() + viewport.width())
         strips = outside(viewport, held)
         if sum(strip.width() * strip.height() for strip in strips) > STRIP_SHARE * viewport.width() * viewport.height():
             painter = QPainter(self.image)
