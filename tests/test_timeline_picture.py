@@ -137,8 +137,23 @@ def test_a_wheel_turn_stretches_the_picture_and_settles_sharp(fitted: TimelineCh
     assert chart.picture.strips > strips
     left, right, top, bottom = plot_columns(chart)
     whole = direct(chart)
-    side = slice(left + 2, left + 40)
-    assert np.array_equal(out[top:bottom, side], whole[top:bottom, side])
+    for side in (slice(left + 2, left + 40), slice(right - 40, right - 2)):  # both sides, drawn in one pass
+        assert np.array_equal(out[top:bottom, side], whole[top:bottom, side])
+
+
+def test_a_wheel_turn_back_out_shows_the_whole_drawing_it_started_from(fitted: TimelineChart) -> None:
+    """A wheel turn in and back out stretches the last whole drawing again (not the frame before, whose sides the
+    zoom in cut off): nothing is drawn, and the view is as it was."""
+    chart = fitted
+    before = frame(chart)
+    strips, whole = chart.picture.strips, chart.picture.whole_drawings
+    chart.zoom_by_hand(1 / 1.25)
+    frame(chart)
+    chart.zoom_by_hand(1.25)
+    back = frame(chart)
+    assert chart.picture.strips == strips and chart.picture.whole_drawings == whole
+    assert not chart.picture.settled  # still the wheel turn's picture
+    assert same_view(chart, back, before)
 
 
 def test_a_change_or_a_move_by_code_is_never_hidden_by_a_kept_picture(fitted: TimelineChart) -> None:

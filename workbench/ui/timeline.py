@@ -368,7 +368,8 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
         painter.restore()
 
     def draw(self, painter: QPainter, viewport: Viewport, strips: list[QRectF] | None = None) -> None:
-        """The lanes, in the view's pixels (the painter's world transform); `strips`: only in those."""
+        """The lanes, in the view's pixels (the painter's world transform); with `strips`, only what reaches into those
+        (the caller clips the painter to them)."""
         layout = self.chart.layout
         if layout is None:
             return
@@ -395,23 +396,20 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
             if high > low:
                 shade = QRectF(low, viewport.y_px(viewport.y_min), high - low,
                                viewport.y_px(viewport.y_max) - viewport.y_px(viewport.y_min))
-        # Worked out once, drawn in each strip (a summary lane's counts were the grouped lanes' frame).
-        for strip in [None] if strips is None else strips:
-            if strip is not None:
-                painter.setClipRect(strip)
-            painter.setPen(Qt.PenStyle.NoPen)
-            done = 0
-            for upto, polygon in [*densities, (len(fills), None)]:
-                for rect, colour in fills[done:upto]:
-                    painter.fillRect(rect, colour)
-                done = upto
-                if polygon is not None:
-                    painter.setBrush(SUMMARY_COLOUR)
+        # Drawn once, whatever the strips: the painter is clipped to them (a summary lane's polygon holds only the bars
+        # that reach into one of them).
+        painter.setPen(Qt.PenStyle.NoPen)
+        done = 0
+        for upto, polygon in [*densities, (len(fills), None)]:
+            for rect, colour in fills[done:upto]:
+                painter.fillRect(rect, colour)
+            done = upto
+            if polygon is not None:
+                painter.setBrush(SUMMARY_COLOUR)
+                for strip in [None] if strips is None else strips:
                     painter.drawPolygon(_points(*density_outline(*polygon, strip)))
-            if shade is not None:
-                painter.fillRect(shade, _colour(WINDOW_COLOUR, WINDOW_ALPHA))
-        if strips is not None:
-            painter.setClipping(False)
+        if shade is not None:
+            painter.fillRect(shade, _colour(WINDOW_COLOUR, WINDOW_ALPHA))
 
     def _density_counter(self, events: np.ndarray) -> DensityCounter:
         """A summary lane's events (those the filter shows) sorted for counting, kept while the lane's events,
@@ -509,8 +507,8 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
         painter.restore()
 
     def draw(self, painter: QPainter, viewport: Viewport, strips: list[QRectF] | None = None) -> None:
-        """Every event in view, in the view's pixels (the painter's world transform); with `strips` ((left, right) in
-        those pixels), only what reaches into them of the frame of the whole view (the painter is clipped to them)."""
+        """Every event in view, in the view's pixels (the painter's world transform); with `strips` (in those pixels),
+        only what reaches into them of the frame of the whole view (the caller clips the painter to them)."""
         chart = self.chart
         if chart.layout is None:
             return
@@ -522,14 +520,10 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
                 for strip in strips],
         )
         self.last_frame = frame
-        if strips is None:
-            self._draw_frame(painter, frame)
-            return
-        for strip in strips:
-            painter.setClipRect(strip)
-            self._draw_frame(painter, frame_in_strips(frame, [(strip.left() - STRIP_SLACK_PX,
-                                                               strip.right() + STRIP_SLACK_PX)]))
-        painter.setClipping(False)
+        if strips is not None:  # (the painter is clipped to them: one pass, not one per strip)
+            frame = frame_in_strips(frame, [(strip.left() - STRIP_SLACK_PX, strip.right() + STRIP_SLACK_PX)
+                                            for strip in strips])
+        self._draw_frame(painter, frame)
 
     def _draw_frame(self, painter: QPainter, frame: Frame) -> None:
         chart = self.chart

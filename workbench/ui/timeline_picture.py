@@ -10,7 +10,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QPoint, QPointF, QRect, QRectF, QTimer
-from PySide6.QtGui import QColor, QImage, QPaintEngine, QPainter, QTransform
+from PySide6.QtGui import QColor, QImage, QPaintEngine, QPainter, QRegion, QTransform
 
 from workbench.core.timeline.frame import Viewport
 
@@ -71,6 +71,10 @@ class KeptPicture:
         self.key: tuple | None = None
         self.x_scale = self.x_offset = self.y_scale = self.y_offset = 0.0
         self.drawn_scale = 0.0  # the x scale it was last drawn whole at
+        # The last whole drawing, kept through a wheel turn: (picture, x scale, x offset, y offset, its view's part). A
+        # zoom stretches it rather than the frame before (one resampling, not one per step) wherever it shows the view,
+        # so a wheel turn back out over what it showed draws nothing.
+        self.base: tuple[QImage, float, float, float, QRect] | None = None
         self.view_rect = self.valid = QRect()  # the view's part of the picture; the part of it that shows the view
         self.version = 0
         self.hand_range: Any = None  # the view's range after its last move by hand; another range is a move by code
@@ -176,12 +180,18 @@ class KeptPicture:
         """Draw the view into the picture: whole, or only its `strips` (the picture's pixels), in one go."""
         painter = QPainter(image)
         try:
+            if strips is not None:
+                # Clipped once to every strip (whole device pixels): the layers draw what reaches into any of them in
+                # one pass (a pass per strip paid each layer's fixed cost per strip: a zoom out's two sides).
+                region = QRegion()
+                for strip in strips:
+                    region = region.united(QRegion(strip))
+                painter.setClipRegion(region)
             for strip in strips or [image.rect()]:
                 painter.fillRect(strip, background)
             painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
             painter.setTransform(QTransform(s, 0, 0, s, cx, cy))
-            # the strips as QRectF in the view's pixels: the layers clip to each in turn (a clip of one rectangle
-            # keeps the raster engine's fast fills; a region of two made a strip cost a whole drawing)
+            # the strips in the view's pixels, for the layers to choose what reaches into them
             self.draw(painter, viewport, None if strips is None else [
                 QRectF((strip.left() - cx) / s, (strip.top() - cy) / s, strip.width() / s, strip.height() / s)
                 for strip in strips])
@@ -194,13 +204,14 @@ class KeptPicture:
             self.spare = self.image  # drawn over whole (_blank checks its size)
         image = self._blank(width, height)
         self._draw_into(image, viewport, s, cx, cy, background, None)
-        self.image, self.key = image, key
+        self.image, self.key, self.base = image, key, None
         self.x_scale, self.x_offset, self.y_scale, self.y_offset = (viewport.x_scale, viewport.x_offset,
                                                                     viewport.y_scale, viewport.y_offset)
         self.drawn_scale = viewport.x_scale
         self.valid = QRect(self.view_rect)
         self.settled = True
         self.whole_drawings += 1
+        self.base = (image, viewport.x_scale, viewport.x_offset, viewport.y_offset, QRect(self.valid))
 
     def pan(self, viewport: Viewport, s: float, cx: float, cy: float, background: QColor) -> None:
         """The picture moved by whole device pixels, and the strips it uncovers drawn."""
@@ -218,33 +229,64 @@ class KeptPicture:
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
         painter.drawImage(QPoint(nx, ny), image)
         painter.end()
-        self.spare, self.image = image, moved
+        self._retire(image)
+        self.image = moved
         self.x_offset += nx / s
         self.y_offset += ny / s
         self._complete(self.valid.translated(nx, ny), viewport, s, cx, cy, background)
 
     def zoom(self, viewport: Viewport, s: float, cx: float, cy: float, background: QColor) -> None:
-        """The picture stretched in time to the view's new scale, and the strips a zoom out uncovers drawn."""
+        """The picture stretched in time to the view's new scale, and the strips a zoom out uncovers drawn. Where the
+        last whole drawing shows the view, the stretch is of it."""
         assert self.image is not None and self.key is not None
         if not 1 / PREVIEW_FACTOR <= viewport.x_scale / self.drawn_scale <= PREVIEW_FACTOR:
             self.draw_whole(viewport, self.key, s, cx, cy, background)
             return
         image = self.image
-        factor = viewport.x_scale / self.x_scale
-        # A time drawn at the picture's u = s * (t * scale + offset) + cx goes to factor * u + shift.
-        shift = s * viewport.x_offset + cx - factor * (cx + s * self.x_offset)
         scaled = self._blank(image.width(), image.height())
-        painter = QPainter(scaled)
-        painter.drawImage(QRectF(shift, 0, factor * image.width(), image.height()), image,
-                          QRectF(0, 0, image.width(), image.height()))
-        painter.end()
-        self.spare, self.image = image, scaled
+        base = self.base
+        if base is None or base[0] is image or abs(viewport.y_offset - base[3]) * s >= 1e-6:
+            held = self._stretched(scaled, image, self.x_scale, self.x_offset, self.valid, viewport, s, cx)
+        else:
+            shown = self._stretched(None, *base[:3], base[4], viewport, s, cx)
+            held = self._stretched(None, image, self.x_scale, self.x_offset, self.valid, viewport, s, cx)
+            if shown.left() <= held.left() and shown.right() >= held.right():
+                # The whole drawing shows all the frame before did (a turn in and back out): stretched alone.
+                held = self._stretched(scaled, *base[:3], base[4], viewport, s, cx)
+            else:
+                self._stretched(scaled, image, self.x_scale, self.x_offset, self.valid, viewport, s, cx)
+                if shown.width() > 0 and shown.left() <= held.right() + 1 and shown.right() + 1 >= held.left():
+                    held = held.united(self._stretched(scaled, *base[:3], base[4], viewport, s, cx, clip=True))
+        self._retire(image)
+        self.image = scaled
         self.x_scale, self.x_offset = viewport.x_scale, viewport.x_offset
-        held = self.valid
-        left = math.ceil(factor * held.left() + shift)
-        right = math.floor(factor * (held.right() + 1) + shift)
         self.previews += 1
-        self._complete(QRect(left, held.top(), max(0, right - left), held.height()), viewport, s, cx, cy, background)
+        self._complete(held, viewport, s, cx, cy, background)
+
+    @staticmethod
+    def _stretched(target: QImage | None, source: QImage, x_scale: float, x_offset: float, valid: QRect,
+                   viewport: Viewport, s: float, cx: float, clip: bool = False) -> QRect:
+        """`source` (drawn at `x_scale`, `x_offset`, showing the view in `valid`) stretched in time into `target` at the
+        view's scale; what of the view it then holds (the picture's pixels). With no `target`, that alone; with `clip`,
+        only that is painted."""
+        factor = viewport.x_scale / x_scale
+        # A time drawn at the picture's u = s * (t * scale + offset) + cx goes to factor * u + shift.
+        shift = s * viewport.x_offset + cx - factor * (cx + s * x_offset)
+        left = math.ceil(factor * valid.left() + shift)
+        right = math.floor(factor * (valid.right() + 1) + shift)
+        held = QRect(left, valid.top(), max(0, right - left), valid.height())
+        if target is not None:
+            painter = QPainter(target)
+            if clip:
+                painter.setClipRect(held)
+            painter.drawImage(QRectF(shift, 0, factor * source.width(), source.height()), source,
+                              QRectF(0, 0, source.width(), source.height()))
+            painter.end()
+        return held
+
+    def _retire(self, image: QImage) -> None:
+        """`image` is no longer the picture: the next one is drawn into it, unless it is the last whole drawing."""
+        self.spare = None if self.base is not None and image is self.base[0] else image
 
     def _complete(self, held: QRect, viewport: Viewport, s: float, cx: float, cy: float, background: QColor) -> None:
         """`held` (the picture's pixels) is what the moved or stretched picture holds of the view: draw the rest of the
