@@ -176,6 +176,17 @@ def test_a_summary_lane_counts_the_same_frame_after_frame_as_its_bins_change(tmp
     for span_low, span_high, bins in spans:
         expected = density(data, mask, span_low, span_high, bins)[1]
         assert counter.counts(span_low, span_high, bins) == pytest.approx(expected, abs=1e-5), (span_low, bins)
+    # The summary lanes count bins of one grid (k * width): a pan counts the bins it brings in and keeps the others;
+    # each bin is what `density` counts over it, whichever frames counted it.
+    width = 365 * DAY / 400
+    first = int(low // width)
+    for shift in (0, 7, 30, -12, 200, 5000, 3):  # along, back, and far enough to count afresh
+        a = first + shift
+        got = counter.grid_counts(width, a, a + 400)
+        fresh = DensityCounter(data, mask).grid_counts(width, a, a + 400)
+        assert np.array_equal(got, fresh), shift
+        expected = density(data, mask, a * width, (a + 400) * width, 400)[1]
+        assert got[:-1] == pytest.approx(expected[:-1], abs=1e-5), shift  # (density's last bin holds its right edge)
 
 
 def test_fit_keeps_room_for_titles_only_where_titles_are_drawn(sample_path: Path, tmp_path: Path) -> None:

@@ -343,6 +343,7 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
         super().__init__()
         self.chart = chart
         self.setZValue(-10)
+        self._bin_width = 0.0  # the summary lanes' last bin width, in seconds
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
         return self.chart.scene_bounds()
@@ -407,7 +408,9 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
             if polygon is not None:
                 painter.setBrush(SUMMARY_COLOUR)
                 for strip in [None] if strips is None else strips:
-                    painter.drawPolygon(_points(*density_outline(*polygon, strip)))
+                    x, y = density_outline(*polygon, strip)
+                    np.clip(x, left, right, out=x)  # the grid's first and last bins reach past the view's sides
+                    painter.drawPolygon(_points(x, y))
         if shade is not None:
             painter.fillRect(shade, _colour(WINDOW_COLOUR, WINDOW_ALPHA))
 
@@ -430,7 +433,15 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
         lane's bottom (square root of the count, so a quiet week still shows beside a busy one): the bars'
         (heights, left, width, base) for density_outline, or None."""
         bins = max(int(band.width() / 3), 1)
-        counts = self._density_counter(events).counts(viewport.x_min, viewport.x_max, bins)
+        # Bins of one grid of the time line (k * width), not of the view: a pan brings in a few new bins and counts only
+        # those (DensityCounter.grid_counts), and the bars stay where they are as the lane moves under them.
+        width = (viewport.x_max - viewport.x_min) / bins
+        if self._bin_width and abs(width / self._bin_width - 1) < 1e-9:
+            width = self._bin_width  # the same scale (a pan's range differs in its last bits)
+        self._bin_width = width
+        first = math.floor(viewport.x_min / width)
+        counts = self._density_counter(events).grid_counts(width, first, max(math.ceil(viewport.x_max / width),
+                                                                              first + 1))
         top = counts.max() if len(counts) else 0
         if top <= 0:
             return None
@@ -440,7 +451,7 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
         # between bins a few pixels wide, the gap showed on some stretches of a lane and not on others.
         # Flush bars are one silhouette: a single polygon, built from arrays (a path of hundreds of
         # rectangles took the raster engine 15 ms a lane to fill).
-        return heights, band.left(), band.width() / bins, band.bottom() - 2
+        return heights, viewport.x_px(first * width), width * viewport.x_scale, band.bottom() - 2
 
 
 class EventLayer(pg.GraphicsObject, _DevicePainting):

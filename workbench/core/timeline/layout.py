@@ -362,6 +362,7 @@ class DensityCounter:
                               np.concatenate([[0.0], np.cumsum((weight * ends)[order])])))
             self.sorted.append((ends[order], weight[order], rank[order]))
         self.long_count = -1  # how many events the kept running sums of the longer ones are of
+        self.grid: tuple[float, int, int, np.ndarray] | None = None  # grid_counts' (width, first, last, counts)
         self.long_sums: list[tuple[np.ndarray, ...]] = []
 
     def _longer_sums(self, longer: int) -> list[tuple[np.ndarray, ...]]:
@@ -381,10 +382,31 @@ class DensityCounter:
         """What `density(data, mask, low, high, bins)` counts, bin by bin."""
         if high <= low or bins <= 0:
             return np.zeros(max(bins, 1))
-        edges = np.linspace(low, high, bins + 1)
-        width = (high - low) / bins
+        return self._at_edges(np.linspace(low, high, bins + 1), (high - low) / bins, closed=True)
+
+    def grid_counts(self, width: float, first: int, last: int) -> np.ndarray:
+        """The counts of the bins [k * width, (k + 1) * width) of one grid of the time line, k from `first` to `last`
+        (excluded), by `counts`' rule (each bin half-open). A bin's count depends on its own edges alone, so the grid's
+        counts are kept: a pan (the same width) counts only the bins it brings into view."""
+        kept = self.grid
+        if kept is None or kept[0] != width or first > kept[2] or last < kept[1] or kept[2] - kept[1] > 8 * (
+                last - first) + 64:
+            kept = (width, first, first, np.zeros(0))  # another width, or far from the bins kept: counted afresh
+        _width, low, high, counts = kept
+        if first < low:
+            counts = np.concatenate([self._at_edges(np.arange(first, low + 1) * width, width, closed=False), counts])
+            low = first
+        if last > high:
+            counts = np.concatenate([counts, self._at_edges(np.arange(high, last + 1) * width, width, closed=False)])
+            high = last
+        self.grid = (width, low, high, counts)
+        return counts[first - low:last - low]
+
+    def _at_edges(self, edges: np.ndarray, width: float, closed: bool) -> np.ndarray:
+        """Counts of the bins between `edges` (`width` apart); `closed`: the last bin holds its right edge too."""
         at = np.searchsorted(self.anchors, edges, side="left")
-        at[-1] = np.searchsorted(self.anchors, high, side="right")  # the last bin closed, as np.histogram
+        if closed:
+            at[-1] = np.searchsorted(self.anchors, edges[-1], side="right")  # the last bin closed, as np.histogram
         counts = np.diff(at).astype(np.float64)
         if not len(self.lengths):
             return counts
