@@ -3,9 +3,11 @@
 
 Every frame is rendered offscreen in this process into an image the size of the plot (the
 time axis and lane names included), so a figure is the whole cost of one redraw: the core's
-culling and thinning plus Qt's painting. Our timeline is moved as a drag and the wheel move it
-(`pan_by_hand`, `zoom_by_hand`): its frames move or stretch the kept picture and draw the strips it
-uncovers (ui.timeline_picture); the drawing of the whole view once a wheel turn rests is timed apart
+culling and thinning plus Qt's painting. Our timeline's frames also repaint the overview strip
+under the plot, whose box follows the view on every move, as the window repaints it (the whole
+strip: an upper bound). Our timeline is moved as a drag and the wheel move it (`pan_by_hand`,
+`zoom_by_hand`): its frames move or stretch the kept picture and draw the strips it uncovers
+(ui.timeline_picture); the drawing of the whole view once a wheel turn rests is timed apart
 (`timeline_settle_ms_...`), after each of FRAMES zoom steps. Medians of FRAMES frames after a
 warm-up, each with its 95th percentile beside it (`..._p95_ms_...`). The
 baseline draws the same lanes of the 10k case with one QGraphicsRectItem per drawn event
@@ -58,13 +60,18 @@ class Frames:
         self.chart = chart  # ours: moved as a drag and the wheel move it (the baseline: its range set)
         self.settles: list[float] = []
         self.image = QImage(widget.width(), widget.height(), QImage.Format.Format_ARGB32_Premultiplied)
+        # Ours: the overview strip is repainted with every move too (its box follows the view).
+        self.others = [] if chart is None else [
+            (other, QImage(other.width(), other.height(), QImage.Format.Format_ARGB32_Premultiplied))
+            for other in (chart.overview,)]
 
-    def render(self) -> None:
+    def render(self, others: bool = True) -> None:
         from PySide6.QtWidgets import QWidget
 
-        self.image.fill(0xFFFFFFFF)
-        # QWidget.render: the widget as the screen shows it (pyqtgraph's own render() takes a painter).
-        QWidget.render(self.widget, self.image)
+        for widget, image in [(self.widget, self.image), *(self.others if others else [])]:
+            image.fill(0xFFFFFFFF)
+            # QWidget.render: the widget as the screen shows it (pyqtgraph's own render() takes a painter).
+            QWidget.render(widget, image)
 
     def time(self, step: Callable[[int], None]) -> tuple[float, float]:
         for i in range(WARM_UP):
@@ -123,7 +130,7 @@ class Frames:
                 self.render()
                 started = time.perf_counter()
                 self.chart.picture.settle()
-                self.render()
+                self.render(others=False)  # (the overview does not change as the view rests)
                 timings.append(time.perf_counter() - started)
         finally:
             gc.enable()
