@@ -33,6 +33,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -1092,6 +1093,10 @@ class TimelineChart(QWidget):
         self.plot.getPlotItem().hideButtons()
         self.plot.getPlotItem().layout.setContentsMargins(0, 4, 8, 0)
         self.plot.getAxis("bottom").setLabel(text="")
+        # The hidden top and right axes follow the view too: with pyqtgraph's SI prefix on, each range change set their
+        # (empty) label's HTML again, every frame of a move.
+        for name in ("top", "right"):
+            self.plot.getAxis(name).enableAutoSIPrefix(False)
         self.view.sigRangeChanged.connect(self._range_changed)
         self.view.sigResized.connect(self._resized)
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
@@ -1108,6 +1113,10 @@ class TimelineChart(QWidget):
         self.density = pg.PlotCurveItem([0.0, 1.0], [0.0], stepMode="center", fillLevel=0,
                                         brush=pg.mkBrush(31, 78, 156, 110), pen=pg.mkPen(31, 78, 156, 180))
         self.overview.addItem(self.density)
+        # What the overview shows besides its box changes only with the data, the filter or the size: kept as pixels,
+        # so a move of the timeline (its box follows) repaints the strip without drawing the curve and dates again.
+        for item in (self.density, self.overview.getAxis("bottom")):
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.window_region = pg.LinearRegionItem(orientation="vertical", brush=pg.mkBrush(255, 152, 0, 60),
                                                  pen=pg.mkPen(230, 120, 0, width=2), movable=True)
         self.window_region.setZValue(5)

@@ -8,9 +8,11 @@ of detail). The view turns it into a handful of painter paths.
 
 from __future__ import annotations
 
+import locale
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -614,7 +616,18 @@ STEP_SECONDS = {"minute": 60, "hour": HOUR, "day": DAY, "week": 7 * DAY, "month"
 
 
 def _day_label(moment: datetime, with_year: bool) -> str:
-    return f"{moment.day} {moment:%b}" + (f" {moment.year}" if with_year else "")
+    return f"{moment.day} {_month_name(moment.month)}" + (f" {moment.year}" if with_year else "")
+
+
+def _month_name(month: int) -> str:
+    """The month's abbreviated name in the user's locale (%b), worked out once per locale: strftime imports a module on
+    every call, through the import hooks PySide6 adds, and an axis names dozens of months a frame."""
+    return _month_in(month, locale.setlocale(locale.LC_TIME))
+
+
+@lru_cache(maxsize=48)
+def _month_in(month: int, _locale: str) -> str:
+    return datetime(2000, month, 1).strftime("%b")
 
 
 def time_ticks(low: float, high: float, zone: ZoneInfo, width_px: float, label_px: float = 50.0,
@@ -705,7 +718,7 @@ def _ticks_at(unit: str, size: int, low: float, high: float, zone: ZoneInfo) -> 
                     add(moment, True, _day_label(moment, not labelled_year))
                     labelled_year = labelled_year or low <= moment.timestamp() <= high
                 else:
-                    add(moment, False, f"{naive:%H:%M}")
+                    add(moment, False, f"{naive.hour:02d}:{naive.minute:02d}")
             day += timedelta(days=1)
         if not major and minor:
             # No midnight in view: the first tick carries the date, so the axis is never dateless.
@@ -732,7 +745,7 @@ def _ticks_at(unit: str, size: int, low: float, high: float, zone: ZoneInfo) -> 
                 break
             index = year * 12 + month - 1
             if index % months == 0:
-                add(moment, month == 1, f"{moment:%b %Y}" if unit == "month" else f"{moment.year}")
+                add(moment, month == 1, f"{_month_name(month)} {year}" if unit == "month" else f"{year}")
             month += 1
             if month > 12:
                 year, month = year + 1, 1
