@@ -8,6 +8,7 @@ composited over what lies under it (`over`), since that is the colour the eye se
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 RGB = tuple[int, int, int]
 AA = 4.5  # WCAG AA for body text
@@ -21,7 +22,12 @@ def _channel(value: float) -> float:
 
 def luminance(colour: RGB) -> float:
     """WCAG relative luminance, 0 (black) to 1 (white)."""
-    r, g, b = (_channel(float(v)) for v in colour[:3])
+    return _luminance(tuple(colour[:3]))  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=65536)  # a view works out the same few colours for every style on every paint
+def _luminance(colour: RGB) -> float:
+    r, g, b = (_channel(float(v)) for v in colour)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
@@ -46,7 +52,11 @@ def worst_contrast(text: RGB, fills: Iterable[RGB]) -> float:
 def strongest_alpha(colour: RGB, text: RGB, under: Iterable[RGB], wanted: float = AA, most: int = 255) -> int:
     """The largest alpha (up to `most`) at which `colour` drawn over each of `under` still leaves
     `text` on it at `wanted` contrast or better; 0 if even the bare backgrounds fall short."""
-    backgrounds = list(under)
+    return _strongest_alpha(tuple(colour[:3]), tuple(text[:3]), tuple(tuple(bg[:3]) for bg in under), wanted, most)
+
+
+@lru_cache(maxsize=4096)  # up to 256 alphas tried on every background, for each style on each paint
+def _strongest_alpha(colour: RGB, text: RGB, backgrounds: tuple[RGB, ...], wanted: float, most: int) -> int:
     best = 0
     for alpha in range(0, most + 1):
         if worst_contrast(text, [over(colour, alpha, bg) for bg in backgrounds]) >= wanted:

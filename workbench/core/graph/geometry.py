@@ -235,18 +235,25 @@ def _first_free_spot(board: LabelBoard, owner: int, x: float, y: float, reach: f
 
 def parallel_offsets(src: list[int], dst: list[int]) -> list[float]:
     """For relations between the same two actors: -0.5, 0.5 (two), -1, 0, 1 (three)... so that the
-    chart bends them apart; 0 for a single relation. The sign is the same whichever way an edge runs."""
-    groups: dict[tuple[int, int], list[int]] = {}
-    for edge, (a, b) in enumerate(zip(src, dst, strict=True)):
-        groups.setdefault((min(a, b), max(a, b)), []).append(edge)
-    offsets = [0.0] * len(src)
-    for (low, _high), edges in groups.items():
-        count = len(edges)
-        for rank, edge in enumerate(edges):
-            value = rank - (count - 1) / 2
-            offsets[edge] = value if src[edge] == low else -value
-    return offsets
+    chart bends them apart; 0 for a single relation. The sign is the same whichever way an edge runs.
+    Ranked in edge order within each pair, worked out with arrays (20,000 relations open with the chart)."""
+    import numpy as np
 
+    a, b = np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
+    if not len(a):
+        return []
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    key = low * (int(high.max()) + 1) + high
+    order = np.argsort(key, kind="stable")  # a pair's relations together, in edge order
+    ordered = key[order]
+    first = np.concatenate([[True], ordered[1:] != ordered[:-1]])
+    starts = np.flatnonzero(first)
+    pair = np.cumsum(first) - 1
+    count = np.diff(np.append(starts, len(key)))[pair]
+    value = (np.arange(len(key)) - starts[pair]) - (count - 1) / 2
+    offsets = np.empty(len(key))
+    offsets[order] = np.where(a[order] == low[order], value, -value)
+    return offsets.tolist()
 
 
 def nearest_node(xy: numpy.ndarray, shown: numpy.ndarray, x: float, y: float, radius: numpy.ndarray | float

@@ -47,22 +47,23 @@ class CaseGraph:
 
     def degrees(self) -> list[int]:
         """Distinct neighbours per actor over all relations (both directions)."""
-        neighbours: list[set[int]] = [set() for _ in range(self.n)]
-        for a, b in zip(self.src, self.dst, strict=True):
-            neighbours[a].add(b)
-            neighbours[b].add(a)
-        return [len(s) for s in neighbours]
+        import numpy as np
+
+        src, dst = np.asarray(self.src, dtype=np.int64), np.asarray(self.dst, dtype=np.int64)
+        ends = np.unique(np.concatenate([src * self.n + dst, dst * self.n + src]))  # each (actor, neighbour) once
+        return np.bincount(ends // max(self.n, 1), minlength=self.n).tolist()
 
 
 def load_graph(case: Case) -> CaseGraph:
-    """The whole actor graph of a case, three queries whatever its size."""
+    """The whole actor graph of a case, three queries whatever its size, read column by column."""
     graph = CaseGraph()
-    for actor_id, name, kind, color in case.conn.execute("SELECT id, name, kind, color FROM actors ORDER BY seq"):
-        graph.index[actor_id] = len(graph.ids)
-        graph.ids.append(actor_id)
-        graph.names.append(name)
-        graph.kinds.append(kind if kind in KINDS else "other")
-        graph.colors.append(color if _is_colour(color) else None)
+    actors = case.conn.execute("SELECT id, name, kind, color FROM actors ORDER BY seq").fetchall()
+    if actors:
+        ids, names, kinds, colors = (list(column) for column in zip(*actors, strict=True))
+        graph.ids, graph.names = ids, names
+        graph.kinds = [kind if kind in KINDS else "other" for kind in kinds]
+        graph.colors = [color if _is_colour(color) else None for color in colors]
+        graph.index = {actor_id: number for number, actor_id in enumerate(ids)}
     counts = {
         relation_id: (n_citations, n_sources)
         for relation_id, n_citations, n_sources in case.conn.execute(
@@ -70,27 +71,26 @@ def load_graph(case: Case) -> CaseGraph:
             "WHERE relation_id IS NOT NULL GROUP BY relation_id"
         )
     }
-    for row in case.conn.execute(
+    index = graph.index
+    rows = [row for row in case.conn.execute(
         'SELECT id, from_actor_id, to_actor_id, kind, label, directed, start, "end", confidence '
         "FROM relations ORDER BY rowid"
-    ):
-        relation_id, source, target, kind, label, directed, start, end, confidence = row
-        if source not in graph.index or target not in graph.index:
-            continue
-        graph.edge_index[relation_id] = len(graph.edge_ids)
-        graph.edge_ids.append(relation_id)
-        graph.src.append(graph.index[source])
-        graph.dst.append(graph.index[target])
-        graph.edge_kinds.append(kind)
-        graph.edge_labels.append(label)
-        graph.directed.append(bool(directed))
-        graph.starts.append(start)
-        graph.ends.append(end)
-        graph.confidences.append(confidence)
-        n_citations, n_sources = counts.get(relation_id, (0, 0))
-        graph.citations.append(n_citations)
-        graph.sources.append(n_sources)
-        graph.counts.append(relation_count(label or ""))
+    ) if row[1] in index and row[2] in index]
+    if not rows:
+        return graph
+    (edge_ids, sources, targets, edge_kinds, labels, directed, starts, ends,
+     confidences) = (list(column) for column in zip(*rows, strict=True))
+    graph.edge_ids = edge_ids
+    graph.edge_index = {relation_id: number for number, relation_id in enumerate(edge_ids)}
+    graph.src = [index[source] for source in sources]
+    graph.dst = [index[target] for target in targets]
+    graph.edge_kinds, graph.edge_labels = edge_kinds, labels
+    graph.directed = [bool(flag) for flag in directed]
+    graph.starts, graph.ends, graph.confidences = starts, ends, confidences
+    cited = [counts.get(relation_id, (0, 0)) for relation_id in edge_ids]
+    graph.citations = [n_citations for n_citations, _n_sources in cited]
+    graph.sources = [n_sources for _n_citations, n_sources in cited]
+    graph.counts = [relation_count(label or "") for label in labels]
     return graph
 
 
@@ -100,6 +100,8 @@ COUNT_LABEL = re.compile(r"^(\d{1,9}) events?$")
 def relation_count(label: str) -> int:
     """The number of events a tie stands for, read from its label: an event-table import makes one
     relation per pair and type labelled '12 events' (else 1)."""
+    if "event" not in label:  # most labels: no pattern to try
+        return 1
     match = COUNT_LABEL.match(label.strip())
     return max(int(match.group(1)), 1) if match else 1
 

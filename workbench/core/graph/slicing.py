@@ -69,13 +69,13 @@ def slice_graph(graph: CaseGraph, window_start: str | None = None, window_end: s
         node_shown = [shown and (actor in marked or actor in near)
                       for shown, actor in zip(node_shown, graph.ids, strict=True)]
     whole = window_is_whole(window_start, window_end, span)
-    states = []
-    for i in range(graph.m):
-        if not (node_shown[graph.src[i]] and node_shown[graph.dst[i]]) or not case_filter.passes_confidence(
-                graph.confidences[i]):
-            states.append(OUT)
-        else:
-            states.append(relation_timing(graph.starts[i], graph.ends[i], window_start, window_end, whole))
+    passing = {confidence: case_filter.passes_confidence(confidence) for confidence in set(graph.confidences)}
+    states = [
+        relation_timing(start, end, window_start, window_end, whole)
+        if node_shown[a] and node_shown[b] and passing[confidence] else OUT
+        for a, b, confidence, start, end in zip(graph.src, graph.dst, graph.confidences, graph.starts, graph.ends,
+                                                strict=True)
+    ]
     return GraphSlice(node_shown, states)
 
 

@@ -166,6 +166,7 @@ class ChartItem(QGraphicsItem):
         self._labels: dict[str, Any] = {}  # the last placement of names and relation labels
         self.view_scale = 1.0  # the zoom of the view showing the chart: its bounds hold the labels at it
         self.label_area: QRectF | None = None  # on a big chart, where the view is: candidates come from there
+        self.area_scale = 0.0  # the zoom `label_area` was last chosen for
 
     # data in
     def set_graph(self, graph: CaseGraph, graph_slice: GraphSlice, xy: Any, pinned: Any, draw: bool = True) -> None:
@@ -491,8 +492,11 @@ class ChartItem(QGraphicsItem):
         shown = np.asarray(self.graph_slice.edge_state) != OUT if g.m else np.zeros(0, bool)
         return {"p0": p0, "c": control, "p1": p1, "mid": mid, "shown": shown, "end_dir": end_dir}
 
-    def rebuild(self) -> None:
-        """Rebuild the cached paths after positions, sizes, the slice or the colouring changed."""
+    def rebuild(self, names: bool = True) -> None:
+        """Rebuild the cached paths after positions, sizes, the slice or the colouring changed. With `names`
+        False the bounds leave the names out until the view next gives its zoom (`set_view_scale`): for a caller
+        that fits the view at once, which places them for the new zoom (placing them twice cost a big chart's
+        opening a tenth of a second)."""
         import numpy as np
 
         self.prepareGeometryChange()
@@ -536,7 +540,7 @@ class ChartItem(QGraphicsItem):
         low = np.min(xy + boxes[:, :2], axis=0) - 8
         high = np.max(xy + boxes[:, 2:], axis=0) + 8
         self._nominal = QRectF(float(low[0]), float(low[1]), float(high[0] - low[0]), float(high[1] - low[1]))
-        self._bounds = self._nominal.united(self._label_extent(self.view_scale))
+        self._bounds = self._nominal.united(self._label_extent(self.view_scale)) if names else QRectF(self._nominal)
         self.update()
 
     def _build_edge_paths(self, geometry: dict[str, Any]) -> None:
@@ -592,7 +596,14 @@ class ChartItem(QGraphicsItem):
         grow to hold names drawn at their on-screen size there."""
         if scale <= 0:
             return
-        self.view_scale = scale
+        if area is not None and self.label_area is not None and scale == self.area_scale:
+            # The area Fit chose for this zoom, give or take the pixel the view's rounding moved it: the names
+            # already placed for it stand (placing them again cost a big chart a tenth of a second per fit).
+            slack = 2.0 / scale
+            old = self.label_area
+            if all(abs(a - b) <= slack for a, b in zip(area.getCoords(), old.getCoords(), strict=True)):
+                area = old
+        self.view_scale = self.area_scale = scale
         self.label_area = area
         if self.xy is None or not self.graph.n or len(self.xy) != self.graph.n or not self._geometry:
             return
@@ -655,6 +666,7 @@ class ChartItem(QGraphicsItem):
             scale *= 0.93
         half_w, half_h = width / 2 / best, height / 2 / best
         self.label_area = QRectF(centre.x() - half_w, centre.y() - half_h, 2 * half_w, 2 * half_h)
+        self.area_scale = best
         return best, markers
 
     def label_point_size(self, scale: float, font: QFont | None = None) -> float:

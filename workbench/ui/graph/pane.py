@@ -371,7 +371,7 @@ class GraphPane(QWidget):
         self._apply_sizes(redraw=False)
         self._apply_colouring(redraw=False)
         self._apply_grouping(redraw=False)
-        self.chart.rebuild()
+        self.chart.rebuild(names=False)  # placed by the fit below
         self.canvas.update_legend()
         self.canvas.fit()
         self._show_selection(self.selection.selection)
