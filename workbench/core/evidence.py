@@ -190,16 +190,12 @@ def source_pane_listing(case: Case) -> Listing:
     found = kept.read(SOURCES_KEPT, digest, SOURCES_FORMAT) if digest is not None else None
     if found is not None and _sound_listing(found[1]):
         ids, rows, keys = found[1]
-        return Listing("sources", SOURCE_PANE_COLUMNS, ids, [tuple(row) for row in rows], [_tuple(k) for k in keys])
+        return Listing("sources", SOURCE_PANE_COLUMNS, ids, [tuple(row) for row in rows],
+                       [(tuple(key[0]), *key[1:]) for key in keys])  # JSON lists back to the tuples they were
     listing = _source_pane_listing(case)
     if digest is not None and digest == kept.digest_of(case):  # nothing written while it was read
         kept.write(SOURCES_KEPT, digest, SOURCES_FORMAT, {}, [listing.ids, listing.rows, listing.sort_keys])
     return listing
-
-
-def _tuple(value: Any) -> Any:
-    """A sort key as kept (JSON lists) back to the tuples it was made of."""
-    return tuple(_tuple(item) for item in value) if isinstance(value, list) else value
 
 
 def _sound_listing(value: Any) -> bool:
@@ -209,7 +205,8 @@ def _sound_listing(value: Any) -> bool:
     return (len(ids) == len(rows) == len(keys) and all(isinstance(i, str) for i in ids)
             and all(isinstance(row, list) and len(row) == len(SOURCE_PANE_COLUMNS)
                     and all(isinstance(cell, str) for cell in row) for row in rows)
-            and all(isinstance(key, list) and len(key) == len(SOURCE_PANE_COLUMNS) for key in keys))
+            and all(isinstance(key, list) and len(key) == len(SOURCE_PANE_COLUMNS) and isinstance(key[0], list)
+                    and all(not isinstance(item, list) for item in key[1:]) for key in keys))
 
 
 def _source_pane_listing(case: Case) -> Listing:
