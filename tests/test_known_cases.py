@@ -3,6 +3,7 @@ of its bytes (store.verified): opening it skips the checks that read every page,
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -105,3 +106,22 @@ def test_the_search_check_after_opening_is_remembered_and_not_run_again_on_known
     finally:
         answer.timer.stop()
     assert answer.texts == [], "the check did not run on bytes known sound"
+
+
+def test_a_digest_worked_out_ahead_is_used_once_and_only_for_the_file_it_read(tmp_path: Path) -> None:
+    path = tmp_path / "a.case"
+    create_case(path, "A").close()
+    os.utime(path, ns=(10**18, 10**18))  # an older time than any write below makes, whatever the clock's grain
+    fresh = verified.content_digest(path)
+    verified.digest_ahead(path)
+    assert verified.content_digest(path) == fresh  # the thread's answer, for the same bytes
+    # Worked out ahead, then the file changed (another program's write): the opening reads it again.
+    verified.digest_ahead(path)
+    with sqlite3.connect(path) as other:
+        other.execute("PRAGMA user_version = 99")
+    other.close()
+    changed = verified.content_digest(path)
+    assert changed is not None and changed != fresh
+    assert verified.content_digest(path) == changed  # later calls read the file: nothing kept from the thread
+    verified.digest_ahead(tmp_path / "missing.case")  # nothing to read: nothing started, nothing raised
+    assert verified.content_digest(tmp_path / "missing.case") is None

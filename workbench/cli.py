@@ -21,6 +21,7 @@ from workbench.core.store import (
     create_case,
     open_case,
     schema_version,
+    verified,
 )
 from workbench.core.times import case_zone, utc_to_local
 
@@ -115,6 +116,8 @@ def run_app(args: list[str]) -> int:
         if problem:  # before Qt: no window, no dialog nobody can answer, no abort without a display
             print(problem, file=sys.stderr)
             return EXIT_REFUSED
+    if options.case is not None:
+        verified.digest_ahead(options.case)  # read while Qt and the views' modules load (store.verified)
     # Qt is imported only here so that the subcommands start fast and run without a display.
     from workbench.ui.app import run
 

@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self.open_read_only = read_only
         self.keep_layout = True  # False for unattended runs (screenshots): they must not change preferences
         self._views_scheduled = False
+        self._hidden_views_scheduled = False
         self.case_span: tuple[str, str] | None = None
         self._docks_sized = False  # the default layout's docks get their share of the window once shown
         self.signals = CaseSignals(self)
@@ -160,6 +161,8 @@ class MainWindow(QMainWindow):
             "analysis": self._dock("Analysis", self.analysis),
         }
         self.views["storyboard"] = self.storyboard
+        for name in LAZY_VIEWS:  # a drawn view behind another dock's tab is built when its tab is chosen
+            self.docks[name].visibilityChanged.connect(lambda shown, name=name: self._dock_shown(name, shown))
         self._default_layout()
         self.default_state = self.saveState()
 
@@ -208,9 +211,33 @@ class MainWindow(QMainWindow):
         """Whether every drawn view has been built (they are, just after the first paint)."""
         return all(name in self.views for name in LAZY_VIEWS)
 
+    def shown_views_built(self) -> bool:
+        """Whether every drawn view on screen has been built (a dock behind another's tab is not on screen)."""
+        return all(name in self.views for name in LAZY_VIEWS if self._on_screen(name))
+
+    def _on_screen(self, name: str) -> bool:
+        dock = self.docks[name]  # a dock behind another's tab stays "visible", moved out of the window
+        return dock.isVisible() and not dock.visibleRegion().isEmpty()
+
     def build_views(self) -> None:
         for name in LAZY_VIEWS:
             self.view(name)
+        self._size_docks_once()
+
+    def build_shown_views(self) -> None:
+        """The drawn views on screen, built just after the window first paints; those behind another dock's tab
+        (the map, by default) once these have painted (`event`), or when their dock is shown: a big case's map
+        costs its opening a fifth of a second before anything on screen needs it."""
+        for name in LAZY_VIEWS:
+            if self._on_screen(name):
+                self.view(name)
+        self._size_docks_once()
+
+    def _dock_shown(self, name: str, shown: bool) -> None:
+        if shown and self._views_scheduled and name not in self.views:
+            QTimer.singleShot(0, lambda: self.view(name))
+
+    def _size_docks_once(self) -> None:
         if not self._docks_sized and self.isVisible():
             self._docks_sized = True
             QTimer.singleShot(0, self.size_docks)  # once the new views' own sizes are laid out
@@ -245,9 +272,13 @@ class MainWindow(QMainWindow):
         return {**self.timeline.list_panes, **self.graph.list_panes, **self.sources.list_panes}
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not self._views_scheduled:
-            self._views_scheduled = True
-            QTimer.singleShot(0, self.build_views)
+        if event.type() == QEvent.Type.Paint:
+            if not self._views_scheduled:
+                self._views_scheduled = True
+                QTimer.singleShot(0, self.build_shown_views)
+            elif not self._hidden_views_scheduled and self.shown_views_built():
+                self._hidden_views_scheduled = True  # the shown views have painted: the others now
+                QTimer.singleShot(0, self.build_views)
         return super().event(event)
 
     # layout

@@ -29,6 +29,7 @@ import json
 import mmap
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -63,14 +64,66 @@ def _checks() -> str:
 
 def content_digest(path: Path) -> str | None:
     """SHA-256 of this version of the checks and every byte of the file (about 0.15 s of CPU for 180 MB); None
-    when it cannot be read or a write-ahead log or journal lies beside it (its pages are not in the file yet)."""
+    when it cannot be read or a write-ahead log or journal lies beside it (its pages are not in the file yet).
+    The first call for a file `digest_ahead` was started on takes its answer, if the file is still the one it
+    read (same size, modification time and inode), waiting for it if need be; later calls read the file again."""
     real = Path(path).resolve()
-    digest = hashlib.sha256(_checks().encode() + b"\0")
+    ahead = _ahead.pop(str(real), None)
+    if ahead is not None:
+        stamp, thread, answer = ahead
+        thread.join()
+        if answer and _stamp(real) == stamp and not _sidecars(real):
+            return answer[0]
+    return _digest(real)
+
+
+# Digests being worked out ahead, by real path: the file's stamp when it began, the thread, its answer once done.
+_ahead: dict[str, tuple[tuple[int, ...] | None, threading.Thread, list[str | None]]] = {}
+
+
+def digest_ahead(path: Path) -> None:
+    """Start `content_digest(path)` on a thread, for the opening that follows: SHA-256 lets go of the interpreter
+    while it hashes, so a big file is read while the app imports its modules (a second and a half at a million
+    events). What it reads is what the opening would read a moment later: see this module's docstring."""
+    try:
+        real = Path(path).resolve()
+        stamp = _stamp(real)
+    except (OSError, ValueError, RuntimeError):
+        return
+    if stamp is None or str(real) in _ahead:
+        return
+    answer: list[str | None] = []
+    checks = _checks()  # here, not on the thread: no module imported on two threads at once
+    thread = threading.Thread(target=lambda: answer.append(_digest(real, checks)), name="case digest", daemon=True)
+    _ahead[str(real)] = (stamp, thread, answer)
+    thread.start()
+
+
+def _stamp(real: Path) -> tuple[int, ...] | None:
+    try:
+        found = real.stat()
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+
+
+def _sidecars(real: Path) -> bool:
+    """Whether a write-ahead log or journal with pages in it lies beside the file (or that cannot be told)."""
     try:
         for suffix in ("-wal", "-journal"):
             sidecar = real.with_name(real.name + suffix)
             if sidecar.exists() and sidecar.stat().st_size:
-                return None
+                return True
+    except OSError:
+        return True
+    return False
+
+
+def _digest(real: Path, checks: str | None = None) -> str | None:
+    digest = hashlib.sha256((_checks() if checks is None else checks).encode() + b"\0")
+    try:
+        if _sidecars(real):
+            return None
         with real.open("rb") as handle:
             if not os.fstat(handle.fileno()).st_size:
                 return None
