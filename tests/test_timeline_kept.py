@@ -107,9 +107,21 @@ def test_the_source_listing_is_kept_too_and_read_back_as_it_was(small: Path) -> 
     assert (again.ids, again.rows, again.sort_keys) == (first.ids, first.rows, first.sort_keys)
     assert sorted(again.sort_keys) == sorted(first.sort_keys)  # tuples again, comparable as before
     ids, rows, keys = core_kept.read(SOURCES_KEPT, digest, SOURCES_FORMAT)[1]
-    core_kept.write(SOURCES_KEPT, digest, SOURCES_FORMAT, {}, [ids, [row[:-1] for row in rows], keys])
-    with open_case(small) as case:  # a row short of a column: worked out again from the case
-        assert source_pane_listing(case).rows == first.rows
+    altered = [["(kept)", *row[1:]] for row in rows]
+    core_kept.write(SOURCES_KEPT, digest, SOURCES_FORMAT, {}, [ids, altered, keys])
+    with open_case(small) as case:  # sound: read back as it is (so the kept listing is what is used)
+        assert [row[0] for row in source_pane_listing(case).rows] == ["(kept)"] * len(rows)
+    unsound = [
+        [ids, [row[:-1] for row in rows], keys],  # a row short of a column
+        [ids, [[1, *row[1:]] for row in rows], keys],  # a cell not text
+        [ids, rows, [[key[0], key[1], [key[2]], *key[3:]] for key in keys]],  # a list where a value goes
+        [ids, rows, [[tuple(key[0])[0], *key[1:]] for key in keys]],  # a footnote's key not a list
+        [ids[:-1], rows, keys],  # one id short
+    ]
+    for value in unsound:
+        core_kept.write(SOURCES_KEPT, digest, SOURCES_FORMAT, {}, value)
+        with open_case(small) as case:  # worked out again from the case
+            assert source_pane_listing(case).rows == first.rows
 
 
 def test_a_cache_that_cannot_be_written_is_left_alone(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
