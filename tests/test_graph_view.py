@@ -325,6 +325,7 @@ def test_a_large_chart_opened_again_unchanged_is_drawn_where_it_was_laid_out(qtb
     pane.flush()
     assert runner().is_busy(pane.layout_key) and pane.wait_for_work()
     placed = pane.chart.xy.copy()
+    kept.kept.wait_kept()  # kept on a thread of its own
     assert read_positions(large_window.case) == {} and len(list(kept.kept.folder(kept.KIND).glob("*.npz"))) == 1
     large_window.close_case()
     again = MainWindow()

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from workbench.core import kept as core_kept
 from workbench.core.ops import add_record
 from workbench.core.store import create_case, open_case
 from workbench.core.timeline import kept
@@ -30,6 +31,7 @@ def same(one: TimelineData, other: TimelineData) -> bool:
 
 
 def kept_files() -> list[Path]:
+    core_kept.wait_kept()  # kept on a thread of its own: written once this returns
     return sorted(kept.folder().glob("*.npz")) if kept.folder().exists() else []
 
 
@@ -95,7 +97,6 @@ def test_an_encrypted_case_keeps_nothing_on_disk(tmp_path: Path) -> None:
 
 
 def test_the_source_listing_is_kept_too_and_read_back_as_it_was(small: Path) -> None:
-    from workbench.core import kept as core_kept
     from workbench.core.evidence import SOURCES_FORMAT, SOURCES_KEPT, source_pane_listing
 
     with open_case(small) as case:
@@ -119,6 +120,7 @@ def test_the_source_listing_is_kept_too_and_read_back_as_it_was(small: Path) -> 
         [ids[:-1], rows, keys],  # one id short
     ]
     for value in unsound:
+        core_kept.wait_kept()  # the listing worked out again is kept on a thread: not after this write
         core_kept.write(SOURCES_KEPT, digest, SOURCES_FORMAT, {}, value)
         with open_case(small) as case:  # worked out again from the case
             assert source_pane_listing(case).rows == first.rows
@@ -134,4 +136,25 @@ def test_a_cache_that_cannot_be_written_is_left_alone(small: Path, monkeypatch: 
     monkeypatch.setattr(os, "replace", full)
     with open_case(small) as case:
         assert len(load_timeline(case))
+    core_kept.wait_kept()
     assert list(kept.folder().iterdir()) == []  # neither a kept file nor a partial one
+
+
+def test_the_opening_does_not_wait_for_its_work_to_be_kept(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import threading
+
+    disk_free = threading.Event()
+    replace = os.replace
+
+    def slow_disk(*args: object) -> None:
+        if ".kept-" in str(args[0]):  # only the kept work's file (a case's close keeps other caches meanwhile)
+            assert disk_free.wait(30)
+        replace(*args)
+
+    monkeypatch.setattr(os, "replace", slow_disk)
+    with open_case(small) as case:
+        assert len(load_timeline(case))  # returned while its arrays are still being written
+    assert not list(kept.folder().glob("*.npz"))
+    disk_free.set()
+    assert len(kept_files()) == 1

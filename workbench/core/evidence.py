@@ -189,16 +189,18 @@ def source_pane_listing(case: Case) -> Listing:
     again unchanged reads the listing back as kept under its bytes' digest (core.kept): the claims' count and
     every URL's registrable domain were most of an opening's work on the sources.
     """
-    digest = kept.digest_of(case)
-    found = kept.read(SOURCES_KEPT, digest, SOURCES_FORMAT) if digest is not None else None
-    if found is not None and _sound_listing(found[1]):
+    def read_back(digest: str) -> Listing | None:
+        found = kept.read(SOURCES_KEPT, digest, SOURCES_FORMAT)
+        if found is None or not _sound_listing(found[1]):
+            return None
         ids, rows, keys = found[1]
         return Listing("sources", SOURCE_PANE_COLUMNS, ids, [tuple(row) for row in rows],
                        [(tuple(key[0]), *key[1:]) for key in keys])  # JSON lists back to the tuples they were
-    listing = _source_pane_listing(case)
-    if digest is not None and digest == kept.digest_of(case):  # nothing written while it was read
+
+    def keep(digest: str, listing: Listing) -> None:
         kept.write(SOURCES_KEPT, digest, SOURCES_FORMAT, {}, [listing.ids, listing.rows, listing.sort_keys])
-    return listing
+
+    return kept.worked_out(case, read_back, lambda: _source_pane_listing(case), keep)
 
 
 def _sound_listing(value: Any) -> bool:

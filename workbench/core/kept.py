@@ -14,19 +14,61 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     import numpy as np
 
 KEPT = 8  # the newest files kept of each kind: a few cases opened in turn
+T = TypeVar("T")
+
+_writing: list[threading.Thread] = []  # keeping work for later openings, each on a thread of its own
+_writing_lock = threading.Lock()
 
 
 def digest_of(case: Any) -> str | None:
     """The digest to keep a case's derived work under: None for an encrypted case, or one written since it opened."""
     return None if case is None or case.encrypted else case.unchanged_digest()
+
+
+def worked_out(case: Any, read_back: Callable[[str], T | None], work: Callable[[], T],
+               keep: Callable[[str, T], None]) -> T:
+    """What `work()` gives for `case`: read back as kept under the digest of its bytes (`read_back(digest)`, None
+    when nothing sound is kept), else worked out, and kept for the next opening (`keep(digest, result)`) if nothing
+    was written to the case meanwhile. The keeping runs on a thread of its own (`keep_later`), so an opening does
+    not wait for a file write; `keep` must only read `result`."""
+    digest = digest_of(case)
+    if digest is not None:
+        wait_kept()  # a write of this work still under way is read back, not done twice
+        found = read_back(digest)
+        if found is not None:
+            return found
+    result = work()
+    if digest is not None and digest == digest_of(case):  # nothing written while it was worked out
+        keep_later(lambda: keep(digest, result))
+    return result
+
+
+def keep_later(write: Callable[[], None]) -> None:
+    """Run `write` (a `write` below, for a later opening) on a thread of its own. The interpreter waits for it at
+    exit (it is no daemon), so no half-written file is left; `wait_kept` waits for every one still writing."""
+    thread = threading.Thread(target=write, name="keep for the next opening")
+    with _writing_lock:
+        _writing[:] = [other for other in _writing if other.is_alive()]
+        _writing.append(thread)
+    thread.start()
+
+
+def wait_kept() -> None:
+    """Wait until every `keep_later` write has finished."""
+    with _writing_lock:
+        pending = list(_writing)
+    for thread in pending:
+        thread.join()
 
 
 def folder(kind: str) -> Path:

@@ -24,7 +24,7 @@ import numpy as np
 
 from workbench.core.confidence import CONFIDENCE_LEVELS, RELIABILITY, TIME_PRECISIONS
 from workbench.core.filters import CaseFilter
-from workbench.core.kept import digest_of
+from workbench.core.kept import worked_out
 from workbench.core.model import aliases_of
 from workbench.core.names import TextFilter, haystacks
 from workbench.core.store import Case
@@ -194,21 +194,24 @@ def load_timeline(case: Case | None) -> TimelineData:
     if case is None:
         return _empty(case_zone(None))
     zone = case_zone(case.meta("timezone"))
-    # A case opened again unchanged: its arrays as kept under its bytes' digest (an encrypted case keeps none).
-    digest = digest_of(case)
-    found = kept.read(digest) if digest is not None else None
-    if found is not None:
+
+    def read_back(digest: str) -> TimelineData | None:
+        found = kept.read(digest)
+        if found is None:
+            return None
         arrays, texts = found
         return TimelineData(case, zone, *(arrays[name] for name in ("seq", "start", "end", "has_end", "earliest",
                                                                     "latest", "precision", "confidence", "kind")),
                             texts["kinds"], arrays["pair_event"], arrays["pair_actor"], texts["actor_ids"],
                             texts["actor_names"], texts["actor_kinds"],
                             geometry=tuple(arrays[name] for name in kept.GEOMETRY))
-    data = _read_timeline(case, zone)
-    if digest is not None and digest == case.unchanged_digest():  # nothing written while it was read
+
+    def keep(digest: str, data: TimelineData) -> None:
         kept.write(digest, {name: getattr(data, name) for name in kept.ARRAYS},
                    {name: getattr(data, name) for name in kept.TEXTS})
-    return data
+
+    # A case opened again unchanged: its arrays as kept under its bytes' digest (an encrypted case keeps none).
+    return worked_out(case, read_back, lambda: _read_timeline(case, zone), keep)
 
 
 def _read_timeline(case: Case, zone: ZoneInfo) -> TimelineData:
