@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,9 +55,31 @@ class CaseGraph:
         return np.bincount(ends // max(self.n, 1), minlength=self.n).tolist()
 
 
+CITED_SQL = ("SELECT relation_id, count(*), count(DISTINCT source_id) FROM citations "
+             "WHERE relation_id IS NOT NULL GROUP BY relation_id")
+
+
+def _cited(case: Case) -> list[tuple[str, int, int]] | None:
+    """Each cited relation's citations and distinct sources, read on a reader connection (None: none to be had,
+    the caller reads them itself)."""
+    try:
+        reader = case.open_reader()
+    except Exception:  # noqa: BLE001 - no second connection (a file being replaced, an in-memory case)
+        return None
+    try:
+        return reader.conn.execute(CITED_SQL).fetchall()
+    finally:
+        reader.close()
+
+
 def load_graph(case: Case) -> CaseGraph:
-    """The whole actor graph of a case, three queries whatever its size, read column by column."""
+    """The whole actor graph of a case, three queries whatever its size, read column by column. The citations are
+    counted on a second connection meanwhile: SQLite lets go of the interpreter while it groups them, so on two
+    cores the count (a seek into the citations for each cited relation) overlaps reading the relations."""
     graph = CaseGraph()
+    counter = ThreadPoolExecutor(max_workers=1)
+    counting = counter.submit(_cited, case)
+    counter.shutdown(wait=False)
     actors = case.conn.execute("SELECT id, name, kind, color FROM actors ORDER BY seq").fetchall()
     if actors:
         ids, names, kinds, colors = (list(column) for column in zip(*actors, strict=True))
@@ -64,20 +87,17 @@ def load_graph(case: Case) -> CaseGraph:
         graph.kinds = [kind if kind in KINDS else "other" for kind in kinds]
         graph.colors = [color if _is_colour(color) else None for color in colors]
         graph.index = {actor_id: number for number, actor_id in enumerate(ids)}
-    counts = {
-        relation_id: (n_citations, n_sources)
-        for relation_id, n_citations, n_sources in case.conn.execute(
-            "SELECT relation_id, count(*), count(DISTINCT source_id) FROM citations "
-            "WHERE relation_id IS NOT NULL GROUP BY relation_id"
-        )
-    }
     index = graph.index
     rows = [row for row in case.conn.execute(
         'SELECT id, from_actor_id, to_actor_id, kind, label, directed, start, "end", confidence '
         "FROM relations ORDER BY rowid"
     ) if row[1] in index and row[2] in index]
+    cited = counting.result()
+    if cited is None:
+        cited = case.conn.execute(CITED_SQL).fetchall()
     if not rows:
         return graph
+    counts = {relation_id: (n_citations, n_sources) for relation_id, n_citations, n_sources in cited}
     (edge_ids, sources, targets, edge_kinds, labels, directed, starts, ends,
      confidences) = (list(column) for column in zip(*rows, strict=True))
     graph.edge_ids = edge_ids
@@ -87,9 +107,9 @@ def load_graph(case: Case) -> CaseGraph:
     graph.edge_kinds, graph.edge_labels = edge_kinds, labels
     graph.directed = [bool(flag) for flag in directed]
     graph.starts, graph.ends, graph.confidences = starts, ends, confidences
-    cited = [counts.get(relation_id, (0, 0)) for relation_id in edge_ids]
-    graph.citations = [n_citations for n_citations, _n_sources in cited]
-    graph.sources = [n_sources for _n_citations, n_sources in cited]
+    numbers = [counts.get(relation_id, (0, 0)) for relation_id in edge_ids]
+    graph.citations = [n_citations for n_citations, _n_sources in numbers]
+    graph.sources = [n_sources for _n_citations, n_sources in numbers]
     graph.counts = [relation_count(label or "") for label in labels]
     return graph
 
