@@ -76,6 +76,7 @@ class ViewsDrawn(QObject):
 
         self.window.repaint()  # every visible view drawn on the case, now, whatever the compositor would do
         print(f"views drawn {time.time():.6f}", flush=True)
+        print(f"ui cpu {time.thread_time():.6f}", flush=True)  # the UI thread's CPU time to here: load aside
         self.window.build_views()  # those behind other docks' tabs, which the window builds next anyway
         for _round in range(2):  # work delivered may start more (a layout's groups)
             runner().wait_idle(600_000)
