@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject
+from sized_window import sample_window
 
 from workbench.ui.main_window import LAZY_VIEWS, MainWindow
 from workbench.ui.tasks import runner
@@ -27,12 +28,7 @@ class BuiltAtPaint(QObject):
 
 
 def _opened(qtbot, sample_path: Path, tmp_path: Path, map_in_front: bool) -> tuple[MainWindow, BuiltAtPaint]:
-    copy = tmp_path / "sample.case"
-    copy.write_bytes(sample_path.read_bytes())
-    window = MainWindow()
-    window.keep_layout = False
-    qtbot.addWidget(window)
-    assert window.open_path(copy)
+    window = sample_window(qtbot, sample_path, tmp_path)
     if map_in_front:
         window.docks["map"].raise_()
     watcher = BuiltAtPaint(window)

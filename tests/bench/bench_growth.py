@@ -5,9 +5,9 @@ For each synthetic case (tests/bench/cases.py caches them under build/bench-case
 
 - `open_window_s_<size>`: `workbench --exit-after-views CASE` on a copy of the case, from starting the process
   to the window painted with every view on screen built and drawn on the case (the timeline's events, the graph,
-  the sources; the map, behind the sources' tab, is built just after and counts in the background work). The app is told the copy holds no unreadable value and that its bytes are sound, as it knows
-  a case this computer wrote (the generator writes through the gateway), so this is the everyday opening of an
-  analyst's own case. The
+  the sources; the map, behind the sources' tab, is built just after and counts in the background work). The app
+  is told the copy holds no unreadable value and that its bytes are sound, as it knows a case this computer wrote
+  (the generator writes through the gateway), so this is the everyday opening of an analyst's own case. The
   app's background work after that (a big graph's layout and groups) is `open_window_idle_s_<size>`, from
   the same start. `open_window_received_s_100k`: the same opening of a case received from elsewhere, which the
   app checks whole (quick_check, references, values; the search index after the window is usable).
