@@ -235,7 +235,7 @@ class MainWindow(QMainWindow):
 
     def _dock_shown(self, name: str, shown: bool) -> None:
         if shown and self._views_scheduled and name not in self.views:
-            QTimer.singleShot(0, lambda: self.view(name))
+            QTimer.singleShot(0, self, lambda: self.view(name))  # (not after the window is gone)
 
     def _size_docks_once(self) -> None:
         if not self._docks_sized and self.isVisible():
