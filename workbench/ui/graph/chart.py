@@ -351,6 +351,19 @@ class ChartItem(QGraphicsItem):
             return float(tie_width(g.counts[e]))
         return edge_width(g.citations[e])
 
+    def edge_pen_widths(self, edges: Any) -> Any:
+        """`edge_pen_width` of each relation in the array `edges`, worked out with arrays (the same figures)."""
+        import numpy as np
+
+        g = self.graph
+        cited = np.minimum(np.maximum(np.asarray(g.citations, dtype=np.int64)[edges], 0), 5)
+        widths = 1.0 + cited * 0.8  # edge_width
+        if self.weigh_ties:
+            weighed = edges < len(g.counts)
+            counts = np.asarray(g.counts, dtype=np.int64)
+            widths[weighed] = tie_width(counts[edges[weighed]])
+        return widths
+
     def group_tooltip(self, group: int) -> str:
         grouping = self.grouping
         assert grouping is not None and self.group_shown is not None
@@ -553,11 +566,16 @@ class ChartItem(QGraphicsItem):
         if not len(drawn):
             return
         faded = np.asarray(self.graph_slice.edge_state)[drawn] == UNCERTAIN
-        widths = [self.edge_pen_width(e) for e in drawn.tolist()]
+        widths = self.edge_pen_widths(drawn)
         looks: dict[tuple, list[int]] = {}
-        for row, (e, width) in enumerate(zip(drawn.tolist(), widths, strict=True)):
-            key = (line_style(g.confidences[e], g.sources[e]), round(width, 1), bool(faded[row]))
-            looks.setdefault(key, []).append(e)
+        styles: dict[tuple[str, int], str] = {}  # line_style by (confidence, sources up to 2): a few looks in all
+        confidences, sources = g.confidences, g.sources
+        for e, width, fade in zip(drawn.tolist(), widths.tolist(), faded.tolist(), strict=True):
+            said = (confidences[e], min(sources[e], 2))
+            style = styles.get(said)
+            if style is None:
+                style = styles[said] = line_style(*said)
+            looks.setdefault((style, round(width, 1), fade), []).append(e)
         p0, control, p1 = geometry["p0"], geometry["c"], geometry["p1"]
         for key, members in looks.items():
             self._edge_paths[key] = edges_path(p0[members], control[members], p1[members])
