@@ -78,7 +78,13 @@ class _MirrorLoader(importlib.abc.Loader):
             return
         self.loader.exec_module(module)
         mirrored = sys.modules[MIRRORS[self.name]]
-        module.__getattr__ = lambda name: getattr(mirrored, name)  # type: ignore[attr-defined]
+
+        def handed_over(name: str) -> Any:
+            found = getattr(mirrored, name)
+            setattr(module, name, found)  # kept: pyqtgraph's drawing asks for the same few names every frame
+            return found
+
+        module.__getattr__ = handed_over  # type: ignore[attr-defined]
 
 
 class _MirrorFinder(importlib.abc.MetaPathFinder):
