@@ -236,13 +236,18 @@ class _EventFields(msgspec.Struct):  # x_case_workbench_event: an event's own fi
     confidence: Any
 
 
-class _Report(msgspec.Struct, kw_only=True, omit_defaults=True):
+class _Object(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """What every STIX object of ours begins with, in this order (a subclass's fields follow these)."""
+
     type: str
     spec_version: str
     id: str
     created_by_ref: str
     created: Any
     modified: Any
+
+
+class _Report(_Object, kw_only=True, omit_defaults=True):
     name: Any
     description: Any
     report_types: list[str]
@@ -260,13 +265,7 @@ class _Report(msgspec.Struct, kw_only=True, omit_defaults=True):
     x_case_workbench_places: list[str] | None = None
 
 
-class _Sighting(msgspec.Struct, kw_only=True, omit_defaults=True):
-    type: str
-    spec_version: str
-    id: str
-    created_by_ref: str
-    created: Any
-    modified: Any
+class _Sighting(_Object, kw_only=True, omit_defaults=True):
     description: Any
     first_seen: Any
     last_seen: Any = None
@@ -286,13 +285,7 @@ class _RelationFields(msgspec.Struct):  # x_case_workbench_relation
     confidence: Any
 
 
-class _Relationship(msgspec.Struct, kw_only=True, omit_defaults=True):
-    type: str
-    spec_version: str
-    id: str
-    created_by_ref: str
-    created: Any
-    modified: Any
+class _Relationship(_Object, kw_only=True, omit_defaults=True):
     relationship_type: str
     description: Any
     source_ref: str
