@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from shown_pane import shown_graph
 
 from workbench.core.graph.groups import (
     SMALL_CLUSTERS,
@@ -24,8 +24,6 @@ from workbench.core.graph.slicing import OUT
 from workbench.core.store import open_case
 from workbench.core.synthetic import generate_case
 from workbench.ui.graph.legend import paint_legend_strip
-from workbench.ui.graph.pane import GraphPane
-from workbench.ui.selection import SelectionModel
 
 
 @pytest.fixture(scope="module")
@@ -91,18 +89,10 @@ def test_small_clusters_are_one_group_and_ties_count_relations() -> None:
 
 def test_the_chart_draws_groups_that_open_on_a_click(qtbot, synthetic: Path) -> None:
     case = open_case(synthetic)
-    selection = SelectionModel()
-    pane = GraphPane(selection)
-    qtbot.addWidget(pane)
-    pane.chart.group_from = 100  # the app groups from 1,000 actors; this case has 300
-    pane.keep_tables_closed()
-    pane.resize(1000, 700)
-    pane.show()
-    pane.set_case(case)
-    pane.flush()
-    assert pane.wait_for_work()
-    QApplication.processEvents()
+    # The app groups from 1,000 actors; this case has 300.
+    pane = shown_graph(qtbot, case, 1000, 700, group_from=100)
     pane.fit()
+    selection = pane.selection
     chart, canvas, g = pane.chart, pane.canvas, pane.graph
     assert pane.grouping_mode() == "community" and chart.grouping is not None
     grouping = chart.grouping
@@ -177,13 +167,7 @@ def test_ties_are_weighted_by_the_events_behind_them(qtbot, tmp_path: Path) -> N
     with create_case(tmp_path / "ties.case", "Ties") as case:
         import_event_table(case, table)
     case = open_case(tmp_path / "ties.case")
-    pane = GraphPane(SelectionModel())
-    qtbot.addWidget(pane)
-    pane.keep_tables_closed()
-    pane.resize(800, 600)
-    pane.show()
-    pane.set_case(case)
-    pane.flush()
+    pane = shown_graph(qtbot, case, 800, 600)
     chart, g = pane.chart, pane.graph
     assert sorted(g.counts) == [1, 6]
     six, one = g.counts.index(6), g.counts.index(1)

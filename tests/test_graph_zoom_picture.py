@@ -8,10 +8,9 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
+from shown_pane import shown_graph
 
 from workbench.core.store import open_case
-from workbench.ui.graph.pane import GraphPane
-from workbench.ui.selection import SelectionModel
 
 
 def pixels(canvas) -> np.ndarray:  # noqa: ANN001 - GraphCanvas
@@ -35,15 +34,7 @@ def direct(canvas) -> np.ndarray:  # noqa: ANN001
 
 def test_a_wheel_turn_shows_the_kept_drawing_and_rests_sharp(qtbot, sample_path: Path) -> None:
     case = open_case(sample_path, read_only=True)
-    pane = GraphPane(SelectionModel())
-    qtbot.addWidget(pane)
-    pane.keep_tables_closed()
-    pane.resize(900, 640)
-    pane.show()
-    pane.set_case(case)
-    pane.flush()
-    assert pane.wait_for_work()
-    QApplication.processEvents()
+    pane = shown_graph(qtbot, case, 900, 640)
     pane.fit()
     canvas, chart = pane.canvas, pane.chart
     # At rest the kept drawing is what Qt draws.
