@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,27 +58,12 @@ CITED_SQL = ("SELECT relation_id, count(*), count(DISTINCT source_id) FROM citat
              "WHERE relation_id IS NOT NULL GROUP BY relation_id")
 
 
-def _cited(case: Case) -> list[tuple[str, int, int]] | None:
-    """Each cited relation's citations and distinct sources, read on a reader connection (None: none to be had,
-    the caller reads them itself)."""
-    try:
-        reader = case.open_reader()
-    except Exception:  # noqa: BLE001 - no second connection (a file being replaced, an in-memory case)
-        return None
-    try:
-        return reader.conn.execute(CITED_SQL).fetchall()
-    finally:
-        reader.close()
-
-
 def load_graph(case: Case) -> CaseGraph:
     """The whole actor graph of a case, three queries whatever its size, read column by column. The citations are
     counted on a second connection meanwhile: SQLite lets go of the interpreter while it groups them, so on two
     cores the count (a seek into the citations for each cited relation) overlaps reading the relations."""
     graph = CaseGraph()
-    counter = ThreadPoolExecutor(max_workers=1)
-    counting = counter.submit(_cited, case)
-    counter.shutdown(wait=False)
+    cited = case.read_beside(lambda reader: reader.conn.execute(CITED_SQL).fetchall())
     actors = case.conn.execute("SELECT id, name, kind, color FROM actors ORDER BY seq").fetchall()
     if actors:
         ids, names, kinds, colors = (list(column) for column in zip(*actors, strict=True))
@@ -92,12 +76,10 @@ def load_graph(case: Case) -> CaseGraph:
         'SELECT id, from_actor_id, to_actor_id, kind, label, directed, start, "end", confidence '
         "FROM relations ORDER BY rowid"
     ) if row[1] in index and row[2] in index]
-    cited = counting.result()
-    if cited is None:
-        cited = case.conn.execute(CITED_SQL).fetchall()
+    counted = cited()
     if not rows:
         return graph
-    counts = {relation_id: (n_citations, n_sources) for relation_id, n_citations, n_sources in cited}
+    counts = {relation_id: (n_citations, n_sources) for relation_id, n_citations, n_sources in counted}
     (edge_ids, sources, targets, edge_kinds, labels, directed, starts, ends,
      confidences) = (list(column) for column in zip(*rows, strict=True))
     graph.edge_ids = edge_ids

@@ -18,6 +18,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -139,6 +140,32 @@ class Case:
         if self.key is not None:  # decrypted pages kept, as on the case's own connection (store.checks._connect)
             conn.execute(f"PRAGMA cache_size = {-ENCRYPTED_CACHE_KIB}")
         return Case(path=self.path, conn=conn, read_only=True, analyst=self.analyst, key=self.key)
+
+    def read_beside(self, read: Callable[[Case], Any]) -> Callable[[], Any]:
+        """Start `read(reader)` on a second, read-only connection (`open_reader`) on a thread of its own, and give
+        back what waits for its answer. SQLite lets go of the interpreter while it steps through a query, so on two
+        cores a long one there overlaps what the caller reads meanwhile. Where no second connection can be opened
+        (a file being replaced), `read` runs on this connection when its answer is asked for, on the asking thread.
+        """
+        def on_reader() -> tuple[bool, Any]:
+            try:
+                reader = self.open_reader()
+            except Exception:  # noqa: BLE001 - no second connection: read on this one when asked
+                return False, None
+            try:
+                return True, read(reader)
+            finally:
+                reader.close()
+
+        pool = ThreadPoolExecutor(max_workers=1)
+        future = pool.submit(on_reader)
+        pool.shutdown(wait=False)
+
+        def answer() -> Any:
+            read_there, found = future.result()
+            return found if read_there else read(self)
+
+        return answer
 
     def open_writer(self) -> Case:
         """A second, writable connection to this case, for a long write on a worker thread.

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import InitVar, dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -222,9 +221,7 @@ def _read_timeline(case: Case, zone: ZoneInfo) -> TimelineData:
         return data
     # The event-actor pairs are read on a second connection meanwhile: SQLite releases the GIL,
     # so on two cores the two scans overlap (100k events: load 0.5 s -> 0.35 s).
-    pairs_reader = ThreadPoolExecutor(max_workers=1)
-    pairs_row = pairs_reader.submit(_pairs_row, case)
-    pairs_reader.shutdown(wait=False)
+    pairs_row = case.read_beside(lambda reader: reader.conn.execute(PAIRS_SQL).fetchone())
     precision_code = " ".join(f"WHEN '{p}' THEN {i}" for i, p in enumerate(PRECISIONS))
     confidence_code = " ".join(f"WHEN '{c}' THEN {i}" for i, c in enumerate(CONFIDENCES))
     # One query, so every column comes from the same scan: row i is the same event in each. A plain scan of the
@@ -267,35 +264,21 @@ def _read_timeline(case: Case, zone: ZoneInfo) -> TimelineData:
         actor_ids.append(actor_id)
         actor_names.append(name)
         actor_kinds.append(actor_kind)
-    pair_event, pair_actor = _pairs(pairs_row.result(), seq, np.array(actor_seq, dtype=np.int64))
+    pair_event, pair_actor = _pairs(pairs_row(), seq, np.array(actor_seq, dtype=np.int64))
     return TimelineData(case, zone, seq, start, end, has_end, earliest, latest, precision, confidence, kind, kinds,
                         pair_event, pair_actor, actor_ids, actor_names, actor_kinds)
 
 
+# The event_actors pairs as (count, event seqs, actor seqs). CROSS JOIN keeps SQLite scanning events and seeking
+# their actors by primary key, which is twice as fast as the plan it picks itself (a seek into events for every link).
 PAIRS_SQL = """
     SELECT count(*), group_concat(e.seq), group_concat(a.seq)
     FROM events e CROSS JOIN event_actors ea ON ea.event_id = e.id JOIN actors a ON a.id = ea.actor_id
 """
 
 
-def _pairs_row(case: Case) -> tuple:
-    """The event_actors pairs as (count, event seqs, actor seqs), read on a reader connection.
-
-    CROSS JOIN keeps SQLite scanning events and seeking their actors by primary key, which is
-    twice as fast as the plan it picks itself (a seek into events for every link).
-    """
-    try:
-        reader = case.open_reader()
-    except Exception:  # noqa: BLE001 - no second connection (e.g. a file being replaced): read here
-        return case.conn.execute(PAIRS_SQL).fetchone()
-    try:
-        return reader.conn.execute(PAIRS_SQL).fetchone()
-    finally:
-        reader.close()
-
-
 def _pairs(row: tuple, event_seq: np.ndarray, actor_seq: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(event index, actor index) of every event_actors row, from `_pairs_row`."""
+    """(event index, actor index) of every event_actors row, from PAIRS_SQL's row."""
     count = row[0]
     if not count:
         return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
