@@ -200,7 +200,7 @@ def source_pane_listing(case: Case) -> Listing:
     def keep(digest: str, listing: Listing) -> None:
         kept.write(SOURCES_KEPT, digest, SOURCES_FORMAT, {}, [listing.ids, listing.rows, listing.sort_keys])
 
-    return kept.worked_out(case, read_back, lambda: _source_pane_listing(case), keep)
+    return kept.worked_out(SOURCES_KEPT, case, read_back, lambda: _source_pane_listing(case), keep)
 
 
 def _sound_listing(value: Any) -> bool:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 KEPT = 8  # the newest files kept of each kind: a few cases opened in turn
 T = TypeVar("T")
 
-_writing: list[threading.Thread] = []  # keeping work for later openings, each on a thread of its own
+_writing: list[tuple[str | None, threading.Thread]] = []  # (kind, thread) keeping work for later openings
 _writing_lock = threading.Lock()
 
 
@@ -35,38 +35,40 @@ def digest_of(case: Any) -> str | None:
     return None if case is None or case.encrypted else case.unchanged_digest()
 
 
-def worked_out(case: Any, read_back: Callable[[str], T | None], work: Callable[[], T],
+def worked_out(kind: str, case: Any, read_back: Callable[[str], T | None], work: Callable[[], T],
                keep: Callable[[str, T], None]) -> T:
-    """What `work()` gives for `case`: read back as kept under the digest of its bytes (`read_back(digest)`, None
-    when nothing sound is kept), else worked out, and kept for the next opening (`keep(digest, result)`) if nothing
-    was written to the case meanwhile. The keeping runs on a thread of its own (`keep_later`), so an opening does
-    not wait for a file write; `keep` must only read `result`."""
+    """What `work()` gives for `case` (work of this `kind`): read back as kept under the digest of its bytes
+    (`read_back(digest)`, None when nothing sound is kept), else worked out, and kept for the next opening
+    (`keep(digest, result)`) if nothing was written to the case meanwhile. The keeping runs on a thread of its own
+    (`keep_later`), so an opening does not wait for a file write, nor for another kind's; `keep` must only read
+    `result`."""
     digest = digest_of(case)
     if digest is not None:
-        wait_kept()  # a write of this work still under way is read back, not done twice
+        wait_kept(kind)  # a write of this work still under way is read back, not done twice (others go on)
         found = read_back(digest)
         if found is not None:
             return found
     result = work()
     if digest is not None and digest == digest_of(case):  # nothing written while it was worked out
-        keep_later(lambda: keep(digest, result))
+        keep_later(lambda: keep(digest, result), kind)
     return result
 
 
-def keep_later(write: Callable[[], None]) -> None:
-    """Run `write` (a `write` below, for a later opening) on a thread of its own. The interpreter waits for it at
-    exit (it is no daemon), so no half-written file is left; `wait_kept` waits for every one still writing."""
+def keep_later(write: Callable[[], None], kind: str | None = None) -> None:
+    """Run `write` (a `write` below, for a later opening, of work of `kind`) on a thread of its own. The interpreter
+    waits for it at exit (it is no daemon), so no half-written file is left; `wait_kept` waits for those still
+    writing."""
     thread = threading.Thread(target=write, name="keep for the next opening")
     with _writing_lock:
-        _writing[:] = [other for other in _writing if other.is_alive()]
-        _writing.append(thread)
+        _writing[:] = [(other_kind, other) for other_kind, other in _writing if other.is_alive()]
+        _writing.append((kind, thread))
     thread.start()
 
 
-def wait_kept() -> None:
-    """Wait until every `keep_later` write has finished."""
+def wait_kept(kind: str | None = None) -> None:
+    """Wait until every `keep_later` write (of `kind`, if given) has finished."""
     with _writing_lock:
-        pending = list(_writing)
+        pending = [thread for writing, thread in _writing if kind is None or writing == kind]
     for thread in pending:
         thread.join()
 

@@ -210,7 +210,7 @@ def load_timeline(case: Case | None) -> TimelineData:
                    {name: getattr(data, name) for name in kept.TEXTS})
 
     # A case opened again unchanged: its arrays as kept under its bytes' digest (an encrypted case keeps none).
-    return worked_out(case, read_back, lambda: _read_timeline(case, zone), keep)
+    return worked_out(kept.KIND, case, read_back, lambda: _read_timeline(case, zone), keep)
 
 
 def _read_timeline(case: Case, zone: ZoneInfo) -> TimelineData:

@@ -419,7 +419,7 @@ class GraphPane(QWidget):
             if self.graph is not graph:
                 return  # rebuilt meanwhile: the new graph is placed by its own run
             if keep is not None and keep == kept.digest_of(self.case):  # nothing written while it was laid out
-                kept.keep_later(lambda: graph_kept.write(keep, layout))
+                kept.keep_later(lambda: graph_kept.write(keep, layout), graph_kept.KIND)
             xy = self._placed(layout)
             self.layout_xy = xy
             if fit:
