@@ -7,7 +7,7 @@ Nothing here is evidence: it turns the model into marks on the chart and back. I
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy
@@ -25,9 +25,11 @@ def line_style(confidence: str, n_sources: int) -> str:
     return "solid"
 
 
-def edge_width(n_citations: int) -> float:
-    """Line width in pixels: thicker the more citations stand behind a relation (1 to 5)."""
-    return 1.0 + min(max(n_citations, 0), 5) * 0.8
+def edge_width(n_citations: int | numpy.ndarray) -> Any:
+    """Line width in pixels: thicker the more citations stand behind a relation (1 to 5); of each, for an array."""
+    import numpy as np
+
+    return 1.0 + np.minimum(np.maximum(n_citations, 0), 5) * 0.8
 
 
 def separate_boxes(xy: numpy.ndarray, boxes: numpy.ndarray, fixed: numpy.ndarray | None = None,

@@ -346,18 +346,16 @@ class ChartItem(QGraphicsItem):
 
     def edge_pen_width(self, e: int) -> float:
         """How wide relation `e` is drawn: by the events behind it when ties are weighted, else by its citations."""
-        g = self.graph
-        if self.weigh_ties and e < len(g.counts):
-            return float(tie_width(g.counts[e]))
-        return edge_width(g.citations[e])
+        import numpy as np
+
+        return float(self.edge_pen_widths(np.array([e]))[0])
 
     def edge_pen_widths(self, edges: Any) -> Any:
-        """`edge_pen_width` of each relation in the array `edges`, worked out with arrays (the same figures)."""
+        """`edge_pen_width` of each relation in the array `edges` (core.graph's edge_width and tie_width)."""
         import numpy as np
 
         g = self.graph
-        cited = np.minimum(np.maximum(np.asarray(g.citations, dtype=np.int64)[edges], 0), 5)
-        widths = 1.0 + cited * 0.8  # edge_width
+        widths = edge_width(np.asarray(g.citations, dtype=np.int64)[edges])
         if self.weigh_ties:
             weighed = edges < len(g.counts)
             counts = np.asarray(g.counts, dtype=np.int64)
