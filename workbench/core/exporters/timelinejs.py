@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import datetime
 from itertools import repeat
 from json.encoder import encode_basestring as string  # a JSON string literal, as json.dumps spells it
@@ -25,6 +24,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo
+
+import numpy as np
 
 from workbench.core.confidence import CONFIDENCE_LEVELS
 from workbench.core.exporters import atomic_output
@@ -146,19 +147,24 @@ def _date_json(local: datetime, precision: str) -> str:
 
 
 def timeline_lines(case: Case, progress: Progress = NO_PROGRESS) -> tuple[bytes, list[str]]:
-    """The TimelineJS file's opening and one JSON text per event, made column by column from the rows: the same
-    text as `write_timeline(timeline_document(case))` (the tests compare them), without a dict per event for an
-    encoder to walk and respace, and with each event's dates and their wording made once per set of times."""
+    """The TimelineJS file's opening and, after it, its events' JSON, one event a line, as the pieces of those
+    lines: PIECES to a line, the last ending its line. Joined, they are the text of
+    `write_timeline(timeline_document(case))` (the tests compare them).
+
+    The pieces are made column by column from the rows, without a dict per event for an encoder to walk and
+    respace, nor a text per event to join and escape again: JSON escapes a text character by character, so an
+    escaped text joined to another is the escape of the two joined, and each actor's name and each source's link
+    is escaped once, however many events list it. Each event's dates and their wording are made once per set of
+    times."""
     with collector_paused():  # a few hundred thousand texts, none of them in a cycle
         return _timeline_lines(case, progress)
 
 
+PIECES = 10
+
+
 def _timeline_lines(case: Case, progress: Progress) -> tuple[bytes, list[str]]:
     conn = case.conn
-    actor_text = _actor_paragraphs(conn)
-    progress.check()
-    source_text = _source_paragraphs(conn)
-    progress.check()
     rows = conn.execute('SELECT id, title, summary, kind, start, "end", time_precision, earliest, latest, '
                         "time_note, confidence FROM events").fetchall()
     if not rows:
@@ -171,60 +177,105 @@ def _timeline_lines(case: Case, progress: Progress) -> tuple[bytes, list[str]]:
         list(column) for column in zip(*rows, strict=True))
     del rows
     progress.check()
+    line_of = dict(zip(ids, range(len(ids)), strict=True))
+    actor_text = _actor_paragraphs(conn, line_of)
+    progress.check()
+    source_text = _source_paragraphs(conn, line_of)
+    del line_of
+    progress.check()
     times = list(zip(starts, ends, precisions, earliests, latests, notes, strict=True))
     dates = list(map(_dated(times, case_zone(case.meta("timezone"))).__getitem__, times))
     del times
     progress.check()
-    levels = {level: f"<p>Confidence: {_html(word)}</p>" for level, word in CONFIDENCE_LEVELS.items()}
-    levels.update((level, f"<p>Confidence: {_html(level)}</p>") for level in set(confidences) - levels.keys())
-    texts = list(map(string, map("".join, zip(
-        map(_summary_paragraph, summaries), map(actor_text.get, ids, repeat("")), map(levels.__getitem__, confidences),
-        map(source_text.get, ids, repeat("")), strict=True))))
-    del summaries, actor_text, source_text
-    progress.check()
-    groups = {kind: f', "group": {string(_plain(kind))}' if kind else "" for kind in set(kinds)}
-    lines = list(map("".join, zip(
-        repeat('{"unique_id": '), map(string, ids), map(itemgetter(0), dates), map(string, map(_html, titles)),
-        repeat(', "text": '), texts, repeat("}"), map(itemgetter(1), dates), map(groups.__getitem__, kinds),
-        repeat("}"), strict=False)))  # the repeats are endless: the columns are of one length
-    return _opening(case), lines
+    levels = {level: _escaped(f"<p>Confidence: {_html(word)}</p>") for level, word in CONFIDENCE_LEVELS.items()}
+    levels.update((level, _escaped(f"<p>Confidence: {_html(level)}</p>")) for level in set(confidences) - levels.keys())
+    groups = {kind: f', "group": {string(_plain(kind))}}},\n' if kind else "},\n" for kind in set(kinds)}
+    # Line n is pieces[n * PIECES:(n + 1) * PIECES]; each column is put in place whole (in C).
+    count = len(ids)
+    pieces = [""] * (count * PIECES)
+    pieces[0::PIECES] = repeat('{"unique_id": ', count)
+    pieces[1::PIECES] = map(string, ids)
+    pieces[2::PIECES] = map(itemgetter(0), dates)  # ... "text": {"headline": '
+    pieces[3::PIECES] = map(string, map(_html, titles))
+    pieces[4::PIECES] = map(_summary_paragraph, summaries)  # ', "text": "' and the summary's paragraph
+    pieces[5::PIECES] = actor_text
+    pieces[6::PIECES] = map(levels.__getitem__, confidences)
+    pieces[7::PIECES] = source_text
+    pieces[8::PIECES] = map(itemgetter(1), dates)  # '"}' closing the text, and the end date
+    pieces[9::PIECES] = map(groups.__getitem__, kinds)
+    pieces[-1] = pieces[-1][:-2] + "\n"  # no comma after the last event
+    return _opening(case), pieces
 
 
-def _paragraphs(pairs: Iterable[tuple[str, str]], items: dict[str, tuple[Any, str]], head: str,
-                separator: str) -> dict[str, str]:
-    """Each event's paragraph `head`: the HTML of its items, sorted by their keys, each (key, HTML) once, joined by
-    `separator`. `pairs`: (event id, item id) rows; `items`: item id -> (sort key, HTML); an item not in it is left
-    out."""
-    found: dict[str, set[tuple[Any, str]]] = defaultdict(set)
-    for event_id, item in pairs:
-        made = items.get(item)
-        if made is not None:
-            found[event_id].add(made)
-    return {event_id: f"<p>{head}: " + separator.join([text for _key, text in sorted(made)]) + "</p>"
-            for event_id, made in found.items()}
+def _escaped(text: str) -> str:
+    """`text` escaped as inside a JSON string, without the quotes around it."""
+    return string(text)[1:-1]
 
 
-def _actor_paragraphs(conn: Any) -> dict[str, str]:
-    """Each event's 'Actors:' paragraph, its actors sorted by name and escaped (two of one name both listed)."""
-    return _paragraphs(conn.execute("SELECT event_id, actor_id FROM event_actors"),
+def _paragraphs(pairs: list[tuple[str, str]], items: dict[str, tuple[Any, str]], line_of: dict[str, int], head: str,
+                separator: str) -> list[str]:
+    """Each line's paragraph `head` (JSON-escaped, "" where the event has none): the HTML of its event's items, sorted
+    by their keys, each (key, HTML) once, joined by `separator`. `pairs`: (event id, item id) rows; `items`: item
+    id -> (sort key, HTML); `line_of`: event id -> its line. An item not in `items`, or an event not in `line_of`,
+    is left out.
+
+    Made with arrays, not a set and a sort per event: each distinct (key, HTML) is ranked once, the (line, rank)
+    pairs sorted together, and the paragraphs made by one join of all their pieces, split at a NUL after each
+    (an escaped text holds no NUL: JSON writes it as \\u0000)."""
+    paragraphs = [""] * len(line_of)
+    ranked = sorted(set(items.values()))
+    place = {made: rank for rank, made in enumerate(ranked)}
+    rank_of = {item: place[made] for item, made in items.items()}
+    if not pairs or not ranked:
+        return paragraphs
+    events, members = zip(*pairs, strict=True)
+    lines = np.fromiter(map(line_of.get, events, repeat(-1)), dtype=np.int64, count=len(events))
+    ranks = np.fromiter(map(rank_of.get, members, repeat(-1)), dtype=np.int64, count=len(members))
+    known = (lines >= 0) & (ranks >= 0)
+    lines, ranks = lines[known], ranks[known]
+    order = np.lexsort((ranks, lines))
+    lines, ranks = lines[order], ranks[order]
+    again = np.zeros(len(lines), dtype=bool)  # a pair already listed (a source cited twice for one event)
+    again[1:] = (lines[1:] == lines[:-1]) & (ranks[1:] == ranks[:-1])
+    lines, ranks = lines[~again], ranks[~again]
+    if not len(lines):
+        return paragraphs
+    first = np.ones(len(lines), dtype=bool)  # the first item of its event's paragraph
+    first[1:] = lines[1:] != lines[:-1]
+    last = np.ones(len(lines), dtype=bool)
+    last[:-1] = first[1:]
+    joined = np.empty(3 * len(lines), dtype=object)
+    joined[0::3] = np.array(["", f"<p>{head}: "], dtype=object)[first.view(np.int8)]
+    joined[1::3] = np.array([_escaped(text) for _key, text in ranked], dtype=object)[ranks]
+    joined[2::3] = np.array([separator, "</p>\0"], dtype=object)[last.view(np.int8)]
+    made = "".join(joined.tolist()).split("\0")
+    for line, text in zip(lines[first].tolist(), made, strict=False):  # the split leaves a last "" after the last NUL
+        paragraphs[line] = text
+    return paragraphs
+
+
+def _actor_paragraphs(conn: Any, line_of: dict[str, int]) -> list[str]:
+    """Each line's 'Actors:' paragraph, its actors sorted by name and escaped (two of one name both listed)."""
+    return _paragraphs(conn.execute("SELECT event_id, actor_id FROM event_actors").fetchall(),
                        {actor_id: ((name, actor_id), _html(name))
-                        for actor_id, name in conn.execute("SELECT id, name FROM actors")}, "Actors", ", ")
+                        for actor_id, name in conn.execute("SELECT id, name FROM actors")}, line_of, "Actors", ", ")
 
 
-def _source_paragraphs(conn: Any) -> dict[str, str]:
-    """Each event's 'Sources:' paragraph: one link per (title, url), as the sources show, sorted as they are."""
+def _source_paragraphs(conn: Any, line_of: dict[str, int]) -> list[str]:
+    """Each line's 'Sources:' paragraph: one link per (title, url), as the sources show, sorted as they are."""
     # '+event_id': a scan of the table, not a look-up of each row through the partial index on event_id (twice
     # the time); the rows of other records (event_id NULL) are left out all the same.
-    return _paragraphs(conn.execute("SELECT event_id, source_id FROM citations WHERE +event_id IS NOT NULL"),
+    return _paragraphs(conn.execute("SELECT event_id, source_id FROM citations WHERE +event_id IS NOT NULL").fetchall(),
                        {source_id: ((title is not None, title or "", url), _link(url, title or url))
                         for source_id, url, title in conn.execute("SELECT id, url, title FROM sources")},
-                       "Sources", "; ")
+                       line_of, "Sources", "; ")
 
 
 def _dated(times: list[tuple[Any, ...]], zone: ZoneInfo) -> dict[tuple[Any, ...], tuple[str, str]]:
     """For each distinct (start, end, precision, earliest, latest, note): the JSON of the event's start date and
-    wording (with the keys around them) and of its end date. Many events share their times (62k sets of 100k
-    synthetic events; 42k starts), and each start is converted to the case's zone once."""
+    wording (with the keys around them) and of its end date (after the quote and brace closing the event's text).
+    Many events share their times (62k sets of 100k synthetic events; 42k starts), and each start is converted to
+    the case's zone once."""
     local: dict[str, datetime] = {}
     dated = {}
     for when in dict.fromkeys(times):
@@ -235,12 +286,13 @@ def _dated(times: list[tuple[Any, ...]], zone: ZoneInfo) -> dict[tuple[Any, ...]
                                  latest=latest, note=note)
         dated[when] = (f', "start_date": {_date_json(begins, precision)}, "display_date": {string(_plain(wording))}, '
                        '"text": {"headline": ',
-                       "" if ends_at is None else f', "end_date": {_date_json(ends_at, precision)}')
+                       '"}' if ends_at is None else f'"}}, "end_date": {_date_json(ends_at, precision)}')
     return dated
 
 
 def _summary_paragraph(summary: str) -> str:
-    return f"<p>{_html(summary)}</p>" if summary else ""
+    """The event's text up to its summary's paragraph, JSON-escaped: the text goes on without a closing quote."""
+    return f', "text": "<p>{_escaped(_html(summary))}</p>' if summary else ', "text": "'
 
 
 def _opening(case: Case) -> bytes:
@@ -251,13 +303,14 @@ def _opening(case: Case) -> bytes:
 def export_timelinejs(case: Case, out: Path, progress: Progress = NO_PROGRESS) -> str:
     """Write the events as TimelineJS JSON to `out`; returns a one-line summary."""
     out = Path(out)
-    opening, lines = timeline_lines(case, progress.part(0, 0.8))
+    opening, pieces = timeline_lines(case, progress.part(0, 0.8))
     progress(0.8)
     with atomic_output(out) as partial:
         with partial.open("wb") as handle:
             handle.write(opening)
-            for start in range(0, len(lines), LINES_AT_A_TIME):  # a few thousand at a time, not one whole text
-                handle.write((b",\n" if start else b"") + ",\n".join(lines[start:start + LINES_AT_A_TIME]).encode())
-            handle.write(b"\n]}\n")
+            step = LINES_AT_A_TIME * PIECES  # a few thousand lines at a time, not one whole text
+            for start in range(0, len(pieces), step):
+                handle.write("".join(pieces[start:start + step]).encode())
+            handle.write(b"]}\n" if pieces else b"\n]}\n")
         progress(1.0)  # the last point where Cancel is heard: the file is not in place yet
-    return f"Exported {len(lines)} events as TimelineJS JSON to {out}."
+    return f"Exported {len(pieces) // PIECES} events as TimelineJS JSON to {out}."
