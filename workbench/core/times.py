@@ -87,6 +87,12 @@ def _month_year(year: int, month: int) -> str:
     return datetime(year, month, 1).strftime("%b %Y")
 
 
+@functools.lru_cache(maxsize=12)
+def _month(month: int) -> str:
+    """'Aug' as strftime's %b spells it, once per month (strftime was most of describing an approximate time)."""
+    return datetime(2000, month, 1).strftime("%b")
+
+
 def describe_when(
     start: str,
     zone: ZoneInfo,
@@ -135,10 +141,10 @@ def describe_local(
         bounds = []
         if earliest:
             low = utc_to_local(earliest, zone)
-            bounds.append(f"not before {low.day} {low:%b}")
+            bounds.append(f"not before {low.day} {_month(low.month)}")
         if latest:
             high = utc_to_local(latest, zone)
-            bounds.append(f"no later than {high.day} {high:%b}")
+            bounds.append(f"no later than {high.day} {_month(high.month)}")
         if note:
             text += f", {note}"
         elif bounds:

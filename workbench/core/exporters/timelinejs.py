@@ -276,12 +276,16 @@ def _dated(times: list[tuple[Any, ...]], zone: ZoneInfo) -> dict[tuple[Any, ...]
     wording (with the keys around them) and of its end date (after the quote and brace closing the event's text).
     Many events share their times (62k sets of 100k synthetic events; 42k starts), and each start is converted to
     the case's zone once."""
-    local: dict[str, datetime] = {}
+    distinct = dict.fromkeys(times)
+    moments = {when[0] for when in distinct}
+    moments.update(when[1] for when in distinct if when[1])
+    # fromisoformat reads the stored form ('...Z', which the schema's CHECK holds every start and end to) as UTC.
+    local = {text: datetime.fromisoformat(text).astimezone(zone) for text in moments}
     dated = {}
-    for when in dict.fromkeys(times):
+    for when in distinct:
         start, end, precision, earliest, latest, note = when
-        begins = local.get(start) or local.setdefault(start, utc_to_local(start, zone))
-        ends_at = (local.get(end) or local.setdefault(end, utc_to_local(end, zone))) if end else None
+        begins = local[start]
+        ends_at = local[end] if end else None
         wording = describe_local(begins, zone, precision=precision, local_end=ends_at, earliest=earliest,
                                  latest=latest, note=note)
         dated[when] = (f', "start_date": {_date_json(begins, precision)}, "display_date": {string(_plain(wording))}, '
