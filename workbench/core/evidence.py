@@ -222,22 +222,43 @@ def _sound_listing(value: Any) -> bool:
             and Counter(map(type, chain.from_iterable(keys)))[list] == len(keys))  # no other item a list
 
 
-def _source_pane_listing(case: Case) -> Listing:
-    footnotes: dict[str, list[str]] = {}
-    for source_id, label in case.conn.execute("SELECT source_id, label FROM footnotes"):
-        footnotes.setdefault(source_id, []).append(label)
-    claims = dict(case.conn.execute(
+def read_sources_ahead(case: Case) -> None:
+    """Start the reads a first listing of the sources waits for, on second connections (Case.read_ahead);
+    nothing when the listing is kept for these bytes (it is read back instead)."""
+    if not kept.is_kept(SOURCES_KEPT, case, SOURCES_FORMAT):
+        case.read_ahead(read_claims, read_sources)
+
+
+def read_claims(case: Case) -> list[tuple[str, int]]:
+    """(source id, the number of records it is cited for) of every cited source."""
+    return case.conn.execute(
         "SELECT source_id, count(DISTINCT coalesce(event_id, relation_id, actor_id)) FROM citations NOT INDEXED "
         "GROUP BY source_id"
-    ))
+    ).fetchall()
+
+
+def read_sources(case: Case) -> tuple[list[tuple], list[tuple]]:
+    """The footnotes' (source id, label) and the sources' columns the listing shows, in the sources' order."""
+    footnotes = case.conn.execute("SELECT source_id, label FROM footnotes").fetchall()
+    sources = case.conn.execute(
+        "SELECT id, url, title, language, publisher, published, reliability FROM sources ORDER BY seq").fetchall()
+    return footnotes, sources
+
+
+def _source_pane_listing(case: Case) -> Listing:
+    claims_read = case.reading(read_claims, beside=True)  # the longest read, on two cores beside the others
+    footnote_rows, source_rows = case.reading(read_sources)()
+    footnotes: dict[str, list[str]] = {}
+    for source_id, label in footnote_rows:
+        footnotes.setdefault(source_id, []).append(label)
+    domains = [domain_of(row[1]) for row in source_rows]  # while the claims are counted
+    claims = dict(claims_read())
     ids, rows, keys = [], [], []
-    for source_id, url, title, language, publisher, published, reliability in case.conn.execute(
-        "SELECT id, url, title, language, publisher, published, reliability FROM sources ORDER BY seq"
-    ):
+    for (source_id, url, title, language, publisher, published, reliability), domain in zip(
+            source_rows, domains, strict=True):
         fn = _labels(",".join(footnotes.get(source_id, ())))
         first = fn.split(", ")[0] if fn else ""
         shown = title or url or "untitled source"
-        domain = domain_of(url)
         date = (published or "")[:10]
         n_claims = claims.get(source_id, 0)
         ids.append(source_id)

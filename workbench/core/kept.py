@@ -83,6 +83,13 @@ def _file(kind: str, digest: str, fmt: int) -> Path:
     return folder(kind) / f"{digest}-{fmt}.npz"
 
 
+def is_kept(kind: str, case: Any, fmt: int) -> bool:
+    """Whether work of this kind is kept for the bytes `case` was opened from (whether it is sound is for reading
+    back to say): an opening starts reading ahead only what it will not read back."""
+    digest = digest_of(case)
+    return digest is not None and _file(kind, digest, fmt).is_file()
+
+
 def read(kind: str, digest: str, fmt: int) -> tuple[dict[str, np.ndarray], Any] | None:
     """The arrays and the JSON value kept for a case of these bytes, or None (none kept, or unreadable)."""
     import numpy as np  # not before the window's first paint (tests/test_architecture.py)

@@ -58,13 +58,34 @@ CITED_SQL = ("SELECT relation_id, count(*), count(DISTINCT source_id) FROM citat
              "WHERE relation_id IS NOT NULL GROUP BY relation_id")
 
 
+def read_ahead(case: Case) -> None:
+    """Start the reads `load_graph` waits for on second connections (Case.read_ahead): an opening's imports and
+    other views go on meanwhile."""
+    case.read_ahead(read_cited, read_actors_and_relations)
+
+
+def read_cited(case: Case) -> list[tuple[str, int, int]]:
+    """(relation id, citations, distinct sources) of every cited relation."""
+    return case.conn.execute(CITED_SQL).fetchall()
+
+
+def read_actors_and_relations(case: Case) -> tuple[list[tuple], list[tuple]]:
+    """The actors' and the relations' columns the graph draws, in the order each was added."""
+    actors = case.conn.execute("SELECT id, name, kind, color FROM actors ORDER BY seq").fetchall()
+    relations = case.conn.execute(
+        'SELECT id, from_actor_id, to_actor_id, kind, label, directed, start, "end", confidence '
+        "FROM relations ORDER BY rowid").fetchall()
+    return actors, relations
+
+
 def load_graph(case: Case) -> CaseGraph:
     """The whole actor graph of a case, three queries whatever its size, read column by column. The citations are
     counted on a second connection meanwhile: SQLite lets go of the interpreter while it groups them, so on two
-    cores the count (a seek into the citations for each cited relation) overlaps reading the relations."""
+    cores the count (a seek into the citations for each cited relation) overlaps reading the relations. An
+    opening starts both reads ahead (`read_ahead`)."""
     graph = CaseGraph()
-    cited = case.read_beside(lambda reader: reader.conn.execute(CITED_SQL).fetchall())
-    actors = case.conn.execute("SELECT id, name, kind, color FROM actors ORDER BY seq").fetchall()
+    cited = case.reading(read_cited, beside=True)
+    actors, relations = case.reading(read_actors_and_relations)()
     if actors:
         ids, names, kinds, colors = (list(column) for column in zip(*actors, strict=True))
         graph.ids, graph.names = ids, names
@@ -72,10 +93,7 @@ def load_graph(case: Case) -> CaseGraph:
         graph.colors = [color if _is_colour(color) else None for color in colors]
         graph.index = {actor_id: number for number, actor_id in enumerate(ids)}
     index = graph.index
-    rows = [row for row in case.conn.execute(
-        'SELECT id, from_actor_id, to_actor_id, kind, label, directed, start, "end", confidence '
-        "FROM relations ORDER BY rowid"
-    ) if row[1] in index and row[2] in index]
+    rows = [row for row in relations if row[1] in index and row[2] in index]
     counted = cited()
     if not rows:
         return graph

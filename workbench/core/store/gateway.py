@@ -104,6 +104,9 @@ class Case:
     # The SHA-256 digest of the file as open_case checked it (store.verified) and PRAGMA data_version then: while
     # neither this connection nor another has written, the data is what those bytes hold (`unchanged_digest`).
     _opened: tuple[str, int] | None = field(default=None, repr=False)
+    # Reads started ahead (`read_ahead`): read -> (the version they started at, what waits for the answer).
+    _ahead: dict[Callable[[Case], Any], tuple[tuple[int, int], Callable[[], Any]]] = field(
+        default_factory=dict, repr=False)
 
     @property
     def encrypted(self) -> bool:
@@ -166,6 +169,33 @@ class Case:
             return found if read_there else read(self)
 
         return answer
+
+    def _version(self) -> tuple[int, int] | None:
+        """(changes made on this connection, PRAGMA data_version): both stay put while nobody writes the case;
+        None inside a transaction, whose reads may yet be rolled back."""
+        if self.conn.in_transaction:
+            return None
+        return self.conn.total_changes, self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def read_ahead(self, *reads: Callable[[Case], Any]) -> None:
+        """Start each read on a second connection of its own now (`read_beside`), for `reading` to collect later:
+        an opening starts the reads its views will wait for, and they overlap the imports and layout meanwhile."""
+        version = self._version()
+        if version is None:
+            return
+        for read in reads:
+            self._ahead[read] = (version, self.read_beside(read))
+
+    def reading(self, read: Callable[[Case], Any], *, beside: bool = False) -> Callable[[], Any]:
+        """What waits for `read`'s answer on this case as it is now: the read started ahead if nothing has been
+        written since it started; else, with `beside`, one started now on a second connection, and without,
+        `read` on this connection when the answer is asked for."""
+        started = self._ahead.pop(read, None)
+        if started is not None and started[0] == self._version():
+            return started[1]
+        if beside:
+            return self.read_beside(read)
+        return lambda: read(self)
 
     def open_writer(self) -> Case:
         """A second, writable connection to this case, for a long write on a worker thread.

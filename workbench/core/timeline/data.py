@@ -213,15 +213,18 @@ def load_timeline(case: Case | None) -> TimelineData:
     return worked_out(kept.KIND, case, read_back, lambda: _read_timeline(case, zone), keep)
 
 
-def _read_timeline(case: Case, zone: ZoneInfo) -> TimelineData:
+def read_ahead(case: Case) -> None:
+    """Start the reads a first opening of the timeline waits for, on second connections (Case.read_ahead); nothing
+    when its arrays are kept for these bytes (they are read back instead)."""
+    if not kept.is_kept(case):
+        case.read_ahead(read_pairs, read_events)
+
+
+def read_events(case: Case) -> tuple[int, tuple | None, list[tuple], list[tuple]]:
+    """The events' columns (one row of SQL lists, read in one scan), their kinds' seqs and the actors, as rows."""
     (count,) = case.conn.execute("SELECT count(*) FROM events").fetchone()
     if not count:
-        data = _empty(zone)
-        data.case = case
-        return data
-    # The event-actor pairs are read on a second connection meanwhile: SQLite releases the GIL,
-    # so on two cores the two scans overlap (100k events: load 0.5 s -> 0.35 s).
-    pairs_row = case.read_beside(lambda reader: reader.conn.execute(PAIRS_SQL).fetchone())
+        return 0, None, [], []
     precision_code = " ".join(f"WHEN '{p}' THEN {i}" for i, p in enumerate(PRECISIONS))
     confidence_code = " ".join(f"WHEN '{c}' THEN {i}" for i, c in enumerate(CONFIDENCES))
     # One query, so every column comes from the same scan: row i is the same event in each. A plain scan of the
@@ -238,6 +241,26 @@ def _read_timeline(case: Case, zone: ZoneInfo) -> TimelineData:
         FROM events
         """
     ).fetchone()
+    kinds = case.conn.execute("SELECT kind, group_concat(seq) FROM events GROUP BY kind").fetchall()
+    actors = case.conn.execute("SELECT seq, id, name, kind FROM actors ORDER BY seq").fetchall()
+    return count, row, kinds, actors
+
+
+def read_pairs(case: Case) -> tuple:
+    """PAIRS_SQL's one row."""
+    return case.conn.execute(PAIRS_SQL).fetchone()
+
+
+def _read_timeline(case: Case, zone: ZoneInfo) -> TimelineData:
+    # The event-actor pairs are read on a second connection meanwhile (unless an opening started both reads
+    # ahead): SQLite releases the GIL, so on two cores the two scans overlap (100k events: 0.5 s -> 0.35 s).
+    pairs_row = case.reading(read_pairs, beside=True)
+    count, row, kind_seqs, actors = case.reading(read_events)()
+    if not count:
+        pairs_row()
+        data = _empty(zone)
+        data.case = case
+        return data
     seq = _numbers(row[0], count).astype(np.int64)
     start = _numbers(row[1], count)
     end_raw = _numbers(row[2], count)
@@ -253,17 +276,14 @@ def _read_timeline(case: Case, zone: ZoneInfo) -> TimelineData:
 
     kinds: list[str] = []
     kind = np.zeros(count, dtype=np.int32)
-    for code, (name, seqs) in enumerate(case.conn.execute("SELECT kind, group_concat(seq) FROM events GROUP BY kind")):
+    for code, (name, seqs) in enumerate(kind_seqs):
         kinds.append(name)
         kind[np.searchsorted(seq, np.array(seqs.split(","), dtype=np.int64))] = code
 
-    actor_ids, actor_names, actor_kinds, actor_seq = [], [], [], []
-    for actor_seq_value, actor_id, name, actor_kind in case.conn.execute(
-            "SELECT seq, id, name, kind FROM actors ORDER BY seq"):
-        actor_seq.append(actor_seq_value)
-        actor_ids.append(actor_id)
-        actor_names.append(name)
-        actor_kinds.append(actor_kind)
+    actor_seq = [actor[0] for actor in actors]
+    actor_ids = [actor[1] for actor in actors]
+    actor_names = [actor[2] for actor in actors]
+    actor_kinds = [actor[3] for actor in actors]
     pair_event, pair_actor = _pairs(pairs_row(), seq, np.array(actor_seq, dtype=np.int64))
     return TimelineData(case, zone, seq, start, end, has_end, earliest, latest, precision, confidence, kind, kinds,
                         pair_event, pair_actor, actor_ids, actor_names, actor_kinds)

@@ -29,6 +29,11 @@ def folder() -> Path:
     return kept.folder(KIND)
 
 
+def is_kept(case: object) -> bool:
+    """Whether arrays are kept for the bytes `case` was opened from."""
+    return kept.is_kept(KIND, case, FORMAT)
+
+
 def read(digest: str) -> tuple[dict[str, np.ndarray], dict[str, list[str]]] | None:
     """The arrays and texts kept for a case of these bytes, or None (none kept, or not sound)."""
     found = kept.read(KIND, digest, FORMAT)
