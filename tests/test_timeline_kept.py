@@ -158,3 +158,27 @@ def test_the_opening_does_not_wait_for_its_work_to_be_kept(small: Path, monkeypa
     assert not list(kept.folder().glob("*.npz"))
     disk_free.set()
     assert len(kept_files()) == 1
+
+
+def test_a_case_opened_again_unchanged_reads_its_time_span_back_and_checks_it(small: Path) -> None:
+    from workbench.core.store.gateway import SPAN_FORMAT, SPAN_KEPT
+
+    with open_case(small) as case:
+        span = case.date_range()
+        digest = case.unchanged_digest()
+    core_kept.wait_kept()
+    assert span is not None and core_kept.read_value(SPAN_KEPT, digest, SPAN_FORMAT) == list(span)
+    # What is kept is what the next opening uses: a span written there by hand comes back.
+    core_kept.write_value(SPAN_KEPT, digest, SPAN_FORMAT, ["2001-01-01T00:00:00Z", "2002-01-01T00:00:00Z"])
+    with open_case(small) as case:
+        assert case.date_range() == ("2001-01-01T00:00:00Z", "2002-01-01T00:00:00Z")
+    # Kept values that are not sound are read again from the case.
+    for unsound in (["2002-01-01T00:00:00Z", "2001-01-01T00:00:00Z"], ["2001-01-01", "2002-01-01T00:00:00Z"],
+                    ["<b>x</b>", "y"], [1, 2], {"a": 1}, "2001", None):
+        core_kept.write_value(SPAN_KEPT, digest, SPAN_FORMAT, unsound)
+        with open_case(small) as case:
+            assert case.date_range() == span, unsound
+    # A written case reads its span from what it holds.
+    with open_case(small) as case:
+        add_record(case, "events", {"title": "Much later", "kind": "other", "start": "2030-01-01T00:00:00Z"})
+        assert case.date_range() == (span[0], "2030-01-01T00:00:00Z")

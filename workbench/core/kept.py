@@ -79,8 +79,8 @@ def folder(kind: str) -> Path:
     return Path(platformdirs.user_cache_dir("case-workbench", appauthor=False)) / kind
 
 
-def _file(kind: str, digest: str, fmt: int) -> Path:
-    return folder(kind) / f"{digest}-{fmt}.npz"
+def _file(kind: str, digest: str, fmt: int, suffix: str = ".npz") -> Path:
+    return folder(kind) / f"{digest}-{fmt}{suffix}"
 
 
 def is_kept(kind: str, case: Any, fmt: int) -> bool:
@@ -105,6 +105,42 @@ def read(kind: str, digest: str, fmt: int) -> tuple[dict[str, np.ndarray], Any] 
     return arrays, value
 
 
+def read_value(kind: str, digest: str, fmt: int) -> Any:
+    """The JSON value kept (`write_value`) for a case of these bytes, or None (none kept, or unreadable)."""
+    path = _file(kind, digest, fmt, ".json")
+    try:
+        value = json.loads(path.read_bytes().decode("utf-8"))
+        os.utime(path)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    return value
+
+
+def write_value(kind: str, digest: str, fmt: int, value: Any) -> None:
+    """Keep a small JSON value (no arrays) for a case of these bytes; as `write`, without numpy."""
+    _replace(_file(kind, digest, fmt, ".json"), lambda out: out.write(json.dumps(value).encode()))
+
+
+def _replace(target: Path, fill: Callable[[Any], Any]) -> None:
+    """Write `target` through a temporary file renamed into place, and keep only the newest KEPT of its folder."""
+    temporary = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".kept-", suffix=".partial", dir=target.parent)
+        with os.fdopen(handle, "wb") as out:
+            fill(out)
+        os.replace(temporary, target)
+        temporary = None
+        kept = sorted(target.parent.glob(f"*{target.suffix}"), key=lambda path: path.stat().st_mtime, reverse=True)
+        for old in kept[KEPT:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+
+
 def write(kind: str, digest: str, fmt: int, arrays: dict[str, np.ndarray], value: Any) -> None:
     """Keep arrays and a JSON value for a case of these bytes (only a cache: a failure leaves nothing behind).
 
@@ -113,24 +149,8 @@ def write(kind: str, digest: str, fmt: int, arrays: dict[str, np.ndarray], value
     disk while a view opens."""
     import numpy as np
 
-    target = _file(kind, digest, fmt)
     encoded = np.frombuffer(json.dumps(value, ensure_ascii=False).encode(), np.uint8)
-    temporary = None
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".kept-", suffix=".partial", dir=target.parent)
-        with os.fdopen(handle, "wb") as out:
-            np.savez(out, json=encoded, **arrays)
-        os.replace(temporary, target)
-        temporary = None
-        kept = sorted(target.parent.glob("*.npz"), key=lambda path: path.stat().st_mtime, reverse=True)
-        for old in kept[KEPT:]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass
-    finally:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
+    _replace(_file(kind, digest, fmt), lambda out: np.savez(out, json=encoded, **arrays))
 
 
 def forget(kind: str, digest: str, fmt: int) -> None:

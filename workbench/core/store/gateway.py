@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench.core import kept
 from workbench.core.atomic import protect, unprotect
 from workbench.core.errors import CaseError
 from workbench.core.model import RECORD_TYPES, Record
@@ -59,7 +60,7 @@ from workbench.core.store.tables import (
     introspect,
 )
 from workbench.core.store.values import remember_clean
-from workbench.core.times import now_stamp
+from workbench.core.times import now_stamp, parse_utc
 
 
 def default_analyst() -> str:
@@ -67,6 +68,22 @@ def default_analyst() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "analyst"
+
+
+SPAN_KEPT, SPAN_FORMAT = "span", 1  # date_range's answer, kept for the next opening of the same bytes
+
+
+def _span_read_back(digest: str) -> tuple[str, str] | None:
+    """A kept span: two stored UTC times, the first not after the second; None when none is kept or it is not
+    sound (then it is read again; a case with no events keeps none, and reads nothing to know it)."""
+    found = kept.read_value(SPAN_KEPT, digest, SPAN_FORMAT)
+    if not (isinstance(found, list) and len(found) == 2 and all(isinstance(text, str) for text in found)):
+        return None
+    try:
+        low, high = (parse_utc(text) for text in found)
+    except ValueError:
+        return None
+    return (found[0], found[1]) if low <= high else None
 
 
 @dataclass
@@ -951,19 +968,22 @@ class Case:
     def date_range(self) -> tuple[str, str] | None:
         """First start and last end (or start) of the case's events, UTC text; None when empty.
 
-        Kept until this connection writes or another one commits (the last end reads every event: views ask for
-        the span many times while a big case opens)."""
+        Kept until this connection writes or another one commits (the last end reads every event, about a second
+        at a million: views ask for the span many times while a big case opens), and for the next opening of the
+        same bytes (core.kept)."""
         # Inside a transaction nothing is kept: what it reads now may yet be rolled back.
         version = (None if self.conn.in_transaction
                    else (self.conn.total_changes, self.conn.execute("PRAGMA data_version").fetchone()[0]))
         if version is not None and self._span is not None and self._span[0] == version:
             return self._span[1]
-        low, high = self.conn.execute(
-            'SELECT min(start), max(coalesce("end", start)) FROM events'
-        ).fetchone()
-        span = None if low is None else (low, high)
+        span = kept.worked_out(SPAN_KEPT, self, _span_read_back, self._read_span,
+                               lambda digest, found: kept.write_value(SPAN_KEPT, digest, SPAN_FORMAT, found))
         self._span = None if version is None else (version, span)
         return span
+
+    def _read_span(self) -> tuple[str, str] | None:
+        low, high = self.conn.execute('SELECT min(start), max(coalesce("end", start)) FROM events').fetchone()
+        return None if low is None else (low, high)
 
     def search(self, text: str, limit: int = 200) -> list[tuple[str, str, str]]:
         """Full-text search over events, actors, sources, documents and notes -> (table, id, snippet).
