@@ -1,6 +1,6 @@
 """Work derived from a case, kept in the user's cache folder under the SHA-256 digest of the case file's bytes, so a
 case opened again unchanged need not do it again: the timeline's arrays (core.timeline.kept), the graph's first
-layout (core.graph.kept).
+layout (core.graph.kept), the sources' listing (core.evidence) and the case's time span (Case.date_range).
 
 Why the digest is a safe key: the work is a function of what the file holds, and the file holds what its bytes say;
 `Case.unchanged_digest` gives a digest only while nothing has been written since the opening checked those bytes
