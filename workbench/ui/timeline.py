@@ -24,10 +24,12 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QImage,
     QKeyEvent,
+    QPaintEngine,
     QPainter,
     QPainterPath,
     QPen,
     QPixmap,
+    QStaticText,
     QTransform,
 )
 from PySide6.QtWidgets import (
@@ -585,7 +587,95 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
         painter.restore()
 
 
-class TimeAxis(pg.AxisItem):
+class _MeasuringPainter:
+    """Stands in for the painter while pyqtgraph works out an axis's ticks (AxisItem.generateDrawSpecs): the only
+    painter calls it makes are setFont and, once per label, boundingRect, a text layout per label on every frame of a
+    pan or zoom. The answers are kept per (font, box, flags, text) in `kept`."""
+
+    def __init__(self, painter: QPainter, kept: dict[tuple, QRectF]) -> None:
+        self.painter = painter
+        self.kept = kept
+        self.font_key = painter.font().key()
+
+    def setFont(self, font: QFont) -> None:  # noqa: N802 - the QPainter spelling pyqtgraph calls
+        self.painter.setFont(font)
+        self.font_key = font.key()
+
+    def boundingRect(self, rect: QRectF, flags: Any, text: str) -> QRectF:  # noqa: N802 - as above
+        key = (self.font_key, rect.x(), rect.y(), rect.width(), rect.height(), int(flags), text)
+        found = self.kept.get(key)
+        if found is None:
+            found = self.kept[key] = self.painter.boundingRect(rect, flags, text)
+        return QRectF(found)  # (pyqtgraph changes the rectangle it is given)
+
+
+# pyqtgraph's flags for a bottom axis's labels (centred under their tick, from the top of their box) and a left
+# axis's (right-aligned before it, centred on it).
+_BELOW_TICK = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextDontClip)
+KEPT_LABELS = 5000  # axis labels kept laid out, at most
+_LEFT_OF_TICK = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextDontClip)
+
+
+class _DirectAxis:
+    """An axis drawn straight onto the painter from specs kept until pyqtgraph drops its picture (`picture` None: the
+    range, size or style changed), its labels laid out once each (QStaticText) on the screen."""
+
+    _specs: tuple | None = None
+    _measured: dict[tuple, QRectF]
+    _static: dict[tuple[str, str], QStaticText]
+
+    def paint(self: Any, painter: QPainter, *_: Any) -> None:
+        """pyqtgraph recorded its drawing into a QPicture and played that back (twice the work, every frame of a pan
+        or zoom, where the range changes and the picture is dropped, and each label laid out again as it played)."""
+        if self.picture is None or self._specs is None:
+            if len(self._static) + len(self._measured) > KEPT_LABELS:
+                self._static.clear()  # (kept for the labels of the moment, not every lane and date ever shown)
+                self._measured.clear()
+            painter.save()
+            if self.style["tickFont"]:
+                painter.setFont(self.style["tickFont"])
+            self._specs = self.generateDrawSpecs(_MeasuringPainter(painter, self._measured))
+            painter.restore()
+            self.picture = self._specs  # pyqtgraph sets it None when the range, size or style changes
+        if not self._specs:
+            return
+        axis, ticks, texts = self._specs
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        pen, start, end = axis
+        painter.setPen(pen)
+        painter.drawLine(start, end)
+        for pen, start, end in ticks:
+            painter.setPen(pen)
+            painter.drawLine(start, end)
+        if self.style["tickFont"] is not None:
+            painter.setFont(self.style["tickFont"])
+        painter.setPen(self.textPen())
+        painter.setClipRect(self.boundingRect().toAlignedRect(), Qt.ClipOperation.IntersectClip)
+        engine = painter.paintEngine()
+        raster = engine is not None and engine.type() == QPaintEngine.Type.Raster  # (an SVG keeps its text as text)
+        font = painter.font().key()
+        for rect, flags, text in texts:
+            if not raster or int(flags) not in (_BELOW_TICK, _LEFT_OF_TICK):
+                painter.drawText(rect, int(flags), text)  # plain text: dates the core wrote, lane names
+                continue
+            # Laid out once per label (drawText lays each out again on every frame of a move): plain text too.
+            static = self._static.get((font, text))
+            if static is None:
+                static = self._static[(font, text)] = QStaticText(text)
+                static.setTextFormat(Qt.TextFormat.PlainText)
+                static.prepare(QTransform(), painter.font())
+            size = static.size()
+            if int(flags) == _BELOW_TICK:
+                at = QPointF(rect.center().x() - size.width() / 2, rect.top())
+            else:
+                at = QPointF(rect.right() - size.width(), rect.center().y() - size.height() / 2)
+            painter.drawStaticText(at, static)
+        painter.restore()
+
+
+class TimeAxis(_DirectAxis, pg.AxisItem):
     """A date axis in the case's local time; the ticks come from the core (DST-correct)."""
 
     def __init__(self, chart: TimelineChart, orientation: str = "bottom") -> None:
@@ -597,6 +687,8 @@ class TimeAxis(pg.AxisItem):
         self._labels: dict[float, str] = {}
         self._widths: dict[str, float] = {}
         self._specs: tuple | None = None
+        self._measured: dict[tuple, QRectF] = {}  # labels' boxes (_MeasuringPainter)
+        self._static: dict[tuple[str, str], QStaticText] = {}  # labels laid out once, by (font, text)
         # No SI prefix on dates: pyqtgraph otherwise sets the (empty) axis label's HTML on every range change.
         self.enableAutoSIPrefix(False)
 
@@ -622,39 +714,77 @@ class TimeAxis(pg.AxisItem):
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
         return [self._labels.get(v, "") for v in values]
 
-    def paint(self, painter: QPainter, *_: Any) -> None:
-        """pyqtgraph's drawing of the axis, straight onto the painter: it recorded it into a QPicture and played that
-        back (twice the work, every frame of a pan or zoom, where the range changes and the picture is dropped). The
-        ticks and labels worked out are kept until it drops it (`picture` None)."""
-        if self.picture is None or self._specs is None:
-            painter.save()
-            if self.style["tickFont"]:
-                painter.setFont(self.style["tickFont"])
-            self._specs = self.generateDrawSpecs(painter)
-            painter.restore()
-            self.picture = self._specs  # pyqtgraph sets it None when the range, size or style changes
-        if not self._specs:
-            return
-        axis, ticks, texts = self._specs
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-        pen, start, end = axis
-        painter.setPen(pen)
-        painter.drawLine(start, end)
-        for pen, start, end in ticks:
-            painter.setPen(pen)
-            painter.drawLine(start, end)
-        if self.style["tickFont"] is not None:
-            painter.setFont(self.style["tickFont"])
-        painter.setPen(self.textPen())
-        painter.setClipRect(self.boundingRect().toAlignedRect(), Qt.ClipOperation.IntersectClip)
-        for rect, flags, text in texts:
-            painter.drawText(rect, int(flags), text)  # plain text: dates the core wrote
-        painter.restore()
+    def generateDrawSpecs(self, p: Any) -> tuple | None:  # noqa: N802 - pyqtgraph API
+        """pyqtgraph's specs of a bottom axis (axis line, ticks, labels), worked out as it does but without its
+        per-tick objects and calls (about a millisecond and a half of every frame of a pan or zoom); any other kind
+        of axis (a grid, ticks stopping the axis, given ticks, alpha set) is left to pyqtgraph."""
+        style = self.style
+        if (self.orientation != "bottom" or self.grid is not False or any(style["stopAxisAtTick"])
+                or self._tickLevels is not None or not style["showValues"] or style["tickAlpha"] is not None):
+            return super().generateDrawSpecs(p)
+        if style["tickFont"] is not None:
+            p.setFont(style["tickFont"])
+        bounds = self.mapRectFromParent(self.geometry())
+        top = bounds.top()
+        start, end = QPointF(bounds.left() - 1.0, top + 1.0), QPointF(bounds.right() + 1.0, top + 1.0)
+        a, b = self.mapToDevice(start), self.mapToDevice(end)
+        if a is None or b is None:
+            return None
+        length = math.hypot(b.x() - a.x(), b.y() - a.y())
+        if length == 0:
+            return None
+        low, high = self.range
+        levels = self.tickValues(low, high, length)
+        scale = 1.0 if high == low else bounds.width() / (high - low)
+        offset = 0.0 if high == low else low * scale
+        x_min, x_max = sorted((low * scale - offset, high * scale - offset))
+        positions: list[list[float | None]] = []
+        ticks = []
+        for level, (_spacing, values) in enumerate(levels):
+            reach = style["tickLength"] / (level * 0.5 + 1.0)
+            pen = self.tickPen()
+            if pen.brush().style() == Qt.BrushStyle.SolidPattern:
+                pen = QPen(pen)
+                colour = QColor(pen.color())
+                colour.setAlpha(int(255 / (level + 1)))
+                pen.setColor(colour)
+            xs = [x if x_min <= x <= x_max else None for x in (v * scale - offset for v in values)]
+            positions.append(xs)
+            ticks.extend((pen, QPointF(x, top), QPointF(x, top + reach)) for x in xs if x is not None)
+        texts: list[tuple[QRectF, Any, str]] = []
+        boxes: list[QRectF] = []  # every label measured so far, of every level (as pyqtgraph counts them)
+        last_height = 0.0
+        room = self.boundingRect()
+        below = max(0, style["tickLength"]) + style["tickTextOffset"][1]
+        flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextDontClip
+        for level in range(min(len(levels), style["maxTextLevel"] + 1)):
+            spacing, values = levels[level]
+            strings = self.tickStrings(values, self.autoSIPrefixScale * self.scale, spacing)
+            if not strings:
+                continue
+            placed = []
+            for text, x in zip(strings, positions[level], strict=True):
+                if x is None:
+                    continue
+                box = p.boundingRect(QRectF(0, 0, 100, 100), Qt.AlignmentFlag.AlignCenter, text)
+                box.setHeight(box.height() * 0.8)
+                boxes.append(box)
+                placed.append((text, x, box))
+            height = max((box.height() for box in boxes), default=0.0)
+            if level > 0:  # a finer level's labels only while they leave room (pyqtgraph's textFillLimits)
+                filled = sum(box.width() for box in boxes) / length
+                if any(len(texts) >= count and filled >= limit for count, limit in style["textFillLimits"]):
+                    break
+            last_height = height
+            for text, x, box in placed:
+                rect = QRectF(x - box.width() / 2.0, top + below, box.width(), box.height())
+                if room & rect == rect:
+                    texts.append((rect, flags, text))
+        self._updateMaxTextSize(last_height)
+        return (self.pen(), start, end), ticks, texts
 
 
-class LaneAxis(pg.AxisItem):
+class LaneAxis(_DirectAxis, pg.AxisItem):
     """Lane names at the left, outside the plot, so they stay in sight while the timeline pans."""
 
     def __init__(self, chart: TimelineChart) -> None:
@@ -666,6 +796,8 @@ class LaneAxis(pg.AxisItem):
         self._elided: dict[tuple[int, bool], str] = {}
         self._metrics = QFontMetricsF(QFont())
         self.width_px = LANE_AXIS_PX
+        self._measured: dict[tuple, QRectF] = {}  # lane names' boxes (_MeasuringPainter)
+        self._static: dict[tuple[str, str], QStaticText] = {}
 
     def set_font(self, font: QFont, width_px: int) -> None:
         self.setStyle(tickFont=font)
@@ -673,6 +805,12 @@ class LaneAxis(pg.AxisItem):
         self.width_px = width_px
         self.setWidth(width_px)
         self.reset()
+
+    def setRange(self, mn: float, mx: float) -> None:  # noqa: N802,N803 - pyqtgraph API
+        """The rows in view: unchanged by a move in time, which then keeps the names' drawing (and its pixels)."""
+        if getattr(self, "range", None) == [mn, mx]:  # (pyqtgraph sets it first in its __init__)
+            return
+        super().setRange(mn, mx)
 
     def reset(self) -> None:
         self._elided.clear()
