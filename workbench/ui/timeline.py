@@ -534,10 +534,20 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
                 for strip in strips],
         )
         self.last_frame = frame
-        if strips is not None:  # (the painter is clipped to them: one pass, not one per strip)
-            frame = frame_in_strips(frame, [(strip.left() - STRIP_SLACK_PX, strip.right() + STRIP_SLACK_PX)
-                                            for strip in strips])
-        self._draw_frame(painter, frame)
+        if strips is None:
+            self._draw_frame(painter, frame)
+            return
+        reaches = [(strip.left() - STRIP_SLACK_PX, strip.right() + STRIP_SLACK_PX) for strip in strips]
+        if len(strips) == 1:  # (the painter is clipped to it)
+            self._draw_frame(painter, frame_in_strips(frame, reaches))
+            return
+        # The frame worked out once, each strip drawn under a clip of its own: under one clip of both sides of a zoom
+        # out, a line reaching into both (a long window's dashed edges) was stroked the whole way between them.
+        for strip, reach in zip(strips, reaches, strict=True):
+            painter.save()
+            painter.setClipRect(strip, Qt.ClipOperation.IntersectClip)
+            self._draw_frame(painter, frame_in_strips(frame, [reach]))
+            painter.restore()
 
     def _draw_frame(self, painter: QPainter, frame: Frame) -> None:
         chart = self.chart

@@ -9,6 +9,7 @@ of detail). The view turns it into a handful of painter paths.
 from __future__ import annotations
 
 import locale
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -546,14 +547,22 @@ def _frame_connectors(layout: LaneLayout, data: TimelineData, view: Viewport,
     if not inside.any():
         return _empty_shapes()
     x_px = np.round(view.x_px(x[inside]))
+    left, right = sorted((view.x_px(view.x_min), view.x_px(view.x_max)))
+    most = (right - left) / CONNECTOR_SPACING_PX
+    if len(x_px) > most:
+        # Their pixel columns counted without a sort (the columns of the view, marked): so many that they would grey
+        # out the lanes, as when the view is far out, and there is nothing to sort and merge.
+        columns = np.zeros(int(right - left) + 3, dtype=bool)
+        columns[np.clip(x_px - math.floor(left), 0, len(columns) - 1).astype(np.int64)] = True
+        if np.count_nonzero(columns) > most:
+            return _empty_shapes()
     top = view.y_px(top[inside])
     bottom = view.y_px(bottom[inside])
     # Connectors on the same pixel column merge into one line spanning all of them.
     order = np.argsort(x_px, kind="stable")
     x_px, top, bottom = x_px[order], top[order], bottom[order]
     starts = np.flatnonzero(np.r_[True, x_px[1:] != x_px[:-1]])
-    width = abs(view.x_px(view.x_max) - view.x_px(view.x_min))
-    if len(starts) > width / CONNECTOR_SPACING_PX:
+    if len(starts) > most:
         # So many that they would grey out the lanes: the joins only help when they can be told apart.
         return _empty_shapes()
     return Shapes(x_px[starts], x_px[starts], np.minimum.reduceat(top, starts), np.maximum.reduceat(bottom, starts))
