@@ -28,6 +28,7 @@ from workbench.core.timeline.frame import (
     LevelsOfDetail,
     Shapes,
     Viewport,
+    coarse_cells,
     frame_geometry,
     marker_runs,
     time_ticks,
@@ -221,6 +222,34 @@ def test_frame_draws_uncertain_events_as_windows_and_instants_as_markers(sample:
     # no stand-in marker at the middle of a window wide enough to see
     evening = data.titles.index("Lukashenko warns that protesters are threatening the families of service members")
     assert not np.isclose(markers.x0, view.x_px(data.anchor[evening])).any()
+
+
+def test_coarse_cells_cover_every_appearance_in_the_strips_and_nothing_else(sample: Case) -> None:
+    """A wheel turn out's stand-in for the strips it uncovers: each appearance's stated range (or moment) in a strip
+    lies in a bar of its row, and each bar holds at least one of the row's appearances."""
+    data = load_timeline(sample)
+    layout = layout_lanes(data, mode="actors")
+    view = viewport(data, layout, width=1000, rows=12)
+    strips = [(0.0, 150.0), (850.0, 1000.0)]
+    cells = coarse_cells(layout, data, view, strips, cell_px=4.0)
+    assert cells
+    bars = [(x0, x1, y0, y1) for shapes in cells.values() for x0, x1, y0, y1 in zip(
+        shapes.x0.tolist(), shapes.x1.tolist(), shapes.y0.tolist(), shapes.y1.tolist(), strict=True)]
+    assert all(left <= x0 < x1 <= right for x0, x1, _y0, _y1 in bars
+               for left, right in [next(s for s in strips if s[0] <= x0 <= s[1])])
+    seen = []
+    for item in range(len(layout.item_event)):
+        event, centre = layout.item_event[item], view.y_px(layout.item_row[item] + 0.5)
+        if not -1 <= layout.item_row[item] <= 13:  # the rows in view and one either side, as a frame takes them
+            continue
+        a, b = view.x_px(data.core_low[event]), view.x_px(data.core_high[event])
+        for left, right in strips:
+            if b >= left and a <= right:  # in the strip: some bar of its row covers it there
+                x = min(max(a, left), right)
+                assert any(y0 < centre < y1 and x0 - 4 <= x <= x1 + 4 for x0, x1, y0, y1 in bars), (item, x)
+                seen.append((centre, x))
+    for x0, x1, y0, y1 in bars:
+        assert any(y0 < centre < y1 and x0 - 4 <= x <= x1 + 4 for centre, x in seen)
 
 
 def test_zoomed_out_frames_are_thinned_to_the_pixels(tmp_path: Path) -> None:

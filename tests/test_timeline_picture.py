@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from workbench.core.store import open_case
 from workbench.ui.selection import SelectionModel
-from workbench.ui.timeline import TimelineChart
+from workbench.ui.timeline import BAND_COLOURS, TimelineChart
 
 
 @pytest.fixture(scope="module")
@@ -131,14 +131,19 @@ def test_a_wheel_turn_stretches_the_picture_and_settles_sharp(fitted: TimelineCh
     sharp = direct(chart)
     chart.picture.settle()
     assert np.array_equal(frame(chart), sharp)
-    chart.zoom_by_hand(1.25 * 1.25)  # out past where it was drawn: the sides are drawn, from the whole frame
-    strips = chart.picture.strips
+    chart.zoom_by_hand(1.25 * 1.25)  # out past where it was drawn: the sides are drawn coarse (where events lie)
+    strips, coarse = chart.picture.strips, chart.picture.coarse_strips
     out = frame(chart)
-    assert chart.picture.strips > strips
+    assert chart.picture.strips > strips and chart.picture.coarse_strips == coarse + 2
     left, right, top, bottom = plot_columns(chart)
     whole = direct(chart)
-    for side in (slice(left + 2, left + 40), slice(right - 40, right - 2)):  # both sides, drawn in one pass
-        assert np.array_equal(out[top:bottom, side], whole[top:bottom, side])
+    lanes = chart.plot.backgroundBrush().color().rgba(), *(colour.rgba() for colour in BAND_COLOURS)
+    for side in (slice(left + 2, left + 40), slice(right - 40, right - 2)):  # both sides
+        drawn, exact = out[top:bottom, side], whole[top:bottom, side]
+        assert not np.isin(exact, lanes).all() and not np.isin(drawn, lanes).all()  # events there, and shown
+    assert not chart.picture.settled
+    chart.picture.settle()  # at rest: drawn exactly
+    assert np.array_equal(frame(chart), whole)
 
 
 def test_a_wheel_turn_back_out_shows_the_whole_drawing_it_started_from(fitted: TimelineChart) -> None:
@@ -201,21 +206,68 @@ def test_an_export_at_twice_the_size_draws_vectors_not_the_picture(fitted: Timel
     assert QImage(str(tmp_path / "timeline.png")).width() == 2 * chart.plot.width()
 
 
-def test_the_time_axis_draws_what_pyqtgraph_drew(fitted: TimelineChart) -> None:
-    """TimeAxis.paint draws pyqtgraph's ticks and labels straight onto the painter, not through a QPicture."""
-    axis = fitted.plot.getAxis("bottom")
-    size = axis.boundingRect().toAlignedRect().size()
-    images = []
-    for paint in (pg.AxisItem.paint, type(axis).paint):
-        image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(0xFFFFFFFF)
-        painter = QPainter(image)
-        axis.picture = None
-        paint(axis, painter, None, None)
-        painter.end()
-        images.append(pixels(image))
-    assert np.array_equal(images[0], images[1])
-    assert (images[1] != 0xFFFFFFFF).sum() > 200  # dates were drawn
+@pytest.mark.parametrize("which", ["bottom", "left"])
+def test_the_axes_draw_what_pyqtgraph_drew(fitted: TimelineChart, which: str) -> None:
+    """The time axis and the lanes' axis draw pyqtgraph's ticks and labels straight onto the painter (labels laid out
+    once each), not through a QPicture: the same pixels."""
+    fitted.lane_combo.setCurrentIndex(fitted.lane_combo.findData("actors:none"))  # lanes with names
+    try:
+        fitted.fit()
+        frame(fitted)
+        axis = fitted.plot.getAxis(which)
+        size = axis.boundingRect().toAlignedRect().size()
+        images = []
+        for paint in (pg.AxisItem.paint, type(axis).paint, type(axis).paint):  # (the second time: labels kept)
+            image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+            image.fill(0xFFFFFFFF)
+            painter = QPainter(image)
+            axis.picture = None
+            paint(axis, painter, None, None)
+            painter.end()
+            images.append(pixels(image))
+        assert np.array_equal(images[0], images[1]) and np.array_equal(images[0], images[2])
+        assert (images[1] != 0xFFFFFFFF).sum() > 200  # dates, names were drawn
+    finally:
+        fitted.lane_combo.setCurrentIndex(fitted.lane_combo.findData("single"))
+
+
+def test_the_time_axis_works_out_pyqtgraph_s_ticks_and_labels(fitted: TimelineChart) -> None:
+    """TimeAxis.generateDrawSpecs (without pyqtgraph's per-tick objects) gives pyqtgraph's axis line, ticks and labels,
+    at rest and zoomed in (minor ticks, a finer level's labels)."""
+    def plain(specs: tuple) -> tuple:
+        (pen, start, end), ticks, texts = specs
+        return ((pen.color().rgba(), start.x(), start.y(), end.x(), end.y()),
+                [(p.color().rgba(), a.x(), a.y(), b.x(), b.y()) for p, a, b in ticks],
+                [(r.x(), r.y(), r.width(), r.height(), int(flags), text) for r, flags, text in texts])
+
+    for axis in (fitted.plot.getAxis("bottom"), fitted.overview.getAxis("bottom")):
+        for _ in range(3):
+            image = QImage(axis.boundingRect().toAlignedRect().size(), QImage.Format.Format_ARGB32_Premultiplied)
+            painter = QPainter(image)
+            ours, theirs = axis.generateDrawSpecs(painter), pg.AxisItem.generateDrawSpecs(axis, painter)
+            painter.end()
+            assert plain(ours) == plain(theirs) and ours[1] and ours[2]
+            fitted.zoom(1 / 4)
+            frame(fitted)
+
+
+def test_a_move_in_time_keeps_the_lane_names_drawing(fitted: TimelineChart) -> None:
+    fitted.lane_combo.setCurrentIndex(fitted.lane_combo.findData("actors:none"))  # more lanes than the view shows
+    try:
+        fitted.fit()
+        frame(fitted)
+        axis = fitted.plot.getAxis("left")
+        kept = axis.picture
+        assert kept is not None
+        (low, high), _ = fitted.view.viewRange()
+        fitted.pan_by_hand((high - low) / 10, 0)
+        frame(fitted)
+        assert axis.picture is kept  # the rows in view did not change: nothing to work out again
+        fitted.pan_by_hand(0, 1)
+        frame(fitted)
+        assert axis.picture is not kept
+    finally:
+        fitted.lane_combo.setCurrentIndex(fitted.lane_combo.findData("single"))
 
 
 def test_a_drag_over_summary_lanes_draws_their_density_in_the_strip_as_a_whole_drawing(fitted: TimelineChart) -> None:

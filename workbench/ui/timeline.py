@@ -83,6 +83,7 @@ from workbench.core.timeline.frame import (
     LevelsOfDetail,
     Shapes,
     Viewport,
+    coarse_cells,
     frame_geometry,
     frame_in_strips,
     label_text,
@@ -548,6 +549,24 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
             painter.setClipRect(strip, Qt.ClipOperation.IntersectClip)
             self._draw_frame(painter, frame_in_strips(frame, [reach]))
             painter.restore()
+
+    def draw_coarse(self, painter: QPainter, viewport: Viewport, strips: list[QRectF]) -> None:
+        """Where the events lie in `strips` (in the view's pixels), row by row in cells a few pixels wide, as bars in
+        their style's colour (core.timeline.frame.coarse_cells): what the frames of a wheel turn out show at the sides
+        the turn uncovers, a pass over the rows' appearances instead of their drawing. The view is drawn exactly once
+        the turn rests (KeptPicture)."""
+        chart = self.chart
+        if chart.layout is None:
+            return
+        cells = coarse_cells(chart.layout, chart.data, viewport, [(strip.left(), strip.right()) for strip in strips])
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for style, shapes in cells.items():
+            rects = np.empty((len(shapes), 4))
+            rects[:, 0], rects[:, 1], rects[:, 2], rects[:, 3] = (shapes.x0, shapes.y0, shapes.x1 - shapes.x0,
+                                                                  shapes.y1 - shapes.y0)
+            painter.setBrush(self._paints[(style, False)]["edge"])
+            painter.drawRects(shiboken6.wrapInstance(rects.ctypes.data, QRectF), len(rects))
 
     def _draw_frame(self, painter: QPainter, frame: Frame) -> None:
         chart = self.chart
@@ -1232,7 +1251,7 @@ class TimelineChart(QWidget):
         self.plot.setObjectName("timeline_plot")
         self.view = self.plot.view_box
         self.picture = KeptPicture(self, self._draw_plot, self._picture_state, self._plot_background,
-                                   self._picture_settled)
+                                   self._picture_settled, self._draw_plot_coarse)
         self.backdrop = LaneBackdrop(self)
         self.events = EventLayer(self)
         self.view.addItem(self.backdrop, ignoreBounds=True)
@@ -1642,6 +1661,13 @@ class TimelineChart(QWidget):
         for layer in (self.backdrop, self.events):
             painter.save()
             layer.draw(painter, viewport, strips)
+            painter.restore()
+
+    def _draw_plot_coarse(self, painter: QPainter, viewport: Viewport, strips: list[QRectF]) -> None:
+        """The lanes and where the events lie in `strips` (EventLayer.draw_coarse): a wheel turn out's sides."""
+        for draw in (self.backdrop.draw, self.events.draw_coarse):
+            painter.save()
+            draw(painter, viewport, strips)
             painter.restore()
 
     def _picture_state(self) -> tuple:

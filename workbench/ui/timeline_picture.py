@@ -53,7 +53,8 @@ class KeptPicture:
       view was moved by code since, or when its size, pixel ratio or place on the device changed. So a change of data,
       filter, selection or fonts is never hidden by a kept picture.
     - A pan by hand moves the picture by whole device pixels and draws the strips it uncovers (the whole frame's
-      geometry, clipped to the strip); a zoom by hand stretches it in time and draws the strips a zoom out uncovers.
+      geometry, clipped to the strip); a zoom by hand stretches it in time and draws the strips a zoom out uncovers
+      (with `draw_coarse`, if given: a coarser picture of them, replaced by the exact one when the view rests).
     - SETTLE_MS after the last move by hand the view is drawn whole again (`settle`, then `on_settle()`).
     - Only on a raster device at the painter's own pixel ratio (the screen, a grab): an export at 2x or to SVG gets
       vectors, drawn directly (`paint` returns False).
@@ -61,8 +62,13 @@ class KeptPicture:
 
     def __init__(self, parent: QObject, draw: Callable[[QPainter, Viewport, list[QRectF] | None], None],
                  state: Callable[[], tuple], background: Callable[[], QColor | None],
-                 on_settle: Callable[[], None]) -> None:
+                 on_settle: Callable[[], None],
+                 draw_coarse: Callable[[QPainter, Viewport, list[QRectF]], None] | None = None) -> None:
         self.draw = draw
+        # The strips a zoom out uncovers, drawn cheaply (where the events lie, not each event): the frames of a wheel
+        # turn out never wait on an exact drawing of them, which the view gets SETTLE_MS after the turn.
+        self.draw_coarse = draw_coarse
+        self.coarse_strips = 0  # counts, for tests
         self.state = state
         self.background = background
         self.on_settle = on_settle
@@ -176,8 +182,9 @@ class KeptPicture:
         return image
 
     def _draw_into(self, image: QImage, viewport: Viewport, s: float, cx: float, cy: float, background: QColor,
-                   strips: list[QRect] | None) -> None:
-        """Draw the view into the picture: whole, or only its `strips` (the picture's pixels), in one go."""
+                   strips: list[QRect] | None, coarse: bool = False) -> None:
+        """Draw the view into the picture: whole, or only its `strips` (the picture's pixels), in one go (`coarse`:
+        with draw_coarse)."""
         painter = QPainter(image)
         try:
             if strips is not None:
@@ -192,7 +199,8 @@ class KeptPicture:
             painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
             painter.setTransform(QTransform(s, 0, 0, s, cx, cy))
             # the strips in the view's pixels, for the layers to choose what reaches into them
-            self.draw(painter, viewport, None if strips is None else [
+            draw = self.draw_coarse if coarse and strips is not None and self.draw_coarse is not None else self.draw
+            draw(painter, viewport, None if strips is None else [
                 QRectF((strip.left() - cx) / s, (strip.top() - cy) / s, strip.width() / s, strip.height() / s)
                 for strip in strips])
         finally:
@@ -261,7 +269,7 @@ class KeptPicture:
         self.image = scaled
         self.x_scale, self.x_offset = viewport.x_scale, viewport.x_offset
         self.previews += 1
-        self._complete(held, viewport, s, cx, cy, background)
+        self._complete(held, viewport, s, cx, cy, background, coarse=True)
 
     @staticmethod
     def _stretched(target: QImage | None, source: QImage, x_scale: float, x_offset: float, valid: QRect,
@@ -288,14 +296,17 @@ class KeptPicture:
         """`image` is no longer the picture: the next one is drawn into it, unless it is the last whole drawing."""
         self.spare = None if self.base is not None and image is self.base[0] else image
 
-    def _complete(self, held: QRect, viewport: Viewport, s: float, cx: float, cy: float, background: QColor) -> None:
+    def _complete(self, held: QRect, viewport: Viewport, s: float, cx: float, cy: float, background: QColor,
+                  coarse: bool = False) -> None:
         """`held` (the picture's pixels) is what the moved or stretched picture holds of the view: draw the rest of the
-        view's part of it, strip by strip."""
+        view's part of it, strip by strip (`coarse`: with draw_coarse, if given)."""
         assert self.image is not None
         # Only the view's part: what lies beyond it is never moved into sight (`valid` is within the view).
         strips = outside(self.view_rect, held)
         if strips:
-            self._draw_into(self.image, viewport, s, cx, cy, background, strips)
+            self._draw_into(self.image, viewport, s, cx, cy, background, strips, coarse)
             self.strips += len(strips)
+            if coarse and self.draw_coarse is not None:
+                self.coarse_strips += len(strips)
         self.valid = QRect(self.view_rect)
         self.settled = False

@@ -130,6 +130,64 @@ def frame_in_strips(frame: Frame, strips: list[tuple[float, float]]) -> Frame:
                  _shapes_reaching(frame.connectors, strips), labels, frame.items, each(frame.marked))
 
 
+def coarse_cells(layout: LaneLayout, data: TimelineData, view: Viewport, strips: list[tuple[float, float]],
+                 cell_px: float = 4.0) -> dict[int, Shapes]:
+    """Where the appearances lie in the pixel ranges (left, right) `strips` of the view: per row, the runs of cells
+    `cell_px` wide (on a grid of the time line) that any appearance reaches into, as bars `cell_px` tall centred on the
+    row, by the style most of the row's appearances there have ({style: bars}, in the view's pixels). A stand-in
+    for the frame's shapes there that costs a pass over the rows' appearances, not their drawing: a kept picture's
+    zoom out draws it in the strips it uncovers, and draws the view exactly once it rests."""
+    found: dict[int, Shapes] = {}
+    if not len(layout.item_row) or view.x_scale <= 0:
+        return found
+    first, last = _row_range(layout.item_row, view)
+    if last <= first:
+        return found
+    # What an event states (its range, or its moment), not the window it may lie in: the shapes drawn solid.
+    events = layout.item_event[first:last]
+    low, high, rows = data.core_low[events], data.core_high[events], layout.item_row[first:last]
+    cell = cell_px / view.x_scale  # seconds
+    for left, right in strips:
+        a, b = view.x_value(left), view.x_value(right)
+        a, b = min(a, b), max(a, b)
+        inside = np.flatnonzero((high >= a) & (low <= b))
+        if not len(inside):
+            continue
+        base = math.floor(a / cell)
+        cells = math.floor(b / cell) - base + 1
+        row = rows[inside]
+        top = int(row.min())
+        height = int(row.max()) - top + 1
+        start = np.clip(np.floor(low[inside] / cell) - base, 0, cells - 1).astype(np.int64)
+        end = np.clip(np.floor(high[inside] / cell) - base, 0, cells - 1).astype(np.int64)
+        # Each appearance marks the cells from its start to its end: +1 at the start, -1 past the end, summed along.
+        line = (row - top) * (cells + 1)
+        marks = np.bincount(line + start, minlength=height * (cells + 1)) - np.bincount(
+            line + end + 1, minlength=height * (cells + 1))
+        taken = np.cumsum(marks.reshape(height, cells + 1), axis=1)[:, :cells] > 0
+        # Runs of taken cells per row, as bars.
+        edges = np.diff(np.concatenate([np.zeros((height, 1), dtype=np.int8), taken.astype(np.int8),
+                                        np.zeros((height, 1), dtype=np.int8)], axis=1), axis=1)
+        run_rows, run_starts = np.nonzero(edges == 1)
+        _end_rows, run_ends = np.nonzero(edges == -1)
+        if not len(run_rows):
+            continue
+        # The style of a row's run: that of the row's first appearance in the strip (rows hold one actor or kind).
+        styles = data.style[events[inside]]
+        first_of_row = np.searchsorted(row - top, run_rows, side="left")
+        style = styles[np.minimum(first_of_row, len(styles) - 1)]
+        x0 = np.maximum(view.x_px((base + run_starts) * cell), left)
+        x1 = np.minimum(view.x_px((base + run_ends) * cell), right)
+        yc = view.y_px(top + run_rows + 0.5)
+        for code in np.unique(style).tolist():
+            chosen = style == code
+            more = Shapes(x0[chosen], x1[chosen], yc[chosen] - cell_px, yc[chosen] + cell_px)
+            had = found.get(int(code))
+            found[int(code)] = more if had is None else Shapes(
+                *(np.concatenate([getattr(had, name), getattr(more, name)]) for name in ("x0", "x1", "y0", "y1")))
+    return found
+
+
 def _empty_shapes() -> Shapes:
     nothing = np.zeros(0)
     return Shapes(nothing, nothing, nothing, nothing)
