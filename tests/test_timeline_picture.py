@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from workbench.core.store import open_case
 from workbench.ui.selection import SelectionModel
-from workbench.ui.timeline import BAND_COLOURS, TimelineChart
+from workbench.ui.timeline import BAND_COLOURS, SUMMARY_COLOUR, TimelineChart
 
 
 @pytest.fixture(scope="module")
@@ -283,6 +283,20 @@ def test_a_drag_over_summary_lanes_draws_their_density_in_the_strip_as_a_whole_d
         moved = frame(chart)
         strip = slice(left + 2, left + 38)
         assert np.array_equal(moved[top:bottom, strip], direct(chart)[top:bottom, strip])
+        # A wheel turn out: the sides' densities counted in the last drawing's bins (coarse), exact at rest.
+        chart.picture.settle()
+        frame(chart)
+        chart.zoom_by_hand(1.5)
+        coarse = chart.picture.coarse_strips
+        out = frame(chart)
+        assert chart.picture.coarse_strips == coarse + 2
+        whole = direct(chart)
+        summary = SUMMARY_COLOUR.rgba()
+        for side in (slice(left + 2, left + 40), slice(right - 40, right - 2)):
+            assert np.isin(out[top:bottom, side], whole[top:bottom, side]).any()
+            assert (out[top:bottom, side] == summary).any() == (whole[top:bottom, side] == summary).any()
+        chart.picture.settle()
+        assert np.array_equal(frame(chart), whole)
     finally:
         chart.picture.settle()
         chart.lane_combo.setCurrentIndex(chart.lane_combo.findData("single"))

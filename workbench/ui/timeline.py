@@ -372,9 +372,11 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
         self.draw(painter, viewport)
         painter.restore()
 
-    def draw(self, painter: QPainter, viewport: Viewport, strips: list[QRectF] | None = None) -> None:
+    def draw(self, painter: QPainter, viewport: Viewport, strips: list[QRectF] | None = None,
+             coarse: bool = False) -> None:
         """The lanes, in the view's pixels (the painter's world transform); with `strips`, only what reaches into those
-        (the caller clips the painter to them)."""
+        (the caller clips the painter to them); `coarse`: a summary lane's density in the bins of the last drawing
+        (a wheel turn out's sides: `_density`)."""
         layout = self.chart.layout
         if layout is None:
             return
@@ -392,7 +394,7 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
             fills.append((QRectF(left, bottom - 0.5, right - left, 1.0), SEPARATOR_COLOUR))
             if layout.is_summary(lane):
                 densities.append((len(fills), self._density(viewport, layout.summary[lane],
-                                                            QRectF(left, top, right - left, bottom - top))))
+                                                            QRectF(left, top, right - left, bottom - top), coarse)))
         window = self.chart.window_span()
         shade = None
         if window is not None:
@@ -432,15 +434,18 @@ class LaneBackdrop(pg.GraphicsObject, _DevicePainting):
             found = counters[id(events)] = (events, DensityCounter(chart.data, shown))
         return found[1]
 
-    def _density(self, viewport: Viewport, events: np.ndarray, band: QRectF) -> Any:
+    def _density(self, viewport: Viewport, events: np.ndarray, band: QRectF, coarse: bool = False) -> Any:
         """A summary lane: how many of its members' events go on in each few pixels, as bars from the
         lane's bottom (square root of the count, so a quiet week still shows beside a busy one): the bars'
-        (heights, left, width, base) for density_outline, or None."""
+        (heights, left, width, base) for density_outline, or None. `coarse`: in the bins of the last drawing, while
+        they are at least a pixel wide (a wheel turn out then counts only the bins it brings into view)."""
         bins = max(int(band.width() / 3), 1)
         # Bins of one grid of the time line (k * width), not of the view: a pan brings in a few new bins and counts only
         # those (DensityCounter.grid_counts), and the bars stay where they are as the lane moves under them.
         width = (viewport.x_max - viewport.x_min) / bins
-        if self._bin_width and abs(width / self._bin_width - 1) < 1e-9:
+        if coarse and self._bin_width and self._bin_width * viewport.x_scale >= 1.0:
+            width = self._bin_width
+        elif self._bin_width and abs(width / self._bin_width - 1) < 1e-9:
             width = self._bin_width  # the same scale (a pan's range differs in its last bits)
         self._bin_width = width
         first = math.floor(viewport.x_min / width)
@@ -1665,10 +1670,12 @@ class TimelineChart(QWidget):
 
     def _draw_plot_coarse(self, painter: QPainter, viewport: Viewport, strips: list[QRectF]) -> None:
         """The lanes and where the events lie in `strips` (EventLayer.draw_coarse): a wheel turn out's sides."""
-        for draw in (self.backdrop.draw, self.events.draw_coarse):
-            painter.save()
-            draw(painter, viewport, strips)
-            painter.restore()
+        painter.save()
+        self.backdrop.draw(painter, viewport, strips, coarse=True)
+        painter.restore()
+        painter.save()
+        self.events.draw_coarse(painter, viewport, strips)
+        painter.restore()
 
     def _picture_state(self) -> tuple:
         """Everything the lanes and events are drawn from besides the view's place: the kept picture is drawn whole
