@@ -650,6 +650,9 @@ KEPT_LABELS = 5000  # axis labels kept laid out, at most
 _LEFT_OF_TICK = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextDontClip)
 
 
+_UNREAD = object()  # TimelineChart.whole_case not read yet
+
+
 class _DirectAxis:
     """An axis drawn straight onto the painter from specs kept until pyqtgraph drops its picture (`picture` None: the
     range, size or style changed), its labels laid out once each (QStaticText) on the screen."""
@@ -1248,7 +1251,7 @@ class TimelineChart(QWidget):
         self.communities_key = ("timeline communities", id(self))
         self.attribute_lanes: tuple[str, list[str]] | None = None  # (key, each actor's value of it), when grouped so
         self._hovered = -1
-        self._whole_case: tuple[str, str] | None = None
+        self._whole_case: tuple[str, str] | None | object = None
         self._fitted = False
 
         self._build_controls()
@@ -1462,8 +1465,7 @@ class TimelineChart(QWidget):
         runner().cancel(self.communities_key)
         self._list_attribute_lanes()
         self.events.reset_labels()
-        span = case.date_range() if case is not None else None
-        self._whole_case = span
+        self._whole_case = _UNREAD  # the case's span, read when first needed (a scan of every event: not before paint)
         self.actor_kinds.set_kinds(self.data.actor_kinds, self.selection.filter.actor_kinds)
         self.event_kinds.set_kinds(self.data.kinds, self.selection.filter.event_kinds)
         self.tag_filter.set_kinds(list(all_tags(self.case)) if self.case is not None else [],
@@ -1802,12 +1804,18 @@ class TimelineChart(QWidget):
 
     # --- time window ----------------------------------------------------------------------
 
+    def whole_case(self) -> tuple[str, str] | None:
+        """The case's first start and last end as of its opening (Case.date_range), or None."""
+        if self._whole_case is _UNREAD:
+            self._whole_case = self.case.date_range() if self.case is not None and not self.case.closed else None
+        return self._whole_case
+
     def window_span(self) -> tuple[float, float] | None:
         """The shared time window in epoch seconds, or None when it is the whole case (or unset)."""
         window = self.selection.time_window
         if window.start is None and window.end is None:
             return None
-        if self._whole_case is not None and (window.start, window.end) == self._whole_case:
+        if (window.start, window.end) == self.whole_case():
             return None
         low = utc_seconds(window.start) if window.start else -1e12
         high = utc_seconds(window.end) if window.end else 1e12
@@ -1821,7 +1829,7 @@ class TimelineChart(QWidget):
         self._show_time_window(self.selection.time_window)
 
     def clear_time_window(self) -> None:
-        start, end = self._whole_case or (None, None)
+        start, end = self.whole_case() or (None, None)
         self.selection.set_time_window(start, end, origin=self)
         self._show_time_window(self.selection.time_window)
 

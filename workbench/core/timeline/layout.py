@@ -322,12 +322,12 @@ def _weighted_time_before(start: np.ndarray, stop: np.ndarray, weight: np.ndarra
     [start, stop): from the sorted ends and running sums, not a pass per event."""
     total = np.zeros(len(at))
     for ends, sign in ((start, 1.0), (stop, -1.0)):
-        order = np.argsort(ends, kind="stable")
-        ends, w = ends[order], weight[order]
-        before = np.searchsorted(ends, at, side="right")
-        summed_w = np.concatenate([[0.0], np.cumsum(w)])
-        summed_wt = np.concatenate([[0.0], np.cumsum(w * ends)])
-        total += sign * (summed_w[before] * at - summed_wt[before])
+        # The first time in `at` each end is at or before (`at` sorted, few): the events' sums per place in `at`, summed
+        # along, are those of the ends at or before each time. No sort of the events (100k ends: twice the time).
+        first = np.searchsorted(at, ends, side="left")
+        summed_w = np.cumsum(np.bincount(first, weights=weight, minlength=len(at) + 1))[:len(at)]
+        summed_wt = np.cumsum(np.bincount(first, weights=weight * ends, minlength=len(at) + 1))[:len(at)]
+        total += sign * (summed_w * at - summed_wt)
     return total
 
 
