@@ -24,6 +24,7 @@ from workbench.core.timeline.data import (
     utc_text,
 )
 from workbench.core.timeline.frame import (
+    CoarseIndex,
     Frame,
     LevelsOfDetail,
     Shapes,
@@ -231,7 +232,7 @@ def test_coarse_cells_cover_every_appearance_in_the_strips_and_nothing_else(samp
     layout = layout_lanes(data, mode="actors")
     view = viewport(data, layout, width=1000, rows=12)
     strips = [(0.0, 150.0), (850.0, 1000.0)]
-    cells = coarse_cells(layout, data, view, strips, cell_px=4.0)
+    cells = coarse_cells(CoarseIndex(layout, data), view, strips, cell_px=4.0)
     assert cells
     bars = [(x0, x1, y0, y1) for shapes in cells.values() for x0, x1, y0, y1 in zip(
         shapes.x0.tolist(), shapes.x1.tolist(), shapes.y0.tolist(), shapes.y1.tolist(), strict=True)]
@@ -250,6 +251,20 @@ def test_coarse_cells_cover_every_appearance_in_the_strips_and_nothing_else(samp
                 seen.append((centre, x))
     for x0, x1, y0, y1 in bars:
         assert any(y0 < centre < y1 and x0 - 4 <= x <= x1 + 4 for centre, x in seen)
+
+
+def test_the_coarse_index_finds_what_a_pass_over_every_appearance_finds(sample: Case) -> None:
+    data = load_timeline(sample)
+    for mode in ("actors", "single", "kinds"):
+        layout = layout_lanes(data, mode=mode)
+        index = CoarseIndex(layout, data)
+        events = layout.item_event
+        low, high = fit_range(data)
+        for first_row, last_row, a, b in ((-1, 13, low, low + (high - low) / 7), (3, 8, low + (high - low) / 2, high),
+                                          (0, 0, low, high), (2, 40, low + (high - low) / 3, low + (high - low) / 3)):
+            wanted = np.flatnonzero((layout.item_row >= first_row) & (layout.item_row <= last_row)
+                                    & (data.core_high[events] >= a) & (data.core_low[events] <= b))
+            assert sorted(index.items(first_row, last_row, a, b).tolist()) == wanted.tolist()
 
 
 def test_zoomed_out_frames_are_thinned_to_the_pixels(tmp_path: Path) -> None:

@@ -79,6 +79,7 @@ from workbench.core.timeline.data import (
     utc_text,
 )
 from workbench.core.timeline.frame import (
+    CoarseIndex,
     Frame,
     LevelsOfDetail,
     Shapes,
@@ -479,6 +480,7 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
         self._label_widths: dict[int, float] = {}
         self._titles: dict[int, str] = {}  # the labelled events' titles
         self.detail = LevelsOfDetail()  # a dense view draws the representatives of its zoom level
+        self._coarse_index: CoarseIndex | None = None  # a wheel turn out's sides (draw_coarse), per layout
         self._paints = {(s, f): style_paint(s, f) for s in range(N_STYLES) for f in (False, True)}
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
@@ -563,7 +565,10 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
         chart = self.chart
         if chart.layout is None:
             return
-        cells = coarse_cells(chart.layout, chart.data, viewport, [(strip.left(), strip.right()) for strip in strips])
+        index = self._coarse_index
+        if index is None or index.layout is not chart.layout or index.data is not chart.data:
+            index = self._coarse_index = CoarseIndex(chart.layout, chart.data)
+        cells = coarse_cells(index, viewport, [(strip.left(), strip.right()) for strip in strips])
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(Qt.PenStyle.NoPen)
         for style, shapes in cells.items():

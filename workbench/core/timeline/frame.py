@@ -130,36 +130,73 @@ def frame_in_strips(frame: Frame, strips: list[tuple[float, float]]) -> Frame:
                  _shapes_reaching(frame.connectors, strips), labels, frame.items, each(frame.marked))
 
 
-def coarse_cells(layout: LaneLayout, data: TimelineData, view: Viewport, strips: list[tuple[float, float]],
-                 cell_px: float = 4.0) -> dict[int, Shapes]:
+class CoarseIndex:
+    """A layout's appearances found by row and time with a few binary searches (coarse_cells), not a pass over them:
+    keyed by row times the case's span plus the window's start (the layout's own order); those whose window is longer
+    than REACH of the span are kept apart (few), the others lie within REACH before the times asked for."""
+
+    REACH = 1 / 1024
+
+    def __init__(self, layout: LaneLayout, data: TimelineData) -> None:
+        self.layout, self.data = layout, data
+        events = layout.item_event
+        low, high = data.low[events], data.high[events]
+        self.core_low, self.core_high = data.core_low[events], data.core_high[events]
+        self.style = data.style[events]
+        self.rows = layout.item_row
+        self.origin = float(np.nanmin(low)) if len(low) else 0.0
+        self.span = (float(np.nanmax(high)) - self.origin if len(high) else 0.0) + 1.0
+        length = high - low
+        # Long: beyond a 1024th of the span, and beyond all but a hundredth of the windows (days in a case of months).
+        finite = length[np.isfinite(length)]
+        self.reach = max(self.span * self.REACH, float(np.quantile(finite, 0.99)) if len(finite) else 0.0)
+        key = self.rows * self.span + np.nan_to_num(low - self.origin, nan=self.span - 1.0)
+        self.order = None if bool(np.all(np.diff(key) >= 0)) else np.argsort(key, kind="stable")
+        self.key = key if self.order is None else key[self.order]
+        self.is_long = ~(length <= self.reach)
+        self.long = np.flatnonzero(self.is_long)
+
+    def items(self, first_row: int, last_row: int, a: float, b: float) -> np.ndarray:
+        """The appearances on rows `first_row` to `last_row` whose stated range reaches into [a, b] (seconds), in no
+        particular order."""
+        rows = np.arange(max(first_row, 0), max(last_row, 0) + 1, dtype=np.float64)
+        begin = np.searchsorted(self.key, rows * self.span + max(a - self.reach - self.origin, 0.0), side="left")
+        row_end = np.searchsorted(self.key, (rows + 1) * self.span, side="left")
+        stop = np.minimum(np.searchsorted(self.key, rows * self.span + (b - self.origin), side="right"), row_end)
+        counts = np.maximum(stop - begin, 0)
+        total = int(counts.sum())
+        found = np.repeat(begin - np.concatenate([[0], np.cumsum(counts)[:-1]]), counts) + np.arange(total)
+        if self.order is not None:
+            found = self.order[found]
+        long = self.long[(self.rows[self.long] >= first_row) & (self.rows[self.long] <= last_row)]
+        found = np.concatenate([found[~self.is_long[found]], long])  # (a long one near the times is found by both)
+        return found[(self.core_high[found] >= a) & (self.core_low[found] <= b)]
+
+
+def coarse_cells(index: CoarseIndex, view: Viewport, strips: list[tuple[float, float]], cell_px: float = 4.0
+                 ) -> dict[int, Shapes]:
     """Where the appearances lie in the pixel ranges (left, right) `strips` of the view: per row, the runs of cells
-    `cell_px` wide (on a grid of the time line) that any appearance reaches into, as bars `cell_px` tall centred on the
-    row, by the style most of the row's appearances there have ({style: bars}, in the view's pixels). A stand-in
-    for the frame's shapes there that costs a pass over the rows' appearances, not their drawing: a kept picture's
-    zoom out draws it in the strips it uncovers, and draws the view exactly once it rests."""
+    `cell_px` wide (on a grid of the time line) that any appearance's stated range (or moment) reaches into, as bars
+    `cell_px` * 2 tall centred on the row, in the style of one of the row's appearances there ({style: bars}, in the
+    view's pixels). A stand-in for the frame's shapes there that costs the appearances in the strips, not their
+    drawing: a kept picture's zoom out draws it in the strips it uncovers, and draws the view exactly once it rests."""
     found: dict[int, Shapes] = {}
-    if not len(layout.item_row) or view.x_scale <= 0:
+    if not len(index.rows) or view.x_scale <= 0:
         return found
-    first, last = _row_range(layout.item_row, view)
-    if last <= first:
-        return found
-    # What an event states (its range, or its moment), not the window it may lie in: the shapes drawn solid.
-    events = layout.item_event[first:last]
-    low, high, rows = data.core_low[events], data.core_high[events], layout.item_row[first:last]
+    first_row, last_row = math.floor(view.y_min) - 1, math.ceil(view.y_max) + 1  # as _row_range takes them
     cell = cell_px / view.x_scale  # seconds
     for left, right in strips:
-        a, b = view.x_value(left), view.x_value(right)
-        a, b = min(a, b), max(a, b)
-        inside = np.flatnonzero((high >= a) & (low <= b))
+        a, b = sorted((view.x_value(left), view.x_value(right)))
+        inside = index.items(first_row, last_row, a, b)
         if not len(inside):
             continue
         base = math.floor(a / cell)
         cells = math.floor(b / cell) - base + 1
-        row = rows[inside]
+        row = index.rows[inside]
         top = int(row.min())
         height = int(row.max()) - top + 1
-        start = np.clip(np.floor(low[inside] / cell) - base, 0, cells - 1).astype(np.int64)
-        end = np.clip(np.floor(high[inside] / cell) - base, 0, cells - 1).astype(np.int64)
+        start = np.clip(np.floor(index.core_low[inside] / cell) - base, 0, cells - 1).astype(np.int64)
+        end = np.clip(np.floor(index.core_high[inside] / cell) - base, 0, cells - 1).astype(np.int64)
         # Each appearance marks the cells from its start to its end: +1 at the start, -1 past the end, summed along.
         line = (row - top) * (cells + 1)
         marks = np.bincount(line + start, minlength=height * (cells + 1)) - np.bincount(
@@ -172,10 +209,10 @@ def coarse_cells(layout: LaneLayout, data: TimelineData, view: Viewport, strips:
         _end_rows, run_ends = np.nonzero(edges == -1)
         if not len(run_rows):
             continue
-        # The style of a row's run: that of the row's first appearance in the strip (rows hold one actor or kind).
-        styles = data.style[events[inside]]
-        first_of_row = np.searchsorted(row - top, run_rows, side="left")
-        style = styles[np.minimum(first_of_row, len(styles) - 1)]
+        # The style of a row's runs: that of one of the row's appearances in the strip (rows hold one actor or kind).
+        row_style = np.zeros(height, dtype=np.int64)
+        row_style[row - top] = index.style[inside]
+        style = row_style[run_rows]
         x0 = np.maximum(view.x_px((base + run_starts) * cell), left)
         x1 = np.minimum(view.x_px((base + run_ends) * cell), right)
         yc = view.y_px(top + run_rows + 0.5)
