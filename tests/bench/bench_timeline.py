@@ -7,7 +7,8 @@ culling and thinning plus Qt's painting. Our timeline's frames also repaint the 
 under the plot, whose box follows the view on every move, as the window repaints it (the whole
 strip: an upper bound). Our timeline is moved as a drag and the wheel move it (`pan_by_hand`,
 `zoom_by_hand`): its frames move or stretch the kept picture and draw the strips it uncovers
-(ui.timeline_picture); the drawing of the whole view once a wheel turn rests is timed apart
+(ui.timeline_picture; a zoom out's sides coarse, where the events lie); the drawing of the whole
+view once a wheel turn rests is timed apart
 (`timeline_settle_ms_...`), after each of FRAMES zoom steps. Medians of FRAMES frames after a
 warm-up, each with its 95th percentile beside it (`..._p95_ms_...`). The
 baseline draws the same lanes of the 10k case with one QGraphicsRectItem per drawn event
