@@ -544,6 +544,9 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
         self.last_frame = frame
         if strips is None:
             self._draw_frame(painter, frame)
+            # Built with the drawing of a new layout (a view at rest), not in the first frame of a wheel turn out (a
+            # tenth of a second at a million events).
+            self.coarse_index()
             return
         reaches = [(strip.left() - STRIP_SLACK_PX, strip.right() + STRIP_SLACK_PX) for strip in strips]
         if len(strips) == 1:  # (the painter is clipped to it)
@@ -557,6 +560,14 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
             self._draw_frame(painter, frame_in_strips(frame, [reach]))
             painter.restore()
 
+    def coarse_index(self) -> CoarseIndex:
+        """The layout's CoarseIndex, built when the layout or data changed (a whole drawing builds it first)."""
+        index = self._coarse_index
+        layout, data = self.chart.layout, self.chart.data
+        if index is None or index.layout is not layout or index.data is not data:
+            index = self._coarse_index = CoarseIndex(layout, data)
+        return index
+
     def draw_coarse(self, painter: QPainter, viewport: Viewport, strips: list[QRectF]) -> None:
         """Where the events lie in `strips` (in the view's pixels), row by row in cells a few pixels wide, as bars in
         their style's colour (core.timeline.frame.coarse_cells): what the frames of a wheel turn out show at the sides
@@ -565,10 +576,7 @@ class EventLayer(pg.GraphicsObject, _DevicePainting):
         chart = self.chart
         if chart.layout is None:
             return
-        index = self._coarse_index
-        if index is None or index.layout is not chart.layout or index.data is not chart.data:
-            index = self._coarse_index = CoarseIndex(chart.layout, chart.data)
-        cells = coarse_cells(index, viewport, [(strip.left(), strip.right()) for strip in strips])
+        cells = coarse_cells(self.coarse_index(), viewport, [(strip.left(), strip.right()) for strip in strips])
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(Qt.PenStyle.NoPen)
         for style, shapes in cells.items():
