@@ -416,21 +416,29 @@ def test_what_a_drag_has_drawn_is_kept_as_the_largest_rectangle_it_knows() -> No
     assert drawn_after(QRect(0, 50, 100, 300), viewport) == QRect(0, 50, 500, 300), "touching"
 
 
-def test_a_wheel_zoom_in_scales_only_what_the_viewport_shows(view: MapView) -> None:
-    from PySide6.QtCore import QRect
-
+def test_a_wheel_zoom_shows_the_kept_picture_scaled_while_it_covers_the_view(view: MapView) -> None:
+    """Each step of a wheel turn scales the sharp picture kept (nothing drawn, nothing copied: a scaled copy scaled
+    again would blur); a zoom out past what it holds scales it to the new transform and draws around it."""
+    view.places_item.set_layer(layer(named=False))  # names, placed anew at each scale, aside
     before = frame_of(view)
-    size, _ = view.frame.size()
-    margin = view.frame.margin()
-    viewport = QRect(margin[0], margin[1], size.width() - 2 * margin[0], size.height() - 2 * margin[1])
-    assert view.frame.valid.contains(viewport) and view.frame.valid != viewport, "drawn whole, margin and all"
-    view.zoom(1.25)
-    zoomed = frame_of(view)
-    assert view.frame.valid == viewport, "the margin, which a zoom in never shows, is not scaled"
-    assert differing(zoomed, before) > 0.01
+    picture, valid, strips = view.frame.image, view.frame.valid, view.frame.strips
+    frames = []
+    for factor in (1.25, 1.25, 1 / 1.25):  # in twice, then back a step
+        view.zoom(factor)
+        frames.append(frame_of(view))
+        assert (view.frame.image, view.frame.valid, view.frame.strips) == (picture, valid, strips)
+        assert view.frame.stretches(*view.frame.target()) and not view.frame.settled
+    assert differing(frames[0], before) > 0.01 and differing(frames[1], frames[0]) > 0.01
+    assert (frames[2] == frames[0]).all(), "the same step shows the same picture: scaled from the sharp one"
+    assert differing(frames[2], whole_drawing(view)) < 0.05, "scaled, the picture is nearly what a whole drawing is"
+    picture = view.frame.image  # drawn whole at this scale
+    for _ in range(2):  # 1 / 1.56: the picture's margin (MARGIN) no longer covers the viewport
+        view.zoom(1 / 1.25)
+        frame_of(view)
+    assert view.frame.image is not picture, "scaled to the new transform"
+    assert not view.frame.stretches(view.frame.scale * 1.25 ** -3, *view.frame.target()[1:])
     view.frame.settle()
     landed(view)
-    assert view.frame.valid.contains(viewport) and view.frame.valid != viewport
     assert (frame_of(view) == whole_drawing(view)).all()
 
 
@@ -449,3 +457,17 @@ def test_a_name_takes_its_room_by_its_edges_as_by_its_rectangle() -> None:
     assert room.claim(QRectF(20, 60, 40, 14))
     room.bounds = None
     assert room.claim_box(2, 2, 8, 8), "anywhere once unbounded"
+
+
+def test_qt_paints_on_the_thread_that_asks_not_on_its_pool() -> None:
+    """workbench.ui has Qt's raster engine paint on the asking thread (a frame's scaled picture waited for the GUI
+    pool's one thread on a busy machine), unless the environment already says which."""
+    import os
+    import subprocess
+    import sys
+
+    assert os.environ.get("QT_NO_GUI_THREADPOOL"), "set on importing workbench.ui"
+    env = {k: v for k, v in os.environ.items() if k != "QT_NO_GUI_THREADPOOL"}
+    ask = "import os, workbench.ui; print(os.environ.get('QT_NO_GUI_THREADPOOL'))"
+    found = subprocess.run([sys.executable, "-c", ask], env=env, capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "1"

@@ -58,7 +58,9 @@ class MapFrame:
     - A pan by hand (a drag) moves the picture by whole pixels and draws only the viewport's strips it does
       not hold (their names placed around the picture's, kept in `room`; the moves chosen for the picture's
       frame, so a line goes on across the strip's edge).
-    - A zoom by hand (wheel, + and -) scales the picture and draws the strips a zoom out uncovers, at once.
+    - A zoom by hand (wheel, + and -) shows the picture scaled in the frame while it covers the viewport (`stretches`:
+      nothing drawn or copied); past that (a zoom out beyond its margin) the picture is scaled to the new transform
+      and the strips it then lacks drawn, at once.
     - Strips over STRIP_SHARE of the viewport are not drawn in the frame: it shows the view's background there.
     - SETTLE_MS after the last move by hand (`settle`), the sharp picture is asked for.
     - The sharp picture is drawn whole on the task runner (`request`), with copies of the items, and shown
@@ -109,13 +111,23 @@ class MapFrame:
         return transform.m11(), transform.dx() + mx, transform.dy() + my
 
     def draw(self, painter: QPainter) -> None:
-        """Paint the picture of the view as it is now onto the viewport's painter (drawing what changed)."""
+        """Paint the picture of the view as it is now onto the viewport's painter (drawing what changed): moved by
+        whole pixels, or scaled (a zoom by hand the picture still holds, `stretches`)."""
         self.bring_up_to_date()
-        _, dx, dy = self.target()
+        scale, dx, dy = self.target()
         mx, my = self.margin()
         painter.save()
         painter.resetTransform()
-        painter.drawImage(QPoint(round(dx - self.dx) - mx, round(dy - self.dy) - my), self.image)
+        # written, not blended: the picture is opaque and covers the viewport
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+        if math.isclose(scale, self.scale, rel_tol=1e-12):
+            painter.drawImage(QPoint(round(dx - self.dx) - mx, round(dy - self.dy) - my), self.image)
+        else:
+            factor = scale / self.scale
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+            left, top = dx - factor * self.dx - mx, dy - factor * self.dy - my
+            painter.setTransform(QTransform(factor, 0, 0, factor, left, top))
+            painter.drawImage(QPointF(0, 0), self.image)
         painter.restore()
 
     def holds(self, scale: float, dx: float, dy: float) -> bool:
@@ -138,8 +150,30 @@ class MapFrame:
         elif math.isclose(scale, self.scale, rel_tol=1e-12):
             self.pan(dx, dy)
             self.shown = (scale, dx, dy)
+        elif self.stretches(scale, dx, dy):
+            # shown scaled in the frame (`draw`): the sharp picture it was drawn as stays kept, so each step of a
+            # wheel turn scales it afresh (one smooth scaling of the viewport's pixels, never a scaled copy scaled
+            # again), until the picture drawn sharp at the new scale lands
+            self.settled = False
+            self.timer.start()
         else:
             self.zoom(scale, dx, dy)
+
+    def stretches(self, scale: float, dx: float, dy: float) -> bool:
+        """Whether the picture, scaled to the view's transform (scale, dx, dy), covers the viewport with what it
+        holds drawn (`valid`, less a pixel each side, which a smooth scaling blends with its neighbours)."""
+        factor = scale / self.scale
+        held = self.valid
+        if held.isEmpty():
+            return False
+        mx, my = self.margin()
+        size = self.view.viewport().size()
+        # a point u of the picture is at factor * (u - its d) + d in the view's picture, whose viewport starts at m
+        left = factor * (held.x() + 1 - self.dx) + dx
+        top = factor * (held.y() + 1 - self.dy) + dy
+        right = factor * (held.x() + held.width() - 1 - self.dx) + dx
+        bottom = factor * (held.y() + held.height() - 1 - self.dy) + dy
+        return left <= mx and top <= my and right >= mx + size.width() and bottom >= my + size.height()
 
     def settle(self) -> None:
         """The view rests: draw the picture whole off the UI thread, if it was moved or scaled (the timer's end)."""
