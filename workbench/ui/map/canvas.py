@@ -444,9 +444,10 @@ class BasemapItem(QGraphicsItem):
             painter.setFont(self.city_font)
             metrics = QFontMetricsF(self.city_font)
             cx, cy = basemap.city_xy
-            chosen = basemap.cities_above(population)
-            inside = chosen[(cx[chosen] >= area.left()) & (cx[chosen] <= area.right())
-                            & (cy[chosen] >= area.top()) & (cy[chosen] <= area.bottom())]
+            count = len(basemap.cities_above(population))  # the largest `count` (a prefix: no copies made)
+            ox, oy = cx[:count], cy[:count]
+            inside = np.flatnonzero((ox >= area.left()) & (ox <= area.right()) & (oy >= area.top())
+                                    & (oy <= area.bottom()))
             painter.setBrush(CITY)
             inside = inside[:400]
             # where they are in the device, all at once (an affine transform: x' = m11 x + m21 y + dx)
@@ -548,6 +549,7 @@ class PlacesItem(QGraphicsItem):
         self.labels: list[tuple[QRectF, str, bool]] = []
         self.labels_for: tuple[float, float, float] | None = None
         self.marker_groups: list[tuple[tuple[str, int, int], np.ndarray]] = []
+        self.marker_rank = np.zeros(0, dtype=np.int64)
         self.area_groups: list[tuple[list[QPainterPath], np.ndarray, QColor, QColor]] = []
         self.ringed: list[int] = []
         self.link_a = self.link_b = np.zeros(0, dtype=int)
@@ -850,33 +852,37 @@ class PlacesItem(QGraphicsItem):
         number = kept if among is None else among[kept]
         a, b, x0, y0, x1, y1, length = a[kept], b[kept], x0[kept], y0[kept], x1[kept], y1[kept], length[kept]
         widths, marks = self.link_width[number], self.link_marked[number]
+        if not len(kept):
+            return
+        # every line's ends and head worked out at once, then drawn a pen (colour and width) at a time
         head = 9.0 * self.text_scale
-        for marked in (False, True):
+        ux, uy = (x1 - x0) / length, (y1 - y0) / length
+        ra, rb = self.radius[a], self.radius[b] + 2
+        sx, sy = x0 + ux * ra, y0 + uy * ra
+        tx, ty = x1 - ux * rb, y1 - uy * rb
+        # each line cut to the part in `view` (30 pixels beyond what is drawn, so the cut ends do not show): a wide
+        # pen is stroked along the whole line, in sight or not
+        cx0, cy0, cx1, cy1 = clip_segments(sx, sy, tx, ty, view)
+        line_x, line_y = np.column_stack([cx0, cx1]), np.column_stack([cy0, cy1])
+        head_x = np.column_stack([tx, tx - ux * head - uy * head * 0.5, tx - ux * head + uy * head * 0.5, tx])
+        head_y = np.column_stack([ty, ty - uy * head + ux * head * 0.5, ty - uy * head - ux * head * 0.5, ty])
+        order = np.lexsort((widths, marks))  # the unmarked first, each by width
+        pens = np.flatnonzero((np.diff(marks[order]) != 0) | (np.diff(widths[order]) != 0)) + 1
+        for chosen in np.split(order, pens):
+            self.check()
+            marked, width = bool(marks[chosen[0]]), float(widths[chosen[0]])
             colour = SELECTED.darker(130) if marked else QColor(90, 40, 120)
-            for width in np.unique(widths[marks == marked]):
-                self.check()
-                chosen = np.flatnonzero((marks == marked) & (widths == width))
-                ux, uy = (x1 - x0)[chosen] / length[chosen], (y1 - y0)[chosen] / length[chosen]
-                ra, rb = self.radius[a[chosen]], self.radius[b[chosen]] + 2
-                sx, sy = x0[chosen] + ux * ra, y0[chosen] + uy * ra
-                tx, ty = x1[chosen] - ux * rb, y1[chosen] - uy * rb
-                # each line cut to the part in `view` (30 pixels beyond what is drawn, so the cut ends do not
-                # show): a wide pen is stroked along the whole line, in sight or not
-                cx0, cy0, cx1, cy1 = clip_segments(sx, sy, tx, ty, view)
-                lines = arrayToQPath(np.column_stack([cx0, cx1]).ravel(), np.column_stack([cy0, cy1]).ravel(),
-                                     connect="pairs", finiteCheck=False)
-                # flat caps: Qt strokes a path of many round-capped lines a hundred times slower
-                painter.setPen(QPen(colour, float(width), Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-                painter.drawPath(lines)
-                hx = np.column_stack([tx, tx - ux * head - uy * head * 0.5, tx - ux * head + uy * head * 0.5, tx])
-                hy = np.column_stack([ty, ty - uy * head + ux * head * 0.5, ty - uy * head - ux * head * 0.5, ty])
-                connect = np.ones(hx.size, dtype=np.int32)
-                connect[3::4] = 0
-                heads = arrayToQPath(hx.ravel(), hy.ravel(), connect=connect, finiteCheck=False)
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(colour)
-                painter.drawPath(heads)
+            lines = arrayToQPath(line_x[chosen].ravel(), line_y[chosen].ravel(), connect="pairs", finiteCheck=False)
+            # flat caps: Qt strokes a path of many round-capped lines a hundred times slower
+            painter.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(lines)
+            connect = np.ones(4 * len(chosen), dtype=np.int32)
+            connect[3::4] = 0
+            heads = arrayToQPath(head_x[chosen].ravel(), head_y[chosen].ravel(), connect=connect, finiteCheck=False)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawPath(heads)
 
     def set_marks(self, selected: set[str], linked: set[str]) -> None:
         """The selected places (ringed yellow) and those of what is selected elsewhere (ringed blue)."""
@@ -898,6 +904,9 @@ class PlacesItem(QGraphicsItem):
             groups.setdefault((shape, colour.rgba(), int(round(self.radius[number] * 2))), []).append(number)
         # largest first, so small markers stay on top
         self.marker_groups = sorted(((k, np.asarray(v)) for k, v in groups.items()), key=lambda g: -g[0][2])
+        self.marker_rank = np.full(len(places), -1, dtype=np.int64)  # each marker's group, in drawing order
+        for rank, (_, members) in enumerate(self.marker_groups):
+            self.marker_rank[members] = rank
         # Places in one area (regions in the same province) are drawn as that area once, its fill as dark as their
         # fills laid over each other: each of them would blend every pixel of it again.
         stacked: dict[tuple[int, int], list[float]] = {}  # (colour, path) -> how much of the light each lets through
@@ -941,10 +950,12 @@ class PlacesItem(QGraphicsItem):
                 painter.setPen(QPen(colour, 3.0 * self.text_scale))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawEllipse(QPointF(float(px[number]), float(py[number])), r + 3, r + 3)
-        for (shape, rgba, diameter), members in self.marker_groups:
-            shown = members[inside[members]]
-            if not len(shown):
-                continue
+        # the markers in view sorted by group (stable: each group's in its own order), taken a group at a time
+        drawn = np.flatnonzero(inside & (self.marker_rank >= 0))
+        drawn = drawn[np.argsort(self.marker_rank[drawn], kind="stable")]
+        ranks = self.marker_rank[drawn]
+        for shown in np.split(drawn, np.flatnonzero(np.diff(ranks)) + 1) if len(drawn) else ():
+            (shape, rgba, diameter), _ = self.marker_groups[int(self.marker_rank[shown[0]])]
             x, y = px[shown], py[shown]
             colour = QColor.fromRgba(rgba)
             if raster:  # one small picture per style, stamped: thousands of markers in a few milliseconds

@@ -65,6 +65,9 @@ class MapView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # drawBackground covers the whole viewport (the kept picture, or the background then the vectors): the
+        # viewport's own fill before it, a frame's worth of pixels, would never be seen
+        self.viewport().setAutoFillBackground(False)
         self._press: QPointF | None = None
 
     def background(self) -> QBrush:
@@ -85,6 +88,7 @@ class MapView(QGraphicsView):
                 and enlarged <= self.viewport().devicePixelRatioF() + 1e-6):
             self.frame.draw(painter)
         else:  # vectors: a PDF's, a picture's (played later, maybe larger), an image drawn larger
+            painter.fillRect(rect, self.background())
             paint_items(self, painter, rect)
 
     def moved_by_code(self) -> None:
