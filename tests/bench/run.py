@@ -365,6 +365,9 @@ def print_table(results: dict[str, float], missing: dict[str, str]) -> None:
             print(f"{name:<{width}}  {shown:>10}  {unit:<4}  {what}")
         else:
             print(f"{name:<{width}}  {'missing':>10}  {unit:<4}  {missing.get(name, 'not measured')}")
+    for name, why in missing.items():  # a whole bench that failed (bench_map: ...) has no figure name of its own
+        if name not in names:
+            print(f"{name:<{width}}  {'missing':>10}        {why}")
 
 
 def main() -> int:
