@@ -45,6 +45,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from tests.bench.cases import make_known
 from tests.bench.standalone import p95
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,12 +150,8 @@ def _known(path: Path, env: dict[str, str]) -> None:
     the gateway, whose close remembers the bytes it leaves): `path` holds no value it cannot read (store.values) and
     its bytes are sound (store.verified). That is the everyday opening of an analyst's own case; the first opening
     of a received case checks it whole (`open_window_received_s_100k`)."""
-    from workbench.core.store import verified
-    from workbench.core.store.values import remember_clean
-
     with _cache_home(env["XDG_CACHE_HOME"]):
-        remember_clean(path)
-        verified.remember(verified.content_digest(path), (verified.STRUCTURE, verified.SEARCH))
+        make_known(path)
 
 
 @contextlib.contextmanager

@@ -32,6 +32,18 @@ def generator_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def make_known(path: Path) -> None:
+    """Tell the app, in this process's cache folder, what it knows of a bench case or a copy of one: the generator
+    wrote every row through the gateway, whose close remembers the bytes it leaves, so the case holds no value the
+    app cannot read (store.values) and its bytes are sound (store.verified). Without it a first opening checks the
+    file whole, which a loaded machine can make overrun CHECK_SECONDS and refuse (the 100k case: 4 to 6 s quiet)."""
+    from workbench.core.store import verified
+    from workbench.core.store.values import remember_clean
+
+    remember_clean(path)
+    verified.remember(verified.content_digest(path), (verified.STRUCTURE, verified.SEARCH))
+
+
 def cached_case(n_events: int, built: dict[str, float] | None = None) -> Path:
     """The path of the synthetic case of `n_events` events, built now if the cache lacks it. When it is built,
     its build time in seconds goes into `built` under `generate_s_<size>` (a cached case reports none)."""
