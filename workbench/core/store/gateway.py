@@ -86,6 +86,12 @@ def _span_read_back(digest: str) -> tuple[str, str] | None:
     return (found[0], found[1]) if low <= high else None
 
 
+def _keep_span(digest: str, span: tuple[str, str] | None) -> None:
+    """Keep a span for the next opening; a case with no events keeps none (reading it back would read it again)."""
+    if span is not None:
+        kept.write_value(SPAN_KEPT, digest, SPAN_FORMAT, span)
+
+
 @dataclass
 class Case:
     """An open case file: the one gateway through which everything reads and writes it."""
@@ -971,13 +977,10 @@ class Case:
         Kept until this connection writes or another one commits (the last end reads every event, about a second
         at a million: views ask for the span many times while a big case opens), and for the next opening of the
         same bytes (core.kept)."""
-        # Inside a transaction nothing is kept: what it reads now may yet be rolled back.
-        version = (None if self.conn.in_transaction
-                   else (self.conn.total_changes, self.conn.execute("PRAGMA data_version").fetchone()[0]))
+        version = self._version()  # None inside a transaction: what it reads now may yet be rolled back
         if version is not None and self._span is not None and self._span[0] == version:
             return self._span[1]
-        span = kept.worked_out(SPAN_KEPT, self, _span_read_back, self._read_span,
-                               lambda digest, found: kept.write_value(SPAN_KEPT, digest, SPAN_FORMAT, found))
+        span = kept.worked_out(SPAN_KEPT, self, _span_read_back, self._read_span, _keep_span)
         self._span = None if version is None else (version, span)
         return span
 
